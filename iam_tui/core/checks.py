@@ -1,0 +1,539 @@
+"""The security recommendations (CIS AWS Foundations Benchmark v5, IAM section), as pure functions.
+
+Inputs are gathered by the service layer with account-wide calls only (no call per user); each input is either
+its value or an :class:`Unavailable` that says which permission was missing, so one denied call turns only the
+checks that need it into ``unknown``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from .authz import AuthorizationDetails, allows_full_admin
+from .credential_report import AccessKeyUsage, CredentialReport, ReportRow
+from .identity import CallerIdentity
+from .password_policy import PasswordPolicy
+
+UNUSED_DAYS = 45
+ROTATION_DAYS = 90
+ROOT_RECENT_DAYS = 90
+CIS_MIN_LENGTH = 14
+CIS_REUSE = 24
+SUPPORT_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSSupportAccess"
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "n/a"
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A scan input that could not be read. ``action`` names the IAM permission that was missing, if that
+    is why."""
+
+    code: str
+    message: str
+    action: str | None = None
+
+    def describe(self) -> str:
+        if self.action and self.code in {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}:
+            return f"Not allowed to call {self.action} ({self.code}); grant it to see this check."
+        return f"{self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    root_mfa_enabled: bool
+    root_access_keys_present: bool
+    users: int = 0
+    groups: int = 0
+    roles: int = 0
+    mfa_devices_in_use: int = 0
+
+
+@dataclass(frozen=True)
+class LiveKey:
+    access_key_id: str
+    active: bool
+    created: datetime | None
+    last_used: datetime | None = None
+    last_used_service: str | None = None
+    last_used_region: str | None = None
+
+
+@dataclass(frozen=True)
+class LiveUser:
+    """A user the app changed in this session, re-read with direct calls (the credential report can be up to
+    four hours old). ``exists`` is False once the user was deleted."""
+
+    name: str
+    arn: str
+    exists: bool = True
+    created: datetime | None = None
+    password_enabled: bool = False
+    mfa_active: bool = False
+    keys: tuple[LiveKey, ...] = ()
+
+
+@dataclass
+class ScanInputs:
+    identity: CallerIdentity
+    now: datetime
+    summary: AccountSummary | Unavailable
+    password_policy: PasswordPolicy | Unavailable | None
+    report: CredentialReport | Unavailable
+    authz: AuthorizationDetails | Unavailable
+    root_centrally_managed: bool = False
+    live_users: dict[str, LiveUser] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    title: str
+    why: str
+    fix: str
+    cis: str | None = None
+    security_hub: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    spec: CheckSpec
+    status: Status
+    detail: str
+    resources: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.spec.id,
+            "status": self.status.value,
+            "title": self.spec.title,
+            "detail": self.detail,
+            "cis": self.spec.cis,
+            "security_hub": self.spec.security_hub,
+            "resources": list(self.resources),
+            "why": self.spec.why,
+            "fix": self.spec.fix,
+        }
+
+
+SPECS: dict[str, CheckSpec] = {
+    spec.id: spec
+    for spec in (
+        CheckSpec(
+            "caller-not-root",
+            "You are not working as the root user",
+            "Root can do anything, including closing the account; the point of this guide is to stop using it.",
+            "Finish the guide, then sign in as the new admin user (or with `aws login` / IAM Identity Center).",
+        ),
+        CheckSpec(
+            "root-mfa",
+            "Root user has MFA",
+            "A stolen root password alone would hand over the whole account.",
+            "Console only (no API exists): sign in as root > account menu > Security credentials > "
+            "Multi-factor authentication > Assign MFA device.",
+            cis="1.4",
+            security_hub="IAM.9",
+        ),
+        CheckSpec(
+            "root-access-keys",
+            "Root user has no access keys",
+            "A root access key is a password to everything that never expires and cannot be limited.",
+            "Finish this setup with an admin user's key, then delete the root key (iam-tui offers it at the "
+            "end, or: root > Security credentials > Access keys > Delete).",
+            cis="1.3",
+            security_hub="IAM.4",
+        ),
+        CheckSpec(
+            "root-recent-use",
+            "Root user is not used for everyday tasks",
+            "Every root sign-in or key use is a chance for the one unrestricted identity to be misused.",
+            "After this setup, use the admin user; keep root for the few tasks that need it.",
+            cis="1.6",
+            security_hub="IAM.20",
+        ),
+        CheckSpec(
+            "password-policy-length",
+            "Password policy requires 14 or more characters",
+            "Short passwords are guessed; CIS asks for a minimum length of 14.",
+            "Set the account password policy's minimum length to 14 or more (Password policy screen, `p`).",
+            cis="1.7",
+            security_hub="IAM.15",
+        ),
+        CheckSpec(
+            "password-policy-reuse",
+            "Password policy prevents reuse of the last 24 passwords",
+            "Reused passwords bring back credentials that may already have leaked.",
+            "Set the account password policy's reuse prevention to 24 (Password policy screen, `p`).",
+            cis="1.8",
+            security_hub="IAM.16",
+        ),
+        CheckSpec(
+            "console-users-mfa",
+            "Every user with a console password has MFA",
+            "A password alone is phished or guessed; MFA stops that.",
+            "Assign a virtual MFA device to each listed user (guide step 3).",
+            cis="1.9",
+            security_hub="IAM.5",
+        ),
+        CheckSpec(
+            "setup-keys-unused",
+            "No unused access keys created at setup for console users",
+            "Keys created 'just in case' for a console user are long-lived secrets nobody watches.",
+            "Use the key (e.g. configure the AWS CLI) or delete it; prefer `aws login` for the CLI.",
+            cis="1.10",
+        ),
+        CheckSpec(
+            "unused-credentials",
+            f"Credentials unused for {UNUSED_DAYS} days or more are disabled",
+            "Forgotten passwords and keys are the ones nobody notices being misused.",
+            "Deactivate or delete the listed access keys; remove the console password of inactive users.",
+            cis="1.11",
+            security_hub="IAM.22",
+        ),
+        CheckSpec(
+            "one-active-key",
+            "Each user has at most one active access key",
+            "Two active keys usually means one forgotten key.",
+            "Deactivate the older key once the newer one is in use.",
+            cis="1.12",
+        ),
+        CheckSpec(
+            "key-rotation",
+            f"Active access keys are rotated every {ROTATION_DAYS} days",
+            "Old keys have had more time to leak.",
+            "Create a new key, switch to it, then deactivate and delete the old one.",
+            cis="1.13",
+            security_hub="IAM.3",
+        ),
+        CheckSpec(
+            "permissions-via-groups",
+            "Users get permissions only through groups",
+            "Policies attached to single users are hard to review and easy to forget.",
+            "Move each listed policy to a group and add the user to it; for IAMUserChangePassword, allow users "
+            "to change their own password in the account password policy instead.",
+            cis="1.14",
+            security_hub="IAM.2",
+        ),
+        CheckSpec(
+            "no-full-admin-policy",
+            'No attached policy allows full "*:*" administrative privileges',
+            "A policy that allows every action on every resource gives away the account, IAM included.",
+            "Grant least privilege; if you keep an admin group on purpose (as the guide does), keep it small and "
+            "every member on MFA.",
+            cis="1.15",
+            security_hub="IAM.1",
+        ),
+        CheckSpec(
+            "support-role",
+            "A support role exists to manage incidents with AWS Support",
+            "Someone must be able to open AWS Support cases during an incident without root.",
+            "Create a role with the AWS managed policy AWSSupportAccess attached and decide who may assume it.",
+            cis="1.16",
+            security_hub="IAM.18",
+        ),
+    )
+}
+
+CHECK_IDS: tuple[str, ...] = tuple(SPECS)
+
+
+def _days(delta: timedelta) -> int:
+    return max(0, delta.days)
+
+
+def _ago(now: datetime, when: datetime) -> str:
+    days = _days(now - when)
+    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+
+
+def _result(check_id: str, status: Status, detail: str, resources: Iterable[str] = ()) -> CheckResult:
+    return CheckResult(SPECS[check_id], status, detail, tuple(resources))
+
+
+# --- effective per-user rows: the report, corrected by the app's own live re-checks ---------------------------
+
+
+def _row_from_live(live: LiveUser, previous: ReportRow | None) -> ReportRow:
+    keys: list[AccessKeyUsage] = []
+    for slot, key in enumerate(sorted(live.keys, key=lambda k: k.created or datetime.min), start=1):
+        keys.append(AccessKeyUsage(slot, key.active, key.created, key.last_used, key.last_used_region,
+                                   key.last_used_service))
+    while len(keys) < 2:
+        keys.append(AccessKeyUsage(len(keys) + 1, False, None, None, None, None))
+    return ReportRow(
+        user=live.name,
+        arn=live.arn,
+        created=live.created or (previous.created if previous else None),
+        password_enabled=live.password_enabled,
+        password_last_used=previous.password_last_used if previous else None,
+        password_last_changed=previous.password_last_changed if previous else None,
+        mfa_active=live.mfa_active,
+        keys=(keys[0], keys[1]),
+    )
+
+
+def effective_user_rows(report: CredentialReport, live: dict[str, LiveUser]) -> list[ReportRow]:
+    rows: dict[str, ReportRow] = {row.user: row for row in report.users}
+    for name, state in live.items():
+        if not state.exists:
+            rows.pop(name, None)
+        else:
+            rows[name] = _row_from_live(state, rows.get(name))
+    return sorted(rows.values(), key=lambda r: r.user.lower())
+
+
+# --- the checks ------------------------------------------------------------------------------------------------
+
+
+def check_caller(inputs: ScanInputs) -> CheckResult:
+    ident = inputs.identity
+    if ident.is_root:
+        return _result("caller-not-root", Status.WARN, "You are signed in as the root user.", [ident.arn])
+    return _result("caller-not-root", Status.PASS, f"You are {ident.kind.value} {ident.name}.", [ident.arn])
+
+
+def _root_na(check_id: str) -> CheckResult:
+    return _result(check_id, Status.NOT_APPLICABLE,
+                   "Root credentials of this account are managed centrally by AWS Organizations.")
+
+
+def check_root_mfa(inputs: ScanInputs) -> CheckResult:
+    if inputs.root_centrally_managed:
+        return _root_na("root-mfa")
+    summary = inputs.summary
+    if isinstance(summary, Unavailable):
+        return _result("root-mfa", Status.UNKNOWN, summary.describe())
+    if summary.root_mfa_enabled:
+        return _result("root-mfa", Status.PASS, "The root user has an MFA device (live, GetAccountSummary).")
+    return _result("root-mfa", Status.FAIL, "The root user has no MFA device (live, GetAccountSummary). "
+                   "AWS offers no API for root MFA: assign it in the console.", ["root user"])
+
+
+def check_root_keys(inputs: ScanInputs) -> CheckResult:
+    if inputs.root_centrally_managed:
+        return _root_na("root-access-keys")
+    summary = inputs.summary
+    if isinstance(summary, Unavailable):
+        return _result("root-access-keys", Status.UNKNOWN, summary.describe())
+    if not summary.root_access_keys_present:
+        return _result("root-access-keys", Status.PASS, "The root user has no access keys (live).")
+    running = " iam-tui is running on a root access key right now." if inputs.identity.is_root else ""
+    return _result("root-access-keys", Status.FAIL, "The root user has at least one access key (live)." + running,
+                   ["root user"])
+
+
+def check_root_recent_use(inputs: ScanInputs) -> CheckResult:
+    if inputs.root_centrally_managed:
+        return _root_na("root-recent-use")
+    report = inputs.report
+    if isinstance(report, Unavailable):
+        return _result("root-recent-use", Status.UNKNOWN, report.describe())
+    root = report.root
+    if root is None:
+        return _result("root-recent-use", Status.UNKNOWN, "The credential report has no root row.")
+    uses = [("password", root.password_last_used)] + [
+        (f"access key {k.slot}", k.last_used) for k in root.keys
+    ]
+    recent = [(what, when) for what, when in uses
+              if when is not None and inputs.now - when < timedelta(days=ROOT_RECENT_DAYS)]
+    if not recent:
+        return _result("root-recent-use", Status.PASS, f"Root not used in the last {ROOT_RECENT_DAYS} days "
+                       "(per the credential report).")
+    text = ", ".join(f"{what} used {_ago(inputs.now, when)}" for what, when in recent)
+    return _result("root-recent-use", Status.WARN, f"Root {text} (credential report). Setting up an admin user "
+                   "is a fair reason; afterwards, stop using root.", ["root user"])
+
+
+def check_password_length(inputs: ScanInputs) -> CheckResult:
+    policy = inputs.password_policy
+    if isinstance(policy, Unavailable):
+        return _result("password-policy-length", Status.UNKNOWN, policy.describe())
+    if policy is None:
+        return _result("password-policy-length", Status.FAIL,
+                       "No password policy is set: AWS's default allows 8 characters.", ["account password policy"])
+    if policy.minimum_length >= CIS_MIN_LENGTH:
+        return _result("password-policy-length", Status.PASS, f"Minimum length is {policy.minimum_length}.")
+    return _result("password-policy-length", Status.FAIL,
+                   f"Minimum length is {policy.minimum_length}; CIS asks for {CIS_MIN_LENGTH}.",
+                   ["account password policy"])
+
+
+def check_password_reuse(inputs: ScanInputs) -> CheckResult:
+    policy = inputs.password_policy
+    if isinstance(policy, Unavailable):
+        return _result("password-policy-reuse", Status.UNKNOWN, policy.describe())
+    if policy is None:
+        return _result("password-policy-reuse", Status.FAIL,
+                       "No password policy is set: old passwords can be reused.", ["account password policy"])
+    if (policy.reuse_prevention or 0) >= CIS_REUSE:
+        return _result("password-policy-reuse", Status.PASS,
+                       f"The last {policy.reuse_prevention} passwords cannot be reused.")
+    current = policy.reuse_prevention or "no"
+    return _result("password-policy-reuse", Status.FAIL,
+                   f"Reuse prevention remembers {current} passwords; CIS asks for {CIS_REUSE}.",
+                   ["account password policy"])
+
+
+def _report_rows(inputs: ScanInputs, check_id: str) -> list[ReportRow] | CheckResult:
+    if isinstance(inputs.report, Unavailable):
+        return _result(check_id, Status.UNKNOWN, inputs.report.describe())
+    return effective_user_rows(inputs.report, inputs.live_users)
+
+
+def _verdict(check_id: str, offenders: list[str], ok: str, bad: str) -> CheckResult:
+    if offenders:
+        return _result(check_id, Status.FAIL, bad.format(n=len(offenders)), offenders)
+    return _result(check_id, Status.PASS, ok)
+
+
+def check_console_mfa(inputs: ScanInputs) -> CheckResult:
+    rows = _report_rows(inputs, "console-users-mfa")
+    if isinstance(rows, CheckResult):
+        return rows
+    console = [r for r in rows if r.password_enabled]
+    offenders = [r.user for r in console if not r.mfa_active]
+    ok = f"All {len(console)} console users have MFA." if console else "No IAM user has a console password."
+    return _verdict("console-users-mfa", offenders, ok, "{n} console user(s) without MFA.")
+
+
+def check_setup_keys(inputs: ScanInputs) -> CheckResult:
+    rows = _report_rows(inputs, "setup-keys-unused")
+    if isinstance(rows, CheckResult):
+        return rows
+    offenders = [f"{r.user} (key {k.slot}, never used)" for r in rows if r.password_enabled
+                 for k in r.active_keys if k.last_used is None]
+    return _verdict("setup-keys-unused", offenders, "No console user has an active key that was never used.",
+                    "{n} active key(s) of console users were never used.")
+
+
+def check_unused_credentials(inputs: ScanInputs) -> CheckResult:
+    rows = _report_rows(inputs, "unused-credentials")
+    if isinstance(rows, CheckResult):
+        return rows
+    limit = timedelta(days=UNUSED_DAYS)
+    offenders: list[str] = []
+    for row in rows:
+        if row.password_enabled:
+            last = row.password_last_used or row.password_last_changed or row.created
+            if last is not None and inputs.now - last >= limit:
+                how = "last used" if row.password_last_used else "set, never used,"
+                offenders.append(f"{row.user} (password {how} {_ago(inputs.now, last)})")
+        for key in row.active_keys:
+            last = key.last_used or key.last_rotated
+            if last is not None and inputs.now - last >= limit:
+                how = "last used" if key.last_used else "created, never used,"
+                offenders.append(f"{row.user} (key {key.slot} {how} {_ago(inputs.now, last)})")
+    return _verdict("unused-credentials", offenders, f"No enabled credential is unused for {UNUSED_DAYS} days.",
+                    f"{{n}} enabled credential(s) unused for {UNUSED_DAYS}+ days.")
+
+
+def check_one_active_key(inputs: ScanInputs) -> CheckResult:
+    rows = _report_rows(inputs, "one-active-key")
+    if isinstance(rows, CheckResult):
+        return rows
+    offenders = [r.user for r in rows if len(r.active_keys) > 1]
+    return _verdict("one-active-key", offenders, "No user has two active access keys.",
+                    "{n} user(s) with two active access keys.")
+
+
+def check_key_rotation(inputs: ScanInputs) -> CheckResult:
+    rows = _report_rows(inputs, "key-rotation")
+    if isinstance(rows, CheckResult):
+        return rows
+    limit = timedelta(days=ROTATION_DAYS)
+    offenders = [f"{r.user} (key {k.slot}, {_ago(inputs.now, k.last_rotated)})" for r in rows
+                 for k in r.active_keys if k.last_rotated is not None and inputs.now - k.last_rotated > limit]
+    return _verdict("key-rotation", offenders, f"Every active key is younger than {ROTATION_DAYS} days.",
+                    f"{{n}} active key(s) older than {ROTATION_DAYS} days.")
+
+
+def _authz(inputs: ScanInputs, check_id: str) -> AuthorizationDetails | CheckResult:
+    if isinstance(inputs.authz, Unavailable):
+        return _result(check_id, Status.UNKNOWN, inputs.authz.describe())
+    return inputs.authz
+
+
+def check_via_groups(inputs: ScanInputs) -> CheckResult:
+    authz = _authz(inputs, "permissions-via-groups")
+    if isinstance(authz, CheckResult):
+        return authz
+    offenders = []
+    for user in authz.users:
+        names = [p.name for p in user.attached] + [f"{p.name} (inline)" for p in user.inline]
+        if names:
+            offenders.append(f"{user.name}: {', '.join(names)}")
+    return _verdict("permissions-via-groups", offenders, "No user has policies of their own.",
+                    "{n} user(s) with policies attached directly.")
+
+
+def check_full_admin(inputs: ScanInputs) -> CheckResult:
+    authz = _authz(inputs, "no-full-admin-policy")
+    if isinstance(authz, CheckResult):
+        return authz
+    if authz.documents_error is not None:
+        return _result("no-full-admin-policy", Status.UNKNOWN, authz.documents_error.describe())
+    offenders = []
+    for principal in authz.principals():
+        for ref in principal.attached:
+            if allows_full_admin(authz.documents.get(ref.arn)):
+                owner = "AWS managed" if ref.aws_managed else "customer managed"
+                offenders.append(f"{ref.name} ({owner}) attached to {principal.kind} {principal.name}")
+        for inline in principal.inline:
+            if allows_full_admin(inline.document):
+                offenders.append(f"{inline.name} (inline) on {principal.kind} {principal.name}")
+    return _verdict("no-full-admin-policy", offenders, 'No attached policy allows "*:*".',
+                    '{n} attachment(s) of policies that allow "*:*".')
+
+
+def check_support_role(inputs: ScanInputs) -> CheckResult:
+    authz = _authz(inputs, "support-role")
+    if isinstance(authz, CheckResult):
+        return authz
+    roles = [r.name for r in authz.roles if any(p.arn.endswith(SUPPORT_POLICY_ARN_SUFFIX) for p in r.attached)]
+    if roles:
+        return _result("support-role", Status.PASS, f"Support role(s): {', '.join(roles)}.", roles)
+    return _result("support-role", Status.FAIL, "No role has AWSSupportAccess attached.", ["(no support role)"])
+
+
+CHECKS: tuple[Callable[[ScanInputs], CheckResult], ...] = (
+    check_caller,
+    check_root_mfa,
+    check_root_keys,
+    check_root_recent_use,
+    check_password_length,
+    check_password_reuse,
+    check_console_mfa,
+    check_setup_keys,
+    check_unused_credentials,
+    check_one_active_key,
+    check_key_rotation,
+    check_via_groups,
+    check_full_admin,
+    check_support_role,
+)
+
+
+def run_checks(inputs: ScanInputs) -> list[CheckResult]:
+    return [check(inputs) for check in CHECKS]
+
+
+def any_failed(results: Iterable[CheckResult]) -> bool:
+    return any(r.status is Status.FAIL for r in results)

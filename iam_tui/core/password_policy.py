@@ -1,0 +1,48 @@
+"""The account password policy as a value, and AWS's default when none is set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The symbols IAM counts as "non-alphanumeric" in a password policy.
+SYMBOLS = "!@#$%^&*()_+-=[]{}|'"
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    minimum_length: int = 8
+    require_symbols: bool = False
+    require_numbers: bool = False
+    require_uppercase: bool = False
+    require_lowercase: bool = False
+    allow_users_to_change: bool = False
+    max_age_days: int | None = None
+    reuse_prevention: int | None = None
+    hard_expiry: bool = False
+
+
+@dataclass(frozen=True)
+class EffectivePolicy:
+    """What a new password must satisfy: the account's policy, or AWS's default when none is set."""
+
+    policy: PasswordPolicy | None
+
+    @property
+    def is_default(self) -> bool:
+        return self.policy is None
+
+    @property
+    def minimum_length(self) -> int:
+        return self.policy.minimum_length if self.policy else 8
+
+    @property
+    def allow_users_to_change(self) -> bool:
+        # With no policy set, AWS lets IAM users change their own password.
+        return self.policy.allow_users_to_change if self.policy else True
+
+
+# AWS's default policy when the account has none: 8 to 128 characters and at least three of
+# uppercase, lowercase, digits and symbols.
+DEFAULT_POLICY_TEXT = (
+    "AWS default (no policy set): 8-128 characters, at least three of: uppercase, lowercase, digits, symbols"
+)

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal, allows_full_admin
+from iam_tui.core.checks import (
+    CHECK_IDS,
+    AccountSummary,
+    LiveKey,
+    LiveUser,
+    ScanInputs,
+    Status,
+    Unavailable,
+    any_failed,
+    run_checks,
+)
+from iam_tui.core.credential_report import parse_report
+from iam_tui.core.identity import parse_caller
+from iam_tui.core.password_policy import PasswordPolicy
+
+from .reports import report, root_row, row
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+ADMIN = PolicyRef("AdministratorAccess", "arn:aws:iam::aws:policy/AdministratorAccess")
+ADMIN_DOC = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+SUPPORT = PolicyRef("AWSSupportAccess", "arn:aws:iam::aws:policy/AWSSupportAccess")
+
+
+def iso(days_ago: float) -> str:
+    return (NOW - timedelta(days=days_ago)).isoformat()
+
+
+def inputs(**overrides: object) -> ScanInputs:
+    base = ScanInputs(
+        identity=parse_caller("arn:aws:iam::123456789012:user/admin", "123456789012"),
+        now=NOW,
+        summary=AccountSummary(root_mfa_enabled=True, root_access_keys_present=False),
+        password_policy=PasswordPolicy(minimum_length=14, reuse_prevention=24),
+        report=parse_report(report(root_row(password_last_used=iso(200)))),
+        authz=AuthorizationDetails(roles=(Principal("role", "support", "arn:role", (SUPPORT,)),)),
+    )
+    return replace(base, **overrides)
+
+
+def by_id(scan: ScanInputs) -> dict[str, object]:
+    return {r.id: r for r in run_checks(scan)}
+
+
+def test_every_check_has_a_stable_id_and_runs_once() -> None:
+    results = run_checks(inputs())
+    assert [r.id for r in results] == list(CHECK_IDS)
+    assert len(set(CHECK_IDS)) == 14
+    assert all(r.status is Status.PASS for r in results), [(r.id, r.detail) for r in results]
+    assert not any_failed(results)
+
+
+def test_root_caller_is_a_warning_not_a_failure() -> None:
+    root = parse_caller("arn:aws:iam::123456789012:root", "123456789012")
+    result = by_id(inputs(identity=root))["caller-not-root"]
+    assert result.status is Status.WARN and result.resources == ("arn:aws:iam::123456789012:root",)
+
+
+def test_root_mfa_and_keys_come_from_the_live_summary() -> None:
+    results = by_id(inputs(summary=AccountSummary(root_mfa_enabled=False, root_access_keys_present=True)))
+    assert results["root-mfa"].status is Status.FAIL
+    assert results["root-access-keys"].status is Status.FAIL
+    assert "console" in results["root-mfa"].detail.lower()
+
+
+def test_root_checks_do_not_apply_when_organizations_manages_root() -> None:
+    results = by_id(inputs(root_centrally_managed=True,
+                           summary=AccountSummary(root_mfa_enabled=False, root_access_keys_present=False)))
+    for check_id in ("root-mfa", "root-access-keys", "root-recent-use"):
+        assert results[check_id].status is Status.NOT_APPLICABLE
+
+
+def test_recent_root_use_is_reported_with_what_and_when() -> None:
+    text = report(root_row(password_last_used=iso(0.2), access_key_1_active="true",
+                           access_key_1_last_used_date=iso(3)))
+    result = by_id(inputs(report=parse_report(text)))["root-recent-use"]
+    assert result.status is Status.WARN
+    assert "password used today" in result.detail and "access key 1 used 3 days ago" in result.detail
+
+
+def test_root_not_used_since_long_passes_and_never_used_passes() -> None:
+    assert by_id(inputs())["root-recent-use"].status is Status.PASS
+    never = parse_report(report(root_row(password_last_used="no_information")))
+    assert by_id(inputs(report=never))["root-recent-use"].status is Status.PASS
+
+
+def test_missing_root_row_is_unknown() -> None:
+    result = by_id(inputs(report=parse_report(report(row("bob")))))["root-recent-use"]
+    assert result.status is Status.UNKNOWN
+
+
+@pytest.mark.parametrize("policy, length, reuse", [
+    (None, Status.FAIL, Status.FAIL),
+    (PasswordPolicy(minimum_length=13, reuse_prevention=23), Status.FAIL, Status.FAIL),
+    (PasswordPolicy(minimum_length=14, reuse_prevention=24), Status.PASS, Status.PASS),
+    (PasswordPolicy(minimum_length=20, reuse_prevention=None), Status.PASS, Status.FAIL),
+])
+def test_password_policy(policy: PasswordPolicy | None, length: Status, reuse: Status) -> None:
+    results = by_id(inputs(password_policy=policy))
+    assert results["password-policy-length"].status is length
+    assert results["password-policy-reuse"].status is reuse
+
+
+def test_console_user_without_mfa_fails_and_is_named() -> None:
+    text = report(root_row(), row("alice", password_enabled="true", mfa_active="false"),
+                  row("bob", password_enabled="true", mfa_active="true"), row("svc", password_enabled="false"))
+    result = by_id(inputs(report=parse_report(text)))["console-users-mfa"]
+    assert result.status is Status.FAIL and result.resources == ("alice",)
+
+
+def test_setup_key_never_used_by_console_user() -> None:
+    text = report(root_row(),
+                  row("alice", password_enabled="true", mfa_active="true", password_last_used=iso(1),
+                      access_key_1_active="true", access_key_1_last_rotated=iso(1)),
+                  row("svc", access_key_1_active="true", access_key_1_last_rotated=iso(1)))
+    result = by_id(inputs(report=parse_report(text)))["setup-keys-unused"]
+    assert result.status is Status.FAIL
+    assert result.resources == ("alice (key 1, never used)",)
+
+
+def test_unused_credentials_45_days() -> None:
+    text = report(
+        root_row(),
+        row("old-pw", password_enabled="true", mfa_active="true", password_last_used=iso(46)),
+        row("fresh-pw", password_enabled="true", mfa_active="true", password_last_used=iso(44)),
+        row("never-pw", password_enabled="true", mfa_active="true", password_last_changed=iso(50)),
+        row("old-key", access_key_1_active="true", access_key_1_last_rotated=iso(100),
+            access_key_1_last_used_date=iso(45)),
+        row("inactive-key", access_key_1_active="false", access_key_1_last_rotated=iso(100)),
+    )
+    result = by_id(inputs(report=parse_report(text)))["unused-credentials"]
+    assert result.status is Status.FAIL
+    names = [r.split(" ")[0] for r in result.resources]
+    assert names == ["never-pw", "old-key", "old-pw"]
+
+
+def test_two_active_keys_and_rotation() -> None:
+    text = report(root_row(), row("two", access_key_1_active="true", access_key_1_last_rotated=iso(91),
+                                  access_key_1_last_used_date=iso(1), access_key_2_active="true",
+                                  access_key_2_last_rotated=iso(10), access_key_2_last_used_date=iso(1)))
+    results = by_id(inputs(report=parse_report(text)))
+    assert results["one-active-key"].status is Status.FAIL and results["one-active-key"].resources == ("two",)
+    assert results["key-rotation"].status is Status.FAIL
+    assert results["key-rotation"].resources == ("two (key 1, 91 days ago)",)
+
+
+def test_policies_on_users_and_full_admin() -> None:
+    authz = AuthorizationDetails(
+        users=(Principal("user", "alice", "arn:u", (PolicyRef("IAMUserChangePassword", "arn:aws:iam::aws:policy/"
+                                                              "IAMUserChangePassword"),)),
+               Principal("user", "bob", "arn:b", inline=(InlinePolicy("mine", {}),))),
+        groups=(Principal("group", "PowerUsers", "arn:g", (ADMIN,)),),
+        roles=(Principal("role", "support", "arn:r", (SUPPORT,)),),
+        documents={ADMIN.arn: ADMIN_DOC},
+    )
+    results = by_id(inputs(authz=authz))
+    assert results["permissions-via-groups"].resources == ("alice: IAMUserChangePassword", "bob: mine (inline)")
+    assert results["no-full-admin-policy"].status is Status.FAIL
+    assert results["no-full-admin-policy"].resources == (
+        "AdministratorAccess (AWS managed) attached to group PowerUsers",)
+    assert results["support-role"].status is Status.PASS
+
+
+def test_no_support_role_fails() -> None:
+    assert by_id(inputs(authz=AuthorizationDetails()))["support-role"].status is Status.FAIL
+
+
+def test_unreadable_policy_documents_make_only_the_admin_check_unknown() -> None:
+    gap = Unavailable("AccessDenied", "no", "iam:GetPolicyVersion")
+    results = by_id(inputs(authz=AuthorizationDetails(documents_error=gap)))
+    assert results["no-full-admin-policy"].status is Status.UNKNOWN
+    assert "iam:GetPolicyVersion" in results["no-full-admin-policy"].detail
+    assert results["permissions-via-groups"].status is Status.PASS
+
+
+def test_denied_inputs_make_their_checks_unknown_and_name_the_permission() -> None:
+    denied = Unavailable("AccessDenied", "User is not authorized", "iam:GenerateCredentialReport")
+    results = by_id(inputs(report=denied))
+    for check_id in ("root-recent-use", "console-users-mfa", "setup-keys-unused", "unused-credentials",
+                     "one-active-key", "key-rotation"):
+        assert results[check_id].status is Status.UNKNOWN
+        assert "iam:GenerateCredentialReport" in results[check_id].detail
+    assert results["root-mfa"].status is Status.PASS  # the others still run
+
+
+def test_live_state_of_touched_users_overrides_the_stale_report() -> None:
+    stale = parse_report(report(root_row(), row("gone", password_enabled="true")))
+    live = {
+        "gone": LiveUser("gone", "", exists=False),
+        "admin": LiveUser("admin", "arn:admin", created=NOW, password_enabled=True, mfa_active=False,
+                          keys=(LiveKey("AKIA1", True, NOW),)),
+    }
+    results = by_id(inputs(report=stale, live_users=live))
+    assert results["console-users-mfa"].resources == ("admin",)
+    assert results["setup-keys-unused"].resources == ("admin (key 1, never used)",)
+    live["admin"] = replace(live["admin"], mfa_active=True, keys=(LiveKey("AKIA1", True, NOW, last_used=NOW),))
+    results = by_id(inputs(report=stale, live_users=live))
+    assert results["console-users-mfa"].status is Status.PASS
+    assert results["setup-keys-unused"].status is Status.PASS
+
+
+@pytest.mark.parametrize("document, expected", [
+    ({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, True),
+    ({"Statement": {"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}}, True),
+    ({"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}, False),
+    ({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}, False),
+    ({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"}]}, False),
+    ({}, False),
+    (None, False),
+])
+def test_full_admin_detection(document: dict | None, expected: bool) -> None:
+    assert allows_full_admin(document) is expected
+
+
+def test_json_shape() -> None:
+    data = run_checks(inputs())[1].to_json()
+    assert set(data) >= {"id", "status", "title", "detail", "cis", "security_hub", "resources"}
+    assert data["id"] == "root-mfa" and data["cis"] == "1.4" and data["security_hub"] == "IAM.9"
