@@ -1,0 +1,97 @@
+"""Account-wide reads: who am I, alias, account summary, password policy, Organizations context."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from ..core.checks import AccountSummary
+from ..core.identity import CallerIdentity, parse_caller
+from ..core.password_policy import PasswordPolicy
+from .calls import AwsCaller
+from .errors import AwsError
+from .models import AccountIdentity
+
+
+def policy_from_aws(data: dict[str, Any]) -> PasswordPolicy:
+    return PasswordPolicy(
+        minimum_length=int(data.get("MinimumPasswordLength", 6)),
+        require_symbols=bool(data.get("RequireSymbols", False)),
+        require_numbers=bool(data.get("RequireNumbers", False)),
+        require_uppercase=bool(data.get("RequireUppercaseCharacters", False)),
+        require_lowercase=bool(data.get("RequireLowercaseCharacters", False)),
+        allow_users_to_change=bool(data.get("AllowUsersToChangePassword", False)),
+        max_age_days=data.get("MaxPasswordAge"),
+        reuse_prevention=data.get("PasswordReusePrevention"),
+        hard_expiry=bool(data.get("HardExpiry", False)),
+    )
+
+
+class AccountService:
+    def __init__(self, caller: AwsCaller) -> None:
+        self.aws = caller
+        self._identity: AccountIdentity | None = None
+
+    async def caller_identity(self) -> CallerIdentity:
+        data = await self.aws.call("sts", "GetCallerIdentity")
+        return parse_caller(data["Arn"], data["Account"], data.get("UserId", ""))
+
+    async def alias(self) -> str | None:
+        data = await self.aws.call("iam", "ListAccountAliases")
+        aliases = data.get("AccountAliases") or []
+        return aliases[0] if aliases else None
+
+    async def identity(self, refresh: bool = False) -> AccountIdentity:
+        """Who runs the app. Raises AwsError when even GetCallerIdentity fails (a startup failure)."""
+        if self._identity is not None and not refresh:
+            return self._identity
+        caller = await self.caller_identity()
+        try:
+            alias = await self.alias()
+        except AwsError:
+            alias = None  # not allowed to list aliases: sign-in URLs fall back to the account ID
+        ctx = self.aws.ctx
+        source = await asyncio.to_thread(ctx.credential_source)
+        self._identity = AccountIdentity(caller, alias, ctx.region, source, demo=ctx.settings.demo)
+        return self._identity
+
+    def forget_identity(self) -> None:
+        self._identity = None
+
+    async def summary(self) -> AccountSummary:
+        data = (await self.aws.call("iam", "GetAccountSummary"))["SummaryMap"]
+        return AccountSummary(
+            root_mfa_enabled=data.get("AccountMFAEnabled", 0) == 1,
+            root_access_keys_present=data.get("AccountAccessKeysPresent", 0) > 0,
+            users=data.get("Users", 0),
+            groups=data.get("Groups", 0),
+            roles=data.get("Roles", 0),
+            mfa_devices_in_use=data.get("MFADevicesInUse", 0),
+        )
+
+    async def password_policy(self) -> PasswordPolicy | None:
+        """The account password policy, or None when none is set (AWS's default applies)."""
+        try:
+            data = await self.aws.call("iam", "GetAccountPasswordPolicy")
+        except AwsError as err:
+            if err.code == "NoSuchEntity":
+                return None
+            raise
+        return policy_from_aws(data["PasswordPolicy"])
+
+    async def root_centrally_managed(self, account_id: str) -> bool:
+        """True when AWS Organizations manages this member account's root credentials centrally.
+
+        Only the management account or IAM's delegated administrator can read the organization's features; from
+        anywhere else (or a standalone account) this answers False and the root checks apply as usual."""
+        try:
+            org = (await self.aws.call("organizations", "DescribeOrganization"))["Organization"]
+        except AwsError:
+            return False
+        if org.get("MasterAccountId") == account_id:
+            return False  # the management account's own root is never centrally managed
+        try:
+            features = await self.aws.call("iam", "ListOrganizationsFeatures")
+        except AwsError:
+            return False
+        return "RootCredentialsManagement" in (features.get("EnabledFeatures") or [])

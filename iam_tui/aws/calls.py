@@ -1,0 +1,82 @@
+"""Every boto3 call goes through here: it runs in a worker thread (never on the event loop), secrets are
+unwrapped only at the last moment, and botocore errors become :class:`AwsError` inside the thread, so that no
+frame holding a raw secret ends up in a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from botocore import xform_name
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ..core.secret import Secret
+from .errors import AwsError, from_botocore_error, from_client_error
+from .session import AwsContext
+
+
+def _reveal(value: Any) -> Any:
+    if isinstance(value, Secret):
+        return value.reveal()
+    if isinstance(value, dict):
+        return {k: _reveal(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_reveal(v) for v in value]
+    return value
+
+
+def _secrets_in(value: Any) -> list[Secret]:
+    if isinstance(value, Secret):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _secrets_in(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _secrets_in(v)]
+    return []
+
+
+class AwsCaller:
+    """Async front for one :class:`AwsContext`."""
+
+    def __init__(self, ctx: AwsContext) -> None:
+        self.ctx = ctx
+
+    async def call(self, service: str, operation: str, /, **params: Any) -> dict[str, Any]:
+        """Call ``operation`` (CamelCase, as in the API reference) with ``params``; values may be Secrets."""
+        return await asyncio.to_thread(self._call_sync, service, operation, params)
+
+    async def paginate(self, service: str, operation: str, keys: Iterable[str], /,
+                       **params: Any) -> dict[str, list[Any]]:
+        """All pages of a list call, concatenated per result key."""
+        return await asyncio.to_thread(self._paginate_sync, service, operation, tuple(keys), params)
+
+    @contextmanager
+    def _translated(self, action: str, params: dict[str, Any]) -> Iterator[None]:
+        try:
+            yield
+        except ClientError as exc:
+            raise from_client_error(exc, action, _secrets_in(params)) from None
+        except BotoCoreError as exc:
+            raise from_botocore_error(exc, action, self.ctx.settings.endpoint_url) from None
+        except AwsError:
+            raise
+        except Exception as exc:  # an SDK or stand-in bug must not crash the UI or echo parameters
+            raise AwsError(type(exc).__name__, f"Unexpected failure calling {action}.",
+                           "Retry; report it if it persists.", action=action) from None
+
+    def _call_sync(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        with self._translated(f"{service}:{operation}", params):
+            method = getattr(self.ctx.client(service), xform_name(operation))
+            return method(**_reveal(params))
+
+    def _paginate_sync(self, service: str, operation: str, keys: tuple[str, ...],
+                       params: dict[str, Any]) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {key: [] for key in keys}
+        with self._translated(f"{service}:{operation}", params):
+            paginator = self.ctx.client(service).get_paginator(xform_name(operation))
+            for page in paginator.paginate(**_reveal(params)):
+                for key in keys:
+                    out[key].extend(page.get(key, []))
+        return out

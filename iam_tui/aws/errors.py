@@ -1,0 +1,142 @@
+"""One error type for everything that goes wrong talking to AWS: an error code, a plain-language message and
+a fix. Messages never carry a secret: callers pass the secrets of a call so that AWS's own text is scrubbed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+    SSOError,
+    TokenRetrievalError,
+)
+
+from ..core.checks import Unavailable
+from ..core.secret import Secret, scrub
+
+EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
+INVALID_CRED_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException",
+                                "InvalidAccessKeyId", "AuthFailure"})
+DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
+THROTTLE_CODES = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"})
+
+SIGN_IN_AGAIN = "Sign in again (`aws login`, `aws sso login`, or fresh keys), or pass --profile; --demo needs none."
+
+# What each IAM error code means in this app, and what to do about it.
+_PLAIN: dict[str, tuple[str, str]] = {
+    "EntityAlreadyExists": ("It already exists in this account.", "Pick another name, or use the existing one."),
+    "NoSuchEntity": ("It does not exist (or was just deleted).", "Refresh and check the name."),
+    "LimitExceeded": ("An IAM quota is reached.", "Remove one first (e.g. a user has at most 2 access keys)."),
+    "PasswordPolicyViolation": ("The password does not meet the account password policy.",
+                                "Generate a new password, or relax the policy."),
+    "InvalidAuthenticationCode": ("AWS did not accept the MFA codes.",
+                                  "Enter two consecutive codes, fresh from the app; check the phone's clock."),
+    "DeleteConflict": ("It is still in use (attached, or holding keys, MFA or a password).",
+                       "Remove what depends on it first, then retry."),
+    "EntityTemporarilyUnmodifiable": ("IAM is still busy with a recent change to it.", "Wait a few seconds, retry."),
+    "ConcurrentModification": ("Someone (or something) changed it at the same time.", "Refresh, then retry."),
+    "InvalidInput": ("AWS rejected a value.", "Check the highlighted field."),
+    "ValidationError": ("AWS rejected a value.", "Check the highlighted field."),
+    "MalformedPolicyDocument": ("The policy document is not valid.", "Fix the document."),
+    "ServiceFailure": ("IAM had an internal error.", "Retry in a moment."),
+    "ReportInProgress": ("The credential report is still being generated.", "Retry in a few seconds."),
+    "ReportNotPresent": ("No credential report exists yet.", "Generate one (refresh)."),
+    "ReportExpired": ("The credential report is older than 4 hours.", "Generate a new one (refresh)."),
+}
+
+
+class AwsError(Exception):
+    """What went wrong, for a person: ``code`` (AWS's error code or a local one), ``message``, ``fix``.
+
+    ``action`` is the IAM action that was called (``iam:CreateUser``), used to name a missing permission."""
+
+    def __init__(self, code: str, message: str, fix: str = "", *, action: str | None = None,
+                 retried: int = 0) -> None:
+        self.code = code
+        self.message = message
+        self.fix = fix
+        self.action = action
+        self.retried = retried
+        super().__init__(self.text)
+
+    @property
+    def text(self) -> str:
+        return " ".join(part for part in (f"{self.code}:", self.message, self.fix) if part)
+
+    @property
+    def is_denied(self) -> bool:
+        return self.code in DENIED_CODES
+
+    @property
+    def is_credentials_problem(self) -> bool:
+        return self.code in EXPIRED_CODES | INVALID_CRED_CODES | {"NoCredentials", "ProfileNotFound", "SSOError"}
+
+    def unavailable(self) -> Unavailable:
+        return Unavailable(self.code, self.message, self.action)
+
+    def __reduce__(self):  # keep picklable despite keyword-only arguments
+        return (_rebuild, (self.code, self.message, self.fix, self.action, self.retried))
+
+
+def _rebuild(code: str, message: str, fix: str, action: str | None, retried: int) -> AwsError:
+    return AwsError(code, message, fix, action=action, retried=retried)
+
+
+def action_name(service: str, operation: str) -> str:
+    return f"{service}:{operation}"
+
+
+def from_client_error(exc: ClientError, action: str | None, secrets: Sequence[Secret] = ()) -> AwsError:
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code") or "Unknown")
+    aws_text = scrub(str(error.get("Message") or ""), tuple(secrets)).strip()
+    retried = int(exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) or 0)
+    if code in DENIED_CODES:
+        needed = f" to call {action}" if action else ""
+        return AwsError(code, f"Your identity is not allowed{needed}. {aws_text}".strip(),
+                        f"Grant {action or 'the permission'} to this identity, or run as one that has it.",
+                        action=action, retried=retried)
+    if code in THROTTLE_CODES:
+        return AwsError(code, f"AWS throttled the request; iam-tui retried {retried} time(s) with backoff.",
+                        "Wait a minute and retry.", action=action, retried=retried)
+    if code in EXPIRED_CODES:
+        return AwsError(code, "Your AWS session has expired.", SIGN_IN_AGAIN, action=action)
+    if code in INVALID_CRED_CODES:
+        return AwsError(code, "AWS does not recognise these credentials (deleted or mistyped key, or wrong "
+                        "clock).", SIGN_IN_AGAIN, action=action)
+    meaning, fix = _PLAIN.get(code, ("", "Retry; if it persists, check the AWS message."))
+    message = " ".join(part for part in (meaning, f"AWS says: {aws_text}" if aws_text else "") if part)
+    return AwsError(code, message or "AWS returned an error.", fix, action=action, retried=retried)
+
+
+def from_botocore_error(exc: BotoCoreError | Exception, action: str | None = None,
+                        endpoint: str | None = None) -> AwsError:
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return AwsError("NoCredentials", "No AWS credentials were found (environment, profile, SSO, `aws login`, "
+                        "instance role).", "Run `aws login` (or `aws configure`), pass --profile NAME, or try "
+                        "--demo.", action=action)
+    if isinstance(exc, ProfileNotFound):
+        return AwsError("ProfileNotFound", f"The AWS profile {exc.kwargs.get('profile')!r} does not exist.",
+                        "Check the name in ~/.aws/config (`aws configure list-profiles`).", action=action)
+    if isinstance(exc, SSOError | TokenRetrievalError):
+        return AwsError("SSOError", "Your SSO or `aws login` session has expired or is missing.",
+                        "Run `aws sso login` (or `aws login`) for this profile, then retry.", action=action)
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+        where = endpoint or getattr(exc, "kwargs", {}).get("endpoint_url", "AWS")
+        return AwsError("EndpointUnreachable", f"Cannot connect to {where}.",
+                        "Check the network (or --endpoint-url), then retry.", action=action)
+    if isinstance(exc, ReadTimeoutError):
+        return AwsError("Timeout", "AWS did not answer in time.", "Retry.", action=action)
+    if isinstance(exc, NoRegionError):
+        return AwsError("NoRegion", "No AWS region is configured.", "Pass --region us-east-1.", action=action)
+    name = type(exc).__name__
+    return AwsError(name, "The AWS SDK failed before reaching AWS.", "Retry; check your AWS configuration.",
+                    action=action)

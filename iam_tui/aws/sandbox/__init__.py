@@ -1,0 +1,70 @@
+"""The demo sandbox: moto in-process (nothing leaves the machine) plus a fidelity layer that makes it behave
+like a brand-new AWS account whose owner runs the setup as root.
+
+Importing this package imports moto; only ``--demo`` and the tests do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+from moto import mock_aws
+
+from ...core.secret import Secret
+from .fidelity import Caller, register_root_rules
+from .state import ACCOUNT_ID, REGION, SandboxState
+
+# Each rule module adds the AWS behaviour of its own operations: register(events, caller).
+RuleRegistrar = Callable[[Any, Caller], None]
+RULES: list[RuleRegistrar] = [register_root_rules]
+
+
+class Sandbox:
+    account_id = ACCOUNT_ID
+    region = REGION
+
+    def __init__(self, state: SandboxState | None = None) -> None:
+        self.state = state or SandboxState.brand_new_account()
+        self.root_key_ids_ever: set[str] = set(self.state.root_keys)
+        self._mock = mock_aws(config={"iam": {"load_aws_managed_policies": True}})
+        self._started = False
+
+    def start(self) -> Sandbox:
+        self._mock.start()
+        self._started = True
+        return self
+
+    def stop(self) -> None:
+        if self._started:
+            self._mock.stop()
+            self._started = False
+
+    def session(self, access_key_id: str | None = None, secret: Secret | None = None) -> boto3.Session:
+        """A boto3 session signed with the given key (default: the root key the demo 'runs on'), with the
+        fidelity rules installed."""
+        if access_key_id is None:
+            root = self.state.first_root_key
+            access_key_id, secret = root.access_key_id, root.secret
+        session = boto3.Session(
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret.reveal() if secret else "sandbox",
+            region_name=REGION,
+        )
+        caller = Caller(self, access_key_id)
+        for register in RULES:
+            register(session.events, caller)
+        return session
+
+    def plain_client(self, service: str) -> Any:
+        """A client with no fidelity rules, for the sandbox's own lookups and for tests that inspect state."""
+        return boto3.Session(aws_access_key_id="AKIASANDBOXADMIN0000", aws_secret_access_key="sandbox",
+                             region_name=REGION).client(service)
+
+
+def start_sandbox(state: SandboxState | None = None) -> Sandbox:
+    return Sandbox(state).start()
+
+
+__all__ = ["Caller", "Sandbox", "SandboxState", "start_sandbox"]

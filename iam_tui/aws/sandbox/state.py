@@ -1,0 +1,61 @@
+"""What the demo sandbox knows that moto does not: the root user's credentials and MFA."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from ...core.secret import Secret
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+ROOT_ARN = f"arn:aws:iam::{ACCOUNT_ID}:root"
+
+
+def new_access_key_id() -> str:
+    return "AKIA" + "".join(secrets.choice(string.ascii_uppercase + "234567") for _ in range(16))
+
+
+def new_secret_key() -> Secret:
+    alphabet = string.ascii_letters + string.digits + "+/"
+    return Secret("".join(secrets.choice(alphabet) for _ in range(40)))
+
+
+@dataclass
+class RootKey:
+    access_key_id: str
+    secret: Secret
+    created: datetime
+    active: bool = True
+    last_used: datetime | None = None
+    last_used_service: str | None = None
+    last_used_region: str | None = None
+
+
+@dataclass
+class SandboxState:
+    account_created: datetime
+    root_password_last_used: datetime | None
+    root_mfa_enabled: bool = False
+    root_keys: dict[str, RootKey] = field(default_factory=dict)
+    report: tuple[datetime, bytes] | None = None  # the credential report AWS would hand out, and when it was made
+
+    @classmethod
+    def brand_new_account(cls, now: datetime | None = None) -> SandboxState:
+        """A fresh account whose owner signed in as root and created one access key to run the setup."""
+        now = now or datetime.now(UTC)
+        key = RootKey(new_access_key_id(), new_secret_key(), created=now - timedelta(minutes=10))
+        return cls(
+            account_created=now - timedelta(days=1),
+            root_password_last_used=now - timedelta(minutes=20),
+            root_keys={key.access_key_id: key},
+        )
+
+    @property
+    def first_root_key(self) -> RootKey:
+        return next(iter(self.root_keys.values()))
+
+    def is_root_key(self, access_key_id: str | None) -> bool:
+        return access_key_id is not None and access_key_id in self.root_keys

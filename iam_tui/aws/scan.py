@@ -1,0 +1,231 @@
+"""The security scan: a fixed set of account-wide calls (never one per user), then the pure checks.
+
+Calls: GetCallerIdentity and ListAccountAliases (once per session), GetAccountSummary, GetAccountPasswordPolicy,
+GenerateCredentialReport (+ polls) and GetCredentialReport, GetAccountAuthorizationDetails (paginated),
+GetPolicy/GetPolicyVersion once per distinct AWS managed policy attached somewhere (cached), and
+DescribeOrganization. Users the app itself changed are re-read directly, because the credential report can be up
+to four hours old.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.parse
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from ..core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
+from ..core.checks import LiveKey, LiveUser, ScanInputs, Unavailable, run_checks
+from ..core.credential_report import CredentialReport, parse_report
+from .account import AccountService
+from .calls import AwsCaller
+from .errors import AwsError
+from .models import ScanResult
+
+T = TypeVar("T")
+Progress = Callable[[int, int, str], None]
+
+REPORT_TIMEOUT_S = 60.0
+REPORT_STATES_PENDING = {"STARTED", "INPROGRESS"}
+
+
+def _document(value: Any) -> dict[str, Any]:
+    """Policy documents arrive decoded by boto3; decode them ourselves when they do not."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        try:
+            return json.loads(urllib.parse.unquote(value))
+        except ValueError:
+            return {}
+    return {}
+
+
+def _refs(items: list[dict[str, Any]]) -> tuple[PolicyRef, ...]:
+    return tuple(PolicyRef(i["PolicyName"], i["PolicyArn"]) for i in items or [])
+
+
+def _inline(items: list[dict[str, Any]]) -> tuple[InlinePolicy, ...]:
+    return tuple(InlinePolicy(i["PolicyName"], _document(i.get("PolicyDocument"))) for i in items or [])
+
+
+class ScanService:
+    def __init__(self, caller: AwsCaller, account: AccountService) -> None:
+        self.aws = caller
+        self.account = account
+        self.touched: set[str] = set()
+        self._aws_policy_documents: dict[str, dict[str, Any]] = {}
+
+    def touch(self, user_name: str) -> None:
+        """Remember that the app changed this user, so the next scan re-reads it directly."""
+        self.touched.add(user_name)
+
+    # --- inputs -------------------------------------------------------------------------------------------
+
+    async def credential_report(self, timeout: float = REPORT_TIMEOUT_S) -> CredentialReport:
+        deadline = time.monotonic() + timeout
+        delay = 0.1
+        while True:
+            state = (await self.aws.call("iam", "GenerateCredentialReport")).get("State")
+            if state not in REPORT_STATES_PENDING:
+                try:
+                    data = await self.aws.call("iam", "GetCredentialReport")
+                    generated = data.get("GeneratedTime")
+                    if isinstance(generated, datetime) and generated.tzinfo is None:
+                        generated = generated.replace(tzinfo=UTC)
+                    return parse_report(data["Content"], generated)
+                except AwsError as err:
+                    if err.code not in {"ReportInProgress", "ReportNotPresent", "ReportExpired"}:
+                        raise
+            if time.monotonic() + delay > deadline:
+                raise AwsError("ReportInProgress", f"The credential report was not ready after {timeout:.0f} s.",
+                               "Refresh in a minute.", action="iam:GetCredentialReport")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+    async def authorization_details(self) -> AuthorizationDetails:
+        pages = await self.aws.paginate(
+            "iam", "GetAccountAuthorizationDetails",
+            ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"),
+            Filter=["User", "Group", "Role", "LocalManagedPolicy"],
+        )
+        users = tuple(
+            Principal("user", u["UserName"], u["Arn"], _refs(u.get("AttachedManagedPolicies")),
+                      _inline(u.get("UserPolicyList")), tuple(u.get("GroupList") or ()))
+            for u in pages["UserDetailList"]
+        )
+        groups = tuple(
+            Principal("group", g["GroupName"], g["Arn"], _refs(g.get("AttachedManagedPolicies")),
+                      _inline(g.get("GroupPolicyList")))
+            for g in pages["GroupDetailList"]
+        )
+        roles = tuple(
+            Principal("role", r["RoleName"], r["Arn"], _refs(r.get("AttachedManagedPolicies")),
+                      _inline(r.get("RolePolicyList")))
+            for r in pages["RoleDetailList"]
+        )
+        documents: dict[str, dict[str, Any]] = {}
+        for policy in pages["Policies"]:
+            for version in policy.get("PolicyVersionList") or []:
+                if version.get("IsDefaultVersion"):
+                    documents[policy["Arn"]] = _document(version.get("Document"))
+        attached = AuthorizationDetails(users, groups, roles).attached_policy_arns()
+        missing = sorted(arn for arn in attached if arn not in documents)
+        try:
+            fetched = await asyncio.gather(*(self._aws_policy_document(arn) for arn in missing))
+        except AwsError as err:
+            return AuthorizationDetails(users, groups, roles, documents, documents_error=err.unavailable())
+        documents.update(zip(missing, fetched, strict=True))
+        return AuthorizationDetails(users, groups, roles, documents)
+
+    async def _aws_policy_document(self, arn: str) -> dict[str, Any]:
+        cached = self._aws_policy_documents.get(arn)
+        if cached is not None:
+            return cached
+        version = (await self.aws.call("iam", "GetPolicy", PolicyArn=arn))["Policy"]["DefaultVersionId"]
+        data = await self.aws.call("iam", "GetPolicyVersion", PolicyArn=arn, VersionId=version)
+        document = _document(data["PolicyVersion"].get("Document"))
+        self._aws_policy_documents[arn] = document
+        return document
+
+    async def live_user(self, name: str) -> LiveUser:
+        """Direct, current state of one user (used for users the app changed)."""
+        try:
+            user = (await self.aws.call("iam", "GetUser", UserName=name))["User"]
+        except AwsError as err:
+            if err.code == "NoSuchEntity":
+                return LiveUser(name, "", exists=False)
+            raise
+        login, mfa, keys = await asyncio.gather(
+            self._has_login_profile(name),
+            self.aws.paginate("iam", "ListMFADevices", ("MFADevices",), UserName=name),
+            self.aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",), UserName=name),
+        )
+        live_keys = await asyncio.gather(*(self._live_key(k) for k in keys["AccessKeyMetadata"]))
+        return LiveUser(name, user["Arn"], True, user.get("CreateDate"), login, bool(mfa["MFADevices"]),
+                        tuple(live_keys))
+
+    async def _has_login_profile(self, name: str) -> bool:
+        try:
+            await self.aws.call("iam", "GetLoginProfile", UserName=name)
+        except AwsError as err:
+            if err.code == "NoSuchEntity":
+                return False
+            raise
+        return True
+
+    async def _live_key(self, meta: dict[str, Any]) -> LiveKey:
+        used = await self.aws.call("iam", "GetAccessKeyLastUsed", AccessKeyId=meta["AccessKeyId"])
+        last = used.get("AccessKeyLastUsed") or {}
+        service = last.get("ServiceName")
+        return LiveKey(meta["AccessKeyId"], meta.get("Status") == "Active", meta.get("CreateDate"),
+                       last.get("LastUsedDate"), None if service in (None, "N/A") else service,
+                       None if last.get("Region") in (None, "N/A") else last.get("Region"))
+
+    # --- the scan -------------------------------------------------------------------------------------------
+
+    async def scan(self, progress: Progress | None = None) -> ScanResult:
+        """Run every check. ``progress(done, total, what)`` is called as each input arrives."""
+        calls = 0
+        done = 0
+
+        def count(_service: str, _operation: str) -> None:
+            nonlocal calls
+            calls += 1
+
+        started = time.perf_counter()
+        self.aws.ctx.call_listeners.append(count)
+        try:
+            identity = await self.account.identity()
+
+            async def step(what: str, awaitable: Awaitable[T]) -> T | Unavailable:
+                nonlocal done
+                value = await _or_unavailable(awaitable)
+                done += 1
+                if progress is not None:
+                    progress(done, 6, what)
+                return value
+
+            summary, policy, report, authz, central, live = await asyncio.gather(
+                step("account summary", self.account.summary()),
+                step("password policy", self.account.password_policy()),
+                step("credential report", self.credential_report()),
+                step("authorization details", self.authorization_details()),
+                step("organization", self.account.root_centrally_managed(identity.account_id)),
+                step("users changed here", self._live_users()),
+            )
+        finally:
+            self.aws.ctx.call_listeners.remove(count)
+        inputs = ScanInputs(
+            identity=identity.caller,
+            now=datetime.now(UTC),
+            summary=summary,
+            password_policy=policy,
+            report=report,
+            authz=authz,
+            root_centrally_managed=central is True,
+            live_users=live if isinstance(live, dict) else {},
+        )
+        return ScanResult(
+            identity=identity,
+            results=tuple(run_checks(inputs)),
+            report_generated_at=report.generated_at if isinstance(report, CredentialReport) else None,
+            scanned_at=inputs.now,
+            api_calls=calls,
+            seconds=time.perf_counter() - started,
+        )
+
+    async def _live_users(self) -> dict[str, LiveUser]:
+        names = sorted(self.touched)
+        states = await asyncio.gather(*(self.live_user(n) for n in names))
+        return dict(zip(names, states, strict=True))
+
+
+async def _or_unavailable(awaitable: Awaitable[T]) -> T | Unavailable:
+    try:
+        return await awaitable
+    except AwsError as err:
+        return err.unavailable()

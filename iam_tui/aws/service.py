@@ -1,0 +1,57 @@
+"""The service the screens talk to: one object, built once at startup and handed to the App, grouping the
+async services by area. No Textual import here or below."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from .account import AccountService
+from .calls import AwsCaller
+from .errors import AwsError, from_botocore_error
+from .scan import ScanService
+from .session import AwsContext, ConnectionSettings
+
+
+class IamService:
+    def __init__(self, ctx: AwsContext, sandbox: Any = None) -> None:
+        self.ctx = ctx
+        self.sandbox = sandbox  # the demo sandbox, when running with --demo
+        self.aws = AwsCaller(ctx)
+        self.account = AccountService(self.aws)
+        self.scan = ScanService(self.aws, self.account)
+
+    @property
+    def settings(self) -> ConnectionSettings:
+        return self.ctx.settings
+
+    @property
+    def is_demo(self) -> bool:
+        return self.sandbox is not None
+
+
+def build_service(settings: ConnectionSettings) -> IamService:
+    """Create the session (and the demo sandbox with ``settings.demo``). Blocking: call it off the UI thread.
+
+    Raises AwsError for problems found before any call (unknown profile, ...)."""
+    if settings.demo:
+        from .sandbox import start_sandbox  # moto is imported only here
+
+        sandbox = start_sandbox()
+        ctx = AwsContext(sandbox.session(), settings, source="demo sandbox (in-process moto)")
+        return IamService(ctx, sandbox)
+    try:
+        ctx = AwsContext.create(settings)
+    except Exception as exc:
+        raise from_botocore_error(exc) from None
+    return IamService(ctx)
+
+
+async def connect(settings: ConnectionSettings) -> IamService:
+    """Build the service and prove the credentials work (``sts:GetCallerIdentity``)."""
+    service = await asyncio.to_thread(build_service, settings)
+    await service.account.identity()
+    return service
+
+
+__all__ = ["AwsError", "IamService", "build_service", "connect"]

@@ -1,0 +1,99 @@
+"""One boto3 session and one client per service, built once, with bounded standard retries and a user agent
+that names iam-tui."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from .. import __version__
+
+DEFAULT_REGION = "us-east-1"  # IAM and STS are global; fall back here rather than fail.
+MAX_ATTEMPTS = 4  # the first try and three retries, with botocore's exponential backoff
+
+_SOURCES = {
+    "env": "environment variables",
+    "shared-credentials-file": "shared credentials file",
+    "config-file": "config file",
+    "sso": "IAM Identity Center (SSO)",
+    "assume-role": "assumed role",
+    "assume-role-with-web-identity": "web identity",
+    "iam-role": "EC2 instance role",
+    "container-role": "container role",
+    "process": "credential process",
+    "login": "`aws login` session",
+    "explicit": "explicit keys",
+    "custom-process": "credential process",
+}
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    demo: bool = False
+
+
+def client_config() -> Config:
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        user_agent_extra=f"iam-tui/{__version__}",
+        connect_timeout=5,
+        read_timeout=30,
+    )
+
+
+class AwsContext:
+    """Holds the boto3 session and caches one client per service. Thread-safe: clients are created under a lock
+    (boto3 sessions are not thread-safe; clients are)."""
+
+    def __init__(self, session: boto3.Session, settings: ConnectionSettings, *, source: str | None = None) -> None:
+        self.session = session
+        self.settings = settings
+        self.region = settings.region or session.region_name or DEFAULT_REGION
+        self._source = source
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self.call_listeners: list[Callable[[str, str], None]] = []
+
+    @classmethod
+    def create(cls, settings: ConnectionSettings) -> AwsContext:
+        """Build a session from the standard credential chain (may raise ``ProfileNotFound``)."""
+        session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
+        return cls(session, settings)
+
+    def client(self, service: str) -> Any:
+        with self._lock:
+            client = self._clients.get(service)
+            if client is None:
+                client = self.session.client(
+                    service,
+                    region_name=self.region,
+                    endpoint_url=self.settings.endpoint_url,
+                    config=client_config(),
+                )
+                client.meta.events.register("before-call", self._notify)
+                self._clients[service] = client
+            return client
+
+    def _notify(self, model: Any, **_: Any) -> None:
+        for listener in self.call_listeners:
+            listener(model.service_model.service_name, model.name)
+
+    def credential_source(self) -> str:
+        """Where the credentials came from, in words (resolves them, so call it off the UI thread)."""
+        if self._source:
+            return self._source
+        credentials = self.session.get_credentials()
+        method = getattr(credentials, "method", None) if credentials else None
+        text = _SOURCES.get(method or "", method or "unknown")
+        profile = self.settings.profile or self.session.profile_name
+        if method in {"env", "iam-role", "container-role"} or not profile:
+            return text
+        return f"profile {profile} ({text})"
