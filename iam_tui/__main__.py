@@ -1,0 +1,62 @@
+"""Command line: ``iam-tui`` opens the TUI; ``iam-tui check`` runs the security scan with no UI (and never
+imports Textual)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--profile", metavar="NAME", default=default,
+                        help="AWS profile to use (default: the standard credential chain, AWS_PROFILE, ...)")
+    parser.add_argument("--region", metavar="REGION", default=default,
+                        help="AWS region (IAM is global; default: your configured region, else us-east-1)")
+    parser.add_argument("--endpoint-url", metavar="URL", default=default,
+                        help="send every AWS call to this endpoint (e.g. a local moto server)")
+    parser.add_argument("--demo", action="store_true", default=default,
+                        help="run in a local sandbox (in-process moto): no AWS account needed, nothing leaves "
+                        "this machine")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iam-tui",
+        description="Take a fresh AWS account from its root user to a secured admin IAM user with MFA, a console "
+        "password, access keys and an AWS CLI profile, step by step, in the terminal.",
+        epilog="Without a command, opens the terminal UI. Try `iam-tui --demo` first: no AWS account needed.",
+    )
+    parser.add_argument("--version", action="version", version=f"iam-tui {__version__}")
+    _common(parser, suppress=False)
+    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)  # benchmarks
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser(
+        "check", help="run the security recommendations scan without the UI",
+        description="Run the security recommendations (CIS AWS Foundations, IAM section) and print them. "
+        "Exit status: 0 nothing fails, 1 a check fails, 2 the scan could not run.",
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    _common(check, suppress=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .aws.session import ConnectionSettings
+
+    settings = ConnectionSettings(profile=args.profile, region=args.region, endpoint_url=args.endpoint_url,
+                                  demo=bool(args.demo))
+    if args.command == "check":
+        from .check_command import run_check
+
+        return run_check(settings, as_json=args.json)
+    from .app import run_app
+
+    return run_app(settings, exit_when_ready=args.exit_when_ready)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""``iam-tui check``: the dashboard's scan as text or JSON, for scripts and CI. Imports no Textual."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import TextIO
+
+from .aws.errors import AwsError
+from .aws.models import ScanResult
+from .aws.service import connect
+from .aws.session import ConnectionSettings
+from .core.checks import Status, any_failed
+from .core.credential_report import report_age
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+async def _scan(settings: ConnectionSettings) -> ScanResult:
+    service = await connect(settings)
+    try:
+        return await service.scan.scan()
+    finally:
+        if service.sandbox is not None:
+            service.sandbox.stop()
+
+
+def to_json(result: ScanResult) -> dict[str, object]:
+    ident = result.identity
+    return {
+        "account_id": ident.account_id,
+        "account_alias": ident.alias,
+        "caller_arn": ident.caller.arn,
+        "is_root": ident.caller.is_root,
+        "credential_report_generated_at": result.report_generated_at.isoformat()
+        if result.report_generated_at else None,
+        "checks": [r.to_json() for r in result.results],
+    }
+
+
+def as_table(result: ScanResult) -> str:
+    ident = result.identity
+    who = f"{ident.caller.arn}" + ("  [ROOT]" if ident.caller.is_root else "")
+    lines = [
+        f"Account {ident.account_id}" + (f" ({ident.alias})" if ident.alias else " (no alias)") + f"  as {who}",
+        f"Credentials: {ident.source}; region {ident.region}; {report_age(result.report_generated_at)}",
+        "",
+        f"{'STATUS':<8} {'CHECK':<24} {'CIS':<5} TITLE",
+    ]
+    for r in result.results:
+        lines.append(f"{r.status.value.upper():<8} {r.id:<24} {r.spec.cis or '-':<5} {r.title}")
+        if r.status is not Status.PASS:
+            lines.append(f"{'':<8} {r.detail}")
+            if r.resources:
+                lines.append(f"{'':<8} affected: {'; '.join(r.resources)}")
+            if r.status in (Status.FAIL, Status.WARN):
+                lines.append(f"{'':<8} fix: {r.spec.fix}")
+    counts = {s: sum(1 for r in result.results if r.status is s) for s in Status}
+    lines.append("")
+    lines.append(", ".join(f"{n} {s.value}" for s, n in counts.items() if n))
+    return "\n".join(lines)
+
+
+def run_check(settings: ConnectionSettings, *, as_json: bool = False, out: TextIO | None = None,
+              err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        result = asyncio.run(_scan(settings))
+    except AwsError as exc:
+        print(f"iam-tui: {exc.text}", file=err)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("iam-tui: interrupted", file=err)
+        return EXIT_ERROR
+    if as_json:
+        print(json.dumps(to_json(result), indent=2), file=out)
+    else:
+        print(as_table(result), file=out)
+    return EXIT_FAILED if any_failed(result.results) else EXIT_OK

@@ -1,0 +1,81 @@
+"""The command line as a user runs it: subprocesses, exit codes, and what gets imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from iam_tui import __version__
+from iam_tui.core.checks import CHECK_IDS
+
+CLEAN_ENV = {
+    "PATH": os.environ.get("PATH", ""),
+    "HOME": os.environ.get("HOME", "/tmp"),
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def run(*args: str, env: dict[str, str] | None = None, code: str | None = None) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-c", code] if code else [sys.executable, "-m", "iam_tui", *args]
+    return subprocess.run(argv, capture_output=True, text=True, env=env or CLEAN_ENV, timeout=120)
+
+
+def test_check_json_in_the_demo() -> None:
+    proc = run("check", "--demo", "--json")
+    assert proc.returncode == 1, proc.stderr  # a new account fails checks
+    data = json.loads(proc.stdout)
+    assert data["account_id"] == "123456789012" and data["is_root"] is True
+    assert data["caller_arn"] == "arn:aws:iam::123456789012:root"
+    assert [c["id"] for c in data["checks"]] == list(CHECK_IDS)
+    for check in data["checks"]:
+        assert {"id", "status", "title", "detail", "cis", "security_hub", "resources"} <= set(check)
+        assert check["status"] in {"pass", "fail", "warn", "unknown", "n/a"}
+
+
+def test_check_table_in_the_demo() -> None:
+    proc = run("--demo", "check")
+    assert proc.returncode == 1
+    assert "FAIL     root-mfa" in proc.stdout and "[ROOT]" in proc.stdout
+
+
+@pytest.mark.parametrize("args, needle", [
+    ((), "NoCredentials"),
+    (("--profile", "missing"), "ProfileNotFound"),
+])
+def test_check_startup_failure_is_one_line_and_exit_2(args: tuple[str, ...], needle: str) -> None:
+    proc = run("check", *args)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unreachable_endpoint_is_explained() -> None:
+    env = {**CLEAN_ENV, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x"}
+    proc = run("check", "--endpoint-url", "http://127.0.0.1:9", env=env)
+    assert proc.returncode == 2 and "EndpointUnreachable" in proc.stderr and "127.0.0.1:9" in proc.stderr
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.strip() == f"iam-tui {__version__}"
+    out = run("--help").stdout
+    for flag in ("--profile", "--region", "--endpoint-url", "--demo", "--version", "check"):
+        assert flag in out
+
+
+def test_check_never_imports_textual_and_real_runs_never_import_moto() -> None:
+    code = (
+        "import sys, iam_tui.__main__, iam_tui.check_command, iam_tui.aws.service;"
+        "assert 'textual' not in sys.modules, 'textual imported';"
+        "assert 'moto' not in sys.modules, 'moto imported';"
+        "import iam_tui.app;"
+        "assert 'moto' not in sys.modules, 'moto imported by the app'"
+    )
+    proc = run(code=code)
+    assert proc.returncode == 0, proc.stderr
