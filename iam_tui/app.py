@@ -1,0 +1,125 @@
+"""The Textual application: connects (off the UI thread), then shows the guide's screens.
+
+The service is built by a ``connector`` handed in at construction, so tests can pass a sandbox-backed or fake
+service; screens reach it as ``app.service`` and never touch boto3.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable, Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import var
+from textual.screen import Screen
+
+from .aws.errors import AwsError
+from .aws.models import AccountIdentity, ScanResult
+from .aws.service import IamService, connect
+from .aws.session import ConnectionSettings
+from .core.checks import Status
+from .guide import StepState
+from .screens.dashboard import DashboardScreen
+from .screens.help import HelpScreen
+from .screens.startup import ConnectingScreen, StartupErrorScreen
+
+Connector = Callable[[ConnectionSettings], Awaitable[IamService]]
+
+
+class IamTuiApp(App[int]):
+    TITLE = "iam-tui"
+    CSS_PATH = "styles/app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    # Screens get -narrow below 110 columns (an 80x24 terminal) and lay out more compactly.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?", show=False),
+    ]
+
+    identity: var[AccountIdentity | None] = var(None)
+    guide_state: var[dict[str, StepState]] = var(dict, always_update=True)
+
+    def __init__(self, settings: ConnectionSettings, *, connector: Connector = connect,
+                 exit_when_ready: bool = False) -> None:
+        super().__init__()
+        self.settings = settings
+        self.connector = connector
+        self.exit_when_ready = exit_when_ready
+        self._service: IamService | None = None
+
+    @property
+    def service(self) -> IamService:
+        if self._service is None:
+            raise RuntimeError("not connected yet")
+        return self._service
+
+    @property
+    def is_demo(self) -> bool:
+        return self.settings.demo
+
+    # --- connecting -----------------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(ConnectingScreen(self.settings))
+        self.start_connection()
+
+    @work(exclusive=True, group="connect")
+    async def start_connection(self) -> None:
+        try:
+            service = await self.connector(self.settings)
+        except AwsError as err:
+            self.switch_screen(StartupErrorScreen(err, self.settings))
+            return
+        self._stop_sandbox()
+        self._service = service
+        self.identity = service.account._identity
+        self.switch_screen(DashboardScreen())
+
+    def action_reconnect(self) -> None:
+        self.switch_screen(ConnectingScreen(self.settings))
+        self.start_connection()
+
+    def action_try_demo(self) -> None:
+        self.settings = dataclasses.replace(self.settings, demo=True, profile=None, endpoint_url=None)
+        self.action_reconnect()
+
+    # --- state shared by the screens ----------------------------------------------------------------------
+
+    def scan_finished(self, result: ScanResult) -> None:
+        self.identity = result.identity
+        failing = any(r.status is Status.FAIL for r in result.results)
+        self.guide_state = {**self.guide_state, "security": StepState.ATTENTION if failing else StepState.DONE}
+        if self.exit_when_ready:
+            self.exit(0)
+
+    # --- app-wide actions -------------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "What this screen does and its keys", self.action_help)
+        if isinstance(screen, DashboardScreen):
+            yield SystemCommand("Refresh security recommendations", "Run the scan again (r)",
+                                screen.action_refresh)
+        if isinstance(screen, StartupErrorScreen):
+            yield SystemCommand("Retry connecting", "Try the AWS connection again (r)", self.action_reconnect)
+            yield SystemCommand("Try the demo sandbox", "No AWS account needed (d)", self.action_try_demo)
+
+    def _stop_sandbox(self) -> None:
+        if self._service is not None and self._service.sandbox is not None:
+            self._service.sandbox.stop()
+
+    def on_unmount(self) -> None:
+        self._stop_sandbox()
+
+
+def run_app(settings: ConnectionSettings, *, exit_when_ready: bool = False) -> int:
+    app = IamTuiApp(settings, exit_when_ready=exit_when_ready)
+    code = app.run(headless=exit_when_ready)
+    return code or 0

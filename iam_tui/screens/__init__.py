@@ -1,0 +1,1 @@
+"""One screen per guide step, plus the dashboard (home), startup errors and help."""

@@ -1,0 +1,25 @@
+"""The banner every screen shows in demo mode."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+DEMO_TEXT = "DEMO SANDBOX · in-process moto · nothing leaves this machine · no real AWS account is touched"
+
+
+class DemoBanner(Static):
+    DEFAULT_CSS = """
+    DemoBanner {
+        height: 1;
+        width: 1fr;
+        padding: 0 1;
+        background: $warning;
+        color: $background;
+        text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(DEMO_TEXT, id="demo-banner")

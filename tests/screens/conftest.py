@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.service import IamService
+from iam_tui.aws.session import ConnectionSettings
+
+
+@pytest.fixture
+def make_app(service: IamService) -> Callable[..., IamTuiApp]:
+    """An app wired to the test's sandbox-backed service (arrange the service before calling this)."""
+
+    def factory(**kwargs: object) -> IamTuiApp:
+        async def connector(_settings: ConnectionSettings) -> IamService:
+            await service.account.identity()
+            return service
+
+        app = IamTuiApp(ConnectionSettings(demo=True), connector=connector, **kwargs)  # type: ignore[arg-type]
+        return app
+
+    return factory

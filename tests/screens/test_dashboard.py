@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.errors import AwsError
+from iam_tui.aws.session import ConnectionSettings
+from iam_tui.core.checks import CHECK_IDS
+from iam_tui.guide import StepState
+from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.help import HelpScreen
+from iam_tui.screens.startup import StartupErrorScreen
+from iam_tui.widgets.identity_bar import IdentityBar
+
+from ..helpers import inject_error
+from .pilot import settle
+
+
+def static_text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_dashboard_loads_every_check(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        table = screen.query_one("#checks", DataTable)
+        assert [str(k.value) for k in table.rows] == list(CHECK_IDS)
+        assert app.focused is table
+        assert "fail" in static_text(screen, "#scan-status")
+        bar = screen.query_one(IdentityBar)
+        assert bar.has_class("-root") and "ROOT USER" in str(bar.render())
+        assert screen.query_one("#demo-banner")
+        assert app.guide_state["security"] is StepState.ATTENTION
+
+
+async def test_moving_the_cursor_shows_the_check_detail(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        detail = static_text(app.screen, "#check-detail")
+        assert "Root user has MFA" in detail and "Why:" in detail and "Fix:" in detail
+        assert "CIS 1.4" in detail
+
+
+async def test_refresh_rescans(make_app, admin) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        first = app.screen.scan
+        admin.create_role(RoleName="support", AssumeRolePolicyDocument="{}")
+        admin.attach_role_policy(RoleName="support", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen.scan is not first
+        assert app.screen.scan.result("support-role").status.value == "pass"
+
+
+async def test_denied_call_shows_unknown_naming_the_permission(make_app, service) -> None:
+    inject_error(service, "iam", "GetAccountAuthorizationDetails", "AccessDenied", "not authorized")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#checks", DataTable)
+        row = table.get_row("permissions-via-groups")
+        assert "unknown" in str(row[0])
+        table.move_cursor(row=table.get_row_index("permissions-via-groups"))
+        await pilot.pause()
+        assert "iam:GetAccountAuthorizationDetails" in static_text(app.screen, "#check-detail")
+        assert "fail" in str(table.get_row("root-mfa")[0])  # the other checks still ran
+
+
+async def test_help_and_command_palette(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Refresh security recommendations" in titles and "Help" in titles
+
+
+async def test_fits_an_80x24_terminal(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class("-narrow")
+        assert not app.screen.query_one("#identity-panel").display
+        assert app.screen.query_one("#checks").size.height >= 5
+
+
+async def test_startup_error_screen_then_demo() -> None:
+    calls: list[ConnectionSettings] = []
+
+    async def failing(settings: ConnectionSettings):
+        calls.append(settings)
+        if not settings.demo:
+            raise AwsError("ExpiredToken", "Your AWS session has expired.", "Sign in again (`aws login`).")
+        from iam_tui.aws.service import connect
+
+        return await connect(settings)
+
+    app = IamTuiApp(ConnectionSettings(profile="work"), connector=failing)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StartupErrorScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "ExpiredToken" in text and "aws login" in text
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, StartupErrorScreen) and len(calls) == 2
+        await pilot.press("d")
+        await settle(pilot, rounds=5)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.is_demo and calls[-1].demo
