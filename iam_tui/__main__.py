@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .aws.session import ConnectionSettings
+    from .settings import ConnectionSettings
 
     settings = ConnectionSettings(profile=args.profile, region=args.region, endpoint_url=args.endpoint_url,
                                   demo=bool(args.demo))

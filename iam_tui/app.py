@@ -6,6 +6,7 @@ service; screens reach it as ``app.service`` and never touch boto3.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -18,12 +19,12 @@ from textual.screen import Screen
 from .aws.errors import AwsError
 from .aws.models import AccountIdentity, ScanResult
 from .aws.service import IamService, connect
-from .aws.session import ConnectionSettings
 from .core.checks import Status
 from .guide import StepState
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
-from .screens.startup import ConnectingScreen, StartupErrorScreen
+from .screens.startup import StartupErrorScreen
+from .settings import ConnectionSettings
 
 Connector = Callable[[ConnectionSettings], Awaitable[IamService]]
 
@@ -49,6 +50,7 @@ class IamTuiApp(App[int]):
         self.connector = connector
         self.exit_when_ready = exit_when_ready
         self._service: IamService | None = None
+        self._connected: asyncio.Future[IamService] | None = None
 
     @property
     def service(self) -> IamService:
@@ -63,24 +65,39 @@ class IamTuiApp(App[int]):
     # --- connecting -----------------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(ConnectingScreen(self.settings))
+        self.action_reconnect()
+
+    def action_reconnect(self) -> None:
+        """Show the dashboard at once (it says it is connecting) and connect in a worker."""
+        self._connected = asyncio.get_running_loop().create_future()
+        if self.screen_stack and len(self.screen_stack) > 1:
+            self.switch_screen(DashboardScreen())
+        else:
+            self.push_screen(DashboardScreen())
         self.start_connection()
+
+    async def wait_for_service(self) -> IamService:
+        """For screens: the connected service (waits while connecting)."""
+        if self._service is not None:
+            return self._service
+        assert self._connected is not None
+        return await asyncio.shield(self._connected)
 
     @work(exclusive=True, group="connect")
     async def start_connection(self) -> None:
+        connected = self._connected
         try:
             service = await self.connector(self.settings)
         except AwsError as err:
+            if connected is not None and not connected.done():
+                connected.cancel()
             self.switch_screen(StartupErrorScreen(err, self.settings))
             return
         self._stop_sandbox()
         self._service = service
         self.identity = service.account._identity
-        self.switch_screen(DashboardScreen())
-
-    def action_reconnect(self) -> None:
-        self.switch_screen(ConnectingScreen(self.settings))
-        self.start_connection()
+        if connected is not None and not connected.done():
+            connected.set_result(service)
 
     def action_try_demo(self) -> None:
         self.settings = dataclasses.replace(self.settings, demo=True, profile=None, endpoint_url=None)

@@ -10,9 +10,9 @@ from typing import TextIO
 from .aws.errors import AwsError
 from .aws.models import ScanResult
 from .aws.service import connect
-from .aws.session import ConnectionSettings
 from .core.checks import Status, any_failed
 from .core.credential_report import report_age
+from .settings import ConnectionSettings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 

@@ -37,8 +37,7 @@ class AccountService:
         return parse_caller(data["Arn"], data["Account"], data.get("UserId", ""))
 
     async def alias(self) -> str | None:
-        data = await self.aws.call("iam", "ListAccountAliases")
-        aliases = data.get("AccountAliases") or []
+        aliases = (await self.aws.paginate("iam", "ListAccountAliases", ("AccountAliases",)))["AccountAliases"]
         return aliases[0] if aliases else None
 
     async def identity(self, refresh: bool = False) -> AccountIdentity:

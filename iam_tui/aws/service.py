@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from ..settings import ConnectionSettings
 from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError, from_botocore_error
 from .scan import ScanService
-from .session import AwsContext, ConnectionSettings
+from .session import AwsContext
 
 
 class IamService:

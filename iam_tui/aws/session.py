@@ -1,17 +1,20 @@
-"""One boto3 session and one client per service, built once, with bounded standard retries and a user agent
-that names iam-tui."""
+"""One AWS SDK session and one client per service, built once, with bounded standard retries and a user agent
+that names iam-tui.
+
+This uses botocore (the engine under boto3) directly: boto3 adds nothing the app needs and importing it costs
+about 0.1 s of start-up (it pulls in s3transfer)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-import boto3
+import botocore.session
 from botocore.config import Config
 
 from .. import __version__
+from ..settings import ConnectionSettings
 
 DEFAULT_REGION = "us-east-1"  # IAM and STS are global; fall back here rather than fail.
 MAX_ATTEMPTS = 4  # the first try and three retries, with botocore's exponential backoff
@@ -32,14 +35,6 @@ _SOURCES = {
 }
 
 
-@dataclass(frozen=True)
-class ConnectionSettings:
-    profile: str | None = None
-    region: str | None = None
-    endpoint_url: str | None = None
-    demo: bool = False
-
-
 def client_config() -> Config:
     return Config(
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
@@ -50,13 +45,14 @@ def client_config() -> Config:
 
 
 class AwsContext:
-    """Holds the boto3 session and caches one client per service. Thread-safe: clients are created under a lock
-    (boto3 sessions are not thread-safe; clients are)."""
+    """Holds the SDK session and caches one client per service. Thread-safe: clients are created under a lock
+    (sessions are not thread-safe; clients are)."""
 
-    def __init__(self, session: boto3.Session, settings: ConnectionSettings, *, source: str | None = None) -> None:
+    def __init__(self, session: botocore.session.Session, settings: ConnectionSettings, *,
+                 source: str | None = None) -> None:
         self.session = session
         self.settings = settings
-        self.region = settings.region or session.region_name or DEFAULT_REGION
+        self.region = settings.region or session.get_config_variable("region") or DEFAULT_REGION
         self._source = source
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -65,14 +61,15 @@ class AwsContext:
     @classmethod
     def create(cls, settings: ConnectionSettings) -> AwsContext:
         """Build a session from the standard credential chain (may raise ``ProfileNotFound``)."""
-        session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
+        session = botocore.session.Session(profile=settings.profile)
+        session.get_scoped_config()  # an unknown --profile fails here, before any call
         return cls(session, settings)
 
     def client(self, service: str) -> Any:
         with self._lock:
             client = self._clients.get(service)
             if client is None:
-                client = self.session.client(
+                client = self.session.create_client(
                     service,
                     region_name=self.region,
                     endpoint_url=self.settings.endpoint_url,
@@ -93,7 +90,7 @@ class AwsContext:
         credentials = self.session.get_credentials()
         method = getattr(credentials, "method", None) if credentials else None
         text = _SOURCES.get(method or "", method or "unknown")
-        profile = self.settings.profile or self.session.profile_name
+        profile = self.settings.profile or self.session.profile
         if method in {"env", "iam-role", "container-role"} or not profile:
             return text
         return f"profile {profile} ({text})"

@@ -17,6 +17,7 @@ from ..core.checks import CheckResult, Status
 from ..core.credential_report import report_age
 from ..widgets.guide_navigator import GuideNavigator
 from .base import AppScreen
+from .startup import connecting_text
 
 STATUS_LABEL = {
     Status.PASS: ("✓ pass", "success"),
@@ -111,14 +112,17 @@ class DashboardScreen(AppScreen):
         status = self.query_one("#scan-status", Static)
         table = self.query_one("#checks", DataTable)
         table.loading = True
-        status.update("Scanning: account summary, password policy, credential report, authorization details…")
         try:
-            result = await self.app.service.scan.scan(progress=self._progress)  # type: ignore[attr-defined]
+            status.update(connecting_text(self.app.settings))  # type: ignore[attr-defined]
+            service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+            status.update("Scanning: account summary, password policy, credential report, authorization details…")
+            result = await service.scan.scan(progress=self._progress)
         except AwsError as err:
             status.update(f"Scan failed. {err.text}")
             return
         finally:
-            table.loading = False
+            if table.is_attached:
+                table.loading = False
         self.scan = result
         self._fill(result)
         self.app.scan_finished(result)  # type: ignore[attr-defined]

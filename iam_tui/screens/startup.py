@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.binding import Binding
-from textual.containers import Center, Middle, Vertical
+from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import LoadingIndicator, Static
+from textual.widgets import Static
 
 from ..aws.errors import AwsError
-from ..aws.session import ConnectionSettings
+from ..settings import ConnectionSettings
 from .base import AppScreen
 
 
@@ -20,19 +20,6 @@ def connecting_text(settings: ConnectionSettings) -> str:
     where = f"profile {settings.profile}" if settings.profile else "the standard AWS credential chain"
     endpoint = f" at {settings.endpoint_url}" if settings.endpoint_url else ""
     return f"Connecting to AWS{endpoint} with {where}: sts:GetCallerIdentity…"
-
-
-class ConnectingScreen(AppScreen):
-    HELP = "iam-tui is checking who you are (sts:GetCallerIdentity) before showing anything."
-
-    def __init__(self, settings: ConnectionSettings) -> None:
-        super().__init__()
-        self.settings = settings
-
-    def compose_body(self) -> Iterable[Widget]:
-        with Middle(), Center():
-            yield Static(connecting_text(self.settings), id="connecting-text")
-            yield LoadingIndicator()
 
 
 class StartupErrorScreen(AppScreen):

@@ -12,18 +12,18 @@ from iam_tui.core.credential_report import parse_report
 
 
 def test_caller_is_root_and_an_iam_users_key_is_that_user(sandbox: Sandbox, admin) -> None:
-    sts = sandbox.session().client("sts")
+    sts = sandbox.session().create_client("sts")
     assert sts.get_caller_identity()["Arn"] == ROOT_ARN
     admin.create_user(UserName="alice")
     key = admin.create_access_key(UserName="alice")["AccessKey"]
     from iam_tui.core.secret import Secret
 
-    user_sts = sandbox.session(key["AccessKeyId"], Secret(key["SecretAccessKey"])).client("sts")
+    user_sts = sandbox.session(key["AccessKeyId"], Secret(key["SecretAccessKey"])).create_client("sts")
     assert user_sts.get_caller_identity()["Arn"] == "arn:aws:iam::123456789012:user/alice"
 
 
 def test_seeded_like_a_new_account(sandbox: Sandbox) -> None:
-    iam = sandbox.session().client("iam")
+    iam = sandbox.session().create_client("iam")
     summary = iam.get_account_summary()["SummaryMap"]
     assert summary["AccountAccessKeysPresent"] == 1 and summary["AccountMFAEnabled"] == 0
     assert iam.list_users()["Users"] == []
@@ -35,13 +35,13 @@ def test_seeded_like_a_new_account(sandbox: Sandbox) -> None:
 
 
 def test_summary_follows_the_sandbox_state(sandbox: Sandbox) -> None:
-    iam = sandbox.session().client("iam")
+    iam = sandbox.session().create_client("iam")
     sandbox.state.root_mfa_enabled = True
     assert iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
 
 
 def test_credential_report_has_a_root_row_and_is_kept_four_hours(sandbox: Sandbox, admin) -> None:
-    iam = sandbox.session().client("iam")
+    iam = sandbox.session().create_client("iam")
     iam.generate_credential_report()
     first = iam.get_credential_report()
     parsed = parse_report(first["Content"])
@@ -54,7 +54,7 @@ def test_credential_report_has_a_root_row_and_is_kept_four_hours(sandbox: Sandbo
 
 
 def test_root_manages_its_own_keys_without_a_user_name(sandbox: Sandbox) -> None:
-    iam = sandbox.session().client("iam")
+    iam = sandbox.session().create_client("iam")
     (only,) = iam.list_access_keys()["AccessKeyMetadata"]
     assert only["AccessKeyId"] == sandbox.state.first_root_key.access_key_id
     second = iam.create_access_key()["AccessKey"]
@@ -70,7 +70,7 @@ def test_root_manages_its_own_keys_without_a_user_name(sandbox: Sandbox) -> None
 
 def test_a_deleted_root_key_stops_working(sandbox: Sandbox) -> None:
     session = sandbox.session()
-    iam, sts = session.client("iam"), session.client("sts")
+    iam, sts = session.create_client("iam"), session.create_client("sts")
     iam.delete_access_key(AccessKeyId=sandbox.state.first_root_key.access_key_id)
     for call in (sts.get_caller_identity, iam.list_users):
         with pytest.raises(ClientError, match="InvalidClientTokenId"):

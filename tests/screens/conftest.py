@@ -6,7 +6,7 @@ import pytest
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.service import IamService
-from iam_tui.aws.session import ConnectionSettings
+from iam_tui.settings import ConnectionSettings
 
 
 @pytest.fixture

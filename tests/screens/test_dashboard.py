@@ -4,12 +4,12 @@ from textual.widgets import DataTable, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.errors import AwsError
-from iam_tui.aws.session import ConnectionSettings
 from iam_tui.core.checks import CHECK_IDS
 from iam_tui.guide import StepState
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.help import HelpScreen
 from iam_tui.screens.startup import StartupErrorScreen
+from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.identity_bar import IdentityBar
 
 from ..helpers import inject_error

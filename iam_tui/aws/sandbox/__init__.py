@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import boto3
+import botocore.session
 from moto import mock_aws
 
 from ...core.secret import Secret
@@ -41,26 +41,28 @@ class Sandbox:
             self._mock.stop()
             self._started = False
 
-    def session(self, access_key_id: str | None = None, secret: Secret | None = None) -> boto3.Session:
-        """A boto3 session signed with the given key (default: the root key the demo 'runs on'), with the
+    def session(self, access_key_id: str | None = None, secret: Secret | None = None) -> botocore.session.Session:
+        """An SDK session signed with the given key (default: the root key the demo 'runs on'), with the
         fidelity rules installed."""
         if access_key_id is None:
             root = self.state.first_root_key
             access_key_id, secret = root.access_key_id, root.secret
-        session = boto3.Session(
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret.reveal() if secret else "sandbox",
-            region_name=REGION,
-        )
+        session = _session(access_key_id, secret.reveal() if secret else "sandbox")
         caller = Caller(self, access_key_id)
         for register in RULES:
-            register(session.events, caller)
+            register(session.get_component("event_emitter"), caller)
         return session
 
     def plain_client(self, service: str) -> Any:
         """A client with no fidelity rules, for the sandbox's own lookups and for tests that inspect state."""
-        return boto3.Session(aws_access_key_id="AKIASANDBOXADMIN0000", aws_secret_access_key="sandbox",
-                             region_name=REGION).client(service)
+        return _session("AKIASANDBOXADMIN0000", "sandbox").create_client(service, region_name=REGION)
+
+
+def _session(access_key_id: str, secret: str) -> botocore.session.Session:
+    session = botocore.session.Session()
+    session.set_credentials(access_key_id, secret)
+    session.set_config_variable("region", REGION)
+    return session
 
 
 def start_sandbox(state: SandboxState | None = None) -> Sandbox:
