@@ -7,8 +7,10 @@ service; screens reach it as ``app.service`` and never touch boto3.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
-from collections.abc import Awaitable, Callable, Iterable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,12 +21,15 @@ from textual.screen import Screen
 from .aws.errors import AwsError
 from .aws.models import AccountIdentity, ScanResult
 from .aws.service import IamService, connect
+from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
 from .core.checks import Status
 from .guide import StepState
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
 from .screens.startup import StartupErrorScreen
 from .settings import ConnectionSettings
+from .widgets.guide_navigator import GuideNavigator
+from .widgets.secret_field import SecretField
 
 Connector = Callable[[ConnectionSettings], Awaitable[IamService]]
 
@@ -51,6 +56,10 @@ class IamTuiApp(App[int]):
         self.exit_when_ready = exit_when_ready
         self._service: IamService | None = None
         self._connected: asyncio.Future[IamService] | None = None
+        self.clipboard_service = Clipboard(self.copy_to_clipboard)
+        self._in_flight: Counter[str] = Counter()
+        self._exit_cleanups: dict[str, Callable[[], Awaitable[str | None]]] = {}
+        self.guide_user: str | None = None  # the IAM user the guide's later steps are about
 
     @property
     def service(self) -> IamService:
@@ -108,9 +117,90 @@ class IamTuiApp(App[int]):
     def scan_finished(self, result: ScanResult) -> None:
         self.identity = result.identity
         failing = any(r.status is Status.FAIL for r in result.results)
-        self.guide_state = {**self.guide_state, "security": StepState.ATTENTION if failing else StepState.DONE}
+        self.mark_step("security", StepState.ATTENTION if failing else StepState.DONE)
         if self.exit_when_ready:
             self.exit(0)
+
+    def mark_step(self, key: str, state: StepState) -> None:
+        self.guide_state = {**self.guide_state, key: state}
+
+    def open_step(self, key: str) -> None:
+        from .screens.registry import screen_for_step
+
+        screen = screen_for_step(key)
+        if screen is None:
+            self.switch_to_dashboard()
+        else:
+            self.push_screen(screen)
+
+    def switch_to_dashboard(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def on_guide_navigator_step_chosen(self, message: GuideNavigator.StepChosen) -> None:
+        self.open_step(message.key)
+
+    def refresh_dashboard(self) -> None:
+        """After a change: rescan, so the recommendations and the guide reflect it."""
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.action_refresh()
+
+    # --- calls that change AWS, and what to undo when leaving ---------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def mutating(self, what: str) -> AsyncIterator[None]:
+        """Wrap a call that changes AWS: while it runs, quitting is refused (a cancelled worker would leave the
+        call running in its thread, and a resource could be created that the UI never learns about)."""
+        self._in_flight[what] += 1
+        try:
+            yield
+        finally:
+            self._in_flight[what] -= 1
+            if self._in_flight[what] <= 0:
+                del self._in_flight[what]
+
+    @property
+    def busy(self) -> str | None:
+        """What change is in flight, if any."""
+        return next(iter(self._in_flight), None)
+
+    def add_exit_cleanup(self, key: str, cleanup: Callable[[], Awaitable[str | None]]) -> None:
+        """Run ``cleanup`` before the app exits (e.g. delete an unassigned MFA device). It returns a message
+        to show when it could not clean up, else None."""
+        self._exit_cleanups[key] = cleanup
+
+    def remove_exit_cleanup(self, key: str) -> None:
+        self._exit_cleanups.pop(key, None)
+
+    async def action_quit(self) -> None:
+        if self.busy:
+            self.notify(f"Wait: {self.busy} is still running against AWS.", severity="warning")
+            return
+        problems = []
+        for key, cleanup in list(self._exit_cleanups.items()):
+            self.notify(f"Cleaning up before exit: {key}…")
+            try:
+                problem = await cleanup()
+            except Exception as exc:  # never block quitting on a cleanup bug
+                problem = f"{key}: {type(exc).__name__}"
+            if problem:
+                problems.append(problem)
+            self._exit_cleanups.pop(key, None)
+        self.exit(0, message="\n".join(problems) if problems else None)
+
+    # --- clipboard ---------------------------------------------------------------------------------------------
+
+    def on_secret_field_copy_requested(self, message: SecretField.CopyRequested) -> None:
+        outcome = self.clipboard_service.copy(message.secret)
+        self.notify(outcome.message, title="Copied" if outcome.confirmed else "Copy sent", timeout=8)
+        if outcome.will_clear:
+            self.set_timer(CLEAR_AFTER_SECONDS, self._clear_clipboard)
+
+    @work(thread=True, group="clipboard")
+    def _clear_clipboard(self) -> None:
+        if self.clipboard_service.clear_if_unchanged():
+            self.call_from_thread(self.notify, "Cleared the copied secret from the clipboard.")
 
     # --- app-wide actions -------------------------------------------------------------------------------------
 

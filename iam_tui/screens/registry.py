@@ -1,0 +1,10 @@
+"""Which screen opens for each guide step (see ``guide.STEPS``)."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+
+
+def screen_for_step(key: str) -> Screen[object] | None:
+    """A new screen for the step, or None for the dashboard (step 1)."""
+    return None

@@ -1,0 +1,70 @@
+"""Save a secret file: an editable path (default in the current directory), mode 0600, and an explicit question
+before replacing an existing file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from ..core.files import TargetExists, write_private_file
+from .confirm import MODAL_CSS, ConfirmScreen
+
+
+class SaveFileScreen(ModalScreen[Path | None]):
+    """Dismisses with the path written, or None when cancelled."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="SaveFileScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#path"
+
+    def __init__(self, title: str, default_path: Path, content: Callable[[], bytes], *, note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.default_path = default_path
+        self.content = content
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text)
+            if self.note:
+                yield Static(self.note, classes="muted")
+            yield Input(str(self.default_path), id="path")
+            yield Static("enter saves (file mode 0600) · esc cancels", classes="muted")
+            yield Static("", id="save-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.save(Path(event.value.strip() or str(self.default_path)).expanduser())
+
+    @work(exclusive=True)
+    async def save(self, path: Path) -> None:
+        error = self.query_one("#save-error", Static)
+        overwrite = False
+        if path.exists():
+            if path.is_dir():
+                error.update(f"{path} is a folder: add a file name.")
+                return
+            overwrite = bool(await self.app.push_screen_wait(
+                ConfirmScreen(f"{path} exists. Replace it?", yes="Replace", no="Keep it")))
+            if not overwrite:
+                error.update("Not saved: pick another name.")
+                return
+        try:
+            written = write_private_file(path, self.content(), overwrite=overwrite)
+        except TargetExists:
+            error.update(f"{path} appeared meanwhile: not replaced. Save again to decide.")
+            return
+        except OSError as exc:
+            error.update(f"Cannot write {path}: {exc.strerror or exc}.")
+            return
+        self.dismiss(written)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from iam_tui.core.csv_formats import access_key_csv, default_access_keys_filename, user_credentials_csv
+from iam_tui.core.files import TargetExists, file_mode, write_private_file
+from iam_tui.core.secret import Secret
+
+
+def test_new_file_is_0600_even_with_a_permissive_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        path = write_private_file(tmp_path / "a.csv", b"secret")
+    finally:
+        os.umask(old)
+    assert path.read_bytes() == b"secret" and file_mode(path) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]  # no temporary left behind
+
+
+def test_never_overwrites_silently(tmp_path: Path) -> None:
+    target = tmp_path / "a.csv"
+    target.write_bytes(b"keep me")
+    with pytest.raises(TargetExists):
+        write_private_file(target, b"new")
+    assert target.read_bytes() == b"keep me"
+    write_private_file(target, b"new", overwrite=True)
+    assert target.read_bytes() == b"new" and file_mode(target) == 0o600
+
+
+def test_missing_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        write_private_file(tmp_path / "nope" / "a.csv", b"x")
+
+
+def test_a_failed_write_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "config"
+    target.write_bytes(b"old")
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        write_private_file(target, b"new", overwrite=True)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["config"]
+
+
+def test_console_user_csv_bytes() -> None:
+    data = user_credentials_csv("alice", Secret("p,a\"ss"), "https://123456789012.signin.aws.amazon.com/console")
+    assert data == (b'User name,Password,Console sign-in URL\r\n'
+                    b'alice,"p,a""ss",https://123456789012.signin.aws.amazon.com/console\r\n')
+    assert not data.startswith(b"\xef\xbb\xbf")
+
+
+def test_access_key_csv_bytes_with_and_without_user_name() -> None:
+    assert access_key_csv("AKIAX", Secret("s3cr3t")) == b"Access key ID,Secret access key\r\nAKIAX,s3cr3t\r\n"
+    assert access_key_csv("AKIAX", Secret("s3cr3t"), "alice") == (
+        b"User name,Access key ID,Secret access key\r\nalice,AKIAX,s3cr3t\r\n")
+    assert default_access_keys_filename("alice") == "alice_accessKeys.csv"

@@ -1,0 +1,113 @@
+"""The secret field, confirmations, the save dialog, and quitting safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+
+from iam_tui.clipboard import Clipboard
+from iam_tui.core.files import file_mode
+from iam_tui.core.secret import Secret
+from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
+from iam_tui.screens.save_file import SaveFileScreen
+from iam_tui.widgets.secret_field import MASK_TEXT, SecretField
+
+from .pilot import settle
+
+PASSWORD = "Tr1cky[b]pa$$w0rd"
+
+
+class SecretScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield SecretField("Password", Secret(PASSWORD), remask_after=0.3, id="pw")
+
+
+async def test_secret_is_masked_revealed_and_masked_again(make_app) -> None:  # noqa: ANN001
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await app.push_screen(SecretScreen())
+        field = app.screen.query_one("#pw", SecretField)
+        field.focus()
+        await pilot.pause()
+        assert MASK_TEXT in str(field.render()) and PASSWORD not in str(field.render())
+        assert PASSWORD not in repr(field) and PASSWORD not in str(app.export_screenshot())
+        await pilot.press("v")
+        assert PASSWORD in str(field.render())  # plain text: the [b] is not markup
+        await pilot.pause(0.5)
+        assert not field.revealed and PASSWORD not in str(field.render())
+
+
+async def test_copy_goes_through_the_app_clipboard(make_app) -> None:  # noqa: ANN001
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        sent: list[str] = []
+        app.clipboard_service = Clipboard(sent.append, env={"SSH_CONNECTION": "x"})
+        await app.push_screen(SecretScreen())
+        app.screen.query_one("#pw", SecretField).focus()
+        await pilot.press("c")
+        await pilot.pause()
+        assert sent == [PASSWORD]
+        assert any("OSC 52" in str(n.message) for n in app._notifications)
+
+
+async def test_confirmations(make_app) -> None:  # noqa: ANN001
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        answers: list[bool | None] = []
+        app.push_screen(ConfirmScreen("Sure?"), answers.append)
+        await pilot.press("n")
+        app.push_screen(ConfirmScreen("Sure?"), answers.append)
+        await pilot.press("y")
+        app.push_screen(TypedConfirmScreen("Delete key?", "AKIAEXAMPLE"), answers.append)
+        await pilot.pause()
+        await pilot.press(*"AKIA", "enter")
+        assert isinstance(app.screen, TypedConfirmScreen)  # wrong text: still asking
+        app.screen.query_one("Input").value = "AKIAEXAMPLE"
+        await pilot.press("enter")
+        assert answers == [False, True, True]
+
+
+async def test_save_dialog_writes_0600_and_asks_before_replacing(make_app, tmp_path: Path) -> None:  # noqa: ANN001
+    app = make_app()
+    target = tmp_path / "alice_credentials.csv"
+    target.write_bytes(b"old")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        saved: list[Path | None] = []
+        app.push_screen(SaveFileScreen("Save", target, lambda: b"new"), saved.append)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert target.read_bytes() == b"old" and saved == []
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert saved == [target] and target.read_bytes() == b"new" and file_mode(target) == 0o600
+
+
+async def test_quit_is_refused_while_a_change_is_in_flight_and_cleanups_run(make_app) -> None:  # noqa: ANN001
+    app = make_app()
+    ran: list[str] = []
+
+    async def cleanup() -> str | None:
+        ran.append("cleanup")
+        return "could not delete device x"
+
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        async with app.mutating("creating user"):
+            await app.action_quit()
+            assert app.is_running and app.busy == "creating user"
+        app.add_exit_cleanup("mfa", cleanup)
+        await app.action_quit()
+        await pilot.pause()
+    assert ran == ["cleanup"]
