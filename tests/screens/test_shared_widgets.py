@@ -24,7 +24,7 @@ class SecretScreen(Screen[None]):
         yield SecretField("Password", Secret(PASSWORD), remask_after=0.3, id="pw")
 
 
-async def test_secret_is_masked_revealed_and_masked_again(make_app) -> None:  # noqa: ANN001
+async def test_secret_is_masked_revealed_and_masked_again(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -40,7 +40,7 @@ async def test_secret_is_masked_revealed_and_masked_again(make_app) -> None:  # 
         assert not field.revealed and PASSWORD not in str(field.render())
 
 
-async def test_copy_goes_through_the_app_clipboard(make_app) -> None:  # noqa: ANN001
+async def test_copy_goes_through_the_app_clipboard(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -54,7 +54,7 @@ async def test_copy_goes_through_the_app_clipboard(make_app) -> None:  # noqa: A
         assert any("OSC 52" in str(n.message) for n in app._notifications)
 
 
-async def test_confirmations(make_app) -> None:  # noqa: ANN001
+async def test_confirmations(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -72,7 +72,7 @@ async def test_confirmations(make_app) -> None:  # noqa: ANN001
         assert answers == [False, True, True]
 
 
-async def test_save_dialog_writes_0600_and_asks_before_replacing(make_app, tmp_path: Path) -> None:  # noqa: ANN001
+async def test_save_dialog_writes_0600_and_asks_before_replacing(make_app, tmp_path: Path) -> None:
     app = make_app()
     target = tmp_path / "alice_credentials.csv"
     target.write_bytes(b"old")
@@ -94,7 +94,7 @@ async def test_save_dialog_writes_0600_and_asks_before_replacing(make_app, tmp_p
         assert saved == [target] and target.read_bytes() == b"new" and file_mode(target) == 0o600
 
 
-async def test_quit_is_refused_while_a_change_is_in_flight_and_cleanups_run(make_app) -> None:  # noqa: ANN001
+async def test_quit_is_refused_while_a_change_is_in_flight_and_cleanups_run(make_app) -> None:
     app = make_app()
     ran: list[str] = []
 

@@ -1,0 +1,59 @@
+"""Console passwords: which rules of the account policy (or AWS's default) a password breaks, and a generator
+whose passwords always pass. Passwords are printable ASCII, from ``secrets``."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from .password_policy import SYMBOLS, EffectivePolicy
+from .secret import Secret
+
+MAX_LENGTH = 128
+GENERATED_LENGTH = 20
+CLASSES = {
+    "uppercase": string.ascii_uppercase,
+    "lowercase": string.ascii_lowercase,
+    "digits": string.digits,
+    "symbols": SYMBOLS,
+}
+
+
+def _has(password: str, cls: str) -> bool:
+    chars = CLASSES[cls]
+    return any(c in chars for c in password)
+
+
+def password_problems(password: str, effective: EffectivePolicy) -> list[str]:
+    """The rules this password does not meet yet, in words; empty when it is acceptable."""
+    problems = []
+    minimum = effective.minimum_length
+    if len(password) < minimum:
+        problems.append(f"at least {minimum} characters ({len(password)} now)")
+    if len(password) > MAX_LENGTH:
+        problems.append(f"at most {MAX_LENGTH} characters")
+    if any(not (" " <= c <= "~") for c in password):
+        problems.append("printable ASCII characters only")
+    policy = effective.policy
+    if policy is None:
+        present = sum(_has(password, cls) for cls in CLASSES)
+        if present < 3:
+            problems.append("at least three of: uppercase, lowercase, digits, symbols")
+        return problems
+    required = {"uppercase": policy.require_uppercase, "lowercase": policy.require_lowercase,
+                "digits": policy.require_numbers, "symbols": policy.require_symbols}
+    for cls, needed in required.items():
+        if needed and not _has(password, cls):
+            example = f" ({SYMBOLS})" if cls == "symbols" else ""
+            problems.append(f"at least one of the {cls}{example}")
+    return problems
+
+
+def generate_password(effective: EffectivePolicy, length: int = GENERATED_LENGTH) -> Secret:
+    """A password with every character class, long enough for the policy (at least ``length``)."""
+    size = min(MAX_LENGTH, max(length, effective.minimum_length, len(CLASSES)))
+    chars = [secrets.choice(pool) for pool in CLASSES.values()]
+    alphabet = "".join(CLASSES.values())
+    chars += [secrets.choice(alphabet) for _ in range(size - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return Secret("".join(chars))

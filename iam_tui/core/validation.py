@@ -1,0 +1,110 @@
+"""AWS's own rules for names, tags and aliases (botocore's IAM model and the IAM quotas page), checked before
+any call so the message can sit next to the field. Each function returns an error message, or None."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+_NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)
+_PATH = re.compile(r"/|/[\x21-\x7e]+/")
+_ALIAS = re.compile(r"[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]")
+NAME_CHARS = "letters, digits and + = , . @ _ -"
+
+MAX_TAGS = 50
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+_TAG_EXTRA = set("_.:/=+-@")
+
+
+def _name(kind: str, value: str, maximum: int) -> str | None:
+    if not value:
+        return f"Enter a {kind}."
+    if len(value) > maximum:
+        return f"A {kind} has at most {maximum} characters ({len(value)} now)."
+    if not _NAME.fullmatch(value):
+        bad = sorted({c for c in value if not _NAME.fullmatch(c)})
+        return f"A {kind} may only contain {NAME_CHARS}; not: {' '.join(repr(c) for c in bad)}."
+    return None
+
+
+def validate_user_name(value: str) -> str | None:
+    return _name("user name", value, 64)
+
+
+def validate_group_name(value: str) -> str | None:
+    return _name("group name", value, 128)
+
+
+def validate_mfa_device_name(value: str) -> str | None:
+    return _name("MFA device name", value, 226)
+
+
+def validate_path(value: str) -> str | None:
+    if len(value) > 512 or not _PATH.fullmatch(value):
+        return "A path is / or starts and ends with / (printable ASCII, at most 512 characters)."
+    return None
+
+
+def name_taken(value: str, existing: Iterable[str]) -> str | None:
+    """IAM names are unique case-insensitively: 'Alice' exists when 'alice' does."""
+    lowered = value.lower()
+    for other in existing:
+        if other.lower() == lowered:
+            same = "" if other == value else f" (as {other!r}: IAM names ignore case)"
+            return f"{value!r} already exists{same}."
+    return None
+
+
+def _tag_chars_ok(text: str) -> bool:
+    return all(unicodedata.category(c)[0] in "LZN" or c in _TAG_EXTRA for c in text)
+
+
+def validate_tag_key(key: str) -> str | None:
+    if not key:
+        return "A tag key cannot be empty."
+    if len(key) > TAG_KEY_MAX:
+        return f"A tag key has at most {TAG_KEY_MAX} characters."
+    if key.lower().startswith("aws:"):
+        return "Tag keys starting with aws: are reserved for AWS."
+    if not _tag_chars_ok(key):
+        return "Tag keys may contain letters, digits, spaces and _ . : / = + - @ only."
+    return None
+
+
+def validate_tag_value(value: str) -> str | None:
+    if len(value) > TAG_VALUE_MAX:
+        return f"A tag value has at most {TAG_VALUE_MAX} characters."
+    if not _tag_chars_ok(value):
+        return "Tag values may contain letters, digits, spaces and _ . : / = + - @ only."
+    return None
+
+
+def validate_tags(tags: Sequence[tuple[str, str]]) -> list[tuple[int, str]]:
+    """Problems as (index of the tag, message); index -1 for the list as a whole."""
+    problems: list[tuple[int, str]] = []
+    if len(tags) > MAX_TAGS:
+        problems.append((-1, f"A user has at most {MAX_TAGS} tags ({len(tags)} now)."))
+    seen: dict[str, int] = {}
+    for index, (key, value) in enumerate(tags):
+        message = validate_tag_key(key) or validate_tag_value(value)
+        if message is None and key.lower() in seen:
+            message = f"Duplicate tag key {key!r} (tag keys ignore case)."
+        if message:
+            problems.append((index, message))
+        seen.setdefault(key.lower(), index)
+    return problems
+
+
+def validate_account_alias(alias: str) -> str | None:
+    if not 3 <= len(alias) <= 63:
+        return "An account alias has 3 to 63 characters."
+    if alias.isdigit():
+        return "An account alias cannot be all digits (it would look like an account ID)."
+    if any(c.isupper() for c in alias):
+        return "An account alias uses lowercase letters only."
+    if not _ALIAS.fullmatch(alias):
+        return ("An account alias has lowercase letters, digits and single hyphens, and starts and ends with a "
+                "letter or digit.")
+    return None
