@@ -12,6 +12,7 @@ from .calls import AwsCaller
 from .errors import AwsError, from_botocore_error
 from .scan import ScanService
 from .session import AwsContext
+from .users import UsersService
 
 
 class IamService:
@@ -21,6 +22,7 @@ class IamService:
         self.aws = AwsCaller(ctx)
         self.account = AccountService(self.aws)
         self.scan = ScanService(self.aws, self.account)
+        self.users = UsersService(self.aws)
 
     @property
     def settings(self) -> ConnectionSettings:

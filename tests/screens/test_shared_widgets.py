@@ -12,6 +12,7 @@ from iam_tui.core.files import file_mode
 from iam_tui.core.secret import Secret
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.save_file import SaveFileScreen
+from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.widgets.secret_field import MASK_TEXT, SecretField
 
 from .pilot import settle
@@ -111,3 +112,21 @@ async def test_quit_is_refused_while_a_change_is_in_flight_and_cleanups_run(make
         await app.action_quit()
         await pilot.pause()
     assert ran == ["cleanup"]
+
+
+async def test_user_picker_lists_every_user_and_filters(make_app, admin) -> None:
+    for name in ("alice", "Bob", "carol", "alicia"):
+        admin.create_user(UserName=name)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        chosen: list[str | None] = []
+        app.push_screen(UserPickerScreen(), chosen.append)
+        await settle(pilot)
+        options = app.screen.query_one("#user-list")
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [
+            "alice", "alicia", "Bob", "carol"]
+        await pilot.press(*"ALI")
+        assert options.option_count == 2
+        await pilot.press("down", "down", "enter")
+        assert chosen == ["alicia"]
