@@ -23,7 +23,7 @@ from .aws.models import AccountIdentity, ScanResult
 from .aws.service import IamService, connect
 from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
 from .core.checks import Status
-from .guide import StepState
+from .guide import STEPS, StepState
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
 from .screens.startup import StartupErrorScreen
@@ -102,7 +102,7 @@ class IamTuiApp(App[int]):
                 connected.cancel()
             self.switch_screen(StartupErrorScreen(err, self.settings))
             return
-        self._stop_sandbox()
+        self._close_service()
         self._service = service
         self.identity = service.account._identity
         if connected is not None and not connected.done():
@@ -211,6 +211,9 @@ class IamTuiApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "What this screen does and its keys", self.action_help)
+        for guide_step in STEPS:
+            yield SystemCommand(f"Guide step {guide_step.number}: {guide_step.title}", "Open this step of the guide",
+                                lambda key=guide_step.key: self.open_step(key))
         if isinstance(screen, DashboardScreen):
             yield SystemCommand("Refresh security recommendations", "Run the scan again (r)",
                                 screen.action_refresh)
@@ -218,12 +221,12 @@ class IamTuiApp(App[int]):
             yield SystemCommand("Retry connecting", "Try the AWS connection again (r)", self.action_reconnect)
             yield SystemCommand("Try the demo sandbox", "No AWS account needed (d)", self.action_try_demo)
 
-    def _stop_sandbox(self) -> None:
-        if self._service is not None and self._service.sandbox is not None:
-            self._service.sandbox.stop()
+    def _close_service(self) -> None:
+        if self._service is not None:
+            self._service.close()
 
     def on_unmount(self) -> None:
-        self._stop_sandbox()
+        self._close_service()
 
 
 def run_app(settings: ConnectionSettings, *, exit_when_ready: bool = False) -> int:

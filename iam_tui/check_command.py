@@ -22,8 +22,7 @@ async def _scan(settings: ConnectionSettings) -> ScanResult:
     try:
         return await service.scan.scan()
     finally:
-        if service.sandbox is not None:
-            service.sandbox.stop()
+        service.close()
 
 
 def to_json(result: ScanResult) -> dict[str, object]:

@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from botocore import xform_name
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from ..core.secret import Secret
+from ..core.secret import Secret, scrub
 from .errors import AwsError, from_botocore_error, from_client_error
 from .session import AwsContext
 
@@ -58,6 +58,10 @@ class AwsCaller:
             yield
         except ClientError as exc:
             raise from_client_error(exc, action, _secrets_in(params)) from None
+        except ParamValidationError as exc:
+            report = scrub(str(exc.kwargs.get("report", "")), _secrets_in(params))
+            raise AwsError("InvalidParameter", f"A value is outside what AWS accepts: {report}",
+                           "Correct the value and retry.", action=action) from None
         except BotoCoreError as exc:
             raise from_botocore_error(exc, action, self.ctx.settings.endpoint_url) from None
         except AwsError:

@@ -10,19 +10,24 @@ from ..settings import ConnectionSettings
 from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError, from_botocore_error
+from .groups import GroupsService
+from .plan_runner import PlanRunner
 from .scan import ScanService
 from .session import AwsContext
 from .users import UsersService
 
 
 class IamService:
-    def __init__(self, ctx: AwsContext, sandbox: Any = None) -> None:
+    def __init__(self, ctx: AwsContext, sandbox: Any = None, *, owns_sandbox: bool = False) -> None:
         self.ctx = ctx
         self.sandbox = sandbox  # the demo sandbox, when running with --demo
+        self._owns_sandbox = owns_sandbox
         self.aws = AwsCaller(ctx)
         self.account = AccountService(self.aws)
         self.scan = ScanService(self.aws, self.account)
         self.users = UsersService(self.aws)
+        self.groups = GroupsService(self.aws)
+        self.plans = PlanRunner(self.aws)
 
     @property
     def settings(self) -> ConnectionSettings:
@@ -31,6 +36,11 @@ class IamService:
     @property
     def is_demo(self) -> bool:
         return self.sandbox is not None
+
+    def close(self) -> None:
+        """Stop the demo sandbox if this service started it."""
+        if self._owns_sandbox and self.sandbox is not None:
+            self.sandbox.stop()
 
 
 def build_service(settings: ConnectionSettings) -> IamService:
@@ -42,7 +52,7 @@ def build_service(settings: ConnectionSettings) -> IamService:
 
         sandbox = start_sandbox()
         ctx = AwsContext(sandbox.session(), settings, source="demo sandbox (in-process moto)")
-        return IamService(ctx, sandbox)
+        return IamService(ctx, sandbox, owns_sandbox=True)
     try:
         ctx = AwsContext.create(settings)
     except Exception as exc:

@@ -6,6 +6,7 @@ about 0.1 s of start-up (it pulls in s3transfer)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,11 @@ from botocore.config import Config
 
 from .. import __version__
 from ..settings import ConnectionSettings
+
+# botocore logs whole request bodies (passwords, secret keys) at DEBUG. Never let those records be created, even if
+# a caller turns on DEBUG logging globally.
+for _logger in ("botocore", "boto3", "urllib3", "s3transfer"):
+    logging.getLogger(_logger).setLevel(logging.INFO)
 
 DEFAULT_REGION = "us-east-1"  # IAM and STS are global; fall back here rather than fail.
 MAX_ATTEMPTS = 4  # the first try and three retries, with botocore's exponential backoff

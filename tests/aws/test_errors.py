@@ -113,3 +113,10 @@ class _Raw:
 
     def stream(self, **_: Any):
         yield self._body
+
+
+async def test_sdk_parameter_validation_is_explained_without_the_secret(service: IamService) -> None:
+    with pytest.raises(AwsError) as caught:
+        await service.aws.call("iam", "CreateLoginProfile", UserName="", Password=Secret("Hidden-Pa55"))
+    assert caught.value.code == "InvalidParameter" and "UserName" in caught.value.message
+    assert "Hidden-Pa55" not in caught.value.text

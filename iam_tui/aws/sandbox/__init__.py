@@ -13,12 +13,13 @@ import botocore.session
 from moto import mock_aws
 
 from ...core.secret import Secret
+from . import rules_users
 from .fidelity import Caller, register_root_rules
 from .state import ACCOUNT_ID, REGION, SandboxState
 
 # Each rule module adds the AWS behaviour of its own operations: register(events, caller).
 RuleRegistrar = Callable[[Any, Caller], None]
-RULES: list[RuleRegistrar] = [register_root_rules]
+RULES: list[RuleRegistrar] = [register_root_rules, rules_users.register]
 
 
 class Sandbox:
@@ -28,6 +29,8 @@ class Sandbox:
     def __init__(self, state: SandboxState | None = None) -> None:
         self.state = state or SandboxState.brand_new_account()
         self.root_key_ids_ever: set[str] = set(self.state.root_keys)
+        self.login_passwords: dict[str, Secret] = {}  # what AWS keeps server-side, for UpdateLoginProfile
+        self._plain: dict[str, Any] = {}
         self._mock = mock_aws(config={"iam": {"load_aws_managed_policies": True}})
         self._started = False
 
@@ -55,7 +58,11 @@ class Sandbox:
 
     def plain_client(self, service: str) -> Any:
         """A client with no fidelity rules, for the sandbox's own lookups and for tests that inspect state."""
-        return _session("AKIASANDBOXADMIN0000", "sandbox").create_client(service, region_name=REGION)
+        client = self._plain.get(service)
+        if client is None:
+            client = _session("AKIASANDBOXADMIN0000", "sandbox").create_client(service, region_name=REGION)
+            self._plain[service] = client
+        return client
 
 
 def _session(access_key_id: str, secret: str) -> botocore.session.Session:

@@ -1,0 +1,140 @@
+"""The create-user request and the ordered plan of AWS calls that carries it out, each step with its undo.
+
+Pure: the plan is data (operation names and parameters), executed by ``aws/plan_runner.py``. Showing it before
+running it is the review screen's "calls that will be made"; undoing the done steps in reverse is the roll back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from .password_policy import EffectivePolicy
+from .secret import Secret
+
+ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
+POWER_USER_ACCESS = "arn:aws:iam::aws:policy/PowerUserAccess"
+CHANGE_PASSWORD_POLICY = "arn:aws:iam::aws:policy/IAMUserChangePassword"
+DEFAULT_GROUP = "PowerUsers"
+DEFAULT_TAGS: tuple[tuple[str, str], ...] = (("user-type", "IAM power user"),)
+
+
+def policy_name(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class GroupChoice:
+    name: str
+    create: bool  # create the group (and attach the policy), or use an existing one
+    policy_arn: str | None = None  # for a new group
+    existing_policies: tuple[str, ...] = ()  # names of the policies an existing group has
+
+
+@dataclass(frozen=True)
+class NewUserRequest:
+    user_name: str
+    group: GroupChoice
+    console_access: bool = True
+    password: Secret | None = None
+    password_generated: bool = True
+    password_reset_required: bool = True
+    tags: tuple[tuple[str, str], ...] = DEFAULT_TAGS
+    policy: EffectivePolicy = field(default_factory=lambda: EffectivePolicy(None))
+
+    @property
+    def attach_change_password(self) -> bool:
+        """As the console does: a user who must change the password at first sign-in, in an account whose
+        policy does not let users change their own password, gets IAMUserChangePassword attached directly."""
+        return self.console_access and self.password_reset_required and not self.policy.allow_users_to_change
+
+    @property
+    def grants_full_admin(self) -> bool:
+        if self.group.create:
+            return self.group.policy_arn == ADMINISTRATOR_ACCESS
+        return "AdministratorAccess" in self.group.existing_policies
+
+
+class PlanState(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    UNDOING = "undoing"
+    UNDONE = "undone"
+    UNDO_FAILED = "undo failed"
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    title: str
+    operation: str
+    params: dict[str, Any]
+    undo_operation: str
+    undo_params: dict[str, Any]
+
+    def call_text(self) -> str:
+        shown = ", ".join(f"{k}={_short(v)}" for k, v in self.params.items())
+        return f"iam:{self.operation}({shown})"
+
+    def undo_text(self) -> str:
+        shown = ", ".join(f"{k}={_short(v)}" for k, v in self.undo_params.items())
+        return f"iam:{self.undo_operation}({shown})"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, Secret):
+        return str(value)  # masked
+    if isinstance(value, list):
+        return f"[{len(value)} tag{'s' if len(value) != 1 else ''}]"
+    return str(value)
+
+
+def build_plan(request: NewUserRequest) -> list[PlanStep]:
+    user, group = request.user_name, request.group.name
+    steps: list[PlanStep] = []
+    if request.group.create:
+        steps.append(PlanStep(f"Create group {group}", "CreateGroup", {"GroupName": group},
+                              "DeleteGroup", {"GroupName": group}))
+        if request.group.policy_arn:
+            arn = request.group.policy_arn
+            steps.append(PlanStep(f"Attach {policy_name(arn)} to group {group}", "AttachGroupPolicy",
+                                  {"GroupName": group, "PolicyArn": arn},
+                                  "DetachGroupPolicy", {"GroupName": group, "PolicyArn": arn}))
+    params: dict[str, Any] = {"UserName": user}
+    if request.tags:
+        params["Tags"] = [{"Key": k, "Value": v} for k, v in request.tags]
+    steps.append(PlanStep(f"Create user {user}" + (f" with {len(request.tags)} tag(s)" if request.tags else ""),
+                          "CreateUser", params, "DeleteUser", {"UserName": user}))
+    if request.console_access:
+        if request.password is None:
+            raise ValueError("console access needs a password")
+        reset = " (must change it at first sign-in)" if request.password_reset_required else ""
+        steps.append(PlanStep(f"Give {user} a console password{reset}", "CreateLoginProfile",
+                              {"UserName": user, "Password": request.password,
+                               "PasswordResetRequired": request.password_reset_required},
+                              "DeleteLoginProfile", {"UserName": user}))
+    if request.attach_change_password:
+        steps.append(PlanStep(f"Let {user} change the password: attach IAMUserChangePassword", "AttachUserPolicy",
+                              {"UserName": user, "PolicyArn": CHANGE_PASSWORD_POLICY},
+                              "DetachUserPolicy", {"UserName": user, "PolicyArn": CHANGE_PASSWORD_POLICY}))
+    steps.append(PlanStep(f"Add {user} to group {group}", "AddUserToGroup", {"GroupName": group, "UserName": user},
+                          "RemoveUserFromGroup", {"GroupName": group, "UserName": user}))
+    return steps
+
+
+def review_notes(request: NewUserRequest) -> list[str]:
+    """Honest notes on what the result will look like to the security recommendations."""
+    notes = []
+    if request.grants_full_admin:
+        notes.append("no-full-admin-policy (CIS 1.15) will fail: AdministratorAccess allows \"*:*\". That is the "
+                     "guide's intent; keep the group small and every member on MFA.")
+    if request.attach_change_password:
+        notes.append("permissions-via-groups (CIS 1.14) will fail: IAMUserChangePassword is attached to the user "
+                     "directly (as the console does) because the account password policy does not let users change "
+                     "their own password. Better: allow that in the password policy (`p` on the dashboard), then "
+                     "this attachment is not needed.")
+    if request.console_access:
+        notes.append("console-users-mfa (CIS 1.9) will fail until you assign an MFA device (guide step 3).")
+    return notes

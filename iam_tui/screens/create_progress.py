@@ -1,0 +1,164 @@
+"""Run the create plan with live progress per step. On a failure: which step, the AWS error code and the fix, and
+two ways on: roll back (undo the done steps in reverse, each shown) or retry from the failed step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import work
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+
+from ..aws.plan_runner import PlanRun
+from ..core.create_plan import NewUserRequest, PlanState, build_plan
+from ..guide import StepState
+from .base import AppScreen
+from .confirm import ConfirmScreen
+
+MARK = {
+    PlanState.PENDING: "○",
+    PlanState.RUNNING: "◐",
+    PlanState.DONE: "✓",
+    PlanState.FAILED: "✗",
+    PlanState.UNDOING: "↶",
+    PlanState.UNDONE: "↺",
+    PlanState.UNDO_FAILED: "✗",
+}
+
+
+class CreateProgressScreen(AppScreen):
+    """Dismisses with True once the user exists completely (and the password was handed over), else False."""
+
+    AUTO_FOCUS = "#plan-steps"
+    HELP = ("iam-tui runs the create plan one AWS call at a time. If a call fails it stops and shows why.\n"
+            "r retries from the failed step (after you fixed the cause); b rolls back: the steps already done are "
+            "undone in reverse, so nothing is left half-made. esc leaves (it asks first if something would be left "
+            "behind).")
+    BINDINGS = [
+        Binding("r", "retry", "Retry from failed step"),
+        Binding("b", "rollback", "Roll back"),
+        Binding("escape", "leave", "Leave"),
+    ]
+    DEFAULT_CSS = """
+    CreateProgressScreen #plan-steps { height: 1fr; padding: 1 2; }
+    CreateProgressScreen #plan-error { padding: 0 2; color: $error; height: auto; }
+    CreateProgressScreen #plan-status { padding: 0 2; height: auto; text-style: bold; }
+    """
+
+    def __init__(self, request: NewUserRequest) -> None:
+        super().__init__()
+        self.request = request
+        self.run_state = PlanRun(build_plan(request))
+        self.running = False
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static(f"Creating {self.request.user_name}", id="plan-status")
+        with VerticalScroll(id="plan-steps"):
+            yield Static("", id="plan-lines")
+        yield Static("", id="plan-error")
+
+    def on_mount(self) -> None:
+        self._show_steps()
+        self.execute()
+
+    def _show_steps(self) -> None:
+        lines = []
+        for number, progress in enumerate(self.run_state.progress, start=1):
+            state = progress.state
+            suffix = "" if state is PlanState.PENDING else f"  [{state.value}]"
+            lines.append(f"{MARK[state]} {number}. {progress.step.title}{suffix}")
+            undoing = state in (PlanState.UNDOING, PlanState.UNDONE)
+            lines.append(f"     {progress.step.undo_text() if undoing else progress.step.call_text()}")
+        self.query_one("#plan-lines", Static).update("\n".join(lines))
+        failed = next((p for p in self.run_state.progress if p.error is not None), None)
+        error = self.query_one("#plan-error", Static)
+        if failed is not None and failed.error is not None:
+            verb = "Undo of" if failed.state is PlanState.UNDO_FAILED else "Step"
+            error.update(f"{verb} “{failed.step.title}” failed. {failed.error.text}\n"
+                         "r retry from this step · b roll back what was done · esc leave")
+        else:
+            error.update("")
+
+    def _status(self, text: str) -> None:
+        self.query_one("#plan-status", Static).update(text)
+
+    # --- running -------------------------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="plan")
+    async def execute(self) -> None:
+        app = self.app
+        self.running = True
+        self._status(f"Creating {self.request.user_name}: step by step…")
+        try:
+            async with app.mutating(f"creating {self.request.user_name}"):  # type: ignore[attr-defined]
+                complete = await app.service.plans.run(self.run_state, self._show_steps)  # type: ignore[attr-defined]
+        finally:
+            self.running = False
+        if not complete:
+            done = self.run_state.done_count
+            self._status(f"Stopped: {done} step(s) done, the next one failed. Nothing more is changed until you "
+                         "choose.")
+            return
+        self._status(f"✓ {self.request.user_name} created.")
+        self._created()
+
+    def _created(self) -> None:
+        app = self.app
+        service = app.service  # type: ignore[attr-defined]
+        service.scan.touch(self.request.user_name)
+        app.guide_user = self.request.user_name  # type: ignore[attr-defined]
+        app.mark_step("create-user", StepState.DONE)  # type: ignore[attr-defined]
+        app.refresh_dashboard()  # type: ignore[attr-defined]
+        if self.request.console_access and self.request.password is not None:
+            from .password_handover import PasswordHandoverScreen
+
+            app.push_screen(PasswordHandoverScreen(self.request.user_name, self.request.password,
+                                                   self.request.password_reset_required),
+                            lambda _: self.dismiss(True))
+        else:
+            self.notify(f"{self.request.user_name} created (no console password).")
+            self.dismiss(True)
+
+    def action_retry(self) -> None:
+        if self.running or self.run_state.failed_index is None:
+            return
+        self.execute()
+
+    def action_rollback(self) -> None:
+        if self.running or self.run_state.complete or (not self.run_state.done_count and not self.run_state.leftovers):
+            return
+        self.rollback()
+
+    @work(exclusive=True, group="plan")
+    async def rollback(self) -> None:
+        app = self.app
+        self.running = True
+        self._status("Rolling back: undoing the done steps, last first…")
+        try:
+            async with app.mutating(f"rolling back {self.request.user_name}"):  # type: ignore[attr-defined]
+                ok = await app.service.plans.rollback(self.run_state, self._show_steps)  # type: ignore[attr-defined]
+        finally:
+            self.running = False
+        if ok:
+            self._status("Rolled back: nothing of this attempt is left in AWS. esc returns to the form.")
+        else:
+            left = ", ".join(p.step.title for p in self.run_state.leftovers)
+            self._status(f"Roll back incomplete. Still in AWS: {left}. Fix the cause, then b again.")
+        self.app.refresh_dashboard()  # type: ignore[attr-defined]
+
+    def action_leave(self) -> None:
+        if self.running:
+            self.notify("Wait: an AWS call is in flight.", severity="warning")
+            return
+        leftovers = self.run_state.leftovers
+        if not leftovers:
+            self.dismiss(False)
+            return
+        left = "; ".join(p.step.title for p in leftovers)
+        self.app.push_screen(
+            ConfirmScreen(f"These changes are still in AWS: {left}. The user is incomplete. Leave anyway? "
+                          "(You can finish or clean up by hand; b rolls back.)", yes="Leave", no="Stay"),
+            lambda leave: self.dismiss(False) if leave else None,
+        )

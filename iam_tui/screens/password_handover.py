@@ -1,0 +1,146 @@
+"""The guide's "Retrieve password": the one and only time the new user's password is available.
+
+Masked by default (v reveals, it masks itself again), c copies, s saves the console's .csv (0600), i shows the
+sign-in instructions (which never contain the password). Leaving without having revealed, copied or saved it asks
+first: AWS cannot show it again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from ..core.csv_formats import default_credentials_filename, user_credentials_csv
+from ..core.secret import Secret
+from ..widgets.secret_field import SecretField
+from .base import AppScreen
+from .confirm import MODAL_CSS, ConfirmScreen
+from .save_file import SaveFileScreen
+
+
+def signin_instructions(user_name: str, account_id: str, signin_url: str, reset_required: bool) -> str:
+    """What the console's "Email sign-in instructions" draft says: user name and URL, never the password."""
+    change = ("You will be asked to choose a new password when you first sign in.\n" if reset_required else "")
+    return (
+        "Hello,\n\n"
+        f"You now have access to the AWS Management Console for the account with ID {account_id}.\n\n"
+        "To sign in, you need:\n"
+        f"  Sign-in URL: {signin_url}\n"
+        f"  User name:   {user_name}\n"
+        "  Password:    your administrator gives it to you separately.\n\n"
+        f"{change}"
+        "Sincerely,\nYour AWS account administrator\n"
+    )
+
+
+class InstructionsScreen(ModalScreen[None]):
+    DEFAULT_CSS = MODAL_CSS.format(name="InstructionsScreen")
+    BINDINGS = [Binding("escape,enter", "dismiss", "Close"), Binding("c", "copy", "Copy"),
+                Binding("s", "save", "Save")]
+
+    def __init__(self, text: str, user_name: str) -> None:
+        super().__init__()
+        self.text = text
+        self.user_name = user_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Sign-in instructions (no password inside: send it separately)", classes="help-title")
+            yield Static(self.text, id="instructions-text")
+            yield Static("c copy · s save to a file · esc close", classes="muted")
+
+    def action_copy(self) -> None:
+        outcome = self.app.clipboard_service.copy(self.text)  # type: ignore[attr-defined]
+        self.notify(outcome.message)
+
+    def action_save(self) -> None:
+        default = Path.cwd() / f"{self.user_name}_sign-in-instructions.txt"
+        self.app.push_screen(SaveFileScreen("Save the sign-in instructions", default, self.text.encode),
+                             lambda path: self.notify(f"Saved {path}") if path else None)
+
+
+class PasswordHandoverScreen(AppScreen):
+    """Dismisses when the user leaves (after confirming, if the password was never revealed, copied or saved)."""
+
+    AUTO_FOCUS = "#password"
+    HELP = ("Retrieve the new user's password. This is the only time iam-tui (or AWS) can show it.\n\n"
+            "v reveals it (it masks itself again after 30 s), c copies it (on a desktop to the system clipboard, "
+            "cleared after 45 s; over SSH to your terminal's clipboard with OSC 52), s saves the console's .csv "
+            "(User name, Password, Console sign-in URL) with file mode 0600, i shows sign-in instructions to send "
+            "to the user (without the password). enter or esc when you are done.")
+    BINDINGS = [
+        Binding("s", "save", "Save .csv"),
+        Binding("i", "instructions", "Sign-in instructions"),
+        Binding("enter,escape", "done", "Done"),
+    ]
+    DEFAULT_CSS = """
+    PasswordHandoverScreen #handover { padding: 1 2; height: 1fr; }
+    PasswordHandoverScreen .warning { color: $warning; margin-top: 1; }
+    """
+
+    def __init__(self, user_name: str, password: Secret, reset_required: bool) -> None:
+        super().__init__()
+        self.user_name = user_name
+        self.password = password
+        self.reset_required = reset_required
+        self.handled: set[str] = set()  # revealed / copied / saved
+
+    def compose_body(self) -> Iterable[Widget]:
+        identity = self.app.identity  # type: ignore[attr-defined]
+        self.signin_url = identity.signin_url if identity else ""
+        self.account_id = identity.account_id if identity else ""
+        with VerticalScroll(id="handover"):
+            yield Static(f"✓ User {self.user_name} created. Retrieve the console password now.", classes="help-title")
+            yield Static(f"User name          {self.user_name}")
+            yield Static(f"Console sign-in    {self.signin_url}")
+            yield SecretField("Password (v reveal · c copy)", self.password, id="password")
+            change = "must be changed at first sign-in" if self.reset_required else "no change required at sign-in"
+            yield Static(f"The password {change}. Next in the guide: assign an MFA device (step 3).")
+            yield Static("⚠ This is the only time the password can be shown. Store it safely: s saves the .csv "
+                         "(0600), c copies, v reveals.", classes="warning")
+
+    @on(SecretField.Revealed)
+    def _revealed(self) -> None:
+        self.handled.add("revealed")
+
+    @on(SecretField.CopyRequested)
+    def _copied(self) -> None:
+        self.handled.add("copied")
+
+    def action_save(self) -> None:
+        default = Path.cwd() / default_credentials_filename(self.user_name)
+        content = lambda: user_credentials_csv(self.user_name, self.password, self.signin_url)  # noqa: E731
+        self.app.push_screen(SaveFileScreen("Download the credentials .csv (console format)", default, content,
+                                            note="It holds the password: keep it private, delete it once used."),
+                             self._saved)
+
+    def _saved(self, path: Path | None) -> None:
+        if path is not None:
+            self.handled.add("saved")
+            self.notify(f"Saved {path} (mode 0600).")
+
+    def action_instructions(self) -> None:
+        text = signin_instructions(self.user_name, self.account_id, self.signin_url, self.reset_required)
+        self.app.push_screen(InstructionsScreen(text, self.user_name))
+
+    def action_done(self) -> None:
+        if self.handled:
+            self._leave(True)
+            return
+        self.app.push_screen(
+            ConfirmScreen("You have not revealed, copied or saved the password. It cannot be retrieved later "
+                          "(you would have to set a new one). Leave anyway?", yes="Leave", no="Stay"),
+            self._leave,
+        )
+
+    def _leave(self, leave: bool | None) -> None:
+        if leave:
+            self.query_one("#password", SecretField).wipe()
+            self.dismiss()

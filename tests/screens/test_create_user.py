@@ -1,0 +1,252 @@
+"""Guide step 2 driven through the UI; the resulting IAM state is checked through a plain client."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, RadioButton, Static
+
+from iam_tui.core.files import file_mode
+from iam_tui.guide import StepState
+from iam_tui.screens import create_user
+from iam_tui.screens.confirm import ConfirmScreen
+from iam_tui.screens.create_progress import CreateProgressScreen
+from iam_tui.screens.create_user import CreateUserScreen
+from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.password_handover import InstructionsScreen, PasswordHandoverScreen
+from iam_tui.screens.save_file import SaveFileScreen
+from iam_tui.widgets.secret_field import SecretField
+
+from ..helpers import inject_error
+from .pilot import settle
+
+
+@pytest.fixture(autouse=True)
+def quick_name_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(create_user, "NAME_CHECK_DELAY", 0.01)
+
+
+def text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def open_form(app, pilot) -> CreateUserScreen:
+    await settle(pilot)
+    app.open_step("create-user")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, CreateUserScreen)
+    assert app.focused is screen.query_one("#user-name")
+    return screen
+
+
+async def type_name(pilot, name: str) -> None:
+    await pilot.press(*name)
+    await pilot.pause(0.05)
+    await settle(pilot)
+
+
+async def go_to_review(pilot) -> None:
+    for _ in range(3):
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+    assert pilot.app.screen.page == "review"
+
+
+async def create(pilot) -> PasswordHandoverScreen:
+    await pilot.press("ctrl+s")
+    await settle(pilot, rounds=6)
+    screen = pilot.app.screen
+    assert isinstance(screen, PasswordHandoverScreen), type(screen)
+    return screen
+
+
+async def test_happy_path_creates_the_guides_user(make_app, admin, tmp_path: Path, monkeypatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(app, pilot)
+        await type_name(pilot, "alice")
+        assert "available" in text(app, "#user-name-msg")
+        await go_to_review(pilot)
+        review = text(app, "#review-text")
+        for call in ("iam:CreateGroup(GroupName=PowerUsers)", "iam:AttachGroupPolicy", "iam:CreateUser",
+                     "iam:CreateLoginProfile", "iam:AddUserToGroup", "no-full-admin-policy"):
+            assert call in review
+        assert review.index("CreateGroup") < review.index("CreateUser") < review.index("AddUserToGroup")
+        handover = await create(pilot)
+        password = handover.password.reveal()
+
+        # the IAM state, read through a plain client
+        assert admin.get_user(UserName="alice")["User"]["UserName"] == "alice"
+        assert admin.list_user_tags(UserName="alice")["Tags"] == [{"Key": "user-type", "Value": "IAM power user"}]
+        assert admin.get_login_profile(UserName="alice")["LoginProfile"]["PasswordResetRequired"] is True
+        assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="alice")["Groups"]] == ["PowerUsers"]
+        policies = admin.list_attached_group_policies(GroupName="PowerUsers")["AttachedPolicies"]
+        assert [p["PolicyName"] for p in policies] == ["AdministratorAccess"]
+        assert admin.list_attached_user_policies(UserName="alice")["AttachedPolicies"] == []  # default policy
+
+        # the password: masked on screen, saved on request as the console's CSV, 0600
+        assert password not in app.export_screenshot() and password not in str(handover.query_one(SecretField).render())
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveFileScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        saved = tmp_path / "alice_credentials.csv"
+        assert file_mode(saved) == 0o600
+        assert saved.read_bytes() == (f"User name,Password,Console sign-in URL\r\nalice,{password},"
+                                      "https://123456789012.signin.aws.amazon.com/console\r\n").encode()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, InstructionsScreen)
+        instructions = text(app, "#instructions-text")
+        assert "alice" in instructions and "signin.aws.amazon.com" in instructions and password not in instructions
+        await pilot.press("escape")
+        await pilot.press("enter")  # done: the password was saved, no question asked
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.guide_user == "alice" and app.guide_state["create-user"] is StepState.DONE
+        scan = app.screen.scan
+        assert scan.result("console-users-mfa").resources == ("alice",)  # re-read live, not from the old report
+        assert "no-full-admin-policy" in [r.id for r in scan.results if r.status.value == "fail"]
+        assert form not in app.screen_stack
+    assert password not in caplog.text
+
+
+async def test_invalid_name_blocks_the_next_page_and_makes_no_call(make_app, admin) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(app, pilot)
+        await type_name(pilot, "bad name!")
+        assert "not: ' ' '!'" in text(app, "#user-name-msg")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert form.page == "details"
+    assert admin.list_users()["Users"] == []
+
+
+async def test_a_name_taken_in_another_case_is_refused(make_app, admin) -> None:
+    admin.create_user(UserName="Alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(app, pilot)
+        await type_name(pilot, "alice")
+        message = text(app, "#user-name-msg")
+        assert "already exists" in message and "'Alice'" in message
+        await pilot.press("ctrl+n")
+        assert form.page == "details"
+
+
+async def test_custom_password_shows_the_rules_it_misses(make_app, admin) -> None:
+    admin.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True,
+                                         AllowUsersToChangePassword=True)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(app, pilot)
+        await type_name(pilot, "bob")
+        form.query_one("#custom", RadioButton).value = True
+        await pilot.pause()
+        form.query_one("#custom-password", Input).focus()
+        await pilot.press(*"short1")
+        message = text(app, "#custom-password-msg")
+        assert "at least 14 characters (6 now)" in message and "symbols" in message
+        await pilot.press("ctrl+n")
+        assert form.page == "details"
+        await pilot.press(*"-Longer-Passw0rd")
+        assert "meets the password policy" in text(app, "#custom-password-msg")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert form.page == "permissions"
+
+
+async def test_policy_forbidding_password_change_attaches_iam_user_change_password(make_app, admin) -> None:
+    admin.update_account_password_policy(MinimumPasswordLength=14, AllowUsersToChangePassword=False)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        assert "IAMUserChangePassword will be attached" in text(app, "#policy-note")
+        await type_name(pilot, "carol")
+        await go_to_review(pilot)
+        assert "permissions-via-groups" in text(app, "#review-text")
+        handover = await create(pilot)
+        assert len(handover.password.reveal()) >= 20
+    attached = admin.list_attached_user_policies(UserName="carol")["AttachedPolicies"]
+    assert [p["PolicyName"] for p in attached] == ["IAMUserChangePassword"]
+
+
+async def test_an_existing_powerusers_group_is_joined(make_app, admin) -> None:
+    admin.create_group(GroupName="PowerUsers")
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(app, pilot)
+        assert form.query_one("#existing-group", RadioButton).value
+        await type_name(pilot, "dave")
+        await go_to_review(pilot)
+        review = text(app, "#review-text")
+        assert "existing group PowerUsers (AdministratorAccess)" in review and "CreateGroup" not in review
+        await create(pilot)
+    assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="dave")["Groups"]] == ["PowerUsers"]
+
+
+async def test_server_side_password_violation_then_roll_back(make_app, admin) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(app, pilot)  # the form read "no policy": it generates a 20-character password
+        await type_name(pilot, "erin")
+        await go_to_review(pilot)
+        admin.update_account_password_policy(MinimumPasswordLength=40)  # someone tightens the policy meanwhile
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+        progress = app.screen
+        assert isinstance(progress, CreateProgressScreen)
+        error = text(app, "#plan-error")
+        assert "PasswordPolicyViolation" in error and "r retry" in error
+        assert admin.get_user(UserName="erin")  # created before the failing step
+        await pilot.press("b")
+        await settle(pilot, rounds=4)
+        assert "nothing of this attempt is left" in text(app, "#plan-status")
+        assert admin.list_users()["Users"] == [] and admin.list_groups()["Groups"] == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form
+
+
+async def test_failure_then_retry_completes(make_app, admin, service) -> None:
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403, times=1)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        await type_name(pilot, "frank")
+        await go_to_review(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+        assert "iam:AddUserToGroup" in text(app, "#plan-error")
+        await pilot.press("r")
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, PasswordHandoverScreen)
+    assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="frank")["Groups"]] == ["PowerUsers"]
+
+
+async def test_leaving_before_handling_the_password_asks(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        await type_name(pilot, "gina")
+        await go_to_review(pilot)
+        handover = await create(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.screen is handover
+        await pilot.press("v")
+        assert handover.query_one(SecretField).revealed
+        await pilot.press("enter")
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, DashboardScreen)
