@@ -43,6 +43,7 @@ class IamTuiApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?", show=False),
+        *(Binding(str(n), f"open_step_number({n})", f"Guide step {n}", show=False) for n in range(1, 6)),
     ]
 
     identity: var[AccountIdentity | None] = var(None)
@@ -132,6 +133,11 @@ class IamTuiApp(App[int]):
             self.switch_to_dashboard()
         else:
             self.push_screen(screen)
+
+    def action_open_step_number(self, number: int) -> None:
+        chosen = next((s for s in STEPS if s.number == number), None)
+        if chosen is not None and self._service is not None:
+            self.open_step(chosen.key)
 
     def switch_to_dashboard(self) -> None:
         while len(self.screen_stack) > 2:

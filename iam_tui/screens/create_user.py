@@ -402,7 +402,8 @@ class CreateUserScreen(AppScreen):
             message.update(problems[0])
             message.set_class(True, "-error")
             return
-        self.tags = [(key, value) if k.lower() == key.lower() else (k, v) for k, v in self.tags] if replaced \
+        # Tag keys ignore case: an existing key keeps its spelling and takes the new value.
+        self.tags = [(k, value) if k.lower() == key.lower() else (k, v) for k, v in self.tags] if replaced \
             else candidate
         key_input.value = ""
         event.input.value = ""

@@ -250,3 +250,63 @@ async def test_leaving_before_handling_the_password_asks(make_app) -> None:
         await pilot.press("enter")
         await settle(pilot, rounds=6)
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_tag_and_group_name_errors_sit_next_to_their_fields(make_app, admin) -> None:
+    admin.create_group(GroupName="Admins")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(app, pilot)
+        await type_name(pilot, "hank")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form.page == "permissions" and app.focused is form.query_one("#group-name")
+        form.query_one("#group-name", Input).value = "admins"
+        await pilot.pause()
+        assert "exists already" in text(app, "#group-name-msg")
+        form.query_one("#group-name", Input).value = "bad group"
+        await pilot.pause()
+        assert "not: ' '" in text(app, "#group-name-msg")
+        await pilot.press("ctrl+n")
+        assert form.page == "permissions"
+        form.query_one("#group-name", Input).value = "Builders"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert form.page == "tags" and app.focused is form.query_one("#tag-key")
+        await pilot.press(*"aws:team", "enter", *"x", "enter")
+        assert "reserved" in text(app, "#tag-msg") and len(form.tags) == 1
+        form.query_one("#tag-key", Input).value = "USER-TYPE"
+        form.query_one("#tag-value", Input).value = ""
+        form.query_one("#tag-value", Input).focus()
+        await pilot.press(*"admin", "enter")
+        assert form.tags == [("user-type", "admin")] and "updated" in text(app, "#tag-msg")
+        form.query_one("#tag-key", Input).value = "team"
+        form.query_one("#tag-value", Input).focus()
+        await pilot.press(*"ops", "enter")
+        assert form.tags == [("user-type", "admin"), ("team", "ops")]
+        form.query_one("#tag-table").focus()
+        await pilot.press("ctrl+d")
+        assert form.tags == [("team", "ops")]
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        review = text(app, "#review-text")
+        assert "new group Builders with AdministratorAccess" in review and "team=ops" in review
+    assert admin.list_users()["Users"] == []  # nothing was created by filling the form
+
+
+async def test_the_password_never_leaks_into_errors_or_the_screen(make_app, admin, service) -> None:
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        await type_name(pilot, "ivy")
+        await go_to_review(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+        progress = app.screen
+        assert isinstance(progress, CreateProgressScreen)
+        password = progress.request.password.reveal()
+        failed = progress.run_state.progress[progress.run_state.failed_index].error
+        assert password not in failed.text and password not in repr(failed)
+        assert password not in app.export_screenshot()
+        assert "********" in text(app, "#plan-lines")

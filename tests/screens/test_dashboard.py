@@ -118,3 +118,19 @@ async def test_startup_error_screen_then_demo() -> None:
         await settle(pilot, rounds=5)
         assert isinstance(app.screen, DashboardScreen)
         assert app.is_demo and calls[-1].demo
+
+
+async def test_digits_open_guide_steps(make_app) -> None:
+    from iam_tui.screens.create_user import CreateUserScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, CreateUserScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("9")  # no such step: nothing happens
+        assert isinstance(app.screen, DashboardScreen)
