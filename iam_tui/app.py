@@ -60,6 +60,7 @@ class IamTuiApp(App[int]):
         self.clipboard_service = Clipboard(self.copy_to_clipboard)
         self._in_flight: Counter[str] = Counter()
         self._exit_cleanups: dict[str, Callable[[], Awaitable[str | None]]] = {}
+        self._unfinished: dict[str, str] = {}
         self.guide_user: str | None = None  # the IAM user the guide's later steps are about
 
     @property
@@ -179,11 +180,30 @@ class IamTuiApp(App[int]):
     def remove_exit_cleanup(self, key: str) -> None:
         self._exit_cleanups.pop(key, None)
 
+    def set_unfinished(self, key: str, description: str | None) -> None:
+        """Declare (or, with None, clear) work left half-done in AWS; quitting then asks first."""
+        if description is None:
+            self._unfinished.pop(key, None)
+        else:
+            self._unfinished[key] = description
+
     async def action_quit(self) -> None:
         if self.busy:
             self.notify(f"Wait: {self.busy} is still running against AWS.", severity="warning")
             return
-        problems = []
+        if self._unfinished:
+            from .screens.confirm import ConfirmScreen
+
+            left = "\n".join(f"• {text}" for text in self._unfinished.values())
+            self.push_screen(ConfirmScreen(f"Unfinished changes are still in AWS:\n{left}\nQuit anyway?",
+                                           yes="Quit", no="Stay"),
+                             lambda quit_anyway: self.run_worker(self._quit()) if quit_anyway else None)
+            return
+        await self._quit()
+
+    async def _quit(self) -> None:
+        """Run the exit cleanups, then exit; what could not be cleaned up is printed after the app closes."""
+        problems = [f"Left unfinished: {text}" for text in self._unfinished.values()]
         for key, cleanup in list(self._exit_cleanups.items()):
             self.notify(f"Cleaning up before exit: {key}…")
             try:

@@ -64,6 +64,7 @@ class CreateProgressScreen(AppScreen):
         self.execute()
 
     def _show_steps(self) -> None:
+        self._declare_unfinished()
         lines = []
         for number, progress in enumerate(self.run_state.progress, start=1):
             state = progress.state
@@ -80,6 +81,13 @@ class CreateProgressScreen(AppScreen):
                          "r retry from this step · b roll back what was done · esc leave")
         else:
             error.update("")
+
+    def _declare_unfinished(self) -> None:
+        """While some steps are done and others are not, quitting the app asks first."""
+        incomplete = not self.run_state.complete and bool(self.run_state.leftovers)
+        text = (f"user {self.request.user_name} is half-created ({self.run_state.done_count} of "
+                f"{len(self.run_state.progress)} steps done)") if incomplete else None
+        self.app.set_unfinished(f"create:{self.request.user_name}", text)  # type: ignore[attr-defined]
 
     def _status(self, text: str) -> None:
         self.query_one("#plan-status", Static).update(text)

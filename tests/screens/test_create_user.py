@@ -310,3 +310,25 @@ async def test_the_password_never_leaks_into_errors_or_the_screen(make_app, admi
         assert password not in failed.text and password not in repr(failed)
         assert password not in app.export_screenshot()
         assert "********" in text(app, "#plan-lines")
+
+
+async def test_quitting_with_a_half_made_user_asks_first(make_app, service) -> None:
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        await type_name(pilot, "jo")
+        await go_to_review(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+        await app.action_quit()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "jo is half-created (4 of 5 steps done)" in str(app.screen.query_one("#question").render())
+        await pilot.press("n")
+        assert isinstance(app.screen, CreateProgressScreen) and app.is_running
+        await pilot.press("b")
+        await settle(pilot, rounds=4)
+        await app.action_quit()  # rolled back: nothing unfinished, no question
+        await pilot.pause()
+        assert not app.is_running
