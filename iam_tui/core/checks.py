@@ -392,10 +392,19 @@ def check_password_reuse(inputs: ScanInputs) -> CheckResult:
                    ["account password policy"])
 
 
-def _report_rows(inputs: ScanInputs, check_id: str) -> list[ReportRow] | CheckResult:
-    if isinstance(inputs.report, Unavailable):
-        return _result(check_id, Status.UNKNOWN, inputs.report.describe())
-    return effective_user_rows(inputs.report, inputs.live_users)
+def _per_user(check_id: str) -> Callable[[Callable[[ScanInputs, list[ReportRow]], CheckResult]],
+                                          Callable[[ScanInputs], CheckResult]]:
+    """A check over the users' credential report rows (corrected by live re-reads); unknown without a report."""
+
+    def wrap(check: Callable[[ScanInputs, list[ReportRow]], CheckResult]) -> Callable[[ScanInputs], CheckResult]:
+        def run(inputs: ScanInputs) -> CheckResult:
+            if isinstance(inputs.report, Unavailable):
+                return _result(check_id, Status.UNKNOWN, inputs.report.describe())
+            return check(inputs, effective_user_rows(inputs.report, inputs.live_users))
+
+        return run
+
+    return wrap
 
 
 def _verdict(check_id: str, offenders: list[str], ok: str, bad: str) -> CheckResult:
@@ -404,30 +413,24 @@ def _verdict(check_id: str, offenders: list[str], ok: str, bad: str) -> CheckRes
     return _result(check_id, Status.PASS, ok)
 
 
-def check_console_mfa(inputs: ScanInputs) -> CheckResult:
-    rows = _report_rows(inputs, "console-users-mfa")
-    if isinstance(rows, CheckResult):
-        return rows
+@_per_user("console-users-mfa")
+def check_console_mfa(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     console = [r for r in rows if r.password_enabled]
     offenders = [r.user for r in console if not r.mfa_active]
     ok = f"All {len(console)} console users have MFA." if console else "No IAM user has a console password."
     return _verdict("console-users-mfa", offenders, ok, "{n} console user(s) without MFA.")
 
 
-def check_setup_keys(inputs: ScanInputs) -> CheckResult:
-    rows = _report_rows(inputs, "setup-keys-unused")
-    if isinstance(rows, CheckResult):
-        return rows
+@_per_user("setup-keys-unused")
+def check_setup_keys(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     offenders = [f"{r.user} (key {k.slot}, never used)" for r in rows if r.password_enabled
                  for k in r.active_keys if k.last_used is None]
     return _verdict("setup-keys-unused", offenders, "No console user has an active key that was never used.",
                     "{n} active key(s) of console users were never used.")
 
 
-def check_unused_credentials(inputs: ScanInputs) -> CheckResult:
-    rows = _report_rows(inputs, "unused-credentials")
-    if isinstance(rows, CheckResult):
-        return rows
+@_per_user("unused-credentials")
+def check_unused_credentials(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     limit = timedelta(days=UNUSED_DAYS)
     offenders: list[str] = []
     for row in rows:
@@ -445,19 +448,15 @@ def check_unused_credentials(inputs: ScanInputs) -> CheckResult:
                     f"{{n}} enabled credential(s) unused for {UNUSED_DAYS}+ days.")
 
 
-def check_one_active_key(inputs: ScanInputs) -> CheckResult:
-    rows = _report_rows(inputs, "one-active-key")
-    if isinstance(rows, CheckResult):
-        return rows
+@_per_user("one-active-key")
+def check_one_active_key(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     offenders = [r.user for r in rows if len(r.active_keys) > 1]
     return _verdict("one-active-key", offenders, "No user has two active access keys.",
                     "{n} user(s) with two active access keys.")
 
 
-def check_key_rotation(inputs: ScanInputs) -> CheckResult:
-    rows = _report_rows(inputs, "key-rotation")
-    if isinstance(rows, CheckResult):
-        return rows
+@_per_user("key-rotation")
+def check_key_rotation(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     limit = timedelta(days=ROTATION_DAYS)
     offenders = [f"{r.user} (key {k.slot}, {_ago(inputs.now, k.last_rotated)})" for r in rows
                  for k in r.active_keys if k.last_rotated is not None and inputs.now - k.last_rotated > limit]
@@ -465,16 +464,23 @@ def check_key_rotation(inputs: ScanInputs) -> CheckResult:
                     f"{{n}} active key(s) older than {ROTATION_DAYS} days.")
 
 
-def _authz(inputs: ScanInputs, check_id: str) -> AuthorizationDetails | CheckResult:
-    if isinstance(inputs.authz, Unavailable):
-        return _result(check_id, Status.UNKNOWN, inputs.authz.describe())
-    return inputs.authz
+def _with_authz(check_id: str) -> Callable[[Callable[[ScanInputs, AuthorizationDetails], CheckResult]],
+                                           Callable[[ScanInputs], CheckResult]]:
+    """A check over who has which policies; unknown when the authorization details could not be read."""
+
+    def wrap(check: Callable[[ScanInputs, AuthorizationDetails], CheckResult]) -> Callable[[ScanInputs], CheckResult]:
+        def run(inputs: ScanInputs) -> CheckResult:
+            if isinstance(inputs.authz, Unavailable):
+                return _result(check_id, Status.UNKNOWN, inputs.authz.describe())
+            return check(inputs, inputs.authz)
+
+        return run
+
+    return wrap
 
 
-def check_via_groups(inputs: ScanInputs) -> CheckResult:
-    authz = _authz(inputs, "permissions-via-groups")
-    if isinstance(authz, CheckResult):
-        return authz
+@_with_authz("permissions-via-groups")
+def check_via_groups(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckResult:
     offenders = []
     for user in authz.users:
         names = [p.name for p in user.attached] + [f"{p.name} (inline)" for p in user.inline]
@@ -484,10 +490,8 @@ def check_via_groups(inputs: ScanInputs) -> CheckResult:
                     "{n} user(s) with policies attached directly.")
 
 
-def check_full_admin(inputs: ScanInputs) -> CheckResult:
-    authz = _authz(inputs, "no-full-admin-policy")
-    if isinstance(authz, CheckResult):
-        return authz
+@_with_authz("no-full-admin-policy")
+def check_full_admin(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckResult:
     if authz.documents_error is not None:
         return _result("no-full-admin-policy", Status.UNKNOWN, authz.documents_error.describe())
     offenders = []
@@ -503,10 +507,8 @@ def check_full_admin(inputs: ScanInputs) -> CheckResult:
                     '{n} attachment(s) of policies that allow "*:*".')
 
 
-def check_support_role(inputs: ScanInputs) -> CheckResult:
-    authz = _authz(inputs, "support-role")
-    if isinstance(authz, CheckResult):
-        return authz
+@_with_authz("support-role")
+def check_support_role(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckResult:
     roles = [r.name for r in authz.roles if any(p.arn.endswith(SUPPORT_POLICY_ARN_SUFFIX) for p in r.attached)]
     if roles:
         return _result("support-role", Status.PASS, f"Support role(s): {', '.join(roles)}.", roles)

@@ -35,8 +35,15 @@ def _existing(caller: Caller, operation: str, key: str, name_key: str) -> list[s
     return names
 
 
-def _same_name(name: str, existing: list[str]) -> str | None:
-    return next((other for other in existing if other.lower() == name.lower()), None)
+def _name_taken(caller: Caller, kind: str, name: str) -> Any:
+    """EntityAlreadyExists when a user/group of that name exists, ignoring case (as IAM compares names)."""
+    operation, key, name_key = {"User": ("list_users", "Users", "UserName"),
+                                "Group": ("list_groups", "Groups", "GroupName")}[kind]
+    clash = next((other for other in _existing(caller, operation, key, name_key) if other.lower() == name.lower()),
+                 None)
+    if clash:
+        return responses.error("EntityAlreadyExists", f"{kind} with name {clash} already exists.", 409)
+    return None
 
 
 def _tag_problem(tags: list[dict[str, str]], existing: list[dict[str, str]] = ()) -> Any:
@@ -62,10 +69,7 @@ def _create_user(caller: Caller) -> Handler:
         problem = _tag_problem(params.get("Tags") or [])
         if problem:
             return problem
-        clash = _same_name(name, _existing(caller, "list_users", "Users", "UserName"))
-        if clash:
-            return responses.error("EntityAlreadyExists", f"User with name {clash} already exists.", 409)
-        return None
+        return _name_taken(caller, "User", name)
 
     return handler
 
@@ -76,10 +80,7 @@ def _create_group(caller: Caller) -> Handler:
         if validate_group_name(name):
             return _validation_error("groupName", name, f"Member must satisfy regular expression pattern: "
                                      f"{_PATTERN} and have length between 1 and 128")
-        clash = _same_name(name, _existing(caller, "list_groups", "Groups", "GroupName"))
-        if clash:
-            return responses.error("EntityAlreadyExists", f"Group with name {clash} already exists.", 409)
-        return None
+        return _name_taken(caller, "Group", name)
 
     return handler
 
