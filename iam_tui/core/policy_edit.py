@@ -65,9 +65,9 @@ CLASS_NAMES = {"require_uppercase": "uppercase", "require_lowercase": "lowercase
                "require_symbols": "symbols"}
 
 CIS_EXPIRY_NOTE = (
-    "Expiry is left as it is: the CIS AWS Foundations Benchmark (v5.0.0, the one the checks follow) no longer "
-    "asks for forced password rotation (older versions asked for 90 days), and NIST SP 800-63B advises against "
-    "periodic changes unless a password may be compromised."
+    "The CIS preset leaves expiry as it is: the CIS AWS Foundations Benchmark (v5.0.0, the one the checks "
+    "follow) no longer asks for forced password rotation (older versions asked for 90 days), and NIST SP 800-63B "
+    "advises against periodic changes unless a password may be compromised."
 )
 HOW_IT_APPLIES = (
     "Length and character rules apply the next time each user sets a password; existing passwords stay valid. "

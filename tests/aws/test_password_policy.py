@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
@@ -14,21 +12,10 @@ from iam_tui.aws.service import IamService
 from iam_tui.core.password_policy import EffectivePolicy, PasswordPolicy
 from iam_tui.core.passwords import generate_password, password_problems
 
-from ..helpers import inject_error
+from ..helpers import inject_error, record_calls
 
 STRONG = PasswordPolicy(minimum_length=14, require_symbols=True, require_numbers=True, require_uppercase=True,
                         require_lowercase=True, allow_users_to_change=True, reuse_prevention=24)
-
-
-def record_calls(service: IamService, operation: str) -> list[dict[str, Any]]:
-    """The parameters of every ``operation`` call the service's IAM client makes."""
-    calls: list[dict[str, Any]] = []
-
-    def handler(params: dict[str, Any], **_: Any) -> None:
-        calls.append(dict(params))
-
-    service.ctx.client("iam").meta.events.register(f"before-parameter-build.iam.{operation}", handler)
-    return calls
 
 
 async def test_no_policy_reads_as_none(service: IamService) -> None:
@@ -38,7 +25,7 @@ async def test_no_policy_reads_as_none(service: IamService) -> None:
 async def test_update_sends_the_whole_policy_and_reads_back(service: IamService, admin) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=20, MaxPasswordAge=90, HardExpiry=True,
                                          RequireSymbols=True)
-    calls = record_calls(service, "UpdateAccountPasswordPolicy")
+    calls = record_calls(service, "iam", "UpdateAccountPasswordPolicy")
     await service.password_policy.update(STRONG)
     assert calls == [{"MinimumPasswordLength": 14, "RequireUppercaseCharacters": True,
                       "RequireLowercaseCharacters": True, "RequireNumbers": True, "RequireSymbols": True,
@@ -56,7 +43,7 @@ async def test_never_expire_reads_as_none_even_when_aws_says_zero(service: IamSe
 
 
 async def test_update_refuses_out_of_bounds_without_calling(service: IamService) -> None:
-    calls = record_calls(service, "UpdateAccountPasswordPolicy")
+    calls = record_calls(service, "iam", "UpdateAccountPasswordPolicy")
     with pytest.raises(AwsError) as caught:
         await service.password_policy.update(PasswordPolicy(minimum_length=200))
     assert caught.value.code == "InvalidInput" and "At most 128" in caught.value.message
