@@ -76,8 +76,8 @@ class PasswordPolicyScreen(AppScreen):
     CSS_PATH = "../styles/password_policy.tcss"
     HELP = (
         "The account password policy: the rules every IAM user's console password must follow (not root's).\n\n"
-        "The top right shows the policy now in AWS, or that none is set and what AWS's default then is. Edit the "
-        "fields on the left: numbers are checked against AWS's bounds as you type (length 6-128, expiry 1-1095 "
+        "'Now in AWS' shows the policy as it is, or that none is set and what AWS's default then is. Edit the "
+        "fields: numbers are checked against AWS's bounds as you type (length 6-128, expiry 1-1095 "
         "days or empty for never, reuse prevention 1-24 or empty for none); space toggles a checkbox. 'If you "
         "apply' lists what would change, in words.\n\n"
         "c fills in the CIS recommendation (length 14 or more, the last 24 passwords remembered, every character "
@@ -289,8 +289,8 @@ class PasswordPolicyScreen(AppScreen):
                            "Password policy updated.")
 
     def action_remove_policy(self) -> None:
-        question = ("Remove the account password policy?\n\nAWS's default then applies: " + DEFAULT_POLICY_TEXT
-                    + "; no reuse prevention; passwords never expire. The CIS 1.7 and 1.8 checks will fail.\n\n"
+        question = ("Remove the account password policy?\n\n" + DEFAULT_POLICY_TEXT + "; no reuse prevention; "
+                    "passwords never expire. The CIS 1.7 and 1.8 checks will fail.\n\n"
                     "This calls DeleteAccountPasswordPolicy.")
 
         def answered(yes: bool | None) -> None:
