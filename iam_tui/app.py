@@ -26,6 +26,7 @@ from .core.checks import Status
 from .guide import STEPS, StepState
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
+from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
 from .settings import ConnectionSettings
 from .widgets.guide_navigator import GuideNavigator
@@ -234,6 +235,10 @@ class IamTuiApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_open_password_policy(self) -> None:
+        if not isinstance(self.screen, PasswordPolicyScreen):
+            self.push_screen(PasswordPolicyScreen())
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "What this screen does and its keys", self.action_help)
@@ -243,6 +248,9 @@ class IamTuiApp(App[int]):
         if isinstance(screen, DashboardScreen):
             yield SystemCommand("Refresh security recommendations", "Run the scan again (r)",
                                 screen.action_refresh)
+        if self._service is not None and not isinstance(screen, PasswordPolicyScreen):
+            yield SystemCommand("Password policy", "See and set the account password policy (p on the dashboard)",
+                                self.action_open_password_policy)
         if isinstance(screen, StartupErrorScreen):
             yield SystemCommand("Retry connecting", "Try the AWS connection again (r)", self.action_reconnect)
             yield SystemCommand("Try the demo sandbox", "No AWS account needed (d)", self.action_try_demo)

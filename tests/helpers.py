@@ -23,3 +23,14 @@ def inject_error(service: IamService, aws_service: str, operation: str, code: st
     client = service.ctx.client(aws_service)
     client.meta.events.register_first(f"before-call.{aws_service}.{operation}", handler)
     return fired
+
+
+def record_calls(service: IamService, aws_service: str, operation: str) -> list[dict[str, Any]]:
+    """The parameters of every ``operation`` call the service makes from now on (the call still goes ahead)."""
+    calls: list[dict[str, Any]] = []
+
+    def handler(params: dict[str, Any], **_: Any) -> None:
+        calls.append(dict(params))
+
+    service.ctx.client(aws_service).meta.events.register(f"before-parameter-build.{aws_service}.{operation}", handler)
+    return calls

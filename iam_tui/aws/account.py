@@ -21,8 +21,9 @@ def policy_from_aws(data: dict[str, Any]) -> PasswordPolicy:
         require_uppercase=bool(data.get("RequireUppercaseCharacters", False)),
         require_lowercase=bool(data.get("RequireLowercaseCharacters", False)),
         allow_users_to_change=bool(data.get("AllowUsersToChangePassword", False)),
-        max_age_days=data.get("MaxPasswordAge"),
-        reuse_prevention=data.get("PasswordReusePrevention"),
+        # AWS answers "never expires" / "no reuse prevention" with the field absent or 0 (see ExpirePasswords).
+        max_age_days=data.get("MaxPasswordAge") or None,
+        reuse_prevention=data.get("PasswordReusePrevention") or None,
         hard_expiry=bool(data.get("HardExpiry", False)),
     )
 

@@ -11,6 +11,7 @@ from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError, from_botocore_error
 from .groups import GroupsService
+from .password_policy import PasswordPolicyService
 from .plan_runner import PlanRunner
 from .scan import ScanService
 from .session import AwsContext
@@ -28,6 +29,7 @@ class IamService:
         self.users = UsersService(self.aws)
         self.groups = GroupsService(self.aws)
         self.plans = PlanRunner(self.aws)
+        self.password_policy = PasswordPolicyService(self.aws, self.account)
 
     @property
     def settings(self) -> ConnectionSettings:

@@ -73,6 +73,7 @@ class DashboardScreen(AppScreen):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "focus_guide", "Guide"),
+        Binding("p", "app.open_password_policy", "Password policy"),
     ]
 
     def __init__(self) -> None:

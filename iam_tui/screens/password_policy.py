@@ -1,0 +1,346 @@
+"""The account password policy: what it is now (or AWS's default), edit every field with AWS's bounds checked as
+you type, the CIS preset on one key, the changes in words, and apply after a confirmation.
+
+Opened from the dashboard (`p`), the command palette, and the create-user form: ``push_screen(
+PasswordPolicyScreen())``; it pops itself (esc) and dismisses with None. Whoever opened it re-reads the policy
+from the service when it resumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+
+from textual import events, on, work
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Static
+
+from ..aws.errors import AwsError
+from ..core.password_policy import DEFAULT_POLICY_TEXT, PasswordPolicy
+from ..core.policy_edit import (
+    ALLOW_CHANGE,
+    CIS_EXPIRY_NOTE,
+    CLASS_FLAGS,
+    FLAG_FIELDS,
+    HARD_EXPIRY,
+    HOW_IT_APPLIES,
+    MAX_AGE,
+    MINIMUM_LENGTH,
+    NUMBER_FIELDS,
+    REUSE,
+    NumberField,
+    cis_preset,
+    describe_policy,
+    diff_policy,
+    form_text,
+    policy_from_form,
+    policy_notes,
+    read_number,
+    starting_form,
+)
+from .base import AppScreen
+from .confirm import ConfirmScreen
+
+FormValues = tuple[dict[str, str], dict[str, bool]]
+PLACEHOLDERS = {MAX_AGE.key: "never", REUSE.key: "none"}
+
+
+class NumberInput(Input):
+    """A whole-number field. Only digits go into it, so letter keys (c, a, u, ...) still reach the screen."""
+
+    def __init__(self, field: NumberField) -> None:
+        super().__init__(placeholder=PLACEHOLDERS.get(field.key, ""), restrict=r"[0-9]*", max_length=4,
+                         compact=True, id=field.key)
+        self.field = field
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and character.isdigit()
+
+    def _on_key(self, event: events.Key) -> None:
+        # Textual then runs Input's own key handler (the MRO), which would swallow any printable key: skip it for
+        # non-digits, so that they bubble up to the screen's bindings.
+        if event.is_printable and not (event.character or "").isdigit():
+            event.prevent_default()
+
+
+def _values_of(policy: PasswordPolicy) -> FormValues:
+    return ({f.key: form_text(f, policy) for f in NUMBER_FIELDS}, {f.key: getattr(policy, f.key) for f in FLAG_FIELDS})
+
+
+class PasswordPolicyScreen(AppScreen):
+    """See, edit and apply the account password policy."""
+
+    AUTO_FOCUS = None  # the form is focused once the current policy is loaded
+    CSS_PATH = "../styles/password_policy.tcss"
+    HELP = (
+        "The account password policy: the rules every IAM user's console password must follow (not root's).\n\n"
+        "'Now in AWS' shows the policy as it is, or that none is set and what AWS's default then is. Edit the "
+        "fields: numbers are checked against AWS's bounds as you type (length 6-128, expiry 1-1095 "
+        "days or empty for never, reuse prevention 1-24 or empty for none); space toggles a checkbox. 'If you "
+        "apply' lists what would change, in words.\n\n"
+        "c fills in the CIS recommendation (length 14 or more, the last 24 passwords remembered, every character "
+        "class, users may change their own password); expiry stays as it is. Nothing is sent until you press a "
+        "and confirm: UpdateAccountPasswordPolicy replaces the whole policy, so every field is sent as shown. "
+        "u undoes your edits, d removes the policy (AWS's default then applies), r re-reads it, esc goes back."
+    )
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("c", "cis_preset", "CIS preset"),
+        Binding("a", "apply", "Apply…"),
+        Binding("u", "undo_edits", "Undo edits"),
+        Binding("d", "remove_policy", "Remove policy…"),
+        Binding("r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current: PasswordPolicy | None = None
+        self.loaded = False
+        self.applying = False
+        self._baseline: FormValues = _values_of(starting_form(None))
+
+    # --- layout ---------------------------------------------------------------------------------------------------
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="policy-body"):
+            yield Static("Reading the account password policy…", id="policy-status")
+            with Horizontal(id="policy-columns"):
+                with Vertical(id="policy-form", disabled=True):
+                    yield Static("Edit (the whole policy is sent)", classes="section-title")
+                    yield from self._number_row(MINIMUM_LENGTH)
+                    for flag in CLASS_FLAGS:
+                        yield Checkbox(Content(flag.label), id=flag.key, compact=True)
+                    yield Checkbox(Content(ALLOW_CHANGE.label), id=ALLOW_CHANGE.key, compact=True)
+                    yield from self._number_row(MAX_AGE)
+                    yield Checkbox(Content(HARD_EXPIRY.label), id=HARD_EXPIRY.key, compact=True)
+                    yield from self._number_row(REUSE)
+                with Vertical(id="policy-side"):
+                    current = Static("…", id="policy-current")
+                    current.border_title = "Now in AWS"
+                    yield current
+                    diff = Static("", id="policy-diff")
+                    diff.border_title = "If you apply"
+                    yield diff
+            yield Static("", id="policy-notes")
+
+    def _number_row(self, field: NumberField) -> Iterable[Widget]:
+        with Horizontal(classes="field-row"):
+            yield Label(field.label, classes="field-label")
+            yield NumberInput(field)
+            yield Static(field.hint, id=f"{field.key}-message", classes="field-message")
+
+    def on_mount(self) -> None:
+        self.load(fill_form=True)
+
+    # --- the form ----------------------------------------------------------------------------------------------
+
+    def _form_values(self) -> FormValues:
+        numbers = {f.key: self.query_one(f"#{f.key}", Input).value for f in NUMBER_FIELDS}
+        flags = {f.key: self.query_one(f"#{f.key}", Checkbox).value for f in FLAG_FIELDS}
+        return numbers, flags
+
+    def _fill(self, values: FormValues) -> None:
+        numbers, flags = values
+        for key, text in numbers.items():
+            self.query_one(f"#{key}", Input).value = text
+        for key, value in flags.items():
+            self.query_one(f"#{key}", Checkbox).value = value
+        self._revalidate()
+
+    @property
+    def dirty(self) -> bool:
+        """The form differs from what it was loaded with."""
+        numbers, flags = self._form_values()
+        return ({k: v.strip() for k, v in numbers.items()}, flags) != self._baseline
+
+    def form_policy(self) -> tuple[PasswordPolicy | None, dict[str, str]]:
+        return policy_from_form(*self._form_values())
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _edited(self) -> None:
+        self._revalidate()
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    def _revalidate(self) -> None:
+        """Messages next to the fields, the changes in words, and the notes, for what the form says now."""
+        policy, errors = self.form_policy()
+        for field in NUMBER_FIELDS:
+            message = self.query_one(f"#{field.key}-message", Static)
+            error = errors.get(field.key)
+            message.update(error or field.hint)
+            message.set_class(error is not None, "-error")
+            self.query_one(f"#{field.key}", Input).set_class(error is not None, "-invalid")
+        diff = self.query_one("#policy-diff", Static)
+        notes = [HOW_IT_APPLIES, CIS_EXPIRY_NOTE]
+        if not self.loaded:
+            diff.update("")
+        elif policy is None:
+            diff.update(Content("Fix the highlighted field(s) to see what would change. Nothing is sent meanwhile."))
+        else:
+            changes = diff_policy(self.current, policy)
+            text = "\n".join(changes) + "\n\na applies (after a confirmation)" if changes else (
+                "No change: the form matches the policy in AWS.")
+            diff.update(Content(text))
+            notes = [*policy_notes(policy), *notes]
+        self.query_one("#policy-notes", Static).update(Content("\n".join(f"• {n}" for n in notes)))
+        diff.set_class(bool(self.loaded and policy is not None and diff_policy(self.current, policy)), "-pending")
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#policy-status", Static)
+        status.update(Content(text))
+        status.set_class(error, "-error")
+
+    # --- reading ------------------------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="policy-load")
+    async def load(self, fill_form: bool) -> None:
+        self._status("Reading the account password policy (GetAccountPasswordPolicy)…")
+        try:
+            service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+            current = await service.password_policy.current()
+        except AwsError as err:
+            self._status(f"Could not read the current policy, so iam-tui cannot show what an update would change. "
+                         f"{err.text} Press r to retry.", error=True)
+            self.query_one("#policy-current", Static).update(Content("Unknown (could not be read)."))
+            return
+        self._show_loaded(current, fill_form)
+
+    def _show_loaded(self, current: PasswordPolicy | None, fill_form: bool) -> None:
+        self.current = current
+        self.loaded = True
+        self.query_one("#policy-current", Static).update(Content("\n".join(describe_policy(current))))
+        form = self.query_one("#policy-form")
+        was_disabled = form.disabled
+        form.disabled = False
+        self._baseline = _values_of(starting_form(current))  # what u goes back to, and what "edited" compares with
+        if fill_form:
+            self._fill(self._baseline)
+        else:
+            self._revalidate()
+        if current is None:
+            self._status("No password policy is set: AWS's default applies. Edit below, or press c for the CIS "
+                         "recommendation.")
+        else:
+            self._status("This is the policy in AWS. Edit below, or press c for the CIS recommendation.")
+        if was_disabled:
+            self.query_one(f"#{MINIMUM_LENGTH.key}", Input).focus()
+        self.refresh_bindings()
+
+    # --- actions ------------------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"apply", "cis_preset", "undo_edits", "remove_policy"} and (not self.loaded or self.applying):
+            return None  # shown, greyed out
+        if action == "remove_policy" and self.current is None:
+            return False  # nothing to remove
+        if action in {"back", "reload"} and self.applying:
+            return None
+        return True
+
+    def action_cis_preset(self) -> None:
+        numbers, _ = self._form_values()
+        length, _error = read_number(MINIMUM_LENGTH, numbers[MINIMUM_LENGTH.key])
+        preset = cis_preset(PasswordPolicy(minimum_length=length or MINIMUM_LENGTH.low))
+        self.query_one(f"#{MINIMUM_LENGTH.key}", Input).value = str(preset.minimum_length)
+        self.query_one(f"#{REUSE.key}", Input).value = str(preset.reuse_prevention)
+        for flag in (*CLASS_FLAGS, ALLOW_CHANGE):
+            self.query_one(f"#{flag.key}", Checkbox).value = getattr(preset, flag.key)
+        self._revalidate()
+        self._status("CIS recommendation filled in (not applied yet): review 'If you apply', then press a. Expiry "
+                     "is left as it is.")
+
+    def action_undo_edits(self) -> None:
+        self._fill(self._baseline)
+        self._status("Edits undone: the form shows the policy in AWS again.")
+
+    def action_reload(self) -> None:
+        self.load(fill_form=not self.dirty)
+
+    def action_apply(self) -> None:
+        policy, errors = self.form_policy()
+        if policy is None:
+            first = next(f for f in NUMBER_FIELDS if f.key in errors)
+            self.query_one(f"#{first.key}", Input).focus()
+            self._status(f"Not applied: {first.label}: {errors[first.key]}. Nothing was sent.", error=True)
+            return
+        changes = diff_policy(self.current, policy)
+        if not changes:
+            self._status("Nothing to apply: the form matches the policy in AWS.")
+            return
+        question = ("Replace the account password policy?\n\n" + "\n".join(changes) + "\n\n"
+                    "UpdateAccountPasswordPolicy replaces the whole policy: every field is sent as shown.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.apply_policy(policy)
+
+        self.app.push_screen(ConfirmScreen(question, yes="Apply"), answered)
+
+    @work(exclusive=True, group="policy-apply")
+    async def apply_policy(self, policy: PasswordPolicy) -> None:
+        await self._change("updating the password policy", "UpdateAccountPasswordPolicy",
+                           lambda: self.app.service.password_policy.update(policy),  # type: ignore[attr-defined]
+                           "Password policy updated.")
+
+    def action_remove_policy(self) -> None:
+        question = ("Remove the account password policy?\n\n" + DEFAULT_POLICY_TEXT + "; no reuse prevention; "
+                    "passwords never expire. The CIS 1.7 and 1.8 checks will fail.\n\n"
+                    "This calls DeleteAccountPasswordPolicy.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.remove_policy()
+
+        self.app.push_screen(ConfirmScreen(question, yes="Remove"), answered)
+
+    @work(exclusive=True, group="policy-apply")
+    async def remove_policy(self) -> None:
+        await self._change("removing the password policy", "DeleteAccountPasswordPolicy",
+                           lambda: self.app.service.password_policy.delete(),  # type: ignore[attr-defined]
+                           "Password policy removed: AWS's default applies.")
+
+    async def _change(self, what: str, operation: str, call: Callable[[], Awaitable[object]], done: str) -> None:
+        """Run one change against AWS (quitting and leaving are refused meanwhile), then re-read the policy and
+        rescan the dashboard."""
+        self.applying = True
+        self.refresh_bindings()
+        self._status(f"{what.capitalize()} ({operation})…")
+        try:
+            async with self.app.mutating(what):  # type: ignore[attr-defined]
+                await call()
+        except AwsError as err:
+            self._status(f"Not changed. {err.text}", error=True)
+            return
+        finally:
+            self.applying = False
+            self.refresh_bindings()
+        self.app.refresh_dashboard()  # type: ignore[attr-defined]
+        self.app.notify(done)
+        try:
+            current = await self.app.service.password_policy.current()  # type: ignore[attr-defined]
+        except AwsError as err:
+            self._status(f"{done} It could not be read back: {err.text} Press r to retry.", error=True)
+            return
+        self._show_loaded(current, fill_form=True)
+        self._status(f"{done} The form shows the policy now in AWS.")
+
+    def action_back(self) -> None:
+        if self.applying:
+            self.notify("Wait: the change is still running against AWS.", severity="warning")
+            return
+        if not self.dirty or not self.loaded:
+            self.dismiss(None)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Leave without applying? Your edits are not sent to AWS.", yes="Leave",
+                                           no="Stay"), answered)
