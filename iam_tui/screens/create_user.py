@@ -76,6 +76,7 @@ class CreateUserScreen(AppScreen):
         Binding("escape", "previous_page", "Back"),
         Binding("ctrl+s", "create", "Create user"),
         Binding("ctrl+d", "delete_tag", "Delete tag", show=False),
+        Binding("ctrl+o", "app.open_password_policy", "Password policy"),
     ]
 
     def __init__(self) -> None:
@@ -155,11 +156,7 @@ class CreateUserScreen(AppScreen):
     @work(group="load")
     async def load_context(self) -> None:
         service = self.app.service  # type: ignore[attr-defined]
-        try:
-            self.policy = EffectivePolicy(await service.account.password_policy())
-            self.policy_loaded = True
-        except AwsError as err:
-            self.notify(f"Cannot read the password policy ({err.code}); AWS's default is assumed.", severity="warning")
+        await self.load_policy()
         self._update_password_box()
         try:
             self.groups = await service.groups.list_groups()
@@ -189,6 +186,25 @@ class CreateUserScreen(AppScreen):
             return
         self._show_policy_choice()
         self._show_policies(self.query_one("#policy-filter", Input).value)
+
+    async def load_policy(self) -> None:
+        try:
+            self.policy = EffectivePolicy(await self.app.service.account.password_policy())  # type: ignore[attr-defined]
+            self.policy_loaded = True
+        except AwsError as err:
+            self.notify(f"Cannot read the password policy ({err.code}); AWS's default is assumed.", severity="warning")
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (e.g. the password policy editor, ctrl+o): the policy may have changed."""
+        if self.policy_loaded:
+            self.reload_policy()
+
+    @work(exclusive=True, group="policy")
+    async def reload_policy(self) -> None:
+        await self.load_policy()
+        self._update_password_box()
+        if self.page == "review":
+            self.query_one("#review-text", Static).update(self._review_text())
 
     # --- page 1: details -----------------------------------------------------------------------------------------
 
@@ -257,7 +273,7 @@ class CreateUserScreen(AppScreen):
         if self._request_flags()[1] and not self.policy.allow_users_to_change:
             note += (" Because the user must change the password at first sign-in, IAMUserChangePassword will be "
                      "attached to the user (as the console does). Better: allow users to change their own password "
-                     "in the account password policy; a policy on the user fails CIS 1.14.")
+                     "in the account password policy (ctrl+o); a policy on the user fails CIS 1.14.")
         self.query_one("#policy-note", Static).update(note)
 
     def _request_flags(self) -> tuple[bool, bool]:

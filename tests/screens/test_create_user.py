@@ -332,3 +332,26 @@ async def test_quitting_with_a_half_made_user_asks_first(make_app, service) -> N
         await app.action_quit()  # rolled back: nothing unfinished, no question
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_password(make_app, admin) -> None:
+    from iam_tui.screens.password_policy import PasswordPolicyScreen
+
+    admin.update_account_password_policy(MinimumPasswordLength=8, AllowUsersToChangePassword=False)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(app, pilot)
+        assert "IAMUserChangePassword will be attached" in text(app, "#policy-note")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, PasswordPolicyScreen)
+        await pilot.press("c", "a", "y")  # the CIS preset lets users change their own password
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form
+        note = text(app, "#policy-note")
+        assert "at least 14 characters" in note and "IAMUserChangePassword" not in note
+        await type_name(pilot, "kim")
+        await go_to_review(pilot)
+        assert "AttachUserPolicy" not in text(app, "#review-text")
