@@ -10,6 +10,7 @@ from ..settings import ConnectionSettings
 from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError, from_botocore_error
+from .mfa import MfaService
 from .scan import ScanService
 from .session import AwsContext
 from .users import UsersService
@@ -23,6 +24,7 @@ class IamService:
         self.account = AccountService(self.aws)
         self.scan = ScanService(self.aws, self.account)
         self.users = UsersService(self.aws)
+        self.mfa = MfaService(self.aws, self.scan)
 
     @property
     def settings(self) -> ConnectionSettings:
