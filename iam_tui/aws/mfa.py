@@ -5,6 +5,8 @@ own QR code from the seed, and never sends the seed anywhere but back to AWS as 
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -15,6 +17,24 @@ from .calls import AwsCaller
 
 if TYPE_CHECKING:
     from .scan import ScanService
+
+
+_SECRET_ELEMENTS = re.compile(r"<(Base32StringSeed|QRCodePNG)>[^<]*</\1>")
+
+
+class _RedactSeeds(logging.Filter):
+    """botocore logs every response body at DEBUG; a CreateVirtualMFADevice body holds the seed (base64 of the
+    base32 text) and the QR code. Should anyone turn DEBUG logging on, they are redacted before any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "Base32StringSeed" in message or "QRCodePNG" in message:
+            record.msg, record.args = _SECRET_ELEMENTS.sub(r"<\1>(redacted)</\1>", message), None
+        return True
+
+
+_REDACT_SEEDS = _RedactSeeds()
+logging.getLogger("botocore.parsers").addFilter(_REDACT_SEEDS)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import logging
 import time
 
 import pytest
@@ -73,3 +75,15 @@ async def test_delete_failure_is_an_aws_error(service: IamService) -> None:
     with pytest.raises(AwsError) as err:
         await service.mfa.delete("arn:aws:iam::123456789012:mfa/alice")
     assert err.value.is_denied and "iam:DeleteVirtualMFADevice" in err.value.text
+
+
+async def test_seed_never_reaches_the_logs_even_at_debug(service: IamService, admin, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    admin.create_user(UserName="alice")
+    new = await service.mfa.create("alice")
+    await service.mfa.virtual_devices()
+    await service.mfa.enable("alice", new.serial, *two_codes(new.seed))
+    seed = new.seed.reveal()
+    assert "CreateVirtualMFADevice" in caplog.text and "(redacted)" in caplog.text  # botocore did log the body
+    for form in (seed, base64.b64encode(seed.encode()).decode()):
+        assert form not in caplog.text
