@@ -24,6 +24,7 @@ class GuideStep:
 
 STEPS: tuple[GuideStep, ...] = (
     GuideStep(1, "security", "Security checks"),
+    GuideStep(3, "mfa", "Assign MFA"),
 )
 
 

@@ -7,4 +7,8 @@ from textual.screen import Screen
 
 def screen_for_step(key: str) -> Screen[object] | None:
     """A new screen for the step, or None for the dashboard (step 1)."""
+    if key == "mfa":
+        from .mfa import MfaScreen
+
+        return MfaScreen()
     return None
