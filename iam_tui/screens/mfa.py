@@ -77,7 +77,7 @@ class PendingDevice:
 def devices_text(user: str, devices: list[MfaDevice]) -> str:
     if not devices:
         return f"{user} has no MFA device yet."
-    lines = [f"MFA devices of {user} ({len(devices)} of {MAX_DEVICES_PER_USER}):"]
+    lines = [f"MFA devices of {user} ({len(devices)} of {MAX_DEVICES_PER_USER}; one is enough, more are spares):"]
     for device in devices[:SHOWN_DEVICES]:
         when = f" · enabled {device.enabled:%Y-%m-%d}" if isinstance(device.enabled, datetime) else ""
         lines.append(f"  • {device.name} · {device.kind.value}{when}")
@@ -218,6 +218,8 @@ class MfaScreen(AppScreen):
             return
         self.devices, self.account_devices = devices, account_devices
         listing.update(devices_text(user, devices))
+        if devices and user == getattr(self.app, "guide_user", None):
+            self.app.mark_step(STEP_KEY, StepState.DONE)  # type: ignore[attr-defined]  # done earlier, or elsewhere
         self._validate_name()
         await self._show_root_mfa(service)
 
@@ -535,7 +537,8 @@ class MfaScreen(AppScreen):
         self.pending = None
 
         async def delete() -> None:
-            problem = await pending.delete()
+            async with self.app.mutating("deleting the unassigned MFA device"):  # type: ignore[attr-defined]
+                problem = await pending.delete()
             if problem:
                 self.app.notify(problem, title="MFA device left behind", severity="error", timeout=30)
             else:

@@ -97,6 +97,7 @@ async def test_happy_path(make_app, admin) -> None:
         assert screen.query_one("#device-name", Input).value == "alice"
         assert text_of(screen, "#mfa-devices") == "alice has no MFA device yet."
         assert "Security credentials > Multi-factor authentication" in text_of(screen, "#root-mfa")
+        assert "mfa" not in app.guide_state
         seed = await create_device(app, pilot, screen)
         assert screen.query_one("#qr-pane").display and screen.query_one("#qr", QrCode).cell_size.height == 27
         assert app._exit_cleanups.keys() == {CLEANUP_KEY}
@@ -344,8 +345,9 @@ async def test_the_device_quota_blocks_creation(make_app, admin) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
-        assert "(8 of 8)" in text_of(screen, "#mfa-devices") and "hardware TOTP token" in text_of(screen,
-                                                                                                  "#mfa-devices")
+        listing = text_of(screen, "#mfa-devices")
+        assert "(8 of 8;" in listing and "GAHT00000007 · hardware TOTP token" in listing
+        assert app.guide_state["mfa"] is StepState.DONE  # the guide's user already has MFA
         assert "already has 8 MFA devices" in text_of(screen, "#name-message")
         await pilot.press("enter")
         await settle(pilot)
