@@ -156,7 +156,7 @@ class MfaScreen(AppScreen):
             self.show_user(user)
         else:
             self.query_one("#mfa-user", Static).update("No IAM user chosen yet: ctrl+o chooses one.")
-            self.call_after_refresh(self.action_other_user)
+            self.action_other_user()
 
     def on_resize(self, _event: events.Resize) -> None:
         self.call_after_refresh(self._place_qr)
@@ -177,6 +177,11 @@ class MfaScreen(AppScreen):
         if self.pending is not None or self._busy:
             self.notify("Finish or cancel the device being set up first (esc).", severity="warning")
             return
+        self._open_picker()
+
+    @work(exclusive=True, group="mfa-picker")
+    async def _open_picker(self) -> None:
+        await self.app.wait_for_service()  # type: ignore[attr-defined]  # the picker lists users at once
         self.app.push_screen(UserPickerScreen("Which IAM user gets the MFA device?"), self._user_chosen)
 
     def _user_chosen(self, name: str | None) -> None:

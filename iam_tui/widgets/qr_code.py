@@ -26,13 +26,13 @@ _UPPER_HALF = "▀"
 Matrix = tuple[tuple[bool, ...], ...]  # True = dark module; includes the quiet zone
 
 
-def qr_matrix(text: str) -> Matrix:
+def qr_matrix(text: Secret) -> Matrix:
     """The modules of ``text``'s QR code at error correction L, smallest version that fits, with quiet zone."""
     import qrcode  # imported here: only the screens that draw a QR code pay for it
     from qrcode.constants import ERROR_CORRECT_L
 
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, border=QUIET_ZONE)
-    code.add_data(text)  # mixed modes: a base32 seed is encoded alphanumerically, which saves a version
+    code.add_data(text.reveal())  # mixed modes: a base32 seed is encoded alphanumerically, which saves a version
     code.make(fit=True)
     return tuple(tuple(bool(module) for module in row) for row in code.get_matrix())
 
@@ -75,13 +75,13 @@ class QrCode(Widget):
     def __init__(self, text: Secret, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._matrix = qr_matrix(text.reveal())
+        self._matrix = qr_matrix(text)
         self._strips = render_strips(self._matrix)
 
     @staticmethod
     def size_for(text: Secret) -> Size:
         """Cells the QR code of ``text`` needs, without drawing it."""
-        return cells_for(qr_matrix(text.reveal()))
+        return cells_for(qr_matrix(text))
 
     @property
     def cell_size(self) -> Size:

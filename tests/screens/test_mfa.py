@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -17,6 +18,7 @@ from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.mfa import CLEANUP_KEY, MfaScreen
 from iam_tui.screens.qr_view import QrViewScreen
 from iam_tui.screens.user_picker import UserPickerScreen
+from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.qr_code import QrCode
 from iam_tui.widgets.secret_field import SecretField, group
 
@@ -379,3 +381,26 @@ async def test_without_a_guide_user_the_picker_chooses_one(make_app, sandbox, ad
         assert app.screen is screen
         await type_codes(app, pilot, screen, *two_codes(seed))
         assert "mfa" not in app.guide_state  # alice is not the guide's user: step 3 is not done for bob
+
+
+async def test_opened_while_still_connecting(service, admin) -> None:
+    admin.create_user(UserName="alice")
+    gate = asyncio.Event()
+
+    async def slow_connector(_settings: ConnectionSettings) -> IamService:
+        await gate.wait()
+        await service.account.identity()
+        return service
+
+    app = IamTuiApp(ConnectionSettings(demo=True), connector=slow_connector)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        app.open_step("mfa")
+        await pilot.pause()
+        assert isinstance(app.screen, MfaScreen)  # waiting for the connection, not listing users yet
+        gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, UserPickerScreen)
+        await pilot.press(*"alice", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MfaScreen) and app.screen.user == "alice"

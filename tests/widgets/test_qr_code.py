@@ -46,7 +46,7 @@ async def test_rendered_qr_decodes_to_the_uri(theme: str, device: str, account: 
 
 def test_size_quiet_zone_and_error_correction_l() -> None:
     uri = otpauth_uri("a", "123456789012", SEED)
-    matrix = qr_matrix(uri.reveal())
+    matrix = qr_matrix(uri)
     assert len(matrix) == 53 and QrCode.size_for(uri).width == 53 and QrCode.size_for(uri).height == 27
     for ring in range(QUIET_ZONE):  # the quiet zone is light all round
         assert not any(matrix[ring]) and not any(matrix[-1 - ring])
