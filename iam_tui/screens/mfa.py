@@ -119,6 +119,7 @@ class MfaScreen(AppScreen):
         self._busy: str | None = None
         self._countdown: Timer | None = None
         self._send_anyway: tuple[str, str] | None = None
+        self._listed = False  # the user's and the account's devices have been read (or could not be)
 
     # --- layout ---------------------------------------------------------------------------------------------
 
@@ -197,6 +198,7 @@ class MfaScreen(AppScreen):
     def show_user(self, user: str) -> None:
         self.user = user
         self.devices, self.account_devices = [], []
+        self._listed = False
         self.query_one("#mfa-user", Static).update(f"IAM user: {user}   (ctrl+o: another user)")
         self.query_one("#mfa-devices", Static).update("Reading MFA devices…")
         self.query_one("#done-message").display = False
@@ -217,11 +219,15 @@ class MfaScreen(AppScreen):
             devices, account_devices = await asyncio.gather(service.mfa.user_devices(user),
                                                             service.mfa.virtual_devices())
         except AwsError as err:
-            listing.update(f"Could not read the MFA devices of {user}. {err.text}")
+            if user == self.user:
+                listing.update(f"Could not read the MFA devices of {user}. {err.text}")
+                self._listed = True  # AWS will still check the name and the quota when creating
+                self._validate_name()
             return
         if user != self.user:
             return
         self.devices, self.account_devices = devices, account_devices
+        self._listed = True
         listing.update(devices_text(user, devices))
         if devices and user == getattr(self.app, "guide_user", None):
             self.app.mark_step(STEP_KEY, StepState.DONE)  # type: ignore[attr-defined]  # done earlier, or elsewhere
@@ -252,6 +258,8 @@ class MfaScreen(AppScreen):
         note = None
         if problem is None and self.user is None:
             problem = "Choose the IAM user first (ctrl+o)."
+        if problem is None and not self._listed:
+            problem = "Reading the MFA devices first…"
         if problem is None and len(self.devices) >= MAX_DEVICES_PER_USER:
             problem = (f"{self.user} already has {MAX_DEVICES_PER_USER} MFA devices, the most IAM allows: remove "
                        "one in the console first.")

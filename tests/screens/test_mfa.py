@@ -404,3 +404,14 @@ async def test_opened_while_still_connecting(service, admin) -> None:
         await pilot.press(*"alice", "enter")
         await settle(pilot)
         assert isinstance(app.screen, MfaScreen) and app.screen.user == "alice"
+
+
+async def test_devices_that_cannot_be_listed_are_said_and_do_not_block(make_app, service, admin) -> None:
+    admin.create_user(UserName="alice")
+    inject_error(service, "iam", "ListMFADevices", "AccessDenied", status=403)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        listing = text_of(screen, "#mfa-devices")
+        assert "Could not read the MFA devices of alice" in listing and "iam:ListMFADevices" in listing
+        await create_device(app, pilot, screen)  # AWS still checks the name and the quota
