@@ -34,7 +34,6 @@ from .qr_view import QrViewScreen, fits_full_screen
 from .user_picker import UserPickerScreen
 
 STEP_KEY = "mfa"
-CLEANUP_KEY = "unassigned MFA device"
 FORM_MIN_WIDTH = 44  # columns the form keeps when the QR code is drawn beside it
 SHOWN_DEVICES = MAX_DEVICES_PER_USER
 
@@ -53,6 +52,11 @@ class PendingDevice:
         self.device = device
         self.deleted = False
         self.exiting = False  # the app's exit cleanup has run: nothing else should try again
+
+    @property
+    def cleanup_key(self) -> str:
+        """One exit cleanup per device (device names are unique in the account)."""
+        return f"unassigned MFA device {self.device.name}"
 
     async def on_exit(self) -> str | None:
         """The app's exit cleanup (see ``IamTuiApp.add_exit_cleanup``)."""
@@ -325,7 +329,7 @@ class MfaScreen(AppScreen):
             async with self._changing("creating the MFA device"):
                 device = await service.mfa.create(name)
                 self.pending = PendingDevice(service, device)
-                self.app.add_exit_cleanup(CLEANUP_KEY, self.pending.on_exit)  # type: ignore[attr-defined]
+                self.app.add_exit_cleanup(self.pending.cleanup_key, self.pending.on_exit)  # type: ignore[attr-defined]
         except AwsError as err:
             if err.code == "EntityAlreadyExists":  # taken since the list was read: read it again, explain
                 with contextlib.suppress(AwsError):
@@ -474,7 +478,7 @@ class MfaScreen(AppScreen):
 
     async def _enabled(self, user: str, pending: PendingDevice) -> None:
         self.pending = None
-        self.app.remove_exit_cleanup(CLEANUP_KEY)  # type: ignore[attr-defined]
+        self.app.remove_exit_cleanup(pending.cleanup_key)  # type: ignore[attr-defined]
         await self._wipe()
         self.query_one("#pending-box").display = False
         self.query_one("#root-mfa").display = True
@@ -538,7 +542,7 @@ class MfaScreen(AppScreen):
             # Still registered: quitting tries once more, and says so if it fails again.
             self.notify(problem, title="MFA device left behind", severity="error", timeout=30)
         else:
-            self.app.remove_exit_cleanup(CLEANUP_KEY)  # type: ignore[attr-defined]
+            self.app.remove_exit_cleanup(pending.cleanup_key)  # type: ignore[attr-defined]
             self.notify(f"Deleted the unassigned MFA device {pending.device.name}.")
         self.app.pop_screen()
 
@@ -555,6 +559,6 @@ class MfaScreen(AppScreen):
             if problem:
                 self.app.notify(problem, title="MFA device left behind", severity="error", timeout=30)
             else:
-                self.app.remove_exit_cleanup(CLEANUP_KEY)  # type: ignore[attr-defined]
+                self.app.remove_exit_cleanup(pending.cleanup_key)  # type: ignore[attr-defined]
 
         self.app.run_worker(delete(), group="mfa-cleanup")

@@ -15,7 +15,7 @@ from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 from iam_tui.guide import StepState
 from iam_tui.screens.confirm import ConfirmScreen
-from iam_tui.screens.mfa import CLEANUP_KEY, MfaScreen
+from iam_tui.screens.mfa import MfaScreen
 from iam_tui.screens.qr_view import QrViewScreen
 from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.settings import ConnectionSettings
@@ -102,7 +102,7 @@ async def test_happy_path(make_app, admin) -> None:
         assert "mfa" not in app.guide_state
         seed = await create_device(app, pilot, screen)
         assert screen.query_one("#qr-pane").display and screen.query_one("#qr", QrCode).cell_size.height == 27
-        assert app._exit_cleanups.keys() == {CLEANUP_KEY}
+        assert app._exit_cleanups.keys() == {"unassigned MFA device alice"}
         await type_codes(app, pilot, screen, *two_codes(seed), keys=True)
         (device,) = admin.list_mfa_devices(UserName="alice")["MFADevices"]
         assert device["SerialNumber"] == "arn:aws:iam::123456789012:mfa/alice"
@@ -233,7 +233,7 @@ async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, s
         assert len(denied) == 1 and not isinstance(app.screen, MfaScreen)
         (note,) = [n for n in app._notifications if n.title == "MFA device left behind"]
         assert "Could not delete the unassigned MFA device alice" in note.message and serial in note.message
-        assert CLEANUP_KEY in app._exit_cleanups  # quitting tries again
+        assert "unassigned MFA device alice" in app._exit_cleanups  # quitting tries again
         await app.action_quit()
         assert len(denied) == 2
         assert "Could not delete the unassigned MFA device alice" in str(app._exit_renderables)
