@@ -411,13 +411,16 @@ class MfaScreen(AppScreen):
 
     @on(Input.Changed, "#code2")
     def _code2_changed(self, event: Input.Changed) -> None:
+        # The second code complete: check and send at once. Focus stays here, so a stray extra digit goes
+        # nowhere (on a button it could trigger an app-wide key).
         if len(event.value) == DIGITS and self.focused is event.input:
-            self.query_one("#enable", Button).focus()
+            self._enable_requested()
 
     @on(Input.Submitted, "#code1, #code2")
     @on(Button.Pressed, "#enable")
     def _enable_requested(self) -> None:
-        if not self._busy and self.pending is not None:
+        codes = [self.query_one(f"#{i}", Input).value for i in ("code1", "code2")]
+        if not self._busy and self.pending is not None and any(codes):
             self.enable_device()
 
     def _clear_codes(self) -> None:
@@ -438,8 +441,8 @@ class MfaScreen(AppScreen):
                                                                                                       second)):
             if verdict.problem is CodeProblem.CLOCK_SKEW:
                 self._send_anyway = (first, second)
-                message.update(f"{verdict.message} If this computer's clock is the wrong one, press enter on "
-                               "Enable MFA again to send these codes to AWS anyway.")
+                message.update(f"{verdict.message} If this computer's clock is the wrong one, press enter to "
+                               "send these codes to AWS anyway.")
                 return
             message.update(verdict.message)
             if verdict.problem is CodeProblem.FORMAT:

@@ -79,6 +79,7 @@ async def test_delete_failure_is_an_aws_error(service: IamService) -> None:
 
 async def test_seed_never_reaches_the_logs_even_at_debug(service: IamService, admin, caplog) -> None:
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="botocore.parsers")  # even if someone turns botocore's own logs up
     admin.create_user(UserName="alice")
     new = await service.mfa.create("alice")
     await service.mfa.virtual_devices()
