@@ -25,6 +25,7 @@ class GuideStep:
 STEPS: tuple[GuideStep, ...] = (
     GuideStep(1, "security", "Security checks"),
     GuideStep(2, "create-user", "Create user"),
+    GuideStep(3, "mfa", "Assign MFA"),
 )
 
 

@@ -11,6 +11,7 @@ from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError, from_botocore_error
 from .groups import GroupsService
+from .mfa import MfaService
 from .password_policy import PasswordPolicyService
 from .plan_runner import PlanRunner
 from .scan import ScanService
@@ -30,6 +31,7 @@ class IamService:
         self.groups = GroupsService(self.aws)
         self.plans = PlanRunner(self.aws)
         self.password_policy = PasswordPolicyService(self.aws, self.account)
+        self.mfa = MfaService(self.aws, self.scan)
 
     @property
     def settings(self) -> ConnectionSettings:

@@ -11,4 +11,8 @@ def screen_for_step(key: str) -> Screen[object] | None:
         from .create_user import CreateUserScreen
 
         return CreateUserScreen()
+    if key == "mfa":
+        from .mfa import MfaScreen
+
+        return MfaScreen()
     return None

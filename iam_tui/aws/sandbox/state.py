@@ -41,6 +41,7 @@ class SandboxState:
     root_mfa_enabled: bool = False
     root_keys: dict[str, RootKey] = field(default_factory=dict)
     report: tuple[datetime, bytes] | None = None  # the credential report AWS would hand out, and when it was made
+    mfa_seeds: dict[str, Secret] = field(default_factory=dict)  # virtual MFA serial -> seed (rules_mfa)
 
     @classmethod
     def brand_new_account(cls, now: datetime | None = None) -> SandboxState:

@@ -1,0 +1,122 @@
+"""Virtual MFA devices: list a user's devices, find leftovers, create, enable, delete.
+
+The seed AWS returns is wrapped in a :class:`Secret` at once; ``QRCodePNG`` is dropped unread (the app draws its
+own QR code from the seed, and never sends the seed anywhere but back to AWS as codes)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ..core.mfa import MfaKind, device_kind, device_name
+from ..core.secret import Secret
+from .calls import AwsCaller
+
+if TYPE_CHECKING:
+    from .scan import ScanService
+
+
+_SECRET_ELEMENTS = re.compile(r"<(Base32StringSeed|QRCodePNG)>[^<]*</\1>")
+
+
+class _RedactSeeds(logging.Filter):
+    """botocore logs every response body at DEBUG; a CreateVirtualMFADevice body holds the seed (base64 of the
+    base32 text) and the QR code. Should anyone turn DEBUG logging on, they are redacted before any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "Base32StringSeed" in message or "QRCodePNG" in message:
+            record.msg, record.args = _SECRET_ELEMENTS.sub(r"<\1>(redacted)</\1>", message), None
+        return True
+
+
+_REDACT_SEEDS = _RedactSeeds()
+logging.getLogger("botocore.parsers").addFilter(_REDACT_SEEDS)
+
+
+@dataclass(frozen=True)
+class MfaDevice:
+    """One MFA device of a user (from ``ListMFADevices``)."""
+
+    serial: str
+    kind: MfaKind
+    enabled: datetime | None
+
+    @property
+    def name(self) -> str:
+        return device_name(self.serial)
+
+
+@dataclass(frozen=True)
+class VirtualMfaDevice:
+    """A virtual device of the account (from ``ListVirtualMFADevices``); ``user`` is None while unassigned."""
+
+    serial: str
+    user: str | None
+    enabled: datetime | None
+
+    @property
+    def name(self) -> str:
+        return device_name(self.serial)
+
+    @property
+    def assigned(self) -> bool:
+        return self.user is not None
+
+
+@dataclass(frozen=True)
+class NewVirtualMfaDevice:
+    """A device just created: not usable until enabled for a user with two codes. ``seed`` is the base32 key."""
+
+    serial: str
+    name: str
+    seed: Secret
+
+
+class MfaService:
+    def __init__(self, caller: AwsCaller, scan: ScanService | None = None) -> None:
+        self.aws = caller
+        self.scan = scan
+
+    async def user_devices(self, user: str) -> list[MfaDevice]:
+        """The user's MFA devices of every kind (at most 8), oldest first."""
+        pages = await self.aws.paginate("iam", "ListMFADevices", ("MFADevices",), UserName=user)
+        devices = [MfaDevice(d["SerialNumber"], device_kind(d["SerialNumber"]), d.get("EnableDate"))
+                   for d in pages["MFADevices"]]
+        return sorted(devices, key=lambda d: (d.enabled is None, d.enabled or datetime.min, d.serial))
+
+    async def virtual_devices(self, assignment: str = "Any") -> list[VirtualMfaDevice]:
+        """The account's virtual devices (``Any``, ``Assigned`` or ``Unassigned``), all pages."""
+        pages = await self.aws.paginate("iam", "ListVirtualMFADevices", ("VirtualMFADevices",),
+                                        AssignmentStatus=assignment)
+        return [VirtualMfaDevice(d["SerialNumber"], (d.get("User") or {}).get("UserName"), d.get("EnableDate"))
+                for d in pages["VirtualMFADevices"]]
+
+    async def unassigned_named(self, name: str) -> list[VirtualMfaDevice]:
+        """Unassigned virtual devices called ``name`` (ignoring case, as IAM names do): leftovers of an
+        interrupted attempt, which block the name until deleted."""
+        wanted = name.lower()
+        return [d for d in await self.virtual_devices("Unassigned") if d.name.lower() == wanted]
+
+    async def create(self, name: str, path: str = "/") -> NewVirtualMfaDevice:
+        data = await self.aws.call("iam", "CreateVirtualMFADevice", VirtualMFADeviceName=name, Path=path)
+        device = data["VirtualMFADevice"]
+        device.pop("QRCodePNG", None)
+        raw = device.pop("Base32StringSeed")
+        seed = Secret(raw.decode("ascii") if isinstance(raw, bytes) else str(raw))
+        del raw, data
+        return NewVirtualMfaDevice(device["SerialNumber"], name, seed)
+
+    async def enable(self, user: str, serial: str, code1: str, code2: str) -> None:
+        """Assign the device to ``user``; AWS checks the two consecutive codes (``InvalidAuthenticationCode``)."""
+        await self.aws.call("iam", "EnableMFADevice", UserName=user, SerialNumber=serial,
+                            AuthenticationCode1=code1, AuthenticationCode2=code2)
+        if self.scan is not None:
+            self.scan.touch(user)
+
+    async def delete(self, serial: str) -> None:
+        """Delete a virtual device (only an unassigned one can be: ``DeleteConflict`` otherwise)."""
+        await self.aws.call("iam", "DeleteVirtualMFADevice", SerialNumber=serial)

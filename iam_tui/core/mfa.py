@@ -1,0 +1,57 @@
+"""Virtual MFA, pure parts: the otpauth URI that AWS's QR code encodes, and what kind of device a serial names."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from enum import StrEnum
+
+from .secret import Secret
+
+ISSUER = "Amazon Web Services"
+MAX_DEVICES_PER_USER = 8  # IAM quota: MFA devices per user
+SEED_GROUP = 4  # the secret key is shown in groups of four characters, as AWS's console does
+
+_MFA_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:(?P<kind>mfa|u2f)/(?P<rest>.+)$")
+
+
+def otpauth_uri(device_name: str, account: str, seed: Secret) -> Secret:
+    """The URI AWS encodes in a virtual device's QR code (``aws-facts.md``, "Virtual MFA"):
+    ``otpauth://totp/Amazon%20Web%20Services:<device>@<alias-or-account-id>?secret=<seed>&issuer=...``.
+
+    ``account`` is the account alias when there is one, else the account ID. The result holds the seed, so it is
+    a Secret too."""
+    quote = urllib.parse.quote
+    label = f"{quote(ISSUER, safe='')}:{quote(device_name, safe='@')}@{quote(account, safe='')}"
+    seed_text = "".join(seed.reveal().split()).upper().rstrip("=")
+    return Secret(f"otpauth://totp/{label}?secret={seed_text}&issuer={quote(ISSUER, safe='')}")
+
+
+class MfaKind(StrEnum):
+    VIRTUAL = "virtual (authenticator app)"
+    FIDO = "passkey or security key"
+    HARDWARE = "hardware TOTP token"
+
+
+def device_kind(serial: str) -> MfaKind:
+    """Virtual devices have an ``...:mfa/<name>`` ARN, passkeys and FIDO security keys an ``...:u2f/...`` ARN;
+    a hardware TOTP token's serial is the token's own serial number (not an ARN)."""
+    match = _MFA_ARN.match(serial)
+    if match is None:
+        return MfaKind.HARDWARE
+    return MfaKind.FIDO if match["kind"] == "u2f" else MfaKind.VIRTUAL
+
+
+def device_name(serial: str) -> str:
+    """The name part of a device serial (``arn:...:mfa/path/alice`` -> ``alice``); the serial itself otherwise."""
+    match = _MFA_ARN.match(serial)
+    return match["rest"].rsplit("/", 1)[-1] if match else serial
+
+
+def device_path(serial: str) -> str:
+    """The path part of a virtual device ARN (``/`` for ``arn:...:mfa/alice``)."""
+    match = _MFA_ARN.match(serial)
+    if not match:
+        return "/"
+    head, _, _ = match["rest"].rpartition("/")
+    return f"/{head}/" if head else "/"

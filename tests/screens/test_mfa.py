@@ -1,0 +1,417 @@
+"""Guide step 3 in the app: virtual MFA with the QR code, codes computed here from the device's seed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Static
+
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.service import IamService
+from iam_tui.core.secret import Secret
+from iam_tui.core.totp import totp
+from iam_tui.guide import StepState
+from iam_tui.screens.confirm import ConfirmScreen
+from iam_tui.screens.mfa import MfaScreen
+from iam_tui.screens.qr_view import QrViewScreen
+from iam_tui.screens.user_picker import UserPickerScreen
+from iam_tui.settings import ConnectionSettings
+from iam_tui.widgets.qr_code import QrCode
+from iam_tui.widgets.secret_field import SecretField, group
+
+from ..helpers import inject_error
+from .pilot import settle
+
+WIDE = (140, 50)  # room for the QR code beside the form
+
+
+def two_codes(seed: Secret, offset_s: float = 0) -> tuple[str, str]:
+    now = time.time() + offset_s
+    return totp(seed, now - 30), totp(seed, now)
+
+
+def text_of(screen: MfaScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+WATCHED = ("CreateVirtualMFADevice", "EnableMFADevice", "DeleteVirtualMFADevice")
+
+
+def calls_to(service: IamService) -> list[str]:
+    """The WATCHED operations called from now on. Registered first on each operation's own event (botocore calls
+    the most specific handlers first), so calls that the sandbox's rules answer are counted too."""
+    seen: list[str] = []
+
+    def record(model, **_) -> None:
+        seen.append(model.name)
+
+    for operation in WATCHED:
+        service.ctx.client("iam").meta.events.register_first(f"before-call.iam.{operation}", record)
+    return seen
+
+
+async def open_mfa(app: IamTuiApp, pilot: Pilot[object], user: str | None = "alice") -> MfaScreen:
+    await settle(pilot)
+    app.guide_user = user
+    app.open_step("mfa")
+    await settle(pilot)
+    screen = next(s for s in reversed(app.screen_stack) if isinstance(s, MfaScreen))
+    for button in screen.query(Button).results(Button):
+        button.active_effect_duration = 0  # no press animation (it ignores a second press within 0.2 s)
+    return screen
+
+
+async def create_device(app: IamTuiApp, pilot: Pilot[object], screen: MfaScreen) -> Secret:
+    assert app.focused is screen.query_one("#device-name", Input)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert screen.pending is not None
+    assert app.focused is screen.query_one("#code1", Input)
+    return screen.pending.device.seed
+
+
+async def type_codes(app: IamTuiApp, pilot: Pilot[object], screen: MfaScreen, first: str, second: str, *,
+                     keys: bool = False) -> None:
+    """Enter two codes as a person does (``keys``: key by key; else each field at once, which is faster). Focus
+    moves to the second field after six digits; six digits there check and send them."""
+    code1, code2 = screen.query_one("#code1", Input), screen.query_one("#code2", Input)
+    assert app.focused is code1
+    for field, code in ((code1, first), (code2, second)):
+        assert app.focused is field  # focus moves on after six digits
+        if keys:
+            await pilot.press(*code)
+        else:
+            field.value = code
+            await pilot.pause()
+    await settle(pilot)
+
+
+async def test_happy_path(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    admin.create_login_profile(UserName="alice", Password="Aa1!aaaaaaaaaaaa")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        assert screen.query_one("#device-name", Input).value == "alice"
+        assert text_of(screen, "#mfa-devices") == "alice has no MFA device yet."
+        assert "Security credentials > Multi-factor authentication" in text_of(screen, "#root-mfa")
+        assert "mfa" not in app.guide_state
+        seed = await create_device(app, pilot, screen)
+        assert screen.query_one("#qr-pane").display and screen.query_one("#qr", QrCode).cell_size.height == 27
+        assert app._exit_cleanups.keys() == {"unassigned MFA device alice"}
+        await type_codes(app, pilot, screen, *two_codes(seed), keys=True)
+        (device,) = admin.list_mfa_devices(UserName="alice")["MFADevices"]
+        assert device["SerialNumber"] == "arn:aws:iam::123456789012:mfa/alice"
+        assert "is assigned to alice" in text_of(screen, "#done-message")
+        assert "alice · virtual (authenticator app) · enabled" in text_of(screen, "#mfa-devices")
+        assert app.guide_state["mfa"] is StepState.DONE and not app._exit_cleanups
+        assert screen.pending is None and screen.uri is None  # the seed and QR code are wiped
+        assert not screen.query("#qr") and not screen.query("#seed")
+        await pilot.press("escape")
+        await settle(pilot)
+        dashboard = app.screen
+        assert dashboard.scan is not None
+        assert dashboard.scan.result("console-users-mfa").resources == ()  # re-read live after the change
+
+
+async def test_wrong_codes_are_caught_before_aws_then_aws_rejects_then_right_codes(make_app, service, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        seed = await create_device(app, pilot, screen)
+        serial = screen.pending.device.serial
+        calls = calls_to(service)
+        first, second = two_codes(seed)
+        await type_codes(app, pilot, screen, second, first)
+        assert "wrong order" in text_of(screen, "#code-message")
+        await type_codes(app, pilot, screen, first, first[:5] + str((int(first[5]) + 1) % 10))
+        assert "typo" in text_of(screen, "#code-message") or "same code" in text_of(screen, "#code-message")
+        assert "EnableMFADevice" not in calls  # caught locally: AWS was never asked
+        rejected = inject_error(service, "iam", "EnableMFADevice", "InvalidAuthenticationCode", status=403, times=1)
+        await type_codes(app, pilot, screen, *two_codes(seed))
+        assert len(rejected) == 1 and "InvalidAuthenticationCode" in text_of(screen, "#code-message")
+        assert "device is kept" in text_of(screen, "#code-message")
+        assert screen.query_one("#code1", Input).value == "" and screen.query_one("#code2", Input).value == ""
+        assert screen.pending is not None and screen.pending.device.serial == serial  # same device, same QR
+        await type_codes(app, pilot, screen, *two_codes(seed))
+        assert [d["SerialNumber"] for d in admin.list_mfa_devices(UserName="alice")["MFADevices"]] == [serial]
+        assert calls.count("CreateVirtualMFADevice") == 0  # no new device was made for the retries
+
+
+async def test_a_lost_answer_after_aws_enabled_the_device_still_counts(make_app, service, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        seed = await create_device(app, pilot, screen)
+
+        def connection_lost(**_) -> None:
+            raise ConnectionResetError("the answer never arrived")
+
+        service.ctx.client("iam").meta.events.register("after-call.iam.EnableMFADevice", connection_lost)
+        await type_codes(app, pilot, screen, *two_codes(seed))
+        assert len(admin.list_mfa_devices(UserName="alice")["MFADevices"]) == 1
+        assert "is assigned to alice" in text_of(screen, "#done-message") and not app._exit_cleanups
+
+
+async def test_clock_skew_is_named_and_can_be_sent_anyway(make_app, service, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        seed = await create_device(app, pilot, screen)
+        calls = calls_to(service)
+        await type_codes(app, pilot, screen, *two_codes(seed, offset_s=300))
+        assert "5 min ahead of this computer's" in text_of(screen, "#code-message")
+        assert "EnableMFADevice" not in calls
+        assert app.focused is screen.query_one("#code2", Input)  # codes kept, focus stays: no stray key escapes
+        await pilot.press("enter")  # the person insists (this computer's clock may be the wrong one)
+        await settle(pilot)
+        assert calls.count("EnableMFADevice") == 1
+        assert "InvalidAuthenticationCode" in text_of(screen, "#code-message")  # AWS's clock agrees with ours
+
+
+async def test_cancel_deletes_the_device(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        await create_device(app, pilot, screen)
+        assert len(admin.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # stay
+        await settle(pilot)
+        assert app.screen is screen and screen.pending is not None
+        await pilot.click("#cancel")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
+        assert not isinstance(app.screen, MfaScreen) and not app._exit_cleanups
+        assert any("Deleted the unassigned MFA device alice" in str(n.message) for n in app._notifications)
+
+
+async def test_leaving_any_other_way_deletes_the_device(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        await create_device(app, pilot, screen)
+        app.switch_to_dashboard()  # e.g. from the command palette: no confirmation, the screen just goes
+        await settle(pilot)
+        assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
+        assert not app._exit_cleanups
+
+
+async def test_quitting_mid_way_deletes_the_device(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        await create_device(app, pilot, screen)
+        await app.action_quit()  # runs the exit cleanups, then exits
+        assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
+        assert app.return_value == 0 and not app._exit_renderables
+
+
+async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, service, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        await create_device(app, pilot, screen)
+        serial = screen.pending.device.serial
+        denied = inject_error(service, "iam", "DeleteVirtualMFADevice", "AccessDenied", status=403)
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert len(denied) == 1 and not isinstance(app.screen, MfaScreen)
+        (note,) = [n for n in app._notifications if n.title == "MFA device left behind"]
+        assert "Could not delete the unassigned MFA device alice" in note.message and serial in note.message
+        assert "unassigned MFA device alice" in app._exit_cleanups  # quitting tries again
+        await app.action_quit()
+        assert len(denied) == 2
+        assert "Could not delete the unassigned MFA device alice" in str(app._exit_renderables)
+        assert len(admin.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
+
+
+async def test_small_terminal_offers_the_full_screen_view(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_mfa(app, pilot)
+        await create_device(app, pilot, screen)
+        assert not screen.query_one("#qr-pane").display and screen.query_one("#full-qr").display
+        help_text = text_of(screen, "#scan-help")
+        assert "this terminal is 80×24" in help_text and "ctrl+f" in help_text and "secret key" in help_text
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        view = app.screen
+        assert isinstance(view, QrViewScreen) and not view.fits
+        assert "needs 53×28 cells" in str(view.query_one("#qr-view-too-small", Static).render())
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        assert view.fits and view.query_one("#qr-full", QrCode).display
+        await pilot.press("escape")
+        await pilot.resize_terminal(90, 36)
+        await settle(pilot)
+        assert app.screen is screen
+        assert "does not fit beside the form" in text_of(screen, "#scan-help")  # full-screen only
+        await pilot.resize_terminal(*WIDE)
+        await settle(pilot)
+        assert screen.query_one("#qr-pane").display and not screen.query_one("#full-qr").display
+
+
+async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app, admin, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        seed = await create_device(app, pilot, screen)
+        field = screen.query_one("#seed", SecretField)
+        grouped = group(seed.reveal(), 4)
+        assert seed.reveal() not in app.export_screenshot() and grouped not in app.export_screenshot()
+        assert seed.reveal() not in repr(screen.pending.device) and seed.reveal() not in repr(screen.uri)
+        await type_codes(app, pilot, screen, "123456", "654321")
+        field.focus()
+        await pilot.press("v")
+        assert grouped in str(field.render())  # revealed on demand, in groups of four
+        await pilot.press("v")
+        await type_codes_from_field(app, pilot, screen, *two_codes(seed))
+        messages = [str(n.message) for n in app._notifications] + [text_of(screen, "#code-message")]
+    for text in (caplog.text, *messages):
+        assert seed.reveal() not in text and grouped not in text
+
+
+async def type_codes_from_field(app: IamTuiApp, pilot: Pilot[object], screen: MfaScreen, first: str,
+                                second: str) -> None:
+    screen.query_one("#code1", Input).focus()
+    await pilot.pause()
+    await type_codes(app, pilot, screen, first, second)
+
+
+async def test_a_leftover_device_is_offered_for_deletion(make_app, service, admin) -> None:
+    admin.create_user(UserName="alice")
+    leftover = await service.mfa.create("alice")  # an interrupted earlier attempt
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        assert "unassigned device named alice exists" in text_of(screen, "#name-message")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and leftover.serial in str(app.screen.question)
+        await pilot.press("y")
+        await settle(pilot)
+        assert screen.pending is not None and screen.pending.device.seed != leftover.seed
+        (only,) = admin.list_virtual_mfa_devices()["VirtualMFADevices"]
+        assert only["SerialNumber"] == leftover.serial  # the same name, a new device
+
+
+async def test_names_in_use_block_creation(make_app, service, admin) -> None:
+    admin.create_user(UserName="alice")
+    admin.create_user(UserName="bob")
+    bobs = await service.mfa.create("Alice")
+    await service.mfa.enable("bob", bobs.serial, *two_codes(bobs.seed))
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        calls = calls_to(service)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "IAM names ignore case" in text_of(screen, "#name-message")
+        assert "MFA device of bob" in text_of(screen, "#name-message")
+        await pilot.press("ctrl+u", *"alice phone")
+        assert "may only contain" in text_of(screen, "#name-message")
+        assert "CreateVirtualMFADevice" not in calls and screen.pending is None
+        inject_error(service, "iam", "CreateVirtualMFADevice", "EntityAlreadyExists", "name [b]in use[/b]",
+                     status=409, times=1)
+        screen.query_one("#device-name", Input).value = "alice-phone"  # free when read, taken a moment later
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "EntityAlreadyExists" in text_of(screen, "#name-message") and screen.pending is None
+        assert "name [b]in use[/b]" in text_of(screen, "#name-message")  # AWS's words, never read as markup
+        assert not app._exit_cleanups
+
+
+async def test_the_device_quota_blocks_creation(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    for i in range(8):
+        admin.enable_mfa_device(UserName="alice", SerialNumber=f"GAHT0000000{i}", AuthenticationCode1="123456",
+                                AuthenticationCode2="234567")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        listing = text_of(screen, "#mfa-devices")
+        assert "(8 of 8;" in listing and "GAHT00000007 · hardware TOTP token" in listing
+        assert app.guide_state["mfa"] is StepState.DONE  # the guide's user already has MFA
+        assert "already has 8 MFA devices" in text_of(screen, "#name-message")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.pending is None
+
+
+async def test_without_a_guide_user_the_picker_chooses_one(make_app, sandbox, admin) -> None:
+    admin.create_user(UserName="alice")
+    admin.create_user(UserName="bob")
+    sandbox.state.root_mfa_enabled = True
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await open_mfa(app, pilot, user=None)
+        assert isinstance(app.screen, UserPickerScreen)
+        await pilot.press(*"bob", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MfaScreen) and screen.user == "bob" and app.guide_user == "bob"
+        assert screen.query_one("#device-name", Input).value == "bob"
+        assert text_of(screen, "#root-mfa") == "Root user MFA: on."
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*"alice", "enter")
+        await settle(pilot)
+        assert screen.user == "alice" and app.guide_user == "bob"  # the guide stays about its user
+        seed = await create_device(app, pilot, screen)
+        await pilot.press("ctrl+o")  # not while a device is pending
+        await pilot.pause()
+        assert app.screen is screen
+        await type_codes(app, pilot, screen, *two_codes(seed))
+        assert "mfa" not in app.guide_state  # alice is not the guide's user: step 3 is not done for bob
+
+
+async def test_opened_while_still_connecting(service, admin) -> None:
+    admin.create_user(UserName="alice")
+    gate = asyncio.Event()
+
+    async def slow_connector(_settings: ConnectionSettings) -> IamService:
+        await gate.wait()
+        await service.account.identity()
+        return service
+
+    app = IamTuiApp(ConnectionSettings(demo=True), connector=slow_connector)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        app.open_step("mfa")
+        await pilot.pause()
+        assert isinstance(app.screen, MfaScreen)  # waiting for the connection, not listing users yet
+        gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, UserPickerScreen)
+        await pilot.press(*"alice", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MfaScreen) and app.screen.user == "alice"
+
+
+async def test_devices_that_cannot_be_listed_are_said_and_do_not_block(make_app, service, admin) -> None:
+    admin.create_user(UserName="alice")
+    inject_error(service, "iam", "ListMFADevices", "AccessDenied", status=403)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        listing = text_of(screen, "#mfa-devices")
+        assert "Could not read the MFA devices of alice" in listing and "iam:ListMFADevices" in listing
+        await create_device(app, pilot, screen)  # AWS still checks the name and the quota

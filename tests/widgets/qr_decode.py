@@ -1,0 +1,48 @@
+"""Read a QR code back from what the terminal would show: half-block cells with colours -> bitmap -> zxing-cpp."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import zxingcpp
+from rich.color import Color
+from textual.strip import Strip
+
+# (top module uses the foreground?, bottom module uses the foreground?) for each glyph the widget may draw.
+GLYPHS = {" ": (False, False), "▀": (True, False), "▄": (False, True), "█": (True, True)}
+
+
+def _dark(color: Color | None) -> bool:
+    assert color is not None and not color.is_default, "every cell must have an explicit colour"
+    r, g, b = color.get_truecolor()
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) < 128
+
+
+def modules_of(strips: Sequence[Strip]) -> list[list[bool]]:
+    """Module rows (True = dark) from rendered strips: each cell is two modules, one above the other."""
+    rows: list[list[bool]] = []
+    for strip in strips:
+        top: list[bool] = []
+        bottom: list[bool] = []
+        for segment in strip:
+            style = segment.style
+            assert style is not None
+            for char in segment.text:
+                upper_fg, lower_fg = GLYPHS[char]
+                top.append(_dark(style.color if upper_fg else style.bgcolor))
+                bottom.append(_dark(style.color if lower_fg else style.bgcolor))
+        rows += [top, bottom]
+    return rows
+
+
+def decode(modules: list[list[bool]], scale: int = 4, invert: bool = False) -> list[str]:
+    """Decode like a phone would (no inversion tried: a light-on-dark rendering must fail)."""
+    height, width = len(modules) * scale, len(modules[0]) * scale
+    pixels = bytearray()
+    for row in modules:
+        line = bytearray()
+        for dark in row:
+            line += bytes([0 if dark != invert else 255]) * scale
+        pixels += bytes(line) * scale
+    image = memoryview(bytes(pixels)).cast("B", (height, width))
+    return [result.text for result in zxingcpp.read_barcodes(image, try_invert=False)]

@@ -1,0 +1,65 @@
+"""The QR widget scans: its rendered cells, read back as a bitmap, decode to the exact URI with zxing-cpp."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from iam_tui.core.mfa import otpauth_uri
+from iam_tui.core.secret import Secret
+from iam_tui.widgets.qr_code import QUIET_ZONE, QrCode, qr_matrix
+
+from .qr_decode import decode, modules_of
+
+SEED = Secret("QVNXGWPNVYKUOGV4UVOABT6GX2ZQBNI3PSEFFGM5UN4O7GHROVUZ5PONI6MCYGOH")  # 64 chars, as AWS gives
+
+
+class QrApp(App[None]):
+    def __init__(self, text: Secret, theme: str) -> None:
+        super().__init__()
+        self.text = text
+        self.initial_theme = theme
+
+    def compose(self) -> ComposeResult:
+        yield QrCode(self.text, id="qr")
+
+    def on_mount(self) -> None:
+        self.theme = self.initial_theme
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("device, account", [("a", "123456789012"), ("d" * 64, "my-company")])
+async def test_rendered_qr_decodes_to_the_uri(theme: str, device: str, account: str) -> None:
+    uri = otpauth_uri(device, account, SEED)
+    app = QrApp(uri, theme)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        assert app.current_theme.name == theme
+        widget = app.query_one("#qr", QrCode)
+        assert widget.size == widget.cell_size  # it takes exactly the cells it says it needs
+        strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    modules = modules_of(strips)  # asserts every cell has explicit colours
+    assert decode(modules) == [uri.reveal()]
+    assert decode(modules, invert=True) == []  # light-on-dark would not scan: the polarity matters
+
+
+def test_size_quiet_zone_and_error_correction_l() -> None:
+    uri = otpauth_uri("a", "123456789012", SEED)
+    matrix = qr_matrix(uri)
+    assert len(matrix) == 53 and QrCode.size_for(uri).width == 53 and QrCode.size_for(uri).height == 27
+    for ring in range(QUIET_ZONE):  # the quiet zone is light all round
+        assert not any(matrix[ring]) and not any(matrix[-1 - ring])
+        assert not any(row[ring] or row[-1 - ring] for row in matrix)
+    assert matrix[QUIET_ZONE][QUIET_ZONE]  # the finder pattern starts right after it
+    long = otpauth_uri("d" * 64, "123456789012", SEED)
+    assert QrCode.size_for(long).width == 61  # version 9 at level L
+
+
+async def test_wipe_forgets_the_code() -> None:
+    app = QrApp(Secret("otpauth://totp/x"), "textual-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.query_one("#qr", QrCode)
+        widget.wipe()
+        await pilot.pause()
+        assert widget.wiped and widget.size.height == 0 and widget.cell_size.width == 0
