@@ -10,8 +10,10 @@ from ..settings import ConnectionSettings
 from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError, from_botocore_error
+from .keys import KeysService
 from .scan import ScanService
 from .session import AwsContext
+from .signin import SigninService
 from .users import UsersService
 
 
@@ -23,6 +25,8 @@ class IamService:
         self.account = AccountService(self.aws)
         self.scan = ScanService(self.aws, self.account)
         self.users = UsersService(self.aws)
+        self.keys = KeysService(self.aws, self.scan.touch)
+        self.signin = SigninService(self.aws, self.account)
 
     @property
     def settings(self) -> ConnectionSettings:
