@@ -13,12 +13,14 @@ import botocore.session
 from moto import mock_aws
 
 from ...core.secret import Secret
+from . import rules_alias, rules_keys
 from .fidelity import Caller, register_root_rules
 from .state import ACCOUNT_ID, REGION, SandboxState
 
 # Each rule module adds the AWS behaviour of its own operations: register(events, caller).
 RuleRegistrar = Callable[[Any, Caller], None]
 RULES: list[RuleRegistrar] = [register_root_rules]
+RULES += [rules_alias.register, rules_keys.register]
 
 
 class Sandbox:
