@@ -24,6 +24,8 @@ class GuideStep:
 
 STEPS: tuple[GuideStep, ...] = (
     GuideStep(1, "security", "Security checks"),
+    GuideStep(4, "sign-in", "Sign in"),
+    GuideStep(5, "access-keys", "Access keys & CLI"),
 )
 
 

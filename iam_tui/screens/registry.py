@@ -7,4 +7,12 @@ from textual.screen import Screen
 
 def screen_for_step(key: str) -> Screen[object] | None:
     """A new screen for the step, or None for the dashboard (step 1)."""
+    if key == "sign-in":
+        from .signin import SigninScreen
+
+        return SigninScreen()
+    if key == "access-keys":
+        from .access_keys import AccessKeysScreen
+
+        return AccessKeysScreen()
     return None
