@@ -6,6 +6,7 @@ about 0.1 s of start-up (it pulls in s3transfer)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,11 @@ from botocore.config import Config
 
 from .. import __version__
 from ..settings import ConnectionSettings
+
+# botocore logs whole request and response bodies at DEBUG (passwords, secret access keys): never let them through,
+# whatever logging the host program sets up.
+for _logger in ("botocore.endpoint", "botocore.parsers"):
+    logging.getLogger(_logger).setLevel(logging.INFO)
 
 DEFAULT_REGION = "us-east-1"  # IAM and STS are global; fall back here rather than fail.
 MAX_ATTEMPTS = 4  # the first try and three retries, with botocore's exponential backoff

@@ -125,6 +125,7 @@ class AccessKeysScreen(AppScreen):
         self.keys: list[AccessKeyInfo] = []
         self.running_key: str | None = None
         self.busy: str | None = None
+        self.notice = ""  # shown above the status after the next refresh
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="keys-body"):
@@ -190,7 +191,9 @@ class AccessKeysScreen(AppScreen):
                           key=key.access_key_id)
         if self.keys:
             table.move_cursor(row=min(max(row, 0), len(self.keys) - 1))
-        self.query_one("#keys-status", Static).update(self._status_text())
+        notice, self.notice = self.notice, ""
+        self.query_one("#keys-status", Static).update(f"{notice}\n{self._status_text()}" if notice
+                                                      else self._status_text())
         if any(k.active and k.last_used for k in self.keys):
             self.app.mark_step("access-keys", StepState.DONE)  # type: ignore[attr-defined]
 
@@ -261,7 +264,8 @@ class AccessKeysScreen(AppScreen):
                     new = await service.keys.create(user)
                 except AwsError as err:
                     status.update(err.text)
-                    if err.code == "LimitExceeded":
+                    if err.code == "LimitExceeded":  # keys were added elsewhere: show them, keep the message
+                        self.notice = err.text
                         self.action_refresh()
                     return
                 if request.description:
