@@ -59,13 +59,27 @@ class NewKeyScreen(AppScreen):
                          "s download .csv · p AWS CLI profile.", classes="warning")
             if self.problem:
                 yield Static(self.problem, classes="field-error")
-            yield Checkbox("Include the User name column (so `aws configure import --csv` accepts the file)",
+            yield Checkbox("Include User name (for `aws configure import --csv`)",
                            value=False, id="with-user-name")
             with Horizontal(id="new-key-actions"):
                 yield Button("Download .csv (s)", id="save-csv")
                 yield Button("Write AWS CLI profile (p)", id="profile", variant="primary")
             yield Static(f"Use case: {self.use_case.label}. {self.use_case.alternative}", classes="note")
             yield Static("", id="taken", classes="success")
+
+    @property
+    def _cleanup_key(self) -> str:
+        return f"untaken secret {self.new_key.access_key_id}"
+
+    def on_mount(self) -> None:
+        async def warn_on_quit() -> str | None:
+            if self.taken:
+                return None
+            return (f"Access key {self.new_key.access_key_id} of {self.user_name} was created but its secret was "
+                    "never revealed, copied or saved: delete that key (iam-tui step 5, or the console) and create "
+                    "another.")
+
+        self.app.add_exit_cleanup(self._cleanup_key, warn_on_quit)  # type: ignore[attr-defined]
 
     def _took(self, how: str) -> None:
         self.taken.add(how)
@@ -120,4 +134,5 @@ class NewKeyScreen(AppScreen):
             if stay:
                 return
         self.query_one("#secret", SecretField).wipe()
+        self.app.remove_exit_cleanup(self._cleanup_key)  # type: ignore[attr-defined]
         self.dismiss()
