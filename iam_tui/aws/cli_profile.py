@@ -139,10 +139,14 @@ def write_profile(paths: CliPaths, profile: str, access_key_id: str, secret: Sec
     """Write the profile into both files. Blocking: run it in a thread.
 
     Raises ProfileExists (not confirmed) or ProfileWriteError (nothing changed: a half-written pair is undone)."""
+    # Every error is raised anew from this frame: the inner frames hold the files' text, secret included, and a
+    # traceback that prints local variables (Textual's does) must never reach them.
     try:
         _write(paths, profile, access_key_id, secret, region, output, mfa_serial, replace)
-    except (ProfileExists, ProfileWriteError):
-        raise
+    except ProfileExists:
+        raise ProfileExists(profile) from None
+    except ProfileWriteError as exc:
+        raise ProfileWriteError(str(exc)) from None
     except OSError as exc:
         name = exc.filename or "the AWS CLI files"
         raise ProfileWriteError(f"Cannot write {name}: {exc.strerror or type(exc).__name__}.") from None

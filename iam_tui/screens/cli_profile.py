@@ -67,6 +67,7 @@ class CliProfileScreen(AppScreen):
         self.busy: str | None = None
         self.verified: IamService | None = None
         self.root_key: str | None = None
+        self.regions: dict[str, frozenset[str]] | None = None  # botocore's region data, read off the event loop
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="profile-body"):
@@ -102,6 +103,8 @@ class CliProfileScreen(AppScreen):
 
     @work(exclusive=True, group="profile-prepare")
     async def prepare(self) -> None:
+        self.regions = await asyncio.to_thread(cli_profile.regions_by_partition)
+        self._changed()
         service = await self.app.wait_for_service()  # type: ignore[attr-defined]
         self.paths = cli_profile.paths_for(service)
         self.query_one("#paths", Static).update(paths_text(self.paths, service.is_demo))
@@ -123,8 +126,10 @@ class CliProfileScreen(AppScreen):
     def _problem(self) -> str | None:
         name = self.query_one("#profile-name", Input).value.strip()
         region = self.query_one("#region", Input).value.strip()
+        if self.regions is None:
+            return aws_config.validate_profile_name(name)
         return (aws_config.validate_profile_name(name)
-                or aws_config.validate_region(region, cli_profile.regions_by_partition(), self._partition()))
+                or aws_config.validate_region(region, self.regions, self._partition()))
 
     @on(Input.Changed)
     def _changed(self) -> None:
@@ -146,7 +151,8 @@ class CliProfileScreen(AppScreen):
 
     @work(exclusive=True, group="profile-write")
     async def write_and_verify(self) -> None:
-        if self.paths is None:
+        if self.paths is None or self.regions is None:
+            self.query_one("#verify-status", Static).update("Still loading: press enter again in a moment.")
             return
         paths = self.paths
         name = self.query_one("#profile-name", Input).value.strip()

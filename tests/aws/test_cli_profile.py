@@ -96,6 +96,26 @@ def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config", "credentials"]  # no temporary files left
 
 
+def test_no_traceback_frame_holds_the_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    real_replace = os.replace
+
+    def failing_replace(src, dst) -> None:
+        if Path(dst).name == "config":
+            raise OSError(28, "No space left on device", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", failing_replace)
+    with pytest.raises(ProfileWriteError) as caught:
+        _write(paths)
+    tb = caught.value.__traceback__
+    assert tb is not None
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            assert SECRET.reveal() not in repr(value)
+        tb = tb.tb_next
+
+
 def test_a_failed_first_write_leaves_no_new_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
 
