@@ -84,3 +84,15 @@ async def test_signin_user_state(service: IamService, admin) -> None:
     assert not user.has_password and not user.has_mfa and user.password_last_used is None
     admin.create_login_profile(UserName="alice", Password="Passw0rd!long")
     assert (await service.signin.user("alice")).has_password
+
+
+async def test_hardware_and_fido_devices_give_no_mfa_serial(service: IamService, admin) -> None:
+    from iam_tui.aws.sandbox import responses
+
+    admin.create_user(UserName="alice")
+    devices = [{"UserName": "alice", "SerialNumber": "GAHT12345678", "EnableDate": "2026-01-01T00:00:00Z"},
+               {"UserName": "alice", "SerialNumber": "arn:aws:iam::123456789012:u2f/user/alice/key-ABC",
+                "EnableDate": "2026-01-01T00:00:00Z"}]
+    service.ctx.client("iam").meta.events.register_first(
+        "before-call.iam.ListMFADevices", lambda **_: responses.ok({"MFADevices": devices, "IsTruncated": False}))
+    assert await service.keys.virtual_mfa_serial("alice") is None

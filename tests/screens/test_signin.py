@@ -138,3 +138,34 @@ async def test_same_alias_again_is_not_sent(make_app, admin, sandbox) -> None:
         await _type_alias(pilot, app, "acme-corp")
         assert "already this account's alias" in _text(app, "#alias-error")
         assert app.screen.query_one("#alias-save", Button).disabled
+
+
+async def test_a_user_who_signed_in_marks_the_step_done(make_app, admin, service) -> None:
+    from datetime import UTC, datetime
+
+    from iam_tui.guide import StepState
+
+    admin.create_user(UserName="alice")
+
+    def signed_in(parsed, **_) -> None:  # moto never records console sign-ins; AWS reports PasswordLastUsed
+        parsed["User"]["PasswordLastUsed"] = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
+
+    service.ctx.client("iam").meta.events.register("after-call.iam.GetUser", signed_in)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.guide_user = "alice"
+        await _open(pilot, app)
+        assert "last signed in 2026-11-28 10:30 UTC" in _text(app, "#user-state")
+        assert app.guide_state.get("sign-in") is StepState.DONE
+
+
+async def test_help_explains_the_alias_rules(make_app) -> None:
+    from iam_tui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "stops working" in app.screen.help_text and "Copy URL" in app.screen.keys
