@@ -168,6 +168,7 @@ def _update_options(body: list[str], values: Mapping[str, str | Secret]) -> list
     out: list[str] = []
     done: set[str] = set()
     skipping = False
+    insert_at = 0  # after the section's last setting: blank lines and comments that lead into the next section stay
     for line in body:
         match = _OPTION.match(line)
         if match:
@@ -177,18 +178,21 @@ def _update_options(body: list[str], values: Mapping[str, str | Secret]) -> list
                 if key not in done:
                     out.append(_render(key, values[key]))
                     done.add(key)
+                    insert_at = len(out)
                 skipping = True  # drop the old value's continuation lines
                 continue
-        elif skipping and line[:1].isspace() and line.strip() and not _is_comment_or_blank(line):
+            out.append(line)
+            insert_at = len(out)
             continue
-        else:
-            skipping = False
+        if line[:1].isspace() and line.strip() and not _is_comment_or_blank(line):
+            if skipping:
+                continue
+            out.append(line)  # a nested value of the setting above
+            insert_at = len(out)
+            continue
+        skipping = False
         out.append(line)
     missing = [_render(k, v) for k, v in values.items() if k not in done]
-    # after the last non-blank line of the section, so the blank line before the next section stays
-    insert_at = len(out)
-    while insert_at > 0 and not out[insert_at - 1].strip():
-        insert_at -= 1
     return out[:insert_at] + missing + out[insert_at:]
 
 

@@ -69,6 +69,15 @@ def test_setting_keys_in_place_keeps_comments_order_and_other_keys() -> None:
     assert section_options(out, "profile other") == {"region": "us-west-2"}
 
 
+def test_new_keys_go_after_the_last_setting_not_after_the_next_sections_comment() -> None:
+    out = set_section(CONFIG, "default", {"cli_pager": ""})
+    assert "[default]\nregion = eu-west-1\noutput = json\ncli_pager = \n\n; work account\n[profile work]" in out
+    out = set_section(CONFIG, "profile work", {"region": "us-east-1"})
+    assert "  max_concurrent_requests = 20\nregion = us-east-1\n\n[profile other]" in out
+    out = set_section("[a]\n# only a comment\n\n[b]\n", "a", {"k": "v"})
+    assert out == "[a]\nk = v\n# only a comment\n\n[b]\n"
+
+
 def test_replacing_a_profile_drops_its_old_settings_but_keeps_its_comments() -> None:
     text = CONFIG.replace("sso_session = corp", "# keep me\nsso_session = corp")
     out = set_section(text, "profile work", {"region": "us-east-1"}, replace=True)
