@@ -243,3 +243,25 @@ def test_demo_profiles_go_to_a_private_temporary_folder(service: IamService) -> 
     assert paths.credentials.parent == paths.config.parent
     assert paths.credentials.parent != Path.home() / ".aws" and file_mode(paths.credentials.parent) == 0o700
     assert cli_profile.paths_for(service) == paths
+
+
+async def test_off_the_demo_botocore_signs_with_the_profile_itself(service: IamService, admin, sandbox,
+                                                                   tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real-AWS path (no sandbox): a botocore session for the profile, read from the files just written.
+    moto's in-process mock still answers, and it knows the new key."""
+    from iam_tui.aws.sandbox import _session
+    from iam_tui.aws.session import AwsContext
+    from iam_tui.settings import ConnectionSettings
+
+    monkeypatch.delenv("AWS_DEFAULT_REGION")  # else it wins over the profile's region, as in the AWS CLI
+    key_id, secret = await _new_user_key(service, admin)
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    write_profile(paths, "alice", key_id, secret, region="eu-west-1")
+    real = IamService(AwsContext(_session("AKIAOTHERCALLER00000", "x"), ConnectionSettings(region=None)))
+    verified = await cli_profile.verify(lambda: cli_profile.service_for_profile(real, paths, "alice"),
+                                        "arn:aws:iam::123456789012:user/alice")
+    identity = await verified.account.identity()
+    assert verified.sandbox is None and verified.settings.profile == "alice"
+    assert identity.region == "eu-west-1"  # from the profile's config section
+    assert identity.source == "profile alice (shared credentials file)"  # not the AWS_ACCESS_KEY_ID env vars
