@@ -107,7 +107,8 @@ class AccessKeysScreen(AppScreen):
         "better alternative for it, then an optional description (the console stores it as a user tag named after "
         "the key ID). The secret is shown once, on the next screen: save it, copy it, or write an AWS CLI profile "
         "with it.\n\n"
-        "a deactivates (or activates) the highlighted key, d deletes it; both ask you to type the key ID. The key "
+        "Inactive keys count toward the two. a deactivates (or activates) the highlighted key, which is the safe "
+        "way to find out whether something still uses it; d deletes it; both ask you to type the key ID. The key "
         "iam-tui itself runs on needs one more explicit confirmation: without it iam-tui stops working."
     )
     BINDINGS = [
@@ -202,8 +203,9 @@ class AccessKeysScreen(AppScreen):
         running = " (app) marks the key iam-tui itself runs on." if any(
             k.access_key_id == self.running_key for k in self.keys) else ""
         if count >= MAX_KEYS:
-            return (f"{self.user_name} has {count} access keys, the most AWS allows. To create another, deactivate "
-                    f"(a) or delete (d) one first: the highlighted key.{running}")
+            return (f"{self.user_name} has {count} access keys, the most AWS allows (inactive keys count too). To "
+                    "create another, delete one (d, the highlighted key); not sure it is unused? Deactivate it first "
+                    f"(a), check that nothing breaks, then delete it.{running}")
         if count == 0:
             return f"{self.user_name} has no access keys. n creates one.{running}"
         return f"{count} of {MAX_KEYS} access keys. n creates another; a (de)activates, d deletes.{running}"
@@ -241,8 +243,9 @@ class AccessKeysScreen(AppScreen):
         if self._refuse_if_busy():
             return
         if len(self.keys) >= MAX_KEYS:
-            self.app.notify(f"{self.user_name} already has {MAX_KEYS} access keys (the AWS limit). Deactivate or "
-                            "delete one first (a / d on the highlighted key).", severity="warning", timeout=8)
+            self.app.notify(f"{self.user_name} already has {MAX_KEYS} access keys, the AWS limit (inactive keys "
+                            "count too): delete one first (d), after deactivating it (a) if you are not sure it is "
+                            "unused.", severity="warning", timeout=8)
             return
         self.create_key()
 

@@ -206,6 +206,10 @@ async def test_two_keys_block_creation_and_offer_deactivate_or_delete(make_app, 
         await until_screen(pilot, AccessKeysScreen)
         await settle(pilot)
         assert _statuses(admin)[first] == "Inactive"
+        assert "inactive keys count too" in _text(app, "#keys-status")
+        await pilot.press("n")  # an inactive key still counts toward the two
+        await pilot.pause()
+        assert isinstance(app.screen, AccessKeysScreen)
         await pilot.press("a")  # activating needs no typed confirmation
         await settle(pilot)
         assert _statuses(admin)[first] == "Active"
