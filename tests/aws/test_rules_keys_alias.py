@@ -50,11 +50,14 @@ def test_deleting_an_alias_the_account_does_not_have(sandbox: Sandbox) -> None:
 def test_a_third_access_key_is_limit_exceeded(sandbox: Sandbox, admin) -> None:
     iam = sandbox.session().create_client("iam")
     admin.create_user(UserName="alice")
+    first = iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
     iam.create_access_key(UserName="alice")
-    iam.create_access_key(UserName="alice")
+    iam.update_access_key(UserName="alice", AccessKeyId=first, Status="Inactive")  # inactive keys count too
     with pytest.raises(ClientError) as caught:
         iam.create_access_key(UserName="alice")
     assert _code(caught) == "LimitExceeded"
+    iam.delete_access_key(UserName="alice", AccessKeyId=first)
+    iam.create_access_key(UserName="alice")
 
 
 @pytest.mark.parametrize("arrange, message", [
