@@ -305,3 +305,15 @@ async def test_quitting_with_an_untaken_secret_says_so(make_app, admin) -> None:
         await app.action_quit()
         await pilot.pause()
     assert len(messages) == 1 and key_id in str(messages[0]) and "never revealed" in str(messages[0])
+
+
+async def test_a_description_that_fails_still_shows_the_new_key(make_app, admin, service: IamService) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        inject_error(service, "iam", "TagUser", "LimitExceeded", "Cannot exceed quota for TagsPerUser: 50", 409)
+        screen = await _create(pilot, app, description="laptop")
+        assert screen.new_key.access_key_id in _text(app, "#key-id")
+        problem = str(app.screen.query_one(".field-error", Static).render())
+        assert "description was not saved" in problem and "LimitExceeded" in problem
