@@ -148,6 +148,16 @@ class IamTuiApp(App[int]):
     def on_guide_navigator_step_chosen(self, message: GuideNavigator.StepChosen) -> None:
         self.open_step(message.key)
 
+    def use_service(self, service: IamService) -> None:
+        """Go on with other credentials (e.g. the new profile once the root key is retired): the header, every
+        screen (they ask ``app.service`` per call) and the dashboard follow."""
+        if self._service is not None:
+            service.scan.touched |= self._service.scan.touched  # users changed here are still re-read directly
+        self._service = service
+        self.settings = service.settings
+        self.identity = service.account._identity
+        self.refresh_dashboard()
+
     def refresh_dashboard(self) -> None:
         """After a change: rescan, so the recommendations and the guide reflect it."""
         for screen in self.screen_stack:

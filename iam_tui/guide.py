@@ -26,6 +26,8 @@ STEPS: tuple[GuideStep, ...] = (
     GuideStep(1, "security", "Security checks"),
     GuideStep(2, "create-user", "Create user"),
     GuideStep(3, "mfa", "Assign MFA"),
+    GuideStep(4, "sign-in", "Sign in"),
+    GuideStep(5, "access-keys", "Access keys & CLI"),
 )
 
 

@@ -11,11 +11,13 @@ from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError, from_botocore_error
 from .groups import GroupsService
+from .keys import KeysService
 from .mfa import MfaService
 from .password_policy import PasswordPolicyService
 from .plan_runner import PlanRunner
 from .scan import ScanService
 from .session import AwsContext
+from .signin import SigninService
 from .users import UsersService
 
 
@@ -32,6 +34,8 @@ class IamService:
         self.plans = PlanRunner(self.aws)
         self.password_policy = PasswordPolicyService(self.aws, self.account)
         self.mfa = MfaService(self.aws, self.scan)
+        self.keys = KeysService(self.aws, self.scan.touch)
+        self.signin = SigninService(self.aws, self.account)
 
     @property
     def settings(self) -> ConnectionSettings:

@@ -17,9 +17,10 @@ from botocore.config import Config
 from .. import __version__
 from ..settings import ConnectionSettings
 
-# botocore logs whole request bodies (passwords, secret keys) at DEBUG. Never let those records be created, even if
-# a caller turns on DEBUG logging globally.
-for _logger in ("botocore", "boto3", "urllib3", "s3transfer"):
+# botocore logs whole request and response bodies (passwords, secret access keys, MFA seeds) at DEBUG. Never let
+# those records be created, whatever logging the host program sets up: the parents are pinned, and the two loggers
+# that write bodies are pinned themselves in case someone lowers a parent again.
+for _logger in ("botocore", "boto3", "urllib3", "s3transfer", "botocore.endpoint", "botocore.parsers"):
     logging.getLogger(_logger).setLevel(logging.INFO)
 
 DEFAULT_REGION = "us-east-1"  # IAM and STS are global; fall back here rather than fail.

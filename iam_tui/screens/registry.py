@@ -15,4 +15,12 @@ def screen_for_step(key: str) -> Screen[object] | None:
         from .mfa import MfaScreen
 
         return MfaScreen()
+    if key == "sign-in":
+        from .signin import SigninScreen
+
+        return SigninScreen()
+    if key == "access-keys":
+        from .access_keys import AccessKeysScreen
+
+        return AccessKeysScreen()
     return None

@@ -1,0 +1,151 @@
+"""Access keys: list (with last use), create, activate/deactivate, delete, and the console's description tag.
+
+``user_name=None`` means the caller's own keys (for root: the root user's keys, as AWS does when ``UserName`` is
+omitted). The new secret is wrapped in a :class:`Secret` the moment it arrives and is never kept here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ..core.secret import Secret
+from .calls import AwsCaller
+from .errors import AwsError
+
+MAX_KEYS = 2  # per user, and for root (IAM quotas)
+
+
+def _aware(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return None
+
+
+def _known(value: Any) -> str | None:
+    return None if value in (None, "", "N/A") else str(value)
+
+
+@dataclass(frozen=True)
+class AccessKeyInfo:
+    access_key_id: str
+    active: bool
+    created: datetime | None
+    last_used: datetime | None = None
+    last_used_service: str | None = None
+    last_used_region: str | None = None
+    description: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "Active" if self.active else "Inactive"
+
+    def age_days(self, now: datetime | None = None) -> int | None:
+        if self.created is None:
+            return None
+        return ((now or datetime.now(UTC)) - self.created).days
+
+
+@dataclass(frozen=True)
+class NewAccessKey:
+    user_name: str | None
+    access_key_id: str
+    secret: Secret
+    created: datetime | None
+
+
+def is_long_term_key(access_key_id: str | None) -> bool:
+    """AKIA… keys are long-term access keys; ASIA… are temporary (roles, SSO, `aws login`, CloudShell)."""
+    return access_key_id is not None and access_key_id.startswith("AKIA")
+
+
+class KeysService:
+    def __init__(self, caller: AwsCaller, on_change: Callable[[str], None] | None = None) -> None:
+        self.aws = caller
+        self._on_change = on_change  # ScanService.touch: the next scan re-reads this user directly
+
+    def _changed(self, user_name: str | None) -> None:
+        if user_name and self._on_change is not None:
+            self._on_change(user_name)
+
+    @staticmethod
+    def _user(user_name: str | None) -> dict[str, Any]:
+        return {"UserName": user_name} if user_name else {}
+
+    async def list_keys(self, user_name: str | None) -> list[AccessKeyInfo]:
+        """The user's keys (oldest first), each with its last use and the console's description tag."""
+        pages = await self.aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",), **self._user(user_name))
+        metas = pages["AccessKeyMetadata"]
+        used, tags = await asyncio.gather(
+            asyncio.gather(*(self.aws.call("iam", "GetAccessKeyLastUsed", AccessKeyId=m["AccessKeyId"])
+                             for m in metas)),
+            self.descriptions(user_name),
+        )
+        keys = []
+        for meta, last in zip(metas, used, strict=True):
+            info = last.get("AccessKeyLastUsed") or {}
+            key_id = meta["AccessKeyId"]
+            keys.append(AccessKeyInfo(key_id, meta.get("Status") == "Active", _aware(meta.get("CreateDate")),
+                                      _aware(info.get("LastUsedDate")), _known(info.get("ServiceName")),
+                                      _known(info.get("Region")), tags.get(key_id)))
+        return sorted(keys, key=lambda k: k.created or datetime.min.replace(tzinfo=UTC))
+
+    async def descriptions(self, user_name: str | None) -> dict[str, str]:
+        """Description tags by access key ID (the console stores a key's description as a user tag whose key is
+        the access key ID). Root has no user tags."""
+        if not user_name:
+            return {}
+        try:
+            tags = (await self.aws.paginate("iam", "ListUserTags", ("Tags",), UserName=user_name))["Tags"]
+        except AwsError as err:
+            if err.is_denied:
+                return {}  # descriptions are optional: the keys still show
+            raise
+        return {t["Key"]: t.get("Value", "") for t in tags if t.get("Key", "").startswith(("AKIA", "ASIA"))}
+
+    async def create(self, user_name: str | None) -> NewAccessKey:
+        data = (await self.aws.call("iam", "CreateAccessKey", **self._user(user_name)))["AccessKey"]
+        secret = Secret(data.pop("SecretAccessKey"))
+        self._changed(user_name)
+        return NewAccessKey(user_name, data["AccessKeyId"], secret, _aware(data.get("CreateDate")))
+
+    async def set_description(self, user_name: str, access_key_id: str, description: str) -> None:
+        await self.aws.call("iam", "TagUser", UserName=user_name, Tags=[{"Key": access_key_id, "Value": description}])
+
+    async def set_active(self, user_name: str | None, access_key_id: str, active: bool) -> None:
+        await self.aws.call("iam", "UpdateAccessKey", AccessKeyId=access_key_id,
+                            Status="Active" if active else "Inactive", **self._user(user_name))
+        self._changed(user_name)
+
+    async def delete(self, user_name: str | None, access_key_id: str) -> None:
+        """Delete the key, then its description tag (as the console does); a tag left behind is harmless."""
+        await self.aws.call("iam", "DeleteAccessKey", AccessKeyId=access_key_id, **self._user(user_name))
+        self._changed(user_name)
+        if user_name:
+            with contextlib.suppress(AwsError):
+                await self.aws.call("iam", "UntagUser", UserName=user_name, TagKeys=[access_key_id])
+
+    async def virtual_mfa_serial(self, user_name: str) -> str | None:
+        """The ARN of the user's virtual MFA device (what ``mfa_serial`` takes), if any. Hardware TOTP tokens
+        have plain serial numbers and FIDO keys cannot be used by the CLI: neither is returned."""
+        devices = (await self.aws.paginate("iam", "ListMFADevices", ("MFADevices",), UserName=user_name))["MFADevices"]
+        for device in devices:
+            serial = device.get("SerialNumber", "")
+            if serial.startswith("arn:") and ":mfa/" in serial:
+                return serial
+        return None
+
+    async def running_access_key_id(self) -> str | None:
+        """The access key ID the app itself signs its calls with (None if it cannot tell)."""
+
+        def read() -> str | None:
+            credentials = self.aws.ctx.session.get_credentials()
+            return getattr(credentials, "access_key", None) if credentials else None
+
+        try:
+            return await asyncio.to_thread(read)
+        except Exception:
+            return None

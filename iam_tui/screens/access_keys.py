@@ -1,0 +1,347 @@
+"""Guide step 5: the chosen user's access keys (status, age, last use), creating one the way the console does,
+and the two-key limit: deactivate or delete a key, never the key iam-tui runs on without a second confirmation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Static
+
+from ..aws.errors import AwsError
+from ..aws.keys import MAX_KEYS, AccessKeyInfo, NewAccessKey
+from ..core.access_keys import USE_CASES, UseCase, last_use_text, validate_description
+from ..guide import StepState
+from .base import AppScreen
+from .confirm import MODAL_CSS, ConfirmScreen, TypedConfirmScreen
+from .user_picker import UserPickerScreen
+
+CIS_NOTE = (
+    "Honest note: a key created at setup for a user who also signs in to the console fails CIS 1.10 "
+    "(setup-keys-unused) until the key is used (writing and verifying the CLI profile uses it). If the key is for "
+    "the AWS CLI, `aws login` (AWS CLI 2.32+) gives it short-lived credentials instead, and `aws login --remote` "
+    "works over SSH on a host without a browser: no long-term key at all."
+)
+
+
+@dataclass(frozen=True)
+class KeyRequest:
+    use_case: UseCase
+    description: str
+
+
+class CreateKeyScreen(ModalScreen[KeyRequest | None]):
+    """The console's questions before a key: the use case (with AWS's better alternative) and a description."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="CreateKeyScreen") + """
+    CreateKeyScreen > Vertical { padding: 0 1; }
+    CreateKeyScreen RadioSet { width: 1fr; }
+    CreateKeyScreen #alternative { color: $warning; height: auto; min-height: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#use-case"
+
+    def __init__(self, user_name: str) -> None:
+        super().__init__()
+        self.user_name = user_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"Create an access key for {self.user_name}: what is it for?")
+            with RadioSet(id="use-case"):
+                for index, case in enumerate(USE_CASES):
+                    yield RadioButton(case.label, value=index == 0, id=f"use-{case.key}")
+            yield Static(USE_CASES[0].alternative, id="alternative")
+            yield Input(placeholder="Description (optional, stored as a user tag named after the key ID)",
+                        id="description", max_length=300)
+            yield Static("", id="description-error", classes="field-error")
+            yield Button("I understand; create the access key", id="create", variant="warning")
+            yield Static("↑/↓ choose · tab next · enter creates · esc cancels", classes="muted")
+
+    def _use_case(self) -> UseCase:
+        pressed = self.query_one("#use-case", RadioSet).pressed_index
+        return USE_CASES[max(pressed, 0)]
+
+    @on(RadioSet.Changed, "#use-case")
+    def _changed(self) -> None:
+        self.query_one("#alternative", Static).update(self._use_case().alternative)
+
+    @on(Input.Changed, "#description")
+    def _check(self, event: Input.Changed) -> None:
+        self.query_one("#description-error", Static).update(validate_description(event.value) or "")
+
+    @on(Input.Submitted, "#description")
+    @on(Button.Pressed, "#create")
+    def _submit(self) -> None:
+        description = self.query_one("#description", Input).value.strip()
+        problem = validate_description(description)
+        if problem:
+            self.query_one("#description-error", Static).update(problem)
+            return
+        self.dismiss(KeyRequest(self._use_case(), description))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _age(key: AccessKeyInfo) -> str:
+    days = key.age_days()
+    return "-" if days is None else f"{days} d"
+
+
+class AccessKeysScreen(AppScreen):
+    """Step 5: the user's access keys."""
+
+    CSS_PATH = "../styles/keys.tcss"
+    AUTO_FOCUS = "#keys"
+    HELP = (
+        "Step 5 of the guide: access keys for the IAM user (for the AWS CLI and SDKs).\n\n"
+        "A user has at most two access keys (so that one can be rotated). The table shows each key's status, "
+        "creation date, age and last use (date, service, region). n creates a key: first the use case, with AWS's "
+        "better alternative for it, then an optional description (the console stores it as a user tag named after "
+        "the key ID). The secret is shown once, on the next screen: save it, copy it, or write an AWS CLI profile "
+        "with it.\n\n"
+        "Inactive keys count toward the two. a deactivates (or activates) the highlighted key, which is the safe "
+        "way to find out whether something still uses it; d deletes it; both ask you to type the key ID. The key "
+        "iam-tui itself runs on needs one more explicit confirmation: without it iam-tui stops working."
+    )
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("n", "new_key", "New key"),
+        Binding("a", "toggle_active", "(De)activate"),
+        Binding("d", "delete_key", "Delete"),
+        Binding("u", "choose_user", "User"),
+        Binding("r", "refresh", "Refresh"),
+    ]
+
+    def __init__(self, user_name: str | None = None) -> None:
+        super().__init__()
+        self.user_name = user_name
+        self.keys: list[AccessKeyInfo] = []
+        self.running_key: str | None = None
+        self.busy: str | None = None
+        self.notice = ""  # shown above the status after the next refresh
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="keys-body"):
+            yield Static("", id="keys-user", classes="section-title")
+            table: DataTable[str] = DataTable(id="keys", cursor_type="row", zebra_stripes=True)
+            yield table
+            yield Static("", id="keys-status")
+            yield Static(CIS_NOTE, id="keys-note", classes="note")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#keys", DataTable)
+        table.add_column("Access key ID", key="id", width=20)
+        table.add_column("Status", key="status", width=12)
+        table.add_column("Created", key="created", width=10)
+        table.add_column("Age", key="age", width=6)
+        table.add_column("Last used", key="used")
+        table.add_column("Description", key="description")
+        self.user_name = self.user_name or getattr(self.app, "guide_user", None)
+        if self.user_name:
+            self.action_refresh()
+        else:
+            self._show_user()
+            self.action_choose_user()
+
+    # --- loading ----------------------------------------------------------------------------------------------
+
+    def _show_user(self) -> None:
+        text = f"Access keys of {self.user_name}" if self.user_name else "No IAM user chosen: press u"
+        self.query_one("#keys-user", Static).update(text + ("  (u: another user)" if self.user_name else ""))
+
+    def action_refresh(self) -> None:
+        self._show_user()
+        if self.user_name:
+            self.load_keys()
+
+    @work(exclusive=True, group="keys")
+    async def load_keys(self) -> None:
+        status = self.query_one("#keys-status", Static)
+        table = self.query_one("#keys", DataTable)
+        table.loading = True
+        try:
+            service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+            self.running_key = await service.keys.running_access_key_id()
+            assert self.user_name is not None
+            self.keys = await service.keys.list_keys(self.user_name)
+        except AwsError as err:
+            status.update(err.text)
+            return
+        finally:
+            if table.is_attached:
+                table.loading = False
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#keys", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for key in self.keys:
+            state = key.status + (" (app)" if key.access_key_id == self.running_key else "")
+            created = f"{key.created:%Y-%m-%d}" if key.created else "-"
+            used = last_use_text(key.last_used, key.last_used_service, key.last_used_region)
+            table.add_row(key.access_key_id, state, created, _age(key), used, key.description or "",
+                          key=key.access_key_id)
+        if self.keys:
+            table.move_cursor(row=min(max(row, 0), len(self.keys) - 1))
+        notice, self.notice = self.notice, ""
+        self.query_one("#keys-status", Static).update(f"{notice}\n{self._status_text()}" if notice
+                                                      else self._status_text())
+        if any(k.active and k.last_used for k in self.keys):
+            self.app.mark_step("access-keys", StepState.DONE)  # type: ignore[attr-defined]
+
+    def _status_text(self) -> str:
+        count = len(self.keys)
+        running = " (app) marks the key iam-tui itself runs on." if any(
+            k.access_key_id == self.running_key for k in self.keys) else ""
+        if count >= MAX_KEYS:
+            return (f"{self.user_name} has {count} access keys, the most AWS allows (inactive keys count too). To "
+                    "create another, delete one (d, the highlighted key); not sure it is unused? Deactivate it first "
+                    f"(a), check that nothing breaks, then delete it.{running}")
+        if count == 0:
+            return f"{self.user_name} has no access keys. n creates one.{running}"
+        return f"{count} of {MAX_KEYS} access keys. n creates another; a (de)activates, d deletes.{running}"
+
+    def _highlighted(self) -> AccessKeyInfo | None:
+        table = self.query_one("#keys", DataTable)
+        if not self.keys or not 0 <= table.cursor_row < len(self.keys):
+            return None
+        return self.keys[table.cursor_row]
+
+    def action_choose_user(self) -> None:
+        if self.busy:
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.user_name = name
+                self.app.guide_user = name  # type: ignore[attr-defined]
+                self.action_refresh()
+
+        self.app.push_screen(UserPickerScreen("Whose access keys?"), chosen)
+
+    # --- changes ----------------------------------------------------------------------------------------------
+
+    def _refuse_if_busy(self) -> bool:
+        if self.busy:
+            self.app.notify(f"Wait: {self.busy}.", severity="warning")
+            return True
+        if not self.user_name:
+            self.app.notify("Choose a user first (u).", severity="warning")
+            return True
+        return False
+
+    def action_new_key(self) -> None:
+        if self._refuse_if_busy():
+            return
+        if len(self.keys) >= MAX_KEYS:
+            self.app.notify(f"{self.user_name} already has {MAX_KEYS} access keys, the AWS limit (inactive keys "
+                            "count too): delete one first (d), after deactivating it (a) if you are not sure it is "
+                            "unused.", severity="warning", timeout=8)
+            return
+        self.create_key()
+
+    @work(exclusive=True, group="keys-change")
+    async def create_key(self) -> None:
+        user = self.user_name
+        assert user is not None
+        request = await self.app.push_screen_wait(CreateKeyScreen(user))
+        if request is None:
+            return
+        status = self.query_one("#keys-status", Static)
+        self.busy = "creating an access key"
+        status.update(f"Creating an access key for {user}…")
+        problem = ""
+        try:
+            async with self.app.mutating("creating an access key"):  # type: ignore[attr-defined]
+                service = self.app.service  # type: ignore[attr-defined]
+                try:
+                    new = await service.keys.create(user)
+                except AwsError as err:
+                    status.update(err.text)
+                    if err.code == "LimitExceeded":  # keys were added elsewhere: show them, keep the message
+                        self.notice = err.text
+                        self.action_refresh()
+                    return
+                if request.description:
+                    try:
+                        await service.keys.set_description(user, new.access_key_id, request.description)
+                    except AwsError as err:
+                        problem = f"The key was created, but its description was not saved. {err.text}"
+        finally:
+            self.busy = None
+        self.show_new_key(new, request.use_case, problem)
+
+    def show_new_key(self, new: NewAccessKey, use_case: UseCase, problem: str) -> None:
+        from .new_key import NewKeyScreen
+
+        self.app.push_screen(NewKeyScreen(new, use_case, problem), lambda _: self.action_refresh())
+
+    def action_toggle_active(self) -> None:
+        key = self._highlighted()
+        if key is None or self._refuse_if_busy():
+            return
+        self.change_key(key, "deactivate" if key.active else "activate")
+
+    def action_delete_key(self) -> None:
+        key = self._highlighted()
+        if key is None or self._refuse_if_busy():
+            return
+        self.change_key(key, "delete")
+
+    async def _confirmed(self, key: AccessKeyInfo, verb: str) -> bool:
+        if verb == "activate":
+            return True
+        effect = ("Programs that use it get errors until it is activated again." if verb == "deactivate" else
+                  "This cannot be undone: anything that uses it stops working, for good.")
+        if not await self.app.push_screen_wait(TypedConfirmScreen(
+                f"{verb.capitalize()} access key {key.access_key_id} of {self.user_name}? {effect}",
+                key.access_key_id)):
+            return False
+        if key.access_key_id != self.running_key:
+            return True
+        return bool(await self.app.push_screen_wait(ConfirmScreen(
+            f"{key.access_key_id} is the key iam-tui itself is running on. Once you {verb} it, every call iam-tui "
+            "makes fails: you will have to restart iam-tui with other credentials (another key or profile).\n\n"
+            f"{verb.capitalize()} the key iam-tui runs on anyway?",
+            yes=f"Yes, {verb} it", no="No, keep it")))
+
+    @work(exclusive=True, group="keys-change")
+    async def change_key(self, key: AccessKeyInfo, verb: str) -> None:
+        if not await self._confirmed(key, verb):
+            self.app.notify(f"{key.access_key_id} was not changed.")
+            return
+        user = self.user_name
+        status = self.query_one("#keys-status", Static)
+        self.busy = f"{verb[:-1]}ing {key.access_key_id}"
+        status.update(f"{self.busy.capitalize()}…")
+        try:
+            async with self.app.mutating(self.busy):  # type: ignore[attr-defined]
+                keys = self.app.service.keys  # type: ignore[attr-defined]
+                if verb == "delete":
+                    await keys.delete(user, key.access_key_id)
+                else:
+                    await keys.set_active(user, key.access_key_id, verb == "activate")
+        except AwsError as err:
+            status.update(err.text)
+            return
+        finally:
+            self.busy = None
+        past = {"delete": "deleted", "deactivate": "deactivated", "activate": "activated"}[verb]
+        self.app.notify(f"Access key {key.access_key_id} {past}.")
+        self.app.refresh_dashboard()  # type: ignore[attr-defined]
+        self.action_refresh()
+
+    def action_back(self) -> None:
+        if self.busy:
+            self.app.notify(f"Wait: {self.busy}.", severity="warning")
+            return
+        self.dismiss()

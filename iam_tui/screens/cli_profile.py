@@ -1,0 +1,266 @@
+"""The guide's "Next steps": an AWS CLI profile for the new key, verified with sts:GetCallerIdentity; then, when
+iam-tui runs on a root access key, retiring that key and going on as the new profile."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Select, Static
+
+from ..aws import cli_profile
+from ..aws.errors import AwsError
+from ..aws.keys import NewAccessKey, is_long_term_key
+from ..aws.service import IamService
+from ..core import aws_config
+from ..core.aws_config import OUTPUT_FORMATS, CliPaths
+from ..guide import StepState
+from .base import AppScreen
+from .confirm import ConfirmScreen, TypedConfirmScreen
+
+RETIRE_TEXT = (
+    "iam-tui is running on the root user's access key {key}. A root key can do anything in the account and cannot "
+    "be limited by any policy, which is why the first security check (CIS 1.3) says root should have none. Now that "
+    "{user}'s profile works, delete the root key: iam-tui goes on as {user} (profile {profile}). The root user "
+    "keeps its console password (protect it with MFA) for the few tasks only root can do."
+)
+
+
+def paths_text(paths: CliPaths, demo: bool) -> str:
+    text = f"Credentials file  {paths.credentials}\nConfig file       {paths.config}"
+    if demo:
+        return text + ("\nDemo: a temporary folder, deleted when iam-tui exits, not your ~/.aws (a sandbox key works "
+                       "nowhere else). On AWS: ~/.aws, or AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE if set.")
+    return text + "\n(AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE are honoured; files are written 0600.)"
+
+
+class CliProfileScreen(AppScreen):
+    """Write the profile (enter in a field, or the button) and verify it. Dismisses with True once written."""
+
+    CSS_PATH = "../styles/keys.tcss"
+    AUTO_FOCUS = "#profile-name"
+    HELP = (
+        "Next steps of the guide: configure the AWS CLI with the new access key.\n\n"
+        "iam-tui writes a named profile: the key to the credentials file as [name], region and output to the config "
+        "file as [profile name] (or [default]), and mfa_serial when the user has a virtual MFA device (tools such "
+        "as aws-vault and role profiles use it). Comments and other profiles stay as they were; an existing profile "
+        "is only replaced after you say so.\n\n"
+        "Then iam-tui reads the profile back with the AWS SDK and calls sts:GetCallerIdentity: it must answer with "
+        "the user's ARN. A new key can take a few seconds to work (IAM is eventually consistent), so failures are "
+        "retried with backoff for up to a minute.\n\n"
+        "If iam-tui is running on a root access key, it then offers to delete that key and go on as the new profile."
+    )
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def __init__(self, new_key: NewAccessKey) -> None:
+        super().__init__()
+        assert new_key.user_name, "profiles are for IAM users"
+        self.new_key = new_key
+        self.user_name: str = new_key.user_name
+        self.paths: CliPaths | None = None
+        self.mfa_serial: str | None = None
+        self.written = False
+        self.busy: str | None = None
+        self.verified: IamService | None = None
+        self.root_key: str | None = None
+        self.regions: dict[str, frozenset[str]] | None = None  # botocore's region data, read off the event loop
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="profile-body"):
+            yield Static(f"AWS CLI profile for {self.user_name} (key {self.new_key.access_key_id})",
+                         classes="section-title")
+            with Grid(id="profile-form"):
+                yield Static("Profile name", classes="label")
+                yield Input(self.user_name, id="profile-name", max_length=aws_config.PROFILE_NAME_MAX)
+                yield Static("Region", classes="label")
+                yield Input(self._default_region(), id="region", max_length=30)
+                yield Static("Output", classes="label")
+                yield Select([(o, o) for o in OUTPUT_FORMATS], value="json", allow_blank=False, id="output")
+            yield Static("", id="profile-error", classes="field-error")
+            yield Checkbox("Add mfa_serial", value=True, id="use-mfa")
+            yield Static("", id="paths", classes="note")
+            with Horizontal(id="profile-actions"):
+                yield Button("Write and verify (enter)", id="write", variant="primary")
+            yield Static("", id="verify-status")
+            with Vertical(id="retire"):
+                yield Static("", id="retire-text")
+                with Horizontal(id="retire-actions"):
+                    yield Button("Delete the root access key", id="retire-key", variant="error")
+                    yield Button("Keep it for now", id="keep-root")
+
+    def _default_region(self) -> str:
+        identity = getattr(self.app, "identity", None)
+        return identity.region if identity else "us-east-1"
+
+    def on_mount(self) -> None:
+        self.query_one("#use-mfa", Checkbox).display = False
+        self.query_one("#retire").display = False
+        self.prepare()
+
+    @work(exclusive=True, group="profile-prepare")
+    async def prepare(self) -> None:
+        self.regions = await asyncio.to_thread(cli_profile.regions_by_partition)
+        self._changed()
+        service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+        self.paths = cli_profile.paths_for(service)
+        self.query_one("#paths", Static).update(paths_text(self.paths, service.is_demo))
+        try:
+            self.mfa_serial = await service.keys.virtual_mfa_serial(self.user_name)
+        except AwsError:
+            self.mfa_serial = None
+        if self.mfa_serial:
+            box = self.query_one("#use-mfa", Checkbox)
+            box.label = f"Add mfa_serial = {self.mfa_serial}"
+            box.display = True
+
+    # --- validation -------------------------------------------------------------------------------------------
+
+    def _partition(self) -> str:
+        identity = getattr(self.app, "identity", None)
+        return identity.caller.partition if identity else "aws"
+
+    def _problem(self) -> str | None:
+        name = self.query_one("#profile-name", Input).value.strip()
+        region = self.query_one("#region", Input).value.strip()
+        if self.regions is None:
+            return aws_config.validate_profile_name(name)
+        return (aws_config.validate_profile_name(name)
+                or aws_config.validate_region(region, self.regions, self._partition()))
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.query_one("#profile-error", Static).update(self._problem() or "")
+
+    # --- write and verify -------------------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#write")
+    def _submit(self) -> None:
+        if self.busy:
+            self.app.notify(f"Wait: {self.busy}.", severity="warning")
+            return
+        problem = self._problem()
+        if problem:
+            self.query_one("#profile-error", Static).update(problem)
+            return
+        self.write_and_verify()
+
+    @work(exclusive=True, group="profile-write")
+    async def write_and_verify(self) -> None:
+        if self.paths is None or self.regions is None:
+            self.query_one("#verify-status", Static).update("Still loading: press enter again in a moment.")
+            return
+        paths = self.paths
+        name = self.query_one("#profile-name", Input).value.strip()
+        region = self.query_one("#region", Input).value.strip()
+        output = str(self.query_one("#output", Select).value)
+        use_mfa = self.mfa_serial if self.query_one("#use-mfa", Checkbox).value else None
+        status = self.query_one("#verify-status", Static)
+        existing = await asyncio.to_thread(cli_profile.existing_profile, paths, name)
+        replace = False
+        if existing is not None:
+            replace = bool(await self.app.push_screen_wait(ConfirmScreen(
+                f"The profile {name} exists ({existing.describe()}).\n\nReplace it? Its old settings are removed; "
+                "other profiles and comments stay as they are.", yes="Replace", no="Keep it")))
+            if not replace:
+                status.update(f"Profile {name} kept as it was: choose another profile name.")
+                return
+        self.busy = "writing the profile"
+        try:
+            await asyncio.to_thread(cli_profile.write_profile, paths, name, self.new_key.access_key_id,
+                                    self.new_key.secret, region=region, output=output, mfa_serial=use_mfa,
+                                    replace=replace)
+        except cli_profile.ProfileExists:
+            status.update(f"Profile {name} appeared meanwhile: not replaced. Press enter again to decide.")
+            return
+        except cli_profile.ProfileWriteError as err:
+            status.update(f"Not written. {err}")
+            return
+        finally:
+            self.busy = None
+        self.written = True
+        status.update(f"Profile {name} written. Verifying…")
+        await self.verify(name, paths)
+
+    async def verify(self, name: str, paths: CliPaths) -> None:
+        status = self.query_one("#verify-status", Static)
+        service: IamService = self.app.service  # type: ignore[attr-defined]
+        self.busy = "verifying the profile"
+        try:
+            expected = (await service.signin.user(self.user_name)).arn
+            self.verified = await cli_profile.verify(
+                lambda: cli_profile.service_for_profile(service, paths, name), expected,
+                progress=lambda _n, text: status.update(text))
+        except AwsError as err:
+            status.update(f"✗ The profile was written but does not work yet. {err.text}\nenter tries again.")
+            return
+        finally:
+            self.busy = None
+        status.update(f"✓ Verified: profile {name} signs in as {expected}.\n"
+                      f"Try it: aws sts get-caller-identity --profile {name}")
+        self.app.mark_step("access-keys", StepState.DONE)  # type: ignore[attr-defined]
+        self.app.refresh_dashboard()  # type: ignore[attr-defined]
+        await self._offer_retirement(service, name)
+
+    async def _offer_retirement(self, service: IamService, profile: str) -> None:
+        identity = await service.account.identity()
+        running = await service.keys.running_access_key_id()
+        if not identity.caller.is_root or not is_long_term_key(running):
+            return
+        self.root_key = running
+        self.query_one("#retire-text", Static).update(
+            RETIRE_TEXT.format(key=running, user=self.user_name, profile=profile))
+        self.query_one("#retire-key", Button).label = f"Delete root key {running}"
+        self.query_one("#retire").display = True
+        self.query_one("#retire-key", Button).focus()
+
+    # --- retiring the root key --------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#keep-root")
+    def _keep_root(self) -> None:
+        self.query_one("#retire").display = False
+        self.app.notify("The root access key stays; the security check 'root has no access keys' keeps failing "
+                        "until it is deleted.", severity="warning", timeout=8)
+
+    @on(Button.Pressed, "#retire-key")
+    def _retire(self) -> None:
+        if not self.busy:
+            self.retire_root_key()
+
+    @work(exclusive=True, group="profile-retire")
+    async def retire_root_key(self) -> None:
+        key, new_service = self.root_key, self.verified
+        if key is None or new_service is None:
+            return
+        profile = new_service.settings.profile
+        if not await self.app.push_screen_wait(TypedConfirmScreen(
+                f"Delete the root user's access key {key}? iam-tui is running on it; afterwards it goes on as "
+                f"{self.user_name} (profile {profile}). This cannot be undone.", key)):
+            return
+        status = self.query_one("#verify-status", Static)
+        old: IamService = self.app.service  # type: ignore[attr-defined]
+        self.busy = "deleting the root access key"
+        try:
+            async with self.app.mutating(self.busy):  # type: ignore[attr-defined]
+                await old.keys.delete(None, key)
+        except AwsError as err:
+            status.update(f"The root key was not deleted. {err.text}")
+            return
+        finally:
+            self.busy = None
+        self.root_key = None
+        self.query_one("#retire").display = False
+        await new_service.account.identity()
+        self.app.use_service(new_service)  # type: ignore[attr-defined]
+        status.update(f"✓ Root access key {key} deleted. iam-tui now runs as {self.user_name} (profile {profile}).")
+        self.app.notify(f"Root access key {key} deleted; now running as {self.user_name}.", title="Root key retired")
+
+    def action_back(self) -> None:
+        if self.busy and self.busy != "verifying the profile":  # verifying only reads: leaving just stops it
+            self.app.notify(f"Wait: {self.busy}.", severity="warning")
+            return
+        self.dismiss(self.written)

@@ -1,0 +1,245 @@
+"""Guide step 4: sign in as the IAM user. The sign-in URLs (by account ID and by alias), the steps the guide
+lists, and the account alias (create or replace, validated as you type)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static
+
+from ..aws.errors import AwsError
+from ..aws.models import AccountIdentity
+from ..aws.signin import SigninUser
+from ..core.signin import signin_url
+from ..core.validation import validate_account_alias
+from ..guide import StepState
+from .base import AppScreen
+from .confirm import ConfirmScreen
+from .user_picker import UserPickerScreen
+
+TAKEN_ELSEWHERE = ("EntityAlreadyExists: aliases are unique across all AWS accounts, and {alias!r} already belongs "
+                   "to another account. Pick another alias (add your company or project name).")
+
+
+def urls_text(identity: AccountIdentity | None) -> str:
+    if identity is None:
+        return "Connecting…"
+    by_id = signin_url(identity.account_id, identity.caller.partition)
+    lines = [f"By account ID  {by_id}"]
+    if identity.alias:
+        lines.append(f"By alias       {signin_url(identity.alias, identity.caller.partition)}")
+    else:
+        lines.append("By alias       (no alias yet: create one below for a URL people can remember)")
+    return "\n".join(lines)
+
+
+def steps_text(identity: AccountIdentity | None, user: str | None) -> str:
+    account = identity.account_id if identity else "<account ID>"
+    alias = f" or the alias {identity.alias}" if identity and identity.alias else ""
+    name = user or "<user name>"
+    return "\n".join([
+        "1. Sign out of the root user (account menu, top right: Sign out).",
+        "2. Open the sign-in URL above (c copies it); or on the AWS sign-in page choose \"Sign in with IAM user\".",
+        f"3. Account ID or alias: {account}{alias}",
+        f"4. IAM user name: {name}",
+        "5. Password: the temporary password from step 2 (iam-tui showed it once and did not keep it).",
+        "6. MFA code: the 6 digits your authenticator app shows for this user (step 3).",
+        "7. Choose a new password when asked (the account password policy applies). You are in as the IAM user.",
+    ])
+
+
+def user_text(user: SigninUser | None, name: str | None) -> str:
+    if name is None:
+        return "No IAM user chosen yet: press u to pick the user who will sign in."
+    if user is None:
+        return f"IAM user {name}: reading…"
+    password = "console password set" if user.has_password else "NO console password (step 2 creates one)"
+    mfa = "MFA assigned" if user.has_mfa else "no MFA yet (step 3)"
+    if user.password_last_used:
+        used = f"last signed in {user.password_last_used:%Y-%m-%d %H:%M} UTC"
+    else:
+        used = "has not signed in yet (r re-checks after you do)"
+    return f"IAM user {user.name}: {password} · {mfa} · {used}"
+
+
+class SigninScreen(AppScreen):
+    """Step 4: the sign-in URL and steps, and the account alias."""
+
+    CSS_PATH = "../styles/keys.tcss"
+    AUTO_FOCUS = "#signin-body"
+    HELP = (
+        "Step 4 of the guide: sign in to the console as the new IAM user instead of root.\n\n"
+        "The sign-in URL works with the account ID or, once you create one, with the account alias. The alias is "
+        "public (it is part of a URL) and unique across all AWS accounts. An account has one alias: a new one "
+        "replaces the old one, and the old alias's URL stops working at once (the account ID URL always works).\n\n"
+        "c copies the sign-in URL (by alias when there is one). a goes to the alias field: type an alias and press "
+        "enter (esc leaves the field): 3 to 63 characters, lowercase letters, digits and single hyphens, not all "
+        "digits, starting and ending with a letter or digit."
+    )
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("c", "copy_url", "Copy URL"),
+        Binding("u", "choose_user", "User"),
+        Binding("a", "edit_alias", "Alias"),
+        Binding("r", "refresh", "Refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.user_name: str | None = None
+        self.user: SigninUser | None = None
+        self.busy = False
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="signin-body"):
+            yield Static("Sign-in URL", classes="section-title")
+            yield Static(urls_text(None), id="urls")
+            yield Static("", id="user-state")
+            yield Static("Sign in with the IAM user", classes="section-title")
+            yield Static(steps_text(None, None), id="steps")
+            yield Static("Account alias", classes="section-title")
+            yield Static("", id="alias-current")
+            with Horizontal(id="alias-row"):
+                yield Input(placeholder="e.g. my-company", id="alias-input", max_length=63)
+                yield Button("Create alias", id="alias-save", variant="primary", disabled=True)
+            yield Static("", id="alias-error", classes="field-error")
+            yield Static("", id="alias-warning", classes="warning")
+
+    def on_mount(self) -> None:
+        self.user_name = getattr(self.app, "guide_user", None)
+        self.watch(self.app, "identity", self._show_identity, init=True)
+        self.action_refresh()
+
+    # --- showing --------------------------------------------------------------------------------------------
+
+    def _identity(self) -> AccountIdentity | None:
+        return getattr(self.app, "identity", None)
+
+    def _show_identity(self, identity: AccountIdentity | None) -> None:
+        self.query_one("#urls", Static).update(urls_text(identity))
+        self.query_one("#steps", Static).update(steps_text(identity, self.user_name))
+        current = identity.alias if identity else None
+        self.query_one("#alias-current", Static).update(
+            f"Current alias: {current}" if current else "This account has no alias.")
+        self.query_one("#alias-save", Button).label = "Replace alias" if current else "Create alias"
+        self._check_alias(self.query_one("#alias-input", Input).value)
+
+    def _show_user(self) -> None:
+        self.query_one("#user-state", Static).update(user_text(self.user, self.user_name))
+        self.query_one("#steps", Static).update(steps_text(self._identity(), self.user_name))
+
+    def action_refresh(self) -> None:
+        self._show_user()
+        if self.user_name:
+            self.load_user(self.user_name)
+
+    @work(exclusive=True, group="signin-user")
+    async def load_user(self, name: str) -> None:
+        self.user = None
+        self._show_user()
+        try:
+            service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+            self.user = await service.signin.user(name)
+        except AwsError as err:
+            self.query_one("#user-state", Static).update(f"IAM user {name}: {err.text}")
+            return
+        self._show_user()
+        if self.user.password_last_used is not None:
+            self.app.mark_step("sign-in", StepState.DONE)  # type: ignore[attr-defined]
+
+    def action_choose_user(self) -> None:
+        def chosen(name: str | None) -> None:
+            if name:
+                self.user_name = name
+                self.app.guide_user = name  # type: ignore[attr-defined]
+                self.action_refresh()
+
+        self.app.push_screen(UserPickerScreen("Who signs in?"), chosen)
+
+    # --- copy -----------------------------------------------------------------------------------------------
+
+    def action_copy_url(self) -> None:
+        identity = self._identity()
+        if identity is None:
+            return
+        url = identity.signin_url  # by alias when there is one
+        outcome = self.app.clipboard_service.copy(url)  # type: ignore[attr-defined]
+        self.app.notify(f"{url}\n{outcome.message}", title="Sign-in URL")
+
+    # --- alias ----------------------------------------------------------------------------------------------
+
+    def _check_alias(self, value: str) -> str | None:
+        """Validate as you type; returns the problem (shown next to the field) or None."""
+        alias = value.strip()
+        identity = self._identity()
+        current = identity.alias if identity else None
+        problem = validate_account_alias(alias) if alias else None
+        if alias and problem is None and alias == current:
+            problem = f"{alias} is already this account's alias."
+        self.query_one("#alias-error", Static).update(problem or "")
+        warning = ""
+        if current and alias and problem is None and identity is not None:
+            warning = (f"Replacing {current}: {signin_url(current, identity.caller.partition)} stops working at once "
+                       "(bookmarks, password managers, colleagues). The account ID URL keeps working.")
+        self.query_one("#alias-warning", Static).update(warning)
+        self.query_one("#alias-save", Button).disabled = bool(problem) or not alias or self.busy
+        return problem if alias else "Enter an alias."
+
+    @on(Input.Changed, "#alias-input")
+    def _alias_changed(self, event: Input.Changed) -> None:
+        self._check_alias(event.value)
+
+    @on(Input.Submitted, "#alias-input")
+    @on(Button.Pressed, "#alias-save")
+    def _alias_submit(self) -> None:
+        if self.busy:
+            return
+        alias = self.query_one("#alias-input", Input).value.strip()
+        if self._check_alias(alias) is None:
+            self.save_alias(alias)
+
+    @work(exclusive=True, group="alias")
+    async def save_alias(self, alias: str) -> None:
+        identity = self._identity()
+        current = identity.alias if identity else None
+        if current and identity is not None:
+            old_url = signin_url(current, identity.caller.partition)
+            replace = await self.app.push_screen_wait(ConfirmScreen(
+                f"Replace the alias {current} with {alias}?\n\n{old_url} stops working at once; anyone who uses it "
+                f"must switch to the new URL.", yes="Replace", no="Keep it"))
+            if not replace:
+                return
+        error = self.query_one("#alias-error", Static)
+        self.busy = True
+        self.query_one("#alias-save", Button).disabled = True
+        error.update(f"Creating the alias {alias}…")
+        try:
+            async with self.app.mutating("setting the account alias"):  # type: ignore[attr-defined]
+                new_identity = await self.app.service.signin.set_alias(alias)  # type: ignore[attr-defined]
+        except AwsError as err:
+            error.update(TAKEN_ELSEWHERE.format(alias=alias) if err.code == "EntityAlreadyExists" else err.text)
+            return
+        finally:
+            self.busy = False
+            self.query_one("#alias-save", Button).disabled = False
+        self.app.identity = new_identity  # type: ignore[attr-defined]
+        self.query_one("#alias-input", Input).value = ""
+        self.query_one("#signin-body").focus()
+        error.update("")
+        self.app.notify(f"Account alias is now {alias}: {new_identity.signin_url}", title="Alias saved")
+
+    def action_edit_alias(self) -> None:
+        self.query_one("#alias-input", Input).focus()
+
+    def action_back(self) -> None:
+        if self.focused is self.query_one("#alias-input", Input):
+            self.query_one("#signin-body").focus()  # esc leaves the field first, then the screen
+            return
+        if self.busy:
+            self.app.notify("Wait: the alias is being saved.", severity="warning")
+            return
+        self.dismiss()

@@ -1,0 +1,267 @@
+"""Writing the AWS CLI profile on temporary HOMEs, and verifying it (with retries) in the sandbox."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from iam_tui.aws import cli_profile
+from iam_tui.aws.cli_profile import ProfileExists, ProfileWriteError, existing_profile, write_profile
+from iam_tui.aws.errors import AwsError
+from iam_tui.aws.service import IamService
+from iam_tui.core import files
+from iam_tui.core.aws_config import CliPaths, section_options
+from iam_tui.core.files import file_mode
+from iam_tui.core.secret import Secret
+from tests.helpers import inject_error
+
+SECRET = Secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+
+EXISTING_CREDENTIALS = "# keys\n[default]\naws_access_key_id = AKIAOLD\naws_secret_access_key = old\n"
+EXISTING_CONFIG = "[default]\nregion = eu-west-1\n\n# work\n[profile work]\nsso_session = corp\n"
+
+
+def _write(paths: CliPaths, **kwargs) -> None:
+    write_profile(paths, "alice", "AKIANEWKEY", SECRET, region="us-east-1", **kwargs)
+
+
+def test_paths_from_env_vars_and_home(tmp_path: Path) -> None:
+    env = {"AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "c"), "AWS_CONFIG_FILE": str(tmp_path / "k")}
+    assert cli_profile.default_paths(env, tmp_path) == CliPaths(tmp_path / "c", tmp_path / "k")
+    assert cli_profile.default_paths({}, tmp_path) == CliPaths(tmp_path / ".aws/credentials", tmp_path / ".aws/config")
+
+
+def test_new_files_are_0600_in_a_0700_folder(tmp_path: Path) -> None:
+    paths = cli_profile.default_paths({}, tmp_path)
+    _write(paths, mfa_serial="arn:aws:iam::123456789012:mfa/alice")
+    assert file_mode(tmp_path / ".aws") == 0o700
+    assert file_mode(paths.credentials) == 0o600 and file_mode(paths.config) == 0o600
+    assert paths.credentials.read_text() == (
+        "[alice]\naws_access_key_id = AKIANEWKEY\naws_secret_access_key = " + SECRET.reveal() + "\n")
+    assert paths.config.read_text() == (
+        "[profile alice]\nregion = us-east-1\noutput = json\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n")
+
+
+def test_existing_profiles_and_comments_are_kept(tmp_path: Path) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    paths.credentials.write_text(EXISTING_CREDENTIALS)
+    paths.config.write_text(EXISTING_CONFIG)
+    _write(paths, output="table")
+    assert paths.credentials.read_text().startswith(EXISTING_CREDENTIALS)
+    assert paths.config.read_text().startswith(EXISTING_CONFIG)
+    assert section_options(paths.config.read_text(), "profile alice") == {"region": "us-east-1", "output": "table"}
+
+
+def test_an_existing_profile_is_replaced_only_when_confirmed(tmp_path: Path) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    paths.credentials.write_text("[alice]\naws_access_key_id = AKIAOLD\naws_secret_access_key = old\n")
+    paths.config.write_text("[profile alice]\nrole_arn = arn:aws:iam::1:role/x\n")
+    found = existing_profile(paths, "alice")
+    assert found is not None and found.access_key_id == "AKIAOLD"
+    assert "role_arn" in found.describe() and "old" not in found.describe().replace("AKIAOLD", "")
+    with pytest.raises(ProfileExists):
+        _write(paths)
+    assert "AKIAOLD" in paths.credentials.read_text()
+    _write(paths, replace=True)
+    assert section_options(paths.config.read_text(), "profile alice") == {"region": "us-east-1", "output": "json"}
+    assert "AKIAOLD" not in paths.credentials.read_text()
+
+
+def test_the_default_profile_uses_the_default_section(tmp_path: Path) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    write_profile(paths, "default", "AKIANEWKEY", SECRET, region="us-east-1")
+    assert paths.config.read_text().startswith("[default]\n")
+
+
+def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    paths.credentials.write_text(EXISTING_CREDENTIALS)
+    paths.config.write_text(EXISTING_CONFIG)
+    real_replace = os.replace
+
+    def failing_replace(src, dst) -> None:
+        if Path(dst).name == "config":
+            raise OSError(28, "No space left on device", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", failing_replace)
+    with pytest.raises(ProfileWriteError) as caught:
+        _write(paths)
+    assert "No space left" in str(caught.value) and SECRET.reveal() not in str(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert paths.credentials.read_text() == EXISTING_CREDENTIALS  # the first file was put back
+    assert paths.config.read_text() == EXISTING_CONFIG
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config", "credentials"]  # no temporary files left
+
+
+def test_no_traceback_frame_holds_the_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    real_replace = os.replace
+
+    def failing_replace(src, dst) -> None:
+        if Path(dst).name == "config":
+            raise OSError(28, "No space left on device", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", failing_replace)
+    with pytest.raises(ProfileWriteError) as caught:
+        _write(paths)
+    tb = caught.value.__traceback__
+    assert tb is not None
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            assert SECRET.reveal() not in repr(value)
+        tb = tb.tb_next
+
+
+def test_a_failed_first_write_leaves_no_new_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+
+    def failing_replace(src, dst) -> None:
+        raise OSError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(files.os, "replace", failing_replace)
+    with pytest.raises(ProfileWriteError, match="Permission denied"):
+        _write(paths)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_writes_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles-config"
+    real.write_text(EXISTING_CONFIG)
+    link = tmp_path / "config"
+    link.symlink_to(real)
+    _write(CliPaths(tmp_path / "credentials", link))
+    assert link.is_symlink() and "[profile alice]" in real.read_text()
+
+
+def test_known_regions_come_from_botocore() -> None:
+    regions = cli_profile.regions_by_partition()
+    assert "us-east-1" in regions["aws"] and "cn-north-1" in regions["aws-cn"]
+
+
+# --- verification ---------------------------------------------------------------------------------------------
+
+
+async def _new_user_key(service: IamService, admin) -> tuple[str, Secret]:
+    admin.create_user(UserName="alice")
+    new = await service.keys.create("alice")
+    return new.access_key_id, new.secret
+
+
+async def test_verify_reads_the_written_profile_in_the_demo(service: IamService, admin, tmp_path: Path) -> None:
+    key_id, secret = await _new_user_key(service, admin)
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    write_profile(paths, "alice", key_id, secret, region="us-east-1")
+    steps: list[str] = []
+    verified = await cli_profile.verify(lambda: cli_profile.service_for_profile(service, paths, "alice"),
+                                        "arn:aws:iam::123456789012:user/alice", progress=lambda n, t: steps.append(t))
+    identity = await verified.account.identity()
+    assert identity.caller.name == "alice" and not identity.caller.is_root
+    assert identity.source == "profile alice (demo sandbox)" and verified.settings.profile == "alice"
+    assert len(steps) == 1
+
+
+async def test_verify_retries_until_the_key_works(service: IamService, admin, tmp_path: Path) -> None:
+    key_id, secret = await _new_user_key(service, admin)
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    write_profile(paths, "alice", key_id, secret, region="us-east-1")
+    failures: list[list[int]] = []
+
+    def build() -> IamService:
+        new = cli_profile.service_for_profile(service, paths, "alice")
+        failures.append(inject_error(new, "sts", "GetCallerIdentity", "InvalidClientTokenId", status=403, times=3))
+        return new
+
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    steps: list[str] = []
+    verified = await cli_profile.verify(build, "arn:aws:iam::123456789012:user/alice", sleep=sleep,
+                                        progress=lambda n, t: steps.append(t))
+    assert len(failures[0]) == 3 and slept == [1.0, 2.0, 4.0]
+    assert (await verified.account.identity()).caller.name == "alice"
+    assert sum("retrying" in s for s in steps) == 3 and "Attempt 4" in steps[-1]
+
+
+async def test_verify_gives_up_after_the_time_limit(service: IamService, admin, tmp_path: Path) -> None:
+    key_id, secret = await _new_user_key(service, admin)
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    write_profile(paths, "alice", key_id, secret, region="us-east-1")
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    def build() -> IamService:
+        new = cli_profile.service_for_profile(service, paths, "alice")
+        inject_error(new, "sts", "GetCallerIdentity", "InvalidClientTokenId", status=403)
+        return new
+
+    with pytest.raises(AwsError) as caught:
+        await cli_profile.verify(build, "arn:aws:iam::123456789012:user/alice", sleep=sleep, clock=lambda: now[0],
+                                 timeout=20)
+    assert caught.value.code == "InvalidClientTokenId" and now[0] <= 20
+
+
+async def test_verify_refuses_another_identity(service: IamService, admin, tmp_path: Path) -> None:
+    key_id, secret = await _new_user_key(service, admin)
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    write_profile(paths, "alice", key_id, secret, region="us-east-1")
+    with pytest.raises(AwsError) as caught:
+        await cli_profile.verify(lambda: cli_profile.service_for_profile(service, paths, "alice"),
+                                 "arn:aws:iam::123456789012:user/bob")
+    assert caught.value.code == "WrongIdentity"
+
+
+async def test_other_errors_are_not_retried(service: IamService, admin, tmp_path: Path) -> None:
+    key_id, secret = await _new_user_key(service, admin)
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    write_profile(paths, "alice", key_id, secret, region="us-east-1")
+
+    def build() -> IamService:
+        new = cli_profile.service_for_profile(service, paths, "alice")
+        inject_error(new, "sts", "GetCallerIdentity", "AccessDenied", status=403)
+        return new
+
+    with pytest.raises(AwsError, match="AccessDenied"):
+        await cli_profile.verify(build, "arn:aws:iam::123456789012:user/alice")
+
+
+def test_a_missing_profile_is_a_plain_error(service: IamService, tmp_path: Path) -> None:
+    with pytest.raises(AwsError) as caught:
+        cli_profile.service_for_profile(service, CliPaths(tmp_path / "c", tmp_path / "k"), "nobody")
+    assert caught.value.code == "ProfileNotFound"
+
+
+def test_demo_profiles_go_to_a_private_temporary_folder(service: IamService) -> None:
+    paths = cli_profile.paths_for(service)
+    assert paths.credentials.parent == paths.config.parent
+    assert paths.credentials.parent != Path.home() / ".aws" and file_mode(paths.credentials.parent) == 0o700
+    assert cli_profile.paths_for(service) == paths
+
+
+async def test_off_the_demo_botocore_signs_with_the_profile_itself(service: IamService, admin, sandbox,
+                                                                   tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real-AWS path (no sandbox): a botocore session for the profile, read from the files just written.
+    moto's in-process mock still answers, and it knows the new key."""
+    from iam_tui.aws.sandbox import _session
+    from iam_tui.aws.session import AwsContext
+    from iam_tui.settings import ConnectionSettings
+
+    monkeypatch.delenv("AWS_DEFAULT_REGION")  # else it wins over the profile's region, as in the AWS CLI
+    key_id, secret = await _new_user_key(service, admin)
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    write_profile(paths, "alice", key_id, secret, region="eu-west-1")
+    real = IamService(AwsContext(_session("AKIAOTHERCALLER00000", "x"), ConnectionSettings(region=None)))
+    verified = await cli_profile.verify(lambda: cli_profile.service_for_profile(real, paths, "alice"),
+                                        "arn:aws:iam::123456789012:user/alice")
+    identity = await verified.account.identity()
+    assert verified.sandbox is None and verified.settings.profile == "alice"
+    assert identity.region == "eu-west-1"  # from the profile's config section
+    assert identity.source == "profile alice (shared credentials file)"  # not the AWS_ACCESS_KEY_ID env vars

@@ -1,0 +1,193 @@
+"""Next steps: the AWS CLI profile written, verified, and the root key retired in the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, Checkbox, Input, Static
+
+from iam_tui.app import IamTuiApp
+from iam_tui.aws import cli_profile
+from iam_tui.aws.service import IamService
+from iam_tui.aws.session import AwsContext
+from iam_tui.core.aws_config import section_options
+from iam_tui.core.checks import Status
+from iam_tui.core.files import file_mode
+from iam_tui.core.secret import Secret
+from iam_tui.screens.cli_profile import CliProfileScreen
+from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
+from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.new_key import NewKeyScreen
+from iam_tui.settings import ConnectionSettings
+from iam_tui.widgets.identity_bar import IdentityBar
+from tests.helpers import inject_error
+
+from .pilot import settle
+from .test_access_keys import _create, _open
+from .waiting import until, until_screen
+
+
+def _text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+@pytest.fixture
+def aws_dir(sandbox, tmp_path: Path) -> Path:
+    folder = tmp_path / ".aws"
+    sandbox.cli_folder = folder  # where the demo writes profiles (it never touches the real ~/.aws)
+    return folder
+
+
+async def _profile_screen(pilot, app) -> CliProfileScreen:
+    await _open(pilot, app)
+    new_key_screen = await _create(pilot, app)
+    await pilot.press("p")
+    await until_screen(pilot, CliProfileScreen)
+    await settle(pilot)
+    screen = app.screen
+    assert app.focused is screen.query_one("#profile-name", Input)
+    assert new_key_screen.new_key is screen.new_key
+    return screen
+
+
+async def test_profile_verified_then_root_key_retired(make_app, admin, sandbox, aws_dir: Path) -> None:
+    admin.create_user(UserName="alice")
+    serial = admin.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
+    admin.enable_mfa_device(UserName="alice", SerialNumber=serial, AuthenticationCode1="123456",
+                            AuthenticationCode2="654321")
+    root_key = sandbox.state.first_root_key.access_key_id
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await _profile_screen(pilot, app)
+        root_service = app.service
+        assert str(aws_dir) in _text(app, "#paths") and "Demo" in _text(app, "#paths")
+        assert app.screen.query_one("#use-mfa", Checkbox).display
+        await pilot.press("enter")
+        await until(pilot, lambda: "Verified" in _text(app, "#verify-status"))
+        assert "arn:aws:iam::123456789012:user/alice" in _text(app, "#verify-status")
+        credentials, config = aws_dir / "credentials", aws_dir / "config"
+        assert file_mode(aws_dir) == 0o700 and file_mode(credentials) == 0o600 and file_mode(config) == 0o600
+        assert section_options(credentials.read_text(), "alice")["aws_access_key_id"] == screen.new_key.access_key_id
+        assert section_options(config.read_text(), "profile alice") == {
+            "region": "us-east-1", "output": "json", "mfa_serial": serial}
+        assert screen.new_key.secret.reveal() not in app.export_screenshot()
+
+        retire = app.screen.query_one("#retire")
+        assert retire.display and root_key in _text(app, "#retire-text")
+        assert app.focused is app.screen.query_one("#retire-key", Button)
+        await pilot.press("enter")
+        await until_screen(pilot, TypedConfirmScreen)
+        await pilot.press(*root_key, "enter")
+        await until(pilot, lambda: app.identity is not None and app.identity.caller.name == "alice")
+        await settle(pilot)
+        assert sandbox.state.root_keys == {}
+        assert app.service is not root_service and app.settings.profile == "alice"
+        assert "IAM user alice" in str(app.screen.query_one(IdentityBar).render())
+        assert "now runs as alice" in _text(app, "#verify-status") and not retire.display
+
+        await pilot.press("escape")  # back to the new key (it counts as taken: a profile holds it)
+        await until_screen(pilot, NewKeyScreen)
+        assert "written to a CLI profile" in app.screen.taken
+        dashboard = next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
+        await until(pilot, lambda: dashboard.scan is not None and dashboard.scan.identity.caller.name == "alice")
+        assert dashboard.scan.result("root-access-keys").status is Status.PASS
+        assert dashboard.scan.result("caller-not-root").status is Status.PASS
+
+
+async def test_an_existing_profile_is_replaced_only_when_confirmed(make_app, admin, aws_dir: Path) -> None:
+    admin.create_user(UserName="alice")
+    aws_dir.mkdir(mode=0o700)
+    (aws_dir / "credentials").write_text("# mine\n[alice]\naws_access_key_id = AKIAOLDKEY\n"
+                                         "aws_secret_access_key = old\n\n[other]\naws_access_key_id = AKIAOTHER\n")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _profile_screen(pilot, app)
+        await pilot.press("enter")
+        await until_screen(pilot, ConfirmScreen)
+        assert "AKIAOLDKEY" in str(app.screen.query_one("#question", Static).render())
+        await pilot.press("n")
+        await until_screen(pilot, CliProfileScreen)
+        await settle(pilot)
+        assert "kept as it was" in _text(app, "#verify-status")
+        assert "AKIAOLDKEY" in (aws_dir / "credentials").read_text()
+        app.screen.query_one("#profile-name", Input).focus()
+        await pilot.press("enter")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await until_screen(pilot, CliProfileScreen)
+        await until(pilot, lambda: "Verified" in _text(app, "#verify-status"))
+        text = (aws_dir / "credentials").read_text()
+        assert "AKIAOLDKEY" not in text and text.startswith("# mine\n[alice]\n") and "AKIAOTHER" in text
+
+
+async def test_invalid_region_and_name_are_refused_before_writing(make_app, admin, aws_dir: Path) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _profile_screen(pilot, app)
+        region = app.screen.query_one("#region", Input)
+        region.value = "us-east-11"
+        await pilot.pause()
+        assert "Did you mean us-east-1" in _text(app, "#profile-error")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not aws_dir.exists()
+        region.value = "us-east-1"
+        app.screen.query_one("#profile-name", Input).value = "my profile"
+        await pilot.pause()
+        assert "no spaces" in _text(app, "#profile-error")
+
+
+async def test_a_profile_that_does_not_work_is_reported(make_app, admin, aws_dir: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    admin.create_user(UserName="alice")
+    real = cli_profile.service_for_profile
+
+    def denied(service, paths, profile):
+        new = real(service, paths, profile)
+        inject_error(new, "sts", "GetCallerIdentity", "AccessDenied", status=403)
+        return new
+
+    monkeypatch.setattr(cli_profile, "service_for_profile", denied)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _profile_screen(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: "does not work" in _text(app, "#verify-status"))
+        assert "AccessDenied" in _text(app, "#verify-status")
+        assert not app.screen.query_one("#retire").display
+        assert app.identity.caller.is_root
+
+
+async def test_no_root_key_to_retire_when_running_as_a_user(make_app, admin, sandbox, aws_dir: Path) -> None:
+    admin.create_user(UserName="alice")
+    key = admin.create_access_key(UserName="alice")["AccessKey"]
+    alice = IamService(AwsContext(sandbox.session(key["AccessKeyId"], Secret(key["SecretAccessKey"])),
+                                  ConnectionSettings(demo=True), source="test"), sandbox)
+
+    async def connector(_settings: ConnectionSettings) -> IamService:
+        await alice.account.identity()
+        return alice
+
+    app = IamTuiApp(ConnectionSettings(demo=True), connector=connector)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _profile_screen(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: "Verified" in _text(app, "#verify-status"))
+        await settle(pilot)
+        assert not app.screen.query_one("#retire").display
+        assert app.service is alice
+
+
+async def test_keeping_the_root_key(make_app, admin, sandbox, aws_dir: Path) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _profile_screen(pilot, app)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.query_one("#retire").display)
+        await pilot.click("#keep-root")
+        await pilot.pause()
+        assert not app.screen.query_one("#retire").display
+        assert len(sandbox.state.root_keys) == 1 and app.identity.caller.is_root

@@ -1,0 +1,171 @@
+"""Guide step 4: sign-in URLs, the steps, copy, and the account alias."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input, Static
+
+from iam_tui.clipboard import Clipboard
+from iam_tui.screens.confirm import ConfirmScreen
+from iam_tui.screens.signin import SigninScreen
+from iam_tui.screens.user_picker import UserPickerScreen
+from iam_tui.widgets.identity_bar import IdentityBar
+
+from .pilot import settle
+from .waiting import until_screen
+
+
+def _text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def _open(pilot, app) -> None:
+    await settle(pilot)
+    app.open_step("sign-in")
+    await settle(pilot)
+    assert isinstance(app.screen, SigninScreen)
+
+
+async def _type_alias(pilot, app, alias: str) -> None:
+    await pilot.press("a")
+    field = app.screen.query_one("#alias-input", Input)
+    assert app.focused is field
+    field.value = ""
+    await pilot.press(*alias)
+
+
+async def test_urls_steps_and_copy(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.guide_user = "alice"
+        await _open(pilot, app)
+        assert "https://123456789012.signin.aws.amazon.com/console" in _text(app, "#urls")
+        assert "no alias yet" in _text(app, "#urls")
+        steps = _text(app, "#steps")
+        assert "IAM user name: alice" in steps and "Account ID or alias: 123456789012" in steps
+        assert "MFA code" in steps and "new password" in steps
+        assert "NO console password" in _text(app, "#user-state")
+        sent: list[str] = []
+        app.clipboard_service = Clipboard(sent.append, env={"SSH_CONNECTION": "x"})
+        await pilot.press("c")
+        await pilot.pause()
+        assert sent == ["https://123456789012.signin.aws.amazon.com/console"]
+
+
+async def test_without_a_guide_user_u_picks_one(make_app, admin) -> None:
+    admin.create_user(UserName="bob")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        assert "press u" in _text(app, "#user-state")
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, UserPickerScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.guide_user == "bob" and "IAM user name: bob" in _text(app, "#steps")
+        assert "has not signed in yet" in _text(app, "#user-state")
+
+
+async def test_invalid_alias_is_refused_as_you_type(make_app, admin) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        await _type_alias(pilot, app, "My--co")
+        assert "lowercase" in _text(app, "#alias-error")
+        assert app.screen.query_one("#alias-save", Button).disabled
+        app.screen.query_one("#alias-input", Input).value = "my--co"
+        await pilot.pause()
+        assert "single hyphens" in _text(app, "#alias-error")
+        app.screen.query_one("#alias-input", Input).value = "123456"
+        await pilot.pause()
+        assert "all digits" in _text(app, "#alias-error")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert admin.list_account_aliases()["AccountAliases"] == []
+
+
+async def test_create_then_replace_alias(make_app, admin) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        await _type_alias(pilot, app, "acme-corp")
+        assert _text(app, "#alias-error") == "" and not app.screen.query_one("#alias-save", Button).disabled
+        assert _text(app, "#alias-warning") == ""  # nothing to replace yet
+        await pilot.press("enter")
+        await settle(pilot)
+        assert admin.list_account_aliases()["AccountAliases"] == ["acme-corp"]
+        assert app.identity.alias == "acme-corp"
+        assert "(acme-corp)" in str(app.screen.query_one(IdentityBar).render())
+        assert "https://acme-corp.signin.aws.amazon.com/console" in _text(app, "#urls")
+        assert str(app.screen.query_one("#alias-save", Button).label) == "Replace alias"
+
+        await _type_alias(pilot, app, "acme-2")
+        warning = _text(app, "#alias-warning")
+        assert "https://acme-corp.signin.aws.amazon.com/console stops working" in warning
+        await pilot.press("enter")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert admin.list_account_aliases()["AccountAliases"] == ["acme-corp"]
+        app.screen.query_one("#alias-input", Input).focus()
+        await pilot.press("enter")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert admin.list_account_aliases()["AccountAliases"] == ["acme-2"]
+        assert app.identity.alias == "acme-2"
+
+
+async def test_alias_taken_by_another_account_is_explained(make_app, admin) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        await _type_alias(pilot, app, "example")
+        await pilot.press("enter")
+        await settle(pilot)
+        error = _text(app, "#alias-error")
+        assert "EntityAlreadyExists" in error and "another account" in error
+        assert admin.list_account_aliases()["AccountAliases"] == []
+        assert app.identity.alias is None
+
+
+async def test_same_alias_again_is_not_sent(make_app, admin, sandbox) -> None:
+    admin.create_account_alias(AccountAlias="acme-corp")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        await _type_alias(pilot, app, "acme-corp")
+        assert "already this account's alias" in _text(app, "#alias-error")
+        assert app.screen.query_one("#alias-save", Button).disabled
+
+
+async def test_a_user_who_signed_in_marks_the_step_done(make_app, admin, service) -> None:
+    from datetime import UTC, datetime
+
+    from iam_tui.guide import StepState
+
+    admin.create_user(UserName="alice")
+
+    def signed_in(parsed, **_) -> None:  # moto never records console sign-ins; AWS reports PasswordLastUsed
+        parsed["User"]["PasswordLastUsed"] = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
+
+    service.ctx.client("iam").meta.events.register("after-call.iam.GetUser", signed_in)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.guide_user = "alice"
+        await _open(pilot, app)
+        assert "last signed in 2026-11-28 10:30 UTC" in _text(app, "#user-state")
+        assert app.guide_state.get("sign-in") is StepState.DONE
+
+
+async def test_help_explains_the_alias_rules(make_app) -> None:
+    from iam_tui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "stops working" in app.screen.help_text and "Copy URL" in app.screen.keys

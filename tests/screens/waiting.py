@@ -1,0 +1,20 @@
+"""Waiting in pilot tests while a worker is parked on a modal (``settle`` would wait for that worker forever)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+
+async def until(pilot: Pilot[object], condition: Callable[[], object], *, tries: int = 200) -> None:
+    """Let the app run until ``condition()`` is true (bounded: fails the test instead of hanging)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app never reached the expected state")
+
+
+async def until_screen(pilot: Pilot[object], screen_type: type) -> None:
+    await until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
