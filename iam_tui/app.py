@@ -153,6 +153,7 @@ class IamTuiApp(App[int]):
         screen (they ask ``app.service`` per call) and the dashboard follow."""
         if self._service is not None:
             service.scan.touched |= self._service.scan.touched  # users changed here are still re-read directly
+            self._service.hand_over_sandbox(service)
         self._service = service
         self.settings = service.settings
         self.identity = service.account._identity

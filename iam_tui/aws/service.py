@@ -45,6 +45,11 @@ class IamService:
     def is_demo(self) -> bool:
         return self.sandbox is not None
 
+    def hand_over_sandbox(self, successor: IamService) -> None:
+        """When the app goes on with other credentials on the same sandbox, the successor stops it at exit."""
+        if self.sandbox is not None and successor.sandbox is self.sandbox:
+            successor._owns_sandbox, self._owns_sandbox = self._owns_sandbox or successor._owns_sandbox, False
+
     def close(self) -> None:
         """Stop the demo sandbox if this service started it."""
         if self._owns_sandbox and self.sandbox is not None:

@@ -43,7 +43,8 @@ class UserPickerScreen(ModalScreen[str | None]):
     async def load_users(self) -> None:
         status = self.query_one("#user-status", Static)
         try:
-            self.users = await self.app.service.users.list_users()  # type: ignore[attr-defined]
+            service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+            self.users = await service.users.list_users()
         except AwsError as err:
             status.update(err.text)
             return

@@ -72,3 +72,16 @@ async def test_progress_is_reported(service: IamService) -> None:
     await service.scan.scan(progress=lambda done, total, what: seen.append((done, total, what)))
     assert [d for d, _, _ in seen] == [1, 2, 3, 4, 5, 6]
     assert {w for _, _, w in seen} >= {"credential report", "account summary"}
+
+
+def test_sandbox_ownership_moves_with_the_service(sandbox) -> None:
+    from iam_tui.aws.service import IamService
+    from iam_tui.aws.session import AwsContext, ConnectionSettings
+
+    first = IamService(AwsContext(sandbox.session(), ConnectionSettings(demo=True)), sandbox, owns_sandbox=True)
+    second = IamService(AwsContext(sandbox.session(), ConnectionSettings(demo=True)), sandbox)
+    first.hand_over_sandbox(second)
+    first.close()
+    assert sandbox._started  # the old service no longer stops it
+    second.close()
+    assert not sandbox._started
