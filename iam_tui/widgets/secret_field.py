@@ -41,7 +41,7 @@ class SecretField(Widget, can_focus=True):
         Binding("c", "copy", "Copy"),
     ]
 
-    revealed: reactive[bool] = reactive(False)
+    revealed: reactive[bool] = reactive(False, layout=True)  # revealed text can wrap onto more lines
 
     class Revealed(Message):
         def __init__(self, field: SecretField) -> None:

@@ -130,3 +130,23 @@ async def test_user_picker_lists_every_user_and_filters(make_app, admin) -> None
         assert options.option_count == 2
         await pilot.press("down", "down", "enter")
         assert chosen == ["alicia"]
+
+
+async def test_a_long_revealed_secret_wraps_instead_of_being_cut(make_app) -> None:
+    class Narrow(Screen[None]):
+        CSS = "SecretField { width: 43; }"
+
+        def compose(self) -> ComposeResult:
+            yield SecretField("Seed", Secret("A" * 60 + "WXYZ"), group_size=4, id="seed")
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await app.push_screen(Narrow())
+        field = app.screen.query_one("#seed", SecretField)
+        await pilot.pause()
+        masked_height = field.size.height
+        field.revealed = True
+        await pilot.pause()
+        assert field.size.height > masked_height
+        assert "WXYZ" in "".join(strip.text for strip in field.render_lines(field.region.reset_offset))
