@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ..core.checks import LiveKey
 from ..core.secret import Secret
 from .calls import AwsCaller
 from .errors import AwsError
@@ -30,13 +32,9 @@ def _known(value: Any) -> str | None:
 
 
 @dataclass(frozen=True)
-class AccessKeyInfo:
-    access_key_id: str
-    active: bool
-    created: datetime | None
-    last_used: datetime | None = None
-    last_used_service: str | None = None
-    last_used_region: str | None = None
+class AccessKeyInfo(LiveKey):
+    """A key with its last use (what the checks re-read live) and the console's description."""
+
     description: str | None = None
 
     @property
@@ -62,6 +60,22 @@ def is_long_term_key(access_key_id: str | None) -> bool:
     return access_key_id is not None and access_key_id.startswith("AKIA")
 
 
+async def read_keys(aws: AwsCaller, user_name: str | None) -> list[AccessKeyInfo]:
+    """A user's keys (oldest first), each with its last use (GetAccessKeyLastUsed, one call per key: at most 2)."""
+    pages = await aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",),
+                               **({"UserName": user_name} if user_name else {}))
+    metas = pages["AccessKeyMetadata"]
+    used = await asyncio.gather(*(aws.call("iam", "GetAccessKeyLastUsed", AccessKeyId=m["AccessKeyId"])
+                                  for m in metas))
+    keys = []
+    for meta, last in zip(metas, used, strict=True):
+        info = last.get("AccessKeyLastUsed") or {}
+        keys.append(AccessKeyInfo(meta["AccessKeyId"], meta.get("Status") == "Active", _aware(meta.get("CreateDate")),
+                                  _aware(info.get("LastUsedDate")), _known(info.get("ServiceName")),
+                                  _known(info.get("Region"))))
+    return sorted(keys, key=lambda k: k.created or datetime.min.replace(tzinfo=UTC))
+
+
 class KeysService:
     def __init__(self, caller: AwsCaller, on_change: Callable[[str], None] | None = None) -> None:
         self.aws = caller
@@ -77,21 +91,8 @@ class KeysService:
 
     async def list_keys(self, user_name: str | None) -> list[AccessKeyInfo]:
         """The user's keys (oldest first), each with its last use and the console's description tag."""
-        pages = await self.aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",), **self._user(user_name))
-        metas = pages["AccessKeyMetadata"]
-        used, tags = await asyncio.gather(
-            asyncio.gather(*(self.aws.call("iam", "GetAccessKeyLastUsed", AccessKeyId=m["AccessKeyId"])
-                             for m in metas)),
-            self.descriptions(user_name),
-        )
-        keys = []
-        for meta, last in zip(metas, used, strict=True):
-            info = last.get("AccessKeyLastUsed") or {}
-            key_id = meta["AccessKeyId"]
-            keys.append(AccessKeyInfo(key_id, meta.get("Status") == "Active", _aware(meta.get("CreateDate")),
-                                      _aware(info.get("LastUsedDate")), _known(info.get("ServiceName")),
-                                      _known(info.get("Region")), tags.get(key_id)))
-        return sorted(keys, key=lambda k: k.created or datetime.min.replace(tzinfo=UTC))
+        keys, tags = await asyncio.gather(read_keys(self.aws, user_name), self.descriptions(user_name))
+        return [dataclasses.replace(key, description=tags.get(key.access_key_id)) for key in keys]
 
     async def descriptions(self, user_name: str | None) -> dict[str, str]:
         """Description tags by access key ID (the console stores a key's description as a user tag whose key is

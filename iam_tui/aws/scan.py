@@ -18,11 +18,12 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ..core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
-from ..core.checks import LiveKey, LiveUser, ScanInputs, Unavailable, run_checks
+from ..core.checks import LiveUser, ScanInputs, Unavailable, run_checks
 from ..core.credential_report import CredentialReport, parse_report
 from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError
+from .keys import read_keys
 from .models import ScanResult
 
 T = TypeVar("T")
@@ -142,11 +143,9 @@ class ScanService:
         login, mfa, keys = await asyncio.gather(
             self._has_login_profile(name),
             self.aws.paginate("iam", "ListMFADevices", ("MFADevices",), UserName=name),
-            self.aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",), UserName=name),
+            read_keys(self.aws, name),
         )
-        live_keys = await asyncio.gather(*(self._live_key(k) for k in keys["AccessKeyMetadata"]))
-        return LiveUser(name, user["Arn"], True, user.get("CreateDate"), login, bool(mfa["MFADevices"]),
-                        tuple(live_keys))
+        return LiveUser(name, user["Arn"], True, user.get("CreateDate"), login, bool(mfa["MFADevices"]), tuple(keys))
 
     async def _has_login_profile(self, name: str) -> bool:
         try:
@@ -156,14 +155,6 @@ class ScanService:
                 return False
             raise
         return True
-
-    async def _live_key(self, meta: dict[str, Any]) -> LiveKey:
-        used = await self.aws.call("iam", "GetAccessKeyLastUsed", AccessKeyId=meta["AccessKeyId"])
-        last = used.get("AccessKeyLastUsed") or {}
-        service = last.get("ServiceName")
-        return LiveKey(meta["AccessKeyId"], meta.get("Status") == "Active", meta.get("CreateDate"),
-                       last.get("LastUsedDate"), None if service in (None, "N/A") else service,
-                       None if last.get("Region") in (None, "N/A") else last.get("Region"))
 
     # --- the scan -------------------------------------------------------------------------------------------
 
