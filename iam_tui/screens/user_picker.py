@@ -48,7 +48,10 @@ class UserPickerScreen(ModalScreen[str | None]):
         except AwsError as err:
             status.update(err.text)
             return
-        status.update(f"{len(self.users)} user(s) · enter chooses · esc cancels")
+        if not self.users:
+            status.update("This account has no IAM users yet: create one first (guide step 2). esc cancels")
+        else:
+            status.update(f"{len(self.users)} user(s) · enter chooses · esc cancels")
         self._show(self.query_one("#user-filter", Input).value)
 
     @on(Input.Changed, "#user-filter")

@@ -150,3 +150,12 @@ async def test_a_long_revealed_secret_wraps_instead_of_being_cut(make_app) -> No
         await pilot.pause()
         assert field.size.height > masked_height
         assert "WXYZ" in "".join(strip.text for strip in field.render_lines(field.region.reset_offset))
+
+
+async def test_user_picker_with_no_users_points_to_step_2(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.push_screen(UserPickerScreen())
+        await settle(pilot)
+        assert "create one first (guide step 2)" in str(app.screen.query_one("#user-status").render())
