@@ -355,3 +355,43 @@ async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_pa
         await type_name(pilot, "kim")
         await go_to_review(pilot)
         assert "AttachUserPolicy" not in text(app, "#review-text")
+
+
+GUIDE_PLAN = ["CreateGroup", "AttachGroupPolicy", "CreateUser", "CreateLoginProfile", "AddUserToGroup"]
+
+
+@pytest.mark.parametrize("operation", GUIDE_PLAN)
+async def test_failure_at_every_step_through_the_ui_then_roll_back(make_app, admin, service, operation: str) -> None:
+    inject_error(service, "iam", operation, "AccessDenied", "not authorized", 403)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        await type_name(pilot, "lee")
+        await go_to_review(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+        assert f"iam:{operation}" in text(app, "#plan-error") and "AccessDenied" in text(app, "#plan-error")
+        await pilot.press("b")
+        await settle(pilot, rounds=4)
+        assert "nothing of this attempt is left" in text(app, "#plan-status")
+    assert admin.list_users()["Users"] == [] and admin.list_groups()["Groups"] == []
+
+
+@pytest.mark.parametrize("operation", GUIDE_PLAN)
+async def test_failure_at_every_step_through_the_ui_then_retry(make_app, admin, service, operation: str) -> None:
+    inject_error(service, "iam", operation, "AccessDenied", "not authorized", 403, times=1)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        await type_name(pilot, "max")
+        await go_to_review(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, rounds=6)
+        assert f"iam:{operation}" in text(app, "#plan-error")
+        await pilot.press("r")
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, PasswordHandoverScreen)
+    assert admin.get_login_profile(UserName="max")["LoginProfile"]["PasswordResetRequired"] is True
+    assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="max")["Groups"]] == ["PowerUsers"]
+    policies = admin.list_attached_group_policies(GroupName="PowerUsers")["AttachedPolicies"]
+    assert [p["PolicyName"] for p in policies] == ["AdministratorAccess"]
