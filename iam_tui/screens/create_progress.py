@@ -106,8 +106,11 @@ class CreateProgressScreen(AppScreen):
             self.running = False
         if not complete:
             done = self.run_state.done_count
-            self._status(f"Stopped: {done} step(s) done, the next one failed. Nothing more is changed until you "
-                         "choose.")
+            if done:
+                self._status(f"Stopped: {done} step(s) done, the next one failed. Nothing more is changed until you "
+                             "choose.")
+            else:
+                self._status("Stopped at the first step: nothing was changed in AWS.")
             return
         self._status(f"✓ {self.request.user_name} created.")
         self._created()
@@ -135,7 +138,10 @@ class CreateProgressScreen(AppScreen):
         self.execute()
 
     def action_rollback(self) -> None:
-        if self.running or self.run_state.complete or (not self.run_state.done_count and not self.run_state.leftovers):
+        if self.running or self.run_state.complete:
+            return
+        if not self.run_state.leftovers:
+            self._status("Nothing to roll back: nothing of this attempt is left in AWS. esc returns to the form.")
             return
         self.rollback()
 
