@@ -130,6 +130,11 @@ class IamTuiApp(App[int]):
     def open_step(self, key: str) -> None:
         from .screens.registry import screen_for_step
 
+        if self.busy:
+            # Leaving a screen cancels its workers while their AWS call goes on in its thread: the UI would
+            # never learn what was created. Wait for the call instead.
+            self.notify(f"Wait: {self.busy} is still running against AWS.", severity="warning")
+            return
         screen = screen_for_step(key)
         if screen is None:
             self.switch_to_dashboard()

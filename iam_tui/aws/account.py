@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 from ..core.checks import AccountSummary
@@ -53,6 +54,12 @@ class AccountService:
         ctx = self.aws.ctx
         source = await asyncio.to_thread(ctx.credential_source)
         self._identity = AccountIdentity(caller, alias, ctx.region, source, demo=ctx.settings.demo)
+        return self._identity
+
+    async def with_alias(self, alias: str | None) -> AccountIdentity:
+        """The identity after this app changed the account alias (known without asking AWS again)."""
+        identity = await self.identity()
+        self._identity = dataclasses.replace(identity, alias=alias)
         return self._identity
 
     def forget_identity(self) -> None:

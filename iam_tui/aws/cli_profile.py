@@ -76,10 +76,16 @@ def demo_folder(sandbox: object) -> Path:
 
 
 def _read(path: Path) -> str:
+    """The file's text exactly (CRLF kept), or "" when it does not exist. Raises ProfileWriteError for a file that
+    cannot be read or is not UTF-8, with no content in the message (these files hold other profiles' secrets)."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         return ""
+    except UnicodeDecodeError:
+        raise ProfileWriteError(f"Cannot read {path}: it is not UTF-8 text. Fix or move it, then retry.") from None
+    except OSError as exc:
+        raise ProfileWriteError(f"Cannot read {path}: {exc.strerror or type(exc).__name__}.") from None
 
 
 @dataclass(frozen=True)

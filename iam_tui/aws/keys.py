@@ -14,9 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..core.checks import LiveKey
+from ..core.mfa import MfaKind
 from ..core.secret import Secret
 from .calls import AwsCaller
 from .errors import AwsError
+from .mfa import read_user_devices
 
 MAX_KEYS = 2  # per user, and for root (IAM quotas)
 
@@ -132,12 +134,8 @@ class KeysService:
     async def virtual_mfa_serial(self, user_name: str) -> str | None:
         """The ARN of the user's virtual MFA device (what ``mfa_serial`` takes), if any. Hardware TOTP tokens
         have plain serial numbers and FIDO keys cannot be used by the CLI: neither is returned."""
-        devices = (await self.aws.paginate("iam", "ListMFADevices", ("MFADevices",), UserName=user_name))["MFADevices"]
-        for device in devices:
-            serial = device.get("SerialNumber", "")
-            if serial.startswith("arn:") and ":mfa/" in serial:
-                return serial
-        return None
+        devices = await read_user_devices(self.aws, user_name)
+        return next((d.serial for d in devices if d.kind is MfaKind.VIRTUAL), None)
 
     async def running_access_key_id(self) -> str | None:
         """The access key ID the app itself signs its calls with (None if it cannot tell)."""

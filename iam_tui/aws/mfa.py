@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..core.mfa import MfaKind, device_kind, device_name
+from ..core.mfa import MfaKind, device_kind, device_name, seed_secret
 from ..core.secret import Secret
 from .calls import AwsCaller
 
@@ -76,6 +76,14 @@ class NewVirtualMfaDevice:
     seed: Secret
 
 
+async def read_user_devices(aws: AwsCaller, user: str) -> list[MfaDevice]:
+    """A user's MFA devices of every kind (at most 8), oldest first: the one reader of ListMFADevices."""
+    pages = await aws.paginate("iam", "ListMFADevices", ("MFADevices",), UserName=user)
+    devices = [MfaDevice(d["SerialNumber"], device_kind(d["SerialNumber"]), d.get("EnableDate"))
+               for d in pages["MFADevices"]]
+    return sorted(devices, key=lambda d: (d.enabled is None, d.enabled or datetime.min, d.serial))
+
+
 class MfaService:
     def __init__(self, caller: AwsCaller, scan: ScanService | None = None) -> None:
         self.aws = caller
@@ -83,10 +91,7 @@ class MfaService:
 
     async def user_devices(self, user: str) -> list[MfaDevice]:
         """The user's MFA devices of every kind (at most 8), oldest first."""
-        pages = await self.aws.paginate("iam", "ListMFADevices", ("MFADevices",), UserName=user)
-        devices = [MfaDevice(d["SerialNumber"], device_kind(d["SerialNumber"]), d.get("EnableDate"))
-                   for d in pages["MFADevices"]]
-        return sorted(devices, key=lambda d: (d.enabled is None, d.enabled or datetime.min, d.serial))
+        return await read_user_devices(self.aws, user)
 
     async def virtual_devices(self, assignment: str = "Any") -> list[VirtualMfaDevice]:
         """The account's virtual devices (``Any``, ``Assigned`` or ``Unassigned``), all pages."""
@@ -106,7 +111,7 @@ class MfaService:
         device = data["VirtualMFADevice"]
         device.pop("QRCodePNG", None)
         raw = device.pop("Base32StringSeed")
-        seed = Secret(raw.decode("ascii") if isinstance(raw, bytes) else str(raw))
+        seed = seed_secret(raw)
         del raw, data
         return NewVirtualMfaDevice(device["SerialNumber"], name, seed)
 

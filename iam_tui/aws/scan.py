@@ -24,7 +24,9 @@ from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError
 from .keys import read_keys
+from .mfa import read_user_devices
 from .models import ScanResult
+from .users import read_login_profile
 
 T = TypeVar("T")
 Progress = Callable[[int, int, str], None]
@@ -141,20 +143,8 @@ class ScanService:
                 return LiveUser(name, "", exists=False)
             raise
         login, mfa, keys = await asyncio.gather(
-            self._has_login_profile(name),
-            self.aws.paginate("iam", "ListMFADevices", ("MFADevices",), UserName=name),
-            read_keys(self.aws, name),
-        )
-        return LiveUser(name, user["Arn"], True, user.get("CreateDate"), login, bool(mfa["MFADevices"]), tuple(keys))
-
-    async def _has_login_profile(self, name: str) -> bool:
-        try:
-            await self.aws.call("iam", "GetLoginProfile", UserName=name)
-        except AwsError as err:
-            if err.code == "NoSuchEntity":
-                return False
-            raise
-        return True
+            read_login_profile(self.aws, name), read_user_devices(self.aws, name), read_keys(self.aws, name))
+        return LiveUser(name, user["Arn"], True, user.get("CreateDate"), login is not None, bool(mfa), tuple(keys))
 
     # --- the scan -------------------------------------------------------------------------------------------
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from .account import AccountService
 from .calls import AwsCaller
-from .errors import AwsError
+from .mfa import read_user_devices
 from .models import AccountIdentity
+from .users import read_login_profile
 
 
 @dataclass(frozen=True)
@@ -27,26 +28,21 @@ class SigninService:
 
     async def set_alias(self, alias: str) -> AccountIdentity:
         """Create the alias; an account has one, so a new alias replaces the old one (whose URL stops working).
-        Returns the refreshed identity (the header shows the alias)."""
+        Returns the identity with the new alias (the header shows it): once AWS said yes, no re-read can fail and
+        make a done change look undone."""
         await self.aws.call("iam", "CreateAccountAlias", AccountAlias=alias)
-        return await self.account.identity(refresh=True)
+        return await self.account.with_alias(alias)
 
     async def delete_alias(self, alias: str) -> AccountIdentity:
         await self.aws.call("iam", "DeleteAccountAlias", AccountAlias=alias)
-        return await self.account.identity(refresh=True)
+        return await self.account.with_alias(None)
 
     async def user(self, name: str) -> SigninUser:
         user = (await self.aws.call("iam", "GetUser", UserName=name))["User"]
-        try:
-            await self.aws.call("iam", "GetLoginProfile", UserName=name)
-            has_password = True
-        except AwsError as err:
-            if err.code != "NoSuchEntity":
-                raise
-            has_password = False
-        mfa = await self.aws.paginate("iam", "ListMFADevices", ("MFADevices",), UserName=name)
+        has_password = await read_login_profile(self.aws, name) is not None
+        mfa = await read_user_devices(self.aws, name)
         used = user.get("PasswordLastUsed")
         if isinstance(used, datetime) and used.tzinfo is None:
             used = used.replace(tzinfo=UTC)
         return SigninUser(user["UserName"], user["Arn"], has_password, used if isinstance(used, datetime) else None,
-                          bool(mfa["MFADevices"]))
+                          bool(mfa))

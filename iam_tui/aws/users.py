@@ -23,6 +23,17 @@ class LoginProfile:
     password_reset_required: bool
 
 
+async def read_login_profile(aws: AwsCaller, name: str) -> LoginProfile | None:
+    """The user's console password settings, or None when the user has no console password."""
+    try:
+        data = (await aws.call("iam", "GetLoginProfile", UserName=name))["LoginProfile"]
+    except AwsError as err:
+        if err.code == "NoSuchEntity":
+            return None
+        raise
+    return LoginProfile(data.get("CreateDate"), bool(data.get("PasswordResetRequired", False)))
+
+
 class UsersService:
     def __init__(self, caller: AwsCaller) -> None:
         self.aws = caller
@@ -48,13 +59,7 @@ class UsersService:
         return next((u.name for u in await self.list_users() if u.name.lower() == lowered), None)
 
     async def login_profile(self, name: str) -> LoginProfile | None:
-        try:
-            data = (await self.aws.call("iam", "GetLoginProfile", UserName=name))["LoginProfile"]
-        except AwsError as err:
-            if err.code == "NoSuchEntity":
-                return None
-            raise
-        return LoginProfile(data.get("CreateDate"), bool(data.get("PasswordResetRequired", False)))
+        return await read_login_profile(self.aws, name)
 
     async def tags(self, name: str) -> list[tuple[str, str]]:
         pages = await self.aws.paginate("iam", "ListUserTags", ("Tags",), UserName=name)

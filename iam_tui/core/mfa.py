@@ -55,3 +55,8 @@ def device_path(serial: str) -> str:
         return "/"
     head, _, _ = match["rest"].rpartition("/")
     return f"/{head}/" if head else "/"
+
+
+def seed_secret(raw: bytes | str) -> Secret:
+    """``Base32StringSeed`` as it arrives (bytes from boto3, text elsewhere), wrapped at once."""
+    return Secret(raw.decode("ascii") if isinstance(raw, bytes) else str(raw))

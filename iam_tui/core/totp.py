@@ -29,16 +29,23 @@ LATEST_STEP = 0
 SKEW_SEARCH_STEPS = 60
 
 
-def decode_seed(seed: str) -> bytes:
+def decode_seed(seed: Secret | str) -> bytes:
     """The key bytes of a base32 seed (spaces, lowercase and missing padding tolerated, as authenticator apps do).
 
-    Raises ValueError when it is not base32; the message never echoes the seed."""
-    text = "".join(seed.split()).upper()
-    text += "=" * (-len(text) % 8)
+    Raises ValueError when it is not base32; the message never echoes the seed, and the raw seed is never a local
+    of the raising frame (a traceback that prints locals would show it)."""
     try:
-        return base64.b32decode(text)
+        return _b32(seed if isinstance(seed, Secret) else Secret(seed))
     except (binascii.Error, ValueError):
         raise ValueError("the MFA seed is not valid base32") from None
+
+
+def _b32(seed: Secret) -> bytes:
+    return base64.b32decode(_padded("".join(seed.reveal().split()).upper()))
+
+
+def _padded(text: str) -> str:
+    return text + "=" * (-len(text) % 8)
 
 
 def time_step(when: float) -> int:
@@ -60,7 +67,7 @@ def hotp(key: bytes, counter: int) -> str:
 
 def totp(seed: Secret, when: float) -> str:
     """The code an authenticator app shows at ``when`` (seconds since the epoch)."""
-    return hotp(decode_seed(seed.reveal()), time_step(when))
+    return hotp(decode_seed(seed), time_step(when))
 
 
 class CodeProblem(StrEnum):
@@ -107,7 +114,7 @@ def check_codes(seed: Secret, first: str, second: str, when: float, *,
     if first == second:
         return CodeCheck(CodeProblem.REPEATED, "You entered the same code twice. Wait until the app shows the next "
                          "code and enter that one second.")
-    key = decode_seed(seed.reveal())
+    key = decode_seed(seed)
     now = time_step(when)
     steps = range(max(0, now - search_steps), now + search_steps + 1)
     codes = {step: hotp(key, step) for step in range(steps.start, steps.stop + 1)}

@@ -160,7 +160,11 @@ class CliProfileScreen(AppScreen):
         output = str(self.query_one("#output", Select).value)
         use_mfa = self.mfa_serial if self.query_one("#use-mfa", Checkbox).value else None
         status = self.query_one("#verify-status", Static)
-        existing = await asyncio.to_thread(cli_profile.existing_profile, paths, name)
+        try:
+            existing = await asyncio.to_thread(cli_profile.existing_profile, paths, name)
+        except cli_profile.ProfileWriteError as err:
+            status.update(f"Not written. {err}")
+            return
         replace = False
         if existing is not None:
             replace = bool(await self.app.push_screen_wait(ConfirmScreen(
@@ -207,8 +211,13 @@ class CliProfileScreen(AppScreen):
         await self._offer_retirement(service, name)
 
     async def _offer_retirement(self, service: IamService, profile: str) -> None:
-        identity = await service.account.identity()
-        running = await service.keys.running_access_key_id()
+        try:
+            identity = await service.account.identity()
+            running = await service.keys.running_access_key_id()
+        except AwsError as err:
+            self.app.notify(f"Could not tell which key iam-tui runs on, so no root key is offered for deletion. "
+                            f"{err.text}", severity="warning")
+            return
         if not identity.caller.is_root or not is_long_term_key(running):
             return
         self.root_key = running
@@ -254,7 +263,11 @@ class CliProfileScreen(AppScreen):
             self.busy = None
         self.root_key = None
         self.query_one("#retire").display = False
-        await new_service.account.identity()
+        try:
+            await new_service.account.identity()
+        except AwsError as err:  # the key is gone either way: go on with the verified profile regardless
+            self.app.notify(f"Going on as {profile}; reading its identity failed for now. {err.text}",
+                            severity="warning")
         self.app.use_service(new_service)  # type: ignore[attr-defined]
         status.update(f"✓ Root access key {key} deleted. iam-tui now runs as {self.user_name} (profile {profile}).")
         self.app.notify(f"Root access key {key} deleted; now running as {self.user_name}.", title="Root key retired")

@@ -72,17 +72,15 @@ class NewKeyScreen(AppScreen):
         return f"untaken secret {self.new_key.access_key_id}"
 
     def on_mount(self) -> None:
-        async def warn_on_quit() -> str | None:
-            if self.taken:
-                return None
-            return (f"Access key {self.new_key.access_key_id} of {self.user_name} was created but its secret was "
-                    "never revealed, copied or saved: delete that key (iam-tui step 5, or the console) and create "
-                    "another.")
-
-        self.app.add_exit_cleanup(self._cleanup_key, warn_on_quit)  # type: ignore[attr-defined]
+        # Quitting asks first, naming the key, until the secret is revealed, copied, saved or written to a profile.
+        self.app.set_unfinished(  # type: ignore[attr-defined]
+            self._cleanup_key,
+            f"the secret of access key {self.new_key.access_key_id} ({self.user_name}) was never revealed, copied "
+            "or saved, and AWS never shows it again: delete that key (step 5, d) and create another")
 
     def _took(self, how: str) -> None:
         self.taken.add(how)
+        self.app.set_unfinished(self._cleanup_key, None)  # type: ignore[attr-defined]
         self.query_one("#taken", Static).update("Secret " + ", ".join(sorted(self.taken)) + ".")
 
     @on(SecretField.Revealed)
@@ -134,5 +132,5 @@ class NewKeyScreen(AppScreen):
             if stay:
                 return
         self.query_one("#secret", SecretField).wipe()
-        self.app.remove_exit_cleanup(self._cleanup_key)  # type: ignore[attr-defined]
+        self.app.set_unfinished(self._cleanup_key, None)  # type: ignore[attr-defined]
         self.dismiss()

@@ -265,3 +265,21 @@ async def test_off_the_demo_botocore_signs_with_the_profile_itself(service: IamS
     assert verified.sandbox is None and verified.settings.profile == "alice"
     assert identity.region == "eu-west-1"  # from the profile's config section
     assert identity.source == "profile alice (shared credentials file)"  # not the AWS_ACCESS_KEY_ID env vars
+
+
+def test_an_unreadable_file_is_an_error_that_never_shows_its_content(tmp_path: Path) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    paths.credentials.write_bytes(b"[work]\naws_secret_access_key = caf\xe9-SECRET-OF-ANOTHER-PROFILE\n")
+    with pytest.raises(ProfileWriteError) as caught:
+        existing_profile(paths, "alice")
+    assert "not UTF-8" in str(caught.value) and "SECRET-OF-ANOTHER-PROFILE" not in str(caught.value)
+    assert caught.value.__suppress_context__
+
+
+def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    paths.credentials.write_bytes(b"[default]\r\naws_access_key_id = AKIAOLD\r\naws_secret_access_key = old\r\n")
+    _write(paths)
+    data = paths.credentials.read_bytes()
+    assert data.startswith(b"[default]\r\naws_access_key_id = AKIAOLD\r\n") and b"[alice]\r\n" in data
+    assert all(line.endswith(b"\r") for line in data.split(b"\n")[:-1])  # every line, old and new, ends in CRLF

@@ -96,3 +96,11 @@ async def test_hardware_and_fido_devices_give_no_mfa_serial(service: IamService,
     service.ctx.client("iam").meta.events.register_first(
         "before-call.iam.ListMFADevices", lambda **_: responses.ok({"MFADevices": devices, "IsTruncated": False}))
     assert await service.keys.virtual_mfa_serial("alice") is None
+
+
+async def test_a_saved_alias_is_shown_even_if_reading_the_identity_again_would_fail(service: IamService, admin) -> None:
+    await service.account.identity()
+    inject_error(service, "sts", "GetCallerIdentity", "Throttling", "Rate exceeded")
+    identity = await service.signin.set_alias("acme-corp")
+    assert identity.alias == "acme-corp" and identity.signin_url == "https://acme-corp.signin.aws.amazon.com/console"
+    assert admin.list_account_aliases()["AccountAliases"] == ["acme-corp"]

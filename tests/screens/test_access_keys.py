@@ -292,17 +292,28 @@ async def test_aws_errors_on_change_are_shown(make_app, admin, service: IamServi
         assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 1
 
 
-async def test_quitting_with_an_untaken_secret_says_so(make_app, admin) -> None:
+async def test_quitting_with_an_untaken_secret_asks_first(make_app, admin) -> None:
+    from iam_tui.screens.confirm import ConfirmScreen
+
     admin.create_user(UserName="alice")
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         screen = await _create(pilot, app)
         key_id = screen.new_key.access_key_id
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one("#question").render())
+        assert key_id in question and "never revealed" in question
+        await pilot.press("n")
+        assert app.screen is screen and app.is_running
         messages: list[object] = []
         real_exit = app.exit
         app.exit = lambda code=None, message=None: (messages.append(message), real_exit(code))  # type: ignore
         await app.action_quit()
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
     assert len(messages) == 1 and key_id in str(messages[0]) and "never revealed" in str(messages[0])
 

@@ -134,3 +134,24 @@ async def test_digits_open_guide_steps(make_app) -> None:
         assert isinstance(app.screen, DashboardScreen)
         await pilot.press("9")  # no such step: nothing happens
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_no_step_switch_while_an_aws_change_is_in_flight(make_app) -> None:
+    from iam_tui.screens.create_user import CreateUserScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CreateUserScreen)
+        form.query_one("#console").focus()  # a checkbox, not a text field: digits reach the app
+        async with app.mutating("creating alice"):
+            await pilot.press("1")
+            await pilot.pause()
+            assert app.screen is form
+            assert any("creating alice" in str(n.message) for n in app._notifications)
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)

@@ -24,12 +24,8 @@ def _invalid(alias: str) -> Any:
 
 
 def register(events: Any, caller: Caller) -> None:
-    plain: list[Any] = []  # one rule-free client, made on first use
-
     def current() -> list[str]:
-        if not plain:
-            plain.append(caller.sandbox.plain_client("iam"))
-        return plain[0].list_account_aliases()["AccountAliases"]
+        return caller.sandbox.plain_client("iam").list_account_aliases()["AccountAliases"]
 
     def create(context: dict[str, Any], **_: Any) -> Any:
         alias = str(params_of(context).get("AccountAlias", ""))

@@ -39,15 +39,11 @@ def _blocker(iam: Any, user: str) -> str | None:
 
 
 def register(events: Any, caller: Caller) -> None:
-    plain: list[Any] = []  # one rule-free client, made on first use
-
     def delete_user(context: dict[str, Any], **_: Any) -> Any:
         user = params_of(context).get("UserName")
         if not user:
             return None
-        if not plain:
-            plain.append(caller.sandbox.plain_client("iam"))
-        iam = plain[0]
+        iam = caller.sandbox.plain_client("iam")
         try:
             iam.get_user(UserName=user)
         except iam.exceptions.NoSuchEntityException:

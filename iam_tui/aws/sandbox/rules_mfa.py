@@ -19,28 +19,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ...core.mfa import MAX_DEVICES_PER_USER, MfaKind, device_kind, device_name
-from ...core.secret import Secret
+from ...core.mfa import MAX_DEVICES_PER_USER, MfaKind, device_kind, device_name, seed_secret
 from ...core.totp import check_codes
 from ...core.validation import validate_mfa_device_name
 from . import responses
 from .fidelity import Caller, Handler, params_of
 
 
-def _lookups(caller: Caller) -> Any:
-    """A rule-free client for the sandbox's own reads, created on first use."""
-    holder: list[Any] = []
-
-    def client() -> Any:
-        if not holder:
-            holder.append(caller.sandbox.plain_client("iam"))
-        return holder[0]
-
-    return client
-
-
-def _virtual_devices(iam: Any) -> list[dict[str, Any]]:
+def _virtual_devices(caller: Caller) -> list[dict[str, Any]]:
     devices: list[dict[str, Any]] = []
+    iam = caller.sandbox.plain_client("iam")
     for page in iam.get_paginator("list_virtual_mfa_devices").paginate(AssignmentStatus="Any"):
         devices.extend(page["VirtualMFADevices"])
     return devices
@@ -51,7 +39,6 @@ def _failed(parsed: dict[str, Any]) -> bool:
 
 
 def register(events: Any, caller: Caller) -> None:
-    iam = _lookups(caller)
     seeds = caller.state.mfa_seeds
 
     def create_checks(context: dict[str, Any], **_: Any) -> Any:
@@ -60,7 +47,7 @@ def register(events: Any, caller: Caller) -> None:
         if problem:
             return responses.error("ValidationError", f"1 validation error detected: Value at 'virtualMFADeviceName' "
                                    f"failed to satisfy constraint: {problem}", 400)
-        if any(device_name(d["SerialNumber"]).lower() == name.lower() for d in _virtual_devices(iam())):
+        if any(device_name(d["SerialNumber"]).lower() == name.lower() for d in _virtual_devices(caller)):
             return responses.error("EntityAlreadyExists", "MFADevice entity at the same path and name already "
                                    "exists.", 409)
         return None
@@ -72,7 +59,7 @@ def register(events: Any, caller: Caller) -> None:
         device.pop("QRCodePNG", None)
         raw = device.get("Base32StringSeed")
         if raw:
-            seeds[device["SerialNumber"]] = Secret(raw.decode("ascii") if isinstance(raw, bytes) else str(raw))
+            seeds[device["SerialNumber"]] = seed_secret(raw)
 
     def list_without_secrets(parsed: dict[str, Any], **_: Any) -> None:
         for device in parsed.get("VirtualMFADevices") or []:
@@ -83,7 +70,7 @@ def register(events: Any, caller: Caller) -> None:
         params = params_of(context)
         serial, user = params.get("SerialNumber", ""), params.get("UserName", "")
         try:
-            existing = iam().list_mfa_devices(UserName=user)["MFADevices"]
+            existing = caller.sandbox.plain_client("iam").list_mfa_devices(UserName=user)["MFADevices"]
         except ClientError:
             return None  # no such user: moto answers NoSuchEntity
         if len(existing) >= MAX_DEVICES_PER_USER:
@@ -91,7 +78,7 @@ def register(events: Any, caller: Caller) -> None:
                                    f"{MAX_DEVICES_PER_USER}", 409)
         if device_kind(serial) is not MfaKind.VIRTUAL:
             return None
-        device = next((d for d in _virtual_devices(iam()) if d["SerialNumber"] == serial), None)
+        device = next((d for d in _virtual_devices(caller) if d["SerialNumber"] == serial), None)
         if device is None:
             return responses.error("NoSuchEntity", f"VirtualMFADevice with serial number {serial} doesn't exist.",
                                    404)
@@ -105,7 +92,7 @@ def register(events: Any, caller: Caller) -> None:
 
     def delete_checks(context: dict[str, Any], **_: Any) -> Any:
         serial = params_of(context).get("SerialNumber", "")
-        device = next((d for d in _virtual_devices(iam()) if d["SerialNumber"] == serial), None)
+        device = next((d for d in _virtual_devices(caller) if d["SerialNumber"] == serial), None)
         if device is not None and device.get("User"):
             return responses.error("DeleteConflict", "MFA device is still in use: deactivate it first.", 409)
         return None
