@@ -27,8 +27,8 @@ import botocore.session
 
 from ..core import aws_config
 from ..core.aws_config import CliPaths
-from ..core.files import write_private_file
 from ..core.secret import Secret
+from ..files import write_private_file
 from .errors import INVALID_CRED_CODES, AwsError, from_botocore_error
 from .service import IamService
 from .session import AwsContext

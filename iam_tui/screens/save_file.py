@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from ..core.files import TargetExists, write_private_file
+from ..files import TargetExists, write_private_file
 from .confirm import MODAL_CSS, ConfirmScreen
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from iam_tui import files
 from iam_tui.aws import cli_profile
 from iam_tui.aws.cli_profile import ProfileExists, ProfileWriteError, existing_profile, write_profile
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.service import IamService
-from iam_tui.core import files
 from iam_tui.core.aws_config import CliPaths, section_options
-from iam_tui.core.files import file_mode
 from iam_tui.core.secret import Secret
+from iam_tui.files import file_mode
 from tests.helpers import inject_error
 
 SECRET = Secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")

@@ -13,8 +13,8 @@ from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext
 from iam_tui.clipboard import Clipboard
 from iam_tui.core.csv_formats import access_key_csv
-from iam_tui.core.files import file_mode
 from iam_tui.core.secret import Secret
+from iam_tui.files import file_mode
 from iam_tui.screens.access_keys import AccessKeysScreen, CreateKeyScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.new_key import NewKeyScreen

@@ -13,8 +13,8 @@ from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext
 from iam_tui.core.aws_config import section_options
 from iam_tui.core.checks import Status
-from iam_tui.core.files import file_mode
 from iam_tui.core.secret import Secret
+from iam_tui.files import file_mode
 from iam_tui.screens.cli_profile import CliProfileScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen

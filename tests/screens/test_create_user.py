@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, RadioButton, Static
 
-from iam_tui.core.files import file_mode
+from iam_tui.files import file_mode
 from iam_tui.guide import StepState
 from iam_tui.screens import create_user
 from iam_tui.screens.confirm import ConfirmScreen

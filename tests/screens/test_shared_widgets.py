@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 
 from iam_tui.clipboard import Clipboard
-from iam_tui.core.files import file_mode
 from iam_tui.core.secret import Secret
+from iam_tui.files import file_mode
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.save_file import SaveFileScreen
 from iam_tui.screens.user_picker import UserPickerScreen

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from iam_tui.core.csv_formats import access_key_csv, default_access_keys_filename, user_credentials_csv
-from iam_tui.core.files import TargetExists, file_mode, write_private_file
 from iam_tui.core.secret import Secret
+from iam_tui.files import TargetExists, file_mode, write_private_file
 
 
 def test_new_file_is_0600_even_with_a_permissive_umask(tmp_path: Path) -> None:
