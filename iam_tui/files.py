@@ -1,5 +1,7 @@
-"""Write files that hold secrets (the one module of file I/O outside the screens; core/ stays pure): mode 0600 from the first byte, never over an existing file unless the caller
-says so (after asking the user), and atomically (a temporary file in the same directory, then a link/rename)."""
+"""Write files that hold secrets: mode 0600 from the first byte, never over an existing file unless the caller
+says so (after asking the user), and atomically (a temporary file in the same directory, then a link/rename).
+
+File I/O lives here rather than in ``core/``, which stays pure."""
 
 from __future__ import annotations
 
