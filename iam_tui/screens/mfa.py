@@ -10,6 +10,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
+from typing import Any
 
 from textual import events, on, work
 from textual.binding import Binding
@@ -76,6 +77,17 @@ class PendingDevice:
                         f"{self.device.serial}`, or let iam-tui offer it again next time.")
         self.deleted = True
         return None
+
+
+async def _delete_and_report(app: Any, pending: PendingDevice) -> bool:
+    """Delete a pending device. On success its exit cleanup is dropped; on failure it stays registered (quitting
+    tries once more) and the problem, naming the device, is shown. True when the device is gone."""
+    problem = await pending.delete()
+    if problem:
+        app.notify(problem, title="MFA device left behind", severity="error", timeout=30)
+        return False
+    app.remove_exit_cleanup(pending.cleanup_key)
+    return True
 
 
 def devices_text(user: str, devices: list[MfaDevice]) -> str:
@@ -538,14 +550,10 @@ class MfaScreen(AppScreen):
         if not await self.app.push_screen_wait(ConfirmScreen(question, yes="Delete and leave", no="Stay")):
             return
         async with self._changing("deleting the unassigned MFA device"):
-            problem = await pending.delete()
+            deleted = await _delete_and_report(self.app, pending)
         self.pending = None
         await self._wipe()
-        if problem:
-            # Still registered: quitting tries once more, and says so if it fails again.
-            self.notify(problem, title="MFA device left behind", severity="error", timeout=30)
-        else:
-            self.app.remove_exit_cleanup(pending.cleanup_key)  # type: ignore[attr-defined]
+        if deleted:
             self.notify(f"Deleted the unassigned MFA device {pending.device.name}.")
         self.app.pop_screen()
 
@@ -556,12 +564,10 @@ class MfaScreen(AppScreen):
             return
         self.pending = None
 
-        async def delete() -> None:
-            async with self.app.mutating("deleting the unassigned MFA device"):  # type: ignore[attr-defined]
-                problem = await pending.delete()
-            if problem:
-                self.app.notify(problem, title="MFA device left behind", severity="error", timeout=30)
-            else:
-                self.app.remove_exit_cleanup(pending.cleanup_key)  # type: ignore[attr-defined]
+        app = self.app
 
-        self.app.run_worker(delete(), group="mfa-cleanup")
+        async def delete() -> None:
+            async with app.mutating("deleting the unassigned MFA device"):  # type: ignore[attr-defined]
+                await _delete_and_report(app, pending)
+
+        app.run_worker(delete(), group="mfa-cleanup")
