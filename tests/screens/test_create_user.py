@@ -55,6 +55,15 @@ async def go_to_review(pilot) -> None:
     assert pilot.app.screen.page == "review"
 
 
+async def run_plan(app, pilot, name: str) -> None:
+    """From the dashboard: fill the form with the defaults for ``name`` and run the create plan."""
+    await open_form(app, pilot)
+    await type_name(pilot, name)
+    await go_to_review(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot, rounds=6)
+
+
 async def create(pilot) -> PasswordHandoverScreen:
     await pilot.press("ctrl+s")
     await settle(pilot, rounds=6)
@@ -221,11 +230,7 @@ async def test_failure_then_retry_completes(make_app, admin, service) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403, times=1)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_form(app, pilot)
-        await type_name(pilot, "frank")
-        await go_to_review(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot, rounds=6)
+        await run_plan(app, pilot, "frank")
         assert "iam:AddUserToGroup" in text(app, "#plan-error")
         await pilot.press("r")
         await settle(pilot, rounds=6)
@@ -298,11 +303,7 @@ async def test_the_password_never_leaks_into_errors_or_the_screen(make_app, admi
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_form(app, pilot)
-        await type_name(pilot, "ivy")
-        await go_to_review(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot, rounds=6)
+        await run_plan(app, pilot, "ivy")
         progress = app.screen
         assert isinstance(progress, CreateProgressScreen)
         password = progress.request.password.reveal()
@@ -316,11 +317,7 @@ async def test_quitting_with_a_half_made_user_asks_first(make_app, service) -> N
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_form(app, pilot)
-        await type_name(pilot, "jo")
-        await go_to_review(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot, rounds=6)
+        await run_plan(app, pilot, "jo")
         await app.action_quit()
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -365,11 +362,7 @@ async def test_failure_at_every_step_through_the_ui_then_roll_back(make_app, adm
     inject_error(service, "iam", operation, "AccessDenied", "not authorized", 403)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_form(app, pilot)
-        await type_name(pilot, "lee")
-        await go_to_review(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot, rounds=6)
+        await run_plan(app, pilot, "lee")
         assert f"iam:{operation}" in text(app, "#plan-error") and "AccessDenied" in text(app, "#plan-error")
         await pilot.press("b")
         await settle(pilot, rounds=4)
@@ -382,11 +375,7 @@ async def test_failure_at_every_step_through_the_ui_then_retry(make_app, admin, 
     inject_error(service, "iam", operation, "AccessDenied", "not authorized", 403, times=1)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_form(app, pilot)
-        await type_name(pilot, "max")
-        await go_to_review(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot, rounds=6)
+        await run_plan(app, pilot, "max")
         assert f"iam:{operation}" in text(app, "#plan-error")
         await pilot.press("r")
         await settle(pilot, rounds=6)
