@@ -4,6 +4,8 @@ imports Textual)."""
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sys
 
 from . import __version__
@@ -52,10 +54,33 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         from .check_command import run_check
 
-        return run_check(settings, as_json=args.json)
+        _freeze_imports()
+        code = run_check(settings, as_json=args.json)
+        if settings.demo:
+            return code  # the sandbox stops the normal way
+        return _leave_now(code)
     from .app import run_app
 
+    _freeze_imports()
     return run_app(settings, exit_when_ready=args.exit_when_ready)
+
+
+def _freeze_imports() -> None:
+    """Move everything imported so far out of the garbage collector's sight: the ~200,000 objects of botocore's
+    and Textual's modules live until exit, and every collection while the first clients are built walks them
+    (about 25 ms of the IAM client's creation)."""
+    gc.freeze()
+
+
+def _leave_now(code: int) -> int:
+    """``check`` has printed everything: flush and end the process without tearing down the interpreter
+    (module teardown and the garbage collector's final pass cost 70-110 ms and change nothing)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = 2
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from .aws.errors import AwsError
 from .aws.models import ScanResult
-from .aws.service import connect
+from .aws.service import build_service
 from .core.checks import Status, any_failed
 from .core.credential_report import report_age
 from .settings import ConnectionSettings
@@ -18,7 +18,9 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
 
 async def _scan(settings: ConnectionSettings) -> ScanResult:
-    service = await connect(settings)
+    # No separate who-am-I first (as the TUI's connect does): the scan asks it alongside everything else and
+    # raises its error when even that fails.
+    service = await asyncio.to_thread(build_service, settings)
     try:
         return await service.scan.scan()
     finally:

@@ -42,17 +42,20 @@ class AccountService:
         aliases = (await self.aws.paginate("iam", "ListAccountAliases", ("AccountAliases",)))["AccountAliases"]
         return aliases[0] if aliases else None
 
+    async def _alias_or_none(self) -> str | None:
+        try:
+            return await self.alias()
+        except AwsError:
+            return None  # not allowed to list aliases: sign-in URLs fall back to the account ID
+
     async def identity(self, refresh: bool = False) -> AccountIdentity:
         """Who runs the app. Raises AwsError when even GetCallerIdentity fails (a startup failure)."""
         if self._identity is not None and not refresh:
             return self._identity
-        caller = await self.caller_identity()
-        try:
-            alias = await self.alias()
-        except AwsError:
-            alias = None  # not allowed to list aliases: sign-in URLs fall back to the account ID
         ctx = self.aws.ctx
-        source = await asyncio.to_thread(ctx.credential_source)
+        # The three at once: the alias and the credential source do not depend on the caller.
+        caller, alias, source = await asyncio.gather(
+            self.caller_identity(), self._alias_or_none(), asyncio.to_thread(ctx.credential_source))
         self._identity = AccountIdentity(caller, alias, ctx.region, source, demo=ctx.settings.demo)
         return self._identity
 

@@ -80,7 +80,9 @@ class AwsCaller:
         out: dict[str, list[Any]] = {key: [] for key in keys}
         with self._translated(f"{service}:{operation}", params):
             paginator = self.ctx.client(service).get_paginator(xform_name(operation))
-            for page in paginator.paginate(**_reveal(params)):
+            page_size = self.ctx.largest_page(service, operation)
+            config = {"PaginationConfig": {"PageSize": page_size}} if page_size else {}
+            for page in paginator.paginate(**_reveal(params), **config):
                 for key in keys:
                     out[key].extend(page.get(key, []))
         return out

@@ -16,6 +16,7 @@ from botocore.config import Config
 
 from .. import __version__
 from ..settings import ConnectionSettings
+from .timestamps import parse_timestamp
 
 # botocore logs whole request and response bodies (passwords, secret access keys, MFA seeds) at DEBUG. Never let
 # those records be created, whatever logging the host program sets up: the parents are pinned, and the two loggers
@@ -58,10 +59,13 @@ class AwsContext:
     def __init__(self, session: botocore.session.Session, settings: ConnectionSettings, *,
                  source: str | None = None) -> None:
         self.session = session
+        # Before any client exists: its parsers take the defaults set here.
+        session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
         self.settings = settings
         self.region = settings.region or session.get_config_variable("region") or DEFAULT_REGION
         self._source = source
         self._clients: dict[str, Any] = {}
+        self._page_sizes: dict[tuple[str, str], int | None] = {}
         self._lock = threading.Lock()
         self.call_listeners: list[Callable[[str, str], None]] = []
 
@@ -85,6 +89,17 @@ class AwsContext:
                 client.meta.events.register("before-call", self._notify)
                 self._clients[service] = client
             return client
+
+    def largest_page(self, service: str, operation: str) -> int | None:
+        """The most items one page of a list call may hold (AWS's own default is often 100: a 10,000-user
+        account would take 100 sequential pages of GetAccountAuthorizationDetails instead of 10)."""
+        key = (service, operation)
+        if key not in self._page_sizes:
+            limit_key = self.session.get_paginator_model(service).get_paginator(operation).get("limit_key")
+            shape = self.client(service).meta.service_model.operation_model(operation).input_shape
+            member = shape.members.get(limit_key) if limit_key and shape is not None else None
+            self._page_sizes[key] = member.metadata.get("max") if member is not None else None
+        return self._page_sizes[key]
 
     def _notify(self, model: Any, **_: Any) -> None:
         for listener in self.call_listeners:

@@ -1,0 +1,117 @@
+"""What one scan asks AWS, and how often: page sizes, the credential report read before it is generated, AWS
+managed policy documents read once per version, and timestamps parsed like botocore's own parser."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from botocore.stub import Stubber
+from botocore.utils import parse_timestamp as botocore_parse_timestamp
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iam_tui.aws.calls import AwsCaller
+from iam_tui.aws.service import IamService
+from iam_tui.aws.session import AwsContext, ConnectionSettings
+from iam_tui.aws.timestamps import parse_timestamp
+from iam_tui.core.identity import CallerIdentity
+
+
+def operations(service: IamService) -> list[str]:
+    seen: list[str] = []
+    service.ctx.call_listeners.append(lambda _service, operation: seen.append(operation))
+    return seen
+
+
+async def test_a_list_call_asks_for_the_largest_page_aws_allows() -> None:
+    """Real AWS pages GetAccountAuthorizationDetails at 100 by default (moto answers in one page): 10,000 users
+    would be 100 sequential requests. Asking for 1,000 a page makes it 10; the stub counts them."""
+    ctx = AwsContext.create(ConnectionSettings(region="us-east-1"))
+    client = ctx.client("iam")
+    user = {"UserName": "u", "UserId": "AIDAEXAMPLEEXAMPLE000", "Arn": "arn:aws:iam::123456789012:user/u",
+            "Path": "/", "CreateDate": datetime(2024, 1, 1, tzinfo=UTC)}
+    with Stubber(client) as stub:
+        for page in range(10):
+            last = page == 9
+            expected = {"Filter": ["User"], "MaxItems": 1000, **({"Marker": f"m{page}"} if page else {})}
+            stub.add_response("get_account_authorization_details",
+                              {"UserDetailList": [user], "IsTruncated": not last,
+                               **({} if last else {"Marker": f"m{page + 1}"})}, expected)
+        pages = await AwsCaller(ctx).paginate("iam", "GetAccountAuthorizationDetails", ("UserDetailList",),
+                                              Filter=["User"])
+        stub.assert_no_pending_responses()
+    assert len(pages["UserDetailList"]) == 10
+
+
+async def test_an_existing_credential_report_is_read_without_generating_one(service: IamService) -> None:
+    seen = operations(service)
+    await service.scan.credential_report()
+    assert seen[0] == "GetCredentialReport" and "GenerateCredentialReport" in seen  # none yet: made
+    seen.clear()
+    await service.scan.credential_report()
+    assert seen == ["GetCredentialReport"]  # AWS keeps it four hours: nothing to generate
+
+
+async def test_aws_managed_policy_documents_are_read_once_per_version(service: IamService, admin) -> None:
+    for policy in ("AdministratorAccess", "AWSSupportAccess", "IAMUserChangePassword"):
+        admin.create_group(GroupName=f"g-{policy}")
+        admin.attach_group_policy(GroupName=f"g-{policy}", PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
+    seen = operations(service)
+    first = await service.scan.scan()
+    # one ListPolicies for every attached AWS policy's version, not a GetPolicy each
+    assert seen.count("ListPolicies") == 1 and seen.count("GetPolicy") == 0
+    assert seen.count("GetPolicyVersion") == 3
+    seen.clear()
+    again = await service.scan.scan()
+    assert seen.count("GetPolicyVersion") == 0  # a policy version never changes: known from the first scan
+    assert again.result("no-full-admin-policy").resources == first.result("no-full-admin-policy").resources == (
+        "AdministratorAccess (AWS managed) attached to group g-AdministratorAccess",)
+
+
+async def test_who_am_i_does_not_wait_for_a_round_trip_of_its_own(service: IamService, monkeypatch) -> None:
+    """GetCallerIdentity is answered only once the account summary was asked: in a scan that asked who-am-I
+    before everything else, that never happens (the wait times out)."""
+    loop = asyncio.get_running_loop()
+    summary_asked = asyncio.Event()
+    service.ctx.call_listeners.append(
+        lambda _service, operation: operation == "GetAccountSummary" and loop.call_soon_threadsafe(summary_asked.set))
+    ask = service.account.caller_identity
+
+    async def caller_identity() -> CallerIdentity:
+        await asyncio.wait_for(summary_asked.wait(), 5)
+        return await ask()
+
+    monkeypatch.setattr(service.account, "caller_identity", caller_identity)
+    result = await service.scan.scan()
+    assert result.identity.caller.is_root
+
+
+async def test_the_scan_fails_with_the_identity_error_when_credentials_do_not_work(service: IamService,
+                                                                                   sandbox) -> None:
+    from iam_tui.aws.errors import AwsError
+
+    sandbox.state.root_keys.clear()  # the key the demo runs on is deleted: AWS rejects every call
+    with pytest.raises(AwsError) as caught:
+        await service.scan.scan()
+    assert caught.value.code == "InvalidClientTokenId"
+
+
+ISO = st.builds(
+    lambda d, frac, tz: d.strftime("%Y-%m-%dT%H:%M:%S") + frac + tz,
+    st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1)),
+    st.sampled_from(["", ".1", ".123", ".123456"]),
+    st.sampled_from(["Z", "+00:00", "+02:00", "-05:30", ""]),
+)
+
+
+@given(ISO)
+def test_timestamps_parse_as_botocore_parses_them(text: str) -> None:
+    ours, theirs = parse_timestamp(text), botocore_parse_timestamp(text)
+    assert ours == theirs and ours.utcoffset() == theirs.utcoffset()
+
+
+@pytest.mark.parametrize("value", ["Tue, 29 Apr 2014 18:30:38 GMT", "1398796238", 1398796238.5])
+def test_other_timestamp_forms_go_to_botocore(value: object) -> None:
+    assert parse_timestamp(value) == botocore_parse_timestamp(value)
