@@ -1,15 +1,21 @@
 """`make bench`: whole-process figures against a local moto server on loopback, side by side with the AWS CLI.
 
-(a) the whole `iam-tui check` process vs one `aws iam get-account-summary` call, as a ratio (target <= 0.8);
-(b) the whole TUI process from launch to the recommendations table populated (headless) vs that call (<= 1.0);
-(c) API calls and seconds of one scan at 20 and at 2,000 users (target: calls do not grow per user).
+Every figure of issue 13's goals table, measured in one run:
+- `iam-tui check` / one `aws iam get-account-summary` call (whole processes), at 20 and at 2,000 users;
+- the TUI (headless) from launch to its first frame, and to the recommendations table populated, / that call;
+- requests per `check` process (counted at the server), at 20, 2,000 and 10,000 users;
+- peak RSS of `check` and of the TUI, and the CPU time of `check`, at 10,000 users;
+- Prowler's CIS IAM checks at 2,000 users, when `prowler` is installed (`BENCH_PROWLER=/path/to/prowler`).
 
-A benchmark, not a test: it prints figures and never fails on them.
+Ratios are taken per round (each round runs every command back to back) and reported as min/median/max over
+the rounds, so the shared VM's drift hits all commands alike. A benchmark, not a test: it prints figures and
+never fails on them.
 """
 
 from __future__ import annotations
 
-import asyncio
+import io
+import json
 import logging
 import os
 import shutil
@@ -17,17 +23,71 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 BIN = Path(sys.executable).parent
+ACCOUNT = "123456789012"
+ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+# moto 5.2.5 has neither: answer as AWS does for a fresh account (its contact details from sign-up, no analyzer)
+NOT_IN_MOTO: dict[str, Any] = {
+    "/analyzer": {"analyzers": []},
+    "/getContactInformation": {"ContactInformation": {"FullName": "Bench Owner", "PhoneNumber": "+1 206-555-0100",
+                                                      "AddressLine1": "1 Main St", "City": "Seattle",
+                                                      "PostalCode": "98109", "CountryCode": "US"}},
+}
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class CountingServer:
+    """moto's WSGI app on loopback, counting the requests it answers (by API action)."""
+
+    def __init__(self) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from werkzeug.serving import make_server
+
+        self.requests: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        app = DomainDispatcherApplication(create_backend_app)
+
+        def counting(environ: dict[str, Any], start_response: Any) -> Any:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            action = next((p.split("=", 1)[1] for p in body.decode(errors="replace").split("&")
+                           if p.startswith("Action=")), environ.get("HTTP_X_AMZ_TARGET") or environ["PATH_INFO"])
+            with self._lock:
+                self.requests[action] += 1
+            answer = NOT_IN_MOTO.get(environ["PATH_INFO"])
+            if answer is not None:  # what AWS answers for a fresh account
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [json.dumps(answer).encode()]
+            return app(environ, start_response)
+
+        self.port = free_port()
+        self._server = make_server("127.0.0.1", self.port, counting, True, request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+
+    def take(self) -> Counter[str]:
+        with self._lock:
+            counted, self.requests = self.requests, Counter()
+        return counted
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join()
 
 
 def bench_env(tmp: Path) -> dict[str, str]:
@@ -44,100 +104,158 @@ def bench_env(tmp: Path) -> dict[str, str]:
     }
 
 
-def timed(argv: list[str], env: dict[str, str]) -> float:
+@dataclass
+class Sample:
+    seconds: float
+    cpu: float  # user + system, of the child alone
+    max_rss_mib: float
+
+
+def measured(argv: list[str], env: dict[str, str]) -> Sample:
+    """One whole process: wall time, and its own CPU time and peak RSS (wait4 reports them for that child)."""
     started = time.perf_counter()
-    proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{argv[0]} failed ({proc.returncode}): {proc.stderr.decode()[-500:]}")
-    return elapsed
+        raise SystemExit(f"{argv[0]} failed ({proc.returncode}): {err[-500:]}")
+    return Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def interleaved(commands: dict[str, list[str]], env: dict[str, str]) -> dict[str, list[float]]:
-    """Time every command once per round, round after round, so that the machine's drift (this is a shared VM)
-    hits all of them alike; the first round only warms caches and the server."""
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for round_number in range(RUNS + 1):
+def interleaved(commands: dict[str, list[str]], env: dict[str, str], runs: int = RUNS) -> dict[str, list[Sample]]:
+    """Every command once per round, round after round; the first round only warms caches and the server."""
+    samples: dict[str, list[Sample]] = {name: [] for name in commands}
+    for round_number in range(runs + 1):
         for name, argv in commands.items():
-            elapsed = timed(argv, env)
+            sample = measured(argv, env)
             if round_number:
-                samples[name].append(elapsed)
+                samples[name].append(sample)
     return samples
 
 
-def ratio(samples: dict[str, list[float]], name: str, base: str) -> float:
-    """Median of the per-round ratios (each round's pair ran back to back)."""
-    return statistics.median(a / b for a, b in zip(samples[name], samples[base], strict=True))
+def spread(values: list[float], fmt: str = "{:.2f}") -> str:
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
-def seed_users(endpoint: str, start: int, stop: int) -> None:
-    import boto3
+def ratios(samples: dict[str, list[Sample]], name: str, base: str) -> list[float]:
+    return [a.seconds / b.seconds for a, b in zip(samples[name], samples[base], strict=True)]
 
-    iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
-                       aws_access_key_id="AKIABENCHMARK0000000", aws_secret_access_key="bench")
+
+def seed(start: int, stop: int) -> None:
+    """Realistic users straight into moto's backend (18,000 requests would take a minute): every second one has
+    a console password, every third an access key, every fifth MFA, every fourth is in the admin group, every
+    seventh has an inline policy and every eleventh an attached one."""
+    from moto.iam.models import iam_backends
+
+    iam = iam_backends[ACCOUNT]["aws"]
+    if start == 0:
+        iam.create_group("PowerUsers")
+        iam.attach_group_policy(ADMIN_ARN, "PowerUsers")
+        iam.create_group("ReadOnly")
+        iam.attach_group_policy("arn:aws:iam::aws:policy/ReadOnlyAccess", "ReadOnly")
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]})
+        iam.create_role("support", trust, "/", None, "", [], "3600")
+        iam.attach_role_policy("arn:aws:iam::aws:policy/AWSSupportAccess", "support")
+    inline = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*",
+                                                                 "Resource": "*"}]})
     for i in range(start, stop):
         name = f"user{i:05d}"
-        iam.create_user(UserName=name)
+        iam.create_user("us-east-1", name)
         if i % 2 == 0:
-            iam.create_login_profile(UserName=name, Password="Bench-Passw0rd!")
+            iam.create_login_profile(name, "Bench-Passw0rd!")
         if i % 3 == 0:
-            iam.create_access_key(UserName=name)
+            iam.create_access_key(name)
+        if i % 5 == 0:
+            device = iam.create_virtual_mfa_device(f"{name}-mfa", "/")
+            iam.enable_mfa_device(name, device.serial_number, "123456", "654321")
+        if i % 4 == 0:
+            iam.add_user_to_group("PowerUsers" if i % 8 == 0 else "ReadOnly", name)
+        if i % 7 == 0:
+            iam.put_user_policy(name, "s3", inline)
+        if i % 11 == 0:
+            iam.attach_user_policy("arn:aws:iam::aws:policy/IAMUserChangePassword", name)
 
 
-def scan_figures(endpoint: str) -> tuple[int, float]:
-    os.environ.update({"AWS_ACCESS_KEY_ID": "AKIABENCHMARK0000000", "AWS_SECRET_ACCESS_KEY": "bench"})
-    from iam_tui.aws.service import IamService
-    from iam_tui.aws.session import AwsContext, ConnectionSettings
+def supported(argv: list[str], env: dict[str, str]) -> bool:
+    return subprocess.run(argv, env=env, capture_output=True, timeout=120).returncode in (0, 1)
 
-    async def run() -> tuple[int, float]:
-        service = IamService(AwsContext.create(ConnectionSettings(endpoint_url=endpoint, region="us-east-1")))
-        await service.scan.scan()  # warm: clients built, report generated
-        result = await service.scan.scan()
-        return result.api_calls, result.seconds
 
-    return asyncio.run(run())
+def requests_of(server: CountingServer, argv: list[str], env: dict[str, str]) -> tuple[int, Counter[str]]:
+    server.take()
+    measured(argv, env)
+    counted = server.take()
+    return sum(counted.values()), counted
 
 
 def main() -> None:
-    from moto.server import ThreadedMotoServer
-
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # AdministratorAccess & co. exist, as in AWS
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     aws = shutil.which("aws", path=str(BIN)) or shutil.which("aws")
     if aws is None:
         raise SystemExit("the AWS CLI is not installed: `make bench` installs it into .venv")
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
+    server = CountingServer()
+    endpoint = server.endpoint
     tmp = Path(os.environ.get("TMPDIR", "/tmp")) / "iam-tui-bench"
     tmp.mkdir(exist_ok=True)
     env = bench_env(tmp)
+    cli = [aws, "iam", "get-account-summary", "--endpoint-url", endpoint]
+    check = [str(BIN / "iam-tui"), "check", "--endpoint-url", endpoint]
+    tui = [str(BIN / "iam-tui"), "--endpoint-url", endpoint, "--exit-when-ready"]
+    frame = [*tui, "first-frame"]
+    prowler = os.environ.get("BENCH_PROWLER")
+    lines: list[str] = []
     try:
-        seed_users(endpoint, 0, 20)
-        samples = interleaved({
-            "cli": [aws, "iam", "get-account-summary", "--endpoint-url", endpoint],
-            "check": [str(BIN / "iam-tui"), "check", "--endpoint-url", endpoint],
-            "tui": [str(BIN / "iam-tui"), "--endpoint-url", endpoint, "--exit-when-ready"],
-        }, env)
-        calls_20, secs_20 = scan_figures(endpoint)
-        seed_users(endpoint, 20, 2000)
-        calls_2000, secs_2000 = scan_figures(endpoint)
+        seed(0, 20)
+        if not supported(frame, env):  # an older iam-tui, measured for a before/after comparison
+            frame = tui
+        at_20 = interleaved({"cli": cli, "check": check, "frame": frame, "tui": tui}, env)
+        requests_20, _ = requests_of(server, check, env)
+        seed(20, 2000)
+        at_2000 = interleaved({"cli": cli, "check": check}, env, runs=max(3, RUNS // 2))
+        requests_2000, by_action = requests_of(server, check, env)
+        prowler_2000 = measured([prowler, "aws", "--compliance", "cis_5.0_aws", "--service", "iam", "-b", "-z",
+                                 "--output-directory", str(tmp / "prowler")], env) if prowler else None
+        seed(2000, 10000)
+        at_10000 = interleaved({"check": check, "tui": tui}, env, runs=3)
+        requests_10000, _ = requests_of(server, check, env)
     finally:
         server.stop()
 
-    def figure(name: str) -> str:
-        return f"{statistics.median(samples[name]):6.3f} s ± {statistics.pstdev(samples[name]):.3f}"
-
-    print(f"iam-tui benchmark · {RUNS} interleaved rounds, median (± std dev) · moto server on {endpoint} · "
-          f"{os.cpu_count()} CPUs")
-    print(f"  aws iam get-account-summary (AWS CLI, whole process)   {figure('cli')}")
-    print(f"  (a) iam-tui check (whole process)                        {figure('check')}   "
-          f"ratio {ratio(samples, 'check', 'cli'):.2f}  (target <= 0.8)")
-    print(f"  (b) iam-tui TUI, launch to table populated (headless)    {figure('tui')}   "
-          f"ratio {ratio(samples, 'tui', 'cli'):.2f}  (target <= 1.0)")
-    print(f"  (c) scan at    20 users: {calls_20:3d} API calls, {secs_20:6.3f} s")
-    print(f"      scan at 2,000 users: {calls_2000:3d} API calls, {secs_2000:6.3f} s   "
-          f"(calls per extra user: {(calls_2000 - calls_20) / 1980:.3f})")
+    check_ratio_20 = ratios(at_20, "check", "cli")
+    lines += [
+        f"iam-tui benchmark · {RUNS} interleaved rounds · min/median/max in brackets · moto server on loopback · "
+        f"{os.cpu_count()} CPUs",
+        f"  aws iam get-account-summary (AWS CLI, one whole process)   {spread([s.seconds for s in at_20['cli']])} s",
+        f"  iam-tui check, 20 users                                    {spread([s.seconds for s in at_20['check']])} s",
+        "",
+        f"  {'figure':<58} {'measured':<24} goal",
+        f"  {'check / that call, 20 users':<58} {spread(check_ratio_20):<24} <= 0.65",
+        f"  {'check / that call, 2,000 users':<58} {spread(ratios(at_2000, 'check', 'cli')):<24} <= 1.3",
+        f"  {'TUI launch to first frame / that call':<58} {spread(ratios(at_20, 'frame', 'cli')):<24} <= 0.6",
+        f"  {'TUI launch to table populated / that call, 20 users':<58} {spread(ratios(at_20, 'tui', 'cli')):<24}"
+        " <= 1.1",
+        f"  {'requests per check process, 20 / 2,000 / 10,000 users':<58} "
+        f"{f'{requests_20} / {requests_2000} / {requests_10000}':<24} <= 10, flat",
+        f"  {'peak RSS at 10,000 users, check / TUI (MiB)':<58} "
+        f"{spread([s.max_rss_mib for s in at_10000['check']], '{:.0f}')} / "
+        f"{spread([s.max_rss_mib for s in at_10000['tui']], '{:.0f}')}   <= 80 / 100",
+        f"  {'CPU of check at 10,000 users (s)':<58} {spread([s.cpu for s in at_10000['check']]):<24} <= 1.0",
+        f"  {'check wall time at 10,000 users (s)':<58} {spread([s.seconds for s in at_10000['check']]):<24}",
+    ]
+    if prowler_2000 is not None:
+        check_2000 = statistics.median(s.seconds for s in at_2000["check"])
+        lines.append(f"  {'Prowler (CIS IAM checks) / check, 2,000 users':<58} "
+                     f"{prowler_2000.seconds / check_2000:<24.0f} >= 60  "
+                     f"(Prowler {prowler_2000.seconds:.1f} s, {prowler_2000.max_rss_mib:.0f} MiB)")
+    else:
+        lines.append(f"  {'Prowler / check, 2,000 users':<58} {'not run':<24} (set BENCH_PROWLER=path)")
+    lines.append("")
+    lines.append("  requests of one check process at 2,000 users: "
+                 + ", ".join(f"{action} {n}" for action, n in sorted(by_action.items())))
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -33,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"iam-tui {__version__}")
     _common(parser, suppress=False)
-    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)  # benchmarks
+    # benchmarks: headless, leave once the recommendations are shown (or after the first frame)
+    parser.add_argument("--exit-when-ready", nargs="?", const="table", choices=("table", "first-frame"),
+                        help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser(
         "check", help="run the security recommendations scan without the UI",

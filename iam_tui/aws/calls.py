@@ -13,7 +13,7 @@ from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from ..core.secret import Secret, scrub
-from .errors import AwsError, from_botocore_error, from_client_error
+from .errors import AwsError, action_name, from_botocore_error, from_client_error
 from .session import AwsContext
 
 
@@ -71,18 +71,20 @@ class AwsCaller:
                            "Retry; report it if it persists.", action=action) from None
 
     def _call_sync(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        with self._translated(f"{service}:{operation}", params):
+        with self._translated(action_name(service, operation), params):
             method = getattr(self.ctx.client(service), xform_name(operation))
+            self.ctx.note_call(service, operation)
             return method(**_reveal(params))
 
     def _paginate_sync(self, service: str, operation: str, keys: tuple[str, ...],
                        params: dict[str, Any]) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {key: [] for key in keys}
-        with self._translated(f"{service}:{operation}", params):
+        with self._translated(action_name(service, operation), params):
             paginator = self.ctx.client(service).get_paginator(xform_name(operation))
             page_size = self.ctx.largest_page(service, operation)
             config = {"PaginationConfig": {"PageSize": page_size}} if page_size else {}
             for page in paginator.paginate(**_reveal(params), **config):
+                self.ctx.note_call(service, operation)  # one request per page
                 for key in keys:
                     out[key].extend(page.get(key, []))
         return out

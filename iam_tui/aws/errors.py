@@ -90,8 +90,13 @@ def _rebuild(code: str, message: str, fix: str, action: str | None, retried: int
     return AwsError(code, message, fix, action=action, retried=retried)
 
 
+# IAM action prefixes that differ from botocore's service names (for "not allowed to call <action>").
+_ACTION_PREFIX = {"accessanalyzer": "access-analyzer"}
+
+
 def action_name(service: str, operation: str) -> str:
-    return f"{service}:{operation}"
+    """The IAM action a call needs: ``iam:CreateUser``, ``access-analyzer:ListAnalyzers``."""
+    return f"{_ACTION_PREFIX.get(service, service)}:{operation}"
 
 
 def from_client_error(exc: ClientError, action: str | None, secrets: Sequence[Secret] = ()) -> AwsError:

@@ -1,10 +1,11 @@
 """The security scan: a fixed set of account-wide calls (never one per user), then the pure checks.
 
-Calls: GetCallerIdentity and ListAccountAliases (once per session), GetAccountSummary, GetAccountPasswordPolicy,
-GenerateCredentialReport (+ polls) and GetCredentialReport, GetAccountAuthorizationDetails (paginated),
-GetPolicy/GetPolicyVersion once per distinct AWS managed policy attached somewhere (cached), and
-DescribeOrganization. Users the app itself changed are re-read directly, because the credential report can be up
-to four hours old.
+Calls, all at once: GetCallerIdentity and ListAccountAliases (once per session), GetAccountSummary,
+GetAccountPasswordPolicy, GetCredentialReport (GenerateCredentialReport and polls only when there is none, or it
+expired), GetAccountAuthorizationDetails (1,000 a page), ListPolicies for the attached AWS managed policies and
+GetPolicyVersion once per policy version (cached), DescribeOrganization, account:GetContactInformation,
+account:GetAlternateContact, ListServerCertificates and access-analyzer:ListAnalyzers. Users the app itself
+changed are re-read directly, because the credential report can be up to four hours old.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ from ..core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principa
 from ..core.checks import LiveUser, ScanInputs, Unavailable, run_checks
 from ..core.credential_report import CredentialReport, parse_report
 from .account import AccountService
+from .account_settings import (
+    read_analyzers,
+    read_contact_information,
+    read_security_contact,
+    read_server_certificates,
+)
 from .calls import AwsCaller
 from .errors import AwsError
 from .keys import read_keys
@@ -35,6 +42,7 @@ REPORT_TIMEOUT_S = 60.0
 REPORT_STATES_PENDING = {"STARTED", "INPROGRESS"}
 REPORT_NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
 POLICY_READS_AT_ONCE = 4
+SCAN_INPUTS = 10  # what scan() gathers; progress counts up to it
 
 
 def _document(value: Any) -> dict[str, Any]:
@@ -200,16 +208,21 @@ class ScanService:
                 value = await _or_unavailable(awaitable)
                 done += 1
                 if progress is not None:
-                    progress(done, 6, what)
+                    progress(done, SCAN_INPUTS, what)
                 return value
 
-            summary, policy, report, authz, central, live = await asyncio.gather(
+            (summary, policy, report, authz, central, live, contact, security, certificates,
+             analyzers) = await asyncio.gather(
                 step("account summary", self.account.summary()),
                 step("password policy", self.account.password_policy()),
                 step("credential report", self.credential_report()),
                 step("authorization details", self.authorization_details()),
                 step("organization", organization()),
                 step("users changed here", self._live_users()),
+                step("contact details", read_contact_information(self.aws)),
+                step("security contact", read_security_contact(self.aws)),
+                step("server certificates", read_server_certificates(self.aws)),
+                step("access analyzer", read_analyzers(self.aws)),
             )
             identity = await identity_read  # raises when even GetCallerIdentity failed
         finally:
@@ -223,6 +236,10 @@ class ScanService:
             authz=authz,
             root_centrally_managed=central is True,
             live_users=live if isinstance(live, dict) else {},
+            contact_information=contact,
+            security_contact=security,
+            server_certificates=certificates,
+            analyzers=analyzers,
         )
         results = await asyncio.to_thread(run_checks, inputs)
         return ScanResult(

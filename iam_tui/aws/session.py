@@ -86,7 +86,6 @@ class AwsContext:
                     endpoint_url=self.settings.endpoint_url,
                     config=client_config(),
                 )
-                client.meta.events.register("before-call", self._notify)
                 self._clients[service] = client
             return client
 
@@ -101,9 +100,10 @@ class AwsContext:
             self._page_sizes[key] = member.metadata.get("max") if member is not None else None
         return self._page_sizes[key]
 
-    def _notify(self, model: Any, **_: Any) -> None:
+    def note_call(self, service: str, operation: str) -> None:
+        """Called for every request the app makes (each page of a list call counts), before it is sent."""
         for listener in self.call_listeners:
-            listener(model.service_model.service_name, model.name)
+            listener(service, operation)
 
     def credential_source(self) -> str:
         """Where the credentials came from, in words (resolves them, so call it off the UI thread)."""

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from .account_settings import AlternateContact, AnalyzerCoverage, ContactInformation, ServerCertificate
 from .authz import AuthorizationDetails, allows_full_admin
 from .credential_report import AccessKeyUsage, CredentialReport, ReportRow
 from .identity import CallerIdentity
@@ -24,6 +25,7 @@ ROOT_RECENT_DAYS = 90
 CIS_MIN_LENGTH = 14
 CIS_REUSE = 24
 SUPPORT_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSSupportAccess"
+CLOUDSHELL_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSCloudShellFullAccess"
 
 
 class Status(StrEnum):
@@ -83,6 +85,9 @@ class LiveUser:
     keys: tuple[LiveKey, ...] = ()
 
 
+NOT_READ = Unavailable("NotRead", "This scan did not read it.")
+
+
 @dataclass
 class ScanInputs:
     identity: CallerIdentity
@@ -93,6 +98,10 @@ class ScanInputs:
     authz: AuthorizationDetails | Unavailable
     root_centrally_managed: bool = False
     live_users: dict[str, LiveUser] = field(default_factory=dict)
+    contact_information: ContactInformation | Unavailable | None = NOT_READ
+    security_contact: AlternateContact | Unavailable | None = NOT_READ  # None: no security contact set
+    server_certificates: tuple[ServerCertificate, ...] | Unavailable = NOT_READ
+    analyzers: AnalyzerCoverage | Unavailable = NOT_READ
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,26 @@ SPECS: dict[str, CheckSpec] = {
             "You are not working as the root user",
             "Root can do anything, including closing the account; the point of this guide is to stop using it.",
             "Finish the guide, then sign in as the new admin user (or with `aws login` / IAM Identity Center).",
+        ),
+        CheckSpec(
+            "contact-details",
+            "The account's contact details are set",
+            "AWS uses the account's contact details to reach you about abuse or a compromise of the account; "
+            "outdated details mean the warning reaches nobody.",
+            "Review them: console > account menu > Account > Contact information (or `aws account "
+            "put-contact-information`). CIS asks you to keep them current; only you can tell that they are.",
+            cis="1.1",
+        ),
+        CheckSpec(
+            "security-contact",
+            "A security contact is registered",
+            "Without one, AWS's security notifications go only to the root user's email address, which is often "
+            "an unwatched mailbox.",
+            "Console > account menu > Account > Alternate contacts > Security, or `aws account "
+            "put-alternate-contact --alternate-contact-type SECURITY --name ... --email-address ... --phone-number "
+            "... --title ...`.",
+            cis="1.2",
+            security_hub="Account.1",
         ),
         CheckSpec(
             "root-mfa",
@@ -248,6 +277,35 @@ SPECS: dict[str, CheckSpec] = {
             "Create a role with the AWS managed policy AWSSupportAccess attached and decide who may assume it.",
             cis="1.16",
             security_hub="IAM.18",
+        ),
+        CheckSpec(
+            "expired-server-certificates",
+            "No expired TLS certificates are stored in IAM",
+            "An expired certificate deployed by mistake (to a load balancer, say) breaks the site and looks like "
+            "an attack to its users.",
+            "Delete each listed certificate: `aws iam delete-server-certificate --server-certificate-name NAME` "
+            "(check first that nothing uses it); prefer AWS Certificate Manager, which renews certificates.",
+            cis="1.18",
+            security_hub="IAM.26",
+        ),
+        CheckSpec(
+            "access-analyzer",
+            "IAM Access Analyzer is enabled",
+            "Access Analyzer finds resources (buckets, keys, roles) shared with someone outside the account.",
+            "Create an analyzer in each region you use: console > IAM > Access analyzer > Create analyzer, or "
+            "`aws accessanalyzer create-analyzer --analyzer-name account --type ACCOUNT --region REGION`.",
+            cis="1.19",
+            security_hub="IAM.28",
+        ),
+        CheckSpec(
+            "cloudshell-full-access",
+            "No one has AWSCloudShellFullAccess",
+            "It lets its holders upload and download files to and from CloudShell: a way to move data out of "
+            "the account past other controls.",
+            "Detach AWSCloudShellFullAccess from each listed user, group or role; grant only the CloudShell "
+            "actions they need.",
+            cis="1.21",
+            security_hub="IAM.27",
         ),
     )
 }
@@ -515,8 +573,62 @@ def check_support_role(inputs: ScanInputs, authz: AuthorizationDetails) -> Check
     return _result("support-role", Status.FAIL, "No role has AWSSupportAccess attached.", ["(no support role)"])
 
 
+def check_contact_details(inputs: ScanInputs) -> CheckResult:
+    info = inputs.contact_information
+    if isinstance(info, Unavailable):
+        return _result("contact-details", Status.UNKNOWN, info.describe())
+    if info is None:
+        return _result("contact-details", Status.FAIL, "The account has no contact information.", ["account"])
+    who = ", ".join(part for part in (info.full_name, info.company, info.phone, info.country) if part)
+    return _result("contact-details", Status.PASS, f"Primary contact: {who}. Make sure it is current.")
+
+
+def check_security_contact(inputs: ScanInputs) -> CheckResult:
+    contact = inputs.security_contact
+    if isinstance(contact, Unavailable):
+        return _result("security-contact", Status.UNKNOWN, contact.describe())
+    if contact is None:
+        return _result("security-contact", Status.FAIL, "No security contact is registered.", ["account"])
+    return _result("security-contact", Status.PASS, f"Security contact: {contact.name} <{contact.email}>.")
+
+
+def check_server_certificates(inputs: ScanInputs) -> CheckResult:
+    certificates = inputs.server_certificates
+    if isinstance(certificates, Unavailable):
+        return _result("expired-server-certificates", Status.UNKNOWN, certificates.describe())
+    expired = [f"{c.name} (expired {_ago(inputs.now, c.expires)})" for c in certificates
+               if c.expires is not None and c.expires <= inputs.now]
+    stored = f"{len(certificates)} certificate(s) stored, none expired." if certificates else \
+        "No server certificates are stored in IAM."
+    return _verdict("expired-server-certificates", expired, stored, "{n} expired certificate(s) stored in IAM.")
+
+
+def check_access_analyzer(inputs: ScanInputs) -> CheckResult:
+    coverage = inputs.analyzers
+    if isinstance(coverage, Unavailable):
+        return _result("access-analyzer", Status.UNKNOWN, coverage.describe())
+    checked = f"Regions checked: {', '.join(coverage.regions)} (the region iam-tui uses); CIS asks for every " \
+        "region you use."
+    missing = coverage.regions_without
+    if missing:
+        return _result("access-analyzer", Status.FAIL, f"No active analyzer in {', '.join(missing)}. {checked}",
+                       [f"region {region}" for region in missing])
+    names = "; ".join(f"{region}: {', '.join(found)}" for region, found in coverage.active.items())
+    return _result("access-analyzer", Status.PASS, f"Active analyzers: {names}. {checked}")
+
+
+@_with_authz("cloudshell-full-access")
+def check_cloudshell(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckResult:
+    holders = [f"{p.kind} {p.name}" for p in authz.principals()
+               if any(ref.arn.endswith(CLOUDSHELL_POLICY_ARN_SUFFIX) for ref in p.attached)]
+    return _verdict("cloudshell-full-access", holders, "AWSCloudShellFullAccess is attached to no one.",
+                    "AWSCloudShellFullAccess is attached to {n} principal(s).")
+
+
 CHECKS: tuple[Callable[[ScanInputs], CheckResult], ...] = (
     check_caller,
+    check_contact_details,
+    check_security_contact,
     check_root_mfa,
     check_root_keys,
     check_root_recent_use,
@@ -530,6 +642,9 @@ CHECKS: tuple[Callable[[ScanInputs], CheckResult], ...] = (
     check_via_groups,
     check_full_admin,
     check_support_role,
+    check_server_certificates,
+    check_access_analyzer,
+    check_cloudshell,
 )
 
 

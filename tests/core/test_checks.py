@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from iam_tui.core.account_settings import AlternateContact, AnalyzerCoverage, ContactInformation, ServerCertificate
 from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal, allows_full_admin
 from iam_tui.core.checks import (
     CHECK_IDS,
@@ -41,6 +42,10 @@ def inputs(**overrides: object) -> ScanInputs:
         password_policy=PasswordPolicy(minimum_length=14, reuse_prevention=24),
         report=parse_report(report(root_row(password_last_used=iso(200)))),
         authz=AuthorizationDetails(roles=(Principal("role", "support", "arn:role", (SUPPORT,)),)),
+        contact_information=ContactInformation("Jane Doe", "+1 206-555-0100", "Example Corp", "US"),
+        security_contact=AlternateContact("Security team", "security@example.com", "+1 206-555-0199", "CISO"),
+        server_certificates=(),
+        analyzers=AnalyzerCoverage({"us-east-1": ("account",)}),
     )
     return replace(base, **overrides)
 
@@ -52,7 +57,7 @@ def by_id(scan: ScanInputs) -> dict[str, object]:
 def test_every_check_has_a_stable_id_and_runs_once() -> None:
     results = run_checks(inputs())
     assert [r.id for r in results] == list(CHECK_IDS)
-    assert len(set(CHECK_IDS)) == 14
+    assert len(set(CHECK_IDS)) == len(CHECK_IDS) == 19
     assert all(r.status is Status.PASS for r in results), [(r.id, r.detail) for r in results]
     assert not any_failed(results)
 
@@ -220,6 +225,51 @@ def test_full_admin_detection(document: dict | None, expected: bool) -> None:
 
 
 def test_json_shape() -> None:
-    data = run_checks(inputs())[1].to_json()
+    data = by_id(inputs())["root-mfa"].to_json()
     assert set(data) >= {"id", "status", "title", "detail", "cis", "security_hub", "resources"}
     assert data["id"] == "root-mfa" and data["cis"] == "1.4" and data["security_hub"] == "IAM.9"
+
+
+# --- account-level checks (CIS 1.1, 1.2, 1.18, 1.19, 1.21) ---------------------------------------------------------
+
+
+def test_no_security_contact_fails_and_a_missing_permission_is_unknown() -> None:
+    missing = by_id(inputs(security_contact=None))["security-contact"]
+    assert missing.status is Status.FAIL and missing.spec.cis == "1.2" and missing.spec.security_hub == "Account.1"
+    denied = Unavailable("AccessDeniedException", "no", "account:GetAlternateContact")
+    unknown = by_id(inputs(security_contact=denied))["security-contact"]
+    assert unknown.status is Status.UNKNOWN and "account:GetAlternateContact" in unknown.detail
+    ok = by_id(inputs())["security-contact"]
+    assert ok.status is Status.PASS and "security@example.com" in ok.detail
+
+
+def test_contact_details_are_shown_for_review() -> None:
+    ok = by_id(inputs())["contact-details"]
+    assert ok.status is Status.PASS and "Jane Doe" in ok.detail and "current" in ok.detail
+    assert by_id(inputs(contact_information=None))["contact-details"].status is Status.FAIL
+
+
+def test_expired_server_certificates_are_listed() -> None:
+    certificates = (ServerCertificate("old", "arn:old", NOW - timedelta(days=3)),
+                    ServerCertificate("new", "arn:new", NOW + timedelta(days=300)))
+    result = by_id(inputs(server_certificates=certificates))["expired-server-certificates"]
+    assert result.status is Status.FAIL and result.resources == ("old (expired 3 days ago)",)
+    assert result.spec.security_hub == "IAM.26"
+    fine = by_id(inputs(server_certificates=certificates[1:]))["expired-server-certificates"]
+    assert fine.status is Status.PASS and "1 certificate(s)" in fine.detail
+
+
+def test_access_analyzer_says_which_regions_were_checked() -> None:
+    result = by_id(inputs(analyzers=AnalyzerCoverage({"eu-west-1": ()})))["access-analyzer"]
+    assert result.status is Status.FAIL and result.resources == ("region eu-west-1",)
+    assert "Regions checked: eu-west-1" in result.detail and result.spec.security_hub == "IAM.28"
+    assert "us-east-1: account" in by_id(inputs())["access-analyzer"].detail
+
+
+def test_cloudshell_full_access_holders_fail() -> None:
+    cloudshell = PolicyRef("AWSCloudShellFullAccess", "arn:aws:iam::aws:policy/AWSCloudShellFullAccess")
+    authz = AuthorizationDetails(users=(Principal("user", "bob", "arn:bob", (cloudshell,)),),
+                                 roles=(Principal("role", "support", "arn:role", (SUPPORT,)),))
+    result = by_id(inputs(authz=authz))["cloudshell-full-access"]
+    assert result.status is Status.FAIL and result.resources == ("user bob",)
+    assert (result.spec.cis, result.spec.security_hub) == ("1.21", "IAM.27")

@@ -42,8 +42,8 @@ async def test_moving_the_cursor_shows_the_check_detail(make_app) -> None:
         await settle(pilot)
         await pilot.press("j")
         detail = static_text(app.screen, "#check-detail")
-        assert "Root user has MFA" in detail and "Why:" in detail and "Fix:" in detail
-        assert "CIS 1.4" in detail
+        assert "contact details are set" in detail and "Why:" in detail and "Fix:" in detail
+        assert "CIS 1.1" in detail
 
 
 async def test_refresh_rescans(make_app, admin) -> None:

@@ -13,14 +13,15 @@ import botocore.session
 from moto import mock_aws
 
 from ...core.secret import Secret
-from . import rules_alias, rules_keys, rules_mfa, rules_password_policy, rules_users
+from . import rules_account, rules_alias, rules_keys, rules_mfa, rules_password_policy, rules_users
 from .fidelity import Caller, register_root_rules
 from .state import ACCOUNT_ID, REGION, SandboxState
 
 # Each rule module adds the AWS behaviour of its own operations: register(events, caller).
 RuleRegistrar = Callable[[Any, Caller], None]
 RULES: list[RuleRegistrar] = [register_root_rules, rules_users.register, rules_password_policy.register,
-                              rules_mfa.register, rules_alias.register, rules_keys.register]
+                              rules_mfa.register, rules_alias.register, rules_keys.register,
+                              rules_account.register]
 
 
 class Sandbox:

@@ -42,6 +42,7 @@ class SandboxState:
     root_keys: dict[str, RootKey] = field(default_factory=dict)
     report: tuple[datetime, bytes] | None = None  # the credential report AWS would hand out, and when it was made
     mfa_seeds: dict[str, Secret] = field(default_factory=dict)  # virtual MFA serial -> seed (rules_mfa)
+    analyzers: dict[str, dict[str, str]] = field(default_factory=dict)  # IAM Access Analyzer (rules_account)
 
     @classmethod
     def brand_new_account(cls, now: datetime | None = None) -> SandboxState:

@@ -1,0 +1,56 @@
+"""Reads for the account-level checks: contact details, the security contact, server certificates stored in IAM,
+and IAM Access Analyzer. One call each (plus pages), never one per user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.account_settings import AlternateContact, AnalyzerCoverage, ContactInformation, ServerCertificate
+from .calls import AwsCaller
+from .errors import AwsError
+
+# Access Analyzer's external-access kinds (CIS 1.19 / Security Hub IAM.28); the unused-access ones are another
+# (paid) feature and do not count.
+EXTERNAL_ACCESS_TYPES = frozenset({"ACCOUNT", "ORGANIZATION"})
+
+
+async def _unless_not_found(awaitable: Any) -> Any:
+    try:
+        return await awaitable
+    except AwsError as err:
+        if err.code in {"ResourceNotFoundException", "ResourceNotFound"}:
+            return None
+        raise
+
+
+async def read_contact_information(aws: AwsCaller) -> ContactInformation | None:
+    data = await _unless_not_found(aws.call("account", "GetContactInformation"))
+    info = (data or {}).get("ContactInformation")
+    if not info:
+        return None
+    return ContactInformation(info.get("FullName", ""), info.get("PhoneNumber", ""), info.get("CompanyName"),
+                              info.get("CountryCode"))
+
+
+async def read_security_contact(aws: AwsCaller) -> AlternateContact | None:
+    data = await _unless_not_found(aws.call("account", "GetAlternateContact", AlternateContactType="SECURITY"))
+    contact = (data or {}).get("AlternateContact")
+    if not contact:
+        return None
+    return AlternateContact(contact.get("Name", ""), contact.get("EmailAddress", ""), contact.get("PhoneNumber", ""),
+                            contact.get("Title"))
+
+
+async def read_server_certificates(aws: AwsCaller) -> tuple[ServerCertificate, ...]:
+    pages = await aws.paginate("iam", "ListServerCertificates", ("ServerCertificateMetadataList",))
+    return tuple(ServerCertificate(c["ServerCertificateName"], c.get("Arn", ""), c.get("Expiration"))
+                 for c in pages["ServerCertificateMetadataList"])
+
+
+async def read_analyzers(aws: AwsCaller) -> AnalyzerCoverage:
+    """Active external-access analyzers in the session's region. Other regions would cost a call each, and
+    which regions an account uses is not something IAM knows: the check says which region it looked at."""
+    pages = await aws.paginate("accessanalyzer", "ListAnalyzers", ("analyzers",))
+    names = tuple(a["name"] for a in pages["analyzers"]
+                  if a.get("status") == "ACTIVE" and a.get("type") in EXTERNAL_ACCESS_TYPES)
+    return AnalyzerCoverage({aws.ctx.region: names})

@@ -1,0 +1,49 @@
+"""What the scan reads about the account beyond IAM's principals: its contacts, the server certificates stored in
+IAM, and IAM Access Analyzer. Plain values; the service layer fills them, the checks read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ContactInformation:
+    """The account's primary contact (``account:GetContactInformation``), set at sign-up."""
+
+    full_name: str
+    phone: str
+    company: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class AlternateContact:
+    """The security (or billing, operations) alternate contact (``account:GetAlternateContact``)."""
+
+    name: str
+    email: str
+    phone: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ServerCertificate:
+    name: str
+    arn: str
+    expires: datetime | None
+
+
+@dataclass(frozen=True)
+class AnalyzerCoverage:
+    """Active IAM Access Analyzer analyzers in each region that was checked (region -> analyzer names)."""
+
+    active: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return tuple(self.active)
+
+    @property
+    def regions_without(self) -> tuple[str, ...]:
+        return tuple(region for region, names in self.active.items() if not names)

@@ -1,0 +1,68 @@
+"""The account-level checks against the sandbox (which answers as a fresh AWS account does: contact details from
+sign-up, no security contact, no Access Analyzer) and AWS's errors through botocore's event hooks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from botocore.stub import Stubber
+
+from iam_tui.aws.account_settings import read_server_certificates
+from iam_tui.aws.sandbox import responses
+from iam_tui.aws.service import IamService
+from iam_tui.core.checks import Status
+
+
+async def test_a_fresh_account_has_contact_details_but_no_security_contact_and_no_analyzer(
+        service: IamService) -> None:
+    result = await service.scan.scan()
+    assert result.result("contact-details").status is Status.PASS
+    assert result.result("security-contact").status is Status.FAIL
+    assert result.result("access-analyzer").status is Status.FAIL
+    assert result.result("access-analyzer").resources == ("region us-east-1",)
+    assert result.result("expired-server-certificates").status is Status.PASS
+    assert result.result("cloudshell-full-access").status is Status.PASS
+
+
+async def test_the_fixes_can_be_tried_in_the_demo(service: IamService) -> None:
+    await service.aws.call("account", "PutAlternateContact", AlternateContactType="SECURITY", Name="Sec Team",
+                           Title="CISO", EmailAddress="security@example.com", PhoneNumber="+1 206-555-0199")
+    await service.aws.call("accessanalyzer", "CreateAnalyzer", analyzerName="account", type="ACCOUNT")
+    await service.aws.call("accessanalyzer", "CreateAnalyzer", analyzerName="unused", type="ACCOUNT_UNUSED_ACCESS")
+    result = await service.scan.scan()
+    assert result.result("security-contact").status is Status.PASS
+    analyzer = result.result("access-analyzer")
+    assert analyzer.status is Status.PASS and "us-east-1: account" in analyzer.detail  # the unused-access one
+    assert "unused" not in analyzer.detail                                             # does not count
+
+
+async def test_cloudshell_full_access_is_found_in_the_authorization_details(service: IamService, admin) -> None:
+    admin.create_group(GroupName="Ops")
+    admin.attach_group_policy(GroupName="Ops", PolicyArn="arn:aws:iam::aws:policy/AWSCloudShellFullAccess")
+    result = await service.scan.scan()
+    assert result.result("cloudshell-full-access").resources == ("group Ops",)
+
+
+async def test_a_denied_read_names_the_iam_action(service: IamService) -> None:
+    def deny(**_: Any) -> Any:
+        return responses.error("AccessDeniedException", "User is not authorized", 403)
+
+    service.ctx.client("accessanalyzer").meta.events.register_first("before-call.accessanalyzer.ListAnalyzers",
+                                                                    deny)
+    result = await service.scan.scan()
+    analyzer = result.result("access-analyzer")
+    assert analyzer.status is Status.UNKNOWN and "access-analyzer:ListAnalyzers" in analyzer.detail
+    assert result.result("security-contact").status is Status.FAIL  # the other checks still run
+
+
+async def test_server_certificates_are_read_with_their_expiry(service: IamService) -> None:
+    expired = datetime(2020, 1, 1, tzinfo=UTC)
+    client = service.ctx.client("iam")
+    with Stubber(client) as stub:
+        stub.add_response("list_server_certificates", {"ServerCertificateMetadataList": [{
+            "Path": "/", "ServerCertificateName": "www", "ServerCertificateId": "ASCAEXAMPLEEXAMPLE0000",
+            "Arn": "arn:aws:iam::123456789012:server-certificate/www", "Expiration": expired}],
+            "IsTruncated": False}, {"MaxItems": 1000})
+        certificates = await read_server_certificates(service.aws)
+    assert [(c.name, c.expires) for c in certificates] == [("www", expired)]
