@@ -24,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,17 +110,49 @@ class Sample:
     max_rss_mib: float
 
 
-def measured(argv: list[str], env: dict[str, str]) -> Sample:
-    """One whole process: wall time, and its own CPU time and peak RSS (wait4 reports them for that child)."""
+# Runs each measured command and reports its rusage. Linux counts the parent's peak RSS in a child's maxrss when
+# the child is forked (or vforked) from it, so a big parent (this one holds moto with 10,000 users) would inflate
+# every figure: the commands are started by this small process instead, made before anything big is loaded.
+LAUNCHER = r"""
+import json, os, subprocess, sys, time
+for line in sys.stdin:
+    argv, env = json.loads(line)
     started = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{argv[0]} failed ({proc.returncode}): {err[-500:]}")
-    return Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    print(json.dumps([time.perf_counter() - started, os.waitstatus_to_exitcode(status),
+                      usage.ru_utime + usage.ru_stime, usage.ru_maxrss, err[-500:]]), flush=True)
+"""
+
+
+class Launcher:
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen([sys.executable, "-c", LAUNCHER], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+
+    def run(self, argv: list[str], env: dict[str, str]) -> Sample:
+        """One whole process: wall time, and its own CPU time and peak RSS."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(json.dumps([argv, env]) + "\n")
+        self._proc.stdin.flush()
+        seconds, code, cpu, max_rss_kib, err = json.loads(self._proc.stdout.readline())
+        if code not in (0, 1):
+            raise SystemExit(f"{argv[0]} failed ({code}): {err}")
+        return Sample(seconds, cpu, max_rss_kib / 1024)
+
+    def close(self) -> None:
+        if self._proc.stdin is not None:
+            self._proc.stdin.close()
+        self._proc.wait()
+
+
+LAUNCHER_PROCESS: Launcher | None = None
+
+
+def measured(argv: list[str], env: dict[str, str]) -> Sample:
+    assert LAUNCHER_PROCESS is not None
+    return LAUNCHER_PROCESS.run(argv, env)
 
 
 def interleaved(commands: dict[str, list[str]], env: dict[str, str], runs: int = RUNS) -> dict[str, list[Sample]]:
@@ -191,6 +222,8 @@ def requests_of(server: CountingServer, argv: list[str], env: dict[str, str]) ->
 
 
 def main() -> None:
+    global LAUNCHER_PROCESS
+    LAUNCHER_PROCESS = Launcher()  # first, while this process is small
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # AdministratorAccess & co. exist, as in AWS
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     aws = shutil.which("aws", path=str(BIN)) or shutil.which("aws")
@@ -223,6 +256,7 @@ def main() -> None:
         requests_10000, _ = requests_of(server, check, env)
     finally:
         server.stop()
+        LAUNCHER_PROCESS.close()
 
     check_ratio_20 = ratios(at_20, "check", "cli")
     lines += [

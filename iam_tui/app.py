@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import importlib
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -20,7 +22,6 @@ from textual.screen import Screen
 
 from .aws.errors import AwsError
 from .aws.models import AccountIdentity, ScanResult
-from .aws.service import IamService, connect
 from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
 from .core.checks import Status
 from .guide import STEPS, StepState
@@ -32,7 +33,17 @@ from .settings import ConnectionSettings
 from .widgets.guide_navigator import GuideNavigator
 from .widgets.secret_field import SecretField
 
-Connector = Callable[[ConnectionSettings], Awaitable[IamService]]
+if TYPE_CHECKING:
+    from .aws.service import IamService
+
+Connector = Callable[[ConnectionSettings], Awaitable["IamService"]]
+
+
+async def connect(settings: ConnectionSettings) -> IamService:
+    """The default connector. botocore's session and client modules (~0.15 s to import) are imported here, in a
+    worker thread, so that the first frame does not wait for them."""
+    service = await asyncio.to_thread(importlib.import_module, "iam_tui.aws.service")
+    return await service.connect(settings)
 
 
 class IamTuiApp(App[int]):

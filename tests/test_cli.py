@@ -79,3 +79,14 @@ def test_check_never_imports_textual_and_real_runs_never_import_moto() -> None:
     )
     proc = run(code=code)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_first_frame_does_not_wait_for_botocore() -> None:
+    """botocore's session and clients (~0.15 s of imports) load in the connecting worker, after the first frame."""
+    code = (
+        "import sys, iam_tui.__main__, iam_tui.app;"
+        "assert 'textual.app' in sys.modules;"
+        "assert 'botocore.session' not in sys.modules, 'botocore.session imported before the first frame'"
+    )
+    proc = run(code=code)
+    assert proc.returncode == 0, proc.stderr

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 AWS_POLICY_PREFIX = "arn:aws:iam::aws:policy/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PolicyRef:
     name: str
     arn: str
@@ -22,13 +22,13 @@ class PolicyRef:
         return ":iam::aws:policy/" in self.arn
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InlinePolicy:
     name: str
     document: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Principal:
     kind: str  # "user", "group" or "role"
     name: str
@@ -38,7 +38,7 @@ class Principal:
     groups: tuple[str, ...] = ()  # users only
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuthorizationDetails:
     users: tuple[Principal, ...] = ()
     groups: tuple[Principal, ...] = ()

@@ -50,7 +50,7 @@ def parse_date(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccessKeyUsage:
     slot: int
     active: bool
@@ -60,7 +60,7 @@ class AccessKeyUsage:
     last_used_service: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportRow:
     user: str
     arn: str
@@ -80,7 +80,7 @@ class ReportRow:
         return [k for k in self.keys if k.active]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CredentialReport:
     generated_at: datetime | None
     rows: tuple[ReportRow, ...]
