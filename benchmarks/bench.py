@@ -55,6 +55,7 @@ class CountingServer:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
         from werkzeug.serving import make_server
 
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on stderr
         self.requests: Counter[str] = Counter()
         self._lock = threading.Lock()
         app = DomainDispatcherApplication(create_backend_app)
@@ -225,7 +226,6 @@ def main() -> None:
     global LAUNCHER_PROCESS
     LAUNCHER_PROCESS = Launcher()  # first, while this process is small
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # AdministratorAccess & co. exist, as in AWS
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     aws = shutil.which("aws", path=str(BIN)) or shutil.which("aws")
     if aws is None:
         raise SystemExit("the AWS CLI is not installed: `make bench` installs it into .venv")
