@@ -54,3 +54,17 @@ async def read_analyzers(aws: AwsCaller) -> AnalyzerCoverage:
     names = tuple(a["name"] for a in pages["analyzers"]
                   if a.get("status") == "ACTIVE" and a.get("type") in EXTERNAL_ACCESS_TYPES)
     return AnalyzerCoverage({aws.ctx.region: names})
+
+
+class AccountSettingsService:
+    """The account-level changes the dashboard offers as fixes."""
+
+    def __init__(self, caller: AwsCaller) -> None:
+        self.aws = caller
+
+    async def security_contact(self) -> AlternateContact | None:
+        return await read_security_contact(self.aws)
+
+    async def set_security_contact(self, contact: AlternateContact) -> None:
+        await self.aws.call("account", "PutAlternateContact", AlternateContactType="SECURITY", Name=contact.name,
+                            Title=contact.title or "", EmailAddress=contact.email, PhoneNumber=contact.phone)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..settings import ConnectionSettings
 from .account import AccountService
+from .account_settings import AccountSettingsService
 from .calls import AwsCaller
 from .errors import AwsError, from_botocore_error
 from .groups import GroupsService
@@ -36,6 +37,7 @@ class IamService:
         self.mfa = MfaService(self.aws, self.scan)
         self.keys = KeysService(self.aws, self.scan.touch)
         self.signin = SigninService(self.aws, self.account)
+        self.account_settings = AccountSettingsService(self.aws)
 
     @property
     def settings(self) -> ConnectionSettings:

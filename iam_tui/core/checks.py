@@ -166,9 +166,8 @@ SPECS: dict[str, CheckSpec] = {
             "A security contact is registered",
             "Without one, AWS's security notifications go only to the root user's email address, which is often "
             "an unwatched mailbox.",
-            "Console > account menu > Account > Alternate contacts > Security, or `aws account "
-            "put-alternate-contact --alternate-contact-type SECURITY --name ... --email-address ... --phone-number "
-            "... --title ...`.",
+            "Press `s` on the dashboard to set it, or: console > account menu > Account > Alternate contacts > "
+            "Security, or `aws account put-alternate-contact --alternate-contact-type SECURITY ...`.",
             cis="1.2",
             security_hub="Account.1",
         ),

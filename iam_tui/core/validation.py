@@ -108,3 +108,25 @@ def validate_account_alias(alias: str) -> str | None:
         return ("An account alias has lowercase letters, digits and single hyphens, and starts and ends with a "
                 "letter or digit.")
     return None
+
+
+# The account's alternate contacts (account:PutAlternateContact), with the bounds and patterns of botocore's
+# model; AWS's regular expressions are Java's, where \w is ASCII.
+_CONTACT_EMAIL = re.compile(r"[\s]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[\s]*", re.ASCII)
+_CONTACT_PHONE = re.compile(r"[\s0-9()+-]+")
+CONTACT_FIELDS = {"name": ("Name", 64), "title": ("Title", 50), "email": ("Email address", 254),
+                  "phone": ("Phone number", 25)}
+
+
+def validate_contact_field(field: str, value: str) -> str | None:
+    """The problem with one field of an alternate contact, or None."""
+    label, maximum = CONTACT_FIELDS[field]
+    if not value:
+        return f"{label} is required."
+    if len(value) > maximum:
+        return f"{label}: at most {maximum} characters (now {len(value)})."
+    if field == "email" and not _CONTACT_EMAIL.fullmatch(value):
+        return "Email address: not an address AWS accepts (name@example.com)."
+    if field == "phone" and not _CONTACT_PHONE.fullmatch(value):
+        return "Phone number: digits, spaces, + - ( ) only."
+    return None

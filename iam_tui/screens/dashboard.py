@@ -17,6 +17,7 @@ from ..core.checks import CheckResult, Status
 from ..core.credential_report import report_age
 from ..widgets.guide_navigator import GuideNavigator
 from .base import AppScreen
+from .security_contact import SecurityContactScreen
 from .startup import connecting_text
 
 STATUS_LABEL = {
@@ -74,6 +75,7 @@ class DashboardScreen(AppScreen):
         Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "focus_guide", "Guide"),
         Binding("p", "app.open_password_policy", "Password policy"),
+        Binding("s", "security_contact", "Security contact"),
     ]
 
     def __init__(self) -> None:
@@ -165,6 +167,30 @@ class DashboardScreen(AppScreen):
 
     def action_cursor_up(self) -> None:
         self.query_one("#checks", DataTable).action_cursor_up()
+
+    # --- fixes --------------------------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="security-contact")
+    async def action_security_contact(self) -> None:
+        """CIS 1.2: show the security contact in a form (filled in when one is set); save it, then rescan."""
+        app = self.app
+        service = await app.wait_for_service()  # type: ignore[attr-defined]
+        try:
+            current = await service.account_settings.security_contact()
+        except AwsError as err:
+            self.notify(f"Could not read the security contact. {err.text}", severity="error", timeout=10)
+            return
+        contact = await app.push_screen_wait(SecurityContactScreen(current))
+        if contact is None:
+            return
+        try:
+            async with app.mutating("setting the security contact"):  # type: ignore[attr-defined]
+                await service.account_settings.set_security_contact(contact)
+        except AwsError as err:
+            self.notify(f"The security contact was not saved. {err.text}", severity="error", timeout=10)
+            return
+        self.notify(f"Security contact set: {contact.name} <{contact.email}>.")
+        self.action_refresh()
 
     def action_focus_guide(self) -> None:
         self.query_one(GuideNavigator).focus()

@@ -5,6 +5,7 @@ import pytest
 from iam_tui.core.validation import (
     name_taken,
     validate_account_alias,
+    validate_contact_field,
     validate_group_name,
     validate_mfa_device_name,
     validate_path,
@@ -66,3 +67,21 @@ def test_tags() -> None:
 ])
 def test_account_alias(alias: str, ok: bool) -> None:
     assert (validate_account_alias(alias) is None) is ok
+
+
+@pytest.mark.parametrize("field, value, problem", [
+    ("name", "", "required"),
+    ("name", "x" * 65, "at most 64"),
+    ("title", "y" * 51, "at most 50"),
+    ("email", "security@example", "not an address"),
+    ("email", "sécurité@example.com", "not an address"),  # AWS's \w is ASCII
+    ("phone", "+1 (206) 555-0100x", "digits"),
+])
+def test_alternate_contact_rules(field: str, value: str, problem: str) -> None:
+    assert problem in (validate_contact_field(field, value) or "")
+
+
+@pytest.mark.parametrize("field, value", [("name", "Security team"), ("email", "sec+aws@example.co.uk"),
+                                          ("phone", "+1 (206) 555-0100"), ("title", "x" * 50)])
+def test_alternate_contact_values_aws_accepts(field: str, value: str) -> None:
+    assert validate_contact_field(field, value) is None

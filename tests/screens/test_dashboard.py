@@ -155,3 +155,42 @@ async def test_no_step_switch_while_an_aws_change_is_in_flight(make_app) -> None
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def _until(pilot, condition, rounds: int = 50) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_to_each_field(
+        make_app, sandbox) -> None:
+    from iam_tui.screens.security_contact import SecurityContactScreen
+
+    account = sandbox.plain_client("account")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#checks", DataTable).get_row("security-contact")[0].plain == "✗ fail"
+        await pilot.press("s")
+        await _until(pilot, lambda: isinstance(app.screen, SecurityContactScreen))
+        modal = app.screen
+        assert app.focused is modal.query_one("#contact-name")
+        for text in ("Security team", "CISO", "not-an-address", "call me"):
+            await pilot.press(*text, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SecurityContactScreen)  # refused: nothing sent
+        assert "not an address" in static_text(modal, "#contact-email-error")
+        assert "digits" in static_text(modal, "#contact-phone-error")
+        assert app.focused is modal.query_one("#contact-email")
+        modal.query_one("#contact-email").value = "security@example.com"
+        modal.query_one("#contact-phone").value = "+1 206 555 0100"
+        await pilot.press("ctrl+s")
+        await _until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await settle(pilot)
+        saved = account.get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
+        assert (saved["Name"], saved["Title"], saved["EmailAddress"]) == ("Security team", "CISO",
+                                                                          "security@example.com")
+        assert app.screen.query_one("#checks", DataTable).get_row("security-contact")[0].plain == "✓ pass"

@@ -1,0 +1,78 @@
+"""The account's security contact (CIS 1.2): who AWS writes to about security issues, besides the root email."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from ..core.account_settings import AlternateContact
+from ..core.validation import CONTACT_FIELDS, validate_contact_field
+from .confirm import MODAL_CSS
+
+PLACEHOLDERS = {"name": "Security team", "title": "Security lead", "email": "security@example.com",
+                "phone": "+1 206 555 0100"}
+
+
+class SecurityContactScreen(ModalScreen[AlternateContact | None]):
+    """Four fields checked with AWS's rules as you type; enter on the last one (or ctrl+s) saves, esc cancels.
+    Dismisses with the contact to set, or None."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="SecurityContactScreen") + """
+    SecurityContactScreen .field-error { color: $error; height: auto; }
+    SecurityContactScreen Label { margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    AUTO_FOCUS = "#contact-name"
+
+    def __init__(self, current: AlternateContact | None) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        values = {"name": self.current.name, "title": self.current.title or "", "email": self.current.email,
+                  "phone": self.current.phone} if self.current else {}
+        with Vertical():
+            yield Static("Security contact: AWS writes here about security issues in this account (as well as to "
+                         "the root user's email address). Use a watched team mailbox.")
+            for field, (label, _) in CONTACT_FIELDS.items():
+                yield Label(label)
+                yield Input(values.get(field, ""), placeholder=PLACEHOLDERS[field], id=f"contact-{field}")
+                yield Static("", id=f"contact-{field}-error", classes="field-error")
+            yield Static("enter next field / save · ctrl+s save · esc cancel", classes="muted")
+
+    def _problem(self, field: str, *, show: bool) -> str | None:
+        problem = validate_contact_field(field, self.query_one(f"#contact-{field}", Input).value.strip())
+        if show:
+            self.query_one(f"#contact-{field}-error", Static).update(problem or "")
+        return problem
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        field = (event.input.id or "").removeprefix("contact-")
+        if field in CONTACT_FIELDS:
+            self._problem(field, show=bool(event.value))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        fields = list(CONTACT_FIELDS)
+        field = (event.input.id or "").removeprefix("contact-")
+        if field != fields[-1]:
+            self.query_one(f"#contact-{fields[fields.index(field) + 1]}", Input).focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        problems = {field: self._problem(field, show=True) for field in CONTACT_FIELDS}
+        first = next((field for field, problem in problems.items() if problem), None)
+        if first is not None:
+            self.query_one(f"#contact-{first}", Input).focus()
+            return
+        value = {field: self.query_one(f"#contact-{field}", Input).value.strip() for field in CONTACT_FIELDS}
+        self.dismiss(AlternateContact(value["name"], value["email"], value["phone"], value["title"]))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
