@@ -47,10 +47,10 @@ def as_table(result: ScanResult) -> str:
         f"Account {ident.account_id}" + (f" ({ident.alias})" if ident.alias else " (no alias)") + f"  as {who}",
         f"Credentials: {ident.source}; region {ident.region}; {report_age(result.report_generated_at)}",
         "",
-        f"{'STATUS':<8} {'CHECK':<24} {'CIS':<5} TITLE",
+        f"{'STATUS':<8} {'CHECK':<28} {'CIS':<5} TITLE",
     ]
     for r in result.results:
-        lines.append(f"{r.status.value.upper():<8} {r.id:<24} {r.spec.cis or '-':<5} {r.title}")
+        lines.append(f"{r.status.value.upper():<8} {r.id:<28} {r.spec.cis or '-':<5} {r.title}")
         if r.status is not Status.PASS:
             lines.append(f"{'':<8} {r.detail}")
             if r.resources:
