@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 
+import moto.iam.models
 import pytest
 
 # Never let a test reach a real AWS account or the developer's own config.
@@ -18,6 +20,19 @@ os.environ.pop("AWS_PROFILE", None)
 from iam_tui.aws.sandbox import Sandbox, start_sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext, ConnectionSettings
+
+# Every sandbox (one per test) would load AWS's ~1,300 managed policies (0.3-0.5 s each); the tests use a few. The
+# demo keeps them all. moto reads this module attribute whenever it builds an IAM backend.
+TEST_MANAGED_POLICIES = frozenset({
+    "AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess", "ViewOnlyAccess", "SecurityAudit",
+    "IAMUserChangePassword", "IAMFullAccess", "IAMReadOnlyAccess", "AWSSupportAccess", "SupportUser",
+    "AWSCloudShellFullAccess", "AWSBillingReadOnlyAccess", "Billing", "AmazonS3FullAccess",
+    "AmazonS3ReadOnlyAccess", "AmazonEC2FullAccess", "AmazonEC2ReadOnlyAccess",
+})
+_all_policies = json.loads(moto.iam.models.aws_managed_policies_data)
+moto.iam.models.aws_managed_policies_data = json.dumps(
+    {name: body for name, body in _all_policies.items() if name in TEST_MANAGED_POLICIES})
+del _all_policies
 
 
 @pytest.fixture
