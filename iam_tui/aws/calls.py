@@ -57,13 +57,14 @@ class AwsCaller:
         try:
             yield
         except ClientError as exc:
-            raise from_client_error(exc, action, _secrets_in(params)) from None
+            raise from_client_error(exc, action, _secrets_in(params), self.ctx.profile_name) from None
         except ParamValidationError as exc:
             report = scrub(str(exc.kwargs.get("report", "")), _secrets_in(params))
             raise AwsError("InvalidParameter", f"A value is outside what AWS accepts: {report}",
                            "Correct the value and retry.", action=action) from None
         except BotoCoreError as exc:
-            raise from_botocore_error(exc, action, self.ctx.settings.endpoint_url) from None
+            raise from_botocore_error(exc, action, self.ctx.settings.endpoint_url, self.ctx.profile_name,
+                                      self.ctx.credential_process()) from None
         except AwsError:
             raise
         except Exception as exc:  # an SDK or stand-in bug must not crash the UI or echo parameters

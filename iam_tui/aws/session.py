@@ -16,6 +16,7 @@ from botocore.config import Config
 
 from .. import __version__
 from ..settings import ConnectionSettings
+from .errors import AwsError
 
 # botocore logs whole request and response bodies (passwords, secret access keys, MFA seeds) at DEBUG. Never let
 # those records be created, whatever logging the host program sets up: the parents are pinned, and the two loggers
@@ -70,7 +71,24 @@ class AwsContext:
         """Build a session from the standard credential chain (may raise ``ProfileNotFound``)."""
         session = botocore.session.Session(profile=settings.profile)
         session.get_scoped_config()  # an unknown --profile fails here, before any call
+        _never_prompt_for_mfa(session)
         return cls(session, settings)
+
+    @property
+    def profile_name(self) -> str | None:
+        return self.settings.profile or self.session.profile
+
+    def credential_process(self) -> str | None:
+        """The profile's ``credential_process`` command, if it has one (to name it when it fails)."""
+        try:
+            return self.session.get_scoped_config().get("credential_process")
+        except Exception:
+            return None
+
+    def access_key_id(self) -> str | None:
+        """The access key ID the calls are signed with (resolves the credentials: call it off the UI thread)."""
+        credentials = self.session.get_credentials()
+        return getattr(credentials, "access_key", None) if credentials else None
 
     def client(self, service: str) -> Any:
         with self._lock:
@@ -97,7 +115,35 @@ class AwsContext:
         credentials = self.session.get_credentials()
         method = getattr(credentials, "method", None) if credentials else None
         text = _SOURCES.get(method or "", method or "unknown")
-        profile = self.settings.profile or self.session.profile
+        profile = self.profile_name
         if method in {"env", "iam-role", "container-role"} or not profile:
             return text
         return f"profile {profile} ({text})"
+
+
+def mfa_code_needed(profile: str | None) -> AwsError:
+    name = profile or "default"
+    return AwsError(
+        "MfaCodeNeeded",
+        f"Profile {name} assumes a role that asks for an MFA code (role_arn with mfa_serial), and botocore would "
+        "prompt for it on the terminal, which iam-tui cannot answer.",
+        f'Export temporary credentials first (eval "$(aws configure export-credentials --profile {name} '
+        '--format env)"), then run iam-tui without --profile.',
+    )
+
+
+def _never_prompt_for_mfa(session: botocore.session.Session) -> None:
+    """botocore asks for a role's MFA code with ``getpass`` on the terminal, from whichever thread resolves the
+    credentials: under Textual that thread is a worker and the prompt would block unseen. Answer it with a clear
+    error instead (botocore's assume-role provider takes its prompter at construction, hence the attribute)."""
+    profile = session.profile
+
+    def refuse(_prompt: str = "") -> str:
+        raise mfa_code_needed(profile)
+
+    try:
+        provider = session.get_component("credential_provider").get_provider("assume-role")
+    except Exception:
+        return
+    if hasattr(provider, "_prompter"):
+        provider._prompter = refuse
