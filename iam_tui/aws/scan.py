@@ -2,9 +2,10 @@
 
 Calls: GetCallerIdentity and ListAccountAliases (once per session), GetAccountSummary, GetAccountPasswordPolicy,
 GenerateCredentialReport (+ polls) and GetCredentialReport, GetAccountAuthorizationDetails (paginated),
-GetPolicy/GetPolicyVersion once per distinct AWS managed policy attached somewhere (cached), and
-DescribeOrganization. Users the app itself changed are re-read directly, because the credential report can be up
-to four hours old.
+GetPolicy/GetPolicyVersion once per distinct AWS managed policy attached somewhere (cached, at most
+``POLICY_READS_AT_ONCE`` at a time so a large account is not throttled), ListVirtualMFADevices (assigned ones, for
+root's device) and DescribeOrganization. Users the app itself changed are re-read directly, because the credential
+report can be up to four hours old.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..core.credential_report import CredentialReport, parse_report
 from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError
-from .keys import read_keys
+from .keys import is_long_term_key, read_keys
 from .mfa import read_user_devices
 from .models import ScanResult
 from .users import read_login_profile
@@ -33,6 +34,8 @@ Progress = Callable[[int, int, str], None]
 
 REPORT_TIMEOUT_S = 60.0
 REPORT_STATES_PENDING = {"STARTED", "INPROGRESS"}
+POLICY_READS_AT_ONCE = 4
+ROOT_VIRTUAL_MFA_NAME = ":mfa/root-account-mfa-device"
 
 
 def _document(value: Any) -> dict[str, Any]:
@@ -118,21 +121,30 @@ class ScanService:
         attached = AuthorizationDetails(users, groups, roles).attached_policy_arns()
         missing = sorted(arn for arn in attached if arn not in documents)
         try:
-            fetched = await asyncio.gather(*(self._aws_policy_document(arn) for arn in missing))
+            limit = asyncio.Semaphore(POLICY_READS_AT_ONCE)
+            fetched = await asyncio.gather(*(self._aws_policy_document(arn, limit) for arn in missing))
         except AwsError as err:
             return AuthorizationDetails(users, groups, roles, documents, documents_error=err.unavailable())
         documents.update(zip(missing, fetched, strict=True))
         return AuthorizationDetails(users, groups, roles, documents)
 
-    async def _aws_policy_document(self, arn: str) -> dict[str, Any]:
+    async def _aws_policy_document(self, arn: str, limit: asyncio.Semaphore) -> dict[str, Any]:
         cached = self._aws_policy_documents.get(arn)
         if cached is not None:
             return cached
-        version = (await self.aws.call("iam", "GetPolicy", PolicyArn=arn))["Policy"]["DefaultVersionId"]
-        data = await self.aws.call("iam", "GetPolicyVersion", PolicyArn=arn, VersionId=version)
+        async with limit:
+            version = (await self.aws.call("iam", "GetPolicy", PolicyArn=arn))["Policy"]["DefaultVersionId"]
+            data = await self.aws.call("iam", "GetPolicyVersion", PolicyArn=arn, VersionId=version)
         document = _document(data["PolicyVersion"].get("Document"))
         self._aws_policy_documents[arn] = document
         return document
+
+    async def root_virtual_mfa(self) -> bool:
+        """Whether a virtual MFA device is assigned to root: one account-wide list, never a call per user."""
+        devices = (await self.aws.paginate("iam", "ListVirtualMFADevices", ("VirtualMFADevices",),
+                                           AssignmentStatus="Assigned"))["VirtualMFADevices"]
+        return any(str(d.get("SerialNumber", "")).endswith(ROOT_VIRTUAL_MFA_NAME)
+                   or str((d.get("User") or {}).get("Arn", "")).endswith(":root") for d in devices)
 
     async def live_user(self, name: str) -> LiveUser:
         """Direct, current state of one user (used for users the app changed)."""
@@ -167,11 +179,12 @@ class ScanService:
                 value = await _or_unavailable(awaitable)
                 done += 1
                 if progress is not None:
-                    progress(done, 6, what)
+                    progress(done, 7, what)
                 return value
 
-            summary, policy, report, authz, central, live = await asyncio.gather(
+            summary, virtual, policy, report, authz, central, live = await asyncio.gather(
                 step("account summary", self.account.summary()),
+                step("root MFA device", self.root_virtual_mfa()),
                 step("password policy", self.account.password_policy()),
                 step("credential report", self.credential_report()),
                 step("authorization details", self.authorization_details()),
@@ -189,6 +202,8 @@ class ScanService:
             authz=authz,
             root_centrally_managed=central is True,
             live_users=live if isinstance(live, dict) else {},
+            root_virtual_mfa=virtual,
+            caller_long_term_key=await self._signs_with_long_term_key(),
         )
         return ScanResult(
             identity=identity,
@@ -198,6 +213,12 @@ class ScanService:
             api_calls=calls,
             seconds=time.perf_counter() - started,
         )
+
+    async def _signs_with_long_term_key(self) -> bool:
+        try:
+            return is_long_term_key(await asyncio.to_thread(self.aws.ctx.access_key_id))
+        except Exception:
+            return False
 
     async def _live_users(self) -> dict[str, LiveUser]:
         names = sorted(self.touched)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from iam_tui.aws.scan import POLICY_READS_AT_ONCE, ScanService
 from iam_tui.aws.service import IamService
 from iam_tui.core.checks import Status
 
@@ -70,7 +73,7 @@ async def test_users_changed_by_the_app_are_read_live(service: IamService, admin
 async def test_progress_is_reported(service: IamService) -> None:
     seen: list[tuple[int, int, str]] = []
     await service.scan.scan(progress=lambda done, total, what: seen.append((done, total, what)))
-    assert [d for d, _, _ in seen] == [1, 2, 3, 4, 5, 6]
+    assert [d for d, _, _ in seen] == [1, 2, 3, 4, 5, 6, 7]
     assert {w for _, _, w in seen} >= {"credential report", "account summary"}
 
 
@@ -85,3 +88,51 @@ def test_sandbox_ownership_moves_with_the_service(sandbox) -> None:
     assert sandbox._started  # the old service no longer stops it
     second.close()
     assert not sandbox._started
+
+
+async def test_root_virtual_mfa_device_fails_the_hardware_mfa_check(service: IamService, sandbox) -> None:
+    sandbox.state.root_mfa_enabled = True
+    sandbox.state.root_mfa_virtual = True
+    virtual = await service.scan.scan()
+    assert virtual.result("root-mfa").status is Status.PASS
+    assert virtual.result("root-hardware-mfa").status is Status.FAIL
+    sandbox.state.root_mfa_virtual = False  # a hardware device: nothing in ListVirtualMFADevices
+    assert (await service.scan.scan()).result("root-hardware-mfa").status is Status.PASS
+
+
+async def test_root_key_wording_in_the_sandbox_which_runs_on_a_long_term_root_key(service: IamService) -> None:
+    result = (await service.scan.scan()).result("root-access-keys")
+    assert "running on a root access key" in result.detail
+
+
+class _CountingCaller:
+    """Answers the authorization details with many attached AWS managed policies and counts how many policy
+    reads are in flight at once."""
+
+    def __init__(self, policies: int) -> None:
+        self.arns = [f"arn:aws:iam::aws:policy/P{i}" for i in range(policies)]
+        self.in_flight = 0
+        self.most = 0
+
+    async def paginate(self, _service: str, _operation: str, keys, **_: object) -> dict[str, list]:
+        groups = [{"GroupName": f"g{i}", "Arn": f"arn:aws:iam::123456789012:group/g{i}",
+                   "AttachedManagedPolicies": [{"PolicyName": f"P{i}", "PolicyArn": arn}]}
+                  for i, arn in enumerate(self.arns)]
+        return {key: groups if key == "GroupDetailList" else [] for key in keys}
+
+    async def call(self, _service: str, operation: str, **params: object) -> dict:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        for _ in range(3):
+            await asyncio.sleep(0)  # let every other read start, if nothing holds it back
+        self.in_flight -= 1
+        if operation == "GetPolicy":
+            return {"Policy": {"DefaultVersionId": "v1"}}
+        return {"PolicyVersion": {"Document": {"Statement": []}}}
+
+
+async def test_policy_document_reads_are_bounded() -> None:
+    caller = _CountingCaller(20)
+    details = await ScanService(caller, None).authorization_details()  # type: ignore[arg-type]
+    assert set(details.documents) == set(caller.arns)
+    assert caller.most == POLICY_READS_AT_ONCE == 4
