@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from iam_tui.aws.sandbox import responses
 from iam_tui.aws.scan import POLICY_READS_AT_ONCE, ScanService
 from iam_tui.aws.service import IamService
 from iam_tui.core.checks import Status
@@ -136,3 +139,19 @@ async def test_policy_document_reads_are_bounded() -> None:
     details = await ScanService(caller, None).authorization_details()  # type: ignore[arg-type]
     assert set(details.documents) == set(caller.arns)
     assert caller.most == POLICY_READS_AT_ONCE == 4
+
+
+@pytest.mark.parametrize("partition, domain", [("aws", "signin.aws.amazon.com"), ("aws-cn", "signin.amazonaws.cn"),
+                                               ("aws-us-gov", "signin.amazonaws-us-gov.com")])
+async def test_each_partition_from_a_stubbed_identity(service: IamService, partition: str, domain: str) -> None:
+    arn = f"arn:{partition}:iam::123456789012:root"
+    service.ctx.client("sts").meta.events.register_first(
+        "before-call.sts.GetCallerIdentity",
+        lambda **_: responses.ok({"UserId": "123456789012", "Account": "123456789012", "Arn": arn}))
+    identity = await service.account.identity(refresh=True)
+    assert identity.caller.partition == partition
+    assert identity.signin_url == f"https://123456789012.{domain}/console"
+    result = await service.scan.scan()
+    console = result.result("root-mfa").status
+    assert console is (Status.NOT_APPLICABLE if partition == "aws-us-gov" else Status.FAIL)
+    assert result.result("root-access-keys").status is Status.FAIL
