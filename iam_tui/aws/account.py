@@ -47,19 +47,21 @@ class AccountService:
         if self._identity is not None and not refresh:
             return self._identity
         caller = await self.caller_identity()
+        alias, unknown = None, None
         try:
             alias = await self.alias()
-        except AwsError:
-            alias = None  # not allowed to list aliases: sign-in URLs fall back to the account ID
+        except AwsError as err:  # sign-in URLs fall back to the account ID; the alias is unknown, not absent
+            unknown = "no permission" if err.is_denied else f"could not be read: {err.code}"
         ctx = self.aws.ctx
         source = await asyncio.to_thread(ctx.credential_source)
-        self._identity = AccountIdentity(caller, alias, ctx.region, source, demo=ctx.settings.demo)
+        self._identity = AccountIdentity(caller, alias, ctx.region, source, demo=ctx.settings.demo,
+                                         alias_unknown=unknown)
         return self._identity
 
     async def with_alias(self, alias: str | None) -> AccountIdentity:
         """The identity after this app changed the account alias (known without asking AWS again)."""
         identity = await self.identity()
-        self._identity = dataclasses.replace(identity, alias=alias)
+        self._identity = dataclasses.replace(identity, alias=alias, alias_unknown=None)
         return self._identity
 
     def forget_identity(self) -> None:

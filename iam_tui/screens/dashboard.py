@@ -35,7 +35,7 @@ def identity_panel_text(identity: AccountIdentity | None) -> str:
     kind = "ROOT USER" if caller.is_root else caller.kind.value
     return "\n".join([
         f"Account  {identity.account_id}",
-        f"Alias    {identity.alias or '(none)'}",
+        f"Alias    {identity.alias_text}",
         f"Caller   {kind}",
         f"ARN      {caller.arn}",
         f"Region   {identity.region}",

@@ -11,6 +11,8 @@ from iam_tui.aws.scan import POLICY_READS_AT_ONCE, ScanService
 from iam_tui.aws.service import IamService
 from iam_tui.core.checks import Status
 
+from ..helpers import inject_error
+
 
 async def test_identity_is_root_with_no_alias(service: IamService) -> None:
     identity = await service.account.identity()
@@ -155,3 +157,11 @@ async def test_each_partition_from_a_stubbed_identity(service: IamService, parti
     console = result.result("root-mfa").status
     assert console is (Status.NOT_APPLICABLE if partition == "aws-us-gov" else Status.FAIL)
     assert result.result("root-access-keys").status is Status.FAIL
+
+
+async def test_denied_alias_is_unknown_not_absent(service: IamService) -> None:
+    inject_error(service, "iam", "ListAccountAliases", "AccessDenied", "not authorized", 403)
+    identity = await service.account.identity(refresh=True)
+    assert identity.alias is None and identity.alias_text == "alias unknown (no permission)"
+    assert identity.signin_url == "https://123456789012.signin.aws.amazon.com/console"
+    assert (await service.account.with_alias("acme")).alias_text == "acme"
