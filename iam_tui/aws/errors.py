@@ -60,6 +60,19 @@ _PLAIN: dict[str, tuple[str, str]] = {
     "ReportExpired": ("The credential report is older than 4 hours.", "Generate a new one (refresh)."),
 }
 
+# Where one code means something else for one action.
+_PLAIN_BY_ACTION: dict[tuple[str, str], tuple[str, str]] = {
+    ("iam:GenerateCredentialReport", "LimitExceeded"): (
+        "AWS refused to start another credential report right now (too many report requests).",
+        "Wait a few minutes, then refresh; the per-user checks need the report."),
+    ("iam:EnableMFADevice", "LimitExceeded"): (
+        "This user already has the most MFA devices IAM allows (8).",
+        "Remove a device the user no longer uses (step 3 lists them), then retry."),
+    ("iam:CreateVirtualMFADevice", "LimitExceeded"): (
+        "The account's quota of virtual MFA devices is reached.",
+        "Delete virtual MFA devices nobody uses (unassigned ones, or those of deleted users), then retry."),
+}
+
 
 class AwsError(Exception):
     """What went wrong, for a person: ``code`` (AWS's error code or a local one), ``message``, ``fix``.
@@ -89,7 +102,8 @@ class AwsError(Exception):
             "NoCredentials", "ProfileNotFound", "SSOError", "CredentialProcessFailed", "MfaCodeNeeded"}
 
     def unavailable(self) -> Unavailable:
-        return Unavailable(self.code, self.message, self.action)
+        """The scan input this error leaves unread; its text says what to do, as every error text does."""
+        return Unavailable(self.code, " ".join(part for part in (self.message, self.fix) if part), self.action)
 
     def __reduce__(self):  # keep picklable despite keyword-only arguments
         return (_rebuild, (self.code, self.message, self.fix, self.action, self.retried))
@@ -124,7 +138,8 @@ def from_client_error(exc: ClientError, action: str | None, secrets: Sequence[Se
     if code in INVALID_CRED_CODES:
         return AwsError(code, "AWS does not recognise these credentials (deleted or mistyped key, or wrong "
                         "clock).", SIGN_IN_AGAIN, action=action)
-    meaning, fix = _PLAIN.get(code, ("", "Retry; if it persists, check the AWS message."))
+    meaning, fix = _PLAIN_BY_ACTION.get((action or "", code)) or _PLAIN.get(
+        code, ("", "Retry; if it persists, check the AWS message."))
     message = " ".join(part for part in (meaning, f"AWS says: {aws_text}" if aws_text else "") if part)
     return AwsError(code, message or "AWS returned an error.", fix, action=action, retried=retried)
 

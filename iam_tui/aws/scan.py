@@ -75,14 +75,15 @@ class ScanService:
         deadline = time.monotonic() + timeout
         delay = 0.1
         while True:
-            state = (await self.aws.call("iam", "GenerateCredentialReport")).get("State")
+            try:
+                state = (await self.aws.call("iam", "GenerateCredentialReport")).get("State")
+            except AwsError as err:
+                if err.code != "LimitExceeded":
+                    raise
+                return await self._existing_report(err)
             if state not in REPORT_STATES_PENDING:
                 try:
-                    data = await self.aws.call("iam", "GetCredentialReport")
-                    generated = data.get("GeneratedTime")
-                    if isinstance(generated, datetime) and generated.tzinfo is None:
-                        generated = generated.replace(tzinfo=UTC)
-                    return parse_report(data["Content"], generated)
+                    return _parse(await self.aws.call("iam", "GetCredentialReport"))
                 except AwsError as err:
                     if err.code not in {"ReportInProgress", "ReportNotPresent", "ReportExpired"}:
                         raise
@@ -91,6 +92,16 @@ class ScanService:
                                "Refresh in a minute.", action="iam:GetCredentialReport")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 2.0)
+
+    async def _existing_report(self, refused: AwsError) -> CredentialReport:
+        """AWS refused to generate a report: the last one (up to four hours old) still serves, if there is one."""
+        try:
+            data = await self.aws.call("iam", "GetCredentialReport")
+        except AwsError as err:
+            if err.code in {"ReportInProgress", "ReportNotPresent", "ReportExpired"}:
+                raise refused from None
+            raise
+        return _parse(data)
 
     async def authorization_details(self) -> AuthorizationDetails:
         pages = await self.aws.paginate(
@@ -224,6 +235,13 @@ class ScanService:
         names = sorted(self.touched)
         states = await asyncio.gather(*(self.live_user(n) for n in names))
         return dict(zip(names, states, strict=True))
+
+
+def _parse(data: dict[str, Any]) -> CredentialReport:
+    generated = data.get("GeneratedTime")
+    if isinstance(generated, datetime) and generated.tzinfo is None:
+        generated = generated.replace(tzinfo=UTC)
+    return parse_report(data["Content"], generated)
 
 
 async def _or_unavailable(awaitable: Awaitable[T]) -> T | Unavailable:
