@@ -33,6 +33,8 @@ def test_check_json_in_the_demo() -> None:
     assert data["account_id"] == "123456789012" and data["is_root"] is True
     assert data["caller_arn"] == "arn:aws:iam::123456789012:root"
     assert [c["id"] for c in data["checks"]] == list(CHECK_IDS)
+    hub = {c["id"]: c["security_hub"] for c in data["checks"]}
+    assert hub["root-hardware-mfa"] == "IAM.6" and hub["root-recent-use"] is None  # IAM.20 was retired
     for check in data["checks"]:
         assert {"id", "status", "title", "detail", "cis", "security_hub", "resources"} <= set(check)
         assert check["status"] in {"pass", "fail", "warn", "unknown", "n/a"}

@@ -165,3 +165,22 @@ async def test_denied_alias_is_unknown_not_absent(service: IamService) -> None:
     assert identity.alias is None and identity.alias_text == "alias unknown (no permission)"
     assert identity.signin_url == "https://123456789012.signin.aws.amazon.com/console"
     assert (await service.account.with_alias("acme")).alias_text == "acme"
+
+
+async def test_organizations_not_in_use_is_the_normal_path(service: IamService) -> None:
+    result = (await service.scan.scan()).result("root-mfa")
+    assert result.status is Status.FAIL and "central root management" not in result.detail
+
+
+async def test_central_root_management_seen_from_a_delegated_admin_is_a_note(service: IamService) -> None:
+    """Seen from IAM's delegated administrator (not the management account), whose own root still has a key."""
+    org = {"Organization": {"Id": "o-1", "MasterAccountId": "999999999999"}}
+    service.ctx.client("organizations").meta.events.register_first(
+        "before-call.organizations.DescribeOrganization", lambda **_: responses.ok(org))
+    service.ctx.client("iam").meta.events.register_first(
+        "before-call.iam.ListOrganizationsFeatures",
+        lambda **_: responses.ok({"OrganizationId": "o-1", "EnabledFeatures": ["RootCredentialsManagement"]}))
+    result = await service.scan.scan()
+    for check_id in ("root-mfa", "root-access-keys"):
+        assert result.result(check_id).status is Status.FAIL
+        assert "central root management" in result.result(check_id).detail
