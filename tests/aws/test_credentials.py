@@ -123,25 +123,30 @@ async def test_no_cached_login_token_says_run_aws_login(aws_files: Path) -> None
     _one_actionable_line(err, "LoginRequired", "Run `aws login --profile login`")
 
 
-async def test_expired_login_token_whose_refresh_is_refused_says_run_aws_login(aws_files: Path) -> None:
+def _refresh_refused(kind: str) -> Any:
+    """The sign-in service refusing a refresh: AccessDeniedException with its ``error`` kind."""
+    refused = responses.error("AccessDeniedException", "refused", 400)
+    refused[1]["error"] = kind
+    return refused
+
+
+async def _expired_session_error(aws_files: Path, refresh_answer: Any) -> AwsError:
     _cache_token(aws_files, _token(datetime.now(UTC) - timedelta(hours=1)))
-    refused = responses.error("AccessDeniedException", "refresh token expired", 400)
-    refused[1]["error"] = "TOKEN_EXPIRED"
-    err = await _identity_error("login", refused)
+    return await _identity_error("login", refresh_answer)
+
+
+async def test_expired_login_token_whose_refresh_is_refused_says_run_aws_login(aws_files: Path) -> None:
+    err = await _expired_session_error(aws_files, _refresh_refused("TOKEN_EXPIRED"))
     _one_actionable_line(err, "LoginRequired", "expired", "Run `aws login --profile login`")
 
 
 async def test_login_refresh_that_fails_otherwise_says_run_aws_login(aws_files: Path) -> None:
-    _cache_token(aws_files, _token(datetime.now(UTC) - timedelta(hours=1)))
-    err = await _identity_error("login", responses.error("InternalServerException", "boom", 500))
+    err = await _expired_session_error(aws_files, responses.error("InternalServerException", "boom", 500))
     _one_actionable_line(err, "LoginRequired", "Run `aws login --profile login`")
 
 
 async def test_login_refresh_without_permission_names_it(aws_files: Path) -> None:
-    _cache_token(aws_files, _token(datetime.now(UTC) - timedelta(hours=1)))
-    refused = responses.error("AccessDeniedException", "no", 400)
-    refused[1]["error"] = "INSUFFICIENT_PERMISSIONS"
-    err = await _identity_error("login", refused)
+    err = await _expired_session_error(aws_files, _refresh_refused("INSUFFICIENT_PERMISSIONS"))
     _one_actionable_line(err, "LoginNotAllowed", "signin:CreateOAuth2Token", "aws login --profile login")
 
 
