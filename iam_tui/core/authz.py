@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     from .checks import Unavailable
 
 
-
 def aws_managed_policy_arn(name: str, partition: str = "aws") -> str:
     """An AWS managed policy's ARN in the caller's partition (aws, aws-cn, aws-us-gov)."""
     return f"arn:{partition}:iam::aws:policy/{name}"
