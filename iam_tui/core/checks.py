@@ -168,8 +168,8 @@ SPECS: dict[str, CheckSpec] = {
             "A virtual MFA app lives on a phone that can be lost, cloned or backed up elsewhere; CIS asks for a "
             "hardware device (FIDO security key or hardware TOTP token) on the one unrestricted identity.",
             "Console only: sign in as root > account menu > Security credentials > Multi-factor authentication > "
-            "Assign MFA device > Security key or Hardware TOTP token; then remove the virtual device "
-            "(root-account-mfa-device).",
+            "Assign MFA device > Security key or Hardware TOTP token; then remove root's virtual device "
+            "(root-account-mfa-device), if it has one.",
             cis="1.5",
             security_hub="IAM.6",
         ),

@@ -150,3 +150,11 @@ async def test_mfa_limit_exceeded_has_its_own_fix(service: IamService, admin, op
         else:
             await service.mfa.create("alice")
     assert needle in caught.value.message and "access keys" not in caught.value.fix
+
+
+def test_missing_awscrt_is_named_not_generic() -> None:
+    from botocore.exceptions import MissingDependencyException
+
+    err = from_botocore_error(MissingDependencyException(msg='pip install "botocore[crt]"'))
+    assert err.code == "MissingDependency" and "botocore[crt]" in err.text
+    assert "failed before reaching AWS" not in err.text
