@@ -11,6 +11,8 @@ import contextlib
 import dataclasses
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -21,11 +23,13 @@ from textual.screen import Screen
 from .aws.errors import AwsError
 from .aws.models import AccountIdentity, ScanResult
 from .aws.service import IamService, connect
+from .aws.session import mfa_code_needed
 from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
 from .core.checks import Status
 from .guide import STEPS, StepState
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
+from .screens.mfa_code import MfaCodeScreen
 from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
 from .settings import ConnectionSettings
@@ -33,6 +37,7 @@ from .widgets.guide_navigator import GuideNavigator
 from .widgets.secret_field import SecretField
 
 Connector = Callable[[ConnectionSettings], Awaitable[IamService]]
+MFA_CODE_WAIT_SECONDS = 600  # a forgotten question must not hold a thread (and the exit) for ever
 
 
 class IamTuiApp(App[int]):
@@ -53,7 +58,9 @@ class IamTuiApp(App[int]):
     def __init__(self, settings: ConnectionSettings, *, connector: Connector = connect,
                  exit_when_ready: bool = False) -> None:
         super().__init__()
-        self.settings = settings
+        # A role profile's MFA code is asked in a modal, never on the terminal (see aws/session.py).
+        self.settings = settings if settings.mfa_prompter else dataclasses.replace(settings,
+                                                                                  mfa_prompter=self.ask_mfa_code)
         self.connector = connector
         self.exit_when_ready = exit_when_ready
         self._service: IamService | None = None
@@ -110,6 +117,19 @@ class IamTuiApp(App[int]):
         self.identity = service.account._identity
         if connected is not None and not connected.done():
             connected.set_result(service)
+
+    def ask_mfa_code(self, prompt: str) -> str:
+        """botocore's MFA prompter: called from the worker thread that resolves a role profile's credentials,
+        it shows :class:`MfaCodeScreen` on the UI thread and waits there for the answer."""
+        answer: Future[str | None] = Future()
+        try:
+            self.call_from_thread(self.push_screen, MfaCodeScreen(prompt, answer))
+            code = answer.result(timeout=MFA_CODE_WAIT_SECONDS)
+        except (RuntimeError, FutureTimeout):
+            code = None  # the app is not running (or is the calling thread), or nobody answered
+        if not code:
+            raise mfa_code_needed(self.settings.profile, asked=True)
+        return code
 
     def action_try_demo(self) -> None:
         self.settings = dataclasses.replace(self.settings, demo=True, profile=None, endpoint_url=None)

@@ -71,7 +71,7 @@ class AwsContext:
         """Build a session from the standard credential chain (may raise ``ProfileNotFound``)."""
         session = botocore.session.Session(profile=settings.profile)
         session.get_scoped_config()  # an unknown --profile fails here, before any call
-        _never_prompt_for_mfa(session)
+        _never_prompt_on_the_terminal(session, settings.mfa_prompter)
         return cls(session, settings)
 
     @property
@@ -121,29 +121,36 @@ class AwsContext:
         return f"profile {profile} ({text})"
 
 
-def mfa_code_needed(profile: str | None) -> AwsError:
+def mfa_code_needed(profile: str | None, *, asked: bool = False) -> AwsError:
+    """The profile's role wants an MFA code and none was given: nobody could be asked (``iam-tui check``), or the
+    person cancelled the question (``asked``)."""
     name = profile or "default"
-    return AwsError(
-        "MfaCodeNeeded",
-        f"Profile {name} assumes a role that asks for an MFA code (role_arn with mfa_serial), and botocore would "
-        "prompt for it on the terminal, which iam-tui cannot answer.",
-        f'Export temporary credentials first (eval "$(aws configure export-credentials --profile {name} '
-        '--format env)"), then run iam-tui without --profile.',
-    )
+    export = (f'export temporary credentials first (eval "$(aws configure export-credentials --profile {name} '
+              '--format env)"), then run iam-tui without --profile.')
+    if asked:
+        return AwsError("MfaCodeNeeded", f"No MFA code was entered for profile {name}'s role (role_arn with "
+                        "mfa_serial).", f"Press r and enter the code from your MFA device, or {export}")
+    return AwsError("MfaCodeNeeded", f"Profile {name} assumes a role that asks for an MFA code (role_arn with "
+                    "mfa_serial), and iam-tui cannot ask for it here (botocore would prompt on the terminal).",
+                    export[0].upper() + export[1:])
 
 
-def _never_prompt_for_mfa(session: botocore.session.Session) -> None:
+def _never_prompt_on_the_terminal(session: botocore.session.Session,
+                                  prompter: Callable[[str], str] | None) -> None:
     """botocore asks for a role's MFA code with ``getpass`` on the terminal, from whichever thread resolves the
-    credentials: under Textual that thread is a worker and the prompt would block unseen. Answer it with a clear
-    error instead (botocore's assume-role provider takes its prompter at construction, hence the attribute)."""
+    credentials: under Textual that thread is a worker and the prompt would block unseen. Ask through
+    ``prompter`` (the app's modal) instead, or refuse with a clear error when there is none. botocore's
+    assume-role provider takes its prompter at construction, hence the attribute."""
     profile = session.profile
 
-    def refuse(_prompt: str = "") -> str:
-        raise mfa_code_needed(profile)
+    def ask(prompt: str = "") -> str:
+        if prompter is None:
+            raise mfa_code_needed(profile)
+        return prompter(prompt)
 
     try:
         provider = session.get_component("credential_provider").get_provider("assume-role")
     except Exception:
         return
     if hasattr(provider, "_prompter"):
-        provider._prompter = refuse
+        provider._prompter = ask
