@@ -119,11 +119,11 @@ class IamTuiApp(App[int]):
             connected.set_result(service)
 
     def ask_mfa_code(self, prompt: str) -> str:
-        """botocore's MFA prompter: called from the worker thread that resolves a role profile's credentials,
-        it shows :class:`MfaCodeScreen` on the UI thread and waits there for the answer."""
+        """botocore's MFA prompter: called from the worker thread that resolves a role profile's credentials, it
+        has the UI thread show :class:`MfaCodeScreen` and waits (in its own thread) for the answer."""
         answer: Future[str | None] = Future()
         try:
-            self.call_from_thread(self.push_screen, MfaCodeScreen(prompt, answer))
+            self.call_from_thread(lambda: self.push_screen(MfaCodeScreen(prompt, answer)))
             code = answer.result(timeout=MFA_CODE_WAIT_SECONDS)
         except (RuntimeError, FutureTimeout):
             code = None  # the app is not running (or is the calling thread), or nobody answered
