@@ -12,6 +12,8 @@ import dataclasses
 import importlib
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -20,13 +22,14 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
 
-from .aws.errors import AwsError
+from .aws.errors import AwsError, mfa_code_needed
 from .aws.models import AccountIdentity, ScanResult
 from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
 from .core.checks import Status
 from .guide import STEPS, StepState
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
+from .screens.mfa_code import MfaCodeScreen
 from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
 from .settings import ConnectionSettings
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from .aws.service import IamService
 
 Connector = Callable[[ConnectionSettings], Awaitable["IamService"]]
+MFA_CODE_WAIT_SECONDS = 600  # a forgotten question must not hold a thread (and the exit) for ever
 
 
 async def connect(settings: ConnectionSettings) -> IamService:
@@ -64,7 +68,9 @@ class IamTuiApp(App[int]):
     def __init__(self, settings: ConnectionSettings, *, connector: Connector = connect,
                  exit_when_ready: str | None = None) -> None:
         super().__init__()
-        self.settings = settings
+        # A role profile's MFA code is asked in a modal, never on the terminal (see aws/session.py).
+        self.settings = settings if settings.mfa_prompter else dataclasses.replace(settings,
+                                                                                  mfa_prompter=self.ask_mfa_code)
         self.connector = connector
         self.exit_when_ready = exit_when_ready  # benchmarks: "table" (scan shown) or "first-frame"
         self._service: IamService | None = None
@@ -123,6 +129,19 @@ class IamTuiApp(App[int]):
         self.identity = service.account._identity
         if connected is not None and not connected.done():
             connected.set_result(service)
+
+    def ask_mfa_code(self, prompt: str) -> str:
+        """botocore's MFA prompter: called from the worker thread that resolves a role profile's credentials, it
+        has the UI thread show :class:`MfaCodeScreen` and waits (in its own thread) for the answer."""
+        answer: Future[str | None] = Future()
+        try:
+            self.call_from_thread(lambda: self.push_screen(MfaCodeScreen(prompt, answer)))
+            code = answer.result(timeout=MFA_CODE_WAIT_SECONDS)
+        except (RuntimeError, FutureTimeout):
+            code = None  # the app is not running (or is the calling thread), or nobody answered
+        if not code:
+            raise mfa_code_needed(self.settings.profile, asked=True)
+        return code
 
     def action_try_demo(self) -> None:
         self.settings = dataclasses.replace(self.settings, demo=True, profile=None, endpoint_url=None)

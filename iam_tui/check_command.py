@@ -32,6 +32,7 @@ def to_json(result: ScanResult) -> dict[str, object]:
     return {
         "account_id": ident.account_id,
         "account_alias": ident.alias,
+        "account_alias_known": ident.alias_unknown is None,
         "caller_arn": ident.caller.arn,
         "is_root": ident.caller.is_root,
         "credential_report_generated_at": result.report_generated_at.isoformat()
@@ -44,7 +45,7 @@ def as_table(result: ScanResult) -> str:
     ident = result.identity
     who = f"{ident.caller.arn}" + ("  [ROOT]" if ident.caller.is_root else "")
     lines = [
-        f"Account {ident.account_id}" + (f" ({ident.alias})" if ident.alias else " (no alias)") + f"  as {who}",
+        f"Account {ident.account_id} ({ident.alias_text})  as {who}",
         f"Credentials: {ident.source}; region {ident.region}; {report_age(result.report_generated_at)}",
         "",
         f"{'STATUS':<8} {'CHECK':<28} {'CIS':<5} TITLE",

@@ -33,6 +33,8 @@ def test_check_json_in_the_demo() -> None:
     assert data["account_id"] == "123456789012" and data["is_root"] is True
     assert data["caller_arn"] == "arn:aws:iam::123456789012:root"
     assert [c["id"] for c in data["checks"]] == list(CHECK_IDS)
+    hub = {c["id"]: c["security_hub"] for c in data["checks"]}
+    assert hub["root-hardware-mfa"] == "IAM.6" and hub["root-recent-use"] is None  # IAM.20 was retired
     for check in data["checks"]:
         assert {"id", "status", "title", "detail", "cis", "security_hub", "resources"} <= set(check)
         assert check["status"] in {"pass", "fail", "warn", "unknown", "n/a"}
@@ -79,6 +81,23 @@ def test_check_never_imports_textual_and_real_runs_never_import_moto() -> None:
     )
     proc = run(code=code)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_credential_problems_are_one_actionable_line(tmp_path) -> None:
+    """`aws login` with nothing cached, and a role profile that would prompt for an MFA code: one line, exit 2,
+    and nothing waits for the terminal."""
+    config = tmp_path / "config"
+    config.write_text("[profile login]\nlogin_session = arn:aws:iam::123456789012:root\n\n"
+                      "[profile base]\naws_access_key_id = AKIABASEPROFILE00001\naws_secret_access_key = x\n\n"
+                      "[profile admin-mfa]\nrole_arn = arn:aws:iam::123456789012:role/Admin\nsource_profile = base\n"
+                      "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n")
+    (tmp_path / "cache").mkdir()
+    env = {**CLEAN_ENV, "AWS_CONFIG_FILE": str(config), "AWS_LOGIN_CACHE_DIRECTORY": str(tmp_path / "cache")}
+    for profile, needle in (("login", "aws login --profile login"), ("admin-mfa", "MfaCodeNeeded")):
+        proc = subprocess.run([sys.executable, "-m", "iam_tui", "check", "--profile", profile], capture_output=True,
+                              text=True, env=env, timeout=60, stdin=subprocess.PIPE)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.count("\n") == 1 and needle in proc.stderr, proc.stderr
 
 
 def test_the_first_frame_does_not_wait_for_botocore() -> None:

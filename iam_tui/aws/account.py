@@ -42,27 +42,31 @@ class AccountService:
         aliases = (await self.aws.paginate("iam", "ListAccountAliases", ("AccountAliases",)))["AccountAliases"]
         return aliases[0] if aliases else None
 
-    async def _alias_or_none(self) -> str | None:
+    async def _alias_or_unknown(self) -> tuple[str | None, str | None]:
+        """The alias, or None and why it is unknown (sign-in URLs then fall back to the account ID; the alias is
+        unknown, not absent)."""
         try:
-            return await self.alias()
-        except AwsError:
-            return None  # not allowed to list aliases: sign-in URLs fall back to the account ID
+            return await self.alias(), None
+        except AwsError as err:
+            return None, "no permission" if err.is_denied else f"could not be read: {err.code}"
 
     async def identity(self, refresh: bool = False) -> AccountIdentity:
         """Who runs the app. Raises AwsError when even GetCallerIdentity fails (a startup failure)."""
         if self._identity is not None and not refresh:
             return self._identity
+        await self.aws.ready()
         ctx = self.aws.ctx
         # The three at once: the alias and the credential source do not depend on the caller.
-        caller, alias, source = await asyncio.gather(
-            self.caller_identity(), self._alias_or_none(), asyncio.to_thread(ctx.credential_source))
-        self._identity = AccountIdentity(caller, alias, ctx.region, source, demo=ctx.settings.demo)
+        caller, (alias, unknown), source = await asyncio.gather(
+            self.caller_identity(), self._alias_or_unknown(), asyncio.to_thread(ctx.credential_source))
+        self._identity = AccountIdentity(caller, alias, ctx.region, source, demo=ctx.settings.demo,
+                                         alias_unknown=unknown)
         return self._identity
 
     async def with_alias(self, alias: str | None) -> AccountIdentity:
         """The identity after this app changed the account alias (known without asking AWS again)."""
         identity = await self.identity()
-        self._identity = dataclasses.replace(identity, alias=alias)
+        self._identity = dataclasses.replace(identity, alias=alias, alias_unknown=None)
         return self._identity
 
     def forget_identity(self) -> None:

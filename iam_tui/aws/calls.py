@@ -47,6 +47,14 @@ class AwsCaller:
         """Call ``operation`` (CamelCase, as in the API reference) with ``params``; values may be Secrets."""
         return await asyncio.to_thread(self._call_sync, service, operation, params)
 
+    async def ready(self) -> None:
+        """Resolve the credentials once, before calls go out side by side (see ``AwsContext.credentials``)."""
+        await asyncio.to_thread(self._ready_sync)
+
+    def _ready_sync(self) -> None:
+        with self._translated("sts:GetCallerIdentity", {}):
+            self.ctx.credentials()
+
     async def paginate(self, service: str, operation: str, keys: Iterable[str], /,
                        **params: Any) -> dict[str, list[Any]]:
         """All pages of a list call, concatenated per result key."""
@@ -57,13 +65,14 @@ class AwsCaller:
         try:
             yield
         except ClientError as exc:
-            raise from_client_error(exc, action, _secrets_in(params)) from None
+            raise from_client_error(exc, action, _secrets_in(params), self.ctx.profile_name) from None
         except ParamValidationError as exc:
             report = scrub(str(exc.kwargs.get("report", "")), _secrets_in(params))
             raise AwsError("InvalidParameter", f"A value is outside what AWS accepts: {report}",
                            "Correct the value and retry.", action=action) from None
         except BotoCoreError as exc:
-            raise from_botocore_error(exc, action, self.ctx.settings.endpoint_url) from None
+            raise from_botocore_error(exc, action, self.ctx.settings.endpoint_url, self.ctx.profile_name,
+                                      self.ctx.credential_process()) from None
         except AwsError:
             raise
         except Exception as exc:  # an SDK or stand-in bug must not crash the UI or echo parameters

@@ -9,7 +9,13 @@ from botocore.exceptions import (
     BotoCoreError,
     ClientError,
     ConnectTimeoutError,
+    CredentialRetrievalError,
     EndpointConnectionError,
+    LoginError,
+    LoginInsufficientPermissions,
+    LoginRefreshRequired,
+    LoginTokenLoadError,
+    MissingDependencyException,
     NoCredentialsError,
     NoRegionError,
     PartialCredentialsError,
@@ -27,6 +33,8 @@ INVALID_CRED_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch",
                                 "InvalidAccessKeyId", "AuthFailure"})
 DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
 THROTTLE_CODES = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"})
+
+LOGIN_CODES = frozenset({"LoginRequired", "LoginNotAllowed"})
 
 SIGN_IN_AGAIN = "Sign in again (`aws login`, `aws sso login`, or fresh keys), or pass --profile; --demo needs none."
 
@@ -50,6 +58,19 @@ _PLAIN: dict[str, tuple[str, str]] = {
     "ReportInProgress": ("The credential report is still being generated.", "Retry in a few seconds."),
     "ReportNotPresent": ("No credential report exists yet.", "Generate one (refresh)."),
     "ReportExpired": ("The credential report is older than 4 hours.", "Generate a new one (refresh)."),
+}
+
+# Where one code means something else for one action.
+_PLAIN_BY_ACTION: dict[tuple[str, str], tuple[str, str]] = {
+    ("iam:GenerateCredentialReport", "LimitExceeded"): (
+        "AWS refused to start another credential report right now (too many report requests).",
+        "Wait a few minutes, then refresh; the per-user checks need the report."),
+    ("iam:EnableMFADevice", "LimitExceeded"): (
+        "This user already has the most MFA devices IAM allows (8).",
+        "Remove a device the user no longer uses (step 3 lists them), then retry."),
+    ("iam:CreateVirtualMFADevice", "LimitExceeded"): (
+        "The account's quota of virtual MFA devices is reached.",
+        "Delete virtual MFA devices nobody uses (unassigned ones, or those of deleted users), then retry."),
 }
 
 
@@ -77,10 +98,12 @@ class AwsError(Exception):
 
     @property
     def is_credentials_problem(self) -> bool:
-        return self.code in EXPIRED_CODES | INVALID_CRED_CODES | {"NoCredentials", "ProfileNotFound", "SSOError"}
+        return self.code in EXPIRED_CODES | INVALID_CRED_CODES | LOGIN_CODES | {
+            "NoCredentials", "ProfileNotFound", "SSOError", "CredentialProcessFailed", "MfaCodeNeeded"}
 
     def unavailable(self) -> Unavailable:
-        return Unavailable(self.code, self.message, self.action)
+        """The scan input this error leaves unread; its text says what to do, as every error text does."""
+        return Unavailable(self.code, " ".join(part for part in (self.message, self.fix) if part), self.action)
 
     def __reduce__(self):  # keep picklable despite keyword-only arguments
         return (_rebuild, (self.code, self.message, self.fix, self.action, self.retried))
@@ -99,7 +122,10 @@ def action_name(service: str, operation: str) -> str:
     return f"{_ACTION_PREFIX.get(service, service)}:{operation}"
 
 
-def from_client_error(exc: ClientError, action: str | None, secrets: Sequence[Secret] = ()) -> AwsError:
+def from_client_error(exc: ClientError, action: str | None, secrets: Sequence[Secret] = (),
+                      profile: str | None = None) -> AwsError:
+    if exc.operation_name == "CreateOAuth2Token":  # botocore refreshing an `aws login` session, not the app's call
+        return _from_login_error(LoginError(), action, profile)
     error = exc.response.get("Error", {})
     code = str(error.get("Code") or "Unknown")
     aws_text = scrub(str(error.get("Message") or ""), tuple(secrets)).strip()
@@ -117,13 +143,40 @@ def from_client_error(exc: ClientError, action: str | None, secrets: Sequence[Se
     if code in INVALID_CRED_CODES:
         return AwsError(code, "AWS does not recognise these credentials (deleted or mistyped key, or wrong "
                         "clock).", SIGN_IN_AGAIN, action=action)
-    meaning, fix = _PLAIN.get(code, ("", "Retry; if it persists, check the AWS message."))
+    meaning, fix = _PLAIN_BY_ACTION.get((action or "", code)) or _PLAIN.get(
+        code, ("", "Retry; if it persists, check the AWS message."))
     message = " ".join(part for part in (meaning, f"AWS says: {aws_text}" if aws_text else "") if part)
     return AwsError(code, message or "AWS returned an error.", fix, action=action, retried=retried)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _aws_login(profile: str | None) -> str:
+    return f"`aws login --profile {profile}`" if profile else "`aws login`"
+
+
+def _from_login_error(exc: LoginError, action: str | None, profile: str | None) -> AwsError:
+    """botocore's `aws login` (login_session) provider: a missing or expired session, or a refresh that failed."""
+    again = f"Run {_aws_login(profile)}, then retry."
+    if isinstance(exc, LoginInsufficientPermissions):
+        return AwsError("LoginNotAllowed", "Your `aws login` session could not be refreshed: the identity may not "
+                        "call signin:CreateOAuth2Token.", f"Grant it, or sign in again with {_aws_login(profile)}.",
+                        action=action)
+    if isinstance(exc, LoginRefreshRequired):
+        meaning = "Your `aws login` session has expired (or its credentials changed)."
+    elif isinstance(exc, LoginTokenLoadError):
+        meaning = f"No usable `aws login` session is cached for this profile ({_one_line(str(exc))})."
+    else:
+        meaning = "Refreshing your `aws login` session failed."
+    return AwsError("LoginRequired", meaning, again, action=action)
+
+
 def from_botocore_error(exc: BotoCoreError | Exception, action: str | None = None,
-                        endpoint: str | None = None) -> AwsError:
+                        endpoint: str | None = None, profile: str | None = None,
+                        credential_process: str | None = None) -> AwsError:
+    """``profile`` and ``credential_process`` (the profile's command, if any) make the fix name what to run."""
     if isinstance(exc, NoCredentialsError | PartialCredentialsError):
         return AwsError("NoCredentials", "No AWS credentials were found (environment, profile, SSO, `aws login`, "
                         "instance role).", "Run `aws login` (or `aws configure`), pass --profile NAME, or try "
@@ -131,9 +184,25 @@ def from_botocore_error(exc: BotoCoreError | Exception, action: str | None = Non
     if isinstance(exc, ProfileNotFound):
         return AwsError("ProfileNotFound", f"The AWS profile {exc.kwargs.get('profile')!r} does not exist.",
                         "Check the name in ~/.aws/config (`aws configure list-profiles`).", action=action)
+    if isinstance(exc, LoginError):
+        return _from_login_error(exc, action, profile)
     if isinstance(exc, SSOError | TokenRetrievalError):
-        return AwsError("SSOError", "Your SSO or `aws login` session has expired or is missing.",
-                        "Run `aws sso login` (or `aws login`) for this profile, then retry.", action=action)
+        return AwsError("SSOError", "Your IAM Identity Center (SSO) session has expired or is missing.",
+                        "Run `aws sso login`" + (f" --profile {profile}" if profile else "") + ", then retry.",
+                        action=action)
+    if isinstance(exc, CredentialRetrievalError):
+        # botocore's own text names the provider and, for credential_process, the command's own error output.
+        provider = exc.kwargs.get("provider", "")
+        if "process" in str(provider):
+            command = f" `{_one_line(credential_process)}`" if credential_process else ""
+            return AwsError("CredentialProcessFailed", f"The profile's credential_process{command} failed. botocore "
+                            f"says: {_one_line(str(exc))}", "Run that command yourself to see why, fix it (or "
+                            "credential_process in ~/.aws/config), then retry.", action=action)
+        return AwsError("CredentialRetrievalFailed", f"The credentials could not be loaded. botocore says: "
+                        f"{_one_line(str(exc))}", "Fix the credential source named there, then retry.", action=action)
+    if isinstance(exc, MissingDependencyException):
+        return AwsError("MissingDependency", f"botocore says: {_one_line(str(exc))}",
+                        "Reinstall iam-tui (it depends on botocore[crt]).", action=action)
     if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
         where = endpoint or getattr(exc, "kwargs", {}).get("endpoint_url", "AWS")
         return AwsError("EndpointUnreachable", f"Cannot connect to {where}.",
@@ -145,3 +214,17 @@ def from_botocore_error(exc: BotoCoreError | Exception, action: str | None = Non
     name = type(exc).__name__
     return AwsError(name, "The AWS SDK failed before reaching AWS.", "Retry; check your AWS configuration.",
                     action=action)
+
+
+def mfa_code_needed(profile: str | None, *, asked: bool = False) -> AwsError:
+    """The profile's role wants an MFA code and none was given: nobody could be asked (``iam-tui check``), or the
+    person cancelled the question (``asked``)."""
+    name = profile or "default"
+    export = (f'export temporary credentials first (eval "$(aws configure export-credentials --profile {name} '
+              '--format env)"), then run iam-tui without --profile.')
+    if asked:
+        return AwsError("MfaCodeNeeded", f"No MFA code was entered for profile {name}'s role (role_arn with "
+                        "mfa_serial).", f"Press r and enter the code from your MFA device, or {export}")
+    return AwsError("MfaCodeNeeded", f"Profile {name} assumes a role that asks for an MFA code (role_arn with "
+                    "mfa_serial), and iam-tui cannot ask for it here (botocore would prompt on the terminal).",
+                    export[0].upper() + export[1:])

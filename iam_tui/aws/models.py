@@ -17,6 +17,15 @@ class AccountIdentity:
     region: str
     source: str  # where the credentials came from, in words
     demo: bool = False
+    # Why the alias could not be read (e.g. "no permission"): then ``alias`` None means unknown, not "no alias".
+    alias_unknown: str | None = None
+
+    @property
+    def alias_text(self) -> str:
+        """The alias for people: the alias, "no alias", or "alias unknown (no permission)"."""
+        if self.alias:
+            return self.alias
+        return f"alias unknown ({self.alias_unknown})" if self.alias_unknown else "no alias"
 
     @property
     def account_id(self) -> str:

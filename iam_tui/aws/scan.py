@@ -1,11 +1,13 @@
 """The security scan: a fixed set of account-wide calls (never one per user), then the pure checks.
 
 Calls, all at once: GetCallerIdentity and ListAccountAliases (once per session), GetAccountSummary,
-GetAccountPasswordPolicy, GetCredentialReport (GenerateCredentialReport and polls only when there is none, or it
-expired), GetAccountAuthorizationDetails (1,000 a page), ListPolicies for the attached AWS managed policies and
-GetPolicyVersion once per policy version (cached), DescribeOrganization, account:GetContactInformation,
-account:GetAlternateContact, ListServerCertificates and access-analyzer:ListAnalyzers. Users the app itself
-changed are re-read directly, because the credential report can be up to four hours old.
+ListVirtualMFADevices (assigned ones, for root's device), GetAccountPasswordPolicy, GetCredentialReport
+(GenerateCredentialReport and polls only when there is none, or it expired), GetAccountAuthorizationDetails (1,000 a
+page), ListPolicies for the attached AWS managed policies and GetPolicyVersion once per policy version (cached, at
+most ``POLICY_READS_AT_ONCE`` at a time so a large account is not throttled), DescribeOrganization,
+account:GetContactInformation, account:GetAlternateContact, ListServerCertificates and
+access-analyzer:ListAnalyzers. Users the app itself changed are re-read directly, because the credential report can
+be up to four hours old.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from .account_settings import (
 )
 from .calls import AwsCaller
 from .errors import AwsError
-from .keys import read_keys
+from .keys import is_long_term_key, read_keys
 from .mfa import read_user_devices
 from .models import ScanResult
 from .users import read_login_profile
@@ -42,7 +44,8 @@ REPORT_TIMEOUT_S = 60.0
 REPORT_STATES_PENDING = {"STARTED", "INPROGRESS"}
 REPORT_NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
 POLICY_READS_AT_ONCE = 4
-SCAN_INPUTS = 10  # what scan() gathers; progress counts up to it
+SCAN_INPUTS = 11  # what scan() gathers; progress counts up to it
+ROOT_VIRTUAL_MFA_NAME = ":mfa/root-account-mfa-device"
 
 
 def _document(value: Any) -> dict[str, Any]:
@@ -89,7 +92,12 @@ class ScanService:
         deadline = time.monotonic() + timeout
         delay = 0.1
         while True:
-            state = (await self.aws.call("iam", "GenerateCredentialReport")).get("State")
+            try:
+                state = (await self.aws.call("iam", "GenerateCredentialReport")).get("State")
+            except AwsError as err:
+                if err.code != "LimitExceeded":
+                    raise
+                return await self._existing_report(err)
             if state not in REPORT_STATES_PENDING:
                 try:
                     return await self._read_report()
@@ -109,6 +117,15 @@ class ScanService:
             generated = generated.replace(tzinfo=UTC)
         # 10,000 users take ~0.2 s to parse: not on the event loop, where the UI would stall.
         return await asyncio.to_thread(parse_report, data["Content"], generated)
+
+    async def _existing_report(self, refused: AwsError) -> CredentialReport:
+        """AWS refused to generate a report: the last one (up to four hours old) still serves, if there is one."""
+        try:
+            return await self._read_report()
+        except AwsError as err:
+            if err.code in REPORT_NOT_READY:
+                raise refused from None
+            raise
 
     async def authorization_details(self) -> AuthorizationDetails:
         pages = await self.aws.paginate(
@@ -170,6 +187,13 @@ class ScanService:
         fetched = await asyncio.gather(*(read(arn) for arn in arns))
         return dict(zip(arns, fetched, strict=True))
 
+    async def root_virtual_mfa(self) -> bool:
+        """Whether a virtual MFA device is assigned to root: one account-wide list, never a call per user."""
+        devices = (await self.aws.paginate("iam", "ListVirtualMFADevices", ("VirtualMFADevices",),
+                                           AssignmentStatus="Assigned"))["VirtualMFADevices"]
+        return any(str(d.get("SerialNumber", "")).endswith(ROOT_VIRTUAL_MFA_NAME)
+                   or str((d.get("User") or {}).get("Arn", "")).endswith(":root") for d in devices)
+
     async def live_user(self, name: str) -> LiveUser:
         """Direct, current state of one user (used for users the app changed)."""
         try:
@@ -196,6 +220,7 @@ class ScanService:
         started = time.perf_counter()
         self.aws.ctx.call_listeners.append(count)
         try:
+            await self.aws.ready()
             # Who-am-I goes alongside the other reads, not before them: one round trip less.
             identity_read = asyncio.ensure_future(self.account.identity())
 
@@ -211,9 +236,10 @@ class ScanService:
                     progress(done, SCAN_INPUTS, what)
                 return value
 
-            (summary, policy, report, authz, central, live, contact, security, certificates,
+            (summary, virtual, policy, report, authz, central, live, contact, security, certificates,
              analyzers) = await asyncio.gather(
                 step("account summary", self.account.summary()),
+                step("root MFA device", self.root_virtual_mfa()),
                 step("password policy", self.account.password_policy()),
                 step("credential report", self.credential_report()),
                 step("authorization details", self.authorization_details()),
@@ -236,6 +262,8 @@ class ScanService:
             authz=authz,
             root_centrally_managed=central is True,
             live_users=live if isinstance(live, dict) else {},
+            root_virtual_mfa=virtual,
+            caller_long_term_key=await self._signs_with_long_term_key(),
             contact_information=contact,
             security_contact=security,
             server_certificates=certificates,
@@ -250,6 +278,12 @@ class ScanService:
             api_calls=calls,
             seconds=time.perf_counter() - started,
         )
+
+    async def _signs_with_long_term_key(self) -> bool:
+        try:
+            return is_long_term_key(await asyncio.to_thread(self.aws.ctx.access_key_id))
+        except Exception:
+            return False
 
     async def _live_users(self) -> dict[str, LiveUser]:
         names = sorted(self.touched)

@@ -16,6 +16,7 @@ from botocore.config import Config
 
 from .. import __version__
 from ..settings import ConnectionSettings
+from .errors import mfa_code_needed
 from .timestamps import parse_timestamp
 
 # botocore logs whole request and response bodies (passwords, secret access keys, MFA seeds) at DEBUG. Never let
@@ -74,7 +75,34 @@ class AwsContext:
         """Build a session from the standard credential chain (may raise ``ProfileNotFound``)."""
         session = botocore.session.Session(profile=settings.profile)
         session.get_scoped_config()  # an unknown --profile fails here, before any call
+        _never_prompt_on_the_terminal(session, settings.mfa_prompter)
         return cls(session, settings)
+
+    @property
+    def profile_name(self) -> str | None:
+        return self.settings.profile or self.session.profile
+
+    def credential_process(self) -> str | None:
+        """The profile's ``credential_process`` command, if it has one (to name it when it fails)."""
+        try:
+            return self.session.get_scoped_config().get("credential_process")
+        except Exception:
+            return None
+
+    def access_key_id(self) -> str | None:
+        """The access key ID the calls are signed with (resolves the credentials: call it off the UI thread)."""
+        credentials = self.credentials()
+        return getattr(credentials, "access_key", None) if credentials else None
+
+    def credentials(self) -> Any:
+        """The session's credentials, resolved once. Under the clients' lock: botocore's providers are not safe to
+        run from two threads at once (an assume-role profile would ask for its MFA code twice, and its chain of
+        source profiles is reported as a loop)."""
+        with self._lock:
+            credentials = self.session.get_credentials()
+            if credentials is not None:
+                credentials.get_frozen_credentials()  # a deferred (assume-role, SSO, login) fetch happens here, once
+            return credentials
 
     def client(self, service: str) -> Any:
         with self._lock:
@@ -109,10 +137,31 @@ class AwsContext:
         """Where the credentials came from, in words (resolves them, so call it off the UI thread)."""
         if self._source:
             return self._source
-        credentials = self.session.get_credentials()
+        credentials = self.credentials()
         method = getattr(credentials, "method", None) if credentials else None
         text = _SOURCES.get(method or "", method or "unknown")
-        profile = self.settings.profile or self.session.profile
+        profile = self.profile_name
         if method in {"env", "iam-role", "container-role"} or not profile:
             return text
         return f"profile {profile} ({text})"
+
+
+def _never_prompt_on_the_terminal(session: botocore.session.Session,
+                                  prompter: Callable[[str], str] | None) -> None:
+    """botocore asks for a role's MFA code with ``getpass`` on the terminal, from whichever thread resolves the
+    credentials: under Textual that thread is a worker and the prompt would block unseen. Ask through
+    ``prompter`` (the app's modal) instead, or refuse with a clear error when there is none. botocore's
+    assume-role provider takes its prompter at construction, hence the attribute."""
+    profile = session.profile
+
+    def ask(prompt: str = "") -> str:
+        if prompter is None:
+            raise mfa_code_needed(profile)
+        return prompter(prompt)
+
+    try:
+        provider = session.get_component("credential_provider").get_provider("assume-role")
+    except Exception:
+        return
+    if hasattr(provider, "_prompter"):
+        provider._prompter = ask

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .checks import Unavailable
 
-AWS_POLICY_PREFIX = "arn:aws:iam::aws:policy/"
+
+def aws_managed_policy_arn(name: str, partition: str = "aws") -> str:
+    """An AWS managed policy's ARN in the caller's partition (aws, aws-cn, aws-us-gov)."""
+    return f"arn:{partition}:iam::aws:policy/{name}"
+
+
+def in_partition(arn: str, partition: str) -> str:
+    """``arn`` moved to ``partition`` (the second field of every ARN)."""
+    parts = arn.split(":", 2)
+    return ":".join((parts[0], partition, parts[2])) if len(parts) == 3 and parts[0] == "arn" else arn
 
 
 @dataclass(frozen=True, slots=True)

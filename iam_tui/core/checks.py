@@ -7,6 +7,7 @@ checks that need it into ``unknown``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ CIS_MIN_LENGTH = 14
 CIS_REUSE = 24
 SUPPORT_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSSupportAccess"
 CLOUDSHELL_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSCloudShellFullAccess"
+GOVCLOUD = "aws-us-gov"
 
 
 class Status(StrEnum):
@@ -96,8 +98,14 @@ class ScanInputs:
     password_policy: PasswordPolicy | Unavailable | None
     report: CredentialReport | Unavailable
     authz: AuthorizationDetails | Unavailable
+    # AWS Organizations' central root management is on and visible from here. It does not remove this account's
+    # root credentials by itself, so the root checks still run and only carry a note.
     root_centrally_managed: bool = False
     live_users: dict[str, LiveUser] = field(default_factory=dict)
+    # A virtual MFA device is assigned to root (ListVirtualMFADevices, one account-wide call): CIS 1.5 wants hardware.
+    root_virtual_mfa: bool | Unavailable = False
+    # The app signs its calls with a long-term access key (AKIA...), not temporary credentials (ASIA...).
+    caller_long_term_key: bool = False
     contact_information: ContactInformation | Unavailable | None = NOT_READ
     security_contact: AlternateContact | Unavailable | None = NOT_READ  # None: no security contact set
     server_certificates: tuple[ServerCertificate, ...] | Unavailable = NOT_READ
@@ -112,6 +120,7 @@ class CheckSpec:
     fix: str
     cis: str | None = None
     security_hub: str | None = None
+    security_hub_note: str | None = None  # when the Security Hub control covers less than the check
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,7 @@ class CheckResult:
             "detail": self.detail,
             "cis": self.spec.cis,
             "security_hub": self.spec.security_hub,
+            "security_hub_note": self.spec.security_hub_note,
             "resources": list(self.resources),
             "why": self.spec.why,
             "fix": self.spec.fix,
@@ -181,6 +191,17 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.9",
         ),
         CheckSpec(
+            "root-hardware-mfa",
+            "Root user's MFA is a hardware device",
+            "A virtual MFA app lives on a phone that can be lost, cloned or backed up elsewhere; CIS asks for a "
+            "hardware device (FIDO security key or hardware TOTP token) on the one unrestricted identity.",
+            "Console only: sign in as root > account menu > Security credentials > Multi-factor authentication > "
+            "Assign MFA device > Security key or Hardware TOTP token; then remove root's virtual device "
+            "(root-account-mfa-device), if it has one.",
+            cis="1.5",
+            security_hub="IAM.6",
+        ),
+        CheckSpec(
             "root-access-keys",
             "Root user has no access keys",
             "A root access key is a password to everything that never expires and cannot be limited.",
@@ -194,8 +215,7 @@ SPECS: dict[str, CheckSpec] = {
             "Root user is not used for everyday tasks",
             "Every root sign-in or key use is a chance for the one unrestricted identity to be misused.",
             "After this setup, use the admin user; keep root for the few tasks that need it.",
-            cis="1.6",
-            security_hub="IAM.20",
+            cis="1.6",  # no current Security Hub control: IAM.20 was retired in April 2024 (it was CIS 1.2.0's)
         ),
         CheckSpec(
             "password-policy-length",
@@ -268,6 +288,8 @@ SPECS: dict[str, CheckSpec] = {
             "every member on MFA.",
             cis="1.15",
             security_hub="IAM.1",
+            security_hub_note="customer managed policies only; AWS managed ones such as AdministratorAccess have "
+            "no Security Hub control",
         ),
         CheckSpec(
             "support-role",
@@ -367,14 +389,32 @@ def check_caller(inputs: ScanInputs) -> CheckResult:
     return _result("caller-not-root", Status.PASS, f"You are {ident.kind.value} {ident.name}.", [ident.arn])
 
 
-def _root_na(check_id: str) -> CheckResult:
-    return _result(check_id, Status.NOT_APPLICABLE,
-                   "Root credentials of this account are managed centrally by AWS Organizations.")
+CENTRAL_ROOT_NOTE = (" Note: AWS Organizations' central root management is on; it does not remove existing root "
+                     "credentials by itself.")
 
 
+def _root_check(check_id: str, *, console: bool = False) -> Callable[[Callable[[ScanInputs], CheckResult]],
+                                                                      Callable[[ScanInputs], CheckResult]]:
+    """A check of the root user: ``n/a`` for console matters in GovCloud (root cannot use the console there);
+    when Organizations manages root credentials centrally, the result says so as a note, never as a pass."""
+
+    def wrap(check: Callable[[ScanInputs], CheckResult]) -> Callable[[ScanInputs], CheckResult]:
+        def run(inputs: ScanInputs) -> CheckResult:
+            if console and inputs.identity.partition == GOVCLOUD:
+                return _result(check_id, Status.NOT_APPLICABLE, "In AWS GovCloud (US) the root user cannot sign in "
+                               "to the console; root MFA belongs to the associated standard AWS account.")
+            result = check(inputs)
+            if inputs.root_centrally_managed and result.status is not Status.UNKNOWN:
+                return dataclasses.replace(result, detail=result.detail + CENTRAL_ROOT_NOTE)
+            return result
+
+        return run
+
+    return wrap
+
+
+@_root_check("root-mfa", console=True)
 def check_root_mfa(inputs: ScanInputs) -> CheckResult:
-    if inputs.root_centrally_managed:
-        return _root_na("root-mfa")
     summary = inputs.summary
     if isinstance(summary, Unavailable):
         return _result("root-mfa", Status.UNKNOWN, summary.describe())
@@ -384,22 +424,36 @@ def check_root_mfa(inputs: ScanInputs) -> CheckResult:
                    "AWS offers no API for root MFA: assign it in the console.", ["root user"])
 
 
+@_root_check("root-hardware-mfa", console=True)
+def check_root_hardware_mfa(inputs: ScanInputs) -> CheckResult:
+    summary, virtual = inputs.summary, inputs.root_virtual_mfa
+    if isinstance(summary, Unavailable):
+        return _result("root-hardware-mfa", Status.UNKNOWN, summary.describe())
+    if not summary.root_mfa_enabled:
+        return _result("root-hardware-mfa", Status.FAIL, "The root user has no MFA device at all.", ["root user"])
+    if isinstance(virtual, Unavailable):
+        return _result("root-hardware-mfa", Status.UNKNOWN, virtual.describe())
+    if virtual:
+        return _result("root-hardware-mfa", Status.FAIL, "The root user's MFA is a virtual device "
+                       "(root-account-mfa-device, ListVirtualMFADevices).", ["root user"])
+    return _result("root-hardware-mfa", Status.PASS, "The root user's MFA is not a virtual device.")
+
+
+@_root_check("root-access-keys")
 def check_root_keys(inputs: ScanInputs) -> CheckResult:
-    if inputs.root_centrally_managed:
-        return _root_na("root-access-keys")
     summary = inputs.summary
     if isinstance(summary, Unavailable):
         return _result("root-access-keys", Status.UNKNOWN, summary.describe())
     if not summary.root_access_keys_present:
         return _result("root-access-keys", Status.PASS, "The root user has no access keys (live).")
-    running = " iam-tui is running on a root access key right now." if inputs.identity.is_root else ""
+    running = (" iam-tui is running on a root access key right now."
+               if inputs.identity.is_root and inputs.caller_long_term_key else "")
     return _result("root-access-keys", Status.FAIL, "The root user has at least one access key (live)." + running,
                    ["root user"])
 
 
+@_root_check("root-recent-use")
 def check_root_recent_use(inputs: ScanInputs) -> CheckResult:
-    if inputs.root_centrally_managed:
-        return _root_na("root-recent-use")
     report = inputs.report
     if isinstance(report, Unavailable):
         return _result("root-recent-use", Status.UNKNOWN, report.describe())
@@ -629,6 +683,7 @@ CHECKS: tuple[Callable[[ScanInputs], CheckResult], ...] = (
     check_contact_details,
     check_security_contact,
     check_root_mfa,
+    check_root_hardware_mfa,
     check_root_keys,
     check_root_recent_use,
     check_password_length,

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .authz import aws_managed_policy_arn, in_partition
 from .password_policy import EffectivePolicy
 from .secret import Secret
 
-ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
-POWER_USER_ACCESS = "arn:aws:iam::aws:policy/PowerUserAccess"
-CHANGE_PASSWORD_POLICY = "arn:aws:iam::aws:policy/IAMUserChangePassword"
+# In the standard partition; a plan moves them to the caller's partition (NewUserRequest.partition).
+ADMINISTRATOR_ACCESS = aws_managed_policy_arn("AdministratorAccess")
+CHANGE_PASSWORD_POLICY = aws_managed_policy_arn("IAMUserChangePassword")
 DEFAULT_GROUP = "PowerUsers"
 DEFAULT_TAGS: tuple[tuple[str, str], ...] = (("user-type", "IAM power user"),)
 
@@ -42,6 +43,7 @@ class NewUserRequest:
     password_reset_required: bool = True
     tags: tuple[tuple[str, str], ...] = DEFAULT_TAGS
     policy: EffectivePolicy = field(default_factory=lambda: EffectivePolicy(None))
+    partition: str = "aws"  # the caller's: AWS managed policy ARNs are built in it
 
     @property
     def attach_change_password(self) -> bool:
@@ -50,9 +52,19 @@ class NewUserRequest:
         return self.console_access and self.password_reset_required and not self.policy.allow_users_to_change
 
     @property
+    def group_policy_arn(self) -> str | None:
+        """The new group's policy, in the caller's partition."""
+        arn = self.group.policy_arn
+        return in_partition(arn, self.partition) if arn else None
+
+    @property
+    def change_password_policy_arn(self) -> str:
+        return in_partition(CHANGE_PASSWORD_POLICY, self.partition)
+
+    @property
     def grants_full_admin(self) -> bool:
         if self.group.create:
-            return self.group.policy_arn == ADMINISTRATOR_ACCESS
+            return (self.group_policy_arn or "").endswith(":iam::aws:policy/AdministratorAccess")
         return "AdministratorAccess" in self.group.existing_policies
 
 
@@ -97,8 +109,8 @@ def build_plan(request: NewUserRequest) -> list[PlanStep]:
     if request.group.create:
         steps.append(PlanStep(f"Create group {group}", "CreateGroup", {"GroupName": group},
                               "DeleteGroup", {"GroupName": group}))
-        if request.group.policy_arn:
-            arn = request.group.policy_arn
+        arn = request.group_policy_arn
+        if arn:
             steps.append(PlanStep(f"Attach {policy_name(arn)} to group {group}", "AttachGroupPolicy",
                                   {"GroupName": group, "PolicyArn": arn},
                                   "DetachGroupPolicy", {"GroupName": group, "PolicyArn": arn}))
@@ -116,9 +128,10 @@ def build_plan(request: NewUserRequest) -> list[PlanStep]:
                                "PasswordResetRequired": request.password_reset_required},
                               "DeleteLoginProfile", {"UserName": user}))
     if request.attach_change_password:
+        arn = request.change_password_policy_arn
         steps.append(PlanStep(f"Let {user} change the password: attach IAMUserChangePassword", "AttachUserPolicy",
-                              {"UserName": user, "PolicyArn": CHANGE_PASSWORD_POLICY},
-                              "DetachUserPolicy", {"UserName": user, "PolicyArn": CHANGE_PASSWORD_POLICY}))
+                              {"UserName": user, "PolicyArn": arn},
+                              "DetachUserPolicy", {"UserName": user, "PolicyArn": arn}))
     steps.append(PlanStep(f"Add {user} to group {group}", "AddUserToGroup", {"GroupName": group, "UserName": user},
                           "RemoveUserFromGroup", {"GroupName": group, "UserName": user}))
     return steps
@@ -131,10 +144,13 @@ def review_notes(request: NewUserRequest) -> list[str]:
         notes.append("no-full-admin-policy (CIS 1.15) will fail: AdministratorAccess allows \"*:*\". That is the "
                      "guide's intent; keep the group small and every member on MFA.")
     if request.attach_change_password:
+        why = ("no account password policy is set, and without one users may not change their own password"
+               if request.policy.is_default else "the account password policy does not let users change their own "
+               "password")
         notes.append("permissions-via-groups (CIS 1.14) will fail: IAMUserChangePassword is attached to the user "
-                     "directly (as the console does) because the account password policy does not let users change "
-                     "their own password. Better: allow that in the password policy (`p` on the dashboard), then "
-                     "this attachment is not needed.")
+                     f"directly (as the console does) because {why}: without it the user could not set the new "
+                     "password at first sign-in. Better: allow users to change their own password in the password "
+                     "policy (`p` on the dashboard), then this attachment is not needed.")
     if request.console_access:
         notes.append("console-users-mfa (CIS 1.9) will fail until you assign an MFA device (guide step 3).")
     return notes

@@ -37,12 +37,14 @@ class EffectivePolicy:
 
     @property
     def allow_users_to_change(self) -> bool:
-        # With no policy set, AWS lets IAM users change their own password.
-        return self.policy.allow_users_to_change if self.policy else True
+        # With no policy set, IAM users may NOT change their own password unless an IAM policy lets them
+        # (iam:ChangePassword): AWS's default has AllowUsersToChangePassword off.
+        return self.policy.allow_users_to_change if self.policy else False
 
 
 # AWS's default policy when the account has none: 8 to 128 characters and at least three of
-# uppercase, lowercase, digits and symbols.
+# uppercase, lowercase, digits and symbols; users may not change their own password without an IAM policy.
 DEFAULT_POLICY_TEXT = (
-    "AWS default (no policy set): 8-128 characters, at least three of: uppercase, lowercase, digits, symbols"
+    "AWS default (no policy set): 8-128 characters, at least three of: uppercase, lowercase, digits, symbols; "
+    "users may not change their own password unless an IAM policy allows it"
 )

@@ -243,6 +243,6 @@ def cis_preset(base: PasswordPolicy) -> PasswordPolicy:
 
 def starting_form(current: PasswordPolicy | None) -> PasswordPolicy:
     """What the form shows first: the current policy, or, when none is set, AWS's default length (8) with users
-    allowed to change their own password (as :class:`EffectivePolicy` assumes for the default, and as CIS
-    recommends). Nothing is sent until the user applies, after seeing the diff."""
+    allowed to change their own password (as CIS recommends: AWS's default does not allow it). Nothing is sent
+    until the user applies, after seeing the diff."""
     return current if current is not None else PasswordPolicy(minimum_length=8, allow_users_to_change=True)

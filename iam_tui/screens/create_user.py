@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 
 from ..aws.errors import AwsError
 from ..aws.groups import GroupSummary, ManagedPolicy
+from ..core.authz import in_partition
 from ..core.create_plan import (
     ADMINISTRATOR_ACCESS,
     DEFAULT_GROUP,
@@ -156,6 +157,7 @@ class CreateUserScreen(AppScreen):
     @work(group="load")
     async def load_context(self) -> None:
         service = self.app.service  # type: ignore[attr-defined]
+        self.selected_policy = in_partition(self.selected_policy, self._partition())
         await self.load_policy()
         self._update_password_box()
         try:
@@ -495,7 +497,12 @@ class CreateUserScreen(AppScreen):
             password_reset_required=reset,
             tags=tuple(self.tags),
             policy=self.policy,
+            partition=self._partition(),
         )
+
+    def _partition(self) -> str:
+        identity = self.app.identity  # type: ignore[attr-defined]
+        return identity.caller.partition if identity else "aws"
 
     def _password(self) -> Secret | None:
         console, _ = self._request_flags()

@@ -36,7 +36,7 @@ def identity_panel_text(identity: AccountIdentity | None) -> str:
     kind = "ROOT USER" if caller.is_root else caller.kind.value
     return "\n".join([
         f"Account  {identity.account_id}",
-        f"Alias    {identity.alias or '(none)'}",
+        f"Alias    {identity.alias_text}",
         f"Caller   {kind}",
         f"ARN      {caller.arn}",
         f"Region   {identity.region}",
@@ -47,7 +47,8 @@ def identity_panel_text(identity: AccountIdentity | None) -> str:
 def detail_text(result: CheckResult) -> str:
     spec = result.spec
     refs = ", ".join(x for x in (f"CIS {spec.cis}" if spec.cis else "",
-                                 f"Security Hub {spec.security_hub}" if spec.security_hub else "") if x)
+                                 f"Security Hub {spec.security_hub}" if spec.security_hub else "",
+                                 spec.security_hub_note or "") if x)
     lines = [f"{spec.title}  [{result.status.value}]" + (f"  ({refs})" if refs else ""), "",
              f"Now: {result.detail}"]
     if result.resources:

@@ -32,6 +32,8 @@ def urls_text(identity: AccountIdentity | None) -> str:
     lines = [f"By account ID  {by_id}"]
     if identity.alias:
         lines.append(f"By alias       {signin_url(identity.alias, identity.caller.partition)}")
+    elif identity.alias_unknown:
+        lines.append(f"By alias       ({identity.alias_text}: the account may have one)")
     else:
         lines.append("By alias       (no alias yet: create one below for a URL people can remember)")
     return "\n".join(lines)
@@ -185,6 +187,10 @@ class SigninScreen(AppScreen):
         if current and alias and problem is None and identity is not None:
             warning = (f"Replacing {current}: {signin_url(current, identity.caller.partition)} stops working at once "
                        "(bookmarks, password managers, colleagues). The account ID URL keeps working.")
+        elif alias and problem is None and identity is not None and identity.alias_unknown:
+            warning = (f"The current alias is unknown ({identity.alias_unknown}). An account has one alias: if it "
+                       "has one, this replaces it and its URL stops working at once. The account ID URL keeps "
+                       "working.")
         self.query_one("#alias-warning", Static).update(warning)
         self.query_one("#alias-save", Button).disabled = bool(problem) or not alias or self.busy
         return problem if alias else "Enter an alias."

@@ -12,8 +12,7 @@ def identity_line(identity: AccountIdentity | None) -> str:
         return "Not connected"
     caller = identity.caller
     who = "ROOT USER" if caller.is_root else f"{caller.kind.value} {caller.name}"
-    alias = identity.alias or "no alias"
-    return f"{who} · account {identity.account_id} ({alias}) · {identity.region} · {identity.source}"
+    return f"{who} · account {identity.account_id} ({identity.alias_text}) · {identity.region} · {identity.source}"
 
 
 class IdentityBar(Static):

@@ -120,3 +120,44 @@ async def test_sdk_parameter_validation_is_explained_without_the_secret(service:
         await service.aws.call("iam", "CreateLoginProfile", UserName="", Password=Secret("Hidden-Pa55"))
     assert caught.value.code == "InvalidParameter" and "UserName" in caught.value.message
     assert "Hidden-Pa55" not in caught.value.text
+
+
+async def test_credential_report_limit_exceeded_has_its_own_fix(service: IamService) -> None:
+    inject_error(service, "iam", "GenerateCredentialReport", "LimitExceeded", "Rate exceeded", 409)
+    inject_error(service, "iam", "GetCredentialReport", "ReportNotPresent", "none", 410)
+    result = (await service.scan.scan()).result("console-users-mfa")
+    assert result.status is Status.UNKNOWN
+    assert "LimitExceeded" in result.detail and "too many report requests" in result.detail
+    assert "Wait a few minutes, then refresh" in result.detail
+    assert "access keys" not in result.detail  # not the generic LimitExceeded text
+
+
+async def test_credential_report_limit_exceeded_still_reads_the_last_report(service: IamService) -> None:
+    await service.scan.scan()  # a report now exists
+    # The first read finds none (someone else's generation under way), and AWS refuses to start another one: the
+    # report that appeared in the meantime still serves.
+    inject_error(service, "iam", "GetCredentialReport", "ReportInProgress", "in progress", 410, times=1)
+    refused = inject_error(service, "iam", "GenerateCredentialReport", "LimitExceeded", "Rate exceeded", 409)
+    result = (await service.scan.scan()).result("console-users-mfa")
+    assert refused and result.status is Status.PASS
+
+
+@pytest.mark.parametrize("operation, needle", [("EnableMFADevice", "most MFA devices IAM allows (8)"),
+                                               ("CreateVirtualMFADevice", "quota of virtual MFA devices")])
+async def test_mfa_limit_exceeded_has_its_own_fix(service: IamService, admin, operation: str, needle: str) -> None:
+    admin.create_user(UserName="alice")
+    inject_error(service, "iam", operation, "LimitExceeded", "Cannot exceed quota", 409)
+    with pytest.raises(AwsError) as caught:
+        if operation == "EnableMFADevice":
+            await service.mfa.enable("alice", "arn:aws:iam::123456789012:mfa/alice", "123456", "654321")
+        else:
+            await service.mfa.create("alice")
+    assert needle in caught.value.message and "access keys" not in caught.value.fix
+
+
+def test_missing_awscrt_is_named_not_generic() -> None:
+    from botocore.exceptions import MissingDependencyException
+
+    err = from_botocore_error(MissingDependencyException(msg='pip install "botocore[crt]"'))
+    assert err.code == "MissingDependency" and "botocore[crt]" in err.text
+    assert "failed before reaching AWS" not in err.text

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from iam_tui.aws.scan import SCAN_INPUTS
+import asyncio
+
+import pytest
+
+from iam_tui.aws.sandbox import responses
+from iam_tui.aws.scan import POLICY_READS_AT_ONCE, SCAN_INPUTS, ScanService
 from iam_tui.aws.service import IamService
 from iam_tui.core.checks import Status
+
+from ..helpers import inject_error
 
 
 async def test_identity_is_root_with_no_alias(service: IamService) -> None:
@@ -89,3 +96,94 @@ def test_sandbox_ownership_moves_with_the_service(sandbox) -> None:
     assert sandbox._started  # the old service no longer stops it
     second.close()
     assert not sandbox._started
+
+
+async def test_root_virtual_mfa_device_fails_the_hardware_mfa_check(service: IamService, sandbox) -> None:
+    sandbox.state.root_mfa_enabled = True
+    sandbox.state.root_mfa_virtual = True
+    virtual = await service.scan.scan()
+    assert virtual.result("root-mfa").status is Status.PASS
+    assert virtual.result("root-hardware-mfa").status is Status.FAIL
+    sandbox.state.root_mfa_virtual = False  # a hardware device: nothing in ListVirtualMFADevices
+    assert (await service.scan.scan()).result("root-hardware-mfa").status is Status.PASS
+
+
+async def test_root_key_wording_in_the_sandbox_which_runs_on_a_long_term_root_key(service: IamService) -> None:
+    result = (await service.scan.scan()).result("root-access-keys")
+    assert "running on a root access key" in result.detail
+
+
+class _CountingCaller:
+    """Answers the authorization details with many attached AWS managed policies and counts how many policy
+    reads are in flight at once."""
+
+    def __init__(self, policies: int) -> None:
+        self.arns = [f"arn:aws:iam::aws:policy/P{i}" for i in range(policies)]
+        self.in_flight = 0
+        self.most = 0
+
+    async def paginate(self, _service: str, _operation: str, keys, **_: object) -> dict[str, list]:
+        groups = [{"GroupName": f"g{i}", "Arn": f"arn:aws:iam::123456789012:group/g{i}",
+                   "AttachedManagedPolicies": [{"PolicyName": f"P{i}", "PolicyArn": arn}]}
+                  for i, arn in enumerate(self.arns)]
+        return {key: groups if key == "GroupDetailList" else [] for key in keys}
+
+    async def call(self, _service: str, operation: str, **params: object) -> dict:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        for _ in range(3):
+            await asyncio.sleep(0)  # let every other read start, if nothing holds it back
+        self.in_flight -= 1
+        if operation == "GetPolicy":
+            return {"Policy": {"DefaultVersionId": "v1"}}
+        return {"PolicyVersion": {"Document": {"Statement": []}}}
+
+
+async def test_policy_document_reads_are_bounded() -> None:
+    caller = _CountingCaller(20)
+    details = await ScanService(caller, None).authorization_details()  # type: ignore[arg-type]
+    assert set(details.documents) == set(caller.arns)
+    assert caller.most == POLICY_READS_AT_ONCE == 4
+
+
+@pytest.mark.parametrize("partition, domain", [("aws", "signin.aws.amazon.com"), ("aws-cn", "signin.amazonaws.cn"),
+                                               ("aws-us-gov", "signin.amazonaws-us-gov.com")])
+async def test_each_partition_from_a_stubbed_identity(service: IamService, partition: str, domain: str) -> None:
+    arn = f"arn:{partition}:iam::123456789012:root"
+    service.ctx.client("sts").meta.events.register_first(
+        "before-call.sts.GetCallerIdentity",
+        lambda **_: responses.ok({"UserId": "123456789012", "Account": "123456789012", "Arn": arn}))
+    identity = await service.account.identity(refresh=True)
+    assert identity.caller.partition == partition
+    assert identity.signin_url == f"https://123456789012.{domain}/console"
+    result = await service.scan.scan()
+    console = result.result("root-mfa").status
+    assert console is (Status.NOT_APPLICABLE if partition == "aws-us-gov" else Status.FAIL)
+    assert result.result("root-access-keys").status is Status.FAIL
+
+
+async def test_denied_alias_is_unknown_not_absent(service: IamService) -> None:
+    inject_error(service, "iam", "ListAccountAliases", "AccessDenied", "not authorized", 403)
+    identity = await service.account.identity(refresh=True)
+    assert identity.alias is None and identity.alias_text == "alias unknown (no permission)"
+    assert identity.signin_url == "https://123456789012.signin.aws.amazon.com/console"
+    assert (await service.account.with_alias("acme")).alias_text == "acme"
+
+
+async def test_organizations_not_in_use_is_the_normal_path(service: IamService) -> None:
+    result = (await service.scan.scan()).result("root-mfa")
+    assert result.status is Status.FAIL and "central root management" not in result.detail
+
+
+async def test_central_root_management_seen_from_a_delegated_admin_is_a_note(service: IamService) -> None:
+    """Seen from IAM's delegated administrator (not the management account), whose own root still has a key."""
+    org = {"Organization": {"Id": "o-1", "MasterAccountId": "999999999999"}}
+    service.ctx.client("organizations").meta.events.register_first(
+        "before-call.organizations.DescribeOrganization", lambda **_: responses.ok(org))
+    service.ctx.client("iam").meta.events.register_first(
+        "before-call.iam.ListOrganizationsFeatures",
+        lambda **_: responses.ok({"OrganizationId": "o-1", "EnabledFeatures": ["RootCredentialsManagement"]}))
+    result = await service.scan.scan()
+    for check_id in ("root-mfa", "root-access-keys"):
+        assert result.result(check_id).status is Status.FAIL
+        assert "central root management" in result.result(check_id).detail

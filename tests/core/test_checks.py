@@ -57,7 +57,7 @@ def by_id(scan: ScanInputs) -> dict[str, object]:
 def test_every_check_has_a_stable_id_and_runs_once() -> None:
     results = run_checks(inputs())
     assert [r.id for r in results] == list(CHECK_IDS)
-    assert len(set(CHECK_IDS)) == len(CHECK_IDS) == 19
+    assert len(set(CHECK_IDS)) == len(CHECK_IDS) == 20
     assert all(r.status is Status.PASS for r in results), [(r.id, r.detail) for r in results]
     assert not any_failed(results)
 
@@ -75,11 +75,74 @@ def test_root_mfa_and_keys_come_from_the_live_summary() -> None:
     assert "console" in results["root-mfa"].detail.lower()
 
 
-def test_root_checks_do_not_apply_when_organizations_manages_root() -> None:
-    results = by_id(inputs(root_centrally_managed=True,
-                           summary=AccountSummary(root_mfa_enabled=False, root_access_keys_present=False)))
-    for check_id in ("root-mfa", "root-access-keys", "root-recent-use"):
-        assert results[check_id].status is Status.NOT_APPLICABLE
+ROOT_CALLER = parse_caller("arn:aws:iam::123456789012:root", "123456789012")
+ROOT_CHECKS = ("root-mfa", "root-hardware-mfa", "root-access-keys", "root-recent-use")
+
+
+@pytest.mark.parametrize("identity", [ROOT_CALLER, parse_caller("arn:aws:iam::123456789012:user/admin",
+                                                                 "123456789012")])
+def test_central_root_management_is_a_note_never_n_a_or_a_pass(identity: object) -> None:
+    """A delegated-admin account's own root can still have keys and no MFA: the checks run and fail."""
+    results = by_id(inputs(identity=identity, root_centrally_managed=True,
+                           summary=AccountSummary(root_mfa_enabled=False, root_access_keys_present=True)))
+    for check_id in ("root-mfa", "root-hardware-mfa", "root-access-keys"):
+        assert results[check_id].status is Status.FAIL, check_id
+        assert "central root management" in results[check_id].detail
+    assert results["root-recent-use"].status is Status.PASS
+    assert "central root management" in results["root-recent-use"].detail
+    assert not any(r.status is Status.NOT_APPLICABLE for r in results.values())
+
+
+def test_root_virtual_mfa_fails_cis_1_5_and_hardware_passes() -> None:
+    virtual = by_id(inputs(root_virtual_mfa=True))["root-hardware-mfa"]
+    assert virtual.status is Status.FAIL and "virtual" in virtual.detail
+    assert virtual.spec.cis == "1.5" and virtual.spec.security_hub == "IAM.6"
+    assert "Security key or Hardware TOTP token" in virtual.spec.fix
+    assert by_id(inputs(root_virtual_mfa=False))["root-hardware-mfa"].status is Status.PASS
+    no_mfa = AccountSummary(root_mfa_enabled=False, root_access_keys_present=False)
+    assert by_id(inputs(summary=no_mfa, root_virtual_mfa=False))["root-hardware-mfa"].status is Status.FAIL
+    denied = Unavailable("AccessDenied", "no", "iam:ListVirtualMFADevices")
+    unknown = by_id(inputs(root_virtual_mfa=denied))["root-hardware-mfa"]
+    assert unknown.status is Status.UNKNOWN and "iam:ListVirtualMFADevices" in unknown.detail
+
+
+def test_running_on_a_root_access_key_is_said_only_for_long_term_keys() -> None:
+    keys = AccountSummary(root_mfa_enabled=True, root_access_keys_present=True)
+    long_term = by_id(inputs(identity=ROOT_CALLER, summary=keys, caller_long_term_key=True))["root-access-keys"]
+    assert "running on a root access key" in long_term.detail
+    temporary = by_id(inputs(identity=ROOT_CALLER, summary=keys, caller_long_term_key=False))["root-access-keys"]
+    assert temporary.status is Status.FAIL and "running on" not in temporary.detail
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-cn", "aws-us-gov"])
+def test_root_console_checks_are_n_a_in_govcloud_only(partition: str) -> None:
+    root = parse_caller(f"arn:{partition}:iam::123456789012:root", "123456789012")
+    results = by_id(inputs(identity=root, summary=AccountSummary(root_mfa_enabled=False,
+                                                                 root_access_keys_present=True)))
+    console = {results[c].status for c in ("root-mfa", "root-hardware-mfa")}
+    if partition == "aws-us-gov":
+        assert console == {Status.NOT_APPLICABLE}
+        assert "cannot sign in to the console" in results["root-mfa"].detail
+    else:
+        assert console == {Status.FAIL}
+    assert results["root-access-keys"].status is Status.FAIL
+
+
+def test_security_hub_ids_follow_the_cis_v5_table() -> None:
+    """AWS Security Hub's CIS v5.0.0 controls: IAM.20 was retired (April 2024); IAM.1 covers customer managed
+    policies only."""
+    hub = {r.id: r.spec.security_hub for r in run_checks(inputs())}
+    assert hub == {
+        "caller-not-root": None, "root-mfa": "IAM.9", "root-hardware-mfa": "IAM.6", "root-access-keys": "IAM.4",
+        "root-recent-use": None, "password-policy-length": "IAM.15", "password-policy-reuse": "IAM.16",
+        "console-users-mfa": "IAM.5", "setup-keys-unused": None, "unused-credentials": "IAM.22",
+        "one-active-key": None, "key-rotation": "IAM.3", "permissions-via-groups": "IAM.2",
+        "no-full-admin-policy": "IAM.1", "support-role": "IAM.18", "contact-details": None,
+        "security-contact": "Account.1", "expired-server-certificates": "IAM.26", "access-analyzer": "IAM.28",
+        "cloudshell-full-access": "IAM.27",
+    }
+    admin = by_id(inputs())["no-full-admin-policy"].to_json()
+    assert "customer managed policies only" in admin["security_hub_note"]
 
 
 def test_recent_root_use_is_reported_with_what_and_when() -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from iam_tui.core.create_plan import (
     ADMINISTRATOR_ACCESS,
     CHANGE_PASSWORD_POLICY,
@@ -25,7 +27,7 @@ def ops(plan: list) -> list[str]:
 
 
 def test_the_guides_plan_in_order() -> None:
-    plan = build_plan(request())
+    plan = build_plan(request(policy=EffectivePolicy(PasswordPolicy(allow_users_to_change=True))))
     assert ops(plan) == ["CreateGroup", "AttachGroupPolicy", "CreateUser", "CreateLoginProfile", "AddUserToGroup"]
     assert [s.undo_operation for s in plan] == ["DeleteGroup", "DetachGroupPolicy", "DeleteUser",
                                                 "DeleteLoginProfile", "RemoveUserFromGroup"]
@@ -62,3 +64,22 @@ def test_review_notes_are_honest() -> None:
     assert "no-full-admin-policy" in notes and "console-users-mfa" in notes
     power = review_notes(request(group=GroupChoice("Dev", True, "arn:aws:iam::aws:policy/PowerUserAccess")))
     assert not any("no-full-admin-policy" in n for n in power)
+
+
+def test_no_password_policy_means_users_may_not_change_their_password() -> None:
+    """AWS's default (no policy) does not let users change their own password: a forced reset needs
+    IAMUserChangePassword, as the console attaches it, and the review says why."""
+    plan = build_plan(request(policy=EffectivePolicy(None)))
+    step = plan[ops(plan).index("AttachUserPolicy")]
+    assert step.params["PolicyArn"] == CHANGE_PASSWORD_POLICY
+    notes = " ".join(review_notes(request(policy=EffectivePolicy(None))))
+    assert "no account password policy is set" in notes and "first sign-in" in notes
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-cn", "aws-us-gov"])
+def test_aws_managed_policy_arns_are_built_in_the_callers_partition(partition: str) -> None:
+    plan = build_plan(request(partition=partition))
+    arns = [step.params["PolicyArn"] for step in plan if "PolicyArn" in step.params]
+    assert arns == [f"arn:{partition}:iam::aws:policy/AdministratorAccess",
+                    f"arn:{partition}:iam::aws:policy/IAMUserChangePassword"]
+    assert request(partition=partition).grants_full_admin

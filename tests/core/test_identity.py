@@ -22,3 +22,4 @@ def test_signin_urls() -> None:
     assert signin_url("123456789012") == "https://123456789012.signin.aws.amazon.com/console"
     assert signin_url("my-alias") == "https://my-alias.signin.aws.amazon.com/console"
     assert signin_url("my-alias", "aws-cn") == "https://my-alias.signin.amazonaws.cn/console"
+    assert signin_url("123456789012", "aws-us-gov") == "https://123456789012.signin.amazonaws-us-gov.com/console"

@@ -73,6 +73,8 @@ async def test_profile_verified_then_root_key_retired(make_app, admin, sandbox, 
             "region": "us-east-1", "output": "json", "mfa_serial": serial}
         assert screen.new_key.secret.reveal() not in app.export_screenshot()
 
+        # "Verified" shows before the screen asks which key it runs on (a thread): wait for the offer itself
+        await until(pilot, lambda: app.screen.query_one("#retire").display)
         retire = app.screen.query_one("#retire")
         assert retire.display and root_key in _text(app, "#retire-text")
         assert app.focused is app.screen.query_one("#retire-key", Button)

@@ -4,9 +4,9 @@ from textual.widgets import DataTable, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.errors import AwsError
-from iam_tui.core.checks import CHECK_IDS
+from iam_tui.core.checks import CHECK_IDS, SPECS, CheckResult, Status
 from iam_tui.guide import StepState
-from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.dashboard import DashboardScreen, detail_text
 from iam_tui.screens.help import HelpScreen
 from iam_tui.screens.startup import StartupErrorScreen
 from iam_tui.settings import ConnectionSettings
@@ -155,6 +155,13 @@ async def test_no_step_switch_while_an_aws_change_is_in_flight(make_app) -> None
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
+
+
+def test_detail_names_current_security_hub_controls_and_their_scope() -> None:
+    admin = detail_text(CheckResult(SPECS["no-full-admin-policy"], Status.FAIL, "x"))
+    assert "Security Hub IAM.1, customer managed policies only" in admin
+    recent = detail_text(CheckResult(SPECS["root-recent-use"], Status.WARN, "x"))
+    assert "CIS 1.6" in recent and "Security Hub" not in recent and "IAM.20" not in recent
 
 
 async def _until(pilot, condition, rounds: int = 50) -> None:

@@ -10,6 +10,7 @@ from iam_tui.screens.signin import SigninScreen
 from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.widgets.identity_bar import IdentityBar
 
+from ..helpers import inject_error
 from .pilot import settle
 from .waiting import until_screen
 
@@ -169,3 +170,16 @@ async def test_help_explains_the_alias_rules(make_app) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert "stops working" in app.screen.help_text and "Copy URL" in app.screen.keys
+
+
+async def test_denied_alias_is_unknown_and_a_new_alias_still_warns_it_replaces(make_app, admin, service) -> None:
+    admin.create_account_alias(AccountAlias="hidden-alias")
+    inject_error(service, "iam", "ListAccountAliases", "AccessDenied", "not authorized", 403)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        assert "alias unknown (no permission)" in str(app.screen.query_one(IdentityBar).render())
+        assert "alias unknown (no permission)" in _text(app, "#urls") and "no alias yet" not in _text(app, "#urls")
+        await _type_alias(pilot, app, "acme-corp")
+        warning = _text(app, "#alias-warning")
+        assert "unknown" in warning and "replaces it" in warning

@@ -17,7 +17,15 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import responses
-from .state import ACCOUNT_ID, REGION, ROOT_ARN, RootKey, new_access_key_id, new_secret_key
+from .state import (
+    ACCOUNT_ID,
+    REGION,
+    ROOT_ARN,
+    ROOT_VIRTUAL_MFA_SERIAL,
+    RootKey,
+    new_access_key_id,
+    new_secret_key,
+)
 
 if TYPE_CHECKING:
     from . import Sandbox
@@ -105,6 +113,23 @@ def _account_summary(caller: Caller) -> Handler:
             state = caller.state
             summary["AccountMFAEnabled"] = 1 if state.root_mfa_enabled else 0
             summary["AccountAccessKeysPresent"] = 1 if state.root_keys else 0
+
+    return handler
+
+
+def _root_virtual_mfa(caller: Caller) -> Handler:
+    """Root's virtual MFA device (the console names it root-account-mfa-device) is listed with the assigned ones,
+    as in AWS; moto knows nothing of root. Added to the last page only."""
+
+    def handler(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        state = caller.state
+        if "Error" in parsed or parsed.get("IsTruncated") or not (state.root_mfa_enabled and state.root_mfa_virtual):
+            return
+        if params_of(context).get("AssignmentStatus", "Any") == "Unassigned":
+            return
+        user = {"Path": "/", "UserId": ACCOUNT_ID, "Arn": ROOT_ARN, "CreateDate": state.account_created}
+        parsed.setdefault("VirtualMFADevices", []).append(
+            {"SerialNumber": ROOT_VIRTUAL_MFA_SERIAL, "User": user, "EnableDate": state.account_created})
 
     return handler
 
@@ -216,6 +241,7 @@ def register_root_rules(events: Any, caller: Caller) -> None:
     events.register("before-call", _reject_deleted_root_key(caller))
     events.register("before-call.sts.GetCallerIdentity", _get_caller_identity(caller))
     events.register("after-call.iam.GetAccountSummary", _account_summary(caller))
+    events.register("after-call.iam.ListVirtualMFADevices", _root_virtual_mfa(caller))
     events.register("after-call.iam.GetCredentialReport", _credential_report(caller))
     for operation, handler in _root_keys(caller).items():
         events.register(f"before-call.iam.{operation}", handler)

@@ -12,6 +12,7 @@ from ...core.secret import Secret
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT_ID}:root"
+ROOT_VIRTUAL_MFA_SERIAL = f"arn:aws:iam::{ACCOUNT_ID}:mfa/root-account-mfa-device"  # the console's name for it
 
 
 def new_access_key_id() -> str:
@@ -39,6 +40,7 @@ class SandboxState:
     account_created: datetime
     root_password_last_used: datetime | None
     root_mfa_enabled: bool = False
+    root_mfa_virtual: bool = False  # with root_mfa_enabled: the device is a virtual one (else hardware)
     root_keys: dict[str, RootKey] = field(default_factory=dict)
     report: tuple[datetime, bytes] | None = None  # the credential report AWS would hand out, and when it was made
     mfa_seeds: dict[str, Secret] = field(default_factory=dict)  # virtual MFA serial -> seed (rules_mfa)

@@ -1,0 +1,59 @@
+"""A role profile with mfa_serial: botocore's MFA prompt becomes a modal in the app (it would otherwise call
+getpass from a worker thread and block unseen). AWS is moto; the profile is a temporary config file."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from moto import mock_aws
+from textual.widgets import Input, Static
+
+from iam_tui.app import IamTuiApp
+from iam_tui.screens.mfa_code import MfaCodeScreen
+from iam_tui.screens.startup import StartupErrorScreen
+from iam_tui.settings import ConnectionSettings
+
+from .waiting import until, until_screen
+
+SERIAL = "arn:aws:iam::123456789012:mfa/alice"
+
+
+@pytest.fixture
+def role_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    config = tmp_path / "config"
+    config.write_text("[profile base]\naws_access_key_id = AKIABASEPROFILE00001\naws_secret_access_key = x\n\n"
+                      "[profile admin-mfa]\nrole_arn = arn:aws:iam::123456789012:role/Admin\nsource_profile = base\n"
+                      f"mfa_serial = {SERIAL}\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # a terminal prompt would fail loudly, not block
+    with mock_aws():
+        yield
+
+
+@pytest.mark.usefixtures("role_profile")
+async def test_role_mfa_code_is_asked_in_a_modal_and_the_role_is_assumed() -> None:
+    app = IamTuiApp(ConnectionSettings(profile="admin-mfa"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MfaCodeScreen) and app.screen.query("#mfa-prompt"))
+        assert SERIAL in str(app.screen.query_one("#mfa-prompt", Static).render())
+        await until(pilot, lambda: app.focused is app.screen.query_one("#mfa-code", Input))
+        await pilot.press("1", "2", "3", "q", "4", "5", "6")  # a letter goes nowhere (no quit)
+        assert app.screen.query_one("#mfa-code", Input).value == "123456"
+        await pilot.press("enter")
+        await until(pilot, lambda: app.identity is not None)
+        assert app.identity.caller.arn.startswith("arn:aws:sts::123456789012:assumed-role/Admin/")
+        assert app.identity.source == "profile admin-mfa (assumed role)"
+
+
+@pytest.mark.usefixtures("role_profile")
+async def test_cancelling_the_mfa_code_says_what_to_do() -> None:
+    app = IamTuiApp(ConnectionSettings(profile="admin-mfa"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MfaCodeScreen) and app.screen.query("#mfa-code"))
+        await pilot.press("escape")
+        await until_screen(pilot, StartupErrorScreen)
+        assert app.screen.error.code == "MfaCodeNeeded" and "Press r" in app.screen.error.fix
