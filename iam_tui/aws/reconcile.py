@@ -26,6 +26,8 @@ CLOCK_MARGIN = timedelta(minutes=5)
 
 def resend_answer(operation: str) -> str | None:
     """What AWS answers when botocore re-sends ``operation`` after the first attempt already made the change."""
+    if operation == "CreateAccessKey":  # the first attempt's key may fill the user's two
+        return "LimitExceeded"
     if operation.startswith(("Create", "Enable")):
         return "EntityAlreadyExists"
     if operation.startswith(("Delete", "Detach", "Remove")):
@@ -36,6 +38,25 @@ def resend_answer(operation: str) -> str | None:
 def may_have_happened(err: AwsError, operation: str) -> bool:
     """True when, despite ``err``, AWS may have made the change (so only a read can tell)."""
     return err.code in UNKNOWN_OUTCOME or (err.retried > 0 and err.code == resend_answer(operation))
+
+
+async def settle(write: Callable[[], Awaitable[object]], operation: str,
+                 in_place: Callable[[], Awaitable[bool]]) -> None:
+    """Make ``write``; when it fails in a way after which AWS may have made the change anyway, read
+    (``in_place()``) and succeed if the change is in AWS. Otherwise (or if AWS cannot be read) raise the error."""
+    try:
+        await write()
+        return
+    except AwsError as err:
+        if not may_have_happened(err, operation):
+            raise
+        failure = err
+    try:
+        done = await in_place()
+    except AwsError:
+        done = False
+    if not done:
+        raise failure
 
 
 @dataclass(frozen=True)
