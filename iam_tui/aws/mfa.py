@@ -15,7 +15,7 @@ from ..core.mfa import MfaKind, device_kind, device_name, seed_secret
 from ..core.secret import Secret
 from .calls import AwsCaller
 from .errors import AwsError
-from .patience import BUSY, Patience
+from .patience import BUSY, OnWait, Patience
 from .reconcile import may_have_happened, settle
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class MfaService:
         del raw, data
         return NewVirtualMfaDevice(device["SerialNumber"], name, seed)
 
-    async def enable(self, user: str, serial: str, code1: str, code2: str) -> None:
+    async def enable(self, user: str, serial: str, code1: str, code2: str, on_wait: OnWait | None = None) -> None:
         """Assign the device to ``user``; AWS checks the two consecutive codes (``InvalidAuthenticationCode``).
 
         Right after the user's console password was set, IAM may refuse for a moment: waited out (bounded). After
@@ -144,7 +144,7 @@ class MfaService:
         try:
             await self.patience.call(lambda: self.aws.call("iam", "EnableMFADevice", UserName=user, SerialNumber=serial,
                                                            AuthenticationCode1=code1, AuthenticationCode2=code2),
-                                     BUSY, ENABLE_WAIT_S)
+                                     BUSY, ENABLE_WAIT_S, on_wait)
         except AwsError as err:
             if err.code == "InvalidAuthenticationCode" or not await self._assigned(user, serial):
                 raise

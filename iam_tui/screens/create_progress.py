@@ -115,6 +115,9 @@ class CreateProgressScreen(AppScreen):
             if done:
                 self._status(f"Stopped: {done} step(s) done, the next one failed. Nothing more is changed until you "
                              "choose.")
+            elif self.run_state.leftovers:  # AWS's answer was lost and reading back could not tell
+                self._status("Stopped at the first step. AWS may have made it (its answer was lost and reading back "
+                             "failed): b removes it if it is there.")
             else:
                 self._status("Stopped at the first step: nothing was changed in AWS.")
             return

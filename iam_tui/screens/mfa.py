@@ -467,7 +467,8 @@ class MfaScreen(AppScreen):
         service = pending.service
         try:
             async with self._changing("enabling the MFA device"):
-                await service.mfa.enable(user, pending.device.serial, first, second)
+                await service.mfa.enable(user, pending.device.serial, first, second, lambda err, delay: message.update(
+                    f"{err.code}: IAM is still settling a recent change to {user}; asking again in {delay:g} s…"))
         except AwsError as err:  # the service already read back whether the device got assigned anyway
             message.set_class(True, "-error")
             if err.code == "InvalidAuthenticationCode":
