@@ -25,7 +25,7 @@ class Propagation:
 
     new_entity: float = 1.0
     new_key: float = 4.0
-    removed_dependent: float = 2.0
+    removed_dependent: float = 1.0
     new_login_profile: float = 1.5
     clock: Callable[[], float] = time.monotonic
     changed: dict[tuple[str, str], float] = field(default_factory=dict)  # (kind, name) -> when it changed
