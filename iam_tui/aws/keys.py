@@ -71,9 +71,6 @@ class SecretNeverReceived(AwsError):
                          action=cause.action, retried=cause.retried)
         self.access_key_ids = access_key_ids
 
-    def __reduce__(self):  # keep picklable
-        return (AwsError, (self.code, self.message, self.fix))
-
 
 def is_long_term_key(access_key_id: str | None) -> bool:
     """AKIA… keys are long-term access keys; ASIA… are temporary (roles, SSO, `aws login`, CloudShell)."""
