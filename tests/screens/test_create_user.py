@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, RadioButton, Static
 
+from iam_tui.aws.patience import Patience
+from iam_tui.aws.plan_runner import PlanRunner
 from iam_tui.files import file_mode
 from iam_tui.guide import StepState
 from iam_tui.screens import create_user
@@ -19,7 +21,7 @@ from iam_tui.screens.password_handover import InstructionsScreen, PasswordHandov
 from iam_tui.screens.save_file import SaveFileScreen
 from iam_tui.widgets.secret_field import SecretField
 
-from ..helpers import inject_error, lose_answers
+from ..helpers import FakeTime, inject_error, lose_answers
 from .pilot import settle
 
 
@@ -449,3 +451,24 @@ async def test_after_a_failed_undo_retry_is_not_offered(make_app, admin, service
         await settle(pilot, rounds=4)
         assert [p.state for p in progress.run_state.progress] == states
     assert admin.list_users()["Users"] == []
+
+
+async def test_steps_show_that_they_wait_for_iam_to_propagate(make_app, admin, service, sandbox) -> None:
+    """Issue 9: right after CreateGroup/CreateUser, the next step is told NoSuchEntity for a moment; the screen says
+    it is waiting, and the plan completes without the user pressing retry."""
+    fake = FakeTime()
+    sandbox.propagation = fake.propagation(new_entity=1.0)
+    seen_while_waiting: list[str] = []
+
+    async def sleep(seconds: float) -> None:
+        seen_while_waiting.append(text(app, "#plan-lines"))
+        await fake.sleep(seconds)
+
+    service.plans = PlanRunner(service.aws, Patience(clock=fake.clock, sleep=sleep))
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await run_plan(app, pilot, "rosa")
+        assert isinstance(app.screen, PasswordHandoverScreen)
+    assert seen_while_waiting and all("still propagating" in lines and "NoSuchEntity" in lines
+                                      for lines in seen_while_waiting)
+    assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="rosa")["Groups"]] == ["PowerUsers"]
