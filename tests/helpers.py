@@ -62,7 +62,8 @@ class FakeTime:
         return replace(Propagation.off(), clock=self.clock, **delays)
 
 
-def lose_answers(service: IamService, operation: str, *, times: int = 1, garbage: bool = False) -> list[int]:
+def lose_answers(service: IamService, operation: str, *, times: int = 1,
+                 then: sandbox_faults.Then = "resend") -> list[int]:
     """The next ``times`` successful IAM ``operation`` calls of ``service`` make their change, then lose the answer."""
     return sandbox_faults.lose_answers(service.ctx.client("iam").meta.events, "iam", operation, times=times,
-                                       garbage=garbage)
+                                       then=then)

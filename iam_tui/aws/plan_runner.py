@@ -17,7 +17,7 @@ from ..core.create_plan import PlanState, PlanStep
 from .calls import AwsCaller
 from .errors import AwsError
 from .patience import BUSY, Patience
-from .reconcile import may_have_happened, read_effect
+from .reconcile import UNKNOWN_OUTCOME, may_have_happened, read_effect, resend_answer
 
 NEW_ENTITY_WAIT_S = 20.0  # a new user or group may be unknown to the next call for a few seconds
 ROLLBACK_WAIT_S = 60.0  # a user whose password or keys were just deleted may still be "in use" for a while
@@ -81,6 +81,8 @@ class PlanRun:
 
 def _waiting(progress: StepProgress, on_change: OnChange) -> Callable[[AwsError, float], None]:
     def note(err: AwsError, delay: float) -> None:
+        if err.code in UNKNOWN_OUTCOME:  # the attempt about to be retried may have made the change
+            progress.uncertain = True
         progress.note = f"AWS is still propagating a recent change ({err.code}); waiting {delay:g} s, then retrying…"
         on_change()
 
@@ -122,9 +124,8 @@ class PlanRunner:
             progress.uncertain, progress.note = False, ""
             return
         except AwsError as err:
-            resent = progress.uncertain and err.code == "EntityAlreadyExists"
+            resent = progress.uncertain and err.code == resend_answer(step.operation)
             if not (may_have_happened(err, step.operation) or resent):
-                progress.uncertain = False
                 raise
             failure = err
         assert progress.attempted_at is not None

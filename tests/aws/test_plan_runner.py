@@ -171,10 +171,10 @@ async def test_delete_conflict_is_final_when_nothing_was_just_deleted(service: I
 # --- lost answers (issue 10): settled by reading AWS ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("garbage", [False, True], ids=["5xx-then-retry", "unreadable"])
+@pytest.mark.parametrize("then", ["resend", "error", "garbage"])
 @pytest.mark.parametrize("lost", range(len(PLAN_OPS)), ids=PLAN_OPS)
-async def test_a_lost_answer_at_each_step_is_read_back(service: IamService, admin, lost: int, garbage: bool) -> None:
-    fired = lose_answers(service, PLAN_OPS[lost], garbage=garbage)
+async def test_a_lost_answer_at_each_step_is_read_back(service: IamService, admin, lost: int, then: str) -> None:
+    fired = lose_answers(service, PLAN_OPS[lost], then=then)
     run = PlanRun(build_plan(REQUEST))
     assert await PlanRunner(service.aws, FakeTime().patience()).run(run) is True
     assert fired and run.complete
@@ -185,13 +185,13 @@ async def test_a_lost_answer_at_each_step_is_read_back(service: IamService, admi
 UNDO_OPS = [s.undo_operation for s in build_plan(REQUEST)]
 
 
-@pytest.mark.parametrize("garbage", [False, True], ids=["5xx-then-retry", "unreadable"])
+@pytest.mark.parametrize("then", ["resend", "error", "garbage"])
 @pytest.mark.parametrize("lost", range(len(UNDO_OPS)), ids=UNDO_OPS)
-async def test_a_lost_answer_at_each_undo_is_read_back(service: IamService, admin, lost: int, garbage: bool) -> None:
+async def test_a_lost_answer_at_each_undo_is_read_back(service: IamService, admin, lost: int, then: str) -> None:
     runner = PlanRunner(service.aws, FakeTime().patience())
     run = PlanRun(build_plan(REQUEST))
     await runner.run(run)  # every step done, so every undo runs
-    fired = lose_answers(service, UNDO_OPS[lost], garbage=garbage)
+    fired = lose_answers(service, UNDO_OPS[lost], then=then)
     assert await runner.rollback(run) is True
     assert fired
     assert_nothing_left(admin)
@@ -209,7 +209,7 @@ async def test_an_existing_user_is_not_taken_for_our_own_after_a_resend(service:
 
 
 async def test_an_unreadable_outcome_counts_as_left_behind_until_undone(service: IamService, admin) -> None:
-    lose_answers(service, "CreateUser", garbage=True)
+    lose_answers(service, "CreateUser", then="garbage")
     inject_error(service, "iam", "GetUser", "AccessDenied", "no", 403)  # the read back cannot tell
     runner = PlanRunner(service.aws, FakeTime().patience())
     run = PlanRun(build_plan(REQUEST))
