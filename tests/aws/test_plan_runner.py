@@ -143,6 +143,17 @@ async def test_rollback_waits_out_a_just_deleted_dependent(service: IamService, 
     assert 5.0 <= sum(fake.slept) <= 2 * ROLLBACK_WAIT_S
 
 
+async def test_rollback_waits_out_entity_temporarily_unmodifiable(service: IamService, admin) -> None:
+    fake = FakeTime()
+    runner = PlanRunner(service.aws, fake.patience())
+    run = PlanRun(build_plan(REQUEST))
+    await runner.run(run)
+    fired = inject_error(service, "iam", "DeleteLoginProfile", "EntityTemporarilyUnmodifiable", "busy", 409, times=3)
+    assert await runner.rollback(run) is True
+    assert len(fired) == 3 and sum(fake.slept) <= ROLLBACK_WAIT_S
+    assert_nothing_left(admin)
+
+
 async def test_the_rollback_wait_is_bounded(service: IamService, sandbox, admin) -> None:
     fake = FakeTime()
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "no", 403)
