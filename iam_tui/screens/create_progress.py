@@ -83,8 +83,9 @@ class CreateProgressScreen(AppScreen):
                 error.update(f"Undo of “{failed.step.title}” failed. {failed.error.text}\n"
                              "b tries the roll back again · esc leave")
             else:
-                error.update(f"Step “{failed.step.title}” failed. {failed.error.text}\n"
-                             "r retry from this step · b roll back what was done · esc leave")
+                ways = ("r runs every step again · esc leave" if self.run_state.rolled_back else
+                        "r retry from this step · b roll back what was done · esc leave")
+                error.update(f"Step “{failed.step.title}” failed. {failed.error.text}\n{ways}")
         else:
             error.update("")
 

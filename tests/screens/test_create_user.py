@@ -427,6 +427,8 @@ async def test_retry_after_a_roll_back_makes_every_step_again(make_app, admin, s
         await pilot.press("b")
         await settle(pilot, rounds=6)
         assert admin.list_users()["Users"] == [] and "r runs the plan again" in text(app, "#plan-status")
+        error = text(app, "#plan-error")
+        assert "r runs every step again" in error and "from this step" not in error
         await pilot.press("r")
         await settle(pilot, rounds=6)
         assert isinstance(app.screen, PasswordHandoverScreen)
