@@ -176,3 +176,12 @@ async def test_a_failure_that_did_not_happen_is_still_reported(service: IamServi
         await service.keys.create("bob")
     assert not isinstance(err.value, SecretNeverReceived) and err.value.code == "ServiceFailure"
     assert len(key_ids(admin)) == 1
+
+
+async def test_an_unreadable_answer_says_the_change_may_have_been_made(service: IamService, admin) -> None:
+    admin.create_user(UserName="bob")
+    lose_answers(service, "TagUser", then="garbage")
+    with pytest.raises(AwsError) as err:
+        await service.aws.call("iam", "TagUser", UserName="bob", Tags=[{"Key": "k", "Value": "v"}])
+    assert err.value.code == "ResponseParserError" and "may or may not have been made" in err.value.message
+    assert admin.list_user_tags(UserName="bob")["Tags"] == [{"Key": "k", "Value": "v"}]
