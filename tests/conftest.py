@@ -17,7 +17,7 @@ os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ.pop("AWS_PROFILE", None)
 
-from iam_tui.aws.sandbox import Sandbox, start_sandbox
+from iam_tui.aws.sandbox import Propagation, Sandbox, start_sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext, ConnectionSettings
 
@@ -37,7 +37,8 @@ del _all_policies
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    box = start_sandbox()
+    """The demo sandbox with IAM's propagation delays off; the tests of eventual consistency set their own."""
+    box = start_sandbox(propagation=Propagation.off())
     try:
         yield box
     finally:

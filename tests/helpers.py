@@ -1,10 +1,14 @@
-"""Shared test helpers: AWS errors injected through botocore's public event hooks."""
+"""Shared test helpers: AWS errors and lost answers injected through botocore's public event hooks, and a fake
+clock for the bounded waits."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from iam_tui.aws.sandbox import responses
+from iam_tui.aws.patience import Patience
+from iam_tui.aws.sandbox import Propagation, responses
+from iam_tui.aws.sandbox import faults as sandbox_faults
 from iam_tui.aws.service import IamService
 
 
@@ -34,3 +38,32 @@ def record_calls(service: IamService, aws_service: str, operation: str) -> list[
 
     service.ctx.client(aws_service).meta.events.register(f"before-parameter-build.{aws_service}.{operation}", handler)
     return calls
+
+
+class FakeTime:
+    """A clock that only moves when the code under test sleeps: bounds are proven without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def patience(self) -> Patience:
+        return Patience(clock=self.clock, sleep=self.sleep)
+
+    def propagation(self, **delays: float) -> Propagation:
+        """Propagation delays off except those given (seconds), on this clock."""
+        return replace(Propagation.off(), clock=self.clock, **delays)
+
+
+def lose_answers(service: IamService, operation: str, *, times: int = 1,
+                 then: sandbox_faults.Then = "resend") -> list[int]:
+    """The next ``times`` successful IAM ``operation`` calls of ``service`` make their change, then lose the answer."""
+    return sandbox_faults.lose_answers(service.ctx.client("iam").meta.events, "iam", operation, times=times,
+                                       then=then)

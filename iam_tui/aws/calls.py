@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+from botocore.parsers import ResponseParserError
 
 from ..core.secret import Secret, scrub
 from .errors import AwsError, action_name, from_botocore_error, from_client_error
@@ -73,6 +74,10 @@ class AwsCaller:
         except BotoCoreError as exc:
             raise from_botocore_error(exc, action, self.ctx.settings.endpoint_url, self.ctx.profile_name,
                                       self.ctx.credential_process()) from None
+        except ResponseParserError:
+            raise AwsError("ResponseParserError", f"AWS's answer to {action} could not be read: a change it asked for "
+                           "may or may not have been made.", "Refresh to see what is in AWS, then retry if needed.",
+                           action=action) from None
         except AwsError:
             raise
         except Exception as exc:  # an SDK or stand-in bug must not crash the UI or echo parameters

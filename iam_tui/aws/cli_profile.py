@@ -236,8 +236,12 @@ async def verify(build: Callable[[], IamService], expected_arn: str, *, progress
         try:
             identity = await new_service.account.identity(refresh=True)
         except AwsError as err:
-            if err.code not in INVALID_CRED_CODES or clock() + delay > deadline:
+            if err.code not in INVALID_CRED_CODES:
                 raise
+            if clock() + delay > deadline:  # the key was just made and read back from the file: not a typo
+                raise AwsError(err.code, f"The new key is not active yet: AWS is still propagating it (STS still "
+                               f"rejects it after {timeout:.0f} s).", "Try again in a minute.",
+                               action=err.action) from None
             if progress is not None:
                 progress(attempt, f"Attempt {attempt}: {err.code} (a new key takes a few seconds to reach every "
                                   f"AWS endpoint); retrying in {delay:.0f} s…")

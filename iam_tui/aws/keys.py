@@ -19,6 +19,7 @@ from ..core.secret import Secret
 from .calls import AwsCaller
 from .errors import AwsError
 from .mfa import read_user_devices
+from .reconcile import may_have_happened, settle
 
 MAX_KEYS = 2  # per user, and for root (IAM quotas)
 
@@ -51,10 +52,24 @@ class AccessKeyInfo(LiveKey):
 
 @dataclass(frozen=True)
 class NewAccessKey:
+    """``unseen``: keys AWS also made in this attempt (its first answer was lost and the SDK re-sent the call):
+    active, their secret never received and unrecoverable. Only deleting them helps."""
+
     user_name: str | None
     access_key_id: str
     secret: Secret
     created: datetime | None
+    unseen: tuple[str, ...] = ()
+
+
+class SecretNeverReceived(AwsError):
+    """CreateAccessKey failed as far as the app could tell, yet AWS made the key(s): their secret is lost."""
+
+    def __init__(self, access_key_ids: tuple[str, ...], cause: AwsError) -> None:
+        super().__init__(cause.code, f"AWS made access key {', '.join(access_key_ids)}, but its answer was lost: the "
+                         "secret never arrived and cannot be recovered.", "Delete it and create a new key.",
+                         action=cause.action, retried=cause.retried)
+        self.access_key_ids = access_key_ids
 
 
 def is_long_term_key(access_key_id: str | None) -> bool:
@@ -110,22 +125,59 @@ class KeysService:
         return {t["Key"]: t.get("Value", "") for t in tags if t.get("Key", "").startswith(("AKIA", "ASIA"))}
 
     async def create(self, user_name: str | None) -> NewAccessKey:
-        data = (await self.aws.call("iam", "CreateAccessKey", **self._user(user_name)))["AccessKey"]
+        """A new key, with the keys AWS made besides it when the answer of a first attempt was lost (``unseen``);
+        raises :class:`SecretNeverReceived` when the call seemed to fail but a key was made anyway."""
+        before = set(await self._status(user_name))
+        try:
+            answer = await self.aws.call("iam", "CreateAccessKey", **self._user(user_name))
+        except AwsError as err:
+            if not may_have_happened(err, "CreateAccessKey"):
+                raise
+            try:
+                made = set(await self._status(user_name)) - before
+            except AwsError:
+                raise err from None
+            if made:
+                self._changed(user_name)
+                raise SecretNeverReceived(tuple(sorted(made)), err) from None
+            raise
+        data = answer["AccessKey"]
         secret = Secret(data.pop("SecretAccessKey"))
         self._changed(user_name)
-        return NewAccessKey(user_name, data["AccessKeyId"], secret, _aware(data.get("CreateDate")))
+        unseen: tuple[str, ...] = ()
+        if answer.get("ResponseMetadata", {}).get("RetryAttempts"):  # the SDK re-sent it: a first key may exist
+            unseen = tuple(sorted(set(await self._status(user_name)) - before - {data["AccessKeyId"]}))
+        return NewAccessKey(user_name, data["AccessKeyId"], secret, _aware(data.get("CreateDate")), unseen)
 
     async def set_description(self, user_name: str, access_key_id: str, description: str) -> None:
-        await self.aws.call("iam", "TagUser", UserName=user_name, Tags=[{"Key": access_key_id, "Value": description}])
+        async def in_place() -> bool:
+            return (await self.descriptions(user_name)).get(access_key_id) == description
+
+        await settle(lambda: self.aws.call("iam", "TagUser", UserName=user_name,
+                                           Tags=[{"Key": access_key_id, "Value": description}]), "TagUser", in_place)
+
+    async def _status(self, user_name: str | None) -> dict[str, str]:
+        pages = await self.aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",), **self._user(user_name))
+        return {m["AccessKeyId"]: m.get("Status", "") for m in pages["AccessKeyMetadata"]}
 
     async def set_active(self, user_name: str | None, access_key_id: str, active: bool) -> None:
-        await self.aws.call("iam", "UpdateAccessKey", AccessKeyId=access_key_id,
-                            Status="Active" if active else "Inactive", **self._user(user_name))
+        status = "Active" if active else "Inactive"
+
+        async def in_place() -> bool:
+            return (await self._status(user_name)).get(access_key_id) == status
+
+        await settle(lambda: self.aws.call("iam", "UpdateAccessKey", AccessKeyId=access_key_id, Status=status,
+                                           **self._user(user_name)), "UpdateAccessKey", in_place)
         self._changed(user_name)
 
     async def delete(self, user_name: str | None, access_key_id: str) -> None:
         """Delete the key, then its description tag (as the console does); a tag left behind is harmless."""
-        await self.aws.call("iam", "DeleteAccessKey", AccessKeyId=access_key_id, **self._user(user_name))
+
+        async def gone() -> bool:
+            return access_key_id not in await self._status(user_name)
+
+        await settle(lambda: self.aws.call("iam", "DeleteAccessKey", AccessKeyId=access_key_id,
+                                           **self._user(user_name)), "DeleteAccessKey", gone)
         self._changed(user_name)
         if user_name:
             with contextlib.suppress(AwsError):

@@ -14,10 +14,15 @@ from typing import TYPE_CHECKING
 from ..core.mfa import MfaKind, device_kind, device_name, seed_secret
 from ..core.secret import Secret
 from .calls import AwsCaller
+from .errors import AwsError
+from .patience import BUSY, OnWait, Patience
+from .reconcile import may_have_happened, settle
 
 if TYPE_CHECKING:
     from .scan import ScanService
 
+
+ENABLE_WAIT_S = 20.0  # EnableMFADevice right after CreateLoginProfile: "EntityTemporarilyUnmodifiable" for a while
 
 _SECRET_ELEMENTS = re.compile(r"<(Base32StringSeed|QRCodePNG)>[^<]*</\1>")
 
@@ -85,9 +90,10 @@ async def read_user_devices(aws: AwsCaller, user: str) -> list[MfaDevice]:
 
 
 class MfaService:
-    def __init__(self, caller: AwsCaller, scan: ScanService | None = None) -> None:
+    def __init__(self, caller: AwsCaller, scan: ScanService | None = None, patience: Patience | None = None) -> None:
         self.aws = caller
         self.scan = scan
+        self.patience = patience or Patience()
 
     async def user_devices(self, user: str) -> list[MfaDevice]:
         """The user's MFA devices of every kind (at most 8), oldest first."""
@@ -107,7 +113,22 @@ class MfaService:
         return [d for d in await self.virtual_devices("Unassigned") if d.name.lower() == wanted]
 
     async def create(self, name: str, path: str = "/") -> NewVirtualMfaDevice:
-        data = await self.aws.call("iam", "CreateVirtualMFADevice", VirtualMFADeviceName=name, Path=path)
+        """A new virtual device and its seed. When AWS's answer was lost, the device it made anyway has a seed that
+        never arrived (nobody can use it): that device is deleted and the device made again."""
+        try:
+            data = await self.aws.call("iam", "CreateVirtualMFADevice", VirtualMFADeviceName=name, Path=path)
+        except AwsError as err:
+            if not may_have_happened(err, "CreateVirtualMFADevice"):
+                raise
+            try:
+                unusable = await self.unassigned_named(name)
+                for device in unusable:
+                    await self.delete(device.serial)
+            except AwsError:
+                raise err from None
+            if not unusable:
+                raise
+            data = await self.aws.call("iam", "CreateVirtualMFADevice", VirtualMFADeviceName=name, Path=path)
         device = data["VirtualMFADevice"]
         device.pop("QRCodePNG", None)
         raw = device.pop("Base32StringSeed")
@@ -115,13 +136,31 @@ class MfaService:
         del raw, data
         return NewVirtualMfaDevice(device["SerialNumber"], name, seed)
 
-    async def enable(self, user: str, serial: str, code1: str, code2: str) -> None:
-        """Assign the device to ``user``; AWS checks the two consecutive codes (``InvalidAuthenticationCode``)."""
-        await self.aws.call("iam", "EnableMFADevice", UserName=user, SerialNumber=serial,
-                            AuthenticationCode1=code1, AuthenticationCode2=code2)
+    async def enable(self, user: str, serial: str, code1: str, code2: str, on_wait: OnWait | None = None) -> None:
+        """Assign the device to ``user``; AWS checks the two consecutive codes (``InvalidAuthenticationCode``).
+
+        Right after the user's console password was set, IAM may refuse for a moment: waited out (bounded). After
+        any other failure, the user's devices are read: the device may be assigned although the answer was lost."""
+        try:
+            await self.patience.call(lambda: self.aws.call("iam", "EnableMFADevice", UserName=user, SerialNumber=serial,
+                                                           AuthenticationCode1=code1, AuthenticationCode2=code2),
+                                     BUSY, ENABLE_WAIT_S, on_wait)
+        except AwsError as err:
+            if err.code == "InvalidAuthenticationCode" or not await self._assigned(user, serial):
+                raise
         if self.scan is not None:
             self.scan.touch(user)
 
+    async def _assigned(self, user: str, serial: str) -> bool:
+        try:
+            return any(d.serial == serial for d in await read_user_devices(self.aws, user))
+        except AwsError:
+            return False
+
     async def delete(self, serial: str) -> None:
         """Delete a virtual device (only an unassigned one can be: ``DeleteConflict`` otherwise)."""
-        await self.aws.call("iam", "DeleteVirtualMFADevice", SerialNumber=serial)
+        async def gone() -> bool:
+            return all(d.serial != serial for d in await self.virtual_devices())
+
+        await settle(lambda: self.aws.call("iam", "DeleteVirtualMFADevice", SerialNumber=serial),
+                     "DeleteVirtualMFADevice", gone)

@@ -7,6 +7,7 @@ from ..core.policy_edit import policy_problems, update_request
 from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError
+from .reconcile import settle
 
 UPDATE_ACTION = "iam:UpdateAccountPasswordPolicy"
 
@@ -28,12 +29,21 @@ class PasswordPolicyService:
         if problems:
             raise AwsError("InvalidInput", "Not sent: " + "; ".join(problems.values()) + ".",
                            "Fix the highlighted field.", action=UPDATE_ACTION)
-        await self.aws.call("iam", "UpdateAccountPasswordPolicy", **update_request(policy))
+        async def in_place() -> bool:
+            return await self.current() == policy
+
+        await settle(lambda: self.aws.call("iam", "UpdateAccountPasswordPolicy", **update_request(policy)),
+                     "UpdateAccountPasswordPolicy", in_place)
 
     async def delete(self) -> bool:
         """Remove the account's policy. False when there was none to remove."""
+
+        async def gone() -> bool:
+            return await self.current() is None
+
         try:
-            await self.aws.call("iam", "DeleteAccountPasswordPolicy")
+            await settle(lambda: self.aws.call("iam", "DeleteAccountPasswordPolicy"), "DeleteAccountPasswordPolicy",
+                         gone)
         except AwsError as err:
             if err.code == "NoSuchEntity":
                 return False

@@ -1,18 +1,29 @@
-"""Execute a create plan step by step; on failure stop, and either retry from the failed step or undo the done
-steps in reverse. The state lives in a :class:`PlanRun` that the screen renders after every change."""
+"""Execute a create plan step by step; on failure stop, and either retry (from the failed step, or after a roll
+back from the first one) or undo the done steps in reverse. The state lives in a :class:`PlanRun` that the screen
+renders after every change.
+
+IAM is eventually consistent, so answers that only mean "not yet" are waited out for a bounded time (shown in the
+step's note): ``NoSuchEntity`` from a step that follows CreateUser/CreateGroup, and, during a roll back,
+``DeleteConflict`` right after a dependent was deleted. A step whose answer was lost is settled by reading AWS
+(:mod:`.reconcile`), and "nothing is left" is said only after reading that it is so."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ..core.create_plan import PlanState, PlanStep
 from .calls import AwsCaller
 from .errors import AwsError
+from .patience import BUSY, Patience
+from .reconcile import UNKNOWN_OUTCOME, may_have_happened, read_effect, resend_answer
 
-# AWS answers these right after a change to the same entity; a short wait and retry is what the console does.
-TRANSIENT = frozenset({"EntityTemporarilyUnmodifiable", "ConcurrentModification", "ServiceFailure"})
+NEW_ENTITY_WAIT_S = 20.0  # a new user or group may be unknown to the next call for a few seconds
+ROLLBACK_WAIT_S = 60.0  # a user whose password or keys were just deleted may still be "in use" for a while
+CREATES = frozenset({"CreateUser", "CreateGroup"})
+
+OnChange = Callable[[], None]
 
 
 @dataclass
@@ -20,6 +31,9 @@ class StepProgress:
     step: PlanStep
     state: PlanState = PlanState.PENDING
     error: AwsError | None = None
+    note: str = ""  # what the step is waiting for, or how its outcome was settled
+    attempted_at: datetime | None = None  # when this step was first sent in the current run
+    uncertain: bool = False  # the step failed, but AWS may have made the change (the read back could not tell)
 
 
 class PlanRun:
@@ -40,11 +54,13 @@ class PlanRun:
 
     @property
     def next_index(self) -> int:
-        """Where to (re)start: the failed step, else the first one not done."""
-        failed = self.failed_index
-        if failed is not None:
-            return failed
+        """Where (re)running starts: the first step not done. That is the failed step, or after a roll back the
+        first undone one (every undone step is made again)."""
         return next((i for i, p in enumerate(self.progress) if p.state is not PlanState.DONE), len(self.progress))
+
+    @property
+    def undo_failed(self) -> bool:
+        return any(p.state is PlanState.UNDO_FAILED for p in self.progress)
 
     @property
     def rolled_back(self) -> bool:
@@ -52,33 +68,46 @@ class PlanRun:
             p.state is PlanState.UNDONE for p in self.progress)
 
     @property
+    def can_retry(self) -> bool:
+        """A failed step to retry, or a roll back to redo from the first step; not while an undo failed."""
+        return not self.undo_failed and (self.failed_index is not None or self.rolled_back)
+
+    @property
     def leftovers(self) -> list[StepProgress]:
-        """Steps whose effect is still in AWS after a roll back was attempted."""
-        return [p for p in self.progress if p.state in (PlanState.DONE, PlanState.UNDO_FAILED)]
+        """Steps whose effect is (or may be) still in AWS."""
+        return [p for p in self.progress
+                if p.state in (PlanState.DONE, PlanState.UNDO_FAILED) or (p.state is PlanState.FAILED and p.uncertain)]
+
+
+def _waiting(progress: StepProgress, on_change: OnChange) -> Callable[[AwsError, float], None]:
+    def note(err: AwsError, delay: float) -> None:
+        if err.code in UNKNOWN_OUTCOME:  # the attempt about to be retried may have made the change
+            progress.uncertain = True
+        progress.note = f"AWS is still propagating a recent change ({err.code}); waiting {delay:g} s, then retrying…"
+        on_change()
+
+    return note
 
 
 class PlanRunner:
-    def __init__(self, caller: AwsCaller, *, retry_delays: tuple[float, ...] = (1.0, 2.0, 4.0)) -> None:
+    def __init__(self, caller: AwsCaller, patience: Patience | None = None) -> None:
         self.aws = caller
-        self.retry_delays = retry_delays
+        self.patience = patience or Patience()
 
-    async def _call(self, operation: str, params: dict) -> None:
-        for delay in (*self.retry_delays, None):
-            try:
-                await self.aws.call("iam", operation, **params)
-                return
-            except AwsError as err:
-                if err.code not in TRANSIENT or delay is None:
-                    raise
-            await asyncio.sleep(delay)
-
-    async def run(self, run: PlanRun, on_change: Callable[[], None] = lambda: None) -> bool:
+    async def run(self, run: PlanRun, on_change: OnChange = lambda: None) -> bool:
         """Run from ``run.next_index``; stop at the first failure. True when every step is done."""
-        for progress in run.progress[run.next_index:]:
-            progress.state, progress.error = PlanState.RUNNING, None
+        for index in range(run.next_index, len(run.progress)):
+            progress = run.progress[index]
+            if progress.state is PlanState.DONE:
+                continue
+            follows_create = any(p.step.operation in CREATES and p.state is PlanState.DONE
+                                 for p in run.progress[:index])
+            progress.state, progress.error, progress.note = PlanState.RUNNING, None, ""
+            if not progress.uncertain:
+                progress.attempted_at = datetime.now(UTC)
             on_change()
             try:
-                await self._call(progress.step.operation, progress.step.params)
+                await self._make(progress, BUSY | {"NoSuchEntity"} if follows_create else BUSY, on_change)
             except AwsError as err:
                 progress.state, progress.error = PlanState.FAILED, err
                 on_change()
@@ -87,23 +116,84 @@ class PlanRunner:
             on_change()
         return True
 
-    async def rollback(self, run: PlanRun, on_change: Callable[[], None] = lambda: None) -> bool:
-        """Undo every done step, last first. Keeps going past a failed undo; True when everything was undone."""
-        ok = True
-        for progress in reversed(run.progress):
-            if progress.state is not PlanState.DONE and progress.state is not PlanState.UNDO_FAILED:
-                continue
-            progress.state, progress.error = PlanState.UNDOING, None
+    async def _make(self, progress: StepProgress, transient: frozenset[str], on_change: OnChange) -> None:
+        step = progress.step
+        try:
+            await self.patience.call(lambda: self.aws.call("iam", step.operation, **step.params), transient,
+                                     NEW_ENTITY_WAIT_S, _waiting(progress, on_change))
+            progress.uncertain, progress.note = False, ""
+            return
+        except AwsError as err:
+            resent = progress.uncertain and err.code == resend_answer(step.operation)
+            if not (may_have_happened(err, step.operation) or resent):
+                raise
+            failure = err
+        assert progress.attempted_at is not None
+        try:
+            presence = await read_effect(self.aws, step.operation, step.params)
+        except AwsError:
+            progress.uncertain = True  # AWS may hold it: a roll back will try to undo it
+            raise failure from None
+        if presence.made_since(progress.attempted_at):
+            progress.uncertain = False
+            progress.note = f"AWS's answer was lost ({failure.code}); read back from AWS: done."
+            return
+        progress.uncertain = False  # read back: not made by this attempt
+        raise failure
+
+    async def rollback(self, run: PlanRun, on_change: OnChange = lambda: None) -> bool:
+        """Undo every done step (and every failed one that AWS may have made), last first. Keeps going past a failed
+        undo. True only when every undo went through and reading AWS back shows none of the steps' effects."""
+        transient = BUSY
+        for progress in reversed(run.leftovers):
+            progress.state, progress.error, progress.note = PlanState.UNDOING, None, ""
             on_change()
-            try:
-                await self._call(progress.step.undo_operation, progress.step.undo_params)
-            except AwsError as err:
-                if err.code == "NoSuchEntity":  # already gone: nothing left to undo
-                    progress.state = PlanState.UNDONE
-                else:
-                    progress.state, progress.error = PlanState.UNDO_FAILED, err
-                    ok = False
-            else:
+            if await self._undo(progress, transient, on_change):
                 progress.state = PlanState.UNDONE
+                # IAM may still count what was just deleted as attached to its user or group for a moment
+                transient = BUSY | {"DeleteConflict"}
+            else:
+                progress.state = PlanState.UNDO_FAILED
+            progress.uncertain = False
             on_change()
-        return ok
+        return await self._read_back_clean(run, on_change)
+
+    async def _undo(self, progress: StepProgress, transient: frozenset[str], on_change: OnChange) -> bool:
+        step = progress.step
+        try:
+            await self.patience.call(lambda: self.aws.call("iam", step.undo_operation, **step.undo_params),
+                                     transient, ROLLBACK_WAIT_S, _waiting(progress, on_change))
+            progress.note = ""
+            return True
+        except AwsError as err:
+            if err.code == "NoSuchEntity":  # already gone (or our own first attempt deleted it): nothing to undo
+                return True
+            if not may_have_happened(err, step.undo_operation):
+                progress.error = err
+                return False
+            failure = err
+        try:
+            gone = not (await read_effect(self.aws, step.operation, step.params)).present
+        except AwsError:
+            gone = False
+        if not gone:
+            progress.error = failure
+        return gone
+
+    async def _read_back_clean(self, run: PlanRun, on_change: OnChange) -> bool:
+        """Read AWS to confirm that every undone step's effect is gone; a step still present is an undo failure."""
+        for progress in run.progress:
+            if progress.state is not PlanState.UNDONE:
+                continue
+            try:
+                present = (await read_effect(self.aws, progress.step.operation, progress.step.params)).present
+            except AwsError as err:
+                progress.state, progress.error = PlanState.UNDO_FAILED, err
+                continue
+            if present:
+                progress.state = PlanState.UNDO_FAILED
+                progress.error = AwsError("StillPresent", "AWS accepted the undo, but reading back shows it is still "
+                                          "there.", "Wait a minute, then b again.",
+                                          action=f"iam:{progress.step.undo_operation}")
+        on_change()
+        return not run.leftovers

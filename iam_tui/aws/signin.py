@@ -9,6 +9,7 @@ from .account import AccountService
 from .calls import AwsCaller
 from .mfa import read_user_devices
 from .models import AccountIdentity
+from .reconcile import settle
 from .users import read_login_profile
 
 
@@ -30,11 +31,19 @@ class SigninService:
         """Create the alias; an account has one, so a new alias replaces the old one (whose URL stops working).
         Returns the identity with the new alias (the header shows it): once AWS said yes, no re-read can fail and
         make a done change look undone."""
-        await self.aws.call("iam", "CreateAccountAlias", AccountAlias=alias)
+        async def in_place() -> bool:
+            return await self.account.alias() == alias
+
+        await settle(lambda: self.aws.call("iam", "CreateAccountAlias", AccountAlias=alias), "CreateAccountAlias",
+                     in_place)
         return await self.account.with_alias(alias)
 
     async def delete_alias(self, alias: str) -> AccountIdentity:
-        await self.aws.call("iam", "DeleteAccountAlias", AccountAlias=alias)
+        async def gone() -> bool:
+            return await self.account.alias() != alias
+
+        await settle(lambda: self.aws.call("iam", "DeleteAccountAlias", AccountAlias=alias), "DeleteAccountAlias",
+                     gone)
         return await self.account.with_alias(None)
 
     async def user(self, name: str) -> SigninUser:

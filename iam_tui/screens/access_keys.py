@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Static
 
 from ..aws.errors import AwsError
-from ..aws.keys import MAX_KEYS, AccessKeyInfo, NewAccessKey
+from ..aws.keys import MAX_KEYS, AccessKeyInfo, NewAccessKey, SecretNeverReceived
 from ..core.access_keys import USE_CASES, UseCase, last_use_text, validate_description
 from ..guide import StepState
 from .base import AppScreen
@@ -265,12 +265,18 @@ class AccessKeysScreen(AppScreen):
                 service = self.app.service  # type: ignore[attr-defined]
                 try:
                     new = await service.keys.create(user)
+                except SecretNeverReceived as err:
+                    status.update(err.text)
+                    await self._offer_to_delete_unseen(user, err.access_key_ids)
+                    return
                 except AwsError as err:
                     status.update(err.text)
                     if err.code == "LimitExceeded":  # keys were added elsewhere: show them, keep the message
                         self.notice = err.text
                         self.action_refresh()
                     return
+                if new.unseen:
+                    await self._offer_to_delete_unseen(user, new.unseen)
                 if request.description:
                     try:
                         await service.keys.set_description(user, new.access_key_id, request.description)
@@ -279,6 +285,25 @@ class AccessKeysScreen(AppScreen):
         finally:
             self.busy = None
         self.show_new_key(new, request.use_case, problem)
+
+    async def _offer_to_delete_unseen(self, user: str, key_ids: tuple[str, ...]) -> None:
+        """Keys AWS made whose answer was lost: active, with a secret nobody will ever see. Offer to delete them."""
+        names = ", ".join(key_ids)
+        if await self.app.push_screen_wait(ConfirmScreen(
+                f"AWS's answer to creating the access key was lost, and the request was sent again: AWS also made "
+                f"{names} for {user}. It is active, but its secret was never received and cannot be recovered, so "
+                f"nobody can use it.\n\nDelete {names} now?", yes="Yes, delete it", no="No, keep it")):
+            for key_id in key_ids:
+                try:
+                    await self.app.service.keys.delete(user, key_id)  # type: ignore[attr-defined]
+                except AwsError as err:
+                    self.notice = f"{key_id} was not deleted: {err.text} Delete it with d."
+                    break
+            else:
+                self.notice = f"Deleted {names}, the key whose secret was never received."
+        else:
+            self.notice = f"{names} is kept: its secret was never received; delete it with d when you like."
+        self.action_refresh()
 
     def show_new_key(self, new: NewAccessKey, use_case: UseCase, problem: str) -> None:
         from .new_key import NewKeyScreen

@@ -1,5 +1,6 @@
 """Run the create plan with live progress per step. On a failure: which step, the AWS error code and the fix, and
-two ways on: roll back (undo the done steps in reverse, each shown) or retry from the failed step."""
+two ways on: roll back (undo the done steps in reverse, each shown) or retry from the failed step (after a roll
+back, from the first step). Waits for IAM's propagation and answers read back from AWS show under their step."""
 
 from __future__ import annotations
 
@@ -33,9 +34,9 @@ class CreateProgressScreen(AppScreen):
 
     AUTO_FOCUS = "#plan-steps"
     HELP = ("iam-tui runs the create plan one AWS call at a time. If a call fails it stops and shows why.\n"
-            "r retries from the failed step (after you fixed the cause); b rolls back: the steps already done are "
-            "undone in reverse, so nothing is left half-made. esc leaves (it asks first if something would be left "
-            "behind).")
+            "r retries from the failed step (after you fixed the cause), or after a roll back runs every step again; "
+            "b rolls back: the steps already done are undone in reverse, so nothing is left half-made. esc leaves (it "
+            "asks first if something would be left behind).")
     BINDINGS = [
         Binding("r", "retry", "Retry from failed step"),
         Binding("b", "rollback", "Roll back"),
@@ -72,13 +73,19 @@ class CreateProgressScreen(AppScreen):
             lines.append(f"{MARK[state]} {number}. {progress.step.title}{suffix}")
             undoing = state in (PlanState.UNDOING, PlanState.UNDONE)
             lines.append(f"     {progress.step.undo_text() if undoing else progress.step.call_text()}")
+            if progress.note:
+                lines.append(f"     {progress.note}")
         self.query_one("#plan-lines", Static).update("\n".join(lines))
         failed = next((p for p in self.run_state.progress if p.error is not None), None)
         error = self.query_one("#plan-error", Static)
         if failed is not None and failed.error is not None:
-            verb = "Undo of" if failed.state is PlanState.UNDO_FAILED else "Step"
-            error.update(f"{verb} “{failed.step.title}” failed. {failed.error.text}\n"
-                         "r retry from this step · b roll back what was done · esc leave")
+            if failed.state is PlanState.UNDO_FAILED:
+                error.update(f"Undo of “{failed.step.title}” failed. {failed.error.text}\n"
+                             "b tries the roll back again · esc leave")
+            else:
+                ways = ("r runs every step again · esc leave" if self.run_state.rolled_back else
+                        "r retry from this step · b roll back what was done · esc leave")
+                error.update(f"Step “{failed.step.title}” failed. {failed.error.text}\n{ways}")
         else:
             error.update("")
 
@@ -109,6 +116,9 @@ class CreateProgressScreen(AppScreen):
             if done:
                 self._status(f"Stopped: {done} step(s) done, the next one failed. Nothing more is changed until you "
                              "choose.")
+            elif self.run_state.leftovers:  # AWS's answer was lost and reading back could not tell
+                self._status("Stopped at the first step. AWS may have made it (its answer was lost and reading back "
+                             "failed): b removes it if it is there.")
             else:
                 self._status("Stopped at the first step: nothing was changed in AWS.")
             return
@@ -133,7 +143,7 @@ class CreateProgressScreen(AppScreen):
             self.dismiss(True)
 
     def action_retry(self) -> None:
-        if self.running or self.run_state.failed_index is None:
+        if self.running or not self.run_state.can_retry:
             return
         self.execute()
 
@@ -156,10 +166,12 @@ class CreateProgressScreen(AppScreen):
         finally:
             self.running = False
         if ok:
-            self._status("Rolled back: nothing of this attempt is left in AWS. esc returns to the form.")
+            self._status("Rolled back, and read back from AWS: nothing of this attempt is left. r runs the plan "
+                         "again from the first step · esc returns to the form.")
         else:
             left = ", ".join(p.step.title for p in self.run_state.leftovers)
-            self._status(f"Roll back incomplete. Still in AWS: {left}. Fix the cause, then b again.")
+            self._status(f"Roll back incomplete. Still (or maybe still) in AWS: {left}. Fix the cause, then b "
+                         "again.")
         self.app.refresh_dashboard()  # type: ignore[attr-defined]
 
     def action_leave(self) -> None:

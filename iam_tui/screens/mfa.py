@@ -467,11 +467,9 @@ class MfaScreen(AppScreen):
         service = pending.service
         try:
             async with self._changing("enabling the MFA device"):
-                await service.mfa.enable(user, pending.device.serial, first, second)
-        except AwsError as err:
-            if err.code != "InvalidAuthenticationCode" and await self._enabled_anyway(service, user, pending):
-                await self._enabled(user, pending)
-                return
+                await service.mfa.enable(user, pending.device.serial, first, second, lambda err, delay: message.update(
+                    f"{err.code}: IAM is still settling a recent change to {user}; asking again in {delay:g} s…"))
+        except AwsError as err:  # the service already read back whether the device got assigned anyway
             message.set_class(True, "-error")
             if err.code == "InvalidAuthenticationCode":
                 message.update(f"{err.code}: AWS did not accept the codes (they may have expired while you typed, "
@@ -483,13 +481,6 @@ class MfaScreen(AppScreen):
             self._clear_codes()
             return
         await self._enabled(user, pending)
-
-    async def _enabled_anyway(self, service: IamService, user: str, pending: PendingDevice) -> bool:
-        """After a failure that is not about the codes (timeout, throttling): did the device get enabled?"""
-        try:
-            return any(d.serial == pending.device.serial for d in await service.mfa.user_devices(user))
-        except AwsError:
-            return False
 
     async def _enabled(self, user: str, pending: PendingDevice) -> None:
         self.pending = None

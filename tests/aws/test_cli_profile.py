@@ -206,6 +206,8 @@ async def test_verify_gives_up_after_the_time_limit(service: IamService, admin, 
         await cli_profile.verify(build, "arn:aws:iam::123456789012:user/alice", sleep=sleep, clock=lambda: now[0],
                                  timeout=20)
     assert caught.value.code == "InvalidClientTokenId" and now[0] <= 20
+    assert "not active yet, AWS is still propagating it" in caught.value.message.replace(":", ",")
+    assert caught.value.fix == "Try again in a minute." and "mistyped" not in caught.value.text
 
 
 async def test_verify_refuses_another_identity(service: IamService, admin, tmp_path: Path) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from iam_tui.aws.plan_runner import PlanRun, PlanRunner
+from iam_tui.aws.plan_runner import NEW_ENTITY_WAIT_S, ROLLBACK_WAIT_S, PlanRun, PlanRunner
 from iam_tui.aws.service import IamService
 from iam_tui.core.create_plan import ADMINISTRATOR_ACCESS, GroupChoice, NewUserRequest, PlanState, build_plan
 from iam_tui.core.password_policy import EffectivePolicy, PasswordPolicy
 from iam_tui.core.secret import Secret
 
-from ..helpers import inject_error
+from ..helpers import FakeTime, inject_error, lose_answers
 
 STRICT = EffectivePolicy(PasswordPolicy(minimum_length=14, allow_users_to_change=False))
 REQUEST = NewUserRequest("alice", GroupChoice("PowerUsers", True, ADMINISTRATOR_ACCESS),
@@ -47,7 +47,7 @@ async def test_happy_path(service: IamService, admin) -> None:
 async def test_failure_at_each_step_then_roll_back(service: IamService, admin, failing: int) -> None:
     inject_error(service, "iam", PLAN_OPS[failing], "ServiceFailure" if failing % 2 else "AccessDenied",
                  "injected", 500 if failing % 2 else 403, times=None if failing % 2 == 0 else 99)
-    runner = PlanRunner(service.aws, retry_delays=(0.0,))
+    runner = PlanRunner(service.aws, FakeTime().patience())
     run = PlanRun(build_plan(REQUEST))
     assert await runner.run(run) is False
     assert run.failed_index == failing and run.done_count == failing
@@ -61,7 +61,7 @@ async def test_failure_at_each_step_then_roll_back(service: IamService, admin, f
 @pytest.mark.parametrize("failing", range(len(PLAN_OPS)), ids=PLAN_OPS)
 async def test_failure_at_each_step_then_retry(service: IamService, admin, failing: int) -> None:
     inject_error(service, "iam", PLAN_OPS[failing], "AccessDenied", "injected", 403, times=1)
-    runner = PlanRunner(service.aws, retry_delays=())
+    runner = PlanRunner(service.aws, FakeTime().patience())
     run = PlanRun(build_plan(REQUEST))
     assert await runner.run(run) is False and run.failed_index == failing
     assert await runner.run(run) is True and run.complete  # the cause is gone: retry from the failed step
@@ -71,7 +71,7 @@ async def test_failure_at_each_step_then_retry(service: IamService, admin, faili
 async def test_transient_errors_are_retried(service: IamService, admin) -> None:
     fired = inject_error(service, "iam", "CreateLoginProfile", "EntityTemporarilyUnmodifiable", "busy", 409, times=2)
     run = PlanRun(build_plan(REQUEST))
-    assert await PlanRunner(service.aws, retry_delays=(0.0, 0.0, 0.0)).run(run) is True
+    assert await PlanRunner(service.aws, FakeTime().patience()).run(run) is True
     assert len(fired) == 2
     assert_complete(admin)
 
@@ -79,18 +79,164 @@ async def test_transient_errors_are_retried(service: IamService, admin) -> None:
 async def test_a_failed_undo_is_reported_as_left_behind(service: IamService, admin) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "no", 403)
     inject_error(service, "iam", "DeleteGroup", "AccessDenied", "no", 403)
-    runner = PlanRunner(service.aws, retry_delays=())
+    runner = PlanRunner(service.aws, FakeTime().patience())
     run = PlanRun(build_plan(REQUEST))
     await runner.run(run)
     assert await runner.rollback(run) is False
     assert [p.step.operation for p in run.leftovers] == ["CreateGroup"]
     assert admin.list_users()["Users"] == [] and len(admin.list_groups()["Groups"]) == 1
+    assert run.undo_failed and not run.can_retry  # no "retry from this step" while an undo failed
 
 
 async def test_running_again_for_an_existing_user_says_so(service: IamService, admin) -> None:
     admin.create_user(UserName="Alice")
     run = PlanRun(build_plan(REQUEST))
-    assert await PlanRunner(service.aws, retry_delays=()).run(run) is False
+    assert await PlanRunner(service.aws, FakeTime().patience()).run(run) is False
     failed = run.progress[run.failed_index]
     assert failed.step.operation == "CreateUser" and failed.error.code == "EntityAlreadyExists"
     assert "Alice" in failed.error.message
+
+
+# --- IAM's eventual consistency (issue 9): waited out for a bounded time, shown in the step's note -------------
+
+
+async def test_steps_after_a_create_wait_for_it_to_propagate(service: IamService, sandbox, admin) -> None:
+    fake = FakeTime()
+    sandbox.propagation = fake.propagation(new_entity=3.0)
+    notes: list[str] = []
+    run = PlanRun(build_plan(REQUEST))
+    assert await PlanRunner(service.aws, fake.patience()).run(run, lambda: notes.extend(p.note for p in run.progress
+                                                                                         if p.note)) is True
+    assert_complete(admin)
+    assert fake.slept and any("propagating" in note and "NoSuchEntity" in note for note in notes)
+
+
+async def test_the_wait_for_a_new_entity_is_bounded(service: IamService, sandbox, admin) -> None:
+    fake = FakeTime()
+    sandbox.propagation = fake.propagation(new_entity=1000.0)
+    run = PlanRun(build_plan(REQUEST))
+    assert await PlanRunner(service.aws, fake.patience()).run(run) is False
+    failed = run.progress[run.failed_index]
+    assert failed.step.operation == "AttachGroupPolicy" and failed.error.code == "NoSuchEntity"
+    assert 10 <= sum(fake.slept) <= NEW_ENTITY_WAIT_S
+
+
+async def test_no_such_entity_is_not_waited_for_without_a_create_before(service: IamService, sandbox) -> None:
+    fake = FakeTime()
+    request = NewUserRequest("alice", GroupChoice("Missing", False), password=Secret("Str0ng-Enough-Pass!"),
+                             policy=STRICT)
+    run = PlanRun(build_plan(request))
+    inject_error(service, "iam", "CreateUser", "NoSuchEntity", "gone", 404)
+    assert await PlanRunner(service.aws, fake.patience()).run(run) is False
+    assert run.progress[run.failed_index].error.code == "NoSuchEntity" and fake.slept == []
+
+
+async def test_rollback_waits_out_a_just_deleted_dependent(service: IamService, sandbox, admin) -> None:
+    fake = FakeTime()
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "no", 403)
+    runner = PlanRunner(service.aws, fake.patience())
+    run = PlanRun(build_plan(REQUEST))
+    assert await runner.run(run) is False
+    sandbox.propagation = fake.propagation(removed_dependent=5.0)
+    assert await runner.rollback(run) is True  # one `b`: nothing left
+    assert_nothing_left(admin)
+    assert 5.0 <= sum(fake.slept) <= 2 * ROLLBACK_WAIT_S
+
+
+async def test_rollback_waits_out_entity_temporarily_unmodifiable(service: IamService, admin) -> None:
+    fake = FakeTime()
+    runner = PlanRunner(service.aws, fake.patience())
+    run = PlanRun(build_plan(REQUEST))
+    await runner.run(run)
+    fired = inject_error(service, "iam", "DeleteLoginProfile", "EntityTemporarilyUnmodifiable", "busy", 409, times=3)
+    assert await runner.rollback(run) is True
+    assert len(fired) == 3 and sum(fake.slept) <= ROLLBACK_WAIT_S
+    assert_nothing_left(admin)
+
+
+async def test_the_rollback_wait_is_bounded(service: IamService, sandbox, admin) -> None:
+    fake = FakeTime()
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "no", 403)
+    runner = PlanRunner(service.aws, fake.patience())
+    run = PlanRun(build_plan(REQUEST))
+    await runner.run(run)
+    sandbox.propagation = fake.propagation(removed_dependent=10_000.0)
+    assert await runner.rollback(run) is False
+    assert {p.step.operation for p in run.leftovers} == {"CreateUser", "CreateGroup"}
+    assert {p.error.code for p in run.leftovers} == {"DeleteConflict"}
+    assert sum(fake.slept) <= 2 * ROLLBACK_WAIT_S  # two deletes wait, each at most the bound
+
+
+async def test_delete_conflict_is_final_when_nothing_was_just_deleted(service: IamService, admin) -> None:
+    fake = FakeTime()
+    inject_error(service, "iam", "DeleteGroup", "DeleteConflict", "in use", 409)
+    request = NewUserRequest("alice", GroupChoice("PowerUsers", True, None), console_access=False, tags=(),
+                             policy=STRICT)
+    inject_error(service, "iam", "CreateUser", "AccessDenied", "no", 403)
+    runner = PlanRunner(service.aws, fake.patience())
+    run = PlanRun(build_plan(request))
+    await runner.run(run)
+    assert await runner.rollback(run) is False and fake.slept == []
+
+
+# --- lost answers (issue 10): settled by reading AWS ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("then", ["resend", "error", "garbage"])
+@pytest.mark.parametrize("lost", range(len(PLAN_OPS)), ids=PLAN_OPS)
+async def test_a_lost_answer_at_each_step_is_read_back(service: IamService, admin, lost: int, then: str) -> None:
+    fired = lose_answers(service, PLAN_OPS[lost], then=then)
+    run = PlanRun(build_plan(REQUEST))
+    assert await PlanRunner(service.aws, FakeTime().patience()).run(run) is True
+    assert fired and run.complete
+    assert_complete(admin)
+    assert len(admin.list_users()["Users"]) == 1 and len(admin.list_groups()["Groups"]) == 1
+
+
+UNDO_OPS = [s.undo_operation for s in build_plan(REQUEST)]
+
+
+@pytest.mark.parametrize("then", ["resend", "error", "garbage"])
+@pytest.mark.parametrize("lost", range(len(UNDO_OPS)), ids=UNDO_OPS)
+async def test_a_lost_answer_at_each_undo_is_read_back(service: IamService, admin, lost: int, then: str) -> None:
+    runner = PlanRunner(service.aws, FakeTime().patience())
+    run = PlanRun(build_plan(REQUEST))
+    await runner.run(run)  # every step done, so every undo runs
+    fired = lose_answers(service, UNDO_OPS[lost], then=then)
+    assert await runner.rollback(run) is True
+    assert fired
+    assert_nothing_left(admin)
+
+
+async def test_an_existing_user_is_not_taken_for_our_own_after_a_resend(service: IamService, admin) -> None:
+    """EntityAlreadyExists on a first attempt (no lost answer) is someone else's user: never claimed, never undone."""
+    admin.create_user(UserName="alice")
+    runner = PlanRunner(service.aws, FakeTime().patience())
+    run = PlanRun(build_plan(REQUEST))
+    assert await runner.run(run) is False
+    assert run.progress[run.failed_index].step.operation == "CreateUser"
+    assert await runner.rollback(run) is True
+    assert [u["UserName"] for u in admin.list_users()["Users"]] == ["alice"]
+
+
+async def test_an_unreadable_outcome_counts_as_left_behind_until_undone(service: IamService, admin) -> None:
+    lose_answers(service, "CreateUser", then="garbage")
+    inject_error(service, "iam", "GetUser", "AccessDenied", "no", 403)  # the read back cannot tell
+    runner = PlanRunner(service.aws, FakeTime().patience())
+    run = PlanRun(build_plan(REQUEST))
+    assert await runner.run(run) is False
+    assert [p.step.operation for p in run.leftovers] == ["CreateGroup", "AttachGroupPolicy", "CreateUser"]
+    assert len(admin.list_users()["Users"]) == 1  # AWS did make it
+    assert run.progress[run.failed_index].uncertain
+    assert await runner.rollback(run) is False  # the read back of DeleteUser's effect is still denied
+    assert admin.list_users()["Users"] == []  # but the user was deleted
+
+
+async def test_retry_after_a_roll_back_redoes_every_step_from_the_first(service: IamService, admin) -> None:
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "no", 403, times=1)
+    runner = PlanRunner(service.aws, FakeTime().patience())
+    run = PlanRun(build_plan(REQUEST))
+    await runner.run(run)
+    assert await runner.rollback(run) is True and run.can_retry and run.next_index == 0
+    assert await runner.run(run) is True
+    assert_complete(admin)

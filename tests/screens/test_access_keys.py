@@ -22,7 +22,7 @@ from iam_tui.screens.save_file import SaveFileScreen
 from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.secret_field import SecretField
-from tests.helpers import inject_error
+from tests.helpers import inject_error, lose_answers
 
 from .pilot import settle
 from .waiting import until, until_screen
@@ -328,3 +328,28 @@ async def test_a_description_that_fails_still_shows_the_new_key(make_app, admin,
         assert screen.new_key.access_key_id in _text(app, "#key-id")
         problem = str(app.screen.query_one(".field-error", Static).render())
         assert "description was not saved" in problem and "LimitExceeded" in problem
+
+
+async def test_a_key_made_by_a_lost_answer_is_shown_and_offered_for_deletion(make_app, admin,
+                                                                             service: IamService) -> None:
+    """Issue 10: the answer of the first CreateAccessKey is lost and the SDK sends it again: AWS made two keys. The
+    one whose secret never arrived is named and deleted on request; the other is shown as usual."""
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        lose_answers(service, "CreateAccessKey")
+        await pilot.press("n")
+        await until_screen(pilot, CreateKeyScreen)
+        await pilot.press("tab", "enter")
+        await until_screen(pilot, ConfirmScreen)
+        unseen = set(_statuses(admin))
+        assert len(unseen) == 2
+        question = _text(app, "#question")
+        named = {key for key in unseen if key in question}
+        assert len(named) == 1 and "never received" in question
+        await pilot.press("y")
+        await until_screen(pilot, NewKeyScreen)
+        shown = app.screen.new_key.access_key_id
+        assert named == unseen - {shown}
+        assert set(_statuses(admin)) == {shown}  # the key nobody can use is gone; the shown one stays

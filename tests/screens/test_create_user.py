@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, RadioButton, Static
 
+from iam_tui.aws.patience import Patience
+from iam_tui.aws.plan_runner import PlanRunner
 from iam_tui.files import file_mode
 from iam_tui.guide import StepState
 from iam_tui.screens import create_user
@@ -19,7 +21,7 @@ from iam_tui.screens.password_handover import InstructionsScreen, PasswordHandov
 from iam_tui.screens.save_file import SaveFileScreen
 from iam_tui.widgets.secret_field import SecretField
 
-from ..helpers import inject_error
+from ..helpers import FakeTime, inject_error, lose_answers
 from .pilot import settle
 
 
@@ -387,3 +389,91 @@ async def test_failure_at_every_step_through_the_ui_then_retry(make_app, admin, 
     assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="max")["Groups"]] == ["PowerUsers"]
     policies = admin.list_attached_group_policies(GroupName="PowerUsers")["AttachedPolicies"]
     assert [p["PolicyName"] for p in policies] == ["AdministratorAccess"]
+
+
+# --- issue 10: lost answers, and retry after a roll back ---------------------------------------------------------
+
+
+async def test_a_lost_create_user_answer_is_read_back_and_rolled_back(make_app, admin, service) -> None:
+    """The first CreateUser's answer is lost; the SDK's retry meets EntityAlreadyExists. The app reads the user back
+    as its own, so `b` removes it, and "nothing is left" is then true."""
+    lose_answers(service, "CreateUser")
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await run_plan(app, pilot, "nina")
+        assert "iam:AddUserToGroup" in text(app, "#plan-error")
+        assert "read back from AWS: done" in text(app, "#plan-lines")
+        await pilot.press("b")
+        await settle(pilot, rounds=6)
+        assert "nothing of this attempt is left" in text(app, "#plan-status")
+    assert admin.list_users()["Users"] == [] and admin.list_groups()["Groups"] == []
+
+
+async def test_a_lost_login_profile_answer_does_not_block_the_plan(make_app, admin, service) -> None:
+    """The first CreateLoginProfile's answer is lost; the retry meets "already has a password". The app reads the
+    login profile back as its own and goes on (before, `r` failed the same way forever)."""
+    lose_answers(service, "CreateLoginProfile")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await run_plan(app, pilot, "olga")
+        assert isinstance(app.screen, PasswordHandoverScreen)
+    assert admin.get_login_profile(UserName="olga")["LoginProfile"]["PasswordResetRequired"] is True
+    assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="olga")["Groups"]] == ["PowerUsers"]
+
+
+async def test_retry_after_a_roll_back_makes_every_step_again(make_app, admin, service) -> None:
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403, times=1)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await run_plan(app, pilot, "pia")
+        await pilot.press("b")
+        await settle(pilot, rounds=6)
+        assert admin.list_users()["Users"] == [] and "r runs the plan again" in text(app, "#plan-status")
+        error = text(app, "#plan-error")
+        assert "r runs every step again" in error and "from this step" not in error
+        await pilot.press("r")
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, PasswordHandoverScreen)
+    assert admin.get_user(UserName="pia")["User"]["UserName"] == "pia"
+    assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="pia")["Groups"]] == ["PowerUsers"]
+
+
+async def test_after_a_failed_undo_retry_is_not_offered(make_app, admin, service) -> None:
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
+    inject_error(service, "iam", "DeleteGroup", "AccessDenied", "not authorized", 403)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await run_plan(app, pilot, "quinn")
+        await pilot.press("b")
+        await settle(pilot, rounds=6)
+        progress = app.screen
+        assert isinstance(progress, CreateProgressScreen)
+        error = text(app, "#plan-error")
+        assert "Undo of" in error and "r retry" not in error and "b tries the roll back again" in error
+        states = [p.state for p in progress.run_state.progress]
+        await pilot.press("r")
+        await settle(pilot, rounds=4)
+        assert [p.state for p in progress.run_state.progress] == states
+    assert admin.list_users()["Users"] == []
+
+
+async def test_steps_show_that_they_wait_for_iam_to_propagate(make_app, admin, service, sandbox) -> None:
+    """Issue 9: right after CreateGroup/CreateUser, the next step is told NoSuchEntity for a moment; the screen says
+    it is waiting, and the plan completes without the user pressing retry."""
+    fake = FakeTime()
+    sandbox.propagation = fake.propagation(new_entity=1.0)
+    seen_while_waiting: list[str] = []
+
+    async def sleep(seconds: float) -> None:
+        seen_while_waiting.append(text(app, "#plan-lines"))
+        await fake.sleep(seconds)
+
+    service.plans = PlanRunner(service.aws, Patience(clock=fake.clock, sleep=sleep))
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await run_plan(app, pilot, "rosa")
+        assert isinstance(app.screen, PasswordHandoverScreen)
+    assert seen_while_waiting and all("still propagating" in lines and "NoSuchEntity" in lines
+                                      for lines in seen_while_waiting)
+    assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="rosa")["Groups"]] == ["PowerUsers"]

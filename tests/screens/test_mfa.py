@@ -22,7 +22,7 @@ from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.qr_code import QrCode
 from iam_tui.widgets.secret_field import SecretField, group
 
-from ..helpers import inject_error
+from ..helpers import FakeTime, inject_error
 from .pilot import settle
 
 WIDE = (140, 50)  # room for the QR code beside the form
@@ -415,3 +415,20 @@ async def test_devices_that_cannot_be_listed_are_said_and_do_not_block(make_app,
         listing = text_of(screen, "#mfa-devices")
         assert "Could not read the MFA devices of alice" in listing and "iam:ListMFADevices" in listing
         await create_device(app, pilot, screen)  # AWS still checks the name and the quota
+
+
+async def test_enabling_right_after_the_password_was_set_waits_for_iam(make_app, service, sandbox, admin) -> None:
+    """Issue 9: EnableMFADevice right after CreateLoginProfile is briefly refused; the app waits it out (bounded)
+    without the user having to send the codes again."""
+    fake = FakeTime()
+    sandbox.propagation = fake.propagation(new_login_profile=2.0)
+    service.mfa.patience = fake.patience()
+    admin.create_user(UserName="alice")
+    await service.aws.call("iam", "CreateLoginProfile", UserName="alice", Password=Secret("Aa1!aaaaaaaaaaaa"))
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        seed = await create_device(app, pilot, screen)
+        await type_codes(app, pilot, screen, *two_codes(seed))
+        assert "is assigned to alice" in text_of(screen, "#done-message")
+    assert fake.slept and len(admin.list_mfa_devices(UserName="alice")["MFADevices"]) == 1

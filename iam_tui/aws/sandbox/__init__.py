@@ -13,23 +13,26 @@ import botocore.session
 from moto import mock_aws
 
 from ...core.secret import Secret
-from . import rules_account, rules_alias, rules_keys, rules_mfa, rules_password_policy, rules_users
+from . import rules_account, rules_alias, rules_keys, rules_mfa, rules_password_policy, rules_propagation, rules_users
+from .faults import lose_answers
 from .fidelity import Caller, register_root_rules
+from .rules_propagation import Propagation
 from .state import ACCOUNT_ID, REGION, SandboxState
 
 # Each rule module adds the AWS behaviour of its own operations: register(events, caller).
 RuleRegistrar = Callable[[Any, Caller], None]
 RULES: list[RuleRegistrar] = [register_root_rules, rules_users.register, rules_password_policy.register,
                               rules_mfa.register, rules_alias.register, rules_keys.register,
-                              rules_account.register]
+                              rules_account.register, rules_propagation.register]
 
 
 class Sandbox:
     account_id = ACCOUNT_ID
     region = REGION
 
-    def __init__(self, state: SandboxState | None = None) -> None:
+    def __init__(self, state: SandboxState | None = None, propagation: Propagation | None = None) -> None:
         self.state = state or SandboxState.brand_new_account()
+        self.propagation = propagation or Propagation()  # IAM's eventual consistency, on by default
         self.root_key_ids_ever: set[str] = set(self.state.root_keys)
         self.login_passwords: dict[str, Secret] = {}  # what AWS keeps server-side, for UpdateLoginProfile
         self._plain: dict[str, Any] = {}
@@ -82,8 +85,8 @@ def _name_the_account(request: Any, **_: Any) -> None:
     request.headers["x-moto-account-id"] = ACCOUNT_ID
 
 
-def start_sandbox(state: SandboxState | None = None) -> Sandbox:
-    return Sandbox(state).start()
+def start_sandbox(state: SandboxState | None = None, propagation: Propagation | None = None) -> Sandbox:
+    return Sandbox(state, propagation).start()
 
 
-__all__ = ["Caller", "Sandbox", "SandboxState", "start_sandbox"]
+__all__ = ["Caller", "Propagation", "Sandbox", "SandboxState", "lose_answers", "start_sandbox"]

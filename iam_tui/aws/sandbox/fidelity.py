@@ -3,7 +3,8 @@ hooks on the sandbox's sessions (no moto internals).
 
 * ``before-parameter-build`` keeps the caller's parameters for the rules below;
 * ``before-call`` handlers answer in place of moto (identity, root credentials) or reject a call as AWS would;
-* ``after-call`` handlers correct moto's answer (account summary, the credential report's root row).
+* ``after-call`` handlers correct moto's answer (account summary, the credential report's root row);
+* ``response-received`` handlers follow what each attempt did (see :func:`applied`).
 
 Each session has its own :class:`Caller`, so a rule knows whether the root user or an IAM user is calling.
 Rules of later features live in sibling ``rules_*.py`` modules and register the same way.
@@ -66,6 +67,13 @@ class Caller:
 def params_of(context: dict[str, Any]) -> dict[str, Any]:
     """The API parameters of the call being made (as the app passed them)."""
     return context.get(PARAMS_KEY, {})
+
+
+def applied(parsed_response: dict[str, Any] | None) -> bool:
+    """For ``response-received`` handlers, which see every attempt's own answer (before a lost answer is made to
+    look like a failure): True when AWS carried out the call. State the sandbox keeps beside moto follows these,
+    not the ``after-call`` answer, which may be a retry's."""
+    return parsed_response is not None and "Error" not in parsed_response
 
 
 def _keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:

@@ -17,7 +17,7 @@ from ...core.secret import Secret
 from ...core.validation import validate_group_name, validate_path, validate_tags, validate_user_name
 from ..account import policy_from_aws
 from . import responses
-from .fidelity import Caller, Handler, params_of
+from .fidelity import Caller, Handler, applied, params_of
 
 _PATTERN = r"[\w+=,.@-]+"
 
@@ -126,11 +126,12 @@ def _password_check(caller: Caller) -> Handler:
 
 
 def _remember_password(caller: Caller) -> Handler:
-    """After a successful Create/UpdateLoginProfile: keep the password (as AWS does, server-side) and apply
-    PasswordResetRequired, which moto ignores on CreateLoginProfile."""
+    """After each attempt of Create/UpdateLoginProfile that AWS carried out (even if its answer is then lost): keep
+    the password (as AWS does, server-side) and apply PasswordResetRequired, which moto ignores on
+    CreateLoginProfile."""
 
-    def handler(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-        if "Error" in parsed:
+    def handler(context: dict[str, Any], parsed_response: dict[str, Any] | None = None, **_: Any) -> None:
+        if not applied(parsed_response):
             return
         params = params_of(context)
         user, password = params.get("UserName", ""), params.get("Password")
@@ -164,8 +165,8 @@ def _update_without_password(caller: Caller) -> Handler:
 
 
 def _forget_password(caller: Caller) -> Handler:
-    def handler(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-        if "Error" not in parsed:
+    def handler(context: dict[str, Any], parsed_response: dict[str, Any] | None = None, **_: Any) -> None:
+        if applied(parsed_response):
             caller.sandbox.login_passwords.pop(params_of(context).get("UserName", ""), None)
 
     return handler
@@ -177,6 +178,6 @@ def register(events: Any, caller: Caller) -> None:
     events.register("before-call.iam.TagUser", _tag_user(caller))
     for operation in ("CreateLoginProfile", "UpdateLoginProfile"):
         events.register(f"before-call.iam.{operation}", _password_check(caller))
-        events.register(f"after-call.iam.{operation}", _remember_password(caller))
+        events.register(f"response-received.iam.{operation}", _remember_password(caller))
     events.register("before-call.iam.UpdateLoginProfile", _update_without_password(caller))
-    events.register("after-call.iam.DeleteLoginProfile", _forget_password(caller))
+    events.register("response-received.iam.DeleteLoginProfile", _forget_password(caller))
