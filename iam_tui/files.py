@@ -42,7 +42,7 @@ def existing_target(path: str | os.PathLike[str]) -> str | None:
     if stat.S_ISREG(found.st_mode):
         return "link" if target.is_symlink() else "file"
     kind = next((name for test, name in _KINDS if test(found.st_mode)), "not a regular file")
-    raise NotARegularFile(f"{target} is {kind}, not a regular file: choose a file name")
+    raise NotARegularFile(f"{target} is {kind}, not a regular file")
 
 
 def write_private_file(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:

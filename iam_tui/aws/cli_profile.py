@@ -33,7 +33,7 @@ import botocore.session
 from ..core import aws_config
 from ..core.aws_config import CliPaths
 from ..core.secret import Secret
-from ..files import write_private_file
+from ..files import NotARegularFile, existing_target, write_private_file
 from .errors import INVALID_CRED_CODES, AwsError, from_botocore_error
 from .service import IamService
 from .session import AwsContext
@@ -86,9 +86,12 @@ def _read(path: Path) -> str:
     """The file's text exactly (CRLF kept), or "" when it does not exist. Raises ProfileWriteError for a file that
     cannot be read or is not UTF-8, with no content in the message (these files hold other profiles' secrets)."""
     try:
+        existing_target(path)  # a FIFO would block the read forever
         return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         return ""
+    except NotARegularFile as exc:
+        raise ProfileWriteError(f"Cannot use {exc}. Move it away, then retry.") from None
     except UnicodeDecodeError:
         raise ProfileWriteError(f"Cannot read {path}: it is not UTF-8 text. Fix or move it, then retry.") from None
     except OSError as exc:

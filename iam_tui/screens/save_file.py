@@ -50,7 +50,7 @@ class SaveFileScreen(ModalScreen[Path | None]):
         try:
             found = existing_target(path)
         except OSError as exc:  # NotARegularFile says what is there
-            error.update(f"Not saved: {exc.strerror or exc}.")
+            error.update(f"Not saved: {exc.strerror or exc}. Choose another name.")
             return
         overwrite = False
         if found is not None:

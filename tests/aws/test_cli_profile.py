@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import stat
 import tempfile
 from pathlib import Path
 
@@ -291,6 +292,14 @@ def test_an_unreadable_file_is_an_error_that_never_shows_its_content(tmp_path: P
         existing_profile(paths, "alice")
     assert "not UTF-8" in str(caught.value) and "SECRET-OF-ANOTHER-PROFILE" not in str(caught.value)
     assert caught.value.__suppress_context__
+
+
+def test_a_fifo_in_place_of_a_file_is_refused_without_blocking(tmp_path: Path) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    os.mkfifo(paths.config)
+    with pytest.raises(ProfileWriteError, match="FIFO"):
+        _write(paths)
+    assert not paths.credentials.exists() and stat.S_ISFIFO(os.lstat(paths.config).st_mode)
 
 
 def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
