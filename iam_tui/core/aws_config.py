@@ -235,7 +235,7 @@ def set_profile(text: str, profile: str, values: Mapping[str, str | Secret], *, 
     if block is None:
         out = [_ended(line, newline) for line in lines]
         if out and out[-1].strip():
-            out.append(_ENDING.search(out[-1])[0])  # a blank line before the new section, in the same line ending
+            out.append(out[-1][len(out[-1].rstrip("\r\n")):])  # a blank line before the section, same line ending
         section = config_section(profile) if config_file else credentials_section(profile)
         return "".join(out + [f"[{section}]{newline}"] + [_render(k, v) + newline for k, v in values.items()])
     kept = [i for i in range(block.start + 1, block.end) if roles[i].kind not in ("option", "continuation")]
