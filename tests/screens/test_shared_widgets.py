@@ -76,17 +76,23 @@ async def test_confirmations(make_app) -> None:
         assert answers == [False, True, True]
 
 
+async def _save_to(pilot, path: Path) -> list[Path | None]:
+    """Open the save dialog on ``path`` and press enter; returns the list the dialog's result goes to."""
+    saved: list[Path | None] = []
+    pilot.app.push_screen(SaveFileScreen("Save", path, lambda: b"new"), saved.append)
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    return saved
+
+
 async def test_save_dialog_writes_0600_and_asks_before_replacing(make_app, tmp_path: Path) -> None:
     app = make_app()
     target = tmp_path / "alice_credentials.csv"
     target.write_bytes(b"old")
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        saved: list[Path | None] = []
-        app.push_screen(SaveFileScreen("Save", target, lambda: b"new"), saved.append)
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        saved = await _save_to(pilot, target)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         await settle(pilot)
@@ -171,19 +177,13 @@ async def test_save_dialog_replaces_a_dangling_link_after_asking_and_refuses_a_f
     os.mkfifo(fifo)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        saved: list[Path | None] = []
-        app.push_screen(SaveFileScreen("Save", link, lambda: b"new"), saved.append)
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        saved = await _save_to(pilot, link)
         assert isinstance(app.screen, ConfirmScreen)
         assert "does not exist" in str(app.screen.query_one("#question", Static).render())
         await pilot.press("y")
         await settle(pilot)
         assert saved == [link] and not link.is_symlink() and link.read_bytes() == b"new"
-        app.push_screen(SaveFileScreen("Save", fifo, lambda: b"new"), saved.append)
-        await pilot.pause()
-        await pilot.press("enter")
+        await _save_to(pilot, fifo)
         await settle(pilot)
         assert isinstance(app.screen, SaveFileScreen)
         assert "FIFO" in str(app.screen.query_one("#save-error", Static).render())
