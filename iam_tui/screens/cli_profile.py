@@ -30,13 +30,11 @@ RETIRE_TEXT = (
 )
 
 
-def mfa_text(serial: str | None) -> str:
+def mfa_text(serial: str) -> str:
     """What MFA does (not) do for a profile with an access key: mfa_serial on it changes nothing in the AWS CLI."""
-    device = serial or "<the user's MFA device ARN>"
-    return ("MFA does not protect this key: whoever has the key can use it without a code (mfa_serial in this profile "
-            "would change nothing; the AWS CLI only uses it for role profiles). To require MFA for the CLI, get "
-            f"temporary credentials with `aws sts get-session-token --serial-number {device} --token-code CODE`, "
-            "and deny requests made without MFA with a policy condition on aws:MultiFactorAuthPresent.")
+    return ("MFA does not protect this key: it works without a code (mfa_serial would change nothing here; the AWS "
+            "CLI uses it for role profiles). MFA for the CLI: aws sts get-session-token --serial-number "
+            f"{serial} --token-code CODE, and a policy condition on aws:MultiFactorAuthPresent.")
 
 
 def paths_text(paths: CliPaths, demo: bool) -> str:
@@ -95,7 +93,7 @@ class CliProfileScreen(AppScreen):
                 yield Static("Output", classes="label")
                 yield Select([(o, o) for o in OUTPUT_FORMATS], value="json", allow_blank=False, id="output")
             yield Static("", id="profile-error", classes="field-error")
-            yield Static(mfa_text(None), id="mfa-note", classes="note")
+            yield Static("", id="mfa-note", classes="note")
             yield Static("", id="paths", classes="note")
             with Horizontal(id="profile-actions"):
                 yield Button("Write and verify (enter)", id="write", variant="primary")
@@ -111,6 +109,7 @@ class CliProfileScreen(AppScreen):
         return identity.region if identity else "us-east-1"
 
     def on_mount(self) -> None:
+        self.query_one("#mfa-note").display = False
         self.query_one("#retire").display = False
         self.prepare()
 
@@ -125,7 +124,10 @@ class CliProfileScreen(AppScreen):
             serial = await service.keys.virtual_mfa_serial(self.user_name)
         except AwsError:
             serial = None
-        self.query_one("#mfa-note", Static).update(mfa_text(serial))
+        if serial:  # shown where a user with MFA might think it protects the key
+            note = self.query_one("#mfa-note", Static)
+            note.update(mfa_text(serial))
+            note.display = True
 
     # --- validation -------------------------------------------------------------------------------------------
 
