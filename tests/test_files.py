@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
 
 from iam_tui.core.csv_formats import access_key_csv, default_access_keys_filename, user_credentials_csv
 from iam_tui.core.secret import Secret
-from iam_tui.files import TargetExists, file_mode, write_private_file
+from iam_tui.files import NotARegularFile, TargetExists, existing_target, file_mode, write_private_file
 
 
 def test_new_file_is_0600_even_with_a_permissive_umask(tmp_path: Path) -> None:
@@ -61,3 +62,27 @@ def test_access_key_csv_bytes_with_and_without_user_name() -> None:
     assert access_key_csv("AKIAX", Secret("s3cr3t"), "alice") == (
         b"User name,Access key ID,Secret access key\r\nalice,AKIAX,s3cr3t\r\n")
     assert default_access_keys_filename("alice") == "alice_accessKeys.csv"
+
+
+def test_only_regular_files_are_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    to_device = tmp_path / "null.csv"
+    to_device.symlink_to(os.devnull)
+    for target, kind in ((fifo, "a FIFO"), (to_device, "a device"), (tmp_path, "a folder")):
+        for overwrite in (False, True):
+            with pytest.raises(NotARegularFile, match=kind):
+                write_private_file(target, b"secret", overwrite=overwrite)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and to_device.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null.csv", "pipe.csv"]
+
+
+def test_a_dangling_symlink_is_replaced_only_when_asked(tmp_path: Path) -> None:
+    link = tmp_path / "a.csv"
+    link.symlink_to(tmp_path / "gone" / "a.csv")
+    assert existing_target(link) == "dangling link"
+    with pytest.raises(TargetExists):
+        write_private_file(link, b"new")
+    assert link.is_symlink()
+    write_private_file(link, b"new", overwrite=True)
+    assert not link.is_symlink() and link.read_bytes() == b"new" and file_mode(link) == 0o600

@@ -1,8 +1,10 @@
 """The guide's "Next steps": write an AWS CLI profile for a new access key, then prove it works.
 
-Writing: both files are edited as text (``core/aws_config``), written atomically with mode 0600 (their folder
-0700 when it is created), and an existing profile is only replaced when the caller says so. If the second file
-cannot be written, the first is put back as it was.
+Writing: both files are edited as text (``core/aws_config``: every byte outside the profile's section stays),
+written atomically with mode 0600 (their folder 0700 when it is created), and an existing profile is only replaced
+when the caller says so. botocore's own parser reads each file before (a file it cannot read is not touched) and
+after: if a written file does not read back with the profile in it and every other section as it was, or the second
+file cannot be written, both files are put back as they were.
 
 Verifying: botocore itself reads the profile from the files just written (so the files are what is tested), and
 ``sts:GetCallerIdentity`` must return the user's ARN. A new key can take a few seconds to work everywhere (IAM is
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import configparser
 import dataclasses
 import os
 import shutil
@@ -23,12 +26,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import botocore.configloader
+import botocore.exceptions
 import botocore.session
 
 from ..core import aws_config
 from ..core.aws_config import CliPaths
 from ..core.secret import Secret
-from ..files import write_private_file
+from ..files import NotARegularFile, existing_target, write_private_file
 from .errors import INVALID_CRED_CODES, AwsError, from_botocore_error
 from .service import IamService
 from .session import AwsContext
@@ -54,7 +59,9 @@ def regions_by_partition() -> dict[str, frozenset[str]]:
 
 
 def default_paths(env: Mapping[str, str] | None = None, home: Path | None = None) -> CliPaths:
-    return aws_config.cli_paths(os.environ if env is None else env, home or Path.home())
+    """The files botocore reads: ``$VARS`` and ``~`` in the environment variables expanded as botocore does."""
+    paths = aws_config.cli_paths(os.environ if env is None else env, home or Path.home())
+    return CliPaths(Path(os.path.expanduser(paths.credentials)), Path(os.path.expanduser(paths.config)))
 
 
 def paths_for(service: IamService) -> CliPaths:
@@ -79,9 +86,12 @@ def _read(path: Path) -> str:
     """The file's text exactly (CRLF kept), or "" when it does not exist. Raises ProfileWriteError for a file that
     cannot be read or is not UTF-8, with no content in the message (these files hold other profiles' secrets)."""
     try:
+        existing_target(path)  # a FIFO would block the read forever
         return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         return ""
+    except NotARegularFile as exc:
+        raise ProfileWriteError(f"Cannot use {exc}. Move it away, then retry.") from None
     except UnicodeDecodeError:
         raise ProfileWriteError(f"Cannot read {path}: it is not UTF-8 text. Fix or move it, then retry.") from None
     except OSError as exc:
@@ -107,15 +117,11 @@ class ExistingProfile:
 
 
 def existing_profile(paths: CliPaths, profile: str) -> ExistingProfile | None:
-    credentials_text, config_text = _read(paths.credentials), _read(paths.config)
-    cred_section = aws_config.credentials_section(profile)
-    conf_section = aws_config.config_section(profile)
-    if not (aws_config.has_section(credentials_text, cred_section)
-            or aws_config.has_section(config_text, conf_section)):
+    creds = aws_config.profile_options(_read(paths.credentials), profile, config_file=False)
+    conf = aws_config.profile_options(_read(paths.config), profile, config_file=True)
+    if creds is None and conf is None:
         return None
-    creds = aws_config.section_options(credentials_text, cred_section)
-    conf = aws_config.section_options(config_text, conf_section)
-    return ExistingProfile(tuple(creds), tuple(conf), creds.get("aws_access_key_id"))
+    return ExistingProfile(tuple(creds or ()), tuple(conf or ()), (creds or {}).get("aws_access_key_id"))
 
 
 def _ensure_folder(path: Path) -> None:
@@ -130,58 +136,122 @@ def _target(path: Path) -> Path:
     return path.resolve() if path.is_symlink() else path
 
 
-def _restore(path: Path, before: str | None) -> None:
+def _parse_problem(error: BaseException) -> str:
+    """What botocore's parser refused, by line number only (the lines can hold secrets)."""
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return f"line {error.lineno} comes before any [section]"
+    if isinstance(error, configparser.ParsingError):
+        numbers = ", ".join(str(lineno) for lineno, _line in error.errors)
+        return f"line {numbers} is not a setting, a comment or a [section]"
+    if isinstance(error, configparser.DuplicateSectionError):
+        return f"[{error.section}] appears twice (line {error.lineno})"
+    if isinstance(error, configparser.DuplicateOptionError):
+        return f"{error.option} appears twice in [{error.section}] (line {error.lineno})"
+    if isinstance(error, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    return "a nested setting is not `key = value`" if isinstance(error, ValueError) else type(error).__name__
+
+
+def _botocore_reads(path: Path) -> dict[str, dict[str, object]]:
+    """The file as botocore reads it (``raw_config_parse``, what the credential and config loaders use); {} when
+    it does not exist. Raises ProfileWriteError naming the problem, never the file's content."""
+    try:
+        return botocore.configloader.raw_config_parse(str(path))
+    except botocore.exceptions.ConfigNotFound:
+        return {}
+    except botocore.exceptions.ConfigParseError as exc:
+        problem = _parse_problem(exc.kwargs.get("error", exc))
+        raise ProfileWriteError(f"botocore cannot read {path}: {problem}.") from None
+
+
+def _reads_back(before: Mapping[str, object], after: dict[str, dict[str, object]], profile: str,
+                values: Mapping[str, str | Secret], *, config_file: bool) -> bool:
+    """Every section that is not the profile's reads as before, and botocore finds the profile with ``values``."""
+
+    def is_profile(section: str) -> bool:
+        return (aws_config.config_profile(section) if config_file else section) == profile
+
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    if not all(is_profile(name) for name in changed):
+        return False
+    profiles = botocore.configloader.build_profile_map(after)["profiles"] if config_file else after
+    found = profiles.get(profile, {})
+    return all(found.get(key) == (value.reveal() if isinstance(value, Secret) else value)
+               for key, value in values.items())
+
+
+def _restore(path: Path, before: str | None) -> bool:
     try:
         if before is None:
             path.unlink(missing_ok=True)
         else:
             write_private_file(path, before.encode("utf-8"), overwrite=True)
     except OSError:
-        pass
+        return False
+    return True
+
+
+def _put_back(pairs: list[tuple[Path, str | None]]) -> str:
+    """Restore each file (None: it did not exist); says what happened, in one sentence."""
+    failed = [str(path) for path, before in pairs if not _restore(path, before)]
+    if failed:
+        return f"Putting the old content back failed for {', '.join(failed)}: check it by hand."
+    return f"{' and '.join(str(path) for path, _ in pairs)} {'were' if len(pairs) > 1 else 'was'} left as before."
 
 
 def write_profile(paths: CliPaths, profile: str, access_key_id: str, secret: Secret, *, region: str,
-                  output: str = "json", mfa_serial: str | None = None, replace: bool = False) -> None:
+                  output: str = "json", endpoint_url: str | None = None, replace: bool = False) -> None:
     """Write the profile into both files. Blocking: run it in a thread.
 
     Raises ProfileExists (not confirmed) or ProfileWriteError (nothing changed: a half-written pair is undone)."""
     # Every error is raised anew from this frame: the inner frames hold the files' text, secret included, and a
     # traceback that prints local variables (Textual's does) must never reach them.
     try:
-        _write(paths, profile, access_key_id, secret, region, output, mfa_serial, replace)
+        _write(paths, profile, access_key_id, secret, region, output, endpoint_url, replace)
     except ProfileExists:
         raise ProfileExists(profile) from None
     except ProfileWriteError as exc:
         raise ProfileWriteError(str(exc)) from None
     except OSError as exc:
         name = exc.filename or "the AWS CLI files"
-        raise ProfileWriteError(f"Cannot write {name}: {exc.strerror or type(exc).__name__}.") from None
+        raise ProfileWriteError(f"Cannot write {name}: {exc.strerror or exc}.") from None
     except Exception as exc:  # never let a traceback show the file content (it holds the secret)
         raise ProfileWriteError(f"Could not write the profile ({type(exc).__name__}).") from None
 
 
 def _write(paths: CliPaths, profile: str, access_key_id: str, secret: Secret, region: str, output: str,
-           mfa_serial: str | None, replace: bool) -> None:
+           endpoint_url: str | None, replace: bool) -> None:
     if not replace and existing_profile(paths, profile) is not None:
         raise ProfileExists(profile)
     cred_values, conf_values = aws_config.profile_values(access_key_id, secret, region=region, output=output,
-                                                         mfa_serial=mfa_serial)
+                                                         endpoint_url=endpoint_url)
     cred_path, conf_path = _target(paths.credentials), _target(paths.config)
     for path in (cred_path, conf_path):
         _ensure_folder(path)
     cred_before = _read(cred_path) if cred_path.exists() else None
     conf_before = _read(conf_path) if conf_path.exists() else None
-    new_credentials = aws_config.set_section(cred_before or "", aws_config.credentials_section(profile), cred_values,
-                                             replace=True)
-    new_config = aws_config.set_section(conf_before or "", aws_config.config_section(profile), conf_values,
-                                        replace=True)
+    try:
+        cred_parsed, conf_parsed = _botocore_reads(cred_path), _botocore_reads(conf_path)
+    except ProfileWriteError as exc:
+        raise ProfileWriteError(f"{exc} Fix that, then retry; nothing was written.") from None
+    new_credentials = aws_config.set_profile(cred_before or "", profile, cred_values, config_file=False)
+    new_config = aws_config.set_profile(conf_before or "", profile, conf_values, config_file=True)
     write_private_file(cred_path, new_credentials.encode("utf-8"), overwrite=True)
     try:
         write_private_file(conf_path, new_config.encode("utf-8"), overwrite=True)
     except OSError as exc:
-        _restore(cred_path, cred_before)
-        raise ProfileWriteError(f"Cannot write {conf_path}: {exc.strerror or type(exc).__name__}. "
-                                f"{cred_path} was left as it was.") from None
+        raise ProfileWriteError(f"Cannot write {conf_path}: {exc.strerror or exc}. "
+                                f"{_put_back([(cred_path, cred_before)])}") from None
+    for path, before, values, config_file in ((cred_path, cred_parsed, cred_values, False),
+                                              (conf_path, conf_parsed, conf_values, True)):
+        try:
+            ok = _reads_back(before, _botocore_reads(path), profile, values, config_file=config_file)
+            problem = "" if ok else f"botocore reads {path} differently than intended after the edit."
+        except ProfileWriteError as exc:
+            problem = str(exc)
+        if problem:
+            undone = _put_back([(cred_path, cred_before), (conf_path, conf_before)])
+            raise ProfileWriteError(f"The profile was not written: {problem} {undone}")
 
 
 # --- using the profile ------------------------------------------------------------------------------------------

@@ -1,16 +1,22 @@
-"""The AWS CLI's shared files (``~/.aws/credentials`` and ``~/.aws/config``), edited as text the way awscli's
-configure writer does: only the one section changes; comments, blank lines, other profiles and their order stay
-exactly as they were. Pure: the caller reads and writes the files.
+"""The AWS CLI's shared files (``~/.aws/credentials`` and ``~/.aws/config``), edited as text: only the one profile's
+settings change; every other byte (comments, blank lines, other profiles, each line's own line ending) stays.
+Pure: the caller reads and writes the files.
 
-Sections: the credentials file names a profile ``[name]``; the config file ``[profile name]``, except
-``[default]``. Option lines start at column 0 (``key = value``); indented lines continue the option above them
-(nested settings such as ``s3 =``); ``#`` and ``;`` start comment lines.
+Lines are read the way botocore reads them: ``configparser`` on a file opened in text mode, so only ``\\n``,
+``\\r\\n`` and ``\\r`` end a line (``str.splitlines`` would also split at U+0085, ``\\x0c``, U+2028 and others, which
+botocore keeps inside the line). A line's role follows ``configparser``'s rules: ``#``/``;`` lines are comments, a
+line indented deeper than the option above it continues that option (nested settings such as ``s3 =``), anything
+else is a ``[section]`` header or a ``key = value`` option. Sections: the credentials file names a profile
+``[name]``; the config file ``[profile name]``, except ``[default]``, and botocore reads ``[profile  "name"]`` as
+the same profile (``shlex``).
 """
 
 from __future__ import annotations
 
+import configparser
 import difflib
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +28,13 @@ CONFIG_ENV = "AWS_CONFIG_FILE"
 OUTPUT_FORMATS = ("json", "yaml", "yaml-stream", "text", "table")
 DIR_MODE = 0o700
 
-_SECTION = re.compile(r"^\s*\[\s*(?P<name>[^\]]*?)\s*\]")
-_OPTION = re.compile(r"^(?P<key>[^\s=:#;\[][^=:]*?)\s*[=:]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # universal newlines, as botocore's text-mode read
+_ENDING = re.compile(r"(?:\r\n|\r|\n)\Z")
+_VAR = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)  # os.path.expandvars's pattern
+_SECTION = configparser.RawConfigParser.SECTCRE
+_OPTION = configparser.RawConfigParser.OPTCRE
+_NONSPACE = configparser.RawConfigParser.NONSPACECRE
+_COMMENT_PREFIXES = ("#", ";")
 _PROFILE_NAME = re.compile(r"[\w+=,.@/-]+", re.ASCII)
 PROFILE_NAME_MAX = 128
 
@@ -39,25 +50,43 @@ def config_section(profile: str) -> str:
     return "default" if profile == "default" else f"profile {profile}"
 
 
+def config_profile(section: str) -> str | None:
+    """The profile botocore reads a config file section as (``build_profile_map``), or None (``[sso-session x]``,
+    ``[services x]``, ...)."""
+    if section.startswith("profile"):
+        try:
+            parts = shlex.split(section)
+        except ValueError:
+            return None
+        return parts[1] if len(parts) == 2 else None
+    return "default" if section == "default" else None
+
+
 @dataclass(frozen=True)
 class CliPaths:
     credentials: Path
     config: Path
 
 
-def _expand(value: str, home: Path) -> Path:
-    if value == "~":
-        return home
-    if value.startswith("~/"):
-        return home / value[2:]
-    return Path(value)
+def expand_path(value: str, env: Mapping[str, str], home: Path) -> str:
+    """``value`` expanded as botocore expands these paths: ``$VAR``/``${VAR}`` from ``env`` (unknown ones stay),
+    then a leading ``~``. ``~user`` is left for ``os.path.expanduser`` (it needs the password database)."""
+
+    def variable(match: re.Match[str]) -> str:
+        name = match[1][1:-1] if match[1].startswith("{") else match[1]
+        return env.get(name, match[0])
+
+    value = _VAR.sub(variable, value) if "$" in value else value
+    if value == "~" or value.startswith("~/"):
+        return str(home) + value[1:]
+    return value
 
 
 def cli_paths(env: Mapping[str, str], home: Path) -> CliPaths:
     """Where the AWS CLI (and botocore) read the two files: the environment variables win over ~/.aws."""
     credentials = env.get(CREDENTIALS_ENV) or "~/.aws/credentials"
     config = env.get(CONFIG_ENV) or "~/.aws/config"
-    return CliPaths(_expand(credentials, home), _expand(config, home))
+    return CliPaths(Path(expand_path(credentials, env, home)), Path(expand_path(config, env, home)))
 
 
 # --- validation (messages for the field, or None) ----------------------------------------------------------------
@@ -70,6 +99,8 @@ def validate_profile_name(name: str) -> str | None:
         return f"A profile name has at most {PROFILE_NAME_MAX} characters."
     if not _PROFILE_NAME.fullmatch(name):
         return "A profile name may contain letters, digits and + = , . @ _ - / (no spaces or brackets)."
+    if name == configparser.DEFAULTSECT:
+        return "DEFAULT is special in the credentials file (its keys would apply to every profile): pick another."
     return None
 
 
@@ -95,7 +126,50 @@ def validate_output(output: str) -> str | None:
     return f"Output is one of {', '.join(OUTPUT_FORMATS)}."
 
 
-# --- reading --------------------------------------------------------------------------------------------------
+# --- reading: lines and their roles, as configparser sees them ---------------------------------------------------
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines botocore sees, each with its own line ending; ``"".join`` gives ``text`` back exactly."""
+    return _LINE.findall(text)
+
+
+@dataclass(frozen=True)
+class _Line:
+    kind: str  # "blank", "comment", "header", "option", "continuation" or "bad"
+    name: str = ""  # the section of a header; the (lower-cased) key of an option
+    value: str = ""  # an option's value on its first line
+    indent: int = 0
+
+
+def _roles(lines: list[str]) -> list[_Line]:
+    """Each line's role, following ``configparser.RawConfigParser._read`` (Python 3.11) step by step."""
+    roles: list[_Line] = []
+    in_section = has_option = False
+    indent_level = 0
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith(_COMMENT_PREFIXES):
+            roles.append(_Line("comment"))
+            continue
+        if not stripped:
+            roles.append(_Line("blank"))
+            continue
+        first = _NONSPACE.search(line)
+        indent = first.start() if first else 0
+        if in_section and has_option and indent > indent_level:
+            roles.append(_Line("continuation", indent=indent))
+            continue
+        indent_level = indent
+        if header := _SECTION.match(stripped):
+            roles.append(_Line("header", header["header"], indent=indent))
+            in_section, has_option = True, False
+        elif in_section and (option := _OPTION.match(stripped)) and option["option"].rstrip():
+            roles.append(_Line("option", option["option"].rstrip().lower(), option["value"].strip(), indent))
+            has_option = True
+        else:
+            roles.append(_Line("bad", indent=indent))
+    return roles
 
 
 @dataclass(frozen=True)
@@ -105,37 +179,26 @@ class _Block:
     end: int  # one past the section's last line
 
 
-def _blocks(lines: list[str]) -> list[_Block]:
-    headers = [(i, m["name"]) for i, line in enumerate(lines) if (m := _SECTION.match(line))]
-    return [_Block(name, start, headers[n + 1][0] if n + 1 < len(headers) else len(lines))
+def _blocks(roles: list[_Line]) -> list[_Block]:
+    headers = [(i, role.name) for i, role in enumerate(roles) if role.kind == "header"]
+    return [_Block(name, start, headers[n + 1][0] if n + 1 < len(headers) else len(roles))
             for n, (start, name) in enumerate(headers)]
 
 
-def _is_comment_or_blank(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith(("#", ";"))
+def _profile_block(roles: list[_Line], profile: str, config_file: bool) -> _Block | None:
+    """The section botocore takes the profile from: in the config file the last one that maps to it."""
+    found = [b for b in _blocks(roles)
+             if (config_profile(b.name) if config_file else credentials_section(b.name)) == profile]
+    return found[-1] if found else None
 
 
-def section_names(text: str) -> list[str]:
-    return [block.name for block in _blocks(text.splitlines())]
-
-
-def has_section(text: str, section: str) -> bool:
-    return section in section_names(text)
-
-
-def section_options(text: str, section: str) -> dict[str, str]:
-    """The section's top-level options (later duplicates of the section add to and override earlier ones)."""
-    lines = text.splitlines()
-    found: dict[str, str] = {}
-    for block in _blocks(lines):
-        if block.name != section:
-            continue
-        for line in lines[block.start + 1:block.end]:
-            match = _OPTION.match(line)
-            if match:
-                found[match["key"].strip()] = line[match.end():].strip()
-    return found
+def profile_options(text: str, profile: str, *, config_file: bool) -> dict[str, str] | None:
+    """The profile's options (first line of each value), or None when the file has no section for it."""
+    roles = _roles(split_lines(text))
+    block = _profile_block(roles, profile, config_file)
+    if block is None:
+        return None
+    return {role.name: role.value for role in roles[block.start + 1:block.end] if role.kind == "option"}
 
 
 # --- editing --------------------------------------------------------------------------------------------------
@@ -145,94 +208,53 @@ def _render(key: str, value: str | Secret) -> str:
     shown = value.reveal() if isinstance(value, Secret) else value
     if "\n" in shown or "\r" in shown:
         raise ValueError(f"a value for {key} cannot span lines")
+    if shown != shown.strip():
+        raise ValueError(f"a value for {key} cannot start or end with white space (botocore strips it)")
     return f"{key} = {shown}"
 
 
-def _strip_options(body: list[str]) -> list[str]:
-    """Drop option lines and their indented continuation lines; keep comments and blank lines."""
-    kept: list[str] = []
-    in_option = False
-    for line in body:
-        if _OPTION.match(line):
-            in_option = True
-            continue
-        if in_option and line[:1].isspace() and line.strip() and not _is_comment_or_blank(line):
-            continue  # a nested value of the dropped option
-        in_option = False
-        kept.append(line)
-    return kept
+def _newline(lines: list[str]) -> str:
+    """The file's most common line ending ("\\n" for a file without one)."""
+    endings = [m[0] for line in lines if (m := _ENDING.search(line))]
+    return max(("\n", "\r\n", "\r"), key=endings.count) if endings else "\n"
 
 
-def _update_options(body: list[str], values: Mapping[str, str | Secret]) -> list[str]:
-    """Set each key in place where it is; append the missing ones after the last option."""
-    out: list[str] = []
-    done: set[str] = set()
-    skipping = False
-    insert_at = 0  # after the section's last setting: blank lines and comments that lead into the next section stay
-    for line in body:
-        match = _OPTION.match(line)
-        if match:
-            key = match["key"].strip()
-            skipping = False
-            if key in values:
-                if key not in done:
-                    out.append(_render(key, values[key]))
-                    done.add(key)
-                    insert_at = len(out)
-                skipping = True  # drop the old value's continuation lines
-                continue
-            out.append(line)
-            insert_at = len(out)
-            continue
-        if line[:1].isspace() and line.strip() and not _is_comment_or_blank(line):
-            if skipping:
-                continue
-            out.append(line)  # a nested value of the setting above
-            insert_at = len(out)
-            continue
-        skipping = False
-        out.append(line)
-    missing = [_render(k, v) for k, v in values.items() if k not in done]
-    return out[:insert_at] + missing + out[insert_at:]
+def _ended(line: str, newline: str) -> str:
+    return line if _ENDING.search(line) else line + newline
 
 
-def set_section(text: str, section: str, values: Mapping[str, str | Secret], *, replace: bool = False) -> str:
-    """``text`` with ``section`` holding ``values``.
+def set_profile(text: str, profile: str, values: Mapping[str, str | Secret], *, config_file: bool) -> str:
+    """``text`` with the profile's section holding exactly ``values`` (its comments and blank lines stay).
 
-    ``replace=False`` sets these keys and keeps the section's other settings (like ``aws configure set``);
-    ``replace=True`` makes ``values`` the section's only settings (comments inside it stay). A missing section is
-    appended at the end. Everything outside the section is kept byte for byte."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines()
-    blocks = [b for b in _blocks(lines) if b.name == section]
-    if not blocks:
-        out = list(lines)
+    A missing section is appended at the end. Every line outside the section is kept byte for byte (a last line
+    without a line ending gets one when something follows it). New lines use the file's most common line ending."""
+    lines = split_lines(text)
+    roles = _roles(lines)
+    newline = _newline(lines)
+    block = _profile_block(roles, profile, config_file)
+    if block is None:
+        out = [_ended(line, newline) for line in lines]
         if out and out[-1].strip():
-            out.append("")
-        out.append(f"[{section}]")
-        out += [_render(k, v) for k, v in values.items()]
-        return newline.join(out) + newline
-    out = list(lines[:blocks[0].start])
-    cursor = blocks[0].start
-    for index, block in enumerate(blocks):
-        out += lines[cursor:block.start]
-        out.append(lines[block.start])
-        body = lines[block.start + 1:block.end]
-        if index == 0:
-            out += _update_options(_strip_options(body) if replace else body, values)
-        else:  # a repeated header: the first one holds the values; the copies must not override them
-            out += _strip_options(body) if replace else [
-                line for line in body if not ((m := _OPTION.match(line)) and m["key"].strip() in values)]
-        cursor = block.end
-    out += lines[cursor:]
-    return newline.join(out) + newline
+            out.append(out[-1][len(out[-1].rstrip("\r\n")):])  # a blank line before the section, same line ending
+        section = config_section(profile) if config_file else credentials_section(profile)
+        return "".join(out + [f"[{section}]{newline}"] + [_render(k, v) + newline for k, v in values.items()])
+    kept = [i for i in range(block.start + 1, block.end) if roles[i].kind not in ("option", "continuation")]
+    # The new options go right under the header, indented like the next line that is not blank or a comment: that
+    # line (a header, normally at column 0) must not become a continuation of the new values.
+    rest = [roles[i] for i in kept] + roles[block.end:]
+    following = next((role for role in rest if role.kind not in ("blank", "comment")), None)
+    pad = " " * (following.indent if following else 0)
+    new = [pad + _render(k, v) + newline for k, v in values.items()]
+    out = lines[:block.start] + [_ended(lines[block.start], newline)] + new + [lines[i] for i in kept]
+    return "".join(out + lines[block.end:])
 
 
 def profile_values(access_key_id: str, secret: Secret, *, region: str, output: str,
-                   mfa_serial: str | None = None) -> tuple[dict[str, str | Secret], dict[str, str | Secret]]:
-    """(credentials section values, config section values) for a profile that uses one access key."""
+                   endpoint_url: str | None = None) -> tuple[dict[str, str | Secret], dict[str, str | Secret]]:
+    """(credentials section values, config section values) for a profile that uses one access key. With
+    ``endpoint_url`` (iam-tui's ``--endpoint-url``) the profile sends its calls to the same endpoint."""
     credentials: dict[str, str | Secret] = {"aws_access_key_id": access_key_id, "aws_secret_access_key": secret}
     config: dict[str, str | Secret] = {"region": region, "output": output}
-    if mfa_serial:
-        config["mfa_serial"] = mfa_serial
+    if endpoint_url:
+        config["endpoint_url"] = endpoint_url
     return credentials, config

@@ -10,6 +10,7 @@ from .password_policy import SYMBOLS, EffectivePolicy
 from .secret import Secret
 
 MAX_LENGTH = 128
+FORMULA_START = "=+-@"  # a spreadsheet reads a cell that starts with one of these as a formula (the console's CSV)
 GENERATED_LENGTH = 20
 CLASSES = {
     "uppercase": string.ascii_uppercase,
@@ -50,10 +51,13 @@ def password_problems(password: str, effective: EffectivePolicy) -> list[str]:
 
 
 def generate_password(effective: EffectivePolicy, length: int = GENERATED_LENGTH) -> Secret:
-    """A password with every character class, long enough for the policy (at least ``length``)."""
+    """A password with every character class, long enough for the policy (at least ``length``), that does not
+    start like a spreadsheet formula."""
     size = min(MAX_LENGTH, max(length, effective.minimum_length, len(CLASSES)))
     chars = [secrets.choice(pool) for pool in CLASSES.values()]
     alphabet = "".join(CLASSES.values())
     chars += [secrets.choice(alphabet) for _ in range(size - len(chars))]
     secrets.SystemRandom().shuffle(chars)
+    safe = next(i for i, c in enumerate(chars) if c not in FORMULA_START)  # there are letters and digits
+    chars[0], chars[safe] = chars[safe], chars[0]
     return Secret("".join(chars))

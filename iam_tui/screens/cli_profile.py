@@ -4,13 +4,13 @@ iam-tui runs on a root access key, retiring that key and going on as the new pro
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from ..aws import cli_profile
 from ..aws.errors import AwsError
@@ -30,6 +30,13 @@ RETIRE_TEXT = (
 )
 
 
+def mfa_text(serial: str) -> str:
+    """What MFA does (not) do for a profile with an access key: mfa_serial on it changes nothing in the AWS CLI."""
+    return ("MFA does not protect this key: it works without a code (mfa_serial would change nothing here; the AWS "
+            "CLI uses it for role profiles). MFA for the CLI: aws sts get-session-token --serial-number "
+            f"{serial} --token-code CODE, and a policy condition on aws:MultiFactorAuthPresent.")
+
+
 def paths_text(paths: CliPaths, demo: bool) -> str:
     text = f"Credentials file  {paths.credentials}\nConfig file       {paths.config}"
     if demo:
@@ -45,10 +52,14 @@ class CliProfileScreen(AppScreen):
     AUTO_FOCUS = "#profile-name"
     HELP = (
         "Next steps of the guide: configure the AWS CLI with the new access key.\n\n"
-        "iam-tui writes a named profile: the key to the credentials file as [name], region and output to the config "
-        "file as [profile name] (or [default]), and mfa_serial when the user has a virtual MFA device (tools such "
-        "as aws-vault and role profiles use it). Comments and other profiles stay as they were; an existing profile "
-        "is only replaced after you say so.\n\n"
+        "iam-tui writes a named profile: the key to the credentials file as [name], region and output (and "
+        "endpoint_url when iam-tui runs with --endpoint-url) to the config file as [profile name] (or [default]). "
+        "Every other byte of both files stays as it was; botocore reads both files back, and if it reads them "
+        "differently than intended, the old files are put back. An existing profile is only replaced after you say "
+        "so.\n\n"
+        "MFA does not protect an access key: it works without a code. mfa_serial is not written (the AWS CLI ignores "
+        "it on a profile with a key); for MFA on the command line use aws sts get-session-token --serial-number, and "
+        "a policy condition on aws:MultiFactorAuthPresent to refuse requests made without it.\n\n"
         "Then iam-tui reads the profile back with the AWS SDK and calls sts:GetCallerIdentity: it must answer with "
         "the user's ARN. A new key can take a few seconds to work (IAM is eventually consistent), so failures are "
         "retried with backoff for up to a minute.\n\n"
@@ -56,13 +67,14 @@ class CliProfileScreen(AppScreen):
     )
     BINDINGS = [Binding("escape", "back", "Back")]
 
-    def __init__(self, new_key: NewAccessKey) -> None:
+    def __init__(self, new_key: NewAccessKey, on_written: Callable[[], None] | None = None) -> None:
+        """``on_written`` runs once the profile holds the key's secret (the key is no longer at risk of loss)."""
         super().__init__()
         assert new_key.user_name, "profiles are for IAM users"
         self.new_key = new_key
+        self.on_written = on_written
         self.user_name: str = new_key.user_name
         self.paths: CliPaths | None = None
-        self.mfa_serial: str | None = None
         self.written = False
         self.busy: str | None = None
         self.verified: IamService | None = None
@@ -81,7 +93,7 @@ class CliProfileScreen(AppScreen):
                 yield Static("Output", classes="label")
                 yield Select([(o, o) for o in OUTPUT_FORMATS], value="json", allow_blank=False, id="output")
             yield Static("", id="profile-error", classes="field-error")
-            yield Checkbox("Add mfa_serial", value=True, id="use-mfa")
+            yield Static("", id="mfa-note", classes="note")
             yield Static("", id="paths", classes="note")
             with Horizontal(id="profile-actions"):
                 yield Button("Write and verify (enter)", id="write", variant="primary")
@@ -97,7 +109,7 @@ class CliProfileScreen(AppScreen):
         return identity.region if identity else "us-east-1"
 
     def on_mount(self) -> None:
-        self.query_one("#use-mfa", Checkbox).display = False
+        self.query_one("#mfa-note").display = False
         self.query_one("#retire").display = False
         self.prepare()
 
@@ -109,13 +121,13 @@ class CliProfileScreen(AppScreen):
         self.paths = cli_profile.paths_for(service)
         self.query_one("#paths", Static).update(paths_text(self.paths, service.is_demo))
         try:
-            self.mfa_serial = await service.keys.virtual_mfa_serial(self.user_name)
+            serial = await service.keys.virtual_mfa_serial(self.user_name)
         except AwsError:
-            self.mfa_serial = None
-        if self.mfa_serial:
-            box = self.query_one("#use-mfa", Checkbox)
-            box.label = f"Add mfa_serial = {self.mfa_serial}"
-            box.display = True
+            serial = None
+        if serial:  # shown where a user with MFA might think it protects the key
+            note = self.query_one("#mfa-note", Static)
+            note.update(mfa_text(serial))
+            note.display = True
 
     # --- validation -------------------------------------------------------------------------------------------
 
@@ -158,7 +170,7 @@ class CliProfileScreen(AppScreen):
         name = self.query_one("#profile-name", Input).value.strip()
         region = self.query_one("#region", Input).value.strip()
         output = str(self.query_one("#output", Select).value)
-        use_mfa = self.mfa_serial if self.query_one("#use-mfa", Checkbox).value else None
+        endpoint_url = self.app.service.settings.endpoint_url  # type: ignore[attr-defined]
         status = self.query_one("#verify-status", Static)
         try:
             existing = await asyncio.to_thread(cli_profile.existing_profile, paths, name)
@@ -176,8 +188,8 @@ class CliProfileScreen(AppScreen):
         self.busy = "writing the profile"
         try:
             await asyncio.to_thread(cli_profile.write_profile, paths, name, self.new_key.access_key_id,
-                                    self.new_key.secret, region=region, output=output, mfa_serial=use_mfa,
-                                    replace=replace)
+                                    self.new_key.secret, region=region, output=output,
+                                    endpoint_url=endpoint_url, replace=replace)
         except cli_profile.ProfileExists:
             status.update(f"Profile {name} appeared meanwhile: not replaced. Press enter again to decide.")
             return
@@ -187,6 +199,8 @@ class CliProfileScreen(AppScreen):
         finally:
             self.busy = None
         self.written = True
+        if self.on_written is not None:
+            self.on_written()
         status.update(f"Profile {name} written. Verifying…")
         await self.verify(name, paths)
 
@@ -204,8 +218,10 @@ class CliProfileScreen(AppScreen):
             return
         finally:
             self.busy = None
+        endpoint = service.settings.endpoint_url
         status.update(f"✓ Verified: profile {name} signs in as {expected}.\n"
-                      f"Try it: aws sts get-caller-identity --profile {name}")
+                      f"Try it: aws sts get-caller-identity --profile {name}"
+                      + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
         self.app.mark_step("access-keys", StepState.DONE)  # type: ignore[attr-defined]
         self.app.refresh_dashboard()  # type: ignore[attr-defined]
         await self._offer_retirement(service, name)

@@ -113,11 +113,7 @@ class NewKeyScreen(AppScreen):
     def action_profile(self) -> None:
         from .cli_profile import CliProfileScreen
 
-        def done(written: bool | None) -> None:
-            if written:
-                self._took("written to a CLI profile")
-
-        self.app.push_screen(CliProfileScreen(self.new_key), done)
+        self.app.push_screen(CliProfileScreen(self.new_key, on_written=lambda: self._took("written to a CLI profile")))
 
     def action_back(self) -> None:
         self.leave()

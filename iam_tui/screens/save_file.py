@@ -3,6 +3,7 @@ before replacing an existing file."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from ..files import TargetExists, write_private_file
+from ..files import TargetExists, existing_target, write_private_file
 from .confirm import MODAL_CSS, ConfirmScreen
 
 
@@ -46,13 +47,18 @@ class SaveFileScreen(ModalScreen[Path | None]):
     @work(exclusive=True)
     async def save(self, path: Path) -> None:
         error = self.query_one("#save-error", Static)
+        try:
+            found = existing_target(path)
+        except OSError as exc:  # NotARegularFile says what is there
+            error.update(f"Not saved: {exc.strerror or exc}. Choose another name.")
+            return
         overwrite = False
-        if path.exists():
-            if path.is_dir():
-                error.update(f"{path} is a folder: add a file name.")
-                return
-            overwrite = bool(await self.app.push_screen_wait(
-                ConfirmScreen(f"{path} exists. Replace it?", yes="Replace", no="Keep it")))
+        if found is not None:
+            question = f"{path} exists. Replace it?"
+            if found != "file":  # a symbolic link: the link itself is replaced, never what it points to
+                gone = ", which does not exist" if found == "dangling link" else " (that file stays as it is)"
+                question = f"{path} is a symbolic link to {os.readlink(path)}{gone}. Replace the link with the file?"
+            overwrite = bool(await self.app.push_screen_wait(ConfirmScreen(question, yes="Replace", no="Keep it")))
             if not overwrite:
                 error.update("Not saved: pick another name.")
                 return

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import os
+import pwd
+import stat
+import tempfile
 from pathlib import Path
 
+import botocore.configloader
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from iam_tui import files
 from iam_tui.aws import cli_profile
 from iam_tui.aws.cli_profile import ProfileExists, ProfileWriteError, existing_profile, write_profile
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.service import IamService
-from iam_tui.core.aws_config import CliPaths, section_options
+from iam_tui.core import aws_config
+from iam_tui.core.aws_config import CliPaths, profile_options
 from iam_tui.core.secret import Secret
 from iam_tui.files import file_mode
 from tests.helpers import inject_error
@@ -33,15 +40,24 @@ def test_paths_from_env_vars_and_home(tmp_path: Path) -> None:
     assert cli_profile.default_paths({}, tmp_path) == CliPaths(tmp_path / ".aws/credentials", tmp_path / ".aws/config")
 
 
+def test_paths_expand_variables_and_home_as_botocore_does(tmp_path: Path) -> None:
+    env = {"AWS_SHARED_CREDENTIALS_FILE": "$HOME/.aws/credentials", "AWS_CONFIG_FILE": "${IAM_TUI_CFG}/config",
+           "HOME": str(tmp_path / "home"), "IAM_TUI_CFG": "~/cfg"}
+    paths = cli_profile.default_paths(env, tmp_path / "home")
+    assert paths == CliPaths(tmp_path / "home/.aws/credentials", tmp_path / "home/cfg/config")
+    root_home = Path(pwd.getpwnam("root").pw_dir)
+    assert cli_profile.default_paths({"AWS_CONFIG_FILE": "~root/c"}, tmp_path).config == root_home / "c"
+
+
 def test_new_files_are_0600_in_a_0700_folder(tmp_path: Path) -> None:
     paths = cli_profile.default_paths({}, tmp_path)
-    _write(paths, mfa_serial="arn:aws:iam::123456789012:mfa/alice")
+    _write(paths, endpoint_url="http://localhost:5000")
     assert file_mode(tmp_path / ".aws") == 0o700
     assert file_mode(paths.credentials) == 0o600 and file_mode(paths.config) == 0o600
     assert paths.credentials.read_text() == (
         "[alice]\naws_access_key_id = AKIANEWKEY\naws_secret_access_key = " + SECRET.reveal() + "\n")
     assert paths.config.read_text() == (
-        "[profile alice]\nregion = us-east-1\noutput = json\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n")
+        "[profile alice]\nregion = us-east-1\noutput = json\nendpoint_url = http://localhost:5000\n")
 
 
 def test_existing_profiles_and_comments_are_kept(tmp_path: Path) -> None:
@@ -51,7 +67,8 @@ def test_existing_profiles_and_comments_are_kept(tmp_path: Path) -> None:
     _write(paths, output="table")
     assert paths.credentials.read_text().startswith(EXISTING_CREDENTIALS)
     assert paths.config.read_text().startswith(EXISTING_CONFIG)
-    assert section_options(paths.config.read_text(), "profile alice") == {"region": "us-east-1", "output": "table"}
+    assert profile_options(paths.config.read_text(), "alice", config_file=True) == {
+        "region": "us-east-1", "output": "table"}
 
 
 def test_an_existing_profile_is_replaced_only_when_confirmed(tmp_path: Path) -> None:
@@ -65,7 +82,8 @@ def test_an_existing_profile_is_replaced_only_when_confirmed(tmp_path: Path) -> 
         _write(paths)
     assert "AKIAOLD" in paths.credentials.read_text()
     _write(paths, replace=True)
-    assert section_options(paths.config.read_text(), "profile alice") == {"region": "us-east-1", "output": "json"}
+    assert profile_options(paths.config.read_text(), "alice", config_file=True) == {
+        "region": "us-east-1", "output": "json"}
     assert "AKIAOLD" not in paths.credentials.read_text()
 
 
@@ -278,6 +296,14 @@ def test_an_unreadable_file_is_an_error_that_never_shows_its_content(tmp_path: P
     assert caught.value.__suppress_context__
 
 
+def test_a_fifo_in_place_of_a_file_is_refused_without_blocking(tmp_path: Path) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    os.mkfifo(paths.config)
+    with pytest.raises(ProfileWriteError, match="FIFO"):
+        _write(paths)
+    assert not paths.credentials.exists() and stat.S_ISFIFO(os.lstat(paths.config).st_mode)
+
+
 def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
     paths.credentials.write_bytes(b"[default]\r\naws_access_key_id = AKIAOLD\r\naws_secret_access_key = old\r\n")
@@ -285,3 +311,126 @@ def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
     data = paths.credentials.read_bytes()
     assert data.startswith(b"[default]\r\naws_access_key_id = AKIAOLD\r\n") and b"[alice]\r\n" in data
     assert all(line.endswith(b"\r") for line in data.split(b"\n")[:-1])  # every line, old and new, ends in CRLF
+
+
+# --- every byte outside the profile's section is kept; botocore still reads every other profile ------------------
+
+_ODD = "\x85\x0c\x0b\x1c\x1d\x1e\u2028\u2029"  # line breaks to str.splitlines, not to botocore
+_ending = st.sampled_from(["\n", "\r\n", "\r"])
+_words = st.text(alphabet=st.sampled_from([*"ab =:[]#;", *_ODD]), max_size=12)
+_comment = st.builds(lambda pad, mark, text: pad + mark + text, st.sampled_from(["", " ", "\t"]),
+                     st.sampled_from("#;"), _words)
+_blank = st.sampled_from(["", " ", "\t", "\x0c", "\x85"])
+_value = st.text(alphabet=st.sampled_from([*"ab12/+=-", *_ODD]), max_size=10)
+_plain = st.text(alphabet=st.sampled_from("ab12/+=-"), max_size=10)
+_assign = st.sampled_from([" = ", "=", " : ", "= "])
+_indent = st.sampled_from(["  ", "\t", " \x0c "])
+_KEYS = ("region", "output", "aws_access_key_id", "x_y", "Mixed_Case", "s3")
+
+
+@st.composite
+def _section_body(draw) -> list[str]:
+    lines: list[str] = []
+    for key in draw(st.lists(st.sampled_from(_KEYS), unique_by=str.lower, max_size=4)):
+        lines += draw(st.lists(st.one_of(_comment, _blank), max_size=2))
+        if draw(st.booleans()):  # a nested value (s3 = / max_concurrent_requests = 20)
+            lines.append(f"{key} =")
+            # botocore splits nested values with str.splitlines, so no odd separators in them
+            lines += [f"{draw(_indent)}n{i} = {draw(_plain)}" for i in range(draw(st.integers(1, 2)))]
+        else:
+            lines.append(f"{key}{draw(_assign)}{draw(_value)}")
+            if draw(st.booleans()):  # a value that continues on a deeper line
+                lines[-1] = lines[-1].rstrip() + "x"
+                lines.append(f"{draw(_indent)}more{draw(_value)}")
+    return lines + draw(st.lists(st.one_of(_comment, _blank), max_size=2))
+
+
+@st.composite
+def _ini_file(draw, names: list[str]) -> tuple[list[str], list[str]]:
+    """(segments, section names): the text before the first section, then one segment per section."""
+    chosen = draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)).flatmap(st.permutations))
+    raw = [draw(st.lists(st.one_of(_comment, _blank), max_size=3))]
+    raw += [[f"[{name}]", *draw(_section_body())] for name in chosen]
+    segments = ["".join(line + draw(_ending) for line in lines) for lines in raw]
+    if draw(st.booleans()) and segments[-1]:  # no line ending at the very end
+        segments[-1] = segments[-1].rstrip("\r\n")
+    return segments, chosen
+
+
+def _botocore(path: Path) -> dict:
+    return botocore.configloader.raw_config_parse(str(path))
+
+
+def _check_file(path: Path, segments: list[str], chosen: list[str], edited: str | None) -> None:
+    """Bytes: all segments but the edited one are kept exactly. botocore: every other section reads as before."""
+    before_text, after = "".join(segments), path.read_bytes().decode()
+    if edited is None:  # appended: the old text (plus a line ending if it had none) comes first
+        assert after.startswith(before_text)
+    else:
+        index = chosen.index(edited) + 1
+        prefix, suffix = "".join(segments[:index]), "".join(segments[index + 1:])
+        header = aws_config.split_lines(segments[index])[0]
+        assert after.startswith(prefix + header.rstrip("\r\n")) and after.endswith(suffix)
+        assert len(after) >= len(prefix) + len(suffix)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(creds=_ini_file(["alice", "bob", "default", "profile alice"]),
+       conf=_ini_file(["profile alice", "profile  'alice'", "default", "profile bob", "sso-session corp", "alice"]))
+def test_writing_keeps_every_other_byte_and_botocore_reads_every_other_profile(
+        creds: tuple[list[str], list[str]], conf: tuple[list[str], list[str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        paths = CliPaths(Path(folder) / "credentials", Path(folder) / "config")
+        paths.credentials.write_bytes("".join(creds[0]).encode())
+        paths.config.write_bytes("".join(conf[0]).encode())
+        creds_before, conf_before = _botocore(paths.credentials), _botocore(paths.config)
+        write_profile(paths, "alice", "AKIANEWKEY", SECRET, region="us-east-1", replace=True)
+
+        _check_file(paths.credentials, *creds, "alice" if "alice" in creds[1] else None)
+        edited = [name for name in conf[1] if aws_config.config_profile(name) == "alice"]
+        _check_file(paths.config, *conf, edited[-1] if edited else None)
+
+        creds_after, conf_after = _botocore(paths.credentials), _botocore(paths.config)
+        assert {k: v for k, v in creds_after.items() if k != "alice"} == {
+            k: v for k, v in creds_before.items() if k != "alice"}
+        assert creds_after["alice"] == {"aws_access_key_id": "AKIANEWKEY", "aws_secret_access_key": SECRET.reveal()}
+        unchanged = [name for name in conf_before if name not in edited[-1:]]
+        assert {k: conf_after[k] for k in unchanged} == {k: conf_before[k] for k in unchanged}
+        profiles = botocore.configloader.build_profile_map(conf_after)["profiles"]
+        assert profiles["alice"] == {"region": "us-east-1", "output": "json"}
+        assert profiles.get("bob") == botocore.configloader.build_profile_map(conf_before)["profiles"].get("bob")
+
+
+def test_a_file_botocore_cannot_read_is_not_touched(tmp_path: Path) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    broken = b"[work]\naws_secret_access_key = SECRET-OF-WORK\nnot a setting SECRET-OF-WORK\n"
+    paths.credentials.write_bytes(broken)
+    with pytest.raises(ProfileWriteError) as caught:
+        _write(paths)
+    message = str(caught.value)
+    assert "line 3" in message and "nothing was written" in message and "SECRET-OF-WORK" not in message
+    assert paths.credentials.read_bytes() == broken and not paths.config.exists()
+
+
+@pytest.mark.parametrize("damage", [lambda text: text + "not a setting\n",
+                                    lambda text: text.replace("region = eu-west-1", "region = xx-east-9")])
+def test_a_written_file_that_does_not_read_back_is_put_back_and_said(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     damage) -> None:
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    paths.credentials.write_text(EXISTING_CREDENTIALS)
+    paths.config.write_text(EXISTING_CONFIG)
+    real = aws_config.set_profile
+
+    def broken_editor(text: str, profile: str, values, *, config_file: bool) -> str:
+        out = real(text, profile, values, config_file=config_file)
+        return damage(out) if config_file else out
+
+    monkeypatch.setattr(aws_config, "set_profile", broken_editor)
+    with pytest.raises(ProfileWriteError) as caught:
+        _write(paths)
+    message = str(caught.value)
+    assert "not written" in message and str(paths.config) in message and "left as before" in message
+    assert SECRET.reveal() not in message
+    assert paths.credentials.read_text() == EXISTING_CREDENTIALS and paths.config.read_text() == EXISTING_CONFIG
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config", "credentials"]

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import configparser
+import io
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from iam_tui.core import aws_config
 from iam_tui.core.aws_config import (
     cli_paths,
+    config_profile,
     config_section,
-    has_section,
+    profile_options,
     profile_values,
-    section_names,
-    section_options,
-    set_section,
+    set_profile,
+    split_lines,
     validate_output,
     validate_profile_name,
     validate_region,
@@ -43,88 +45,87 @@ region = us-west-2
 REGIONS = {"aws": frozenset({"us-east-1", "eu-west-1", "us-west-2"}), "aws-cn": frozenset({"cn-north-1"})}
 
 
+def _parse(text: str) -> dict[str, dict[str, str]]:
+    """The file as configparser reads it from a text-mode file (universal newlines), as botocore does."""
+    parser = configparser.RawConfigParser()
+    parser.read_file(io.StringIO(text, newline=None))
+    return {name: dict(parser[name]) for name in parser.sections()}
+
+
 def test_sections_are_named_as_the_cli_expects() -> None:
     assert aws_config.credentials_section("alice") == "alice"
     assert config_section("alice") == "profile alice"
     assert config_section("default") == "default"
+    assert config_profile("profile alice") == "alice" and config_profile('profile  "alice"') == "alice"
+    assert config_profile("default") == "default" and config_profile("sso-session corp") is None
 
 
 def test_a_new_profile_is_appended_and_nothing_else_changes() -> None:
-    out = set_section(CONFIG, "profile alice", {"region": "us-east-1", "output": "json"})
-    assert out.startswith(CONFIG)
-    assert out[len(CONFIG):] == "\n[profile alice]\nregion = us-east-1\noutput = json\n"
-    parsed = configparser.RawConfigParser()
-    parsed.read_string(out)
-    assert parsed["profile alice"]["region"] == "us-east-1"
-    assert parsed["profile work"]["sso_session"] == "corp"
-
-
-def test_setting_keys_in_place_keeps_comments_order_and_other_keys() -> None:
-    out = set_section(CONFIG, "profile work", {"region": "us-east-1", "sso_session": "new"})
-    assert "# my AWS config" in out and "; work account" in out
-    assert "sso_session = new" in out and "sso_session = corp" not in out
-    assert "  max_concurrent_requests = 20" in out  # nested settings of other keys stay
-    assert section_options(out, "profile work")["region"] == "us-east-1"
-    assert out.index("region = us-east-1") < out.index("[profile other]")
-    assert section_options(out, "profile other") == {"region": "us-west-2"}
-
-
-def test_new_keys_go_after_the_last_setting_not_after_the_next_sections_comment() -> None:
-    out = set_section(CONFIG, "default", {"cli_pager": ""})
-    assert "[default]\nregion = eu-west-1\noutput = json\ncli_pager = \n\n; work account\n[profile work]" in out
-    out = set_section(CONFIG, "profile work", {"region": "us-east-1"})
-    assert "  max_concurrent_requests = 20\nregion = us-east-1\n\n[profile other]" in out
-    out = set_section("[a]\n# only a comment\n\n[b]\n", "a", {"k": "v"})
-    assert out == "[a]\nk = v\n# only a comment\n\n[b]\n"
+    out = set_profile(CONFIG, "alice", {"region": "us-east-1", "output": "json"}, config_file=True)
+    assert out == CONFIG + "\n[profile alice]\nregion = us-east-1\noutput = json\n"
+    parsed = _parse(out)
+    assert parsed["profile alice"]["region"] == "us-east-1" and parsed["profile work"]["sso_session"] == "corp"
 
 
 def test_replacing_a_profile_drops_its_old_settings_but_keeps_its_comments() -> None:
     text = CONFIG.replace("sso_session = corp", "# keep me\nsso_session = corp")
-    out = set_section(text, "profile work", {"region": "us-east-1"}, replace=True)
-    assert section_options(out, "profile work") == {"region": "us-east-1"}
+    out = set_profile(text, "work", {"region": "us-east-1"}, config_file=True)
+    assert profile_options(out, "work", config_file=True) == {"region": "us-east-1"}
     assert "# keep me" in out and "max_concurrent_requests" not in out
     assert out.split("[profile work]")[0] == text.split("[profile work]")[0]
     assert out.split("[profile other]")[1] == text.split("[profile other]")[1]
+    assert "[profile work]\nregion = us-east-1\n# keep me\n" in out
 
 
-def test_a_repeated_section_cannot_override_the_new_values() -> None:
-    text = "[a]\nx = 1\n\n[b]\ny = 2\n\n[a]\nx = 3\nz = 4\n"
-    out = set_section(text, "a", {"x": "9"})
-    assert section_options(out, "a") == {"x": "9", "z": "4"}
-    assert section_options(set_section(text, "a", {"x": "9"}, replace=True), "a") == {"x": "9"}
+def test_the_section_botocore_uses_is_the_one_edited() -> None:
+    text = '[profile alice]\nregion = a\n\n[profile  "alice"]\nregion = b\n'  # botocore takes the last one
+    out = set_profile(text, "alice", {"region": "c"}, config_file=True)
+    assert out == '[profile alice]\nregion = a\n\n[profile  "alice"]\nregion = c\n'
+    assert profile_options(out, "alice", config_file=True) == {"region": "c"}
+    assert profile_options("[alice]\nk = v\n", "alice", config_file=True) is None
 
 
-def test_crlf_files_stay_crlf_and_a_file_without_final_newline_is_fine() -> None:
-    out = set_section("[default]\r\nregion = eu-west-1\r\n", "alice", {"k": "v"})
-    assert out == "[default]\r\nregion = eu-west-1\r\n\r\n[alice]\r\nk = v\r\n"
-    assert set_section("[x]\na = 1", "x", {"a": "2"}) == "[x]\na = 2\n"
-    assert set_section("", "alice", {"k": "v"}) == "[alice]\nk = v\n"
+def test_line_endings_are_botocores_and_each_line_keeps_its_own() -> None:
+    text = "# a\x85b\x0cc\u2028[evil]\r\n[default]\rregion = x\n"
+    assert split_lines(text) == ["# a\x85b\x0cc\u2028[evil]\r\n", "[default]\r", "region = x\n"]
+    assert set_profile(text, "alice", {"k": "v"}, config_file=False) == text + "\n[alice]\nk = v\n"
+    crlf = "[default]\r\nregion = eu-west-1\r\n"
+    assert set_profile(crlf, "alice", {"k": "v"}, config_file=False) == crlf + "\r\n[alice]\r\nk = v\r\n"
+    assert set_profile("[x]\na = 1", "x", {"a": "2"}, config_file=False) == "[x]\na = 2\n"
+    assert set_profile("", "alice", {"k": "v"}, config_file=False) == "[alice]\nk = v\n"
+
+
+def test_an_indented_next_section_stays_a_section() -> None:
+    text = "[alice]\n# only a comment\n  [bob]\n  k = v\n"
+    out = set_profile(text, "alice", {"k": "new"}, config_file=False)
+    assert out == "[alice]\n  k = new\n# only a comment\n  [bob]\n  k = v\n"
+    assert _parse(out) == {"alice": {"k": "new"}, "bob": {"k": "v"}}
 
 
 def test_secret_values_are_revealed_only_in_the_file_text() -> None:
     creds, config = profile_values("AKIAEXAMPLE", Secret("s3cr3t/+"), region="us-east-1", output="json",
-                                   mfa_serial="arn:aws:iam::123456789012:mfa/alice")
+                                   endpoint_url="http://localhost:5000")
     assert "s3cr3t" not in repr(creds)
-    out = set_section("", "alice", creds)
+    out = set_profile("", "alice", creds, config_file=False)
     assert "aws_secret_access_key = s3cr3t/+" in out
-    assert config == {"region": "us-east-1", "output": "json", "mfa_serial": "arn:aws:iam::123456789012:mfa/alice"}
-    assert "mfa_serial" not in profile_values("AKIA", Secret("x"), region="us-east-1", output="json")[1]
+    assert config == {"region": "us-east-1", "output": "json", "endpoint_url": "http://localhost:5000"}
+    assert "endpoint_url" not in profile_values("AKIA", Secret("x"), region="us-east-1", output="json")[1]
 
 
-def test_values_cannot_inject_lines() -> None:
-    try:
-        set_section("", "alice", {"region": "us-east-1\n[evil]"})
-    except ValueError as err:
-        assert "region" in str(err)
-    else:
-        raise AssertionError("a newline in a value must be refused")
+def test_values_cannot_inject_lines_or_lose_white_space() -> None:
+    for value in ("us-east-1\n[evil]", "a\rb", " padded"):
+        with pytest.raises(ValueError, match="region"):
+            set_profile("", "alice", {"region": value}, config_file=True)
 
 
-def test_paths_honour_the_environment_variables() -> None:
+def test_paths_honour_the_environment_variables_as_botocore_expands_them() -> None:
     home = Path("/home/me")
     assert cli_paths({}, home) == aws_config.CliPaths(home / ".aws/credentials", home / ".aws/config")
     env = {"AWS_SHARED_CREDENTIALS_FILE": "~/x/creds", "AWS_CONFIG_FILE": "/etc/aws/conf"}
     assert cli_paths(env, home) == aws_config.CliPaths(home / "x/creds", Path("/etc/aws/conf"))
+    env = {"AWS_SHARED_CREDENTIALS_FILE": "$HOME/.aws/c", "AWS_CONFIG_FILE": "${XDG}/aws/$NOPE", "HOME": "/h",
+           "XDG": "~/cfg"}
+    assert cli_paths(env, home) == aws_config.CliPaths(Path("/h/.aws/c"), home / "cfg/aws/$NOPE")
 
 
 def test_validation_messages() -> None:
@@ -132,6 +133,7 @@ def test_validation_messages() -> None:
     assert validate_profile_name("")
     assert "no spaces" in (validate_profile_name("my profile") or "")
     assert validate_profile_name("x]") and validate_profile_name("a" * 129)
+    assert "special" in (validate_profile_name("DEFAULT") or "")
     assert validate_region("us-east-1", REGIONS) is None
     assert "Did you mean us-east-1" in (validate_region("us-est-1", REGIONS) or "")
     assert "aws-cn partition" in (validate_region("cn-north-1", REGIONS) or "")
@@ -140,27 +142,21 @@ def test_validation_messages() -> None:
     assert validate_output("json") is None and validate_output("xml")
 
 
-def test_names_and_options_are_read_back() -> None:
-    assert section_names(CONFIG) == ["default", "profile work", "profile other"]
-    assert has_section(CONFIG, "profile other") and not has_section(CONFIG, "other")
-    assert section_options(CONFIG, "default") == {"region": "eu-west-1", "output": "json"}
+def test_options_are_read_back() -> None:
+    assert profile_options(CONFIG, "default", config_file=True) == {"region": "eu-west-1", "output": "json"}
+    assert profile_options(CONFIG, "work", config_file=True) == {
+        "sso_session": "corp", "sso_account_id": "111122223333", "s3": ""}
+    assert profile_options(CONFIG, "work", config_file=False) is None
 
 
 _key = st.from_regex(r"[a-z_]{1,10}", fullmatch=True)
 _value = st.from_regex(r"[A-Za-z0-9/+=._-]{0,20}", fullmatch=True)
 
 
-@given(st.dictionaries(_key, _value, min_size=1, max_size=4), st.sampled_from(["default", "profile work", "new"]),
-       st.booleans())
-def test_any_edit_parses_and_leaves_other_sections_alone(values: dict[str, str], section: str,
-                                                         replace: bool) -> None:
-    out = set_section(CONFIG, section, values, replace=replace)
-    parser = configparser.RawConfigParser()
-    parser.read_string(out)
-    for key, value in values.items():
-        assert parser[section][key] == value
-    before = configparser.RawConfigParser()
-    before.read_string(CONFIG)
-    for other in before.sections():
-        if other != section:
-            assert dict(parser[other]) == dict(before[other])
+@given(st.dictionaries(_key, _value, min_size=1, max_size=4), st.sampled_from(["default", "work", "new"]))
+def test_any_edit_parses_and_leaves_other_sections_alone(values: dict[str, str], profile: str) -> None:
+    out = set_profile(CONFIG, profile, values, config_file=True)
+    parsed, before = _parse(out), _parse(CONFIG)
+    assert parsed[config_section(profile)] == values
+    assert {k: v for k, v in parsed.items() if k != config_section(profile)} == {
+        k: v for k, v in before.items() if k != config_section(profile)}

@@ -50,3 +50,10 @@ def test_policy_rules_are_named() -> None:
     assert any("uppercase" in p for p in problems) and any("symbols" in p for p in problems)
     assert password_problems("Long-enough-Passw0rd", strict) == []
     assert "printable ASCII characters only" in password_problems("Pässwörd-1234567", strict)
+
+
+def test_generated_passwords_never_start_like_a_spreadsheet_formula() -> None:
+    effective = EffectivePolicy(None)
+    firsts = {generate_password(effective, length=4).reveal()[0] for _ in range(2000)}
+    assert not firsts & set("=+-@")
+    assert len(firsts) > 20  # still random: letters, digits and the other symbols come first

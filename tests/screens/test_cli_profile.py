@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.widgets import Button, Input, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws import cli_profile
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext
-from iam_tui.core.aws_config import section_options
+from iam_tui.core.aws_config import profile_options
 from iam_tui.core.checks import Status
 from iam_tui.core.secret import Secret
 from iam_tui.files import file_mode
@@ -62,15 +63,18 @@ async def test_profile_verified_then_root_key_retired(make_app, admin, sandbox, 
         screen = await _profile_screen(pilot, app)
         root_service = app.service
         assert str(aws_dir) in _text(app, "#paths") and "Demo" in _text(app, "#paths")
-        assert app.screen.query_one("#use-mfa", Checkbox).display
+        await until(pilot, lambda: serial in _text(app, "#mfa-note"))
+        assert f"aws sts get-session-token --serial-number {serial}" in _text(app, "#mfa-note")
         await pilot.press("enter")
         await until(pilot, lambda: "Verified" in _text(app, "#verify-status"))
         assert "arn:aws:iam::123456789012:user/alice" in _text(app, "#verify-status")
         credentials, config = aws_dir / "credentials", aws_dir / "config"
         assert file_mode(aws_dir) == 0o700 and file_mode(credentials) == 0o600 and file_mode(config) == 0o600
-        assert section_options(credentials.read_text(), "alice")["aws_access_key_id"] == screen.new_key.access_key_id
-        assert section_options(config.read_text(), "profile alice") == {
-            "region": "us-east-1", "output": "json", "mfa_serial": serial}
+        written = profile_options(credentials.read_text(), "alice", config_file=False) or {}
+        assert written["aws_access_key_id"] == screen.new_key.access_key_id
+        # no mfa_serial: the AWS CLI ignores it on a profile with a key, so it would only suggest a protection
+        assert profile_options(config.read_text(), "alice", config_file=True) == {"region": "us-east-1",
+                                                                                  "output": "json"}
         assert screen.new_key.secret.reveal() not in app.export_screenshot()
 
         # "Verified" shows before the screen asks which key it runs on (a thread): wait for the offer itself
@@ -193,3 +197,35 @@ async def test_keeping_the_root_key(make_app, admin, sandbox, aws_dir: Path) -> 
         await pilot.pause()
         assert not app.screen.query_one("#retire").display
         assert len(sandbox.state.root_keys) == 1 and app.identity.caller.is_root
+
+
+async def test_once_the_profile_holds_the_key_quitting_does_not_advise_deleting_it(make_app, admin,
+                                                                                   aws_dir: Path) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await _profile_screen(pilot, app)
+        await app.action_quit()  # before: the secret was never taken, so quitting asks and says to delete the key
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert screen.new_key.access_key_id in str(app.screen.query_one("#question", Static).render())
+        await pilot.press("n")
+        await until_screen(pilot, CliProfileScreen)
+        app.screen.query_one("#profile-name", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "Verified" in _text(app, "#verify-status"))
+        await app.action_quit()
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen) and app.return_code == 0
+
+
+async def test_the_profile_carries_the_endpoint_url(make_app, admin, aws_dir: Path) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _profile_screen(pilot, app)
+        app.service.ctx.settings = dataclasses.replace(app.service.settings, endpoint_url="http://127.0.0.1:9")
+        await pilot.press("enter")
+        await until(pilot, lambda: "✓" in _text(app, "#verify-status") or "✗" in _text(app, "#verify-status"))
+        options = profile_options((aws_dir / "config").read_text(), "alice", config_file=True) or {}
+        assert options.get("endpoint_url") == "http://127.0.0.1:9"

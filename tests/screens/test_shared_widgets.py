@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widgets import Static
 
 from iam_tui.clipboard import Clipboard
 from iam_tui.core.secret import Secret
@@ -73,17 +76,23 @@ async def test_confirmations(make_app) -> None:
         assert answers == [False, True, True]
 
 
+async def _save_to(pilot, path: Path) -> list[Path | None]:
+    """Open the save dialog on ``path`` and press enter; returns the list the dialog's result goes to."""
+    saved: list[Path | None] = []
+    pilot.app.push_screen(SaveFileScreen("Save", path, lambda: b"new"), saved.append)
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    return saved
+
+
 async def test_save_dialog_writes_0600_and_asks_before_replacing(make_app, tmp_path: Path) -> None:
     app = make_app()
     target = tmp_path / "alice_credentials.csv"
     target.write_bytes(b"old")
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        saved: list[Path | None] = []
-        app.push_screen(SaveFileScreen("Save", target, lambda: b"new"), saved.append)
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        saved = await _save_to(pilot, target)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         await settle(pilot)
@@ -159,3 +168,23 @@ async def test_user_picker_with_no_users_points_to_step_2(make_app) -> None:
         app.push_screen(UserPickerScreen())
         await settle(pilot)
         assert "create one first (guide step 2)" in str(app.screen.query_one("#user-status").render())
+
+
+async def test_save_dialog_replaces_a_dangling_link_after_asking_and_refuses_a_fifo(make_app, tmp_path: Path) -> None:
+    app = make_app()
+    link, fifo = tmp_path / "alice_credentials.csv", tmp_path / "pipe.csv"
+    link.symlink_to(tmp_path / "moved-away.csv")
+    os.mkfifo(fifo)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        saved = await _save_to(pilot, link)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "does not exist" in str(app.screen.query_one("#question", Static).render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert saved == [link] and not link.is_symlink() and link.read_bytes() == b"new"
+        await _save_to(pilot, fifo)
+        await settle(pilot)
+        assert isinstance(app.screen, SaveFileScreen)
+        assert "FIFO" in str(app.screen.query_one("#save-error", Static).render())
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
