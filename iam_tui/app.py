@@ -99,8 +99,9 @@ class IamTuiApp(App[int]):
     # --- keys ------------------------------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        # A key created before the current dialog was drawn must not answer it (see Dialog).
-        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+        # A key created before the current dialog was drawn must not answer it (see Dialog): neither when it arrives,
+        # nor when it comes back up to the app's bindings from a widget of the screen below.
+        if isinstance(event, events.Key) and self.screen_stack:
             screen = self.screen_stack[-1]
             if isinstance(screen, Dialog) and screen.typed_before_shown(event):
                 return
