@@ -3,10 +3,9 @@ reported with the value that is wrong rather than as a failed connection later."
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from urllib.parse import urlsplit
-
-from .aws_config import validate_region
 
 
 def endpoint_url_problem(url: str) -> str | None:
@@ -24,6 +23,9 @@ def endpoint_url_problem(url: str) -> str | None:
 def region_problem(region: str, regions_by_partition: Mapping[str, frozenset[str]]) -> str | None:
     """``region`` must be one botocore knows, in any partition (which partition the credentials belong to is only
     known once connected)."""
-    every = frozenset().union(*regions_by_partition.values())
-    problem = validate_region(region, {"any": every}, "any")
-    return f"unknown region: {problem}" if problem else None
+    every = sorted(frozenset().union(*regions_by_partition.values()))
+    if region in every:
+        return None
+    close = difflib.get_close_matches(region, every, n=3)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; IAM is global: us-east-1 works for it."
+    return f"unknown region {region!r} (not one botocore knows){hint}"
