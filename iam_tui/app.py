@@ -108,10 +108,10 @@ class IamTuiApp(App[int]):
         await super().on_event(event)
 
     def on_key(self, event: events.Key) -> None:
-        """A printable key that reaches the app while a text field has the focus is one the field refused (a letter
-        in a digits-only field, a character past the maximum length). It is part of what the person is typing,
-        never a command: do not let it run a binding of the screen or the app (typing "90 days" once pressed d,
-        remove the password policy, and y, yes)."""
+        """A printable key that comes back up to the app while a text field has the focus is one the field let
+        through (Textual's Input keeps them all; a subclass may not, as the password policy's number fields once
+        did for letters). It is part of what the person is typing, never a command: it must not run a binding of
+        the screen or the app (typing "90 days" there pressed d, remove the password policy, and y, yes)."""
         if event.is_printable and isinstance(self.focused, Input):
             event.prevent_default()
 
