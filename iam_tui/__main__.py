@@ -11,13 +11,32 @@ import sys
 from . import __version__
 
 
+def _endpoint_url(value: str) -> str:
+    from .core.command_line import endpoint_url_problem
+
+    problem = endpoint_url_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def _region(value: str) -> str:
+    from .aws.cli_profile import regions_by_partition
+    from .core.command_line import region_problem
+
+    problem = region_problem(value, regions_by_partition())
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--profile", metavar="NAME", default=default,
                         help="AWS profile to use (default: the standard credential chain, AWS_PROFILE, ...)")
-    parser.add_argument("--region", metavar="REGION", default=default,
+    parser.add_argument("--region", metavar="REGION", default=default, type=_region,
                         help="AWS region (IAM is global; default: your configured region, else us-east-1)")
-    parser.add_argument("--endpoint-url", metavar="URL", default=default,
+    parser.add_argument("--endpoint-url", metavar="URL", default=default, type=_endpoint_url,
                         help="send every AWS call to this endpoint (e.g. a local moto server)")
     parser.add_argument("--demo", action="store_true", default=default,
                         help="run in a local sandbox (in-process moto): no AWS account needed, nothing leaves "
@@ -48,6 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:  # ctrl+c while still starting (importing the SDK): one line, as later on
+        print("iam-tui: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     from .settings import ConnectionSettings
 

@@ -10,29 +10,34 @@ import asyncio
 import contextlib
 import dataclasses
 import importlib
+import signal
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widgets import Input
 
 from .aws.errors import AwsError, mfa_code_needed
 from .aws.models import AccountIdentity, ScanResult
+from .aws.threads import use_daemon_threads
 from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
 from .core.checks import Status
 from .guide import STEPS, StepState
+from .screens.confirm import Dialog
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
 from .screens.mfa_code import MfaCodeScreen
 from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
 from .settings import ConnectionSettings
+from .textual_fixes import never_negative_timers
 from .widgets.guide_navigator import GuideNavigator
 from .widgets.secret_field import SecretField
 
@@ -48,6 +53,12 @@ async def connect(settings: ConnectionSettings) -> IamService:
     worker thread, so that the first frame does not wait for them."""
     service = await asyncio.to_thread(importlib.import_module, "iam_tui.aws.service")
     return await service.connect(settings)
+
+never_negative_timers()
+
+# Signals that end the app the way quitting does: cleanups run, the terminal is restored.
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+EXIT_CLEANUP_TIMEOUT = 10.0  # seconds for each exit cleanup (an AWS call: it may be slow or unreachable)
 
 
 class IamTuiApp(App[int]):
@@ -80,6 +91,7 @@ class IamTuiApp(App[int]):
         self._exit_cleanups: dict[str, Callable[[], Awaitable[str | None]]] = {}
         self._unfinished: dict[str, str] = {}
         self.guide_user: str | None = None  # the IAM user the guide's later steps are about
+        self._signalled = False
 
     @property
     def service(self) -> IamService:
@@ -94,9 +106,33 @@ class IamTuiApp(App[int]):
     # --- connecting -----------------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        use_daemon_threads()  # quitting never waits for an AWS call still running in its thread
+        if not self.is_headless:
+            loop = asyncio.get_running_loop()
+            for signum in EXIT_SIGNALS:
+                loop.add_signal_handler(signum, self.exit_on_signal, signum)
         self.action_reconnect()
         if self.exit_when_ready == "first-frame":
             self.call_after_refresh(self.exit, 0)
+
+    # --- keys ------------------------------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key created before the current dialog was drawn must not answer it (see Dialog): neither when it arrives,
+        # nor when it comes back up to the app's bindings from a widget of the screen below.
+        if isinstance(event, events.Key) and self.screen_stack:
+            screen = self.screen_stack[-1]
+            if isinstance(screen, Dialog) and screen.typed_before_shown(event):
+                return
+        await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that comes back up to the app while a text field has the focus is one the field let
+        through (Textual's Input keeps them all; a subclass may not, as the password policy's number fields once
+        did for letters). It is part of what the person is typing, never a command: it must not run a binding of
+        the screen or the app (typing "90 days" there pressed d, remove the password policy, and y, yes)."""
+        if event.is_printable and isinstance(self.focused, Input):
+            event.prevent_default()
 
     def action_reconnect(self) -> None:
         """Show the dashboard at once (it says it is connecting) and connect in a worker."""
@@ -250,19 +286,35 @@ class IamTuiApp(App[int]):
             return
         await self._quit()
 
-    async def _quit(self) -> None:
+    def exit_on_signal(self, signum: int) -> None:
+        """SIGTERM, SIGHUP (the terminal went away) or SIGINT: leave as quitting does, without asking (the exit
+        cleanups run, what is left unfinished is printed, the terminal is restored). A second signal exits at
+        once."""
+        code = 128 + signum  # what a shell reports for a process ended by that signal
+        if self._signalled:
+            self.exit(code)
+            return
+        self._signalled = True
+        self.run_worker(self._quit(code), group="exit")
+
+    async def _quit(self, code: int = 0) -> None:
         """Run the exit cleanups, then exit; what could not be cleaned up is printed after the app closes."""
         problems = [f"Left unfinished: {text}" for text in self._unfinished.values()]
+        if self.busy:
+            problems.append(f"Still running against AWS when iam-tui stopped: {self.busy}. Check the result in the "
+                            "AWS console.")
         for key, cleanup in list(self._exit_cleanups.items()):
             self.notify(f"Cleaning up before exit: {key}…")
             try:
-                problem = await cleanup()
+                problem = await asyncio.wait_for(cleanup(), EXIT_CLEANUP_TIMEOUT)
+            except TimeoutError:
+                problem = f"{key}: AWS did not answer within {EXIT_CLEANUP_TIMEOUT:.0f} s; check it in the AWS console."
             except Exception as exc:  # never block quitting on a cleanup bug
                 problem = f"{key}: {type(exc).__name__}"
             if problem:
                 problems.append(problem)
             self._exit_cleanups.pop(key, None)
-        self.exit(0, message="\n".join(problems) if problems else None)
+        self.exit(code, message="\n".join(problems) if problems else None)
 
     # --- clipboard ---------------------------------------------------------------------------------------------
 
@@ -308,6 +360,10 @@ class IamTuiApp(App[int]):
             self._service.close()
 
     def on_unmount(self) -> None:
+        if not self.is_headless:
+            loop = asyncio.get_running_loop()
+            for signum in EXIT_SIGNALS:
+                loop.remove_signal_handler(signum)
         self._close_service()
 
 

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from typing import TextIO
 
 from .aws.errors import AwsError
 from .aws.models import ScanResult
 from .aws.service import build_service
+from .aws.threads import use_daemon_threads
 from .core.checks import Status, any_failed
 from .core.credential_report import report_age
 from .settings import ConnectionSettings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 async def _scan(settings: ConnectionSettings) -> ScanResult:
+    use_daemon_threads()  # ctrl+c during a slow call exits at once instead of waiting for the call's thread
     # No separate who-am-I first (as the TUI's connect does): the scan asks it alongside everything else and
     # raises its error when even that fails.
     service = await asyncio.to_thread(build_service, settings)
@@ -75,9 +79,24 @@ def run_check(settings: ConnectionSettings, *, as_json: bool = False, out: TextI
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("iam-tui: interrupted", file=err)
+        return EXIT_INTERRUPTED
+    try:
+        print(json.dumps(to_json(result), indent=2) if as_json else as_table(result), file=out)
+        out.flush()
+    except OSError as exc:  # a closed pipe (`| head`), a full disk: say so in one line; 1 would mean "a check failed"
+        _discard_unwritten(out)
+        print(f"iam-tui: could not write the result: {exc.strerror or type(exc).__name__}.", file=err)
         return EXIT_ERROR
-    if as_json:
-        print(json.dumps(to_json(result), indent=2), file=out)
-    else:
-        print(as_table(result), file=out)
     return EXIT_FAILED if any_failed(result.results) else EXIT_OK
+
+
+def _discard_unwritten(out: TextIO) -> None:
+    """Point a failed stdout at /dev/null, so that the interpreter's final flush of what is still buffered does not
+    fail again with a traceback-like "Exception ignored" message."""
+    try:
+        fd = out.fileno()
+    except (OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)

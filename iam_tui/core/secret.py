@@ -8,9 +8,14 @@ or a traceback that prints local variables (Textual's crash report does). Code t
 from __future__ import annotations
 
 import hmac
+import html
+import json
+import re
 from typing import Any, NoReturn
+from urllib.parse import quote, quote_plus
 
 MASK = "********"
+_HEX_ESCAPE = re.compile(r"(%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4})")
 
 
 class Secret:
@@ -57,10 +62,28 @@ class Secret:
         return self
 
 
+def _written_forms(value: str) -> set[str]:
+    """How a value can appear in an error text: as is, URL-encoded (a query string or form body, ``+`` or ``%20``
+    for a space), JSON-escaped (a JSON body: quotes, backslashes, control and non-ASCII characters), XML-escaped."""
+    forms = {value, quote(value, safe=""), quote_plus(value, safe=""), quote(value), html.escape(value),
+             html.escape(value, quote=False)}
+    for ensure_ascii in (True, False):
+        forms.add(json.dumps(value, ensure_ascii=ensure_ascii)[1:-1])
+    return forms
+
+
 def scrub(text: str, secrets: list[Secret] | tuple[Secret, ...]) -> str:
-    """Replace every occurrence of a secret's value in ``text`` with the mask."""
-    for secret in secrets:
-        value = secret.reveal()
-        if value:
-            text = text.replace(value, MASK)
-    return text
+    """Replace every occurrence of a secret's value in ``text`` with the mask, in any of the forms it is written in
+    over the wire (URL-encoded, JSON-escaped, XML-escaped). Longer forms first, so that a form containing another
+    is masked whole."""
+    forms = {form for secret in secrets if secret for form in _written_forms(secret.reveal())}
+    if not forms:
+        return text
+    pattern = "|".join(_any_case_escapes(form) for form in sorted(forms, key=len, reverse=True))
+    return re.sub(pattern, MASK, text)
+
+
+def _any_case_escapes(form: str) -> str:
+    """A regex for ``form`` whose hex escapes (``%2f``/``%2F``, ``\\u00e9``/``\\u00E9``) match in either case."""
+    parts = _HEX_ESCAPE.split(form)
+    return "".join(f"(?i:{re.escape(part)})" if _HEX_ESCAPE.fullmatch(part) else re.escape(part) for part in parts)

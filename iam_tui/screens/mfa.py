@@ -29,6 +29,7 @@ from ..core.validation import name_taken, validate_mfa_device_name
 from ..guide import StepState
 from ..widgets.qr_code import QrCode
 from ..widgets.secret_field import SecretField
+from ..widgets.secret_input import SecretInput
 from .base import AppScreen
 from .confirm import ConfirmScreen
 from .qr_view import QrViewScreen, fits_full_screen
@@ -155,8 +156,8 @@ class MfaScreen(AppScreen):
                     yield Button("Full-screen QR code (ctrl+f)", id="full-qr")
                     yield Label("Two consecutive codes from the app", id="codes-label")
                     with Horizontal(id="codes"):
-                        yield Input(id="code1", placeholder="first code", restrict=r"[0-9]*", max_length=DIGITS)
-                        yield Input(id="code2", placeholder="next code", restrict=r"[0-9]*", max_length=DIGITS)
+                        yield SecretInput(id="code1", placeholder="first code", restrict=r"[0-9]*", max_length=DIGITS)
+                        yield SecretInput(id="code2", placeholder="next code", restrict=r"[0-9]*", max_length=DIGITS)
                     yield Static("", id="countdown", markup=False)
                     yield Static("", id="code-message", markup=False)
                     with Horizontal(classes="buttons"):

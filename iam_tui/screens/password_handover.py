@@ -106,13 +106,28 @@ class PasswordHandoverScreen(AppScreen):
             yield Static("⚠ This is the only time the password can be shown. Store it safely: s saves the .csv "
                          "(0600), c copies, v reveals.", classes="warning")
 
+    @property
+    def _unfinished_key(self) -> str:
+        return f"untaken password {self.user_name}"
+
+    def on_mount(self) -> None:
+        # Quitting (q, ctrl+q) asks first, as esc and enter do, until the password is revealed, copied or saved.
+        self.app.set_unfinished(  # type: ignore[attr-defined]
+            self._unfinished_key,
+            f"the console password of {self.user_name} was never revealed, copied or saved, and AWS cannot show it "
+            "again: set a new one (IAM > Users > the user > Security credentials > Manage console access)")
+
+    def _took(self, how: str) -> None:
+        self.handled.add(how)
+        self.app.set_unfinished(self._unfinished_key, None)  # type: ignore[attr-defined]
+
     @on(SecretField.Revealed)
     def _revealed(self) -> None:
-        self.handled.add("revealed")
+        self._took("revealed")
 
     @on(SecretField.CopyRequested)
     def _copied(self) -> None:
-        self.handled.add("copied")
+        self._took("copied")
 
     def action_save(self) -> None:
         default = Path.cwd() / default_credentials_filename(self.user_name)
@@ -123,7 +138,7 @@ class PasswordHandoverScreen(AppScreen):
 
     def _saved(self, path: Path | None) -> None:
         if path is not None:
-            self.handled.add("saved")
+            self._took("saved")
             self.notify(f"Saved {path} (mode 0600).")
 
     def action_instructions(self) -> None:
@@ -143,4 +158,5 @@ class PasswordHandoverScreen(AppScreen):
     def _leave(self, leave: bool | None) -> None:
         if leave:
             self.query_one("#password", SecretField).wipe()
+            self.app.set_unfinished(self._unfinished_key, None)  # type: ignore[attr-defined]
             self.dismiss()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 
-from textual import events, on, work
+from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -48,21 +48,13 @@ PLACEHOLDERS = {MAX_AGE.key: "never", REUSE.key: "none"}
 
 
 class NumberInput(Input):
-    """A whole-number field. Only digits go into it, so letter keys (c, a, u, ...) still reach the screen."""
+    """A whole-number field: only digits go into it. Other letters typed into it are dropped, never run the
+    screen's one-letter actions (the app sees to that for every text field)."""
 
     def __init__(self, field: NumberField) -> None:
         super().__init__(placeholder=PLACEHOLDERS.get(field.key, ""), restrict=r"[0-9]*", max_length=4,
                          compact=True, id=field.key)
         self.field = field
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return character is not None and character.isdigit()
-
-    def _on_key(self, event: events.Key) -> None:
-        # Textual then runs Input's own key handler (the MRO), which would swallow any printable key: skip it for
-        # non-digits, so that they bubble up to the screen's bindings.
-        if event.is_printable and not (event.character or "").isdigit():
-            event.prevent_default()
 
 
 def _values_of(policy: PasswordPolicy) -> FormValues:
@@ -82,13 +74,15 @@ class PasswordPolicyScreen(AppScreen):
         "apply' lists what would change, in words.\n\n"
         "c fills in the CIS recommendation (length 14 or more, the last 24 passwords remembered, every character "
         "class, users may change their own password); expiry stays as it is. Nothing is sent until you press a "
-        "and confirm: UpdateAccountPasswordPolicy replaces the whole policy, so every field is sent as shown. "
-        "u undoes your edits, d removes the policy (AWS's default then applies), r re-reads it, esc goes back."
+        "(or ctrl+s) and confirm: UpdateAccountPasswordPolicy replaces the whole policy, so every field is sent as "
+        "shown. u undoes your edits, d removes the policy (AWS's default then applies), r re-reads it, esc goes "
+        "back. While a number field has the focus, letters are typed into it (and refused), never taken as these "
+        "keys: tab out of the field first, or press ctrl+s to apply."
     )
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("c", "cis_preset", "CIS preset"),
-        Binding("a", "apply", "Apply…"),
+        Binding("a,ctrl+s", "apply", "Apply…"),
         Binding("u", "undo_edits", "Undo edits"),
         Binding("d", "remove_policy", "Remove policy…"),
         Binding("r", "reload", "Reload", show=False),

@@ -11,14 +11,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..files import TargetExists, existing_target, write_private_file
-from .confirm import MODAL_CSS, ConfirmScreen
+from .confirm import MODAL_CSS, ConfirmScreen, Dialog
 
 
-class SaveFileScreen(ModalScreen[Path | None]):
+class SaveFileScreen(Dialog[Path | None]):
     """Dismisses with the path written, or None when cancelled."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="SaveFileScreen")

@@ -33,3 +33,17 @@ def test_scrub_masks_every_occurrence() -> None:
 def test_only_strings() -> None:
     with pytest.raises(TypeError):
         Secret(123)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("written", [
+    "p%40ss%20w%2Frd%22%C3%A9%5C%2B%26%3C",        # URL-encoded (quote)
+    "p%40ss+w%2Frd%22%C3%A9%5C%2B%26%3C",          # form-encoded (quote_plus), as in an AWS query body
+    "p%40ss%20w%2frd%22%c3%a9%5c%2b%26%3c",        # lower-case hex escapes
+    'p@ss w/rd\\"\\u00e9\\\\+&<',                  # JSON-escaped, ASCII only
+    'p@ss w/rd\\"\\u00E9\\\\+&<',                  # ... upper-case hex
+    'p@ss w/rd\\"é\\\\+&<',                        # JSON-escaped, UTF-8
+    "p@ss w/rd&quot;é\\+&amp;&lt;",                # XML-escaped
+])
+def test_scrub_masks_the_encoded_forms_of_a_secret(written: str) -> None:
+    secret = Secret('p@ss w/rd"é\\+&<')
+    assert scrub(f"AWS says: {written} is invalid", [secret]) == f"AWS says: {MASK} is invalid"

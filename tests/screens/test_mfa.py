@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import time
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
@@ -24,6 +26,7 @@ from iam_tui.widgets.secret_field import SecretField, group
 
 from ..helpers import FakeTime, inject_error
 from .pilot import settle
+from .waiting import until
 
 WIDE = (140, 50)  # room for the QR code beside the form
 
@@ -209,15 +212,20 @@ async def test_leaving_any_other_way_deletes_the_device(make_app, admin) -> None
         assert not app._exit_cleanups
 
 
-async def test_quitting_mid_way_deletes_the_device(make_app, admin) -> None:
+@pytest.mark.parametrize("signum", [None, signal.SIGTERM])
+async def test_quitting_mid_way_deletes_the_device(make_app, admin, signum: int | None) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
-        await app.action_quit()  # runs the exit cleanups, then exits
+        if signum is None:
+            await app.action_quit()  # runs the exit cleanups, then exits
+        else:
+            app.exit_on_signal(signum)  # what the app's handler for SIGTERM, SIGHUP and SIGINT does: the same
+            await until(pilot, lambda: app._exit)
         assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
-        assert app.return_value == 0 and not app._exit_renderables
+        assert app.return_value == (128 + signum if signum else 0) and not app._exit_renderables
 
 
 async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, service, admin) -> None:

@@ -91,7 +91,7 @@ async def test_invalid_values_are_flagged_next_to_the_field_and_nothing_is_sent(
         await pilot.press("2", "5")
         assert text(screen, "#reuse_prevention-message") == "At most 24"
         assert "Fix the highlighted field" in text(screen, "#policy-diff")
-        await pilot.press("a")
+        await pilot.press("ctrl+s")  # a would be typed into the field
         await settle(pilot)
         assert app.screen is screen  # no confirmation: nothing to apply
         assert "Not applied: Minimum password length: At most 128. Nothing was sent." in text(screen,
@@ -134,7 +134,9 @@ async def test_cis_preset_fills_the_form_and_keeps_expiry(make_app, admin) -> No
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
-        await pilot.press("c")  # works with the focus in a number field
+        await pilot.press("c")  # typed into the number field (and refused): not the CIS preset
+        assert value(screen, "reuse_prevention") == "" and value(screen, "minimum_length") == "20"
+        await pilot.press("tab", "c")
         assert (value(screen, "minimum_length"), value(screen, "reuse_prevention")) == ("20", "24")
         assert value(screen, "max_age_days") == "90"
         assert all(flags(screen).values())  # hard expiry was on already, and is kept
@@ -157,7 +159,7 @@ async def test_apply_updates_the_checks_and_the_generator_follows(make_app, serv
         assert dashboard.scan.result("password-policy-length").status is Status.FAIL
         assert dashboard.scan.result("password-policy-reuse").status is Status.FAIL
         screen = await open_policy(app, pilot)
-        await pilot.press("4", "0", "c", "a")
+        await pilot.press("4", "0", "tab", "c", "a")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
@@ -190,7 +192,7 @@ async def test_an_aws_error_is_shown_plainly_and_the_edits_stay(make_app, servic
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
-        await pilot.press("c", "a", "y")
+        await pilot.press("tab", "c", "a", "y")
         await settle(pilot)
         status = screen.query_one("#policy-status", Static)
         assert "Not changed. AccessDenied" in str(status.render()) and status.has_class("-error")
@@ -203,7 +205,7 @@ async def test_remove_policy_asks_first(make_app, admin) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
-        await pilot.press("d")
+        await pilot.press("tab", "d")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert DEFAULT_POLICY_TEXT in text(app.screen, "#question").replace("\n", " ")
@@ -231,7 +233,7 @@ async def test_leaving_with_edits_asks_and_leaving_is_refused_mid_call(make_app,
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
-        await pilot.press("c", "escape")
+        await pilot.press("tab", "c", "escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and "Leave without applying" in text(app.screen, "#question")
         await pilot.press("n")
@@ -298,7 +300,7 @@ async def test_reload_keeps_edits_and_shows_a_change_made_elsewhere(make_app, ad
         screen = await open_policy(app, pilot)
         await pilot.press("2", "0")
         admin.update_account_password_policy(MinimumPasswordLength=10)  # someone else changes it meanwhile
-        await pilot.press("r")
+        await pilot.press("tab", "r")
         await settle(pilot)
         assert "10 characters" in text(screen, "#policy-current")
         assert value(screen, "minimum_length") == "20"  # the edit is kept

@@ -64,8 +64,10 @@ async def test_confirmations(make_app) -> None:
         await settle(pilot)
         answers: list[bool | None] = []
         app.push_screen(ConfirmScreen("Sure?"), answers.append)
+        await pilot.pause()  # drawn: only keys typed after that answer it
         await pilot.press("n")
         app.push_screen(ConfirmScreen("Sure?"), answers.append)
+        await pilot.pause()
         await pilot.press("y")
         app.push_screen(TypedConfirmScreen("Delete key?", "AKIAEXAMPLE"), answers.append)
         await pilot.pause()

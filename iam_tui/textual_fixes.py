@@ -1,0 +1,32 @@
+"""Work-arounds for Textual 8.2.8 behaviour that can hang the app. Each says what it works around; drop it when
+Textual fixes the behaviour (Textual is pinned exactly)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from textual.timer import Timer
+
+MIN_TIMER_DELAY = 0.001  # seconds: "as soon as possible"
+
+
+def never_negative_timers() -> None:
+    """Clamp every timer's delay to a small positive one.
+
+    Textual 8.2.8: a one-shot timer with a delay <= 0 never fires and never ends. ``Timer._run`` "skips" missed
+    ticks with ``count = int((now - start) / interval + 1)``, which stays 0 for a negative interval (a busy loop
+    with no await: the app freezes, no key is taken) and divides by zero for 0. And Textual makes such timers
+    itself: a screen pushed while a notification is about to expire re-mounts its toast, and ``Toast`` arms
+    ``set_timer(notification.time_left)``, negative once the notification has expired (saving the password .csv,
+    then saving again to the same path, froze the app at the "Replace it?" dialog)."""
+    original = Timer.__init__
+    if getattr(original, "_never_negative", False):
+        return
+
+    @functools.wraps(original)
+    def init(self: Timer, event_target: Any, interval: float, *args: Any, **kwargs: Any) -> None:
+        original(self, event_target, max(interval, MIN_TIMER_DELAY), *args, **kwargs)
+
+    init._never_negative = True  # type: ignore[attr-defined]
+    Timer.__init__ = init  # type: ignore[method-assign]
