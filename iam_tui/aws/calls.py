@@ -14,8 +14,9 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 from botocore.parsers import ResponseParserError
 
 from ..core.secret import Secret, scrub
-from .errors import AwsError, action_name, from_botocore_error, from_client_error
+from .errors import AwsError, action_name
 from .session import AwsContext
+from .translate import from_botocore_error, from_client_error
 
 
 def _reveal(value: Any) -> Any:

@@ -34,9 +34,10 @@ from ..core import aws_config
 from ..core.aws_config import CliPaths
 from ..core.secret import Secret
 from ..files import NotARegularFile, existing_target, write_private_file
-from .errors import INVALID_CRED_CODES, AwsError, from_botocore_error
+from .errors import INVALID_CRED_CODES, AwsError
 from .service import IamService
 from .session import AwsContext
+from .translate import from_botocore_error
 
 VERIFY_TIMEOUT_S = 60.0
 FIRST_DELAY_S = 1.0

@@ -10,7 +10,7 @@ from ..settings import ConnectionSettings
 from .account import AccountService
 from .account_settings import AccountSettingsService
 from .calls import AwsCaller
-from .errors import AwsError, from_botocore_error
+from .errors import AwsError
 from .groups import GroupsService
 from .keys import KeysService
 from .mfa import MfaService
@@ -19,6 +19,7 @@ from .plan_runner import PlanRunner
 from .scan import ScanService
 from .session import AwsContext
 from .signin import SigninService
+from .translate import from_botocore_error
 from .users import UsersService
 
 

@@ -10,9 +10,10 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import NoCredentialsError, ProfileNotFound
 from botocore.retries import standard
 
-from iam_tui.aws.errors import AwsError, from_botocore_error
+from iam_tui.aws.errors import AwsError
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import MAX_ATTEMPTS
+from iam_tui.aws.translate import from_botocore_error
 from iam_tui.core.checks import Status
 from iam_tui.core.secret import Secret
 
