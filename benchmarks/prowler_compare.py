@@ -44,6 +44,8 @@ MAPPING: dict[str, tuple[str, str]] = {
     "iam_policy_cloudshell_admin_not_attached": ("cloudshell-full-access", "account"),
 }
 
+assert set(MAPPING) == set(bench.PROWLER_CHECKS)
+
 # Why a row differs, where it is known (read from both tools' sources and this run's output).
 NOTES: dict[str, str] = {
     "contact-details": "Prowler marks CIS 1.1 MANUAL; iam-tui reads account:GetContactInformation and asks the "
@@ -78,8 +80,8 @@ def _subject(resource: str) -> str:
 
 def prowler_findings(prowler: str, endpoint: str, env: dict[str, str]) -> dict[str, list[dict]]:
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([prowler, "aws", "-f", "us-east-1", "--checks", *MAPPING, "-M", "json-ocsf", "-o", folder,
-                        "-b", "-z"], env={**env, "AWS_ENDPOINT_URL": endpoint}, capture_output=True, timeout=3600)
+        subprocess.run(bench.prowler_argv(prowler, Path(folder)), env={**env, "AWS_ENDPOINT_URL": endpoint},
+                       capture_output=True, timeout=3600)
         found = next(Path(folder).glob("*.ocsf.json"))
         data = json.loads(found.read_text())
     by_check: dict[str, list[dict]] = {}

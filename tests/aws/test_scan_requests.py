@@ -16,6 +16,7 @@ from iam_tui.aws.calls import AwsCaller
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext, ConnectionSettings
 from iam_tui.aws.timestamps import parse_timestamp
+from iam_tui.core.checks import Status
 from iam_tui.core.identity import CallerIdentity
 
 
@@ -115,3 +116,15 @@ def test_timestamps_parse_as_botocore_parses_them(text: str) -> None:
 @pytest.mark.parametrize("value", ["Tue, 29 Apr 2014 18:30:38 GMT", "1398796238", 1398796238.5])
 def test_other_timestamp_forms_go_to_botocore(value: object) -> None:
     assert parse_timestamp(value) == botocore_parse_timestamp(value)
+
+
+async def test_virtual_mfa_devices_are_listed_only_when_root_has_mfa(service: IamService, sandbox) -> None:
+    """The list has a page per 1,000 users with virtual MFA: a root without MFA (a new account) needs none."""
+    seen = operations(service)
+    result = await service.scan.scan()
+    assert "ListVirtualMFADevices" not in seen
+    assert result.result("root-hardware-mfa").status is Status.FAIL  # no MFA at all
+    sandbox.state.root_mfa_enabled = True
+    seen.clear()
+    await service.scan.scan()
+    assert seen.count("ListVirtualMFADevices") == 1
