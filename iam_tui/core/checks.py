@@ -110,6 +110,14 @@ class ScanInputs:
     security_contact: AlternateContact | Unavailable | None = NOT_READ  # None: no security contact set
     server_certificates: tuple[ServerCertificate, ...] | Unavailable = NOT_READ
     analyzers: AnalyzerCoverage | Unavailable = NOT_READ
+    _rows: list[ReportRow] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def user_rows(self, report: CredentialReport) -> list[ReportRow]:
+        """The users' effective rows (the report corrected by live re-reads), worked out once per scan: five checks
+        read them, and 10,000 users cost ~15 ms each time."""
+        if self._rows is None:
+            self._rows = effective_user_rows(report, self.live_users)
+        return self._rows
 
 
 @dataclass(frozen=True)
@@ -511,7 +519,7 @@ def _per_user(check_id: str) -> Callable[[Callable[[ScanInputs, list[ReportRow]]
         def run(inputs: ScanInputs) -> CheckResult:
             if isinstance(inputs.report, Unavailable):
                 return _result(check_id, Status.UNKNOWN, inputs.report.describe())
-            return check(inputs, effective_user_rows(inputs.report, inputs.live_users))
+            return check(inputs, inputs.user_rows(inputs.report))
 
         return run
 
