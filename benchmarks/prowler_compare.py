@@ -55,7 +55,8 @@ NOTES: dict[str, str] = {
                         "key: Prowler (report) is silent, iam-tui (summary) passes. The demo sandbox adds both.",
     "root-mfa": "moto's GetAccountSummary says root MFA is off: iam-tui fails it; Prowler reads the report's root "
                 "row, which moto lacks, and says nothing.",
-    "root-hardware-mfa": "Needs the root row or root MFA on; moto has neither.",
+    "root-hardware-mfa": "moto says root has no MFA at all: iam-tui fails 1.5 too; Prowler reads the report's root "
+                         "row, which moto lacks, and says nothing.",
     "root-recent-use": "moto's credential report has no root row: iam-tui says unknown, Prowler says nothing.",
     "no-full-admin-policy": "Same policy; Prowler reports the policy once, iam-tui each attachment of it.",
     "permissions-via-groups": "Same users; Prowler reports each (user, policy) pair, iam-tui each user.",
