@@ -359,11 +359,12 @@ async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_pa
         assert "AttachUserPolicy" not in text(app, "#review-text")
 
 
-GUIDE_PLAN = ["CreateGroup", "AttachGroupPolicy", "CreateUser", "CreateLoginProfile", "AddUserToGroup"]
+# tests/aws/test_plan_runner.py fails every step of the plan, then rolls back or retries; through the UI, one step
+# each (a middle one, with done steps before it) proves the screen's side of it.
 
 
-@pytest.mark.parametrize("operation", GUIDE_PLAN)
-async def test_failure_at_every_step_through_the_ui_then_roll_back(make_app, admin, service, operation: str) -> None:
+async def test_failure_at_a_step_through_the_ui_then_roll_back(make_app, admin, service) -> None:
+    operation = "CreateLoginProfile"
     inject_error(service, "iam", operation, "AccessDenied", "not authorized", 403)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -375,8 +376,8 @@ async def test_failure_at_every_step_through_the_ui_then_roll_back(make_app, adm
     assert admin.list_users()["Users"] == [] and admin.list_groups()["Groups"] == []
 
 
-@pytest.mark.parametrize("operation", GUIDE_PLAN)
-async def test_failure_at_every_step_through_the_ui_then_retry(make_app, admin, service, operation: str) -> None:
+async def test_failure_at_a_step_through_the_ui_then_retry(make_app, admin, service) -> None:
+    operation = "CreateUser"
     inject_error(service, "iam", operation, "AccessDenied", "not authorized", 403, times=1)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
