@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -22,8 +22,11 @@ class SecurityContactScreen(ModalScreen[AlternateContact | None]):
     Dismisses with the contact to set, or None."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="SecurityContactScreen") + """
-    SecurityContactScreen .field-error { color: $error; height: auto; }
-    SecurityContactScreen Label { margin-top: 1; }
+    SecurityContactScreen .field { height: 1; margin-top: 1; }
+    SecurityContactScreen .field Label { width: 15; }
+    SecurityContactScreen .field Input { width: 1fr; }
+    SecurityContactScreen .field-error { color: $error; height: auto; padding-left: 15; display: none; }
+    SecurityContactScreen .muted { margin-top: 1; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
     AUTO_FOCUS = "#contact-name"
@@ -39,15 +42,19 @@ class SecurityContactScreen(ModalScreen[AlternateContact | None]):
             yield Static("Security contact: AWS writes here about security issues in this account (as well as to "
                          "the root user's email address). Use a watched team mailbox.")
             for field, (label, _) in CONTACT_FIELDS.items():
-                yield Label(label)
-                yield Input(values.get(field, ""), placeholder=PLACEHOLDERS[field], id=f"contact-{field}")
+                with Horizontal(classes="field"):
+                    yield Label(label)
+                    yield Input(values.get(field, ""), placeholder=PLACEHOLDERS[field], id=f"contact-{field}",
+                                compact=True)
                 yield Static("", id=f"contact-{field}-error", classes="field-error")
             yield Static("enter next field / save · ctrl+s save · esc cancel", classes="muted")
 
     def _problem(self, field: str, *, show: bool) -> str | None:
         problem = validate_contact_field(field, self.query_one(f"#contact-{field}", Input).value.strip())
         if show:
-            self.query_one(f"#contact-{field}-error", Static).update(problem or "")
+            error = self.query_one(f"#contact-{field}-error", Static)
+            error.update(problem or "")
+            error.display = bool(problem)
         return problem
 
     @on(Input.Changed)
