@@ -16,12 +16,12 @@ from ..aws.keys import NewAccessKey
 from ..core.access_keys import UseCase
 from ..core.csv_formats import access_key_csv, default_access_keys_filename
 from ..widgets.secret_field import SecretField
-from .base import AppScreen
 from .confirm import ConfirmScreen
 from .save_file import SaveFileScreen
+from .secret_handover import SecretHandoverScreen
 
 
-class NewKeyScreen(AppScreen):
+class NewKeyScreen(SecretHandoverScreen):
     """The one chance to take the secret access key."""
 
     CSS_PATH = "../styles/keys.tcss"
@@ -44,7 +44,6 @@ class NewKeyScreen(AppScreen):
         self.new_key = new_key
         self.use_case = use_case
         self.problem = problem
-        self.taken: set[str] = set()  # how the user took the secret: revealed, copied, saved, profile
 
     @property
     def user_name(self) -> str:
@@ -68,28 +67,17 @@ class NewKeyScreen(AppScreen):
             yield Static("", id="taken", classes="success")
 
     @property
-    def _cleanup_key(self) -> str:
+    def untaken_key(self) -> str:
         return f"untaken secret {self.new_key.access_key_id}"
 
-    def on_mount(self) -> None:
-        # Quitting asks first, naming the key, until the secret is revealed, copied, saved or written to a profile.
-        self.app.set_unfinished(  # type: ignore[attr-defined]
-            self._cleanup_key,
-            f"the secret of access key {self.new_key.access_key_id} ({self.user_name}) was never revealed, copied "
-            "or saved, and AWS never shows it again: delete that key (step 5, d) and create another")
+    @property
+    def untaken_text(self) -> str:
+        return (f"the secret of access key {self.new_key.access_key_id} ({self.user_name}) was never revealed, "
+                "copied or saved, and AWS never shows it again: delete that key (step 5, d) and create another")
 
-    def _took(self, how: str) -> None:
-        self.taken.add(how)
-        self.app.set_unfinished(self._cleanup_key, None)  # type: ignore[attr-defined]
+    def took(self, how: str) -> None:
+        super().took(how)
         self.query_one("#taken", Static).update("Secret " + ", ".join(sorted(self.taken)) + ".")
-
-    @on(SecretField.Revealed)
-    def _revealed(self) -> None:
-        self._took("revealed")
-
-    @on(SecretField.CopyRequested)
-    def _copied(self) -> None:  # the app does the copying: the message bubbles on to it
-        self._took("copied")
 
     def _csv(self) -> bytes:
         with_name = self.query_one("#with-user-name", Checkbox).value
@@ -102,7 +90,7 @@ class NewKeyScreen(AppScreen):
 
         def saved(path: Path | None) -> None:
             if path is not None:
-                self._took("saved")
+                self.took("saved")
                 self.app.notify(f"Saved {path} (mode 0600). Keep it somewhere safe, or delete it once imported.",
                                 title="Access key saved")
 
@@ -113,7 +101,7 @@ class NewKeyScreen(AppScreen):
     def action_profile(self) -> None:
         from .cli_profile import CliProfileScreen
 
-        self.app.push_screen(CliProfileScreen(self.new_key, on_written=lambda: self._took("written to a CLI profile")))
+        self.app.push_screen(CliProfileScreen(self.new_key, on_written=lambda: self.took("written to a CLI profile")))
 
     def action_back(self) -> None:
         self.leave()
@@ -127,6 +115,5 @@ class NewKeyScreen(AppScreen):
                 "(d) and create another.\n\nLeave anyway?", yes="Leave", no="Stay"))
             if stay:
                 return
-        self.query_one("#secret", SecretField).wipe()
-        self.app.set_unfinished(self._cleanup_key, None)  # type: ignore[attr-defined]
+        self.forget(self.query_one("#secret", SecretField))
         self.dismiss()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -20,9 +19,9 @@ from textual.widgets import Static
 from ..core.csv_formats import default_credentials_filename, user_credentials_csv
 from ..core.secret import Secret
 from ..widgets.secret_field import SecretField
-from .base import AppScreen
 from .confirm import MODAL_CSS, ConfirmScreen
 from .save_file import SaveFileScreen
+from .secret_handover import SecretHandoverScreen
 
 
 def signin_instructions(user_name: str, account_id: str, signin_url: str, reset_required: bool) -> str:
@@ -66,7 +65,7 @@ class InstructionsScreen(ModalScreen[None]):
                              lambda path: self.notify(f"Saved {path}") if path else None)
 
 
-class PasswordHandoverScreen(AppScreen):
+class PasswordHandoverScreen(SecretHandoverScreen):
     """Dismisses when the user leaves (after confirming, if the password was never revealed, copied or saved)."""
 
     AUTO_FOCUS = "#password"
@@ -90,7 +89,6 @@ class PasswordHandoverScreen(AppScreen):
         self.user_name = user_name
         self.password = password
         self.reset_required = reset_required
-        self.handled: set[str] = set()  # revealed / copied / saved
 
     def compose_body(self) -> Iterable[Widget]:
         identity = self.app.identity  # type: ignore[attr-defined]
@@ -107,27 +105,13 @@ class PasswordHandoverScreen(AppScreen):
                          "(0600), c copies, v reveals.", classes="warning")
 
     @property
-    def _unfinished_key(self) -> str:
+    def untaken_key(self) -> str:
         return f"untaken password {self.user_name}"
 
-    def on_mount(self) -> None:
-        # Quitting (q, ctrl+q) asks first, as esc and enter do, until the password is revealed, copied or saved.
-        self.app.set_unfinished(  # type: ignore[attr-defined]
-            self._unfinished_key,
-            f"the console password of {self.user_name} was never revealed, copied or saved, and AWS cannot show it "
-            "again: set a new one (IAM > Users > the user > Security credentials > Manage console access)")
-
-    def _took(self, how: str) -> None:
-        self.handled.add(how)
-        self.app.set_unfinished(self._unfinished_key, None)  # type: ignore[attr-defined]
-
-    @on(SecretField.Revealed)
-    def _revealed(self) -> None:
-        self._took("revealed")
-
-    @on(SecretField.CopyRequested)
-    def _copied(self) -> None:
-        self._took("copied")
+    @property
+    def untaken_text(self) -> str:
+        return (f"the console password of {self.user_name} was never revealed, copied or saved, and AWS cannot show "
+                "it again: set a new one (IAM > Users > the user > Security credentials > Manage console access)")
 
     def action_save(self) -> None:
         default = Path.cwd() / default_credentials_filename(self.user_name)
@@ -138,7 +122,7 @@ class PasswordHandoverScreen(AppScreen):
 
     def _saved(self, path: Path | None) -> None:
         if path is not None:
-            self._took("saved")
+            self.took("saved")
             self.notify(f"Saved {path} (mode 0600).")
 
     def action_instructions(self) -> None:
@@ -146,7 +130,7 @@ class PasswordHandoverScreen(AppScreen):
         self.app.push_screen(InstructionsScreen(text, self.user_name))
 
     def action_done(self) -> None:
-        if self.handled:
+        if self.taken:
             self._leave(True)
             return
         self.app.push_screen(
@@ -157,6 +141,5 @@ class PasswordHandoverScreen(AppScreen):
 
     def _leave(self, leave: bool | None) -> None:
         if leave:
-            self.query_one("#password", SecretField).wipe()
-            self.app.set_unfinished(self._unfinished_key, None)  # type: ignore[attr-defined]
+            self.forget(self.query_one("#password", SecretField))
             self.dismiss()
