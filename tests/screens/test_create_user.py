@@ -50,6 +50,15 @@ async def type_name(pilot, name: str) -> None:
     await settle(pilot)
 
 
+async def choose_custom_password(form, pilot) -> Input:
+    """Pick "Custom password" and focus its field (returned)."""
+    form.query_one("#custom", RadioButton).value = True
+    await pilot.pause()
+    field = form.query_one("#custom-password", Input)
+    field.focus()
+    return field
+
+
 async def go_to_review(pilot) -> None:
     for _ in range(3):
         await pilot.press("ctrl+n")
@@ -163,9 +172,7 @@ async def test_custom_password_shows_the_rules_it_misses(make_app, admin) -> Non
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
         await type_name(pilot, "bob")
-        form.query_one("#custom", RadioButton).value = True
-        await pilot.pause()
-        form.query_one("#custom-password", Input).focus()
+        await choose_custom_password(form, pilot)
         await pilot.press(*"short1")
         message = text(app, "#custom-password-msg")
         assert "at least 14 characters (6 now)" in message and "symbols" in message

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 import textual.constants
-from textual.widgets import Input, RadioButton
 
 from .pilot import settle
-from .test_create_user import open_form, type_name
+from .test_create_user import choose_custom_password, open_form, type_name
 from .test_mfa import WIDE, create_device, open_mfa, two_codes, type_codes
 
 
@@ -28,10 +27,7 @@ async def test_a_custom_password_typed_in_stays_out_of_the_log(make_app, textual
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
         await type_name(pilot, "bob")
-        form.query_one("#custom", RadioButton).value = True
-        await pilot.pause()
-        field = form.query_one("#custom-password", Input)
-        field.focus()
+        field = await choose_custom_password(form, pilot)
         await pilot.press(*password, "enter")
         await pilot.press("ctrl+v")  # pasting, copying and cutting do not log it either
         await pilot.press("ctrl+c", "ctrl+x")
