@@ -191,12 +191,7 @@ class KeysService:
 
     async def running_access_key_id(self) -> str | None:
         """The access key ID the app itself signs its calls with (None if it cannot tell)."""
-
-        def read() -> str | None:
-            credentials = self.aws.ctx.session.get_credentials()
-            return getattr(credentials, "access_key", None) if credentials else None
-
         try:
-            return await asyncio.to_thread(read)
+            return await asyncio.to_thread(self.aws.ctx.access_key_id)
         except Exception:
             return None
