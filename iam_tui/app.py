@@ -7,17 +7,15 @@ service; screens reach it as ``app.service`` and never touch boto3.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import importlib
 import signal
-from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
@@ -25,17 +23,19 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from .aws.errors import AwsError, mfa_code_needed
-from .aws.models import AccountIdentity, ScanResult
+from .aws.models import AccountIdentity
 from .aws.threads import use_daemon_threads
 from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
 from .core.checks import Status
-from .guide import STEPS, StepState
-from .screens.confirm import Dialog
+from .guide import STEPS, StepKey, StepState
+from .screens.base import Dialog
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
+from .screens.messages import AwsChanged, GuideUserChosen, IdentityChanged, ScanFinished, ServiceChanged, StepDone
 from .screens.mfa_code import MfaCodeScreen
 from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
+from .session import GuideSession
 from .settings import ConnectionSettings
 from .textual_fixes import never_negative_timers
 from .widgets.guide_navigator import GuideNavigator
@@ -74,7 +74,7 @@ class IamTuiApp(App[int]):
     ]
 
     identity: var[AccountIdentity | None] = var(None)
-    guide_state: var[dict[str, StepState]] = var(dict, always_update=True)
+    guide_state: var[dict[StepKey, StepState]] = var(dict, always_update=True)  # the session's, for the navigator
 
     def __init__(self, settings: ConnectionSettings, *, connector: Connector = connect,
                  exit_when_ready: str | None = None) -> None:
@@ -87,10 +87,7 @@ class IamTuiApp(App[int]):
         self._service: IamService | None = None
         self._connected: asyncio.Future[IamService] | None = None
         self.clipboard_service = Clipboard(self.copy_to_clipboard)
-        self._in_flight: Counter[str] = Counter()
-        self._exit_cleanups: dict[str, Callable[[], Awaitable[str | None]]] = {}
-        self._unfinished: dict[str, str] = {}
-        self.guide_user: str | None = None  # the IAM user the guide's later steps are about
+        self.session = GuideSession(on_busy_changed=self._busy_changed)
         self._signalled = False
 
     @property
@@ -183,26 +180,59 @@ class IamTuiApp(App[int]):
         self.settings = dataclasses.replace(self.settings, demo=True, profile=None, endpoint_url=None)
         self.action_reconnect()
 
-    # --- state shared by the screens ----------------------------------------------------------------------
+    # --- what the screens tell the app (screens/messages.py) ---------------------------------------------------
 
-    def scan_finished(self, result: ScanResult) -> None:
-        self.identity = result.identity
-        failing = any(r.status is Status.FAIL for r in result.results)
-        self.mark_step("security", StepState.ATTENTION if failing else StepState.DONE)
+    @on(ScanFinished)
+    def _scan_finished(self, message: ScanFinished) -> None:
+        self.identity = message.result.identity
+        failing = any(r.status is Status.FAIL for r in message.result.results)
+        self._mark(StepKey.SECURITY, StepState.ATTENTION if failing else StepState.DONE)
         if self.exit_when_ready == "table":
             self.exit(0)
 
-    def mark_step(self, key: str, state: StepState) -> None:
-        self.guide_state = {**self.guide_state, key: state}
+    @on(StepDone)
+    def _step_done(self, message: StepDone) -> None:
+        self._mark(message.step, message.state)
 
-    def open_step(self, key: str) -> None:
+    def _mark(self, step: StepKey, state: StepState) -> None:
+        if self.session.mark(step, state):
+            self.guide_state = self.session.steps
+
+    @on(GuideUserChosen)
+    def _guide_user_chosen(self, message: GuideUserChosen) -> None:
+        self.session.choose_guide_user(message.name, replace=message.replace)
+
+    @on(IdentityChanged)
+    def _identity_changed(self, message: IdentityChanged) -> None:
+        self.identity = message.identity
+
+    @on(AwsChanged)
+    def _aws_changed(self) -> None:
+        """Rescan, so the recommendations and the guide reflect the change."""
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.action_refresh()
+
+    @on(ServiceChanged)
+    def _service_changed(self, message: ServiceChanged) -> None:
+        """Go on with other credentials (e.g. the new profile once the root key is retired): the header, every
+        screen (they ask ``app.service`` per call) and the dashboard follow."""
+        service = message.service
+        if self._service is not None:
+            service.scan.touched |= self._service.scan.touched  # users changed here are still re-read directly
+            self._service.hand_over_sandbox(service)
+        self._service = service
+        self.settings = service.settings
+        self.identity = service.account._identity
+        self._aws_changed()
+
+    # --- opening steps ---------------------------------------------------------------------------------------
+
+    def open_step(self, key: StepKey) -> None:
         from .screens.registry import screen_for_step
 
-        if self.busy:
-            # Leaving a screen cancels its workers while their AWS call goes on in its thread: the UI would
-            # never learn what was created. Wait for the call instead.
-            self.notify(f"Wait: {self.busy} is still running against AWS.", severity="warning")
-            return
+        if self.session.busy:
+            return  # leaving would cancel the screen's workers while their AWS call goes on (see check_action)
         screen = screen_for_step(key)
         if screen is None:
             self.switch_to_dashboard()
@@ -221,65 +251,29 @@ class IamTuiApp(App[int]):
     def on_guide_navigator_step_chosen(self, message: GuideNavigator.StepChosen) -> None:
         self.open_step(message.key)
 
-    def use_service(self, service: IamService) -> None:
-        """Go on with other credentials (e.g. the new profile once the root key is retired): the header, every
-        screen (they ask ``app.service`` per call) and the dashboard follow."""
-        if self._service is not None:
-            service.scan.touched |= self._service.scan.touched  # users changed here are still re-read directly
-            self._service.hand_over_sandbox(service)
-        self._service = service
-        self.settings = service.settings
-        self.identity = service.account._identity
-        self.refresh_dashboard()
+    # --- changes in flight -----------------------------------------------------------------------------------
 
-    def refresh_dashboard(self) -> None:
-        """After a change: rescan, so the recommendations and the guide reflect it."""
+    WAIT_WHILE_BUSY = frozenset({"quit", "open_step_number", "reconnect", "try_demo", "open_password_policy"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a change is in flight these are disabled (greyed in the footer): leaving a screen or quitting
+        would cancel its worker while the AWS call goes on in its thread, and the UI would never learn what was
+        made. SIGTERM and the like still end the app (see :meth:`exit_on_signal`)."""
+        if action in self.WAIT_WHILE_BUSY and self.session.busy:
+            return None
+        return True
+
+    def _busy_changed(self) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, DashboardScreen):
-                screen.action_refresh()
-
-    # --- calls that change AWS, and what to undo when leaving ---------------------------------------------
-
-    @contextlib.asynccontextmanager
-    async def mutating(self, what: str) -> AsyncIterator[None]:
-        """Wrap a call that changes AWS: while it runs, quitting is refused (a cancelled worker would leave the
-        call running in its thread, and a resource could be created that the UI never learns about)."""
-        self._in_flight[what] += 1
-        try:
-            yield
-        finally:
-            self._in_flight[what] -= 1
-            if self._in_flight[what] <= 0:
-                del self._in_flight[what]
-
-    @property
-    def busy(self) -> str | None:
-        """What change is in flight, if any."""
-        return next(iter(self._in_flight), None)
-
-    def add_exit_cleanup(self, key: str, cleanup: Callable[[], Awaitable[str | None]]) -> None:
-        """Run ``cleanup`` before the app exits (e.g. delete an unassigned MFA device). It returns a message
-        to show when it could not clean up, else None."""
-        self._exit_cleanups[key] = cleanup
-
-    def remove_exit_cleanup(self, key: str) -> None:
-        self._exit_cleanups.pop(key, None)
-
-    def set_unfinished(self, key: str, description: str | None) -> None:
-        """Declare (or, with None, clear) work left half-done in AWS; quitting then asks first."""
-        if description is None:
-            self._unfinished.pop(key, None)
-        else:
-            self._unfinished[key] = description
+            screen.refresh_bindings()
 
     async def action_quit(self) -> None:
-        if self.busy:
-            self.notify(f"Wait: {self.busy} is still running against AWS.", severity="warning")
-            return
-        if self._unfinished:
+        if self.session.busy:
+            return  # disabled while a change is in flight (check_action)
+        if self.session.unfinished:
             from .screens.confirm import ConfirmScreen
 
-            left = "\n".join(f"• {text}" for text in self._unfinished.values())
+            left = "\n".join(f"• {text}" for text in self.session.unfinished)
             self.push_screen(ConfirmScreen(f"Unfinished changes are still in AWS:\n{left}\nQuit anyway?",
                                            yes="Quit", no="Stay"),
                              lambda quit_anyway: self.run_worker(self._quit()) if quit_anyway else None)
@@ -299,11 +293,8 @@ class IamTuiApp(App[int]):
 
     async def _quit(self, code: int = 0) -> None:
         """Run the exit cleanups, then exit; what could not be cleaned up is printed after the app closes."""
-        problems = [f"Left unfinished: {text}" for text in self._unfinished.values()]
-        if self.busy:
-            problems.append(f"Still running against AWS when iam-tui stopped: {self.busy}. Check the result in the "
-                            "AWS console.")
-        for key, cleanup in list(self._exit_cleanups.items()):
+        problems = self.session.exit_problems()
+        for key, cleanup in self.session.exit_cleanups.items():
             self.notify(f"Cleaning up before exit: {key}…")
             try:
                 problem = await asyncio.wait_for(cleanup(), EXIT_CLEANUP_TIMEOUT)
@@ -313,7 +304,7 @@ class IamTuiApp(App[int]):
                 problem = f"{key}: {type(exc).__name__}"
             if problem:
                 problems.append(problem)
-            self._exit_cleanups.pop(key, None)
+            self.session.remove_exit_cleanup(key)
         self.exit(code, message="\n".join(problems) if problems else None)
 
     # --- clipboard ---------------------------------------------------------------------------------------------

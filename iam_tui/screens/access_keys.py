@@ -10,16 +10,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Static
 
 from ..aws.errors import AwsError
 from ..aws.keys import MAX_KEYS, AccessKeyInfo, NewAccessKey, SecretNeverReceived
 from ..core.access_keys import USE_CASES, UseCase, last_use_text, validate_description
-from ..guide import StepState
-from .base import AppScreen
-from .confirm import MODAL_CSS, ConfirmScreen, TypedConfirmScreen
+from ..guide import StepKey
+from .base import AppScreen, Dialog
+from .confirm import ConfirmScreen, TypedConfirmScreen
+from .messages import AwsChanged, GuideUserChosen, StepDone
 from .user_picker import UserPickerScreen
 
 CIS_NOTE = (
@@ -36,10 +36,10 @@ class KeyRequest:
     description: str
 
 
-class CreateKeyScreen(ModalScreen[KeyRequest | None]):
+class CreateKeyScreen(Dialog[KeyRequest | None]):
     """The console's questions before a key: the use case (with AWS's better alternative) and a description."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="CreateKeyScreen") + """
+    DEFAULT_CSS = """
     CreateKeyScreen > Vertical { padding: 0 1; }
     CreateKeyScreen RadioSet { width: 1fr; }
     CreateKeyScreen #alternative { color: $warning; height: auto; min-height: 2; }
@@ -119,13 +119,13 @@ class AccessKeysScreen(AppScreen):
         Binding("u", "choose_user", "User"),
         Binding("r", "refresh", "Refresh"),
     ]
+    WAIT_WHILE_BUSY = frozenset({"back", "new_key", "toggle_active", "delete_key", "choose_user"})
 
     def __init__(self, user_name: str | None = None) -> None:
         super().__init__()
         self.user_name = user_name
         self.keys: list[AccessKeyInfo] = []
         self.running_key: str | None = None
-        self.busy: str | None = None
         self.notice = ""  # shown above the status after the next refresh
 
     def compose_body(self) -> Iterable[Widget]:
@@ -144,7 +144,7 @@ class AccessKeysScreen(AppScreen):
         table.add_column("Age", key="age", width=6)
         table.add_column("Last used", key="used")
         table.add_column("Description", key="description")
-        self.user_name = self.user_name or getattr(self.app, "guide_user", None)
+        self.user_name = self.user_name or self.session.guide_user
         if self.user_name:
             self.action_refresh()
         else:
@@ -168,7 +168,7 @@ class AccessKeysScreen(AppScreen):
         table = self.query_one("#keys", DataTable)
         table.loading = True
         try:
-            service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+            service = await self.iam.wait_for_service()
             self.running_key = await service.keys.running_access_key_id()
             assert self.user_name is not None
             self.keys = await service.keys.list_keys(self.user_name)
@@ -196,7 +196,7 @@ class AccessKeysScreen(AppScreen):
         self.query_one("#keys-status", Static).update(f"{notice}\n{self._status_text()}" if notice
                                                       else self._status_text())
         if any(k.active and k.last_used for k in self.keys):
-            self.app.mark_step("access-keys", StepState.DONE)  # type: ignore[attr-defined]
+            self.tell(StepDone(StepKey.ACCESS_KEYS))
 
     def _status_text(self) -> str:
         count = len(self.keys)
@@ -217,30 +217,24 @@ class AccessKeysScreen(AppScreen):
         return self.keys[table.cursor_row]
 
     def action_choose_user(self) -> None:
-        if self.busy:
-            return
-
         def chosen(name: str | None) -> None:
             if name:
                 self.user_name = name
-                self.app.guide_user = name  # type: ignore[attr-defined]
+                self.tell(GuideUserChosen(name))
                 self.action_refresh()
 
         self.app.push_screen(UserPickerScreen("Whose access keys?"), chosen)
 
     # --- changes ----------------------------------------------------------------------------------------------
 
-    def _refuse_if_busy(self) -> bool:
-        if self.busy:
-            self.app.notify(f"Wait: {self.busy}.", severity="warning")
-            return True
+    def _no_user(self) -> bool:
         if not self.user_name:
             self.app.notify("Choose a user first (u).", severity="warning")
             return True
         return False
 
     def action_new_key(self) -> None:
-        if self._refuse_if_busy():
+        if self._no_user():
             return
         if len(self.keys) >= MAX_KEYS:
             self.app.notify(f"{self.user_name} already has {MAX_KEYS} access keys, the AWS limit (inactive keys "
@@ -257,33 +251,29 @@ class AccessKeysScreen(AppScreen):
         if request is None:
             return
         status = self.query_one("#keys-status", Static)
-        self.busy = "creating an access key"
         status.update(f"Creating an access key for {user}…")
         problem = ""
-        try:
-            async with self.app.mutating("creating an access key"):  # type: ignore[attr-defined]
-                service = self.app.service  # type: ignore[attr-defined]
+        async with self.session.mutating("creating an access key"):
+            service = self.iam.service
+            try:
+                new = await service.keys.create(user)
+            except SecretNeverReceived as err:
+                status.update(err.text)
+                await self._offer_to_delete_unseen(user, err.access_key_ids)
+                return
+            except AwsError as err:
+                status.update(err.text)
+                if err.code == "LimitExceeded":  # keys were added elsewhere: show them, keep the message
+                    self.notice = err.text
+                    self.action_refresh()
+                return
+            if new.unseen:
+                await self._offer_to_delete_unseen(user, new.unseen)
+            if request.description:
                 try:
-                    new = await service.keys.create(user)
-                except SecretNeverReceived as err:
-                    status.update(err.text)
-                    await self._offer_to_delete_unseen(user, err.access_key_ids)
-                    return
+                    await service.keys.set_description(user, new.access_key_id, request.description)
                 except AwsError as err:
-                    status.update(err.text)
-                    if err.code == "LimitExceeded":  # keys were added elsewhere: show them, keep the message
-                        self.notice = err.text
-                        self.action_refresh()
-                    return
-                if new.unseen:
-                    await self._offer_to_delete_unseen(user, new.unseen)
-                if request.description:
-                    try:
-                        await service.keys.set_description(user, new.access_key_id, request.description)
-                    except AwsError as err:
-                        problem = f"The key was created, but its description was not saved. {err.text}"
-        finally:
-            self.busy = None
+                    problem = f"The key was created, but its description was not saved. {err.text}"
         self.show_new_key(new, request.use_case, problem)
 
     async def _offer_to_delete_unseen(self, user: str, key_ids: tuple[str, ...]) -> None:
@@ -295,7 +285,7 @@ class AccessKeysScreen(AppScreen):
                 f"nobody can use it.\n\nDelete {names} now?", yes="Yes, delete it", no="No, keep it")):
             for key_id in key_ids:
                 try:
-                    await self.app.service.keys.delete(user, key_id)  # type: ignore[attr-defined]
+                    await self.iam.service.keys.delete(user, key_id)
                 except AwsError as err:
                     self.notice = f"{key_id} was not deleted: {err.text} Delete it with d."
                     break
@@ -312,13 +302,13 @@ class AccessKeysScreen(AppScreen):
 
     def action_toggle_active(self) -> None:
         key = self._highlighted()
-        if key is None or self._refuse_if_busy():
+        if key is None or self._no_user():
             return
         self.change_key(key, "deactivate" if key.active else "activate")
 
     def action_delete_key(self) -> None:
         key = self._highlighted()
-        if key is None or self._refuse_if_busy():
+        if key is None or self._no_user():
             return
         self.change_key(key, "delete")
 
@@ -346,11 +336,11 @@ class AccessKeysScreen(AppScreen):
             return
         user = self.user_name
         status = self.query_one("#keys-status", Static)
-        self.busy = f"{verb[:-1]}ing {key.access_key_id}"
-        status.update(f"{self.busy.capitalize()}…")
+        what = f"{verb[:-1]}ing {key.access_key_id}"
+        status.update(f"{what.capitalize()}…")
         try:
-            async with self.app.mutating(self.busy):  # type: ignore[attr-defined]
-                keys = self.app.service.keys  # type: ignore[attr-defined]
+            async with self.session.mutating(what):
+                keys = self.iam.service.keys
                 if verb == "delete":
                     await keys.delete(user, key.access_key_id)
                 else:
@@ -358,15 +348,10 @@ class AccessKeysScreen(AppScreen):
         except AwsError as err:
             status.update(err.text)
             return
-        finally:
-            self.busy = None
         past = {"delete": "deleted", "deactivate": "deactivated", "activate": "activated"}[verb]
         self.app.notify(f"Access key {key.access_key_id} {past}.")
-        self.app.refresh_dashboard()  # type: ignore[attr-defined]
+        self.tell(AwsChanged())
         self.action_refresh()
 
     def action_back(self) -> None:
-        if self.busy:
-            self.app.notify(f"Wait: {self.busy}.", severity="warning")
-            return
         self.dismiss()

@@ -1,22 +1,53 @@
-"""What every screen has: the identity header, the demo banner (in demo mode), and the footer of key bindings."""
+"""The app's screen bases: a typed way up to the App and its session, the identity header, the demo banner and the
+footer of key bindings (full screens), and the modal dialog (questions and small forms)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
+from textual import _time, events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
 from ..widgets.demo_banner import DemoBanner
 from ..widgets.identity_bar import IdentityBar
 
+if TYPE_CHECKING:
+    from ..app import IamTuiApp
+    from ..session import GuideSession
 
-class AppScreen(Screen[None]):
-    """Base for the app's full screens: subclasses implement :meth:`compose_body`."""
+ResultT = TypeVar("ResultT")
+
+
+class AppAccess:
+    """The typed accessor to the App (``cast`` at call time: importing the app here would be a cycle)."""
+
+    app: object
+
+    @property
+    def iam(self) -> IamTuiApp:
+        return cast("IamTuiApp", self.app)
+
+    @property
+    def session(self) -> GuideSession:
+        return self.iam.session
+
+    def tell(self, message: Message) -> None:
+        """Send a change up to the App, where it is handled in one place (see ``screens/messages.py``)."""
+        self.iam.post_message(message)
+
+
+class AppScreen(AppAccess, Screen[ResultT]):
+    """Base for the app's full screens: subclasses implement :meth:`compose_body`.
+
+    Actions named in ``WAIT_WHILE_BUSY`` are disabled (greyed in the footer, the key does nothing) while a change is
+    in flight (``session.busy``): leaving a screen cancels its workers while their AWS call goes on in its thread."""
 
     BINDINGS = [Binding("question_mark", "app.help", "Help", key_display="?")]
 
@@ -25,14 +56,59 @@ class AppScreen(Screen[None]):
     """
 
     HELP = ""  # what this screen is for and what its keys do, shown by `?`
+    WAIT_WHILE_BUSY: ClassVar[frozenset[str]] = frozenset()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="app-header"):
             yield IdentityBar()
-            if getattr(self.app, "is_demo", False):
+            if self.iam.is_demo:
                 yield DemoBanner()
         yield from self.compose_body()
         yield Footer()
 
     def compose_body(self) -> Iterable[Widget]:
         return ()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.WAIT_WHILE_BUSY and self.session.busy:
+            return None
+        return True
+
+
+class Dialog(AppAccess, ModalScreen[ResultT]):
+    """Base of the app's dialogs (one look: centred, bordered box; subclasses compose a ``Vertical``), and a key
+    only counts once the dialog has been drawn.
+
+    Keys typed in a burst (the rest of a word typed while the focus was not where the person thought, or keys
+    queued while the app was busy) can open a dialog and then answer it before anyone saw it: "day" once pressed
+    d (remove the password policy) and then y (yes). The app drops every key event created before the dialog's
+    first refresh after it became the current screen (each key carries its creation time)."""
+
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > Vertical {
+        width: 80%;
+        max-width: 90;
+        height: auto;
+        max-height: 100%;
+        border: round $warning;
+        padding: 1 2;
+        background: $surface;
+    }
+    Dialog .buttons { height: auto; margin-top: 1; }
+    Dialog Button { margin-right: 2; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown_at: float | None = None
+
+    def _on_screen_resume(self, _: events.ScreenResume) -> None:
+        self.shown_at = None  # covered by another dialog and back: again only keys typed after it is drawn count
+        self.call_after_refresh(self._drawn)
+
+    def _drawn(self) -> None:
+        self.shown_at = _time.get_time()  # the clock Textual stamps events with
+
+    def typed_before_shown(self, event: events.Key) -> bool:
+        return self.shown_at is None or event.time < self.shown_at

@@ -18,9 +18,10 @@ from ..aws.keys import NewAccessKey, is_long_term_key
 from ..aws.service import IamService
 from ..core import aws_config
 from ..core.aws_config import OUTPUT_FORMATS, CliPaths
-from ..guide import StepState
+from ..guide import StepKey
 from .base import AppScreen
 from .confirm import ConfirmScreen, TypedConfirmScreen
+from .messages import AwsChanged, ServiceChanged, StepDone
 
 RETIRE_TEXT = (
     "iam-tui is running on the root user's access key {key}. A root key can do anything in the account and cannot "
@@ -66,6 +67,7 @@ class CliProfileScreen(AppScreen):
         "If iam-tui is running on a root access key, it then offers to delete that key and go on as the new profile."
     )
     BINDINGS = [Binding("escape", "back", "Back")]
+    WAIT_WHILE_BUSY = frozenset({"back"})
 
     def __init__(self, new_key: NewAccessKey, on_written: Callable[[], None] | None = None) -> None:
         """``on_written`` runs once the profile holds the key's secret (the key is no longer at risk of loss)."""
@@ -76,7 +78,6 @@ class CliProfileScreen(AppScreen):
         self.user_name: str = new_key.user_name
         self.paths: CliPaths | None = None
         self.written = False
-        self.busy: str | None = None
         self.verified: IamService | None = None
         self.root_key: str | None = None
         self.regions: dict[str, frozenset[str]] | None = None  # botocore's region data, read off the event loop
@@ -105,7 +106,7 @@ class CliProfileScreen(AppScreen):
                     yield Button("Keep it for now", id="keep-root")
 
     def _default_region(self) -> str:
-        identity = getattr(self.app, "identity", None)
+        identity = self.iam.identity
         return identity.region if identity else "us-east-1"
 
     def on_mount(self) -> None:
@@ -117,7 +118,7 @@ class CliProfileScreen(AppScreen):
     async def prepare(self) -> None:
         self.regions = await asyncio.to_thread(cli_profile.regions_by_partition)
         self._changed()
-        service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+        service = await self.iam.wait_for_service()
         self.paths = cli_profile.paths_for(service)
         self.query_one("#paths", Static).update(paths_text(self.paths, service.is_demo))
         try:
@@ -132,7 +133,7 @@ class CliProfileScreen(AppScreen):
     # --- validation -------------------------------------------------------------------------------------------
 
     def _partition(self) -> str:
-        identity = getattr(self.app, "identity", None)
+        identity = self.iam.identity
         return identity.caller.partition if identity else "aws"
 
     def _problem(self) -> str | None:
@@ -152,9 +153,8 @@ class CliProfileScreen(AppScreen):
     @on(Input.Submitted)
     @on(Button.Pressed, "#write")
     def _submit(self) -> None:
-        if self.busy:
-            self.app.notify(f"Wait: {self.busy}.", severity="warning")
-            return
+        if self.session.busy:
+            return  # writing (a new enter while only verifying starts again: the worker group is exclusive)
         problem = self._problem()
         if problem:
             self.query_one("#profile-error", Static).update(problem)
@@ -170,7 +170,7 @@ class CliProfileScreen(AppScreen):
         name = self.query_one("#profile-name", Input).value.strip()
         region = self.query_one("#region", Input).value.strip()
         output = str(self.query_one("#output", Select).value)
-        endpoint_url = self.app.service.settings.endpoint_url  # type: ignore[attr-defined]
+        endpoint_url = self.iam.service.settings.endpoint_url
         status = self.query_one("#verify-status", Static)
         try:
             existing = await asyncio.to_thread(cli_profile.existing_profile, paths, name)
@@ -185,19 +185,17 @@ class CliProfileScreen(AppScreen):
             if not replace:
                 status.update(f"Profile {name} kept as it was: choose another profile name.")
                 return
-        self.busy = "writing the profile"
         try:
-            await asyncio.to_thread(cli_profile.write_profile, paths, name, self.new_key.access_key_id,
-                                    self.new_key.secret, region=region, output=output,
-                                    endpoint_url=endpoint_url, replace=replace)
+            async with self.session.mutating("writing the profile"):
+                await asyncio.to_thread(cli_profile.write_profile, paths, name, self.new_key.access_key_id,
+                                        self.new_key.secret, region=region, output=output,
+                                        endpoint_url=endpoint_url, replace=replace)
         except cli_profile.ProfileExists:
             status.update(f"Profile {name} appeared meanwhile: not replaced. Press enter again to decide.")
             return
         except cli_profile.ProfileWriteError as err:
             status.update(f"Not written. {err}")
             return
-        finally:
-            self.busy = None
         self.written = True
         if self.on_written is not None:
             self.on_written()
@@ -206,8 +204,7 @@ class CliProfileScreen(AppScreen):
 
     async def verify(self, name: str, paths: CliPaths) -> None:
         status = self.query_one("#verify-status", Static)
-        service: IamService = self.app.service  # type: ignore[attr-defined]
-        self.busy = "verifying the profile"
+        service: IamService = self.iam.service
         try:
             expected = (await service.signin.user(self.user_name)).arn
             self.verified = await cli_profile.verify(
@@ -216,14 +213,12 @@ class CliProfileScreen(AppScreen):
         except AwsError as err:
             status.update(f"✗ The profile was written but does not work yet. {err.text}\nenter tries again.")
             return
-        finally:
-            self.busy = None
         endpoint = service.settings.endpoint_url
         status.update(f"✓ Verified: profile {name} signs in as {expected}.\n"
                       f"Try it: aws sts get-caller-identity --profile {name}"
                       + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
-        self.app.mark_step("access-keys", StepState.DONE)  # type: ignore[attr-defined]
-        self.app.refresh_dashboard()  # type: ignore[attr-defined]
+        self.tell(StepDone(StepKey.ACCESS_KEYS))
+        self.tell(AwsChanged())
         await self._offer_retirement(service, name)
 
     async def _offer_retirement(self, service: IamService, profile: str) -> None:
@@ -253,7 +248,7 @@ class CliProfileScreen(AppScreen):
 
     @on(Button.Pressed, "#retire-key")
     def _retire(self) -> None:
-        if not self.busy:
+        if not self.session.busy:
             self.retire_root_key()
 
     @work(exclusive=True, group="profile-retire")
@@ -267,16 +262,13 @@ class CliProfileScreen(AppScreen):
                 f"{self.user_name} (profile {profile}). This cannot be undone.", key)):
             return
         status = self.query_one("#verify-status", Static)
-        old: IamService = self.app.service  # type: ignore[attr-defined]
-        self.busy = "deleting the root access key"
+        old: IamService = self.iam.service
         try:
-            async with self.app.mutating(self.busy):  # type: ignore[attr-defined]
+            async with self.session.mutating("deleting the root access key"):
                 await old.keys.delete(None, key)
         except AwsError as err:
             status.update(f"The root key was not deleted. {err.text}")
             return
-        finally:
-            self.busy = None
         self.root_key = None
         self.query_one("#retire").display = False
         try:
@@ -284,12 +276,9 @@ class CliProfileScreen(AppScreen):
         except AwsError as err:  # the key is gone either way: go on with the verified profile regardless
             self.app.notify(f"Going on as {profile}; reading its identity failed for now. {err.text}",
                             severity="warning")
-        self.app.use_service(new_service)  # type: ignore[attr-defined]
+        self.tell(ServiceChanged(new_service))
         status.update(f"✓ Root access key {key} deleted. iam-tui now runs as {self.user_name} (profile {profile}).")
         self.app.notify(f"Root access key {key} deleted; now running as {self.user_name}.", title="Root key retired")
 
     def action_back(self) -> None:
-        if self.busy and self.busy != "verifying the profile":  # verifying only reads: leaving just stops it
-            self.app.notify(f"Wait: {self.busy}.", severity="warning")
-            return
-        self.dismiss(self.written)
+        self.dismiss(self.written)  # disabled while writing or deleting; verifying only reads: leaving stops it

@@ -2,59 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from textual import _time, events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-ResultT = TypeVar("ResultT")
-
-MODAL_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{
-    width: 80%;
-    max-width: 90;
-    height: auto;
-    border: round $warning;
-    padding: 1 2;
-    background: $surface;
-}}
-{name} .buttons {{ height: auto; margin-top: 1; }}
-{name} Button {{ margin-right: 2; }}
-"""
-
-
-class Dialog(ModalScreen[ResultT]):
-    """Base of the app's questions: a key only counts once the dialog has been drawn.
-
-    Keys typed in a burst (the rest of a word typed while the focus was not where the person thought, or keys
-    queued while the app was busy) can open a dialog and then answer it before anyone saw it: "day" once pressed
-    d (remove the password policy) and then y (yes). The app drops every key event created before the dialog's
-    first refresh after it became the current screen (each key carries its creation time)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.shown_at: float | None = None
-
-    def _on_screen_resume(self, _: events.ScreenResume) -> None:
-        self.shown_at = None  # covered by another dialog and back: again only keys typed after it is drawn count
-        self.call_after_refresh(self._drawn)
-
-    def _drawn(self) -> None:
-        self.shown_at = _time.get_time()  # the clock Textual stamps events with
-
-    def typed_before_shown(self, event: events.Key) -> bool:
-        return self.shown_at is None or event.time < self.shown_at
+from .base import Dialog
 
 
 class ConfirmScreen(Dialog[bool]):
     """Dismisses with True (y / the first button) or False (n / esc)."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="ConfirmScreen")
     BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
 
     def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
@@ -83,7 +41,6 @@ class ConfirmScreen(Dialog[bool]):
 class TypedConfirmScreen(Dialog[bool]):
     """For destructive actions: the user types the exact name (a key ID, a user name) to go ahead."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="TypedConfirmScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#typed"
 

@@ -14,9 +14,10 @@ from textual.widgets import Static
 
 from ..aws.plan_runner import PlanRun
 from ..core.create_plan import NewUserRequest, PlanState, build_plan
-from ..guide import StepState
+from ..guide import StepKey
 from .base import AppScreen
 from .confirm import ConfirmScreen
+from .messages import AwsChanged, GuideUserChosen, StepDone
 
 MARK = {
     PlanState.PENDING: "○",
@@ -42,6 +43,7 @@ class CreateProgressScreen(AppScreen):
         Binding("b", "rollback", "Roll back"),
         Binding("escape", "leave", "Leave"),
     ]
+    WAIT_WHILE_BUSY = frozenset({"retry", "rollback", "leave"})
     DEFAULT_CSS = """
     CreateProgressScreen #plan-steps { height: 1fr; padding: 1 2; }
     CreateProgressScreen #plan-error { padding: 0 2; color: $error; height: auto; }
@@ -52,7 +54,6 @@ class CreateProgressScreen(AppScreen):
         super().__init__()
         self.request = request
         self.run_state = PlanRun(build_plan(request))
-        self.running = False
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static(f"Creating {self.request.user_name}", id="plan-status")
@@ -94,7 +95,7 @@ class CreateProgressScreen(AppScreen):
         incomplete = not self.run_state.complete and bool(self.run_state.leftovers)
         text = (f"user {self.request.user_name} is half-created ({self.run_state.done_count} of "
                 f"{len(self.run_state.progress)} steps done)") if incomplete else None
-        self.app.set_unfinished(f"create:{self.request.user_name}", text)  # type: ignore[attr-defined]
+        self.session.set_unfinished(f"create:{self.request.user_name}", text)
 
     def _status(self, text: str) -> None:
         self.query_one("#plan-status", Static).update(text)
@@ -103,14 +104,9 @@ class CreateProgressScreen(AppScreen):
 
     @work(exclusive=True, group="plan")
     async def execute(self) -> None:
-        app = self.app
-        self.running = True
         self._status(f"Creating {self.request.user_name}: step by step…")
-        try:
-            async with app.mutating(f"creating {self.request.user_name}"):  # type: ignore[attr-defined]
-                complete = await app.service.plans.run(self.run_state, self._show_steps)  # type: ignore[attr-defined]
-        finally:
-            self.running = False
+        async with self.session.mutating(f"creating {self.request.user_name}"):
+            complete = await self.iam.service.plans.run(self.run_state, self._show_steps)
         if not complete:
             done = self.run_state.done_count
             if done:
@@ -126,16 +122,14 @@ class CreateProgressScreen(AppScreen):
         self._created()
 
     def _created(self) -> None:
-        app = self.app
-        service = app.service  # type: ignore[attr-defined]
-        service.scan.touch(self.request.user_name)
-        app.guide_user = self.request.user_name  # type: ignore[attr-defined]
-        app.mark_step("create-user", StepState.DONE)  # type: ignore[attr-defined]
-        app.refresh_dashboard()  # type: ignore[attr-defined]
+        self.iam.service.scan.touch(self.request.user_name)
+        self.tell(GuideUserChosen(self.request.user_name))
+        self.tell(StepDone(StepKey.CREATE_USER))
+        self.tell(AwsChanged())
         if self.request.console_access and self.request.password is not None:
             from .password_handover import PasswordHandoverScreen
 
-            app.push_screen(PasswordHandoverScreen(self.request.user_name, self.request.password,
+            self.app.push_screen(PasswordHandoverScreen(self.request.user_name, self.request.password,
                                                    self.request.password_reset_required),
                             lambda _: self.dismiss(True))
         else:
@@ -143,12 +137,12 @@ class CreateProgressScreen(AppScreen):
             self.dismiss(True)
 
     def action_retry(self) -> None:
-        if self.running or not self.run_state.can_retry:
+        if self.session.busy or not self.run_state.can_retry:
             return
         self.execute()
 
     def action_rollback(self) -> None:
-        if self.running or self.run_state.complete:
+        if self.session.busy or self.run_state.complete:
             return
         if not self.run_state.leftovers:
             self._status("Nothing to roll back: nothing of this attempt is left in AWS. esc returns to the form.")
@@ -157,14 +151,9 @@ class CreateProgressScreen(AppScreen):
 
     @work(exclusive=True, group="plan")
     async def rollback(self) -> None:
-        app = self.app
-        self.running = True
         self._status("Rolling back: undoing the done steps, last first…")
-        try:
-            async with app.mutating(f"rolling back {self.request.user_name}"):  # type: ignore[attr-defined]
-                ok = await app.service.plans.rollback(self.run_state, self._show_steps)  # type: ignore[attr-defined]
-        finally:
-            self.running = False
+        async with self.session.mutating(f"rolling back {self.request.user_name}"):
+            ok = await self.iam.service.plans.rollback(self.run_state, self._show_steps)
         if ok:
             self._status("Rolled back, and read back from AWS: nothing of this attempt is left. r runs the plan "
                          "again from the first step · esc returns to the form.")
@@ -172,12 +161,9 @@ class CreateProgressScreen(AppScreen):
             left = ", ".join(p.step.title for p in self.run_state.leftovers)
             self._status(f"Roll back incomplete. Still (or maybe still) in AWS: {left}. Fix the cause, then b "
                          "again.")
-        self.app.refresh_dashboard()  # type: ignore[attr-defined]
+        self.tell(AwsChanged())
 
     def action_leave(self) -> None:
-        if self.running:
-            self.notify("Wait: an AWS call is in flight.", severity="warning")
-            return
         leftovers = self.run_state.leftovers
         if not leftovers:
             self.dismiss(False)

@@ -157,7 +157,7 @@ class CreateUserScreen(AppScreen):
 
     @work(group="load")
     async def load_context(self) -> None:
-        service = self.app.service  # type: ignore[attr-defined]
+        service = self.iam.service
         self.selected_policy = in_partition(self.selected_policy, self._partition())
         await self.load_policy()
         self._update_password_box()
@@ -183,7 +183,7 @@ class CreateUserScreen(AppScreen):
         choice = self.query_one("#policy-choice", Static)
         choice.update("Loading AWS managed policies…")
         try:
-            self.aws_policies = await self.app.service.groups.aws_managed_policies()  # type: ignore[attr-defined]
+            self.aws_policies = await self.iam.service.groups.aws_managed_policies()
         except AwsError as err:
             choice.update(f"Cannot list AWS managed policies: {err.text}")
             return
@@ -192,7 +192,7 @@ class CreateUserScreen(AppScreen):
 
     async def load_policy(self) -> None:
         try:
-            self.policy = EffectivePolicy(await self.app.service.account.password_policy())  # type: ignore[attr-defined]
+            self.policy = EffectivePolicy(await self.iam.service.account.password_policy())
             self.policy_loaded = True
         except AwsError as err:
             self.notify(f"Cannot read the password policy ({err.code}); AWS's default is assumed.", severity="warning")
@@ -225,7 +225,7 @@ class CreateUserScreen(AppScreen):
     @work(exclusive=True, group="name-check")
     async def check_name(self, name: str) -> None:
         try:
-            existing = await self.app.service.users.find_user(name)  # type: ignore[attr-defined]
+            existing = await self.iam.service.users.find_user(name)
         except AwsError as err:
             self._name_message(f"Could not check the name ({err.code}); AWS will check it on create.", False)
             return
@@ -502,7 +502,7 @@ class CreateUserScreen(AppScreen):
         )
 
     def _partition(self) -> str:
-        identity = self.app.identity  # type: ignore[attr-defined]
+        identity = self.iam.identity
         return identity.caller.partition if identity else "aws"
 
     def _password(self) -> Secret | None:

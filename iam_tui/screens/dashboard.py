@@ -15,8 +15,10 @@ from ..aws.errors import AwsError
 from ..aws.models import AccountIdentity, ScanResult
 from ..core.checks import CheckResult, Status
 from ..core.credential_report import report_age
+from ..guide import StepKey
 from ..widgets.guide_navigator import GuideNavigator
 from .base import AppScreen
+from .messages import ScanFinished
 from .security_contact import SecurityContactScreen
 from .startup import connecting_text
 
@@ -78,6 +80,7 @@ class DashboardScreen(AppScreen):
         Binding("p", "app.open_password_policy", "Password policy"),
         Binding("s", "security_contact", "Security contact"),
     ]
+    WAIT_WHILE_BUSY = frozenset({"security_contact"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,7 +89,7 @@ class DashboardScreen(AppScreen):
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="dashboard"):
             with Vertical(id="side"):
-                yield GuideNavigator(current="security")
+                yield GuideNavigator(current=StepKey.SECURITY)
                 yield Static(identity_panel_text(None), id="identity-panel")
             with Vertical(id="main"):
                 yield Static("Scanning…", id="scan-status")
@@ -117,8 +120,8 @@ class DashboardScreen(AppScreen):
         table = self.query_one("#checks", DataTable)
         table.loading = True
         try:
-            status.update(connecting_text(self.app.settings))  # type: ignore[attr-defined]
-            service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+            status.update(connecting_text(self.iam.settings))
+            service = await self.iam.wait_for_service()
             status.update("Scanning: account summary, password policy, credential report, authorization details…")
             result = await service.scan.scan(progress=self._progress)
         except AwsError as err:
@@ -129,7 +132,7 @@ class DashboardScreen(AppScreen):
                 table.loading = False
         self.scan = result
         self._fill(result)
-        self.app.scan_finished(result)  # type: ignore[attr-defined]
+        self.tell(ScanFinished(result))
 
     def _progress(self, done: int, total: int, what: str) -> None:
         self.query_one("#scan-status", Static).update(f"Scanning… {done}/{total} ({what} done)")
@@ -174,18 +177,17 @@ class DashboardScreen(AppScreen):
     @work(exclusive=True, group="security-contact")
     async def action_security_contact(self) -> None:
         """CIS 1.2: show the security contact in a form (filled in when one is set); save it, then rescan."""
-        app = self.app
-        service = await app.wait_for_service()  # type: ignore[attr-defined]
+        service = await self.iam.wait_for_service()
         try:
             current = await service.account_settings.security_contact()
         except AwsError as err:
             self.notify(f"Could not read the security contact. {err.text}", severity="error", timeout=10)
             return
-        contact = await app.push_screen_wait(SecurityContactScreen(current))
+        contact = await self.app.push_screen_wait(SecurityContactScreen(current))
         if contact is None:
             return
         try:
-            async with app.mutating("setting the security contact"):  # type: ignore[attr-defined]
+            async with self.session.mutating("setting the security contact"):
                 await service.account_settings.set_security_contact(contact)
         except AwsError as err:
             self.notify(f"The security contact was not saved. {err.text}", severity="error", timeout=10)

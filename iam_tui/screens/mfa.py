@@ -8,9 +8,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.binding import Binding
@@ -26,14 +26,18 @@ from ..core.mfa import MAX_DEVICES_PER_USER, SEED_GROUP, otpauth_uri
 from ..core.secret import Secret
 from ..core.totp import DIGITS, CodeProblem, check_codes, seconds_left
 from ..core.validation import name_taken, validate_mfa_device_name
-from ..guide import StepState
+from ..guide import StepKey
 from ..widgets.qr_code import QrCode
 from ..widgets.secret_field import SecretField
 from ..widgets.secret_input import SecretInput
 from .base import AppScreen
 from .confirm import ConfirmScreen
+from .messages import AwsChanged, GuideUserChosen, StepDone
 from .qr_view import QrViewScreen, fits_full_screen
 from .user_picker import UserPickerScreen
+
+if TYPE_CHECKING:
+    from ..session import GuideSession
 
 STEP_KEY = "mfa"
 FORM_MIN_WIDTH = 44  # columns the form keeps when the QR code is drawn beside it
@@ -80,14 +84,14 @@ class PendingDevice:
         return None
 
 
-async def _delete_and_report(app: Any, pending: PendingDevice) -> bool:
+async def _delete_and_report(app: Any, session: GuideSession, pending: PendingDevice) -> bool:
     """Delete a pending device. On success its exit cleanup is dropped; on failure it stays registered (quitting
     tries once more) and the problem, naming the device, is shown. True when the device is gone."""
     problem = await pending.delete()
     if problem:
         app.notify(problem, title="MFA device left behind", severity="error", timeout=30)
         return False
-    app.remove_exit_cleanup(pending.cleanup_key)
+    session.remove_exit_cleanup(pending.cleanup_key)
     return True
 
 
@@ -125,6 +129,7 @@ class MfaScreen(AppScreen):
         Binding("ctrl+o", "other_user", "Other user"),
         Binding("ctrl+f", "full_qr", "Full-screen QR"),
     ]
+    WAIT_WHILE_BUSY = frozenset({"back", "other_user"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -133,7 +138,6 @@ class MfaScreen(AppScreen):
         self.account_devices: list[VirtualMfaDevice] = []
         self.pending: PendingDevice | None = None
         self.uri: Secret | None = None
-        self._busy: str | None = None
         self._countdown: Timer | None = None
         self._send_anyway: tuple[str, str] | None = None
         self._listed = False  # the user's and the account's devices have been read (or could not be)
@@ -169,7 +173,7 @@ class MfaScreen(AppScreen):
     def on_mount(self) -> None:
         for hidden in ("#pending-box", "#qr-pane", "#done-message"):
             self.query_one(hidden).display = False
-        user = getattr(self.app, "guide_user", None)
+        user = self.session.guide_user
         if user:
             self.show_user(user)
         else:
@@ -185,21 +189,19 @@ class MfaScreen(AppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "full_qr":
             return self.pending is not None
-        if action == "other_user":
-            return None if self.pending is not None or self._busy else True
-        return True
+        if action == "other_user" and self.pending is not None:
+            return None
+        return super().check_action(action, parameters)
 
     # --- the user and their devices -------------------------------------------------------------------------
 
     def action_other_user(self) -> None:
-        if self.pending is not None or self._busy:
-            self.notify("Finish or cancel the device being set up first (esc).", severity="warning")
-            return
-        self._open_picker()
+        if self.pending is None and not self.session.busy:
+            self._open_picker()
 
     @work(exclusive=True, group="mfa-picker")
     async def _open_picker(self) -> None:
-        await self.app.wait_for_service()  # type: ignore[attr-defined]  # the picker lists users at once
+        await self.iam.wait_for_service()  # the picker lists users at once
         self.app.push_screen(UserPickerScreen("Which IAM user gets the MFA device?"), self._user_chosen)
 
     def _user_chosen(self, name: str | None) -> None:
@@ -208,8 +210,7 @@ class MfaScreen(AppScreen):
                 self.query_one("#mfa-user", Static).update("No IAM user chosen: ctrl+o chooses one (guide step 2 "
                                                            "creates one).")
             return
-        if getattr(self.app, "guide_user", None) is None:
-            self.app.guide_user = name  # type: ignore[attr-defined]
+        self.tell(GuideUserChosen(name, replace=False))
         self.show_user(name)
 
     def show_user(self, user: str) -> None:
@@ -230,7 +231,7 @@ class MfaScreen(AppScreen):
         user = self.user
         if user is None:
             return
-        service: IamService = await self.app.wait_for_service()  # type: ignore[attr-defined]
+        service: IamService = await self.iam.wait_for_service()
         listing = self.query_one("#mfa-devices", Static)
         try:
             devices, account_devices = await asyncio.gather(service.mfa.user_devices(user),
@@ -246,8 +247,8 @@ class MfaScreen(AppScreen):
         self.devices, self.account_devices = devices, account_devices
         self._listed = True
         listing.update(devices_text(user, devices))
-        if devices and user == getattr(self.app, "guide_user", None):
-            self.app.mark_step(STEP_KEY, StepState.DONE)  # type: ignore[attr-defined]  # done earlier, or elsewhere
+        if devices and user == self.session.guide_user:
+            self.tell(StepDone(StepKey.MFA))  # done earlier, or elsewhere
         self._validate_name()
         await self._show_root_mfa(service)
 
@@ -296,28 +297,16 @@ class MfaScreen(AppScreen):
     @on(Input.Submitted, "#device-name")
     @on(Button.Pressed, "#create")
     def _create_requested(self) -> None:
-        if self._busy or self.pending is not None:
+        if self.session.busy or self.pending is not None:
             return
         if self._validate_name() is None:
             self.create_device(self.query_one("#device-name", Input).value.strip())
         else:
             self.query_one("#device-name", Input).focus()
 
-    @contextlib.asynccontextmanager
-    async def _changing(self, what: str) -> AsyncIterator[None]:
-        """A call that changes AWS: leaving and quitting wait for it (see ``App.mutating``)."""
-        self._busy = what
-        self.refresh_bindings()
-        try:
-            async with self.app.mutating(what):  # type: ignore[attr-defined]
-                yield
-        finally:
-            self._busy = None
-            self.refresh_bindings()
-
     @work(exclusive=True, group="mfa-change")
     async def create_device(self, name: str) -> None:
-        service: IamService = self.app.service  # type: ignore[attr-defined]
+        service: IamService = self.iam.service
         message = self.query_one("#name-message", Static)
         message.set_class(True, "-error")
         try:
@@ -333,16 +322,16 @@ class MfaScreen(AppScreen):
                 message.update(f"Kept {leftover.name}: pick another name.")
                 return
             try:
-                async with self._changing("deleting the leftover MFA device"):
+                async with self.session.mutating("deleting the leftover MFA device"):
                     await service.mfa.delete(leftover.serial)
             except AwsError as err:
                 message.update(f"Could not delete {leftover.name}. {err.text}")
                 return
         try:
-            async with self._changing("creating the MFA device"):
+            async with self.session.mutating("creating the MFA device"):
                 device = await service.mfa.create(name)
                 self.pending = PendingDevice(service, device)
-                self.app.add_exit_cleanup(self.pending.cleanup_key, self.pending.on_exit)  # type: ignore[attr-defined]
+                self.session.add_exit_cleanup(self.pending.cleanup_key, self.pending.on_exit)
         except AwsError as err:
             if err.code == "EntityAlreadyExists":  # taken since the list was read: read it again, explain
                 with contextlib.suppress(AwsError):
@@ -357,7 +346,7 @@ class MfaScreen(AppScreen):
         await self._show_pending(device)
 
     async def _show_pending(self, device: NewVirtualMfaDevice) -> None:
-        identity = getattr(self.app, "identity", None)
+        identity = self.iam.identity
         account = (identity.alias or identity.account_id) if identity is not None else ""
         self.uri = otpauth_uri(device.name, account, device.seed)
         await self.query_one("#qr-pane").mount(QrCode(self.uri, id="qr"))
@@ -433,7 +422,7 @@ class MfaScreen(AppScreen):
     @on(Button.Pressed, "#enable")
     def _enable_requested(self) -> None:
         codes = [self.query_one(f"#{i}", Input).value for i in ("code1", "code2")]
-        if not self._busy and self.pending is not None and any(codes):
+        if not self.session.busy and self.pending is not None and any(codes):
             self.enable_device()
 
     def _clear_codes(self) -> None:
@@ -467,7 +456,7 @@ class MfaScreen(AppScreen):
         message.set_class(False, "-error")
         service = pending.service
         try:
-            async with self._changing("enabling the MFA device"):
+            async with self.session.mutating("enabling the MFA device"):
                 await service.mfa.enable(user, pending.device.serial, first, second, lambda err, delay: message.update(
                     f"{err.code}: IAM is still settling a recent change to {user}; asking again in {delay:g} s…"))
         except AwsError as err:  # the service already read back whether the device got assigned anyway
@@ -485,7 +474,7 @@ class MfaScreen(AppScreen):
 
     async def _enabled(self, user: str, pending: PendingDevice) -> None:
         self.pending = None
-        self.app.remove_exit_cleanup(pending.cleanup_key)  # type: ignore[attr-defined]
+        self.session.remove_exit_cleanup(pending.cleanup_key)
         await self._wipe()
         self.query_one("#pending-box").display = False
         self.query_one("#root-mfa").display = True
@@ -495,10 +484,10 @@ class MfaScreen(AppScreen):
                     "cleared from the screen. esc returns to the dashboard; ctrl+o sets up another user.")
         done.display = True
         self.refresh_bindings()
-        guide_user = getattr(self.app, "guide_user", None)
+        guide_user = self.session.guide_user
         if guide_user is None or guide_user == user:
-            self.app.mark_step(STEP_KEY, StepState.DONE)  # type: ignore[attr-defined]
-        self.app.refresh_dashboard()  # type: ignore[attr-defined]
+            self.tell(StepDone(StepKey.MFA))
+        self.tell(AwsChanged())
         self.load_devices()
 
     async def _wipe(self) -> None:
@@ -524,9 +513,6 @@ class MfaScreen(AppScreen):
         self.action_back()
 
     def action_back(self) -> None:
-        if self._busy:
-            self.notify(f"Wait: {self._busy} is still running against AWS.", severity="warning")
-            return
         if self.pending is None:
             self.app.pop_screen()
             return
@@ -541,8 +527,8 @@ class MfaScreen(AppScreen):
                     "AWS. If you already added it to your authenticator app, remove that entry too.")
         if not await self.app.push_screen_wait(ConfirmScreen(question, yes="Delete and leave", no="Stay")):
             return
-        async with self._changing("deleting the unassigned MFA device"):
-            deleted = await _delete_and_report(self.app, pending)
+        async with self.session.mutating("deleting the unassigned MFA device"):
+            deleted = await _delete_and_report(self.app, self.session, pending)
         self.pending = None
         await self._wipe()
         if deleted:
@@ -556,10 +542,10 @@ class MfaScreen(AppScreen):
             return
         self.pending = None
 
-        app = self.app
+        app, session = self.app, self.session
 
         async def delete() -> None:
-            async with app.mutating("deleting the unassigned MFA device"):  # type: ignore[attr-defined]
-                await _delete_and_report(app, pending)
+            async with session.mutating("deleting the unassigned MFA device"):
+                await _delete_and_report(app, session, pending)
 
         app.run_worker(delete(), group="mfa-cleanup")

@@ -8,18 +8,16 @@ from concurrent.futures import Future
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..core.totp import DIGITS
-from .confirm import MODAL_CSS
+from .base import Dialog
 
 
-class MfaCodeScreen(ModalScreen[str | None]):
+class MfaCodeScreen(Dialog[str | None]):
     """Dismisses with the code (six digits, enter) or None (esc). ``answer`` receives the same result for the
     thread that waits for it, also when the screen goes away unanswered (the app quits)."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="MfaCodeScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#mfa-code"
 

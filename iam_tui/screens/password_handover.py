@@ -12,14 +12,14 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
 from ..core.csv_formats import default_credentials_filename, user_credentials_csv
 from ..core.secret import Secret
 from ..widgets.secret_field import SecretField
-from .confirm import MODAL_CSS, ConfirmScreen
+from .base import Dialog
+from .confirm import ConfirmScreen
 from .save_file import SaveFileScreen
 from .secret_handover import SecretHandoverScreen
 
@@ -39,8 +39,7 @@ def signin_instructions(user_name: str, account_id: str, signin_url: str, reset_
     )
 
 
-class InstructionsScreen(ModalScreen[None]):
-    DEFAULT_CSS = MODAL_CSS.format(name="InstructionsScreen")
+class InstructionsScreen(Dialog[None]):
     BINDINGS = [Binding("escape,enter", "dismiss", "Close"), Binding("c", "copy", "Copy"),
                 Binding("s", "save", "Save")]
 
@@ -56,7 +55,7 @@ class InstructionsScreen(ModalScreen[None]):
             yield Static("c copy · s save to a file · esc close", classes="muted")
 
     def action_copy(self) -> None:
-        outcome = self.app.clipboard_service.copy(self.text)  # type: ignore[attr-defined]
+        outcome = self.iam.clipboard_service.copy(self.text)
         self.notify(outcome.message)
 
     def action_save(self) -> None:
@@ -91,7 +90,7 @@ class PasswordHandoverScreen(SecretHandoverScreen):
         self.reset_required = reset_required
 
     def compose_body(self) -> Iterable[Widget]:
-        identity = self.app.identity  # type: ignore[attr-defined]
+        identity = self.iam.identity
         self.signin_url = identity.signin_url if identity else ""
         self.account_id = identity.account_id if identity else ""
         with VerticalScroll(id="handover"):

@@ -42,6 +42,7 @@ from ..core.policy_edit import (
 )
 from .base import AppScreen
 from .confirm import ConfirmScreen
+from .messages import AwsChanged
 
 FormValues = tuple[dict[str, str], dict[str, bool]]
 PLACEHOLDERS = {MAX_AGE.key: "never", REUSE.key: "none"}
@@ -87,12 +88,12 @@ class PasswordPolicyScreen(AppScreen):
         Binding("d", "remove_policy", "Remove policy…"),
         Binding("r", "reload", "Reload", show=False),
     ]
+    WAIT_WHILE_BUSY = frozenset({"back", "reload", "apply", "cis_preset", "undo_edits", "remove_policy"})
 
     def __init__(self) -> None:
         super().__init__()
         self.current: PasswordPolicy | None = None
         self.loaded = False
-        self.applying = False
         self._baseline: FormValues = _values_of(starting_form(None))
 
     # --- layout ---------------------------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ class PasswordPolicyScreen(AppScreen):
     async def load(self, fill_form: bool) -> None:
         self._status("Reading the account password policy (GetAccountPasswordPolicy)…")
         try:
-            service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+            service = await self.iam.wait_for_service()
             current = await service.password_policy.current()
         except AwsError as err:
             self._status(f"Could not read the current policy, so iam-tui cannot show what an update would change. "
@@ -229,13 +230,11 @@ class PasswordPolicyScreen(AppScreen):
     # --- actions ------------------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"apply", "cis_preset", "undo_edits", "remove_policy"} and (not self.loaded or self.applying):
+        if action in {"apply", "cis_preset", "undo_edits", "remove_policy"} and not self.loaded:
             return None  # shown, greyed out
         if action == "remove_policy" and self.current is None:
             return False  # nothing to remove
-        if action in {"back", "reload"} and self.applying:
-            return None
-        return True
+        return super().check_action(action, parameters)
 
     def action_cis_preset(self) -> None:
         numbers, _ = self._form_values()
@@ -279,7 +278,7 @@ class PasswordPolicyScreen(AppScreen):
     @work(exclusive=True, group="policy-apply")
     async def apply_policy(self, policy: PasswordPolicy) -> None:
         await self._change("updating the password policy", "UpdateAccountPasswordPolicy",
-                           lambda: self.app.service.password_policy.update(policy),  # type: ignore[attr-defined]
+                           lambda: self.iam.service.password_policy.update(policy),
                            "Password policy updated.")
 
     def action_remove_policy(self) -> None:
@@ -296,28 +295,23 @@ class PasswordPolicyScreen(AppScreen):
     @work(exclusive=True, group="policy-apply")
     async def remove_policy(self) -> None:
         await self._change("removing the password policy", "DeleteAccountPasswordPolicy",
-                           lambda: self.app.service.password_policy.delete(),  # type: ignore[attr-defined]
+                           lambda: self.iam.service.password_policy.delete(),
                            "Password policy removed: AWS's default applies.")
 
     async def _change(self, what: str, operation: str, call: Callable[[], Awaitable[object]], done: str) -> None:
         """Run one change against AWS (quitting and leaving are refused meanwhile), then re-read the policy and
         rescan the dashboard."""
-        self.applying = True
-        self.refresh_bindings()
         self._status(f"{what.capitalize()} ({operation})…")
         try:
-            async with self.app.mutating(what):  # type: ignore[attr-defined]
+            async with self.session.mutating(what):
                 await call()
         except AwsError as err:
             self._status(f"Not changed. {err.text}", error=True)
             return
-        finally:
-            self.applying = False
-            self.refresh_bindings()
-        self.app.refresh_dashboard()  # type: ignore[attr-defined]
+        self.tell(AwsChanged())
         self.app.notify(done)
         try:
-            current = await self.app.service.password_policy.current()  # type: ignore[attr-defined]
+            current = await self.iam.service.password_policy.current()
         except AwsError as err:
             self._status(f"{done} It could not be read back: {err.text} Press r to retry.", error=True)
             return
@@ -325,9 +319,6 @@ class PasswordPolicyScreen(AppScreen):
         self._status(f"{done} The form shows the policy now in AWS.")
 
     def action_back(self) -> None:
-        if self.applying:
-            self.notify("Wait: the change is still running against AWS.", severity="warning")
-            return
         if not self.dirty or not self.loaded:
             self.dismiss(None)
             return

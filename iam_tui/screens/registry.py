@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
+from ..guide import StepKey
 
-def screen_for_step(key: str) -> Screen[object] | None:
+
+def screen_for_step(key: StepKey) -> Screen[object] | None:
     """A new screen for the step, or None for the dashboard (step 1)."""
-    if key == "create-user":
+    if key is StepKey.CREATE_USER:
         from .create_user import CreateUserScreen
 
         return CreateUserScreen()
-    if key == "mfa":
+    if key is StepKey.MFA:
         from .mfa import MfaScreen
 
         return MfaScreen()
-    if key == "sign-in":
+    if key is StepKey.SIGN_IN:
         from .signin import SigninScreen
 
         return SigninScreen()
-    if key == "access-keys":
+    if key is StepKey.ACCESS_KEYS:
         from .access_keys import AccessKeysScreen
 
         return AccessKeysScreen()

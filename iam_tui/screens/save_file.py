@@ -14,13 +14,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from ..files import TargetExists, existing_target, write_private_file
-from .confirm import MODAL_CSS, ConfirmScreen, Dialog
+from .base import Dialog
+from .confirm import ConfirmScreen
 
 
 class SaveFileScreen(Dialog[Path | None]):
     """Dismisses with the path written, or None when cancelled."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="SaveFileScreen")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#path"
 

@@ -27,11 +27,11 @@ class SecretHandoverScreen(AppScreen):
 
     def on_mount(self) -> None:
         # Quitting (q, ctrl+q) asks first, as leaving does, until the secret is taken.
-        self.app.set_unfinished(self.untaken_key, self.untaken_text)  # type: ignore[attr-defined]
+        self.session.set_unfinished(self.untaken_key, self.untaken_text)
 
     def took(self, how: str) -> None:
         self.taken.add(how)
-        self.app.set_unfinished(self.untaken_key, None)  # type: ignore[attr-defined]
+        self.session.set_unfinished(self.untaken_key, None)
 
     @on(SecretField.Revealed)
     def _revealed(self) -> None:
@@ -44,4 +44,4 @@ class SecretHandoverScreen(AppScreen):
     def forget(self, field: SecretField) -> None:
         """Leaving: the secret is wiped from the screen and is no longer the app's unfinished business."""
         field.wipe()
-        self.app.set_unfinished(self.untaken_key, None)  # type: ignore[attr-defined]
+        self.session.set_unfinished(self.untaken_key, None)

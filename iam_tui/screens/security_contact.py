@@ -6,22 +6,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ..core.account_settings import AlternateContact
 from ..core.validation import CONTACT_FIELDS, validate_contact_field
-from .confirm import MODAL_CSS
+from .base import Dialog
 
 PLACEHOLDERS = {"name": "Security team", "title": "Security lead", "email": "security@example.com",
                 "phone": "+1 206 555 0100"}
 
 
-class SecurityContactScreen(ModalScreen[AlternateContact | None]):
+class SecurityContactScreen(Dialog[AlternateContact | None]):
     """Four fields checked with AWS's rules as you type; enter on the last one (or ctrl+s) saves, esc cancels.
     Dismisses with the contact to set, or None."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="SecurityContactScreen") + """
+    DEFAULT_CSS = """
     SecurityContactScreen .field { height: 1; margin-top: 1; }
     SecurityContactScreen .field Label { width: 15; }
     SecurityContactScreen .field Input { width: 1fr; }

@@ -16,9 +16,10 @@ from ..aws.models import AccountIdentity
 from ..aws.signin import SigninUser
 from ..core.signin import signin_url
 from ..core.validation import validate_account_alias
-from ..guide import StepState
+from ..guide import StepKey
 from .base import AppScreen
 from .confirm import ConfirmScreen
+from .messages import GuideUserChosen, IdentityChanged, StepDone
 from .user_picker import UserPickerScreen
 
 TAKEN_ELSEWHERE = ("EntityAlreadyExists: aliases are unique across all AWS accounts, and {alias!r} already belongs "
@@ -89,12 +90,12 @@ class SigninScreen(AppScreen):
         Binding("a", "edit_alias", "Alias"),
         Binding("r", "refresh", "Refresh"),
     ]
+    WAIT_WHILE_BUSY = frozenset({"back", "choose_user"})
 
     def __init__(self) -> None:
         super().__init__()
         self.user_name: str | None = None
         self.user: SigninUser | None = None
-        self.busy = False
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="signin-body"):
@@ -112,14 +113,14 @@ class SigninScreen(AppScreen):
             yield Static("", id="alias-warning", classes="warning")
 
     def on_mount(self) -> None:
-        self.user_name = getattr(self.app, "guide_user", None)
+        self.user_name = self.session.guide_user
         self.watch(self.app, "identity", self._show_identity, init=True)
         self.action_refresh()
 
     # --- showing --------------------------------------------------------------------------------------------
 
     def _identity(self) -> AccountIdentity | None:
-        return getattr(self.app, "identity", None)
+        return self.iam.identity
 
     def _show_identity(self, identity: AccountIdentity | None) -> None:
         self.query_one("#urls", Static).update(urls_text(identity))
@@ -144,20 +145,20 @@ class SigninScreen(AppScreen):
         self.user = None
         self._show_user()
         try:
-            service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+            service = await self.iam.wait_for_service()
             self.user = await service.signin.user(name)
         except AwsError as err:
             self.query_one("#user-state", Static).update(f"IAM user {name}: {err.text}")
             return
         self._show_user()
         if self.user.password_last_used is not None:
-            self.app.mark_step("sign-in", StepState.DONE)  # type: ignore[attr-defined]
+            self.tell(StepDone(StepKey.SIGN_IN))
 
     def action_choose_user(self) -> None:
         def chosen(name: str | None) -> None:
             if name:
                 self.user_name = name
-                self.app.guide_user = name  # type: ignore[attr-defined]
+                self.tell(GuideUserChosen(name))
                 self.action_refresh()
 
         self.app.push_screen(UserPickerScreen("Who signs in?"), chosen)
@@ -169,7 +170,7 @@ class SigninScreen(AppScreen):
         if identity is None:
             return
         url = identity.signin_url  # by alias when there is one
-        outcome = self.app.clipboard_service.copy(url)  # type: ignore[attr-defined]
+        outcome = self.iam.clipboard_service.copy(url)
         self.app.notify(f"{url}\n{outcome.message}", title="Sign-in URL")
 
     # --- alias ----------------------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ class SigninScreen(AppScreen):
                        "has one, this replaces it and its URL stops working at once. The account ID URL keeps "
                        "working.")
         self.query_one("#alias-warning", Static).update(warning)
-        self.query_one("#alias-save", Button).disabled = bool(problem) or not alias or self.busy
+        self.query_one("#alias-save", Button).disabled = bool(problem) or not alias or bool(self.session.busy)
         return problem if alias else "Enter an alias."
 
     @on(Input.Changed, "#alias-input")
@@ -202,7 +203,7 @@ class SigninScreen(AppScreen):
     @on(Input.Submitted, "#alias-input")
     @on(Button.Pressed, "#alias-save")
     def _alias_submit(self) -> None:
-        if self.busy:
+        if self.session.busy:
             return
         alias = self.query_one("#alias-input", Input).value.strip()
         if self._check_alias(alias) is None:
@@ -220,19 +221,17 @@ class SigninScreen(AppScreen):
             if not replace:
                 return
         error = self.query_one("#alias-error", Static)
-        self.busy = True
         self.query_one("#alias-save", Button).disabled = True
         error.update(f"Creating the alias {alias}…")
         try:
-            async with self.app.mutating("setting the account alias"):  # type: ignore[attr-defined]
-                new_identity = await self.app.service.signin.set_alias(alias)  # type: ignore[attr-defined]
+            async with self.session.mutating("setting the account alias"):
+                new_identity = await self.iam.service.signin.set_alias(alias)
         except AwsError as err:
             error.update(TAKEN_ELSEWHERE.format(alias=alias) if err.code == "EntityAlreadyExists" else err.text)
             return
         finally:
-            self.busy = False
             self.query_one("#alias-save", Button).disabled = False
-        self.app.identity = new_identity  # type: ignore[attr-defined]
+        self.tell(IdentityChanged(new_identity))
         self.query_one("#alias-input", Input).value = ""
         self.query_one("#signin-body").focus()
         error.update("")
@@ -244,8 +243,5 @@ class SigninScreen(AppScreen):
     def action_back(self) -> None:
         if self.focused is self.query_one("#alias-input", Input):
             self.query_one("#signin-body").focus()  # esc leaves the field first, then the screen
-            return
-        if self.busy:
-            self.app.notify("Wait: the alias is being saved.", severity="warning")
             return
         self.dismiss()

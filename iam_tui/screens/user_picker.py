@@ -6,19 +6,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..aws.errors import AwsError
 from ..aws.users import UserSummary
-from .confirm import MODAL_CSS
+from .base import Dialog
 
 
-class UserPickerScreen(ModalScreen[str | None]):
+class UserPickerScreen(Dialog[str | None]):
     """Dismisses with the chosen user name, or None. Type to filter; ↑/↓ and enter to choose."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="UserPickerScreen") + """
+    DEFAULT_CSS = """
     UserPickerScreen OptionList { height: auto; max-height: 16; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("down", "focus_list", "List", show=False)]
@@ -43,7 +42,7 @@ class UserPickerScreen(ModalScreen[str | None]):
     async def load_users(self) -> None:
         status = self.query_one("#user-status", Static)
         try:
-            service = await self.app.wait_for_service()  # type: ignore[attr-defined]
+            service = await self.iam.wait_for_service()
             self.users = await service.users.list_users()
         except AwsError as err:
             status.update(err.text)

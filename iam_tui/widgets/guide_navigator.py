@@ -6,7 +6,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..guide import MARKS, STEPS, StepState
+from ..guide import MARKS, STEPS, StepKey, StepState
 
 
 class GuideNavigator(OptionList):
@@ -23,11 +23,11 @@ class GuideNavigator(OptionList):
     """
 
     class StepChosen(Message):
-        def __init__(self, key: str) -> None:
+        def __init__(self, key: StepKey) -> None:
             self.key = key
             super().__init__()
 
-    def __init__(self, current: str, *, id: str | None = "guide") -> None:
+    def __init__(self, current: StepKey, *, id: str | None = "guide") -> None:
         super().__init__(id=id)
         self.current = current
         self.border_title = "Guide"
@@ -35,7 +35,7 @@ class GuideNavigator(OptionList):
     def on_mount(self) -> None:
         self.watch(self.app, "guide_state", self._render_steps, init=True)
 
-    def _render_steps(self, states: dict[str, StepState]) -> None:
+    def _render_steps(self, states: dict[StepKey, StepState]) -> None:
         highlighted = self.highlighted
         self.clear_options()
         for s in STEPS:
@@ -48,4 +48,4 @@ class GuideNavigator(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.post_message(self.StepChosen(event.option.id))
+            self.post_message(self.StepChosen(StepKey(event.option.id)))

@@ -15,6 +15,7 @@ from iam_tui.clipboard import Clipboard
 from iam_tui.core.csv_formats import access_key_csv
 from iam_tui.core.secret import Secret
 from iam_tui.files import file_mode
+from iam_tui.guide import StepKey
 from iam_tui.screens.access_keys import AccessKeysScreen, CreateKeyScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.new_key import NewKeyScreen
@@ -34,8 +35,8 @@ def _text(app, selector: str) -> str:
 
 async def _open(pilot, app, user: str | None = "alice") -> AccessKeysScreen:
     await settle(pilot)
-    app.guide_user = user
-    app.open_step("access-keys")
+    app.session.guide_user = user
+    app.open_step(StepKey.ACCESS_KEYS)
     await settle(pilot)
     screen = app.screen
     assert isinstance(screen, AccessKeysScreen)
@@ -75,12 +76,12 @@ async def test_choosing_the_user_when_the_guide_has_none(make_app, admin) -> Non
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        app.open_step("access-keys")
+        app.open_step(StepKey.ACCESS_KEYS)
         await until_screen(pilot, UserPickerScreen)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, AccessKeysScreen) and app.guide_user == "alice"
+        assert isinstance(app.screen, AccessKeysScreen) and app.session.guide_user == "alice"
         assert "alice has no access keys" in _text(app, "#keys-status")
         assert "CIS 1.10" in _text(app, "#keys-note") and "aws login --remote" in _text(app, "#keys-note")
 

@@ -11,7 +11,7 @@ from textual.widgets import Input, RadioButton, Static
 from iam_tui.aws.patience import Patience
 from iam_tui.aws.plan_runner import PlanRunner
 from iam_tui.files import file_mode
-from iam_tui.guide import StepState
+from iam_tui.guide import StepKey, StepState
 from iam_tui.screens import create_user
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.create_progress import CreateProgressScreen
@@ -36,7 +36,7 @@ def text(app, selector: str) -> str:
 
 async def open_form(app, pilot) -> CreateUserScreen:
     await settle(pilot)
-    app.open_step("create-user")
+    app.open_step(StepKey.CREATE_USER)
     await settle(pilot)
     screen = app.screen
     assert isinstance(screen, CreateUserScreen)
@@ -133,7 +133,7 @@ async def test_happy_path_creates_the_guides_user(make_app, admin, tmp_path: Pat
         await pilot.press("enter")  # done: the password was saved, no question asked
         await settle(pilot, rounds=6)
         assert isinstance(app.screen, DashboardScreen)
-        assert app.guide_user == "alice" and app.guide_state["create-user"] is StepState.DONE
+        assert app.session.guide_user == "alice" and app.guide_state[StepKey.CREATE_USER] is StepState.DONE
         scan = app.screen.scan
         assert scan.result("console-users-mfa").resources == ("alice",)  # re-read live, not from the old report
         assert "no-full-admin-policy" in [r.id for r in scan.results if r.status.value == "fail"]

@@ -13,7 +13,7 @@ async def test_a_signal_during_a_change_exits_and_names_it(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        async with app.mutating("creating user bob"):
+        async with app.session.mutating("creating user bob"):
             app.exit_on_signal(signal.SIGHUP)  # a normal quit would refuse; the terminal is gone: it cannot
             await until(pilot, lambda: app._exit)
         assert "Still running against AWS when iam-tui stopped: creating user bob" in str(app._exit_renderables)

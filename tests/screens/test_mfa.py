@@ -15,7 +15,7 @@ from iam_tui.app import IamTuiApp
 from iam_tui.aws.service import IamService
 from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
-from iam_tui.guide import StepState
+from iam_tui.guide import StepKey, StepState
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.mfa import MfaScreen
 from iam_tui.screens.qr_view import QrViewScreen
@@ -58,8 +58,8 @@ def calls_to(service: IamService) -> list[str]:
 
 async def open_mfa(app: IamTuiApp, pilot: Pilot[object], user: str | None = "alice") -> MfaScreen:
     await settle(pilot)
-    app.guide_user = user
-    app.open_step("mfa")
+    app.session.guide_user = user
+    app.open_step(StepKey.MFA)
     await settle(pilot)
     screen = next(s for s in reversed(app.screen_stack) if isinstance(s, MfaScreen))
     for button in screen.query(Button).results(Button):
@@ -104,13 +104,13 @@ async def test_happy_path(make_app, admin) -> None:
         assert "mfa" not in app.guide_state
         seed = await create_device(app, pilot, screen)
         assert screen.query_one("#qr-pane").display and screen.query_one("#qr", QrCode).cell_size.height == 27
-        assert app._exit_cleanups.keys() == {"unassigned MFA device alice"}
+        assert app.session.exit_cleanups.keys() == {"unassigned MFA device alice"}
         await type_codes(app, pilot, screen, *two_codes(seed), keys=True)
         (device,) = admin.list_mfa_devices(UserName="alice")["MFADevices"]
         assert device["SerialNumber"] == "arn:aws:iam::123456789012:mfa/alice"
         assert "is assigned to alice" in text_of(screen, "#done-message")
         assert "alice · virtual (authenticator app) · enabled" in text_of(screen, "#mfa-devices")
-        assert app.guide_state["mfa"] is StepState.DONE and not app._exit_cleanups
+        assert app.guide_state[StepKey.MFA] is StepState.DONE and not app.session.exit_cleanups
         assert screen.pending is None and screen.uri is None  # the seed and QR code are wiped
         assert not screen.query("#qr") and not screen.query("#seed")
         await pilot.press("escape")
@@ -158,7 +158,7 @@ async def test_a_lost_answer_after_aws_enabled_the_device_still_counts(make_app,
         service.ctx.client("iam").meta.events.register("after-call.iam.EnableMFADevice", connection_lost)
         await type_codes(app, pilot, screen, *two_codes(seed))
         assert len(admin.list_mfa_devices(UserName="alice")["MFADevices"]) == 1
-        assert "is assigned to alice" in text_of(screen, "#done-message") and not app._exit_cleanups
+        assert "is assigned to alice" in text_of(screen, "#done-message") and not app.session.exit_cleanups
 
 
 async def test_clock_skew_is_named_and_can_be_sent_anyway(make_app, service, admin) -> None:
@@ -196,7 +196,7 @@ async def test_cancel_deletes_the_device(make_app, admin) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
-        assert not isinstance(app.screen, MfaScreen) and not app._exit_cleanups
+        assert not isinstance(app.screen, MfaScreen) and not app.session.exit_cleanups
         assert any("Deleted the unassigned MFA device alice" in str(n.message) for n in app._notifications)
 
 
@@ -209,7 +209,7 @@ async def test_leaving_any_other_way_deletes_the_device(make_app, admin) -> None
         app.switch_to_dashboard()  # e.g. from the command palette: no confirmation, the screen just goes
         await settle(pilot)
         assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
-        assert not app._exit_cleanups
+        assert not app.session.exit_cleanups
 
 
 @pytest.mark.parametrize("signum", [None, signal.SIGTERM])
@@ -241,7 +241,7 @@ async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, s
         assert len(denied) == 1 and not isinstance(app.screen, MfaScreen)
         (note,) = [n for n in app._notifications if n.title == "MFA device left behind"]
         assert "Could not delete the unassigned MFA device alice" in note.message and serial in note.message
-        assert "unassigned MFA device alice" in app._exit_cleanups  # quitting tries again
+        assert "unassigned MFA device alice" in app.session.exit_cleanups  # quitting tries again
         await app.action_quit()
         assert len(denied) == 2
         assert "Could not delete the unassigned MFA device alice" in str(app._exit_renderables)
@@ -344,7 +344,7 @@ async def test_names_in_use_block_creation(make_app, service, admin) -> None:
         await settle(pilot)
         assert "EntityAlreadyExists" in text_of(screen, "#name-message") and screen.pending is None
         assert "name [b]in use[/b]" in text_of(screen, "#name-message")  # AWS's words, never read as markup
-        assert not app._exit_cleanups
+        assert not app.session.exit_cleanups
 
 
 async def test_the_device_quota_blocks_creation(make_app, admin) -> None:
@@ -357,7 +357,7 @@ async def test_the_device_quota_blocks_creation(make_app, admin) -> None:
         screen = await open_mfa(app, pilot)
         listing = text_of(screen, "#mfa-devices")
         assert "(8 of 8;" in listing and "GAHT00000007 · hardware TOTP token" in listing
-        assert app.guide_state["mfa"] is StepState.DONE  # the guide's user already has MFA
+        assert app.guide_state[StepKey.MFA] is StepState.DONE  # the guide's user already has MFA
         assert "already has 8 MFA devices" in text_of(screen, "#name-message")
         await pilot.press("enter")
         await settle(pilot)
@@ -375,14 +375,14 @@ async def test_without_a_guide_user_the_picker_chooses_one(make_app, sandbox, ad
         await pilot.press(*"bob", "enter")
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, MfaScreen) and screen.user == "bob" and app.guide_user == "bob"
+        assert isinstance(screen, MfaScreen) and screen.user == "bob" and app.session.guide_user == "bob"
         assert screen.query_one("#device-name", Input).value == "bob"
         assert text_of(screen, "#root-mfa") == "Root user MFA: on."
         await pilot.press("ctrl+o")
         await settle(pilot)
         await pilot.press(*"alice", "enter")
         await settle(pilot)
-        assert screen.user == "alice" and app.guide_user == "bob"  # the guide stays about its user
+        assert screen.user == "alice" and app.session.guide_user == "bob"  # the guide stays about its user
         seed = await create_device(app, pilot, screen)
         await pilot.press("ctrl+o")  # not while a device is pending
         await pilot.pause()
@@ -403,7 +403,7 @@ async def test_opened_while_still_connecting(service, admin) -> None:
     app = IamTuiApp(ConnectionSettings(demo=True), connector=slow_connector)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        app.open_step("mfa")
+        app.open_step(StepKey.MFA)
         await pilot.pause()
         assert isinstance(app.screen, MfaScreen)  # waiting for the connection, not listing users yet
         gate.set()

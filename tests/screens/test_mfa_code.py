@@ -17,7 +17,7 @@ from iam_tui.screens.mfa_code import MfaCodeScreen
 from iam_tui.screens.startup import StartupErrorScreen
 from iam_tui.settings import ConnectionSettings
 
-from .waiting import until, until_screen
+from .waiting import until, until_screen, until_shown
 
 SERIAL = "arn:aws:iam::123456789012:mfa/alice"
 
@@ -40,7 +40,8 @@ async def test_role_mfa_code_is_asked_in_a_modal_and_the_role_is_assumed() -> No
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, MfaCodeScreen) and app.screen.query("#mfa-prompt"))
         assert SERIAL in str(app.screen.query_one("#mfa-prompt", Static).render())
-        await until(pilot, lambda: app.focused is app.screen.query_one("#mfa-code", Input))
+        await until_shown(pilot, MfaCodeScreen)
+        assert app.focused is app.screen.query_one("#mfa-code", Input)
         await pilot.press("1", "2", "3", "q", "4", "5", "6")  # a letter goes nowhere (no quit)
         assert app.screen.query_one("#mfa-code", Input).value == "123456"
         await pilot.press("enter")
@@ -53,7 +54,7 @@ async def test_role_mfa_code_is_asked_in_a_modal_and_the_role_is_assumed() -> No
 async def test_cancelling_the_mfa_code_says_what_to_do() -> None:
     app = IamTuiApp(ConnectionSettings(profile="admin-mfa"))
     async with app.run_test(size=(100, 32)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, MfaCodeScreen) and app.screen.query("#mfa-code"))
+        await until_shown(pilot, MfaCodeScreen)
         await pilot.press("escape")
         await until_screen(pilot, StartupErrorScreen)
         assert app.screen.error.code == "MfaCodeNeeded" and "Press r" in app.screen.error.fix

@@ -197,7 +197,7 @@ async def test_an_aws_error_is_shown_plainly_and_the_edits_stay(make_app, servic
         status = screen.query_one("#policy-status", Static)
         assert "Not changed. AccessDenied" in str(status.render()) and status.has_class("-error")
         assert "iam:UpdateAccountPasswordPolicy" in str(status.render())
-        assert value(screen, "reuse_prevention") == "24" and not app.busy
+        assert value(screen, "reuse_prevention") == "24" and not app.session.busy
 
 
 async def test_remove_policy_asks_first(make_app, admin) -> None:
@@ -241,7 +241,7 @@ async def test_leaving_with_edits_asks_and_leaving_is_refused_mid_call(make_app,
         assert app.screen is screen
         await pilot.press("a", "y")
         await pilot.pause()
-        assert app.busy == "updating the password policy"
+        assert app.session.busy == "updating the password policy"
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen  # not while the call runs
@@ -249,7 +249,7 @@ async def test_leaving_with_edits_asks_and_leaving_is_refused_mid_call(make_app,
         assert app.is_running
         gate.set()
         await settle(pilot, rounds=5)
-        assert not app.busy and "Password policy updated" in text(screen, "#policy-status")
+        assert not app.session.busy and "Password policy updated" in text(screen, "#policy-status")
         await pilot.press("escape")  # nothing left unsaved: leaves at once
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

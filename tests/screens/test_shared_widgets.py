@@ -116,10 +116,10 @@ async def test_quit_is_refused_while_a_change_is_in_flight_and_cleanups_run(make
 
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        async with app.mutating("creating user"):
+        async with app.session.mutating("creating user"):
             await app.action_quit()
-            assert app.is_running and app.busy == "creating user"
-        app.add_exit_cleanup("mfa", cleanup)
+            assert app.is_running and app.session.busy == "creating user"
+        app.session.add_exit_cleanup("mfa", cleanup)
         await app.action_quit()
         await pilot.pause()
     assert ran == ["cleanup"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Button, Input, Static
 
 from iam_tui.clipboard import Clipboard
+from iam_tui.guide import StepKey
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.signin import SigninScreen
 from iam_tui.screens.user_picker import UserPickerScreen
@@ -21,7 +22,7 @@ def _text(app, selector: str) -> str:
 
 async def _open(pilot, app) -> None:
     await settle(pilot)
-    app.open_step("sign-in")
+    app.open_step(StepKey.SIGN_IN)
     await settle(pilot)
     assert isinstance(app.screen, SigninScreen)
 
@@ -38,7 +39,7 @@ async def test_urls_steps_and_copy(make_app, admin) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        app.guide_user = "alice"
+        app.session.guide_user = "alice"
         await _open(pilot, app)
         assert "https://123456789012.signin.aws.amazon.com/console" in _text(app, "#urls")
         assert "no alias yet" in _text(app, "#urls")
@@ -64,7 +65,7 @@ async def test_without_a_guide_user_u_picks_one(make_app, admin) -> None:
         assert isinstance(app.screen, UserPickerScreen)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.guide_user == "bob" and "IAM user name: bob" in _text(app, "#steps")
+        assert app.session.guide_user == "bob" and "IAM user name: bob" in _text(app, "#steps")
         assert "has not signed in yet" in _text(app, "#user-state")
 
 
@@ -154,7 +155,7 @@ async def test_a_user_who_signed_in_marks_the_step_done(make_app, admin, service
     service.ctx.client("iam").meta.events.register("after-call.iam.GetUser", signed_in)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        app.guide_user = "alice"
+        app.session.guide_user = "alice"
         await _open(pilot, app)
         assert "last signed in 2026-11-28 10:30 UTC" in _text(app, "#user-state")
         assert app.guide_state.get("sign-in") is StepState.DONE

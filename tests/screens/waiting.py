@@ -18,3 +18,8 @@ async def until(pilot: Pilot[object], condition: Callable[[], object], *, tries:
 
 async def until_screen(pilot: Pilot[object], screen_type: type) -> None:
     await until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
+
+
+async def until_shown(pilot: Pilot[object], dialog_type: type) -> None:
+    """Until a dialog is drawn: keys typed before that are dropped (see ``screens.base.Dialog``)."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, dialog_type) and pilot.app.screen.shown_at is not None)

@@ -1,0 +1,104 @@
+"""What one run of the app knows apart from AWS: the guide's user and steps, the changes in flight, what to clean
+up before exiting and what is left half-done. A plain object (no Textual): the App wires it to the screens, and it is
+unit-tested on its own (tests/test_session.py)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from .guide import StepKey, StepState
+
+ExitCleanup = Callable[[], Awaitable[str | None]]
+
+
+class GuideSession:
+    def __init__(self, on_busy_changed: Callable[[], None] | None = None) -> None:
+        self.guide_user: str | None = None  # the IAM user the guide's later steps are about
+        self._steps: dict[StepKey, StepState] = {}
+        self._in_flight: Counter[str] = Counter()
+        self._exit_cleanups: dict[str, ExitCleanup] = {}
+        self._unfinished: dict[str, str] = {}
+        self._on_busy_changed = on_busy_changed
+
+    # --- the guide ----------------------------------------------------------------------------------------------
+
+    def state(self, step: StepKey) -> StepState:
+        return self._steps.get(step, StepState.TODO)
+
+    @property
+    def steps(self) -> dict[StepKey, StepState]:
+        return dict(self._steps)
+
+    def mark(self, step: StepKey, state: StepState) -> bool:
+        """Record a step's state; True when it changed."""
+        if self._steps.get(step) is state:
+            return False
+        self._steps[step] = state
+        return True
+
+    def choose_guide_user(self, name: str, *, replace: bool = True) -> None:
+        """The user the later steps are about; with ``replace=False`` only when none is chosen yet (opening MFA
+        for some other user does not change whose guide this is)."""
+        if replace or self.guide_user is None:
+            self.guide_user = name
+
+    # --- changes in flight ------------------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def mutating(self, what: str) -> AsyncIterator[None]:
+        """Wrap a call that changes AWS (or a file). While it runs, :attr:`busy` names it, and the screens disable
+        leaving and quitting: a cancelled worker would leave the call running in its thread, and a resource could be
+        made that the UI never learns about."""
+        self._in_flight[what] += 1
+        self._busy_changed()
+        try:
+            yield
+        finally:
+            self._in_flight[what] -= 1
+            if self._in_flight[what] <= 0:
+                del self._in_flight[what]
+            self._busy_changed()
+
+    @property
+    def busy(self) -> str | None:
+        """What change is in flight, if any."""
+        return next(iter(self._in_flight), None)
+
+    def _busy_changed(self) -> None:
+        if self._on_busy_changed is not None:
+            self._on_busy_changed()
+
+    # --- leaving ----------------------------------------------------------------------------------------------
+
+    def add_exit_cleanup(self, key: str, cleanup: ExitCleanup) -> None:
+        """Run ``cleanup`` before the app exits (e.g. delete an unassigned MFA device). It returns a message to show
+        when it could not clean up, else None."""
+        self._exit_cleanups[key] = cleanup
+
+    def remove_exit_cleanup(self, key: str) -> None:
+        self._exit_cleanups.pop(key, None)
+
+    @property
+    def exit_cleanups(self) -> dict[str, ExitCleanup]:
+        return dict(self._exit_cleanups)
+
+    def set_unfinished(self, key: str, description: str | None) -> None:
+        """Declare (or, with None, clear) work left half-done in AWS; quitting then asks first."""
+        if description is None:
+            self._unfinished.pop(key, None)
+        else:
+            self._unfinished[key] = description
+
+    @property
+    def unfinished(self) -> list[str]:
+        return list(self._unfinished.values())
+
+    def exit_problems(self) -> list[str]:
+        """What to print after the app closes, before the cleanups have run."""
+        problems = [f"Left unfinished: {text}" for text in self._unfinished.values()]
+        if self.busy:
+            problems.append(f"Still running against AWS when iam-tui stopped: {self.busy}. Check the result in the "
+                            "AWS console.")
+        return problems
