@@ -77,13 +77,16 @@ class IamTuiApp(App[int]):
     guide_state: var[dict[StepKey, StepState]] = var(dict, always_update=True)  # the session's, for the navigator
 
     def __init__(self, settings: ConnectionSettings, *, connector: Connector = connect,
-                 exit_when_ready: str | None = None) -> None:
+                 exit_when_ready: str | None = None, start_at: StepKey | None = None) -> None:
+        """``start_at`` opens that step as soon as connected, and the dashboard scans only once it is shown (tests
+        start on the screen under test this way)."""
         super().__init__()
         # A role profile's MFA code is asked in a modal, never on the terminal (see aws/session.py).
         self.settings = settings if settings.mfa_prompter else dataclasses.replace(settings,
                                                                                   mfa_prompter=self.ask_mfa_code)
         self.connector = connector
         self.exit_when_ready = exit_when_ready  # benchmarks: "table" (scan shown) or "first-frame"
+        self.start_at = start_at
         self._service: IamService | None = None
         self._connected: asyncio.Future[IamService] | None = None
         self.clipboard_service = Clipboard(self.copy_to_clipboard)
@@ -95,6 +98,10 @@ class IamTuiApp(App[int]):
         if self._service is None:
             raise RuntimeError("not connected yet")
         return self._service
+
+    @property
+    def connected(self) -> bool:
+        return self._service is not None
 
     @property
     def is_demo(self) -> bool:
@@ -134,10 +141,11 @@ class IamTuiApp(App[int]):
     def action_reconnect(self) -> None:
         """Show the dashboard at once (it says it is connecting) and connect in a worker."""
         self._connected = asyncio.get_running_loop().create_future()
+        dashboard = DashboardScreen(scan_when_shown=self.start_at is not None)
         if self.screen_stack and len(self.screen_stack) > 1:
-            self.switch_screen(DashboardScreen())
+            self.switch_screen(dashboard)
         else:
-            self.push_screen(DashboardScreen())
+            self.push_screen(dashboard)
         self.start_connection()
 
     async def wait_for_service(self) -> IamService:
@@ -162,6 +170,9 @@ class IamTuiApp(App[int]):
         self.identity = service.account._identity
         if connected is not None and not connected.done():
             connected.set_result(service)
+        if self.start_at is not None:
+            self.open_step(self.start_at)
+            self.start_at = None
 
     def ask_mfa_code(self, prompt: str) -> str:
         """botocore's MFA prompter: called from the worker thread that resolves a role profile's credentials, it

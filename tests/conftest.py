@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Iterator
@@ -33,6 +34,13 @@ _all_policies = json.loads(moto.iam.models.aws_managed_policies_data)
 moto.iam.models.aws_managed_policies_data = json.dumps(
     {name: body for name, body in _all_policies.items() if name in TEST_MANAGED_POLICIES})
 del _all_policies
+
+# Textual allocates a great many short-lived objects while it styles and lays out a screen, and with moto's and
+# botocore's large, long-lived data in the heap every full collection walks it all: pilot tests spent a third of
+# their CPU in the garbage collector. Freeze what the imports made and collect the young generation less often
+# (measured: a test's boot and scan 0.62 -> 0.42 s CPU, opening a screen 0.25 -> 0.18 s).
+gc.freeze()
+gc.set_threshold(10_000, 10, 10)
 
 
 @pytest.fixture

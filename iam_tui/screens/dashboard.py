@@ -82,9 +82,12 @@ class DashboardScreen(AppScreen):
     ]
     WAIT_WHILE_BUSY = frozenset({"security_contact"})
 
-    def __init__(self) -> None:
+    def __init__(self, *, scan_when_shown: bool = False) -> None:
+        """``scan_when_shown``: the app opens a step at once (``IamTuiApp(start_at=...)``), so the first scan waits
+        until the person comes back here."""
         super().__init__()
         self.scan: ScanResult | None = None
+        self.scan_when_shown = scan_when_shown
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="dashboard"):
@@ -104,7 +107,13 @@ class DashboardScreen(AppScreen):
         table.add_column("CIS", key="cis", width=4)
         table.add_column("Recommendation", key="title")
         self.watch(self.app, "identity", self._show_identity, init=True)
-        self.action_refresh()
+        if not self.scan_when_shown:
+            self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        if self.scan_when_shown and self.iam.connected:
+            self.scan_when_shown = False
+            self.action_refresh()
 
     def _show_identity(self, identity: AccountIdentity | None) -> None:
         self.query_one("#identity-panel", Static).update(identity_panel_text(identity))

@@ -11,7 +11,8 @@ from iam_tui.settings import ConnectionSettings
 
 @pytest.fixture
 def make_app(service: IamService) -> Callable[..., IamTuiApp]:
-    """An app wired to the test's sandbox-backed service (arrange the service before calling this)."""
+    """An app wired to the test's sandbox-backed service (arrange the service before calling this). Pass
+    ``start_at=StepKey.X`` to start on that step's screen: no scan first (the dashboard scans when it is shown)."""
 
     def factory(**kwargs: object) -> IamTuiApp:
         async def connector(_settings: ConnectionSettings) -> IamService:

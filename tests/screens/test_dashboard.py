@@ -14,6 +14,7 @@ from iam_tui.widgets.identity_bar import IdentityBar
 
 from ..helpers import inject_error
 from .pilot import settle
+from .waiting import until_screen
 
 
 def static_text(screen, selector: str) -> str:
@@ -200,3 +201,17 @@ async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_
         saved = account.get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
         assert (saved["Name"], saved["Title"], saved["EmailAddress"]) == ("Sec", "CISO", "security@example.com")
         assert app.screen.query_one("#checks", DataTable).get_row("security-contact")[0].plain == "✓ pass"
+
+
+async def test_starting_at_a_step_opens_it_and_scans_when_the_dashboard_is_shown(make_app) -> None:
+    from iam_tui.screens.signin import SigninScreen
+
+    app = make_app(start_at=StepKey.SIGN_IN)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until_screen(pilot, SigninScreen)
+        await settle(pilot)
+        dashboard = app.screen_stack[1]
+        assert isinstance(dashboard, DashboardScreen) and dashboard.scan is None  # nothing scanned yet
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is dashboard and dashboard.scan is not None
