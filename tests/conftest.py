@@ -3,7 +3,7 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import moto.iam.models
 import pytest
@@ -18,6 +18,7 @@ os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ.pop("AWS_PROFILE", None)
 
+from iam_tui.app import IamTuiApp
 from iam_tui.aws.sandbox import Propagation, Sandbox, start_sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext, ConnectionSettings
@@ -63,3 +64,19 @@ def service(sandbox: Sandbox) -> IamService:
 def admin(sandbox: Sandbox):
     """A plain IAM client (no fidelity rules) to arrange and inspect sandbox state."""
     return sandbox.plain_client("iam")
+
+
+@pytest.fixture
+def make_app(service: IamService) -> Callable[..., IamTuiApp]:
+    """An app wired to the test's sandbox-backed service (arrange the service before calling this). Pass
+    ``start_at=StepKey.X`` to start on that step's screen: no scan first (the dashboard scans when it is shown)."""
+
+    def factory(**kwargs: object) -> IamTuiApp:
+        async def connector(_settings: ConnectionSettings) -> IamService:
+            await service.account.identity()
+            return service
+
+        app = IamTuiApp(ConnectionSettings(demo=True), connector=connector, **kwargs)  # type: ignore[arg-type]
+        return app
+
+    return factory

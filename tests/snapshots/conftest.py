@@ -1,0 +1,60 @@
+"""Snapshot tests: every screen and dialog at 80x24 and 120x40, in a dark and a light theme.
+
+One app run per screen takes its four screenshots (resizing and switching theme in place), and the clock is frozen
+(time-machine: wall clock only; asyncio and Textual run on the monotonic clock) so that dates and ages in the
+screens are the same every day. Secrets are masked in every screenshot. Review a changed SVG before accepting it
+(``pytest tests/snapshots --snapshot-update``, then look at it in a browser)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from pytest_textual_snapshot import SVGImageExtension
+from syrupy import SnapshotAssertion
+from textual.pilot import Pilot
+
+from iam_tui.aws import scan
+
+from ..screens.pilot import settle
+
+FROZEN_AT = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+SIZES = ((80, 24), (120, 40))
+THEMES = ("textual-dark", "textual-light")
+
+Shoot = Callable[[Pilot[object]], Awaitable[None]]
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # The dashboard says how long the scan took: always 0.0 s here.
+    monkeypatch.setattr(scan, "time", SimpleNamespace(**{**vars(time), "perf_counter": lambda: 0.0}))
+    with time_machine.travel(FROZEN_AT, tick=False):
+        yield
+
+
+@pytest.fixture
+def shoot(snapshot: SnapshotAssertion) -> Shoot:
+    """Compare the current screen with its stored SVGs at both sizes and in both themes."""
+    svg = snapshot.use_extension(SVGImageExtension)
+
+    async def take(pilot: Pilot[object]) -> None:
+        app = pilot.app
+        mismatched = []
+        for width, height in SIZES:
+            await pilot.resize_terminal(width, height)
+            for theme in THEMES:
+                app.theme = theme
+                await settle(pilot)
+                await pilot.wait_for_scheduled_animations()
+                await pilot.pause()
+                name = f"{width}x{height}-{theme.removeprefix('textual-')}"
+                if svg(name=name) != app.export_screenshot(title="iam-tui", simplify=True):
+                    mismatched.append(name)
+        assert not mismatched, f"screenshots differ from the stored ones: {mismatched}"
+
+    return take
