@@ -23,15 +23,24 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from .aws.errors import AwsError, mfa_code_needed
-from .aws.models import AccountIdentity
+from .aws.models import AccountIdentity, ScanResult
 from .aws.threads import use_daemon_threads
 from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
 from .core.checks import Status
 from .guide import STEPS, StepKey, StepState
 from .screens.base import Dialog
 from .screens.dashboard import DashboardScreen
+from .screens.finish import FinishScreen
 from .screens.help import HelpScreen
-from .screens.messages import AwsChanged, GuideUserChosen, IdentityChanged, ScanFinished, ServiceChanged, StepDone
+from .screens.messages import (
+    AwsChanged,
+    GuideUserChosen,
+    IdentityChanged,
+    Recorded,
+    ScanFinished,
+    ServiceChanged,
+    StepDone,
+)
 from .screens.mfa_code import MfaCodeScreen
 from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
@@ -70,7 +79,8 @@ class IamTuiApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?", show=False),
-        *(Binding(str(n), f"open_step_number({n})", f"Guide step {n}", show=False) for n in range(1, 6)),
+        *(Binding(str(s.number), f"open_step_number({s.number})", f"Guide step {s.number}", show=False)
+          for s in STEPS),
     ]
 
     identity: var[AccountIdentity | None] = var(None)
@@ -87,6 +97,7 @@ class IamTuiApp(App[int]):
         self.connector = connector
         self.exit_when_ready = exit_when_ready  # benchmarks: "table" (scan shown) or "first-frame"
         self.start_at = start_at
+        self.last_scan: ScanResult | None = None
         self._service: IamService | None = None
         self._connected: asyncio.Future[IamService] | None = None
         self.clipboard_service = Clipboard(self.copy_to_clipboard)
@@ -195,11 +206,15 @@ class IamTuiApp(App[int]):
 
     @on(ScanFinished)
     def _scan_finished(self, message: ScanFinished) -> None:
+        self.last_scan = message.result
         self.identity = message.result.identity
         failing = any(r.status is Status.FAIL for r in message.result.results)
         self._mark(StepKey.SECURITY, StepState.ATTENTION if failing else StepState.DONE)
         if self.exit_when_ready == "table":
             self.exit(0)
+        for screen in self.screen_stack:
+            if isinstance(screen, FinishScreen):
+                screen.refresh_summary()
 
     @on(StepDone)
     def _step_done(self, message: StepDone) -> None:
@@ -208,6 +223,10 @@ class IamTuiApp(App[int]):
     def _mark(self, step: StepKey, state: StepState) -> None:
         if self.session.mark(step, state):
             self.guide_state = self.session.steps
+
+    @on(Recorded)
+    def _recorded(self, message: Recorded) -> None:
+        self.session.record(message.item)
 
     @on(GuideUserChosen)
     def _guide_user_chosen(self, message: GuideUserChosen) -> None:

@@ -14,6 +14,7 @@ class StepKey(StrEnum):
     MFA = "mfa"
     SIGN_IN = "sign-in"
     ACCESS_KEYS = "access-keys"
+    FINISH = "finish"
 
 
 class StepState(StrEnum):
@@ -38,7 +39,12 @@ STEPS: tuple[GuideStep, ...] = (
     GuideStep(3, StepKey.MFA, "Assign MFA"),
     GuideStep(4, StepKey.SIGN_IN, "Sign in"),
     GuideStep(5, StepKey.ACCESS_KEYS, "Access keys & CLI"),
+    GuideStep(6, StepKey.FINISH, "Summary"),
 )
+
+# The steps that make something; the summary is done when they all are (step 1 stays "attention" while any check
+# fails, and some only the console can fix).
+MAKING_STEPS = (StepKey.CREATE_USER, StepKey.MFA, StepKey.SIGN_IN, StepKey.ACCESS_KEYS)
 
 
 def step(key: StepKey) -> GuideStep:

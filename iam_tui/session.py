@@ -8,7 +8,8 @@ import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from .guide import StepKey, StepState
+from .core.finish import Made
+from .guide import MAKING_STEPS, STEPS, StepKey, StepState
 
 ExitCleanup = Callable[[], Awaitable[str | None]]
 
@@ -21,6 +22,7 @@ class GuideSession:
         self._exit_cleanups: dict[str, ExitCleanup] = {}
         self._unfinished: dict[str, str] = {}
         self._on_busy_changed = on_busy_changed
+        self.made: list[Made] = []  # what the guide made, for the summary (names and IDs, never secrets)
 
     # --- the guide ----------------------------------------------------------------------------------------------
 
@@ -36,7 +38,16 @@ class GuideSession:
         if self._steps.get(step) is state:
             return False
         self._steps[step] = state
+        if all(self.state(s) is StepState.DONE for s in MAKING_STEPS):
+            self._steps[StepKey.FINISH] = StepState.DONE
         return True
+
+    @property
+    def steps_done(self) -> int:
+        return sum(self.state(s.key) is StepState.DONE for s in STEPS if s.key is not StepKey.FINISH)
+
+    def record(self, item: Made) -> None:
+        self.made.append(item)
 
     def choose_guide_user(self, name: str, *, replace: bool = True) -> None:
         """The user the later steps are about; with ``replace=False`` only when none is chosen yet (opening MFA

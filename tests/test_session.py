@@ -78,3 +78,13 @@ def test_exit_cleanups_are_kept_by_key() -> None:
     assert list(session.exit_cleanups) == ["mfa"]
     session.remove_exit_cleanup("mfa")
     assert session.exit_cleanups == {}
+
+
+def test_the_summary_step_is_done_once_every_making_step_is() -> None:
+    session = GuideSession()
+    session.mark(StepKey.SECURITY, StepState.ATTENTION)  # checks failing do not hold the summary back
+    for step in (StepKey.CREATE_USER, StepKey.MFA, StepKey.SIGN_IN):
+        session.mark(step, StepState.DONE)
+    assert session.state(StepKey.FINISH) is StepState.TODO and session.steps_done == 3
+    session.mark(StepKey.ACCESS_KEYS, StepState.DONE)
+    assert session.state(StepKey.FINISH) is StepState.DONE and session.steps_done == 4

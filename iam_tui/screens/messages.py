@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from ..core.finish import Made
 from ..guide import StepKey, StepState
 
 if TYPE_CHECKING:
@@ -22,6 +23,13 @@ class StepDone(Message):
 
     step: StepKey
     state: StepState = StepState.DONE
+
+
+@dataclass
+class Recorded(Message):
+    """The guide made something (a user, a device, a key, a profile, a file): listed in the summary."""
+
+    item: Made
 
 
 @dataclass

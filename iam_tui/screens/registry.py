@@ -21,6 +21,10 @@ def screen_for_step(key: StepKey) -> Screen[object] | None:
         from .signin import SigninScreen
 
         return SigninScreen()
+    if key is StepKey.FINISH:
+        from .finish import FinishScreen
+
+        return FinishScreen()
     if key is StepKey.ACCESS_KEYS:
         from .access_keys import AccessKeysScreen
 

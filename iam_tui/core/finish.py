@@ -1,0 +1,63 @@
+"""The guide's finish line: what the guide made, what the checks say now, and what only the console can do.
+
+Pure: the screen (``screens/finish.py``) renders :func:`summary_text` from what the session recorded and the last
+scan's results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .checks import CheckResult, Status
+
+
+@dataclass(frozen=True)
+class Made:
+    """Something the guide made in AWS or on disk, as the person would name it (no secrets: names and IDs)."""
+
+    kind: str  # "IAM user", "group", "MFA device", "account alias", "access key", "AWS CLI profile", "file", ...
+    name: str
+    note: str = ""  # e.g. the policies a group has, or what a file holds
+
+
+# Checks whose fix has no API: the console steps are in the check's own fix text.
+CONSOLE_ONLY = frozenset({"root-mfa", "root-hardware-mfa"})
+MARK = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.UNKNOWN: "?", Status.NOT_APPLICABLE: "-"}
+
+
+def made_lines(made: Iterable[Made]) -> list[str]:
+    """One line per thing made, the latest record of each kind and name (a profile written twice is listed once)."""
+    latest: dict[tuple[str, str], Made] = {}
+    for item in made:
+        latest.pop((item.kind, item.name), None)
+        latest[item.kind, item.name] = item
+    return [f"  • {m.kind}: {m.name}" + (f" ({m.note})" if m.note else "") for m in latest.values()]
+
+
+def counts_line(results: Sequence[CheckResult]) -> str:
+    order = (Status.PASS, Status.FAIL, Status.WARN, Status.UNKNOWN, Status.NOT_APPLICABLE)
+    counts = {s: sum(r.status is s for r in results) for s in order}
+    return " · ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+
+
+def summary_text(made: Sequence[Made], results: Sequence[CheckResult] | None, steps_done: int,
+                 steps_total: int) -> str:
+    lines = [f"Guide steps done: {steps_done} of {steps_total}.", "", "What the guide made"]
+    lines += made_lines(made) or ["  nothing yet in this session"]
+    lines += ["", "What the checks say now"]
+    if results is None:
+        lines.append("  not scanned yet: the dashboard scans when you go back to it (r rescans)")
+        return "\n".join(lines)
+    lines.append("  " + counts_line(results))
+    open_results = [r for r in results if r.status in (Status.FAIL, Status.WARN, Status.UNKNOWN)]
+    for result in open_results:
+        where = " (console only)" if result.id in CONSOLE_ONLY else ""
+        cis = f"{result.spec.cis} " if result.spec.cis else ""
+        lines.append(f"  {MARK[result.status]} {cis}{result.title}{where}")
+    console = [r for r in open_results if r.id in CONSOLE_ONLY]
+    lines += ["", "Left for the console (no API exists)"]
+    if console:
+        lines += [f"  • {r.title}: {r.spec.fix}" for r in console]
+    else:
+        lines.append("  nothing: every check that only the console can fix passes")
+    return "\n".join(lines)

@@ -1,0 +1,47 @@
+"""The guide's finish line (step 6): what the guide made, what the checks say now, and what only the console can
+do (``core/finish.py`` builds the text)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+
+from ..core.finish import summary_text
+from ..guide import STEPS
+from .base import AppScreen
+from .messages import AwsChanged
+
+
+class FinishScreen(AppScreen[None]):
+    AUTO_FOCUS = "#finish-body"
+    HELP = ("The guide's summary: everything it made in this session (names and IDs, never secrets), the security "
+            "checks as last scanned, and what is left that only the AWS console can do. r rescans first.")
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("r", "rescan", "Rescan")]
+    DEFAULT_CSS = """
+    FinishScreen #finish-body { padding: 1 2; height: 1fr; }
+    """
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="finish-body"):
+            yield Static(self._text(), id="finish-text")
+
+    def _text(self) -> str:
+        scan = self.iam.last_scan
+        return summary_text(self.session.made, scan.results if scan else None, self.session.steps_done,
+                            len(STEPS) - 1)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_summary()
+
+    def action_rescan(self) -> None:
+        self.tell(AwsChanged())  # the dashboard rescans; the app refreshes this screen when the scan is in
+
+    def refresh_summary(self) -> None:
+        self.query_one("#finish-text", Static).update(self._text())
+
+    def action_back(self) -> None:
+        self.dismiss()

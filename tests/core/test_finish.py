@@ -1,0 +1,41 @@
+from iam_tui.core.checks import SPECS, CheckResult, Status
+from iam_tui.core.finish import Made, counts_line, made_lines, summary_text
+
+
+def _result(check_id: str, status: Status) -> CheckResult:
+    return CheckResult(SPECS[check_id], status, "detail")
+
+
+def test_made_lines_keep_the_latest_record_of_each_thing_in_order() -> None:
+    made = [Made("IAM user", "alice"), Made("AWS CLI profile", "alice", "first try"),
+            Made("access key", "AKIA1"), Made("AWS CLI profile", "alice", "verified")]
+    assert made_lines(made) == ["  • IAM user: alice", "  • access key: AKIA1", "  • AWS CLI profile: alice (verified)"]
+
+
+def test_counts_name_only_the_statuses_present() -> None:
+    results = [_result("root-mfa", Status.FAIL), _result("root-access-keys", Status.PASS),
+               _result("caller-not-root", Status.WARN), _result("root-hardware-mfa", Status.FAIL)]
+    assert counts_line(results) == "1 pass · 2 fail · 1 warn"
+
+
+def test_summary_lists_what_is_open_and_what_only_the_console_can_do() -> None:
+    results = [_result("root-mfa", Status.FAIL), _result("root-access-keys", Status.PASS),
+               _result("security-contact", Status.FAIL)]
+    text = summary_text([Made("IAM user", "alice")], results, 5, 5)
+    assert "Guide steps done: 5 of 5." in text and "• IAM user: alice" in text
+    assert "✗ 1.4 Root user has MFA (console only)" in text
+    assert "✗ 1.2 A security contact is registered" in text and "(console only)" not in text.split("1.2")[1][:60]
+    assert "Root user has no access keys" not in text  # passing checks are only counted
+    console = text.split("Left for the console (no API exists)")[1]
+    assert "Root user has MFA: Console only" in console and "security contact" not in console
+
+
+def test_summary_before_any_scan_and_with_nothing_made() -> None:
+    text = summary_text([], None, 0, 5)
+    assert "nothing yet in this session" in text and "not scanned yet" in text
+    assert "Left for the console" not in text
+
+
+def test_all_console_checks_passing_says_so() -> None:
+    text = summary_text([], [_result("root-mfa", Status.PASS), _result("root-hardware-mfa", Status.PASS)], 5, 5)
+    assert "nothing: every check that only the console can fix passes" in text

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from iam_tui.core.finish import Made
+from iam_tui.guide import MAKING_STEPS, StepKey, StepState
+from iam_tui.screens.finish import FinishScreen
+from iam_tui.screens.messages import Recorded, StepDone
+from iam_tui.widgets.guide_navigator import GuideNavigator
+
+from .pilot import settle
+
+
+async def test_the_summary_lists_what_was_made_and_the_checks_and_is_done_with_the_guide(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.post_message(Recorded(Made("IAM user", "alice")))
+        for step in MAKING_STEPS:
+            app.post_message(StepDone(step))
+        await pilot.pause()
+        navigator = app.screen.query_one(GuideNavigator)
+        assert "6 ✓ Summary" in str(navigator.get_option_at_index(5).prompt)
+        assert app.session.state(StepKey.FINISH) is StepState.DONE
+        await pilot.press("6")
+        await settle(pilot)
+        assert isinstance(app.screen, FinishScreen)
+        text = str(app.screen.query_one("#finish-text", Static).render())
+        assert "Guide steps done: 4 of 5." in text and "• IAM user: alice" in text
+        assert "✗ 1.4 Root user has MFA (console only)" in text  # from the dashboard's scan
