@@ -284,6 +284,7 @@ class ScanService:
             scanned_at=inputs.now,
             api_calls=calls,
             seconds=time.perf_counter() - started,
+            inputs=inputs,
         )
 
     async def _signs_with_long_term_key(self) -> bool:

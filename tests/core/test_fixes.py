@@ -52,7 +52,8 @@ def test_accepting_the_admin_group_is_offered_only_when_it_is_the_only_finding()
     assert fix_for(guide).id == "accept-guide-admin-group"
     other = failing("no-full-admin-policy", ("AdministratorAccess (AWS managed) attached to group Admins",))
     assert fix_for(other) is None
-    both = failing("no-full-admin-policy", guide.resources + ("AdministratorAccess (AWS managed) attached to user bob",))
+    bob = "AdministratorAccess (AWS managed) attached to user bob"
+    both = failing("no-full-admin-policy", (*guide.resources, bob))
     assert fix_for(both) is None
 
 
