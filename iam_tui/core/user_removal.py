@@ -16,6 +16,7 @@ from typing import Any
 
 from .authz import InlinePolicy, PolicyRef
 from .identity import CallerIdentity, CallerKind
+from .mfa import MfaKind, device_kind
 from .plan import PlanStep
 
 
@@ -31,9 +32,9 @@ class MfaDeviceRef:
 
     @property
     def virtual(self) -> bool:
-        """A virtual device's serial is its ARN (``arn:aws:iam::<account>:mfa/<name>``); it must be deleted once
-        deactivated, or it stays in the account, unassigned. Hardware and FIDO devices are only deactivated."""
-        return self.serial.startswith("arn:") and ":mfa/" in self.serial
+        """A virtual device must be deleted once deactivated, or it stays in the account, unassigned; hardware and
+        FIDO devices are only deactivated."""
+        return device_kind(self.serial) is MfaKind.VIRTUAL
 
 
 @dataclass(frozen=True, slots=True)
