@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import responses
-from .fidelity import Caller, params_of
+from .fidelity import Caller, Handler, params_of
 
 REFERENCED_OBJECTS = "remove referenced objects"
 
@@ -56,43 +56,39 @@ def _group_blocker(iam: Any, group: str) -> str | None:
     return next((what for what, listing in checks if listing()), None)
 
 
+def _policy_blocker(iam: Any, arn: str) -> Any:
+    if iam.get_policy(PolicyArn=arn)["Policy"].get("AttachmentCount", 0):
+        return responses.error("DeleteConflict", "Cannot delete a policy attached to entities.", 409)
+    return None
+
+
+def _refuse_while(caller: Caller, key: str, blocker: Callable[[Any, str], Any]) -> Handler:
+    """A before-call rule: ``blocker(iam, name)`` answers the conflict, or None to let moto go ahead (moto also
+    answers NoSuchEntity itself when the entity does not exist)."""
+
+    def handler(context: dict[str, Any], **_: Any) -> Any:
+        name = params_of(context).get(key)
+        if not name:
+            return None
+        iam = caller.sandbox.plain_client("iam")
+        try:
+            return blocker(iam, name)
+        except iam.exceptions.NoSuchEntityException:
+            return None
+
+    return handler
+
+
+def _named(blocker: Callable[[Any, str], str | None]) -> Callable[[Any, str], Any]:
+    def answer(iam: Any, name: str) -> Any:
+        what = blocker(iam, name)
+        return _conflict(what) if what else None
+
+    return answer
+
+
 def register(events: Any, caller: Caller) -> None:
-    def delete_user(context: dict[str, Any], **_: Any) -> Any:
-        user = params_of(context).get("UserName")
-        if not user:
-            return None
-        iam = caller.sandbox.plain_client("iam")
-        try:
-            iam.get_user(UserName=user)
-        except iam.exceptions.NoSuchEntityException:
-            return None  # moto answers NoSuchEntity itself
-        what = _user_blocker(caller, iam, user)
-        return _conflict(what) if what else None
-
-    def delete_group(context: dict[str, Any], **_: Any) -> Any:
-        group = params_of(context).get("GroupName")
-        if not group:
-            return None
-        iam = caller.sandbox.plain_client("iam")
-        try:
-            what = _group_blocker(iam, group)
-        except iam.exceptions.NoSuchEntityException:
-            return None
-        return _conflict(what) if what else None
-
-    def delete_policy(context: dict[str, Any], **_: Any) -> Any:
-        arn = params_of(context).get("PolicyArn")
-        if not arn:
-            return None
-        iam = caller.sandbox.plain_client("iam")
-        try:
-            attachments = iam.get_policy(PolicyArn=arn)["Policy"].get("AttachmentCount", 0)
-        except iam.exceptions.NoSuchEntityException:
-            return None
-        if attachments:
-            return responses.error("DeleteConflict", "Cannot delete a policy attached to entities.", 409)
-        return None
-
-    events.register("before-call.iam.DeleteUser", delete_user)
-    events.register("before-call.iam.DeleteGroup", delete_group)
-    events.register("before-call.iam.DeletePolicy", delete_policy)
+    events.register("before-call.iam.DeleteUser",
+                    _refuse_while(caller, "UserName", _named(lambda iam, user: _user_blocker(caller, iam, user))))
+    events.register("before-call.iam.DeleteGroup", _refuse_while(caller, "GroupName", _named(_group_blocker)))
+    events.register("before-call.iam.DeletePolicy", _refuse_while(caller, "PolicyArn", _policy_blocker))

@@ -7,11 +7,12 @@ from __future__ import annotations
 import secrets
 import string
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from . import responses
-from .fidelity import Caller, params_of
+from .fidelity import Caller, Handler, params_of
 
 METADATA = ("UserName", "Status", "ServiceUserName", "CreateDate", "ServiceSpecificCredentialId", "ServiceName")
 
@@ -29,14 +30,22 @@ def _user_exists(caller: Caller, user: str) -> bool:
     return True
 
 
+def _for_existing_user(caller: Caller, answer: Callable[[str, dict[str, Any]], Any]) -> Handler:
+    """A before-call handler that answers ``answer(user, params)``, or NoSuchEntity when the user does not exist."""
+
+    def handler(context: dict[str, Any], **_: Any) -> Any:
+        params = params_of(context)
+        user = params.get("UserName", "")
+        return answer(user, params) if _user_exists(caller, user) else _no_user(user)
+
+    return handler
+
+
 def register(events: Any, caller: Caller) -> None:
     store: dict[str, list[dict[str, Any]]] = caller.sandbox.service_credentials
 
-    def create(context: dict[str, Any], **_: Any) -> Any:
-        params = params_of(context)
-        user, service = params.get("UserName", ""), params.get("ServiceName", "")
-        if not _user_exists(caller, user):
-            return _no_user(user)
+    def create(user: str, params: dict[str, Any]) -> Any:
+        service = params.get("ServiceName", "")
         held = store.setdefault(user, [])
         if sum(c["ServiceName"] == service for c in held) >= 2:
             return responses.error("LimitExceeded",
@@ -50,20 +59,13 @@ def register(events: Any, caller: Caller) -> None:
         password = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(44))
         return responses.ok({"ServiceSpecificCredential": dict(credential, ServicePassword=password)})
 
-    def listing(context: dict[str, Any], **_: Any) -> Any:
-        params = params_of(context)
-        user = params.get("UserName", "")
-        if not _user_exists(caller, user):
-            return _no_user(user)
+    def listing(user: str, params: dict[str, Any]) -> Any:
         service = params.get("ServiceName")
         return responses.ok({"ServiceSpecificCredentials": [
             {k: c[k] for k in METADATA} for c in store.get(user, []) if service in (None, c["ServiceName"])]})
 
-    def delete(context: dict[str, Any], **_: Any) -> Any:
-        params = params_of(context)
-        user, credential_id = params.get("UserName", ""), params.get("ServiceSpecificCredentialId", "")
-        if not _user_exists(caller, user):
-            return _no_user(user)
+    def delete(user: str, params: dict[str, Any]) -> Any:
+        credential_id = params.get("ServiceSpecificCredentialId", "")
         held = store.get(user, [])
         found = next((c for c in held if c["ServiceSpecificCredentialId"] == credential_id), None)
         if found is None:
@@ -71,6 +73,6 @@ def register(events: Any, caller: Caller) -> None:
         held.remove(found)
         return responses.ok()
 
-    events.register("before-call.iam.CreateServiceSpecificCredential", create)
-    events.register("before-call.iam.ListServiceSpecificCredentials", listing)
-    events.register("before-call.iam.DeleteServiceSpecificCredential", delete)
+    events.register("before-call.iam.CreateServiceSpecificCredential", _for_existing_user(caller, create))
+    events.register("before-call.iam.ListServiceSpecificCredentials", _for_existing_user(caller, listing))
+    events.register("before-call.iam.DeleteServiceSpecificCredential", _for_existing_user(caller, delete))
