@@ -109,6 +109,9 @@ async def _membership(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     return Presence(any(g["GroupName"] == p["GroupName"] for g in pages["Groups"]))
 
 
+Reader = Callable[[AwsCaller, dict[str, Any]], Awaitable[Presence]]
+
+
 async def _user_policy_inline(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     await aws.call("iam", "GetUserPolicy", UserName=p["UserName"], PolicyName=p["PolicyName"])
     return Presence(True)
@@ -144,7 +147,6 @@ def _gone(reader: Reader) -> Reader:
     return read
 
 
-Reader = Callable[[AwsCaller, dict[str, Any]], Awaitable[Presence]]
 _READERS: dict[str, Reader] = {
     "CreateGroup": _group,
     "AttachGroupPolicy": _group_policy,

@@ -62,8 +62,8 @@ def _short(value: Any) -> str:
         return str(value)  # masked
     if isinstance(value, list):
         return f"[{len(value)} tag{'s' if len(value) != 1 else ''}]"
-    if isinstance(value, str) and len(value) > 60:  # a policy document
-        return f"<{len(value)} characters>"
+    if isinstance(value, str) and value.startswith("{"):  # a policy document: too long for one line
+        return f"<policy document, {len(value)} characters>"
     return str(value)
 
 

@@ -70,3 +70,12 @@ def test_the_notes_name_what_cannot_be_undone_and_removing_yourself() -> None:
     assert "console password, access keys" in notes[1] and "MFA devices" in notes[1]
     assert not any("running as" in n for n in removal_notes(EVERYTHING, other))
     assert removal_notes(UserDependents("bob")) == []
+
+
+def test_the_review_line_of_a_step_keeps_arns_and_shortens_documents() -> None:
+    long_arn = "arn:aws:iam::aws:policy/service-role/AWSSupportServiceRolePolicy"
+    deps = UserDependents("alice", attached_policies=(PolicyRef("AWSSupportServiceRolePolicy", long_arn),),
+                          inline_policies=(InlinePolicy("extra", DOC),))
+    detach, delete_inline, _ = build_removal_plan(deps)
+    assert long_arn in detach.call_text()
+    assert delete_inline.undo_text().endswith("PolicyDocument=<policy document, 96 characters>)")
