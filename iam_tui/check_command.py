@@ -12,8 +12,9 @@ from .aws.errors import AwsError
 from .aws.models import ScanResult
 from .aws.service import build_service
 from .aws.threads import use_daemon_threads
-from .core.checks import Status, any_failed
+from .core.checks import CheckResult, Status, any_failed
 from .core.credential_report import report_age
+from .core.fixes import fix_for
 from .settings import ConnectionSettings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -41,8 +42,17 @@ def to_json(result: ScanResult) -> dict[str, object]:
         "is_root": ident.caller.is_root,
         "credential_report_generated_at": result.report_generated_at.isoformat()
         if result.report_generated_at else None,
-        "checks": [r.to_json() for r in result.results],
+        "checks": [_check_json(r) for r in result.results],
     }
+
+
+def _check_json(result: CheckResult) -> dict[str, object]:
+    """A check's JSON; a failing one also names the fix the app offers for it (``null`` when there is none)."""
+    data = result.to_json()
+    if result.status is Status.FAIL:
+        fix = fix_for(result)
+        data["fix"] = fix.to_json() if fix else None
+    return data
 
 
 def as_table(result: ScanResult) -> str:
@@ -60,6 +70,8 @@ def as_table(result: ScanResult) -> str:
             lines.append(f"{'':<8} {r.detail}")
             if r.resources:
                 lines.append(f"{'':<8} affected: {'; '.join(r.resources)}")
+            if r.accepted:
+                lines.append(f"{'':<8} {r.accepted}")
             if r.status in (Status.FAIL, Status.WARN):
                 lines.append(f"{'':<8} fix: {r.spec.fix}")
     counts = {s: sum(1 for r in result.results if r.status is s) for s in Status}

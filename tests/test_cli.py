@@ -38,6 +38,10 @@ def test_check_json_in_the_demo() -> None:
     for check in data["checks"]:
         assert {"id", "status", "title", "detail", "cis", "security_hub", "resources"} <= set(check)
         assert check["status"] in {"pass", "fail", "warn", "unknown", "n/a"}
+        assert ("fix" in check) is (check["status"] == "fail")  # the fix the app offers, for failing checks only
+    fixes = {c["id"]: c["fix"] for c in data["checks"] if c["status"] == "fail"}
+    assert fixes["root-mfa"] == {"id": "console-checklist", "title": fixes["root-mfa"]["title"]}
+    assert fixes["password-policy-length"]["id"] == "password-policy-cis"
 
 
 def test_check_table_in_the_demo() -> None:

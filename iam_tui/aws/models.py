@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..core.checks import CheckResult
+from ..core.checks import CheckResult, ScanInputs
 from ..core.identity import CallerIdentity
 from ..core.signin import signin_url
+from ..core.users_overview import UsersOverview, build_users_overview
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,16 @@ class ScanResult:
     scanned_at: datetime
     api_calls: int
     seconds: float
+    # What the checks were run on (the credential report, the authorization details, ...): the users screen is
+    # built from it without another call.
+    inputs: ScanInputs | None = field(default=None, repr=False, compare=False)
 
     def result(self, check_id: str) -> CheckResult:
         return next(r for r in self.results if r.id == check_id)
+
+    def users_overview(self) -> UsersOverview:
+        """Every IAM user at a glance, from this scan's account-wide reads (no further AWS call). Pure CPU: about
+        50 ms at 10,000 users, so a screen may run it in a thread."""
+        if self.inputs is None:
+            raise ValueError("this scan result does not carry its inputs")
+        return build_users_overview(self.inputs, self.results)

@@ -1,11 +1,12 @@
-"""Execute a create plan step by step; on failure stop, and either retry (from the failed step, or after a roll
-back from the first one) or undo the done steps in reverse. The state lives in a :class:`PlanRun` that the screen
-renders after every change.
+"""Execute a plan (create-user's, a user's removal, ...) step by step; on failure stop, and either retry (from the
+failed step, or after a roll back from the first one) or undo the done steps in reverse. The state lives in a
+:class:`PlanRun` that the screen renders after every change. A step that cannot be undone (``PlanStep.no_undo``)
+stays done through a roll back, with a note saying so (``PlanRun.kept``).
 
 IAM is eventually consistent, so answers that only mean "not yet" are waited out for a bounded time (shown in the
-step's note): ``NoSuchEntity`` from a step that follows CreateUser/CreateGroup, and, during a roll back,
-``DeleteConflict`` right after a dependent was deleted. A step whose answer was lost is settled by reading AWS
-(:mod:`.reconcile`), and "nothing is left" is said only after reading that it is so."""
+step's note): ``NoSuchEntity`` from a step that follows CreateUser/CreateGroup, and ``DeleteConflict`` right after a
+dependent was deleted (a user's last dependents by the plan itself, or during a roll back). A step whose answer was
+lost is settled by reading AWS (:mod:`.reconcile`), and "nothing is left" is said only after reading that it is so."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..core.create_plan import PlanState, PlanStep
+from ..core.plan import PlanState, PlanStep
 from .calls import AwsCaller
 from .errors import AwsError
 from .patience import BUSY, Patience
@@ -22,6 +23,9 @@ from .reconcile import UNKNOWN_OUTCOME, may_have_happened, read_effect, resend_a
 NEW_ENTITY_WAIT_S = 20.0  # a new user or group may be unknown to the next call for a few seconds
 ROLLBACK_WAIT_S = 60.0  # a user whose password or keys were just deleted may still be "in use" for a while
 CREATES = frozenset({"CreateUser", "CreateGroup"})
+# Deletes that AWS refuses (DeleteConflict) while a dependent is left, which it may still count for a moment after
+# the plan's earlier steps removed it.
+OWNER_DELETES = frozenset({"DeleteUser", "DeleteGroup", "DeleteRole", "DeletePolicy"})
 
 OnChange = Callable[[], None]
 
@@ -73,6 +77,11 @@ class PlanRun:
         return not self.undo_failed and (self.failed_index is not None or self.rolled_back)
 
     @property
+    def kept(self) -> list[StepProgress]:
+        """Done steps that a roll back cannot undo (each says why in ``step.no_undo``)."""
+        return [p for p in self.progress if p.state is PlanState.DONE and not p.step.undoable]
+
+    @property
     def leftovers(self) -> list[StepProgress]:
         """Steps whose effect is (or may be) still in AWS."""
         return [p for p in self.progress
@@ -106,8 +115,13 @@ class PlanRunner:
             if not progress.uncertain:
                 progress.attempted_at = datetime.now(UTC)
             on_change()
+            transient, within = BUSY, NEW_ENTITY_WAIT_S
+            if follows_create:
+                transient = BUSY | {"NoSuchEntity"}
+            if progress.step.operation in OWNER_DELETES and index > 0:
+                transient, within = BUSY | {"DeleteConflict"}, ROLLBACK_WAIT_S
             try:
-                await self._make(progress, BUSY | {"NoSuchEntity"} if follows_create else BUSY, on_change)
+                await self._make(progress, transient, within, on_change)
             except AwsError as err:
                 progress.state, progress.error = PlanState.FAILED, err
                 on_change()
@@ -116,11 +130,12 @@ class PlanRunner:
             on_change()
         return True
 
-    async def _make(self, progress: StepProgress, transient: frozenset[str], on_change: OnChange) -> None:
+    async def _make(self, progress: StepProgress, transient: frozenset[str], within: float,
+                    on_change: OnChange) -> None:
         step = progress.step
         try:
             await self.patience.call(lambda: self.aws.call("iam", step.operation, **step.params), transient,
-                                     NEW_ENTITY_WAIT_S, _waiting(progress, on_change))
+                                     within, _waiting(progress, on_change))
             progress.uncertain, progress.note = False, ""
             return
         except AwsError as err:
@@ -143,9 +158,14 @@ class PlanRunner:
 
     async def rollback(self, run: PlanRun, on_change: OnChange = lambda: None) -> bool:
         """Undo every done step (and every failed one that AWS may have made), last first. Keeps going past a failed
-        undo. True only when every undo went through and reading AWS back shows none of the steps' effects."""
+        undo; a step that cannot be undone stays as it is, with a note saying so (``run.kept``). True only when every
+        step was undone and reading AWS back shows none of the steps' effects."""
         transient = BUSY
         for progress in reversed(run.leftovers):
+            if not progress.step.undoable:
+                progress.note = f"Cannot be undone: {progress.step.no_undo}"
+                on_change()
+                continue
             progress.state, progress.error, progress.note = PlanState.UNDOING, None, ""
             on_change()
             if await self._undo(progress, transient, on_change):
@@ -160,15 +180,17 @@ class PlanRunner:
 
     async def _undo(self, progress: StepProgress, transient: frozenset[str], on_change: OnChange) -> bool:
         step = progress.step
+        undo = step.undo_operation
+        assert undo is not None  # rollback() skips the steps that cannot be undone
         try:
-            await self.patience.call(lambda: self.aws.call("iam", step.undo_operation, **step.undo_params),
+            await self.patience.call(lambda: self.aws.call("iam", undo, **step.undo_params),
                                      transient, ROLLBACK_WAIT_S, _waiting(progress, on_change))
             progress.note = ""
             return True
         except AwsError as err:
             if err.code == "NoSuchEntity":  # already gone (or our own first attempt deleted it): nothing to undo
                 return True
-            if not may_have_happened(err, step.undo_operation):
+            if not may_have_happened(err, undo):
                 progress.error = err
                 return False
             failure = err

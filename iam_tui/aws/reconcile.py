@@ -3,8 +3,8 @@ acted, after which botocore re-sends the write and gets ``EntityAlreadyExists`` 
 delete) for the change its own first attempt made. Such a write is settled by reading AWS, never by retrying it
 blindly into duplicates or by reporting a change that did happen as failed.
 
-:func:`may_have_happened` says when the outcome is unknown; the readers below say whether a create-plan step's
-effect is in AWS now (and, for what has a creation date, when it was made)."""
+:func:`may_have_happened` says when the outcome is unknown; the readers below say whether a plan step's effect is in
+AWS now (and, for what has a creation date, when it was made). A removal step's effect is that the thing is gone."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def resend_answer(operation: str) -> str | None:
         return "LimitExceeded"
     if operation.startswith(("Create", "Enable")):
         return "EntityAlreadyExists"
-    if operation.startswith(("Delete", "Detach", "Remove")):
+    if operation.startswith(("Delete", "Detach", "Remove", "Deactivate")):
         return "NoSuchEntity"
     return None
 
@@ -110,6 +110,43 @@ async def _membership(aws: AwsCaller, p: dict[str, Any]) -> Presence:
 
 
 Reader = Callable[[AwsCaller, dict[str, Any]], Awaitable[Presence]]
+
+
+async def _user_policy_inline(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    await aws.call("iam", "GetUserPolicy", UserName=p["UserName"], PolicyName=p["PolicyName"])
+    return Presence(True)
+
+
+def _listed(operation: str, key: str, id_key: str, param: str) -> Reader:
+    """Present when one of the user's ``operation`` entries has ``id_key`` equal to the step's ``param``."""
+
+    async def read(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+        pages = await aws.paginate("iam", operation, (key,), UserName=p["UserName"])
+        return Presence(any(item[id_key] == p[param] for item in pages[key]))
+
+    return read
+
+
+async def _service_credential(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    listed = (await aws.call("iam", "ListServiceSpecificCredentials", UserName=p["UserName"]))
+    return Presence(any(c["ServiceSpecificCredentialId"] == p["ServiceSpecificCredentialId"]
+                        for c in listed.get("ServiceSpecificCredentials") or ()))
+
+
+async def _virtual_device(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    pages = await aws.paginate("iam", "ListVirtualMFADevices", ("VirtualMFADevices",))
+    return Presence(any(d["SerialNumber"] == p["SerialNumber"] for d in pages["VirtualMFADevices"]))
+
+
+def _gone(reader: Reader) -> Reader:
+    """A removal's effect: present when what ``reader`` looks for is not (a missing user holds nothing)."""
+
+    async def read(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+        return Presence(not (await _absent_if_missing(reader(aws, p))).present)
+
+    return read
+
+
 _READERS: dict[str, Reader] = {
     "CreateGroup": _group,
     "AttachGroupPolicy": _group_policy,
@@ -117,12 +154,25 @@ _READERS: dict[str, Reader] = {
     "CreateLoginProfile": _login_profile,
     "AttachUserPolicy": _user_policy,
     "AddUserToGroup": _membership,
+    # a user's removal (core/user_removal.py)
+    "DeleteLoginProfile": _gone(_login_profile),
+    "DeleteAccessKey": _gone(_listed("ListAccessKeys", "AccessKeyMetadata", "AccessKeyId", "AccessKeyId")),
+    "DeleteSigningCertificate": _gone(_listed("ListSigningCertificates", "Certificates", "CertificateId",
+                                              "CertificateId")),
+    "DeleteSSHPublicKey": _gone(_listed("ListSSHPublicKeys", "SSHPublicKeys", "SSHPublicKeyId", "SSHPublicKeyId")),
+    "DeleteServiceSpecificCredential": _gone(_service_credential),
+    "DeactivateMFADevice": _gone(_listed("ListMFADevices", "MFADevices", "SerialNumber", "SerialNumber")),
+    "DeleteVirtualMFADevice": _gone(_virtual_device),
+    "RemoveUserFromGroup": _gone(_membership),
+    "DetachUserPolicy": _gone(_user_policy),
+    "DeleteUserPolicy": _gone(_user_policy_inline),
+    "DeleteUser": _gone(_user),
 }
 
 
 async def read_effect(aws: AwsCaller, operation: str, params: dict[str, Any]) -> Presence:
-    """Whether the effect of the create-plan call ``operation(params)`` is in AWS now (a missing user or group
-    means it is not). Raises AwsError when AWS cannot be read."""
+    """Whether the effect of the plan call ``operation(params)`` is in AWS now (a missing user or group means a
+    create's effect is not, and a removal's is). Raises AwsError when AWS cannot be read."""
     reader = _READERS.get(operation)
     if reader is None:
         raise AwsError("Unverifiable", f"iam-tui cannot read back the effect of iam:{operation}.",

@@ -48,7 +48,7 @@ SCAN_INPUTS = 11  # what scan() gathers; progress counts up to it
 ROOT_VIRTUAL_MFA_NAME = ":mfa/root-account-mfa-device"
 
 
-def _document(value: Any) -> dict[str, Any]:
+def policy_document(value: Any) -> dict[str, Any]:
     """Policy documents arrive decoded by boto3; decode them ourselves when they do not."""
     if isinstance(value, dict):
         return value
@@ -65,7 +65,7 @@ def _refs(items: list[dict[str, Any]]) -> tuple[PolicyRef, ...]:
 
 
 def _inline(items: list[dict[str, Any]]) -> tuple[InlinePolicy, ...]:
-    return tuple(InlinePolicy(i["PolicyName"], _document(i.get("PolicyDocument"))) for i in items or [])
+    return tuple(InlinePolicy(i["PolicyName"], policy_document(i.get("PolicyDocument"))) for i in items or [])
 
 
 class ScanService:
@@ -152,7 +152,7 @@ class ScanService:
         for policy in pages["Policies"]:
             for version in policy.get("PolicyVersionList") or []:
                 if version.get("IsDefaultVersion"):
-                    documents[policy["Arn"]] = _document(version.get("Document"))
+                    documents[policy["Arn"]] = policy_document(version.get("Document"))
         attached = AuthorizationDetails(users, groups, roles).attached_policy_arns()
         missing = sorted(arn for arn in attached if arn not in documents)
         try:
@@ -180,7 +180,7 @@ class ScanService:
                 if not version:  # attached since ListPolicies answered (or listed elsewhere): ask for it
                     version = (await self.aws.call("iam", "GetPolicy", PolicyArn=arn))["Policy"]["DefaultVersionId"]
                 data = await self.aws.call("iam", "GetPolicyVersion", PolicyArn=arn, VersionId=version)
-            document = _document(data["PolicyVersion"].get("Document"))
+            document = policy_document(data["PolicyVersion"].get("Document"))
             self._policy_documents[(arn, version)] = document  # a policy version never changes
             return document
 
@@ -284,6 +284,7 @@ class ScanService:
             scanned_at=inputs.now,
             api_calls=calls,
             seconds=time.perf_counter() - started,
+            inputs=inputs,
         )
 
     async def _signs_with_long_term_key(self) -> bool:

@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 from ..settings import ConnectionSettings
+from .accepted import AcceptedFindingsService
 from .account import AccountService
 from .account_settings import AccountSettingsService
 from .calls import AwsCaller
@@ -20,6 +21,7 @@ from .scan import ScanService
 from .session import AwsContext
 from .signin import SigninService
 from .translate import from_botocore_error
+from .user_removal import UserRemovalService
 from .users import UsersService
 
 
@@ -39,6 +41,8 @@ class IamService:
         self.keys = KeysService(self.aws, self.scan.touch)
         self.signin = SigninService(self.aws, self.account)
         self.account_settings = AccountSettingsService(self.aws)
+        self.removal = UserRemovalService(self.aws, self.scan)
+        self.accepted = AcceptedFindingsService(self.aws, self.scan)
 
     @property
     def settings(self) -> ConnectionSettings:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from .accepted import acceptance_of, full_admin_principals
 from .account_settings import AlternateContact, AnalyzerCoverage, ContactInformation, ServerCertificate
 from .authz import AuthorizationDetails, allows_full_admin
 from .credential_report import AccessKeyUsage, CredentialReport, ReportRow
@@ -137,6 +138,8 @@ class CheckResult:
     status: Status
     detail: str
     resources: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()  # the IAM users a per-user finding names (for the users screen)
+    accepted: str | None = None  # why the user accepted this finding; the status stays as it is
 
     @property
     def id(self) -> str:
@@ -156,8 +159,9 @@ class CheckResult:
             "security_hub": self.spec.security_hub,
             "security_hub_note": self.spec.security_hub_note,
             "resources": list(self.resources),
+            "accepted": self.accepted,
             "why": self.spec.why,
-            "fix": self.spec.fix,
+            "how_to_fix": self.spec.fix,
         }
 
 
@@ -526,9 +530,11 @@ def _per_user(check_id: str) -> Callable[[Callable[[ScanInputs, list[ReportRow]]
     return wrap
 
 
-def _verdict(check_id: str, offenders: list[str], ok: str, bad: str) -> CheckResult:
+def _verdict(check_id: str, offenders: list[str], ok: str, bad: str, users: Iterable[str] = ()) -> CheckResult:
     if offenders:
-        return _result(check_id, Status.FAIL, bad.format(n=len(offenders)), offenders)
+        named = tuple(dict.fromkeys(users))  # each user once, in the findings' order
+        return dataclasses.replace(_result(check_id, Status.FAIL, bad.format(n=len(offenders)), offenders),
+                                   users=named)
     return _result(check_id, Status.PASS, ok)
 
 
@@ -537,50 +543,55 @@ def check_console_mfa(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     console = [r for r in rows if r.password_enabled]
     offenders = [r.user for r in console if not r.mfa_active]
     ok = f"All {len(console)} console users have MFA." if console else "No IAM user has a console password."
-    return _verdict("console-users-mfa", offenders, ok, "{n} console user(s) without MFA.")
+    return _verdict("console-users-mfa", offenders, ok, "{n} console user(s) without MFA.", offenders)
 
 
 @_per_user("setup-keys-unused")
 def check_setup_keys(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
-    offenders = [f"{r.user} (key {k.slot}, never used)" for r in rows if r.password_enabled
-                 for k in r.active_keys if k.last_used is None]
-    return _verdict("setup-keys-unused", offenders, "No console user has an active key that was never used.",
-                    "{n} active key(s) of console users were never used.")
+    found = [(r.user, f"{r.user} (key {k.slot}, never used)") for r in rows if r.password_enabled
+             for k in r.active_keys if k.last_used is None]
+    return _verdict("setup-keys-unused", [text for _, text in found],
+                    "No console user has an active key that was never used.",
+                    "{n} active key(s) of console users were never used.", [user for user, _ in found])
 
 
 @_per_user("unused-credentials")
 def check_unused_credentials(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     limit = timedelta(days=UNUSED_DAYS)
     offenders: list[str] = []
+    users: list[str] = []
     for row in rows:
         if row.password_enabled:
             last = row.password_last_used or row.password_last_changed or row.created
             if last is not None and inputs.now - last >= limit:
                 how = "last used" if row.password_last_used else "set, never used,"
                 offenders.append(f"{row.user} (password {how} {_ago(inputs.now, last)})")
+                users.append(row.user)
         for key in row.active_keys:
             last = key.last_used or key.last_rotated
             if last is not None and inputs.now - last >= limit:
                 how = "last used" if key.last_used else "created, never used,"
                 offenders.append(f"{row.user} (key {key.slot} {how} {_ago(inputs.now, last)})")
+                users.append(row.user)
     return _verdict("unused-credentials", offenders, f"No enabled credential is unused for {UNUSED_DAYS} days.",
-                    f"{{n}} enabled credential(s) unused for {UNUSED_DAYS}+ days.")
+                    f"{{n}} enabled credential(s) unused for {UNUSED_DAYS}+ days.", users)
 
 
 @_per_user("one-active-key")
 def check_one_active_key(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     offenders = [r.user for r in rows if len(r.active_keys) > 1]
     return _verdict("one-active-key", offenders, "No user has two active access keys.",
-                    "{n} user(s) with two active access keys.")
+                    "{n} user(s) with two active access keys.", offenders)
 
 
 @_per_user("key-rotation")
 def check_key_rotation(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     limit = timedelta(days=ROTATION_DAYS)
-    offenders = [f"{r.user} (key {k.slot}, {_ago(inputs.now, k.last_rotated)})" for r in rows
-                 for k in r.active_keys if k.last_rotated is not None and inputs.now - k.last_rotated > limit]
-    return _verdict("key-rotation", offenders, f"Every active key is younger than {ROTATION_DAYS} days.",
-                    f"{{n}} active key(s) older than {ROTATION_DAYS} days.")
+    found = [(r.user, f"{r.user} (key {k.slot}, {_ago(inputs.now, k.last_rotated)})") for r in rows
+             for k in r.active_keys if k.last_rotated is not None and inputs.now - k.last_rotated > limit]
+    return _verdict("key-rotation", [text for _, text in found],
+                    f"Every active key is younger than {ROTATION_DAYS} days.",
+                    f"{{n}} active key(s) older than {ROTATION_DAYS} days.", [user for user, _ in found])
 
 
 def _with_authz(check_id: str) -> Callable[[Callable[[ScanInputs, AuthorizationDetails], CheckResult]],
@@ -601,12 +612,14 @@ def _with_authz(check_id: str) -> Callable[[Callable[[ScanInputs, AuthorizationD
 @_with_authz("permissions-via-groups")
 def check_via_groups(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckResult:
     offenders = []
+    users = []
     for user in authz.users:
         names = [p.name for p in user.attached] + [f"{p.name} (inline)" for p in user.inline]
         if names:
             offenders.append(f"{user.name}: {', '.join(names)}")
+            users.append(user.name)
     return _verdict("permissions-via-groups", offenders, "No user has policies of their own.",
-                    "{n} user(s) with policies attached directly.")
+                    "{n} user(s) with policies attached directly.", users)
 
 
 @_with_authz("no-full-admin-policy")
@@ -614,7 +627,8 @@ def check_full_admin(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckRe
     if authz.documents_error is not None:
         return _result("no-full-admin-policy", Status.UNKNOWN, authz.documents_error.describe())
     offenders = []
-    for principal in authz.principals():
+    holders = full_admin_principals(authz)
+    for principal in holders:
         for ref in principal.attached:
             if allows_full_admin(authz.documents.get(ref.arn)):
                 owner = "AWS managed" if ref.aws_managed else "customer managed"
@@ -622,8 +636,10 @@ def check_full_admin(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckRe
         for inline in principal.inline:
             if allows_full_admin(inline.document):
                 offenders.append(f"{inline.name} (inline) on {principal.kind} {principal.name}")
-    return _verdict("no-full-admin-policy", offenders, 'No attached policy allows "*:*".',
-                    '{n} attachment(s) of policies that allow "*:*".')
+    result = _verdict("no-full-admin-policy", offenders, 'No attached policy allows "*:*".',
+                      '{n} attachment(s) of policies that allow "*:*".',
+                      [p.name for p in holders if p.kind == "user"])
+    return dataclasses.replace(result, accepted=acceptance_of(holders)) if offenders else result
 
 
 @_with_authz("support-role")

@@ -1,17 +1,15 @@
-"""The create-user request and the ordered plan of AWS calls that carries it out, each step with its undo.
-
-Pure: the plan is data (operation names and parameters), executed by ``aws/plan_runner.py``. Showing it before
-running it is the review screen's "calls that will be made"; undoing the done steps in reverse is the roll back.
-"""
+"""The create-user request and the ordered plan of AWS calls that carries it out, each step with its undo (the plan
+types are in :mod:`.plan`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from .authz import aws_managed_policy_arn, in_partition
 from .password_policy import EffectivePolicy
+from .plan import PlanState as PlanState  # re-exported: the screens import it from here
+from .plan import PlanStep
 from .secret import Secret
 
 # In the standard partition; a plan moves them to the caller's partition (NewUserRequest.partition).
@@ -66,41 +64,6 @@ class NewUserRequest:
         if self.group.create:
             return (self.group_policy_arn or "").endswith(":iam::aws:policy/AdministratorAccess")
         return "AdministratorAccess" in self.group.existing_policies
-
-
-class PlanState(StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    UNDOING = "undoing"
-    UNDONE = "undone"
-    UNDO_FAILED = "undo failed"
-
-
-@dataclass(frozen=True)
-class PlanStep:
-    title: str
-    operation: str
-    params: dict[str, Any]
-    undo_operation: str
-    undo_params: dict[str, Any]
-
-    def call_text(self) -> str:
-        shown = ", ".join(f"{k}={_short(v)}" for k, v in self.params.items())
-        return f"iam:{self.operation}({shown})"
-
-    def undo_text(self) -> str:
-        shown = ", ".join(f"{k}={_short(v)}" for k, v in self.undo_params.items())
-        return f"iam:{self.undo_operation}({shown})"
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, Secret):
-        return str(value)  # masked
-    if isinstance(value, list):
-        return f"[{len(value)} tag{'s' if len(value) != 1 else ''}]"
-    return str(value)
 
 
 def build_plan(request: NewUserRequest) -> list[PlanStep]:

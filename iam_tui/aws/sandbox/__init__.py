@@ -13,7 +13,16 @@ import botocore.session
 from moto import mock_aws
 
 from ...core.secret import Secret
-from . import rules_account, rules_alias, rules_keys, rules_mfa, rules_password_policy, rules_propagation, rules_users
+from . import (
+    rules_account,
+    rules_alias,
+    rules_deletes,
+    rules_mfa,
+    rules_password_policy,
+    rules_propagation,
+    rules_service_credentials,
+    rules_users,
+)
 from .faults import lose_answers
 from .fidelity import Caller, register_root_rules
 from .rules_propagation import Propagation
@@ -22,8 +31,8 @@ from .state import ACCOUNT_ID, REGION, SandboxState
 # Each rule module adds the AWS behaviour of its own operations: register(events, caller).
 RuleRegistrar = Callable[[Any, Caller], None]
 RULES: list[RuleRegistrar] = [register_root_rules, rules_users.register, rules_password_policy.register,
-                              rules_mfa.register, rules_alias.register, rules_keys.register,
-                              rules_account.register, rules_propagation.register]
+                              rules_mfa.register, rules_alias.register, rules_deletes.register,
+                              rules_service_credentials.register, rules_account.register, rules_propagation.register]
 
 
 class Sandbox:
@@ -35,6 +44,7 @@ class Sandbox:
         self.propagation = propagation or Propagation()  # IAM's eventual consistency, on by default
         self.root_key_ids_ever: set[str] = set(self.state.root_keys)
         self.login_passwords: dict[str, Secret] = {}  # what AWS keeps server-side, for UpdateLoginProfile
+        self.service_credentials: dict[str, list[dict[str, Any]]] = {}  # by user; moto has none
         self._plain: dict[str, Any] = {}
         self._mock = mock_aws(config={"iam": {"load_aws_managed_policies": True}})
         self._started = False

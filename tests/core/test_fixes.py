@@ -1,0 +1,79 @@
+"""The registry of fixes the app offers per failing check, and the checks' structured ``users``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from iam_tui.core.authz import AuthorizationDetails, Principal
+from iam_tui.core.checks import CHECK_IDS, SPECS, CheckResult, Status, run_checks
+from iam_tui.core.credential_report import parse_report
+from iam_tui.core.fixes import FIXES, fix_for
+
+from .reports import report, root_row, row
+from .test_checks import ADMIN, ADMIN_DOC, NOW, SUPPORT, inputs, iso
+
+# Issue 12's table: check -> the fix the app offers.
+ISSUE_TABLE = {
+    "root-access-keys": "delete-root-keys",
+    "password-policy-length": "password-policy-cis",
+    "password-policy-reuse": "password-policy-cis",
+    "console-users-mfa": "user-mfa",
+    "setup-keys-unused": "remove-unused-credentials",
+    "unused-credentials": "remove-unused-credentials",
+    "one-active-key": "deactivate-extra-key",
+    "key-rotation": "rotate-key",
+    "permissions-via-groups": "move-policies-to-group",
+    "support-role": "create-support-role",
+    "no-full-admin-policy": "accept-guide-admin-group",
+    "root-mfa": "console-checklist",
+    "root-hardware-mfa": "console-checklist",
+}
+
+
+def failing(check_id: str, resources: tuple[str, ...] = ("x",)) -> CheckResult:
+    return CheckResult(SPECS[check_id], Status.FAIL, "failed", resources)
+
+
+def test_every_check_of_the_issue_table_has_its_fix_and_no_other_check_has_one() -> None:
+    assert {check: fix.id for check, fix in FIXES.items()} == ISSUE_TABLE
+    assert set(FIXES) <= set(CHECK_IDS)
+    assert all(fix.title and "\n" not in fix.title for fix in FIXES.values())
+
+
+def test_a_fix_is_offered_for_failing_checks_only() -> None:
+    assert fix_for(failing("key-rotation")).id == "rotate-key"
+    for status in (Status.PASS, Status.WARN, Status.UNKNOWN, Status.NOT_APPLICABLE):
+        assert fix_for(replace(failing("key-rotation"), status=status)) is None
+    assert fix_for(failing("access-analyzer")) is None  # no fix in the app for it
+
+
+def test_accepting_the_admin_group_is_offered_only_when_it_is_the_only_finding() -> None:
+    guide = failing("no-full-admin-policy", ("AdministratorAccess (AWS managed) attached to group PowerUsers",))
+    assert fix_for(guide).id == "accept-guide-admin-group"
+    other = failing("no-full-admin-policy", ("AdministratorAccess (AWS managed) attached to group Admins",))
+    assert fix_for(other) is None
+    bob = "AdministratorAccess (AWS managed) attached to user bob"
+    both = failing("no-full-admin-policy", (*guide.resources, bob))
+    assert fix_for(both) is None
+
+
+def test_per_user_findings_name_their_users() -> None:
+    text = report(root_row(),
+                  row("alice", password_enabled="true", mfa_active="false", access_key_1_active="true",
+                      access_key_1_last_rotated=iso(100), access_key_2_active="true",
+                      access_key_2_last_rotated=iso(1)),
+                  row("bob", access_key_1_active="true", access_key_1_last_rotated=iso(60),
+                      access_key_1_last_used_date=iso(50)))
+    authz = AuthorizationDetails(
+        users=(Principal("user", "carol", "arn:u:carol", (ADMIN,)),),
+        roles=(Principal("role", "support", "arn:role", (SUPPORT,)),),
+        documents={ADMIN.arn: ADMIN_DOC})
+    results = {r.id: r for r in run_checks(inputs(report=parse_report(text), authz=authz, now=NOW))}
+    assert results["console-users-mfa"].users == ("alice",)
+    assert results["setup-keys-unused"].users == ("alice",)  # both of alice's keys: named once
+    assert results["one-active-key"].users == ("alice",)
+    assert results["key-rotation"].users == ("alice",)
+    assert results["unused-credentials"].users == ("alice", "bob")
+    assert results["permissions-via-groups"].users == ("carol",)
+    assert results["no-full-admin-policy"].users == ("carol",)
+    assert results["password-policy-length"].users == ()
