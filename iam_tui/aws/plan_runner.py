@@ -21,7 +21,7 @@ from .reconcile import UNKNOWN_OUTCOME, may_have_happened, read_effect, resend_a
 
 NEW_ENTITY_WAIT_S = 20.0  # a new user or group may be unknown to the next call for a few seconds
 ROLLBACK_WAIT_S = 60.0  # a user whose password or keys were just deleted may still be "in use" for a while
-CREATES = frozenset({"CreateUser", "CreateGroup"})
+CREATES = frozenset({"CreateUser", "CreateGroup", "CreateRole"})
 
 OnChange = Callable[[], None]
 
@@ -160,6 +160,11 @@ class PlanRunner:
 
     async def _undo(self, progress: StepProgress, transient: frozenset[str], on_change: OnChange) -> bool:
         step = progress.step
+        if not step.reversible:
+            progress.error = AwsError("Irreversible", f"{step.title} was done and cannot be undone.",
+                                      "Nothing can bring it back; the other steps are undone where they can be.",
+                                      action=f"iam:{step.operation}")
+            return False
         try:
             await self.patience.call(lambda: self.aws.call("iam", step.undo_operation, **step.undo_params),
                                      transient, ROLLBACK_WAIT_S, _waiting(progress, on_change))

@@ -109,6 +109,53 @@ async def _membership(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     return Presence(any(g["GroupName"] == p["GroupName"] for g in pages["Groups"]))
 
 
+async def _key_status(aws: AwsCaller, p: dict[str, Any]) -> str | None:
+    """The key's status (Active/Inactive), or None when the user (root, without UserName) has no such key."""
+    user = {"UserName": p["UserName"]} if p.get("UserName") else {}
+    pages = await aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",), **user)
+    return next((m.get("Status") for m in pages["AccessKeyMetadata"] if m["AccessKeyId"] == p["AccessKeyId"]), None)
+
+
+async def _key_status_set(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    return Presence(await _key_status(aws, p) == p["Status"])
+
+
+async def _key_deleted(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    return Presence(await _key_status(aws, p) is None)
+
+
+async def _login_profile_deleted(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    return Presence(await read_login_profile(aws, p["UserName"]) is None)
+
+
+async def _user_policy_detached(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    return Presence(not (await _user_policy(aws, p)).present)
+
+
+async def _group_inline(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    pages = await aws.paginate("iam", "ListGroupPolicies", ("PolicyNames",), GroupName=p["GroupName"])
+    return Presence(p["PolicyName"] in pages["PolicyNames"])
+
+
+async def _user_inline_deleted(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    pages = await aws.paginate("iam", "ListUserPolicies", ("PolicyNames",), UserName=p["UserName"])
+    return Presence(p["PolicyName"] not in pages["PolicyNames"])
+
+
+async def _role(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    return Presence(True, (await aws.call("iam", "GetRole", RoleName=p["RoleName"]))["Role"].get("CreateDate"))
+
+
+async def _role_policy(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    pages = await aws.paginate("iam", "ListAttachedRolePolicies", ("AttachedPolicies",), RoleName=p["RoleName"])
+    return Presence(any(a["PolicyArn"] == p["PolicyArn"] for a in pages["AttachedPolicies"]))
+
+
+async def _untagged(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    pages = await aws.paginate("iam", "ListUserTags", ("Tags",), UserName=p["UserName"])
+    return Presence(not {t["Key"] for t in pages["Tags"]} & set(p["TagKeys"]))
+
+
 Reader = Callable[[AwsCaller, dict[str, Any]], Awaitable[Presence]]
 _READERS: dict[str, Reader] = {
     "CreateGroup": _group,
@@ -118,10 +165,22 @@ _READERS: dict[str, Reader] = {
     "AttachUserPolicy": _user_policy,
     "AddUserToGroup": _membership,
 }
+# The fixes of the security checks (issue 12). A delete's or detach's "effect" is the thing being gone.
+_READERS |= {
+    "UpdateAccessKey": _key_status_set,
+    "DeleteAccessKey": _key_deleted,
+    "UntagUser": _untagged,
+    "DeleteLoginProfile": _login_profile_deleted,
+    "DetachUserPolicy": _user_policy_detached,
+    "PutGroupPolicy": _group_inline,
+    "DeleteUserPolicy": _user_inline_deleted,
+    "CreateRole": _role,
+    "AttachRolePolicy": _role_policy,
+}
 
 
 async def read_effect(aws: AwsCaller, operation: str, params: dict[str, Any]) -> Presence:
-    """Whether the effect of the create-plan call ``operation(params)`` is in AWS now (a missing user or group
+    """Whether the effect of the plan's call ``operation(params)`` is in AWS now (a missing user or group
     means it is not). Raises AwsError when AWS cannot be read."""
     reader = _READERS.get(operation)
     if reader is None:

@@ -11,6 +11,7 @@ from .account import AccountService
 from .account_settings import AccountSettingsService
 from .calls import AwsCaller
 from .errors import AwsError
+from .fix_plans import FixPlansService
 from .groups import GroupsService
 from .keys import KeysService
 from .mfa import MfaService
@@ -39,6 +40,7 @@ class IamService:
         self.keys = KeysService(self.aws, self.scan.touch)
         self.signin = SigninService(self.aws, self.account)
         self.account_settings = AccountSettingsService(self.aws)
+        self.fixes = FixPlansService(self.account, self.scan, self.keys, self.plans)
 
     @property
     def settings(self) -> ConnectionSettings:

@@ -78,6 +78,9 @@ class PlanState(StrEnum):
     UNDO_FAILED = "undo failed"
 
 
+NO_UNDO = ""  # the undo_operation of a step that cannot be undone (a deleted password or access key is gone)
+
+
 @dataclass(frozen=True)
 class PlanStep:
     title: str
@@ -86,13 +89,24 @@ class PlanStep:
     undo_operation: str
     undo_params: dict[str, Any]
 
+    @property
+    def reversible(self) -> bool:
+        return self.undo_operation != NO_UNDO
+
     def call_text(self) -> str:
         shown = ", ".join(f"{k}={_short(v)}" for k, v in self.params.items())
         return f"iam:{self.operation}({shown})"
 
     def undo_text(self) -> str:
+        if not self.reversible:
+            return "cannot be undone"
         shown = ", ".join(f"{k}={_short(v)}" for k, v in self.undo_params.items())
         return f"iam:{self.undo_operation}({shown})"
+
+
+def final_step(title: str, operation: str, params: dict[str, Any]) -> PlanStep:
+    """A step that cannot be undone: plans put these last, so that a failure before them rolls back cleanly."""
+    return PlanStep(title, operation, params, NO_UNDO, {})
 
 
 def _short(value: Any) -> str:
