@@ -100,8 +100,10 @@ class PlanRunner:
             progress = run.progress[index]
             if progress.state is PlanState.DONE:
                 continue
-            follows_create = any(p.step.operation in CREATES and p.state is PlanState.DONE
-                                 for p in run.progress[:index])
+            # A delete's or detach's NoSuchEntity is its own answer ("already gone", or the SDK's resend met the
+            # change), not a new entity still propagating: waiting it out would hide a lost answer.
+            follows_create = resend_answer(progress.step.operation) != "NoSuchEntity" and any(
+                p.step.operation in CREATES and p.state is PlanState.DONE for p in run.progress[:index])
             progress.state, progress.error, progress.note = PlanState.RUNNING, None, ""
             if not progress.uncertain:
                 progress.attempted_at = datetime.now(UTC)

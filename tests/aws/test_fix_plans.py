@@ -280,3 +280,67 @@ async def test_support_role_created_with_a_failure_rolled_back(quick: IamService
     assert [p["PolicyArn"] for p in attached] == [SUPPORT]
     with pytest.raises(FixProblem, match="already exists"):
         await quick.fixes.support_role("awssupportrole-2")
+
+
+# --- lost answers (faults.lose_answers): every step and undo of the fixes is settled by reading AWS ---------------
+
+LOST = ["resend", "error", "garbage"]
+MOVE_UNIQUE = list(dict.fromkeys(MOVE_OPS))
+MOVE_UNDOS = ["DeleteGroup", "DetachGroupPolicy", "DeleteGroupPolicy", "RemoveUserFromGroup", "AttachUserPolicy",
+              "PutUserPolicy"]
+
+
+@pytest.mark.parametrize("then", LOST)
+@pytest.mark.parametrize("op", MOVE_UNIQUE)
+async def test_a_lost_answer_at_each_move_step_is_read_back(quick: IamService, admin, op: str, then: str) -> None:
+    user_with_policies(admin)
+    plan = await quick.fixes.permissions_via_group("dave", GroupTarget("dave-permissions", create=True))
+    fired = lose_answers(quick, op, then=then)
+    assert await quick.fixes.run(plan, quick.fixes.start(plan)) is True and fired
+    assert_moved(admin, "dave-permissions")
+
+
+@pytest.mark.parametrize("then", LOST)
+@pytest.mark.parametrize("op", MOVE_UNDOS)
+async def test_a_lost_answer_at_each_move_undo_is_read_back(quick: IamService, admin, op: str, then: str) -> None:
+    user_with_policies(admin)
+    plan = await quick.fixes.permissions_via_group("dave", GroupTarget("dave-permissions", create=True))
+    run = quick.fixes.start(plan)
+    assert await quick.fixes.run(plan, run) is True
+    fired = lose_answers(quick, op, then=then)
+    assert await quick.fixes.rollback(plan, run) is True and fired
+    assert_policies_on_user(admin)
+    assert admin.list_groups()["Groups"] == []
+
+
+@pytest.mark.parametrize("then", LOST)
+@pytest.mark.parametrize("op", ["CreateRole", "AttachRolePolicy", "DetachRolePolicy", "DeleteRole"])
+async def test_a_lost_answer_in_the_support_role_plan_is_read_back(quick: IamService, admin, op: str,
+                                                                   then: str) -> None:
+    plan = await quick.fixes.support_role()
+    run = quick.fixes.start(plan)
+    fired = lose_answers(quick, op, then=then)
+    assert await quick.fixes.run(plan, run) is True
+    if op.startswith(("Detach", "Delete")):
+        assert await quick.fixes.rollback(plan, run) is True
+        assert admin.list_roles()["Roles"] == []
+    else:
+        assert [p["PolicyArn"] for p in admin.list_attached_role_policies(RoleName="AWSSupportRole")[
+            "AttachedPolicies"]] == [SUPPORT]
+    assert fired
+
+
+@pytest.mark.parametrize("then", LOST)
+@pytest.mark.parametrize("op", ["UpdateAccessKey", "DeleteLoginProfile", "DeleteAccessKey", "UntagUser"])
+async def test_a_lost_answer_in_the_credential_fixes_is_read_back(quick: IamService, admin, op: str,
+                                                                  then: str) -> None:
+    key = console_user_with_key(admin)
+    admin.tag_user(UserName="bob", Tags=[{"Key": key, "Value": "laptop"}])
+    fired = lose_answers(quick, op, then=then)
+    plan = await quick.fixes.unused_credentials("bob", now=datetime.now(UTC) + timedelta(days=60))
+    assert await quick.fixes.run(plan, quick.fixes.start(plan)) is True
+    delete = await quick.fixes.delete_inactive_keys("bob")
+    assert [s.operation for s in delete.steps] == ["DeleteAccessKey", "UntagUser"]
+    assert await quick.fixes.run(delete, quick.fixes.start(delete)) is True and fired
+    assert key_status(admin, "bob") == {} and not has_password(admin, "bob")
+    assert admin.list_user_tags(UserName="bob")["Tags"] == []
