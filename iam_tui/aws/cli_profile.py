@@ -233,14 +233,13 @@ class _Edit:
     before: str | None  # the text before (None: the file did not exist)
     parsed: dict[str, dict[str, object]]  # what botocore read before
     config_file: bool
-
-    def expect(self, expected: Mapping[str, Values], edit: Callable[[str], str]) -> tuple[_Edit, str,
-                                                                                        Mapping[str, Values]]:
-        return self, edit(self.before or ""), expected
+    after: str
+    expected: Mapping[str, Values]  # what botocore must read in the edited profiles afterwards
 
 
-def _open(path: Path, config_file: bool) -> _Edit:
-    """A file about to be edited, read as text and as botocore reads it (a file it cannot read is not touched)."""
+def _edit(path: Path, config_file: bool, expected: Mapping[str, Values], change: Callable[[str], str]) -> _Edit:
+    """A file's edit: its text and botocore's reading before (a file botocore cannot read is not touched), and
+    ``change`` applied to the text."""
     target = _target(path)
     _ensure_folder(target)
     before = read_cli_file(target) if target.exists() else None
@@ -248,24 +247,24 @@ def _open(path: Path, config_file: bool) -> _Edit:
         parsed = _botocore_reads(target)
     except ProfileWriteError as exc:
         raise ProfileWriteError(f"{exc} Fix that, then retry; nothing was written.") from None
-    return _Edit(target, before, parsed, config_file)
+    return _Edit(target, before, parsed, config_file, change(before or ""), expected)
 
 
-def _commit(edits: list[tuple[_Edit, str, Mapping[str, Values]]], what: str) -> None:
+def _commit(edits: list[_Edit], what: str) -> None:
     """Write each file (0600, atomically), then check that botocore reads each as intended (``_reads_back``);
-    if a write fails or a file reads back wrong, every file is put back as it was."""
+    if a write fails or a file reads back wrong, every file written is put back as it was."""
     written: list[tuple[Path, str | None]] = []
-    for edit, text, _expected in edits:
+    for edit in edits:
         try:
-            write_private_file(edit.path, text.encode("utf-8"), overwrite=True)
+            write_private_file(edit.path, edit.after.encode("utf-8"), overwrite=True)
         except OSError as exc:
             if not written:
                 raise
             raise ProfileWriteError(f"Cannot write {edit.path}: {exc.strerror or exc}. {_put_back(written)}") from None
         written.append((edit.path, edit.before))
-    for edit, _text, expected in edits:
+    for edit in edits:
         try:
-            ok = _reads_back(edit.parsed, _botocore_reads(edit.path), expected, config_file=edit.config_file)
+            ok = _reads_back(edit.parsed, _botocore_reads(edit.path), edit.expected, config_file=edit.config_file)
             problem = "" if ok else f"botocore reads {edit.path} differently than intended after the edit."
         except ProfileWriteError as exc:
             problem = str(exc)
@@ -279,11 +278,10 @@ def _write(paths: CliPaths, profile: str, access_key_id: str, secret: Secret, re
         raise ProfileExists(profile)
     cred_values, conf_values = aws_config.profile_values(access_key_id, secret, region=region, output=output,
                                                          endpoint_url=endpoint_url)
-    credentials, config = _open(paths.credentials, False), _open(paths.config, True)
-    _commit([credentials.expect({profile: cred_values}, lambda text: aws_config.set_profile(
-                 text, profile, cred_values, config_file=False)),
-             config.expect({profile: conf_values}, lambda text: aws_config.set_profile(
-                 text, profile, conf_values, config_file=True))], "The profile")
+    _commit([_edit(paths.credentials, False, {profile: cred_values},
+                   lambda text: aws_config.set_profile(text, profile, cred_values, config_file=False)),
+             _edit(paths.config, True, {profile: conf_values},
+                   lambda text: aws_config.set_profile(text, profile, conf_values, config_file=True))], "The profile")
 
 
 def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_key_id: str, secret: Secret) -> None:
@@ -292,20 +290,18 @@ def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_ke
     ProfileWriteError (nothing changed: a half-written pair is undone)."""
     values: Values = {aws_config.KEY_ID_OPTION: access_key_id, aws_config.SECRET_OPTION: secret}
 
+    def replaced(names: list[str], config_file: bool) -> Callable[[str], str]:
+        def change(text: str) -> str:
+            for name in names:
+                text = aws_config.replace_values(text, name, values, config_file=config_file)
+            return text
+
+        return change
+
     def write() -> None:
-        edits = []
-        for config_file, names in profiles.items():
-            if not names:
-                continue
-            path = paths.config if config_file else paths.credentials
-
-            def edit(text: str, names: list[str] = names, config_file: bool = config_file) -> str:
-                for name in names:
-                    text = aws_config.replace_values(text, name, values, config_file=config_file)
-                return text
-
-            edits.append(_open(path, config_file).expect(dict.fromkeys(names, values), edit))
-        _commit(edits, "The new key")
+        _commit([_edit(paths.config if config_file else paths.credentials, config_file,
+                       dict.fromkeys(names, values), replaced(names, config_file))
+                 for config_file, names in profiles.items() if names], "The new key")
 
     _guarded(write, ", ".join(n for names in profiles.values() for n in names))
 
