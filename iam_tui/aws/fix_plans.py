@@ -69,7 +69,7 @@ class FixPlansService:
             try:
                 return await self.scan.credential_report()
             except AwsError as err:
-                if err.code == "NoSuchEntity" or not (err.is_denied or err.code.startswith("Report")):
+                if not (err.is_denied or err.code.startswith("Report")):
                     raise
                 return CredentialReport(None, ())
 

@@ -81,17 +81,31 @@ async def _absent_if_missing(read: Awaitable[Presence]) -> Presence:
         raise
 
 
-async def _group(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    return Presence(True, (await aws.call("iam", "GetGroup", GroupName=p["GroupName"]))["Group"].get("CreateDate"))
+Reader = Callable[[AwsCaller, dict[str, Any]], Awaitable[Presence]]
 
 
-async def _group_policy(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    pages = await aws.paginate("iam", "ListAttachedGroupPolicies", ("AttachedPolicies",), GroupName=p["GroupName"])
-    return Presence(any(a["PolicyArn"] == p["PolicyArn"] for a in pages["AttachedPolicies"]))
+def _entity(kind: str) -> Reader:
+    """A user, group or role (``kind``), with its creation date: Get<kind>(<kind>Name=...)."""
+
+    async def read(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+        name = f"{kind}Name"
+        return Presence(True, (await aws.call("iam", f"Get{kind}", **{name: p[name]}))[kind].get("CreateDate"))
+
+    return read
 
 
-async def _user(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    return Presence(True, (await aws.call("iam", "GetUser", UserName=p["UserName"]))["User"].get("CreateDate"))
+def _attached(kind: str) -> Reader:
+    """The managed policy ``PolicyArn`` attached to the user, group or role (``kind``)."""
+
+    async def read(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+        name = f"{kind}Name"
+        pages = await aws.paginate("iam", f"ListAttached{kind}Policies", ("AttachedPolicies",), **{name: p[name]})
+        return Presence(any(a["PolicyArn"] == p["PolicyArn"] for a in pages["AttachedPolicies"]))
+
+    return read
+
+
+_group, _group_policy, _user = _entity("Group"), _attached("Group"), _entity("User")
 
 
 async def _login_profile(aws: AwsCaller, p: dict[str, Any]) -> Presence:
@@ -99,9 +113,7 @@ async def _login_profile(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     return Presence(True, profile.created) if profile else ABSENT
 
 
-async def _user_policy(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    pages = await aws.paginate("iam", "ListAttachedUserPolicies", ("AttachedPolicies",), UserName=p["UserName"])
-    return Presence(any(a["PolicyArn"] == p["PolicyArn"] for a in pages["AttachedPolicies"]))
+_user_policy = _attached("User")
 
 
 async def _membership(aws: AwsCaller, p: dict[str, Any]) -> Presence:
@@ -142,21 +154,10 @@ async def _user_inline_deleted(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     return Presence(p["PolicyName"] not in pages["PolicyNames"])
 
 
-async def _role(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    return Presence(True, (await aws.call("iam", "GetRole", RoleName=p["RoleName"]))["Role"].get("CreateDate"))
-
-
-async def _role_policy(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    pages = await aws.paginate("iam", "ListAttachedRolePolicies", ("AttachedPolicies",), RoleName=p["RoleName"])
-    return Presence(any(a["PolicyArn"] == p["PolicyArn"] for a in pages["AttachedPolicies"]))
-
-
 async def _untagged(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     pages = await aws.paginate("iam", "ListUserTags", ("Tags",), UserName=p["UserName"])
     return Presence(not {t["Key"] for t in pages["Tags"]} & set(p["TagKeys"]))
 
-
-Reader = Callable[[AwsCaller, dict[str, Any]], Awaitable[Presence]]
 _READERS: dict[str, Reader] = {
     "CreateGroup": _group,
     "AttachGroupPolicy": _group_policy,
@@ -174,8 +175,8 @@ _READERS |= {
     "DetachUserPolicy": _user_policy_detached,
     "PutGroupPolicy": _group_inline,
     "DeleteUserPolicy": _user_inline_deleted,
-    "CreateRole": _role,
-    "AttachRolePolicy": _role_policy,
+    "CreateRole": _entity("Role"),
+    "AttachRolePolicy": _attached("Role"),
 }
 
 
