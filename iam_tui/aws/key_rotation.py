@@ -155,6 +155,17 @@ class KeyRotationService:
         except ProfileWriteError as exc:
             raise AwsError("ProfileRead", str(exc), "Fix the file, then retry.") from None
 
+    def _not_editable(self, profiles: list[ProfileUse]) -> str | None:
+        """Why a profile's key could not be replaced in place (e.g. its secret is set in the other file), or None."""
+        placeholder = {aws_config.KEY_ID_OPTION: "AKIA", aws_config.SECRET_OPTION: "secret"}
+        for profile in profiles:
+            text = cli_profile.read_cli_file(self.paths.config if profile.config_file else self.paths.credentials)
+            try:
+                aws_config.replace_values(text, profile.name, placeholder, config_file=profile.config_file)
+            except ValueError as exc:
+                return f"Profile {profile.name} ({profile.where}): {exc}."
+        return None
+
     async def _key_ids(self, user_name: str) -> list[str]:
         try:
             return [k.access_key_id for k in await self.service.keys.list_keys(user_name)]
@@ -186,6 +197,9 @@ class KeyRotationService:
             raise FixProblem(f"No AWS CLI profile in {self.paths.credentials} or {self.paths.config} uses "
                              f"{old_key_id}, so iam-tui cannot tell where it is used. Create a new key (step 5), "
                              "put it where the old one is used, then deactivate the old one.")
+        problem = await asyncio.to_thread(self._not_editable, profiles)
+        if problem:
+            raise FixProblem(f"{problem} Put the key ID and the secret in the same section, then retry.")
         return RotationPlan(user_name, user["User"]["Arn"], old_key_id, tuple(k.access_key_id for k in keys),
                             tuple(profiles), self.paths, running == old_key_id)
 
@@ -220,6 +234,11 @@ class KeyRotationService:
         ``DELETE_OLD`` nothing is done: confirm, then :meth:`delete_old`. At ``FINISHED`` the journal is removed."""
         if unfinished.point is Resume.OTHER_ACCOUNT:
             raise FixProblem(unfinished.explanation)
+        journal = unfinished.journal
+        if (journal.credentials_file, journal.config_file) != (str(self.paths.credentials), str(self.paths.config)):
+            raise FixProblem(f"This rotation edits {journal.credentials_file} and {journal.config_file}; iam-tui "
+                             f"now reads {self.paths.credentials} and {self.paths.config}. Run it with the same "
+                             "AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE to resume.")
         if unfinished.point is Resume.FINISHED:
             await self._forget()
             return RotationResult(unfinished.journal)

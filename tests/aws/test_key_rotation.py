@@ -211,6 +211,10 @@ async def test_what_cannot_be_rotated_is_refused(service: IamService, admin, pat
     bobs = admin.create_access_key(UserName="bob")["AccessKey"]["AccessKeyId"]
     with pytest.raises(FixProblem, match="No AWS CLI profile"):
         await rotation(service, paths).plan("bob", bobs)
+    with paths.credentials.open("a") as credentials:  # the secret would be in the other file
+        credentials.write(f"[split]\naws_access_key_id = {bobs}\n")
+    with pytest.raises(FixProblem, match="profile split has no aws_secret_access_key"):
+        await rotation(service, paths).plan("bob", bobs)
 
 
 async def test_a_journal_of_another_account_is_not_resumed(service: IamService, paths: CliPaths, alice) -> None:
@@ -223,6 +227,11 @@ async def test_a_journal_of_another_account_is_not_resumed(service: IamService, 
     assert unfinished.point is Resume.OTHER_ACCOUNT and "999999999999" in unfinished.explanation
     with pytest.raises(FixProblem):
         await rotation(service, paths).resume(unfinished)
+    journal.write_text(journal.read_text().replace("999999999999", service.sandbox.account_id))
+    elsewhere = CliPaths(paths.credentials, paths.config.with_name("other-config"))
+    unfinished = await rotation(service, elsewhere).unfinished()
+    with pytest.raises(FixProblem, match="AWS_CONFIG_FILE"):
+        await rotation(service, elsewhere).resume(unfinished)
     journal.write_text("{not json")
     with pytest.raises(AwsError) as caught:
         await rotation(service, paths).unfinished()
