@@ -83,7 +83,7 @@ def demo_folder(sandbox: object) -> Path:
     return Path(folder)
 
 
-def _read(path: Path) -> str:
+def read_cli_file(path: Path) -> str:
     """The file's text exactly (CRLF kept), or "" when it does not exist. Raises ProfileWriteError for a file that
     cannot be read or is not UTF-8, with no content in the message (these files hold other profiles' secrets)."""
     try:
@@ -118,8 +118,8 @@ class ExistingProfile:
 
 
 def existing_profile(paths: CliPaths, profile: str) -> ExistingProfile | None:
-    creds = aws_config.profile_options(_read(paths.credentials), profile, config_file=False)
-    conf = aws_config.profile_options(_read(paths.config), profile, config_file=True)
+    creds = aws_config.profile_options(read_cli_file(paths.credentials), profile, config_file=False)
+    conf = aws_config.profile_options(read_cli_file(paths.config), profile, config_file=True)
     if creds is None and conf is None:
         return None
     return ExistingProfile(tuple(creds or ()), tuple(conf or ()), (creds or {}).get("aws_access_key_id"))
@@ -165,20 +165,23 @@ def _botocore_reads(path: Path) -> dict[str, dict[str, object]]:
         raise ProfileWriteError(f"botocore cannot read {path}: {problem}.") from None
 
 
-def _reads_back(before: Mapping[str, object], after: dict[str, dict[str, object]], profile: str,
-                values: Mapping[str, str | Secret], *, config_file: bool) -> bool:
-    """Every section that is not the profile's reads as before, and botocore finds the profile with ``values``."""
+Values = Mapping[str, str | Secret]
 
-    def is_profile(section: str) -> bool:
-        return (aws_config.config_profile(section) if config_file else section) == profile
+
+def _reads_back(before: Mapping[str, object], after: dict[str, dict[str, object]],
+                expected: Mapping[str, Values], *, config_file: bool) -> bool:
+    """Every section that is not one of the edited profiles reads as before, and botocore finds each edited
+    profile (a key of ``expected``) with its values."""
+
+    def edited(section: str) -> bool:
+        return (aws_config.config_profile(section) if config_file else section) in expected
 
     changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-    if not all(is_profile(name) for name in changed):
+    if not all(edited(name) for name in changed):
         return False
     profiles = botocore.configloader.build_profile_map(after)["profiles"] if config_file else after
-    found = profiles.get(profile, {})
-    return all(found.get(key) == (value.reveal() if isinstance(value, Secret) else value)
-               for key, value in values.items())
+    return all(profiles.get(profile, {}).get(key) == (value.reveal() if isinstance(value, Secret) else value)
+               for profile, values in expected.items() for key, value in values.items())
 
 
 def _restore(path: Path, before: str | None) -> bool:
@@ -200,15 +203,11 @@ def _put_back(pairs: list[tuple[Path, str | None]]) -> str:
     return f"{' and '.join(str(path) for path, _ in pairs)} {'were' if len(pairs) > 1 else 'was'} left as before."
 
 
-def write_profile(paths: CliPaths, profile: str, access_key_id: str, secret: Secret, *, region: str,
-                  output: str = "json", endpoint_url: str | None = None, replace: bool = False) -> None:
-    """Write the profile into both files. Blocking: run it in a thread.
-
-    Raises ProfileExists (not confirmed) or ProfileWriteError (nothing changed: a half-written pair is undone)."""
-    # Every error is raised anew from this frame: the inner frames hold the files' text, secret included, and a
-    # traceback that prints local variables (Textual's does) must never reach them.
+def _guarded(write: Callable[[], None], profile: str) -> None:
+    """Run ``write``, raising every error anew from this frame: the inner frames hold the files' text, secrets
+    included, and a traceback that prints local variables (Textual's does) must never reach them."""
     try:
-        _write(paths, profile, access_key_id, secret, region, output, endpoint_url, replace)
+        write()
     except ProfileExists:
         raise ProfileExists(profile) from None
     except ProfileWriteError as exc:
@@ -220,39 +219,91 @@ def write_profile(paths: CliPaths, profile: str, access_key_id: str, secret: Sec
         raise ProfileWriteError(f"Could not write the profile ({type(exc).__name__}).") from None
 
 
+def write_profile(paths: CliPaths, profile: str, access_key_id: str, secret: Secret, *, region: str,
+                  output: str = "json", endpoint_url: str | None = None, replace: bool = False) -> None:
+    """Write the profile into both files. Blocking: run it in a thread.
+
+    Raises ProfileExists (not confirmed) or ProfileWriteError (nothing changed: a half-written pair is undone)."""
+    _guarded(lambda: _write(paths, profile, access_key_id, secret, region, output, endpoint_url, replace), profile)
+
+
+@dataclass(frozen=True)
+class _Edit:
+    path: Path
+    before: str | None  # the text before (None: the file did not exist)
+    parsed: dict[str, dict[str, object]]  # what botocore read before
+    config_file: bool
+    after: str
+    expected: Mapping[str, Values]  # what botocore must read in the edited profiles afterwards
+
+
+def _edit(path: Path, config_file: bool, expected: Mapping[str, Values], change: Callable[[str], str]) -> _Edit:
+    """A file's edit: its text and botocore's reading before (a file botocore cannot read is not touched), and
+    ``change`` applied to the text."""
+    target = _target(path)
+    _ensure_folder(target)
+    before = read_cli_file(target) if target.exists() else None
+    try:
+        parsed = _botocore_reads(target)
+    except ProfileWriteError as exc:
+        raise ProfileWriteError(f"{exc} Fix that, then retry; nothing was written.") from None
+    return _Edit(target, before, parsed, config_file, change(before or ""), expected)
+
+
+def _commit(edits: list[_Edit], what: str) -> None:
+    """Write each file (0600, atomically), then check that botocore reads each as intended (``_reads_back``);
+    if a write fails or a file reads back wrong, every file written is put back as it was."""
+    written: list[tuple[Path, str | None]] = []
+    for edit in edits:
+        try:
+            write_private_file(edit.path, edit.after.encode("utf-8"), overwrite=True)
+        except OSError as exc:
+            if not written:
+                raise
+            raise ProfileWriteError(f"Cannot write {edit.path}: {exc.strerror or exc}. {_put_back(written)}") from None
+        written.append((edit.path, edit.before))
+    for edit in edits:
+        try:
+            ok = _reads_back(edit.parsed, _botocore_reads(edit.path), edit.expected, config_file=edit.config_file)
+            problem = "" if ok else f"botocore reads {edit.path} differently than intended after the edit."
+        except ProfileWriteError as exc:
+            problem = str(exc)
+        if problem:
+            raise ProfileWriteError(f"{what} was not written: {problem} {_put_back(written)}")
+
+
 def _write(paths: CliPaths, profile: str, access_key_id: str, secret: Secret, region: str, output: str,
            endpoint_url: str | None, replace: bool) -> None:
     if not replace and existing_profile(paths, profile) is not None:
         raise ProfileExists(profile)
     cred_values, conf_values = aws_config.profile_values(access_key_id, secret, region=region, output=output,
                                                          endpoint_url=endpoint_url)
-    cred_path, conf_path = _target(paths.credentials), _target(paths.config)
-    for path in (cred_path, conf_path):
-        _ensure_folder(path)
-    cred_before = _read(cred_path) if cred_path.exists() else None
-    conf_before = _read(conf_path) if conf_path.exists() else None
-    try:
-        cred_parsed, conf_parsed = _botocore_reads(cred_path), _botocore_reads(conf_path)
-    except ProfileWriteError as exc:
-        raise ProfileWriteError(f"{exc} Fix that, then retry; nothing was written.") from None
-    new_credentials = aws_config.set_profile(cred_before or "", profile, cred_values, config_file=False)
-    new_config = aws_config.set_profile(conf_before or "", profile, conf_values, config_file=True)
-    write_private_file(cred_path, new_credentials.encode("utf-8"), overwrite=True)
-    try:
-        write_private_file(conf_path, new_config.encode("utf-8"), overwrite=True)
-    except OSError as exc:
-        raise ProfileWriteError(f"Cannot write {conf_path}: {exc.strerror or exc}. "
-                                f"{_put_back([(cred_path, cred_before)])}") from None
-    for path, before, values, config_file in ((cred_path, cred_parsed, cred_values, False),
-                                              (conf_path, conf_parsed, conf_values, True)):
-        try:
-            ok = _reads_back(before, _botocore_reads(path), profile, values, config_file=config_file)
-            problem = "" if ok else f"botocore reads {path} differently than intended after the edit."
-        except ProfileWriteError as exc:
-            problem = str(exc)
-        if problem:
-            undone = _put_back([(cred_path, cred_before), (conf_path, conf_before)])
-            raise ProfileWriteError(f"The profile was not written: {problem} {undone}")
+    _commit([_edit(paths.credentials, False, {profile: cred_values},
+                   lambda text: aws_config.set_profile(text, profile, cred_values, config_file=False)),
+             _edit(paths.config, True, {profile: conf_values},
+                   lambda text: aws_config.set_profile(text, profile, conf_values, config_file=True))], "The profile")
+
+
+def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_key_id: str, secret: Secret) -> None:
+    """Put a new key in place of the old one in each profile of ``profiles`` (by file: False the credentials file,
+    True the config file), changing only the two values (``aws_config.replace_values``). Blocking. Raises
+    ProfileWriteError (nothing changed: a half-written pair is undone)."""
+    values: Values = {aws_config.KEY_ID_OPTION: access_key_id, aws_config.SECRET_OPTION: secret}
+
+    def replaced(names: list[str], config_file: bool) -> Callable[[str], str]:
+        def change(text: str) -> str:
+            for name in names:
+                text = aws_config.replace_values(text, name, values, config_file=config_file)
+            return text
+
+        return change
+
+    def write() -> None:
+        _commit([_edit(paths.config if config_file else paths.credentials, config_file,
+                       dict.fromkeys(names, values), replaced(names, config_file))
+                 for config_file, names in profiles.items() if names], "The new key")
+
+    _guarded(write, ", ".join(n for names in profiles.values() for n in names))
 
 
 # --- using the profile ------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from .reconcile import UNKNOWN_OUTCOME, may_have_happened, read_effect, resend_a
 
 NEW_ENTITY_WAIT_S = 20.0  # a new user or group may be unknown to the next call for a few seconds
 ROLLBACK_WAIT_S = 60.0  # a user whose password or keys were just deleted may still be "in use" for a while
-CREATES = frozenset({"CreateUser", "CreateGroup"})
+CREATES = frozenset({"CreateUser", "CreateGroup", "CreateRole"})
 # Deletes that AWS refuses (DeleteConflict) while a dependent is left, which it may still count for a moment after
 # the plan's earlier steps removed it.
 OWNER_DELETES = frozenset({"DeleteUser", "DeleteGroup", "DeleteRole", "DeletePolicy"})
@@ -109,8 +109,10 @@ class PlanRunner:
             progress = run.progress[index]
             if progress.state is PlanState.DONE:
                 continue
-            follows_create = any(p.step.operation in CREATES and p.state is PlanState.DONE
-                                 for p in run.progress[:index])
+            # A delete's or detach's NoSuchEntity is its own answer ("already gone", or the SDK's resend met the
+            # change), not a new entity still propagating: waiting it out would hide a lost answer.
+            follows_create = resend_answer(progress.step.operation) != "NoSuchEntity" and any(
+                p.step.operation in CREATES and p.state is PlanState.DONE for p in run.progress[:index])
             progress.state, progress.error, progress.note = PlanState.RUNNING, None, ""
             if not progress.uncertain:
                 progress.attempted_at = datetime.now(UTC)

@@ -81,17 +81,31 @@ async def _absent_if_missing(read: Awaitable[Presence]) -> Presence:
         raise
 
 
-async def _group(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    return Presence(True, (await aws.call("iam", "GetGroup", GroupName=p["GroupName"]))["Group"].get("CreateDate"))
+Reader = Callable[[AwsCaller, dict[str, Any]], Awaitable[Presence]]
 
 
-async def _group_policy(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    pages = await aws.paginate("iam", "ListAttachedGroupPolicies", ("AttachedPolicies",), GroupName=p["GroupName"])
-    return Presence(any(a["PolicyArn"] == p["PolicyArn"] for a in pages["AttachedPolicies"]))
+def _entity(kind: str) -> Reader:
+    """A user, group or role (``kind``), with its creation date: Get<kind>(<kind>Name=...)."""
+
+    async def read(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+        name = f"{kind}Name"
+        return Presence(True, (await aws.call("iam", f"Get{kind}", **{name: p[name]}))[kind].get("CreateDate"))
+
+    return read
 
 
-async def _user(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    return Presence(True, (await aws.call("iam", "GetUser", UserName=p["UserName"]))["User"].get("CreateDate"))
+def _attached(kind: str) -> Reader:
+    """The managed policy ``PolicyArn`` attached to the user, group or role (``kind``)."""
+
+    async def read(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+        name = f"{kind}Name"
+        pages = await aws.paginate("iam", f"ListAttached{kind}Policies", ("AttachedPolicies",), **{name: p[name]})
+        return Presence(any(a["PolicyArn"] == p["PolicyArn"] for a in pages["AttachedPolicies"]))
+
+    return read
+
+
+_group, _group_policy, _user = _entity("Group"), _attached("Group"), _entity("User")
 
 
 async def _login_profile(aws: AwsCaller, p: dict[str, Any]) -> Presence:
@@ -99,9 +113,7 @@ async def _login_profile(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     return Presence(True, profile.created) if profile else ABSENT
 
 
-async def _user_policy(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    pages = await aws.paginate("iam", "ListAttachedUserPolicies", ("AttachedPolicies",), UserName=p["UserName"])
-    return Presence(any(a["PolicyArn"] == p["PolicyArn"] for a in pages["AttachedPolicies"]))
+_user_policy = _attached("User")
 
 
 async def _membership(aws: AwsCaller, p: dict[str, Any]) -> Presence:
@@ -147,6 +159,31 @@ def _gone(reader: Reader) -> Reader:
     return read
 
 
+async def _key_status(aws: AwsCaller, p: dict[str, Any]) -> str | None:
+    """The key's status (Active/Inactive), or None when the user (root, without UserName) has no such key."""
+    user = {"UserName": p["UserName"]} if p.get("UserName") else {}
+    pages = await aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",), **user)
+    return next((m.get("Status") for m in pages["AccessKeyMetadata"] if m["AccessKeyId"] == p["AccessKeyId"]), None)
+
+
+async def _key_status_set(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    return Presence(await _key_status(aws, p) == p["Status"])
+
+
+async def _key_listed(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    return Presence(await _key_status(aws, p) is not None)
+
+
+async def _group_inline(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    pages = await aws.paginate("iam", "ListGroupPolicies", ("PolicyNames",), GroupName=p["GroupName"])
+    return Presence(p["PolicyName"] in pages["PolicyNames"])
+
+
+async def _untagged(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    pages = await aws.paginate("iam", "ListUserTags", ("Tags",), UserName=p["UserName"])
+    return Presence(not {t["Key"] for t in pages["Tags"]} & set(p["TagKeys"]))
+
+
 _READERS: dict[str, Reader] = {
     "CreateGroup": _group,
     "AttachGroupPolicy": _group_policy,
@@ -156,7 +193,7 @@ _READERS: dict[str, Reader] = {
     "AddUserToGroup": _membership,
     # a user's removal (core/user_removal.py)
     "DeleteLoginProfile": _gone(_login_profile),
-    "DeleteAccessKey": _gone(_listed("ListAccessKeys", "AccessKeyMetadata", "AccessKeyId", "AccessKeyId")),
+    "DeleteAccessKey": _gone(_key_listed),  # also the root user's keys (no UserName)
     "DeleteSigningCertificate": _gone(_listed("ListSigningCertificates", "Certificates", "CertificateId",
                                               "CertificateId")),
     "DeleteSSHPublicKey": _gone(_listed("ListSSHPublicKeys", "SSHPublicKeys", "SSHPublicKeyId", "SSHPublicKeyId")),
@@ -167,6 +204,14 @@ _READERS: dict[str, Reader] = {
     "DetachUserPolicy": _gone(_user_policy),
     "DeleteUserPolicy": _gone(_user_policy_inline),
     "DeleteUser": _gone(_user),
+}
+# The fixes of the security checks (issue 12). A delete's or detach's "effect" is the thing being gone.
+_READERS |= {
+    "UpdateAccessKey": _key_status_set,
+    "UntagUser": _untagged,
+    "PutGroupPolicy": _group_inline,
+    "CreateRole": _entity("Role"),
+    "AttachRolePolicy": _attached("Role"),
 }
 
 

@@ -12,6 +12,7 @@ from .account import AccountService
 from .account_settings import AccountSettingsService
 from .calls import AwsCaller
 from .errors import AwsError
+from .fix_plans import FixPlansService
 from .groups import GroupsService
 from .keys import KeysService
 from .mfa import MfaService
@@ -43,6 +44,7 @@ class IamService:
         self.account_settings = AccountSettingsService(self.aws)
         self.removal = UserRemovalService(self.aws, self.scan)
         self.accepted = AcceptedFindingsService(self.aws, self.scan)
+        self.fixes = FixPlansService(self.account, self.scan, self.keys, self.plans)
 
     @property
     def settings(self) -> ConnectionSettings:

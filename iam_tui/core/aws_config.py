@@ -258,3 +258,45 @@ def profile_values(access_key_id: str, secret: Secret, *, region: str, output: s
     if endpoint_url:
         config["endpoint_url"] = endpoint_url
     return credentials, config
+
+
+# --- a key rotation: the profiles that use a key, and their two values replaced in place ---------------------------
+
+KEY_ID_OPTION = "aws_access_key_id"
+SECRET_OPTION = "aws_secret_access_key"
+_VALUE = re.compile(r"(?P<head>[^=:]*[=:][ \t]*)(?P<value>.*?)(?P<tail>[ \t]*(?:\r\n|\r|\n)?)\Z", re.DOTALL)
+
+
+def profiles_with_key(text: str, access_key_id: str, *, config_file: bool) -> list[str]:
+    """The profiles whose section (the one botocore reads) sets ``aws_access_key_id`` to ``access_key_id``."""
+    roles = _roles(split_lines(text))
+    names = {config_profile(b.name) if config_file else credentials_section(b.name) for b in _blocks(roles)}
+    return sorted(name for name in names if name is not None
+                  and (profile_options(text, name, config_file=config_file) or {}).get(KEY_ID_OPTION)
+                  == access_key_id)
+
+
+def replace_values(text: str, profile: str, values: Mapping[str, str | Secret], *, config_file: bool) -> str:
+    """``text`` with the value of each option in ``values`` replaced in the profile's section, and nothing else
+    changed: not the option's spelling, the spaces around ``=``, the line ending, other options or sections.
+
+    Raises ValueError when the section, or one of the options, is missing or spans several lines."""
+    lines = split_lines(text)
+    roles = _roles(lines)
+    block = _profile_block(roles, profile, config_file)
+    if block is None:
+        raise ValueError(f"no section for profile {profile}")
+    out = list(lines)
+    for key, value in values.items():
+        index = next((i for i in range(block.start + 1, block.end)
+                      if roles[i].kind == "option" and roles[i].name == key), None)
+        if index is None:
+            raise ValueError(f"profile {profile} has no {key}")
+        if index + 1 < block.end and roles[index + 1].kind == "continuation":
+            raise ValueError(f"{key} of profile {profile} spans several lines")
+        parts = _VALUE.match(lines[index])
+        if parts is None:
+            raise ValueError(f"{key} of profile {profile} is not `key = value`")
+        new = _render(key, value)[len(key) + 3:]  # the checks of a new value; "key = " taken off
+        out[index] = parts["head"] + new + parts["tail"]
+    return "".join(out)

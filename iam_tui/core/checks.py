@@ -362,9 +362,14 @@ def _result(check_id: str, status: Status, detail: str, resources: Iterable[str]
 # --- effective per-user rows: the report, corrected by the app's own live re-checks ---------------------------
 
 
+def key_slots(keys: Iterable[LiveKey]) -> dict[int, LiveKey]:
+    """The credential report's slot (1, 2) of each of a user's keys: the keys in the order they were made."""
+    return dict(enumerate(sorted(keys, key=lambda k: k.created or datetime.min), start=1))
+
+
 def _row_from_live(live: LiveUser, previous: ReportRow | None) -> ReportRow:
     keys: list[AccessKeyUsage] = []
-    for slot, key in enumerate(sorted(live.keys, key=lambda k: k.created or datetime.min), start=1):
+    for slot, key in key_slots(live.keys).items():
         keys.append(AccessKeyUsage(slot, key.active, key.created, key.last_used, key.last_used_region,
                                    key.last_used_service))
     while len(keys) < 2:
@@ -546,33 +551,59 @@ def check_console_mfa(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     return _verdict("console-users-mfa", offenders, ok, "{n} console user(s) without MFA.", offenders)
 
 
+@dataclass(frozen=True)
+class UnusedCredential:
+    """An enabled credential of one user that a check finds unused: the password (``slot`` None) or the access key
+    in credential report slot ``slot``; ``why`` in words, as the check's finding says it."""
+
+    check_id: str  # setup-keys-unused (CIS 1.10) or unused-credentials (CIS 1.11)
+    user: str
+    slot: int | None
+    why: str
+
+    @property
+    def finding(self) -> str:
+        what = "password" if self.slot is None else f"key {self.slot}"
+        sep = ", " if self.check_id == "setup-keys-unused" else " "
+        return f"{self.user} ({what}{sep}{self.why})"
+
+
+def setup_keys_unused(row: ReportRow) -> list[UnusedCredential]:
+    """CIS 1.10: a console user's active keys that were never used."""
+    if not row.password_enabled:
+        return []
+    return [UnusedCredential("setup-keys-unused", row.user, k.slot, "never used") for k in row.active_keys
+            if k.last_used is None]
+
+
+def unused_credentials(row: ReportRow, now: datetime) -> list[UnusedCredential]:
+    """CIS 1.11: the user's password and active keys unused for ``UNUSED_DAYS`` days or more."""
+    limit = timedelta(days=UNUSED_DAYS)
+    found: list[UnusedCredential] = []
+    if row.password_enabled:
+        last = row.password_last_used or row.password_last_changed or row.created
+        if last is not None and now - last >= limit:
+            how = "last used" if row.password_last_used else "set, never used,"
+            found.append(UnusedCredential("unused-credentials", row.user, None, f"{how} {_ago(now, last)}"))
+    for key in row.active_keys:
+        last = key.last_used or key.last_rotated
+        if last is not None and now - last >= limit:
+            how = "last used" if key.last_used else "created, never used,"
+            found.append(UnusedCredential("unused-credentials", row.user, key.slot, f"{how} {_ago(now, last)}"))
+    return found
+
+
 @_per_user("setup-keys-unused")
 def check_setup_keys(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
-    found = [(r.user, f"{r.user} (key {k.slot}, never used)") for r in rows if r.password_enabled
-             for k in r.active_keys if k.last_used is None]
-    return _verdict("setup-keys-unused", [text for _, text in found],
-                    "No console user has an active key that was never used.",
-                    "{n} active key(s) of console users were never used.", [user for user, _ in found])
+    found = [u for r in rows for u in setup_keys_unused(r)]
+    return _verdict("setup-keys-unused", [u.finding for u in found], "No console user has an active key that was "
+                    "never used.", "{n} active key(s) of console users were never used.", [u.user for u in found])
 
 
 @_per_user("unused-credentials")
 def check_unused_credentials(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
-    limit = timedelta(days=UNUSED_DAYS)
-    offenders: list[str] = []
-    users: list[str] = []
-    for row in rows:
-        if row.password_enabled:
-            last = row.password_last_used or row.password_last_changed or row.created
-            if last is not None and inputs.now - last >= limit:
-                how = "last used" if row.password_last_used else "set, never used,"
-                offenders.append(f"{row.user} (password {how} {_ago(inputs.now, last)})")
-                users.append(row.user)
-        for key in row.active_keys:
-            last = key.last_used or key.last_rotated
-            if last is not None and inputs.now - last >= limit:
-                how = "last used" if key.last_used else "created, never used,"
-                offenders.append(f"{row.user} (key {key.slot} {how} {_ago(inputs.now, last)})")
-                users.append(row.user)
+    found = [u for r in rows for u in unused_credentials(r, inputs.now)]
+    offenders, users = [u.finding for u in found], [u.user for u in found]
     return _verdict("unused-credentials", offenders, f"No enabled credential is unused for {UNUSED_DAYS} days.",
                     f"{{n}} enabled credential(s) unused for {UNUSED_DAYS}+ days.", users)
 

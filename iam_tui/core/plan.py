@@ -42,6 +42,8 @@ class PlanStep:
     def undoable(self) -> bool:
         return self.undo_operation is not None
 
+    reversible = undoable  # the fix plans' word for it
+
     def call_text(self) -> str:
         return _call(self.operation, self.params)
 
@@ -65,6 +67,12 @@ def _short(value: Any) -> str:
     if isinstance(value, str) and value.startswith("{"):  # a policy document: too long for one line
         return f"<policy document, {len(value)} characters>"
     return str(value)
+
+
+def final_step(title: str, operation: str, params: dict[str, Any], why: str) -> PlanStep:
+    """A step that cannot be undone (``why`` says so in the review): plans put these last, so that a failure
+    before them rolls back cleanly."""
+    return PlanStep(title, operation, params, None, no_undo=why)
 
 
 def irreversible(plan: list[PlanStep]) -> list[PlanStep]:

@@ -37,6 +37,14 @@ def validate_group_name(value: str) -> str | None:
     return _name("group name", value, 128)
 
 
+def validate_role_name(value: str) -> str | None:
+    return _name("role name", value, 64)
+
+
+def validate_policy_name(value: str) -> str | None:
+    return _name("policy name", value, 128)
+
+
 def validate_mfa_device_name(value: str) -> str | None:
     return _name("MFA device name", value, 226)
 

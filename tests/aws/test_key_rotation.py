@@ -1,0 +1,238 @@
+"""Guided key rotation (issue 12, CIS 1.13) against the sandbox: two profiles use the old key (one in each file),
+an unrelated profile stays byte for byte; the rotation is interrupted after each step and resumed on the "next
+run"; the state is checked through plain clients."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from iam_tui.aws.errors import AwsError
+from iam_tui.aws.key_rotation import KeyRotationService
+from iam_tui.aws.service import IamService
+from iam_tui.core import aws_config
+from iam_tui.core.aws_config import CliPaths
+from iam_tui.core.fix_plan import FixProblem
+from iam_tui.core.key_rotation import JOURNAL_NAME, ProfileUse, Resume, Step
+from iam_tui.core.secret import Secret
+
+from ..helpers import FakeTime, inject_error
+
+CREDENTIALS = """# keys for the CLI\r
+[work]\r
+aws_access_key_id = {old}\r
+aws_secret_access_key = {secret}\r
+\r
+[personal]\r
+aws_access_key_id=AKIAUNRELATED0000000\r
+aws_secret_access_key=unrelated/secret\r
+region = eu-west-1\r
+"""
+CONFIG = """[default]
+region = us-east-1
+aws_access_key_id={old}
+aws_secret_access_key  =  {secret}
+[profile work]
+region = us-east-1
+output = json
+
+[profile personal]
+region = eu-west-1
+"""
+
+
+class Interrupted(Exception):
+    """The app stopped here (killed, machine down)."""
+
+
+@pytest.fixture
+def alice(admin) -> tuple[str, str]:
+    admin.create_user(UserName="alice")
+    made = admin.create_access_key(UserName="alice")["AccessKey"]
+    return made["AccessKeyId"], made["SecretAccessKey"]
+
+
+@pytest.fixture
+def paths(tmp_path: Path, alice: tuple[str, str]) -> CliPaths:
+    old, secret = alice
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    paths.credentials.write_bytes(CREDENTIALS.format(old=old, secret=secret).encode())
+    # the config file's default profile holds the key too (botocore reads keys from either file)
+    paths.config.write_bytes(CONFIG.format(old=old, secret=secret).encode())
+    return paths
+
+
+def rotation(service: IamService, paths: CliPaths, fault=None) -> KeyRotationService:
+    fake = FakeTime()
+    return KeyRotationService(service, paths, fault=fault, sleep=fake.sleep, clock=fake.clock)
+
+
+def interrupt_at(point: str):
+    def fault(reached: str) -> None:
+        if reached == point:
+            raise Interrupted(point)
+
+    return fault
+
+
+def assert_rotated(admin, sandbox, paths: CliPaths, alice: tuple[str, str]) -> None:
+    old, secret = alice
+    keys = admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]
+    assert len(keys) == 1 and keys[0]["AccessKeyId"] != old and keys[0]["Status"] == "Active"
+    new = keys[0]["AccessKeyId"]
+    values = aws_config.profile_options(paths.credentials.read_text(), "work", config_file=False)
+    assert values["aws_access_key_id"] == new
+    new_secret = values["aws_secret_access_key"]
+    # every byte as before, apart from the two values, in both files; the unrelated profile untouched
+    assert paths.credentials.read_bytes() == CREDENTIALS.format(old=new, secret=new_secret).encode()
+    assert paths.config.read_bytes() == CONFIG.format(old=new, secret=new_secret).encode()
+    assert oct(paths.credentials.stat().st_mode & 0o777) == oct(0o600)
+    assert secret.encode() not in paths.credentials.read_bytes() + paths.config.read_bytes()
+    # the new key works, through a plain client
+    arn = sandbox.session(new, Secret(new_secret)).create_client("sts").get_caller_identity()["Arn"]
+    assert arn.endswith(":user/alice")
+    assert not (paths.credentials.parent / JOURNAL_NAME).exists()
+
+
+async def test_a_rotation_end_to_end(service: IamService, admin, sandbox, paths: CliPaths, alice) -> None:
+    service_rotation = rotation(service, paths)
+    assert await service_rotation.unfinished() is None
+    plan = await service_rotation.plan("alice", alice[0])
+    assert set(plan.profiles) == {ProfileUse("work"), ProfileUse("default", config_file=True)}
+    assert not plan.rotates_running_key and len(plan.steps_text()) == 5
+    result = await service_rotation.rotate(plan)
+    assert result.journal.step is Step.OLD_DEACTIVATED and result.new_service is not None
+    statuses = {k["AccessKeyId"]: k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
+    assert statuses[alice[0]] == "Inactive" and len(statuses) == 2
+    journal = paths.credentials.parent / JOURNAL_NAME
+    text = journal.read_text()
+    assert oct(journal.stat().st_mode & 0o777) == oct(0o600) and "secret" not in text.replace("_secret", "")
+    new_secret = aws_config.profile_options(paths.credentials.read_text(), "work", config_file=False)[
+        "aws_secret_access_key"]
+    assert new_secret not in text and alice[1] not in text
+    await service_rotation.delete_old(result.journal)
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+POINTS = {
+    "created": Resume.DELETE_ORPHAN,  # the key exists, the journal does not know it yet: its secret is lost
+    "recorded-created": Resume.DELETE_ORPHAN,
+    "written": Resume.VERIFY,  # the files hold the new key, the journal does not know yet
+    "recorded-written": Resume.VERIFY,
+    "verified": Resume.VERIFY,
+    "recorded-verified": Resume.DEACTIVATE_OLD,
+    "deactivated": Resume.DEACTIVATE_OLD,
+    "recorded-deactivated": Resume.DELETE_OLD,
+}
+
+
+@pytest.mark.parametrize("point", POINTS)
+async def test_interrupted_after_each_step_then_resumed(service: IamService, admin, sandbox, paths: CliPaths,
+                                                        alice, point: str) -> None:
+    first_run = rotation(service, paths, interrupt_at(point))
+    plan = await first_run.plan("alice", alice[0])
+    with pytest.raises(Interrupted):
+        await first_run.rotate(plan)
+
+    next_run = rotation(service, paths)
+    unfinished = await next_run.unfinished()
+    assert unfinished is not None and unfinished.point is POINTS[point]
+    if unfinished.point is Resume.DELETE_ORPHAN:
+        orphan = {k["AccessKeyId"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]} - {
+            alice[0]}
+        assert "secret is lost" in unfinished.explanation and orphan.pop() in unfinished.explanation
+        # the files were not touched: the old key still works from them
+        assert alice[0] in paths.credentials.read_text()
+    with pytest.raises(FixProblem, match="unfinished"):
+        await next_run.plan("alice", alice[0])
+    result = await next_run.resume(unfinished)
+    assert result.journal.step is Step.OLD_DEACTIVATED
+    await next_run.delete_old(result.journal)
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_an_aws_failure_at_deactivation_is_resumed(service: IamService, admin, sandbox, paths: CliPaths,
+                                                         alice) -> None:
+    inject_error(service, "iam", "UpdateAccessKey", "AccessDenied", "no", 403, times=1)
+    first_run = rotation(service, paths)
+    with pytest.raises(AwsError):
+        await first_run.rotate(await first_run.plan("alice", alice[0]))
+    unfinished = await rotation(service, paths).unfinished()
+    assert unfinished.point is Resume.DEACTIVATE_OLD
+    result = await rotation(service, paths).resume(unfinished)
+    await rotation(service, paths).delete_old(result.journal)
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_a_failed_file_write_leaves_the_files_and_the_orphan_is_deleted(
+        service: IamService, admin, sandbox, paths: CliPaths, alice, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = paths.credentials.read_bytes(), paths.config.read_bytes()
+    real_write = os.replace
+
+    def config_write_fails(src, dst, *args, **kwargs):
+        if Path(dst) == paths.config:  # the credentials file is written first: it must be put back
+            raise OSError(28, "No space left on device")
+        return real_write(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", config_write_fails)
+    first_run = rotation(service, paths)
+    with pytest.raises(AwsError) as caught:
+        await first_run.rotate(await first_run.plan("alice", alice[0]))
+    monkeypatch.undo()
+    assert caught.value.code == "ProfileWrite" and "No space left" in caught.value.message
+    assert (paths.credentials.read_bytes(), paths.config.read_bytes()) == before  # put back
+    unfinished = await rotation(service, paths).unfinished()
+    assert unfinished.point is Resume.DELETE_ORPHAN
+    result = await rotation(service, paths).resume(unfinished)
+    await rotation(service, paths).delete_old(result.journal)
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_deleted_but_journal_left_is_finished(service: IamService, admin, paths: CliPaths, alice) -> None:
+    first_run = rotation(service, paths)
+    result = await first_run.rotate(await first_run.plan("alice", alice[0]))
+    admin.delete_access_key(UserName="alice", AccessKeyId=alice[0])  # deleted; the app stopped before the journal
+    unfinished = await rotation(service, paths).unfinished()
+    assert unfinished.point is Resume.FINISHED
+    await rotation(service, paths).resume(unfinished)
+    assert not (paths.credentials.parent / JOURNAL_NAME).exists()
+    assert result.journal.new_key_id in paths.credentials.read_text()
+
+
+async def test_what_cannot_be_rotated_is_refused(service: IamService, admin, paths: CliPaths, alice) -> None:
+    with pytest.raises(FixProblem, match="not an active access key"):
+        await rotation(service, paths).plan("alice", "AKIANOTALICES0000000")
+    admin.create_access_key(UserName="alice")
+    with pytest.raises(FixProblem, match="AWS's limit"):
+        await rotation(service, paths).plan("alice", alice[0])
+    admin.create_user(UserName="bob")
+    bobs = admin.create_access_key(UserName="bob")["AccessKey"]["AccessKeyId"]
+    with pytest.raises(FixProblem, match="No AWS CLI profile"):
+        await rotation(service, paths).plan("bob", bobs)
+    with paths.credentials.open("a") as credentials:  # the secret would be in the other file
+        credentials.write(f"[split]\naws_access_key_id = {bobs}\n")
+    with pytest.raises(FixProblem, match="profile split has no aws_secret_access_key"):
+        await rotation(service, paths).plan("bob", bobs)
+
+
+async def test_a_journal_of_another_account_is_not_resumed(service: IamService, paths: CliPaths, alice) -> None:
+    first_run = rotation(service, paths, interrupt_at("recorded-verified"))
+    with pytest.raises(Interrupted):
+        await first_run.rotate(await first_run.plan("alice", alice[0]))
+    journal = paths.credentials.parent / JOURNAL_NAME
+    journal.write_text(journal.read_text().replace(service.sandbox.account_id, "999999999999"))
+    unfinished = await rotation(service, paths).unfinished()
+    assert unfinished.point is Resume.OTHER_ACCOUNT and "999999999999" in unfinished.explanation
+    with pytest.raises(FixProblem):
+        await rotation(service, paths).resume(unfinished)
+    journal.write_text(journal.read_text().replace("999999999999", service.sandbox.account_id))
+    elsewhere = CliPaths(paths.credentials, paths.config.with_name("other-config"))
+    unfinished = await rotation(service, elsewhere).unfinished()
+    with pytest.raises(FixProblem, match="AWS_CONFIG_FILE"):
+        await rotation(service, elsewhere).resume(unfinished)
+    journal.write_text("{not json")
+    with pytest.raises(AwsError) as caught:
+        await rotation(service, paths).unfinished()
+    assert caught.value.code == "RotationJournal" and "{not" not in caught.value.text
