@@ -6,9 +6,9 @@ import asyncio
 import dataclasses
 from typing import Any
 
-from ..core.checks import AccountSummary
 from ..core.identity import CallerIdentity, parse_caller
 from ..core.password_policy import PasswordPolicy
+from ..core.scan_inputs import AccountSummary
 from .calls import AwsCaller
 from .errors import AwsError
 from .models import AccountIdentity

@@ -6,7 +6,7 @@ name the error type without loading the SDK before the first frame."""
 
 from __future__ import annotations
 
-from ..core.checks import Unavailable
+from ..core.unavailable import Unavailable
 
 EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
 INVALID_CRED_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException",

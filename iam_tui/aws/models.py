@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from ..core.checks import CheckResult
 from ..core.identity import CallerIdentity
+from ..core.mfa import MfaKind, device_name
+from ..core.scan_inputs import LiveKey
 from ..core.signin import signin_url
 
 
@@ -47,3 +49,38 @@ class ScanResult:
 
     def result(self, check_id: str) -> CheckResult:
         return next(r for r in self.results if r.id == check_id)
+
+
+@dataclass(frozen=True)
+class MfaDevice:
+    """One MFA device of a user (from ``ListMFADevices``)."""
+
+    serial: str
+    kind: MfaKind
+    enabled: datetime | None
+
+    @property
+    def name(self) -> str:
+        return device_name(self.serial)
+
+
+@dataclass(frozen=True)
+class AccessKeyInfo(LiveKey):
+    """A key with its last use (what the checks re-read live) and the console's description."""
+
+    description: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "Active" if self.active else "Inactive"
+
+    def age_days(self, now: datetime | None = None) -> int | None:
+        if self.created is None:
+            return None
+        return ((now or datetime.now(UTC)) - self.created).days
+
+
+@dataclass(frozen=True)
+class LoginProfile:
+    created: datetime | None
+    password_reset_required: bool

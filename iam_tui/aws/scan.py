@@ -21,8 +21,10 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ..core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
-from ..core.checks import LiveUser, ScanInputs, Unavailable, run_checks
+from ..core.checks import run_checks
 from ..core.credential_report import CredentialReport, parse_report
+from ..core.scan_inputs import LiveUser, ScanInputs
+from ..core.unavailable import Unavailable
 from .account import AccountService
 from .account_settings import (
     read_analyzers,
@@ -32,10 +34,9 @@ from .account_settings import (
 )
 from .calls import AwsCaller
 from .errors import AwsError
-from .keys import is_long_term_key, read_keys
-from .mfa import read_user_devices
+from .keys import is_long_term_key
 from .models import ScanResult
-from .users import read_login_profile
+from .readers import read_keys, read_login_profile, read_user_devices
 
 T = TypeVar("T")
 Progress = Callable[[int, int, str], None]

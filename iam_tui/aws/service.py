@@ -35,7 +35,7 @@ class IamService:
         self.groups = GroupsService(self.aws)
         self.plans = PlanRunner(self.aws)
         self.password_policy = PasswordPolicyService(self.aws, self.account)
-        self.mfa = MfaService(self.aws, self.scan)
+        self.mfa = MfaService(self.aws, self.scan.touch)
         self.keys = KeysService(self.aws, self.scan.touch)
         self.signin = SigninService(self.aws, self.account)
         self.account_settings = AccountSettingsService(self.aws)

@@ -17,23 +17,6 @@ class UserSummary:
     created: datetime | None
 
 
-@dataclass(frozen=True)
-class LoginProfile:
-    created: datetime | None
-    password_reset_required: bool
-
-
-async def read_login_profile(aws: AwsCaller, name: str) -> LoginProfile | None:
-    """The user's console password settings, or None when the user has no console password."""
-    try:
-        data = (await aws.call("iam", "GetLoginProfile", UserName=name))["LoginProfile"]
-    except AwsError as err:
-        if err.code == "NoSuchEntity":
-            return None
-        raise
-    return LoginProfile(data.get("CreateDate"), bool(data.get("PasswordResetRequired", False)))
-
-
 class UsersService:
     def __init__(self, caller: AwsCaller) -> None:
         self.aws = caller
@@ -57,18 +40,3 @@ class UsersService:
             return found
         lowered = name.lower()
         return next((u.name for u in await self.list_users() if u.name.lower() == lowered), None)
-
-    async def login_profile(self, name: str) -> LoginProfile | None:
-        return await read_login_profile(self.aws, name)
-
-    async def tags(self, name: str) -> list[tuple[str, str]]:
-        pages = await self.aws.paginate("iam", "ListUserTags", ("Tags",), UserName=name)
-        return [(t["Key"], t["Value"]) for t in pages["Tags"]]
-
-    async def groups_of(self, name: str) -> list[str]:
-        pages = await self.aws.paginate("iam", "ListGroupsForUser", ("Groups",), UserName=name)
-        return [g["GroupName"] for g in pages["Groups"]]
-
-    async def attached_policies(self, name: str) -> list[str]:
-        pages = await self.aws.paginate("iam", "ListAttachedUserPolicies", ("AttachedPolicies",), UserName=name)
-        return [p["PolicyName"] for p in pages["AttachedPolicies"]]

@@ -16,8 +16,7 @@ from ...core.secret import Secret
 from . import rules_account, rules_alias, rules_keys, rules_mfa, rules_password_policy, rules_propagation, rules_users
 from .faults import lose_answers
 from .fidelity import Caller, register_root_rules
-from .rules_propagation import Propagation
-from .state import ACCOUNT_ID, REGION, SandboxState
+from .state import ACCOUNT_ID, REGION, Propagation, SandboxState
 
 # Each rule module adds the AWS behaviour of its own operations: register(events, caller).
 RuleRegistrar = Callable[[Any, Caller], None]

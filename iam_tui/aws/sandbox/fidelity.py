@@ -15,33 +15,45 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from ...core.secret import Secret
 from . import responses
 from .state import (
     ACCOUNT_ID,
     REGION,
     ROOT_ARN,
     ROOT_VIRTUAL_MFA_SERIAL,
+    Propagation,
     RootKey,
+    SandboxState,
     new_access_key_id,
     new_secret_key,
 )
-
-if TYPE_CHECKING:
-    from . import Sandbox
-    from .state import SandboxState
 
 PARAMS_KEY = "iam_tui_sandbox_params"
 REPORT_LIFETIME = timedelta(hours=4)
 Handler = Callable[..., Any]
 
 
+class SandboxView(Protocol):
+    """What the rules use of the :class:`~iam_tui.aws.sandbox.Sandbox`, which imports the rules to install them (so
+    they name it through this)."""
+
+    region: str
+    state: SandboxState
+    propagation: Propagation
+    root_key_ids_ever: set[str]
+    login_passwords: dict[str, Secret]
+
+    def plain_client(self, service: str) -> Any: ...
+
+
 @dataclass
 class Caller:
     """The identity behind one sandbox session."""
 
-    sandbox: Sandbox
+    sandbox: SandboxView
     access_key_id: str
 
     @property
