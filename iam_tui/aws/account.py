@@ -69,18 +69,11 @@ class AccountService:
         self._identity = dataclasses.replace(identity, alias=alias, alias_unknown=None)
         return self._identity
 
-    def forget_identity(self) -> None:
-        self._identity = None
-
     async def summary(self) -> AccountSummary:
         data = (await self.aws.call("iam", "GetAccountSummary"))["SummaryMap"]
         return AccountSummary(
             root_mfa_enabled=data.get("AccountMFAEnabled", 0) == 1,
             root_access_keys_present=data.get("AccountAccessKeysPresent", 0) > 0,
-            users=data.get("Users", 0),
-            groups=data.get("Groups", 0),
-            roles=data.get("Roles", 0),
-            mfa_devices_in_use=data.get("MFADevicesInUse", 0),
         )
 
     async def password_policy(self) -> PasswordPolicy | None:

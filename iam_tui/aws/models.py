@@ -43,7 +43,6 @@ class ScanResult:
     identity: AccountIdentity
     results: tuple[CheckResult, ...]
     report_generated_at: datetime | None
-    scanned_at: datetime
     api_calls: int
     seconds: float
 

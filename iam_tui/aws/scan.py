@@ -287,7 +287,6 @@ class ScanService:
             identity=identity,
             results=tuple(results),
             report_generated_at=report.generated_at if isinstance(report, CredentialReport) else None,
-            scanned_at=inputs.now,
             api_calls=calls,
             seconds=time.perf_counter() - started,
         )

@@ -18,10 +18,6 @@ from .unavailable import Unavailable
 class AccountSummary:
     root_mfa_enabled: bool
     root_access_keys_present: bool
-    users: int = 0
-    groups: int = 0
-    roles: int = 0
-    mfa_devices_in_use: int = 0
 
 
 @dataclass(frozen=True)

@@ -64,9 +64,6 @@ class SandboxState:
     def first_root_key(self) -> RootKey:
         return next(iter(self.root_keys.values()))
 
-    def is_root_key(self, access_key_id: str | None) -> bool:
-        return access_key_id is not None and access_key_id in self.root_keys
-
 
 @dataclass
 class Propagation:
