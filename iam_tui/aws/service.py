@@ -33,7 +33,7 @@ class IamService:
         self.scan = ScanService(self.aws, self.account)
         self.users = UsersService(self.aws)
         self.groups = GroupsService(self.aws)
-        self.plans = PlanRunner(self.aws)
+        self.plans = PlanRunner(self.aws, users_changed=self.users.names_changed)
         self.password_policy = PasswordPolicyService(self.aws, self.account)
         self.mfa = MfaService(self.aws, self.scan.touch)
         self.keys = KeysService(self.aws, self.scan.touch)
