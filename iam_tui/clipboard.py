@@ -67,7 +67,7 @@ class Clipboard:
             except Exception:  # pyperclip.PyperclipException on a headless host, or any backend failure
                 pass
             else:
-                self._pending = value if sensitive else None
+                self._pending = value if isinstance(value, Secret) else None
                 clear = f"; it is cleared in {CLEAR_AFTER_SECONDS:.0f} s" if sensitive else ""
                 return CopyOutcome(CopyMethod.SYSTEM, f"Copied to the system clipboard{clear}.", True, sensitive)
         self._osc52(text)

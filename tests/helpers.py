@@ -3,6 +3,7 @@ clock for the bounded waits."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -38,6 +39,17 @@ def record_calls(service: IamService, aws_service: str, operation: str) -> list[
 
     service.ctx.client(aws_service).meta.events.register(f"before-parameter-build.{aws_service}.{operation}", handler)
     return calls
+
+
+def count_calls(service: IamService, aws_service: str) -> Counter[str]:
+    """How many calls of each operation the service makes from now on (one per call; each page of a list counts)."""
+    counts: Counter[str] = Counter()
+
+    def handler(model: Any, **_: Any) -> None:
+        counts[model.name] += 1
+
+    service.ctx.client(aws_service).meta.events.register(f"before-parameter-build.{aws_service}", handler)
+    return counts
 
 
 class FakeTime:

@@ -6,9 +6,9 @@ import asyncio
 import dataclasses
 from typing import Any
 
-from ..core.checks import AccountSummary
 from ..core.identity import CallerIdentity, parse_caller
 from ..core.password_policy import PasswordPolicy
+from ..core.scan_inputs import AccountSummary
 from .calls import AwsCaller
 from .errors import AwsError
 from .models import AccountIdentity
@@ -69,18 +69,11 @@ class AccountService:
         self._identity = dataclasses.replace(identity, alias=alias, alias_unknown=None)
         return self._identity
 
-    def forget_identity(self) -> None:
-        self._identity = None
-
     async def summary(self) -> AccountSummary:
         data = (await self.aws.call("iam", "GetAccountSummary"))["SummaryMap"]
         return AccountSummary(
             root_mfa_enabled=data.get("AccountMFAEnabled", 0) == 1,
             root_access_keys_present=data.get("AccountAccessKeysPresent", 0) > 0,
-            users=data.get("Users", 0),
-            groups=data.get("Groups", 0),
-            roles=data.get("Roles", 0),
-            mfa_devices_in_use=data.get("MFADevicesInUse", 0),
         )
 
     async def password_policy(self) -> PasswordPolicy | None:

@@ -6,7 +6,7 @@ name the error type without loading the SDK before the first frame."""
 
 from __future__ import annotations
 
-from ..core.checks import Unavailable
+from ..core.unavailable import Unavailable
 
 EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
 INVALID_CRED_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException",
@@ -14,7 +14,6 @@ INVALID_CRED_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch",
 DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
 THROTTLE_CODES = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"})
 
-LOGIN_CODES = frozenset({"LoginRequired", "LoginNotAllowed"})
 
 class AwsError(Exception):
     """What went wrong, for a person: ``code`` (AWS's error code or a local one), ``message``, ``fix``.
@@ -37,11 +36,6 @@ class AwsError(Exception):
     @property
     def is_denied(self) -> bool:
         return self.code in DENIED_CODES
-
-    @property
-    def is_credentials_problem(self) -> bool:
-        return self.code in EXPIRED_CODES | INVALID_CRED_CODES | LOGIN_CODES | {
-            "NoCredentials", "ProfileNotFound", "SSOError", "CredentialProcessFailed", "MfaCodeNeeded"}
 
     def unavailable(self) -> Unavailable:
         """The scan input this error leaves unread; its text says what to do, as every error text does."""

@@ -9,11 +9,11 @@ import asyncio
 from datetime import UTC, datetime
 
 from ..core.authz import AuthorizationDetails
-from ..core.checks import LiveUser, effective_user_rows
 from ..core.credential_fixes import delete_keys_plan, one_active_key_plan, root_keys_plan, unused_credentials_plan
 from ..core.credential_report import CredentialReport, ReportRow
 from ..core.fix_plan import FixPlan
 from ..core.group_move import GroupTarget, group_move_plan, suggest_group_name
+from ..core.scan_inputs import LiveUser, effective_user_rows
 from ..core.support_role import role_name_problem, suggest_role_name, support_role_plan
 from .account import AccountService
 from .errors import AwsError

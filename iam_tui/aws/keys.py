@@ -10,44 +10,19 @@ import contextlib
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from ..core.checks import LiveKey
 from ..core.mfa import MfaKind
 from ..core.secret import Secret
 from .calls import AwsCaller
 from .errors import AwsError
-from .mfa import read_user_devices
+from .models import AccessKeyInfo
+from .readers import read_keys, read_user_devices
 from .reconcile import may_have_happened, settle
+from .timestamps import aware
 
 MAX_KEYS = 2  # per user, and for root (IAM quotas)
-
-
-def _aware(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return None
-
-
-def _known(value: Any) -> str | None:
-    return None if value in (None, "", "N/A") else str(value)
-
-
-@dataclass(frozen=True)
-class AccessKeyInfo(LiveKey):
-    """A key with its last use (what the checks re-read live) and the console's description."""
-
-    description: str | None = None
-
-    @property
-    def status(self) -> str:
-        return "Active" if self.active else "Inactive"
-
-    def age_days(self, now: datetime | None = None) -> int | None:
-        if self.created is None:
-            return None
-        return ((now or datetime.now(UTC)) - self.created).days
 
 
 @dataclass(frozen=True)
@@ -75,22 +50,6 @@ class SecretNeverReceived(AwsError):
 def is_long_term_key(access_key_id: str | None) -> bool:
     """AKIA… keys are long-term access keys; ASIA… are temporary (roles, SSO, `aws login`, CloudShell)."""
     return access_key_id is not None and access_key_id.startswith("AKIA")
-
-
-async def read_keys(aws: AwsCaller, user_name: str | None) -> list[AccessKeyInfo]:
-    """A user's keys (oldest first), each with its last use (GetAccessKeyLastUsed, one call per key: at most 2)."""
-    pages = await aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",),
-                               **({"UserName": user_name} if user_name else {}))
-    metas = pages["AccessKeyMetadata"]
-    used = await asyncio.gather(*(aws.call("iam", "GetAccessKeyLastUsed", AccessKeyId=m["AccessKeyId"])
-                                  for m in metas))
-    keys = []
-    for meta, last in zip(metas, used, strict=True):
-        info = last.get("AccessKeyLastUsed") or {}
-        keys.append(AccessKeyInfo(meta["AccessKeyId"], meta.get("Status") == "Active", _aware(meta.get("CreateDate")),
-                                  _aware(info.get("LastUsedDate")), _known(info.get("ServiceName")),
-                                  _known(info.get("Region"))))
-    return sorted(keys, key=lambda k: k.created or datetime.min.replace(tzinfo=UTC))
 
 
 class KeysService:
@@ -147,7 +106,7 @@ class KeysService:
         unseen: tuple[str, ...] = ()
         if answer.get("ResponseMetadata", {}).get("RetryAttempts"):  # the SDK re-sent it: a first key may exist
             unseen = tuple(sorted(set(await self._status(user_name)) - before - {data["AccessKeyId"]}))
-        return NewAccessKey(user_name, data["AccessKeyId"], secret, _aware(data.get("CreateDate")), unseen)
+        return NewAccessKey(user_name, data["AccessKeyId"], secret, aware(data.get("CreateDate")), unseen)
 
     async def set_description(self, user_name: str, access_key_id: str, description: str) -> None:
         async def in_place() -> bool:

@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from ..core.mfa import MfaKind, device_kind, device_name, seed_secret
+from ..core.mfa import device_name, seed_secret
 from ..core.secret import Secret
 from .calls import AwsCaller
 from .errors import AwsError
+from .models import MfaDevice
 from .patience import BUSY, OnWait, Patience
+from .readers import read_user_devices
 from .reconcile import may_have_happened, settle
-
-if TYPE_CHECKING:
-    from .scan import ScanService
-
 
 ENABLE_WAIT_S = 20.0  # EnableMFADevice right after CreateLoginProfile: "EntityTemporarilyUnmodifiable" for a while
 
@@ -40,19 +38,6 @@ class _RedactSeeds(logging.Filter):
 
 _REDACT_SEEDS = _RedactSeeds()
 logging.getLogger("botocore.parsers").addFilter(_REDACT_SEEDS)
-
-
-@dataclass(frozen=True)
-class MfaDevice:
-    """One MFA device of a user (from ``ListMFADevices``)."""
-
-    serial: str
-    kind: MfaKind
-    enabled: datetime | None
-
-    @property
-    def name(self) -> str:
-        return device_name(self.serial)
 
 
 @dataclass(frozen=True)
@@ -81,18 +66,11 @@ class NewVirtualMfaDevice:
     seed: Secret
 
 
-async def read_user_devices(aws: AwsCaller, user: str) -> list[MfaDevice]:
-    """A user's MFA devices of every kind (at most 8), oldest first: the one reader of ListMFADevices."""
-    pages = await aws.paginate("iam", "ListMFADevices", ("MFADevices",), UserName=user)
-    devices = [MfaDevice(d["SerialNumber"], device_kind(d["SerialNumber"]), d.get("EnableDate"))
-               for d in pages["MFADevices"]]
-    return sorted(devices, key=lambda d: (d.enabled is None, d.enabled or datetime.min, d.serial))
-
-
 class MfaService:
-    def __init__(self, caller: AwsCaller, scan: ScanService | None = None, patience: Patience | None = None) -> None:
+    def __init__(self, caller: AwsCaller, on_change: Callable[[str], None] | None = None,
+                 patience: Patience | None = None) -> None:
         self.aws = caller
-        self.scan = scan
+        self._on_change = on_change  # ScanService.touch: the next scan re-reads this user directly
         self.patience = patience or Patience()
 
     async def user_devices(self, user: str) -> list[MfaDevice]:
@@ -148,8 +126,8 @@ class MfaService:
         except AwsError as err:
             if err.code == "InvalidAuthenticationCode" or not await self._assigned(user, serial):
                 raise
-        if self.scan is not None:
-            self.scan.touch(user)
+        if self._on_change is not None:
+            self._on_change(user)
 
     async def _assigned(self, user: str, serial: str) -> bool:
         try:

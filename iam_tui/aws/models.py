@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from ..core.checks import CheckResult, ScanInputs
+from ..core.checks import CheckResult
 from ..core.identity import CallerIdentity
+from ..core.mfa import MfaKind, device_name
+from ..core.scan_inputs import LiveKey, ScanInputs
 from ..core.signin import signin_url
 from ..core.users_overview import UsersOverview, build_users_overview
 
@@ -42,7 +44,6 @@ class ScanResult:
     identity: AccountIdentity
     results: tuple[CheckResult, ...]
     report_generated_at: datetime | None
-    scanned_at: datetime
     api_calls: int
     seconds: float
     # What the checks were run on (the credential report, the authorization details, ...): the users screen is
@@ -58,3 +59,38 @@ class ScanResult:
         if self.inputs is None:
             raise ValueError("this scan result does not carry its inputs")
         return build_users_overview(self.inputs, self.results)
+
+
+@dataclass(frozen=True)
+class MfaDevice:
+    """One MFA device of a user (from ``ListMFADevices``)."""
+
+    serial: str
+    kind: MfaKind
+    enabled: datetime | None
+
+    @property
+    def name(self) -> str:
+        return device_name(self.serial)
+
+
+@dataclass(frozen=True)
+class AccessKeyInfo(LiveKey):
+    """A key with its last use (what the checks re-read live) and the console's description."""
+
+    description: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "Active" if self.active else "Inactive"
+
+    def age_days(self, now: datetime | None = None) -> int | None:
+        if self.created is None:
+            return None
+        return ((now or datetime.now(UTC)) - self.created).days
+
+
+@dataclass(frozen=True)
+class LoginProfile:
+    created: datetime | None
+    password_reset_required: bool

@@ -99,9 +99,16 @@ def _waiting(progress: StepProgress, on_change: OnChange) -> Callable[[AwsError,
 
 
 class PlanRunner:
-    def __init__(self, caller: AwsCaller, patience: Patience | None = None) -> None:
+    def __init__(self, caller: AwsCaller, patience: Patience | None = None,
+                 users_changed: Callable[[], None] | None = None) -> None:
         self.aws = caller
         self.patience = patience or Patience()
+        self._users_changed = users_changed  # UsersService.names_changed: its name index is read again
+
+    def _after(self, step: PlanStep) -> None:
+        """After a step or its undo was sent (whatever came of it): a user may have been created or deleted."""
+        if step.operation == "CreateUser" and self._users_changed is not None:
+            self._users_changed()
 
     async def run(self, run: PlanRun, on_change: OnChange = lambda: None) -> bool:
         """Run from ``run.next_index``; stop at the first failure. True when every step is done."""
@@ -128,6 +135,8 @@ class PlanRunner:
                 progress.state, progress.error = PlanState.FAILED, err
                 on_change()
                 return False
+            finally:
+                self._after(progress.step)
             progress.state = PlanState.DONE
             on_change()
         return True
@@ -170,7 +179,9 @@ class PlanRunner:
                 continue
             progress.state, progress.error, progress.note = PlanState.UNDOING, None, ""
             on_change()
-            if await self._undo(progress, transient, on_change):
+            undone = await self._undo(progress, transient, on_change)
+            self._after(progress.step)
+            if undone:
                 progress.state = PlanState.UNDONE
                 # IAM may still count what was just deleted as attached to its user or group for a moment
                 transient = BUSY | {"DeleteConflict"}

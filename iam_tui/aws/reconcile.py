@@ -15,7 +15,7 @@ from typing import Any
 
 from .calls import AwsCaller
 from .errors import AwsError
-from .users import read_login_profile
+from .readers import read_login_profile
 
 # Errors after which the write may or may not have been made: AWS failed while answering, or the answer was lost.
 UNKNOWN_OUTCOME = frozenset({"InternalFailure", "InternalError", "ServiceFailure", "ServiceUnavailable", "Timeout",

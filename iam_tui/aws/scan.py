@@ -21,8 +21,10 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ..core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
-from ..core.checks import LiveUser, ScanInputs, Unavailable, run_checks
+from ..core.checks import run_checks
 from ..core.credential_report import CredentialReport, parse_report
+from ..core.scan_inputs import LiveUser, ScanInputs
+from ..core.unavailable import Unavailable
 from .account import AccountService
 from .account_settings import (
     read_analyzers,
@@ -32,10 +34,9 @@ from .account_settings import (
 )
 from .calls import AwsCaller
 from .errors import AwsError
-from .keys import is_long_term_key, read_keys
-from .mfa import read_user_devices
+from .keys import is_long_term_key
 from .models import ScanResult
-from .users import read_login_profile
+from .readers import read_keys, read_login_profile, read_user_devices
 
 T = TypeVar("T")
 Progress = Callable[[int, int, str], None]
@@ -243,19 +244,24 @@ class ScanService:
                     progress(done, SCAN_INPUTS, what)
                 return value
 
-            (summary, virtual, policy, report, authz, central, live, contact, security, certificates,
-             analyzers) = await asyncio.gather(
-                step("account summary", summary_read),
-                step("root MFA device", root_virtual_mfa()),
-                step("password policy", self.account.password_policy()),
-                step("credential report", self.credential_report()),
-                step("authorization details", self.authorization_details()),
-                step("organization", organization()),
-                step("users changed here", self._live_users()),
-                step("contact details", read_contact_information(self.aws)),
-                step("security contact", read_security_contact(self.aws)),
-                step("server certificates", read_server_certificates(self.aws)),
-                step("access analyzer", read_analyzers(self.aws)),
+            # All at once, in two groups of at most six: asyncio.gather keeps each result's type up to six.
+            ((summary, virtual, policy, report, authz, central),
+             (live, contact, security, certificates, analyzers)) = await asyncio.gather(
+                asyncio.gather(
+                    step("account summary", summary_read),
+                    step("root MFA device", root_virtual_mfa()),
+                    step("password policy", self.account.password_policy()),
+                    step("credential report", self.credential_report()),
+                    step("authorization details", self.authorization_details()),
+                    step("organization", organization()),
+                ),
+                asyncio.gather(
+                    step("users changed here", self._live_users()),
+                    step("contact details", read_contact_information(self.aws)),
+                    step("security contact", read_security_contact(self.aws)),
+                    step("server certificates", read_server_certificates(self.aws)),
+                    step("access analyzer", read_analyzers(self.aws)),
+                ),
             )
             identity = await identity_read  # raises when even GetCallerIdentity failed
         finally:
@@ -281,7 +287,6 @@ class ScanService:
             identity=identity,
             results=tuple(results),
             report_generated_at=report.generated_at if isinstance(report, CredentialReport) else None,
-            scanned_at=inputs.now,
             api_calls=calls,
             seconds=time.perf_counter() - started,
             inputs=inputs,

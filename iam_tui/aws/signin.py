@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from .account import AccountService
 from .calls import AwsCaller
-from .mfa import read_user_devices
 from .models import AccountIdentity
+from .readers import read_login_profile, read_user_devices
 from .reconcile import settle
-from .users import read_login_profile
+from .timestamps import aware
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,4 @@ class SigninService:
         user = (await self.aws.call("iam", "GetUser", UserName=name))["User"]
         has_password = await read_login_profile(self.aws, name) is not None
         mfa = await read_user_devices(self.aws, name)
-        used = user.get("PasswordLastUsed")
-        if isinstance(used, datetime) and used.tzinfo is None:
-            used = used.replace(tzinfo=UTC)
-        return SigninUser(user["UserName"], user["Arn"], has_password, used if isinstance(used, datetime) else None,
-                          bool(mfa))
+        return SigninUser(user["UserName"], user["Arn"], has_password, aware(user.get("PasswordLastUsed")), bool(mfa))

@@ -8,7 +8,7 @@ result is always what botocore would have returned.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.utils import parse_timestamp as botocore_parse_timestamp
@@ -23,3 +23,10 @@ def parse_timestamp(value: Any) -> datetime:
         else:
             return parsed  # the same instant and offset as dateutil's (naive stays naive, as there)
     return botocore_parse_timestamp(value)
+
+
+def aware(value: Any) -> datetime | None:
+    """A datetime from a botocore answer, in UTC when it came without a zone; None for anything else."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return None

@@ -20,9 +20,8 @@ from ..core.user_removal import (
     removes_the_caller,
 )
 from .calls import AwsCaller
-from .mfa import read_user_devices
+from .readers import read_login_profile, read_user_devices
 from .scan import policy_document
-from .users import read_login_profile
 
 if TYPE_CHECKING:
     from .scan import ScanService

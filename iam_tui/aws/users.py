@@ -1,7 +1,8 @@
-"""IAM users: list and look up (the create plan runs in ``plan_runner.py``)."""
+"""IAM users: list, and whether a name is taken (the create plan runs in ``plan_runner.py``)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,26 +18,13 @@ class UserSummary:
     created: datetime | None
 
 
-@dataclass(frozen=True)
-class LoginProfile:
-    created: datetime | None
-    password_reset_required: bool
-
-
-async def read_login_profile(aws: AwsCaller, name: str) -> LoginProfile | None:
-    """The user's console password settings, or None when the user has no console password."""
-    try:
-        data = (await aws.call("iam", "GetLoginProfile", UserName=name))["LoginProfile"]
-    except AwsError as err:
-        if err.code == "NoSuchEntity":
-            return None
-        raise
-    return LoginProfile(data.get("CreateDate"), bool(data.get("PasswordResetRequired", False)))
-
-
 class UsersService:
     def __init__(self, caller: AwsCaller) -> None:
         self.aws = caller
+        # Every user name by its lower case, read once (ListUsers: ~3 s at 10,000 users) and read again after the
+        # app creates or deletes a user (``names_changed``). A task, so that a name check cancelled by the next
+        # keystroke does not cancel the read the next check needs.
+        self._names: asyncio.Task[dict[str, str]] | None = None
 
     async def list_users(self) -> list[UserSummary]:
         """Every IAM user in the account (all pages)."""
@@ -47,28 +35,33 @@ class UsersService:
         )
 
     async def find_user(self, name: str) -> str | None:
-        """The existing user whose name equals ``name`` ignoring case (IAM names are unique that way), or None."""
+        """The existing user whose name equals ``name`` ignoring case (IAM names are unique that way), or None.
+
+        One GetUser (the name as typed, current), and the name index for a user whose name differs only in case."""
+        names = self._name_index()  # read alongside GetUser: a name that is free needs it
         try:
-            found = (await self.aws.call("iam", "GetUser", UserName=name))["User"]["UserName"]
+            return (await self.aws.call("iam", "GetUser", UserName=name))["User"]["UserName"]
         except AwsError as err:
             if err.code != "NoSuchEntity":
                 raise
-        else:
-            return found
-        lowered = name.lower()
-        return next((u.name for u in await self.list_users() if u.name.lower() == lowered), None)
+        clash = (await asyncio.shield(names)).get(name.lower())
+        return clash if clash != name else None  # GetUser, not the index, says whether this very name exists
 
-    async def login_profile(self, name: str) -> LoginProfile | None:
-        return await read_login_profile(self.aws, name)
+    def names_changed(self) -> None:
+        """The app created or deleted a user (or may have): the name index is read again when next needed."""
+        self._names = None
 
-    async def tags(self, name: str) -> list[tuple[str, str]]:
-        pages = await self.aws.paginate("iam", "ListUserTags", ("Tags",), UserName=name)
-        return [(t["Key"], t["Value"]) for t in pages["Tags"]]
+    def _name_index(self) -> asyncio.Task[dict[str, str]]:
+        if self._names is None or self._names.get_loop() is not asyncio.get_running_loop():
+            self._names = asyncio.create_task(self._read_names())
+            self._names.add_done_callback(self._forget_failed_read)
+        return self._names
 
-    async def groups_of(self, name: str) -> list[str]:
-        pages = await self.aws.paginate("iam", "ListGroupsForUser", ("Groups",), UserName=name)
-        return [g["GroupName"] for g in pages["Groups"]]
+    def _forget_failed_read(self, task: asyncio.Task[dict[str, str]]) -> None:
+        """A read that failed (or was cancelled) is made again at the next check; its error is the checks' own."""
+        failed = task.cancelled() or task.exception() is not None  # retrieved here, so asyncio does not log it
+        if failed and self._names is task:
+            self._names = None
 
-    async def attached_policies(self, name: str) -> list[str]:
-        pages = await self.aws.paginate("iam", "ListAttachedUserPolicies", ("AttachedPolicies",), UserName=name)
-        return [p["PolicyName"] for p in pages["AttachedPolicies"]]
+    async def _read_names(self) -> dict[str, str]:
+        return {user.name.lower(): user.name for user in await self.list_users()}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .checks import Unavailable
+from .unavailable import Unavailable
 
 
 def aws_managed_policy_arn(name: str, partition: str = "aws") -> str:

@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from .access_keys import last_use_text
-from .checks import LiveKey, LiveUser, UnusedCredential, key_slots, setup_keys_unused, unused_credentials
+from .checks import UnusedCredential, setup_keys_unused, unused_credentials
 from .credential_report import ReportRow
 from .fix_plan import FixItem, FixPlan, FixProblem
 from .plan import PlanStep, final_step
+from .scan_inputs import LiveKey, LiveUser, key_slots
 
 RUNNING_KEY_NOTE = ("iam-tui signs its own calls with access key {key}: once it is {done}, iam-tui cannot make "
                     "another call with it. Go on as another identity first (step 5 writes a profile for a new key), "

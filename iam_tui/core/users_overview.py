@@ -12,8 +12,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from .authz import AuthorizationDetails, Principal
-from .checks import CheckResult, ScanInputs, Status, Unavailable
+from .checks import CheckResult, Status
 from .credential_report import AccessKeyUsage, CredentialReport, ReportRow
+from .scan_inputs import ScanInputs
+from .unavailable import Unavailable
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,10 +25,8 @@ if TYPE_CHECKING:
 ResultT = TypeVar("ResultT")
 
 
-class AppAccess:
-    """The typed accessor to the App (``cast`` at call time: importing the app here would be a cycle)."""
-
-    app: object
+class TypedScreen(Screen[ResultT]):
+    """The typed way up to the App (``cast`` at call time: importing the app here would be a cycle)."""
 
     @property
     def iam(self) -> IamTuiApp:
@@ -43,7 +41,7 @@ class AppAccess:
         self.iam.post_message(message)
 
 
-class AppScreen(AppAccess, Screen[ResultT]):
+class AppScreen(TypedScreen[ResultT]):
     """Base for the app's full screens: subclasses implement :meth:`compose_body`.
 
     Actions named in ``WAIT_WHILE_BUSY`` are disabled (greyed in the footer, the key does nothing) while a change is
@@ -75,7 +73,7 @@ class AppScreen(AppAccess, Screen[ResultT]):
         return True
 
 
-class Dialog(AppAccess, ModalScreen[ResultT]):
+class Dialog(TypedScreen[ResultT], ModalScreen[ResultT]):
     """Base of the app's dialogs (one look: centred, bordered box; subclasses compose a ``Vertical``), and a key
     only counts once the dialog has been drawn.
 

@@ -37,7 +37,7 @@ class SecretField(Widget, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("v", "toggle", "Reveal/hide"),
+        Binding("v", "toggle_reveal", "Reveal/hide"),
         Binding("c", "copy", "Copy"),
     ]
 
@@ -97,7 +97,7 @@ class SecretField(Widget, can_focus=True):
     def _remask(self) -> None:
         self.revealed = False
 
-    def action_toggle(self) -> None:
+    def action_toggle_reveal(self) -> None:  # not `toggle`: every DOMNode has a toggle(attribute) action
         if self._secret:
             self.revealed = not self.revealed
 

@@ -7,20 +7,12 @@ import pytest
 
 from iam_tui.core.account_settings import AlternateContact, AnalyzerCoverage, ContactInformation, ServerCertificate
 from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal, allows_full_admin
-from iam_tui.core.checks import (
-    CHECK_IDS,
-    AccountSummary,
-    LiveKey,
-    LiveUser,
-    ScanInputs,
-    Status,
-    Unavailable,
-    any_failed,
-    run_checks,
-)
+from iam_tui.core.checks import CHECK_IDS, Status, any_failed, run_checks
 from iam_tui.core.credential_report import parse_report
 from iam_tui.core.identity import parse_caller
 from iam_tui.core.password_policy import PasswordPolicy
+from iam_tui.core.scan_inputs import AccountSummary, LiveKey, LiveUser, ScanInputs
+from iam_tui.core.unavailable import Unavailable
 
 from .reports import report, root_row, row
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
-from iam_tui.core.checks import LiveKey, LiveUser, effective_user_rows
+from iam_tui.core.scan_inputs import LiveKey, LiveUser, effective_user_rows
 from iam_tui.core.credential_fixes import delete_keys_plan, one_active_key_plan, root_keys_plan, unused_credentials_plan
 from iam_tui.core.credential_report import CredentialReport
 from iam_tui.core.fix_plan import FixProblem

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, Principal
-from iam_tui.core.checks import LiveUser, Unavailable, run_checks
+from iam_tui.core.checks import run_checks
 from iam_tui.core.credential_report import parse_report
+from iam_tui.core.scan_inputs import LiveUser
+from iam_tui.core.unavailable import Unavailable
 from iam_tui.core.users_overview import UserSort, build_users_overview, search_users, sort_users
 
 from .reports import report, root_row, row

@@ -25,8 +25,7 @@ from . import (
 )
 from .faults import lose_answers
 from .fidelity import Caller, register_root_rules
-from .rules_propagation import Propagation
-from .state import ACCOUNT_ID, REGION, SandboxState
+from .state import ACCOUNT_ID, REGION, Propagation, SandboxState
 
 # Each rule module adds the AWS behaviour of its own operations: register(events, caller).
 RuleRegistrar = Callable[[Any, Caller], None]

@@ -15,33 +15,45 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from ...core.secret import Secret
 from . import responses
 from .state import (
     ACCOUNT_ID,
     REGION,
     ROOT_ARN,
     ROOT_VIRTUAL_MFA_SERIAL,
+    Propagation,
     RootKey,
+    SandboxState,
     new_access_key_id,
     new_secret_key,
 )
-
-if TYPE_CHECKING:
-    from . import Sandbox
-    from .state import SandboxState
 
 PARAMS_KEY = "iam_tui_sandbox_params"
 REPORT_LIFETIME = timedelta(hours=4)
 Handler = Callable[..., Any]
 
 
+class SandboxView(Protocol):
+    """What the rules use of the :class:`~iam_tui.aws.sandbox.Sandbox`, which imports the rules to install them (so
+    they name it through this)."""
+
+    region: str
+    state: SandboxState
+    propagation: Propagation
+    root_key_ids_ever: set[str]
+    login_passwords: dict[str, Secret]
+
+    def plain_client(self, service: str) -> Any: ...
+
+
 @dataclass
 class Caller:
     """The identity behind one sandbox session."""
 
-    sandbox: Sandbox
+    sandbox: SandboxView
     access_key_id: str
 
     @property
@@ -171,7 +183,7 @@ def _credential_report(caller: Caller) -> Handler:
         now = datetime.now(UTC)
         if state.report is None or now - state.report[0] >= REPORT_LIFETIME:
             text = content.decode() if isinstance(content, bytes) else content
-            header, _, rest = text.partition("\n")
+            header, _newline, rest = text.partition("\n")
             state.report = (now, (header + "\n" + root_report_row(caller) + rest).encode())
         parsed["GeneratedTime"], parsed["Content"] = state.report
 
@@ -210,7 +222,7 @@ def _root_keys(caller: Caller) -> dict[str, Handler]:
     def delete_key(context: dict[str, Any], **_: Any) -> Any:
         if not targets_root(context):
             return None
-        key_id = params_of(context).get("AccessKeyId")
+        key_id = params_of(context).get("AccessKeyId", "")
         if caller.state.root_keys.pop(key_id, None) is None:
             return responses.error("NoSuchEntity", f"The Access Key with id {key_id} cannot be found.", 404)
         return responses.ok()
@@ -219,14 +231,14 @@ def _root_keys(caller: Caller) -> dict[str, Handler]:
         if not targets_root(context):
             return None
         params = params_of(context)
-        key = caller.state.root_keys.get(params.get("AccessKeyId"))
+        key = caller.state.root_keys.get(params.get("AccessKeyId", ""))
         if key is None:
             return responses.error("NoSuchEntity", "The Access Key cannot be found.", 404)
         key.active = params.get("Status") == "Active"
         return responses.ok()
 
     def last_used(context: dict[str, Any], **_: Any) -> Any:
-        key = caller.state.root_keys.get(params_of(context).get("AccessKeyId"))
+        key = caller.state.root_keys.get(params_of(context).get("AccessKeyId", ""))
         if key is None:
             return None
         info: dict[str, Any] = {"ServiceName": key.last_used_service or "N/A", "Region": key.last_used_region or "N/A"}

@@ -10,39 +10,11 @@ Delays are per :class:`Propagation`, which tests build with tiny delays and an i
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import responses
 from .fidelity import Caller, Handler, applied, params_of
-
-
-@dataclass
-class Propagation:
-    """Seconds until a change is visible everywhere; ``clock`` tells the time (monotonic seconds)."""
-
-    new_entity: float = 1.0
-    new_key: float = 4.0
-    removed_dependent: float = 1.0
-    new_login_profile: float = 1.5
-    clock: Callable[[], float] = time.monotonic
-    changed: dict[tuple[str, str], float] = field(default_factory=dict)  # (kind, name) -> when it changed
-
-    @classmethod
-    def off(cls) -> Propagation:
-        return cls(0.0, 0.0, 0.0, 0.0)
-
-    def mark(self, kind: str, name: str | None) -> None:
-        if name:
-            self.changed[(kind, name)] = self.clock()
-
-    def settling(self, kind: str, name: str | None, delay: float) -> bool:
-        """True while the change of ``kind`` to ``name`` is younger than ``delay`` seconds."""
-        when = self.changed.get((kind, name or ""))
-        return when is not None and self.clock() - when < delay
-
+from .state import Propagation
 
 # Calls that name a user / a group, made right after it was created in the plans the app runs.
 _NAMES_USER = ("CreateLoginProfile", "AttachUserPolicy", "AddUserToGroup", "TagUser", "CreateAccessKey",

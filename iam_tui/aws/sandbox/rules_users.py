@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ...core.password_policy import EffectivePolicy
@@ -46,7 +47,7 @@ def _name_taken(caller: Caller, kind: str, name: str) -> Any:
     return None
 
 
-def _tag_problem(tags: list[dict[str, str]], existing: list[dict[str, str]] = ()) -> Any:
+def _tag_problem(tags: list[dict[str, str]], existing: Sequence[dict[str, str]] = ()) -> Any:
     pairs = [(t.get("Key", ""), t.get("Value", "")) for t in tags]
     problems = validate_tags(pairs)
     if problems:

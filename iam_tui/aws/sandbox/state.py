@@ -1,9 +1,12 @@
-"""What the demo sandbox knows that moto does not: the root user's credentials and MFA."""
+"""What the demo sandbox knows that moto does not: the root user's credentials and MFA, and which changes are still
+propagating (IAM's eventual consistency, ``rules_propagation.py``)."""
 
 from __future__ import annotations
 
 import secrets
 import string
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -61,5 +64,27 @@ class SandboxState:
     def first_root_key(self) -> RootKey:
         return next(iter(self.root_keys.values()))
 
-    def is_root_key(self, access_key_id: str | None) -> bool:
-        return access_key_id is not None and access_key_id in self.root_keys
+
+@dataclass
+class Propagation:
+    """Seconds until a change is visible everywhere; ``clock`` tells the time (monotonic seconds)."""
+
+    new_entity: float = 1.0
+    new_key: float = 4.0
+    removed_dependent: float = 1.0
+    new_login_profile: float = 1.5
+    clock: Callable[[], float] = time.monotonic
+    changed: dict[tuple[str, str], float] = field(default_factory=dict)  # (kind, name) -> when it changed
+
+    @classmethod
+    def off(cls) -> Propagation:
+        return cls(0.0, 0.0, 0.0, 0.0)
+
+    def mark(self, kind: str, name: str | None) -> None:
+        if name:
+            self.changed[(kind, name)] = self.clock()
+
+    def settling(self, kind: str, name: str | None, delay: float) -> bool:
+        """True while the change of ``kind`` to ``name`` is younger than ``delay`` seconds."""
+        when = self.changed.get((kind, name or ""))
+        return when is not None and self.clock() - when < delay
