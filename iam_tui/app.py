@@ -190,13 +190,16 @@ class IamTuiApp(App[int]):
         has the UI thread show :class:`MfaCodeScreen` and waits (in its own thread) for the answer."""
         answer: Future[str | None] = Future()
         try:
-            self.call_from_thread(lambda: self.push_screen(MfaCodeScreen(prompt, answer)))
+            self.call_from_thread(self._ask, MfaCodeScreen(prompt, answer))
             code = answer.result(timeout=MFA_CODE_WAIT_SECONDS)
         except (RuntimeError, FutureTimeout):
             code = None  # the app is not running (or is the calling thread), or nobody answered
         if not code:
             raise mfa_code_needed(self.settings.profile, asked=True)
         return code
+
+    def _ask(self, screen: MfaCodeScreen) -> None:
+        self.push_screen(screen)
 
     def action_try_demo(self) -> None:
         self.settings = dataclasses.replace(self.settings, demo=True, profile=None, endpoint_url=None)
@@ -305,10 +308,13 @@ class IamTuiApp(App[int]):
 
             left = "\n".join(f"• {text}" for text in self.session.unfinished)
             self.push_screen(ConfirmScreen(f"Unfinished changes are still in AWS:\n{left}\nQuit anyway?",
-                                           yes="Quit", no="Stay"),
-                             lambda quit_anyway: self.run_worker(self._quit()) if quit_anyway else None)
+                                           yes="Quit", no="Stay"), self._quit_if)
             return
         await self._quit()
+
+    def _quit_if(self, quit_anyway: bool | None) -> None:
+        if quit_anyway:
+            self.run_worker(self._quit())
 
     def exit_on_signal(self, signum: int) -> None:
         """SIGTERM, SIGHUP (the terminal went away) or SIGINT: leave as quitting does, without asking (the exit

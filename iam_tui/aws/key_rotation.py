@@ -313,8 +313,11 @@ class KeyRotationService:
         service is returned (the app goes on with it when it ran on the old key)."""
         working: list[IamService] = []
         for name in dict.fromkeys(p.name for p in journal.profiles):
+            def build(name: str = name) -> IamService:
+                return cli_profile.service_for_profile(self.service, self.paths, name)
+
             working.append(await cli_profile.verify(
-                lambda name=name: cli_profile.service_for_profile(self.service, self.paths, name),
+                build,
                 journal.user_arn, progress=progress, timeout=self._verify_timeout, sleep=self._sleep,
                 clock=self._clock))
         return working[0]

@@ -121,9 +121,6 @@ async def _membership(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     return Presence(any(g["GroupName"] == p["GroupName"] for g in pages["Groups"]))
 
 
-Reader = Callable[[AwsCaller, dict[str, Any]], Awaitable[Presence]]
-
-
 async def _user_policy_inline(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     await aws.call("iam", "GetUserPolicy", UserName=p["UserName"], PolicyName=p["PolicyName"])
     return Presence(True)

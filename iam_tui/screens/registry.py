@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.screen import Screen
 
 from ..guide import StepKey
 
 
-def screen_for_step(key: StepKey) -> Screen[object] | None:
+def screen_for_step(key: StepKey) -> Screen[Any] | None:
     """A new screen for the step, or None for the dashboard (step 1)."""
     if key is StepKey.CREATE_USER:
         from .create_user import CreateUserScreen

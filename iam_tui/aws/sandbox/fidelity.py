@@ -45,6 +45,7 @@ class SandboxView(Protocol):
     propagation: Propagation
     root_key_ids_ever: set[str]
     login_passwords: dict[str, Secret]
+    service_credentials: dict[str, list[dict[str, Any]]]  # by user; moto has none
 
     def plain_client(self, service: str) -> Any: ...
 
