@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
-from iam_tui.core.scan_inputs import LiveKey, LiveUser, effective_user_rows
 from iam_tui.core.credential_fixes import delete_keys_plan, one_active_key_plan, root_keys_plan, unused_credentials_plan
 from iam_tui.core.credential_report import CredentialReport
 from iam_tui.core.fix_plan import FixProblem
 from iam_tui.core.group_move import GROUP_MANAGED_POLICIES_MAX, GroupTarget, group_move_plan, suggest_group_name
+from iam_tui.core.scan_inputs import LiveKey, LiveUser, effective_user_rows
 from iam_tui.core.support_role import role_name_problem, suggest_role_name, support_role_plan
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)

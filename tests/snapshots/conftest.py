@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from moto.moto_api._internal import mock_random
 from pytest_textual_snapshot import SVGImageExtension
 from syrupy import SnapshotAssertion
 from textual.pilot import Pilot
@@ -35,6 +36,12 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(scan, "time", SimpleNamespace(**{**vars(time), "perf_counter": lambda: 0.0}))
     with time_machine.travel(FROZEN_AT, tick=False):
         yield
+
+
+@pytest.fixture
+def seeded_ids() -> None:
+    """moto's IDs (user IDs, access key IDs, MFA seeds) come from one random generator: seeded, the same each run."""
+    mock_random.seed(20261202)
 
 
 @pytest.fixture
