@@ -175,7 +175,7 @@ async def test_custom_password_shows_the_rules_it_misses(make_app, admin) -> Non
         await choose_custom_password(form, pilot)
         await pilot.press(*"short1")
         message = text(app, "#custom-password-msg")
-        assert "at least 14 characters (6 now)" in message and "symbols" in message
+        assert "at least 14 characters (6 now)" in message and "a symbol (" in message
         await pilot.press("ctrl+n")
         assert form.page == "details"
         await pilot.press(*"-Longer-Passw0rd")
@@ -291,19 +291,19 @@ async def test_tag_and_group_name_errors_sit_next_to_their_fields(make_app, admi
         await settle(pilot)
         assert form.page == "tags" and app.focused is form.query_one("#tag-key")
         await pilot.press(*"aws:team", "enter", *"x", "enter")
-        assert "reserved" in text(app, "#tag-msg") and len(form.tags) == 1
+        assert "reserved" in text(app, "#tag-msg") and len(form.tags_page.tags) == 1
         form.query_one("#tag-key", Input).value = "USER-TYPE"
         form.query_one("#tag-value", Input).value = ""
         form.query_one("#tag-value", Input).focus()
         await pilot.press(*"admin", "enter")
-        assert form.tags == [("user-type", "admin")] and "updated" in text(app, "#tag-msg")
+        assert form.tags_page.tags == [("user-type", "admin")] and "updated" in text(app, "#tag-msg")
         form.query_one("#tag-key", Input).value = "team"
         form.query_one("#tag-value", Input).focus()
         await pilot.press(*"ops", "enter")
-        assert form.tags == [("user-type", "admin"), ("team", "ops")]
+        assert form.tags_page.tags == [("user-type", "admin"), ("team", "ops")]
         form.query_one("#tag-table").focus()
         await pilot.press("ctrl+d")
-        assert form.tags == [("team", "ops")]
+        assert form.tags_page.tags == [("team", "ops")]
         await pilot.press("ctrl+n")
         await settle(pilot)
         review = text(app, "#review-text")
