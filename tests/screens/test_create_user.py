@@ -19,6 +19,7 @@ from iam_tui.screens.create_user import CreateUserScreen
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.password_handover import InstructionsScreen, PasswordHandoverScreen
 from iam_tui.screens.save_file import SaveFileScreen
+from iam_tui.widgets.search_list import SearchList
 from iam_tui.widgets.secret_field import SecretField
 
 from ..helpers import FakeTime, inject_error, lose_answers
@@ -61,8 +62,9 @@ async def choose_custom_password(form, pilot) -> Input:
 
 async def go_to_review(pilot) -> None:
     for _ in range(3):
-        await pilot.press("ctrl+n")
-        await settle(pilot)
+        if pilot.app.screen.page != "review":
+            await pilot.press("ctrl+n")
+            await settle(pilot)
     assert pilot.app.screen.page == "review"
 
 
@@ -213,6 +215,32 @@ async def test_an_existing_powerusers_group_is_joined(make_app, admin) -> None:
         assert "existing group PowerUsers (AdministratorAccess)" in review and "CreateGroup" not in review
         await create(pilot)
     assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="dave")["Groups"]] == ["PowerUsers"]
+
+
+async def test_the_policy_list_is_there_when_the_page_opens_and_enter_in_the_search_chooses(make_app, admin) -> None:
+    """Issue 11: the list stayed empty until you typed and cleared the search; enter in the search did nothing."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot)
+        await type_name(pilot, "uma")
+        await pilot.press("enter")
+        await settle(pilot)
+        search = form.query_one("#policy-search", SearchList)
+        highlighted = search.options.highlighted_option
+        assert highlighted is not None and highlighted.id == "arn:aws:iam::aws:policy/AdministratorAccess"
+        assert search.options.option_count > 1
+        await pilot.press("tab")
+        assert app.focused is search.search
+        await pilot.press(*"PowerUser", "down")
+        wanted = search.options.highlighted_option
+        assert wanted is not None and wanted.id and "PowerUser" in wanted.id and app.focused is search.search
+        await pilot.press("enter")
+        assert form.permissions.selected_policy == wanted.id and form.page == "permissions"
+        assert f"Policy for the new group: {wanted.prompt}" in text(app, "#policy-choice")
+        await go_to_review(pilot)
+        await create(pilot)
+    policies = admin.list_attached_group_policies(GroupName="PowerUsers")["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in policies] == [wanted.id]
 
 
 async def test_server_side_password_violation_then_roll_back(make_app, admin) -> None:
