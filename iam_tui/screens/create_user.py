@@ -11,10 +11,12 @@ from collections.abc import Iterable
 
 from textual import getters, on, work
 from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import Checkbox, ContentSwitcher, Input, RadioSet, Static
 
 from ..aws.errors import AwsError
 from ..aws.groups import GroupSummary, ManagedPolicy
@@ -26,7 +28,7 @@ from ..core.passwords import generate_password
 from ..core.secret import Secret
 from ..widgets.core_rule import first_problem
 from .base import AppScreen
-from .create_user_pages import PAGES, DetailsPage, Page, PermissionsPage, ReviewPage, TagsPage
+from .create_user_pages import PAGES, DetailsPage, FormEdited, Page, PermissionsPage, ReviewPage, TagsPage
 
 NAME_CHECK_DELAY = 0.4
 
@@ -76,15 +78,33 @@ class CreateUserScreen(AppScreen[None]):
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static("", id="wizard-title")
-        with ContentSwitcher(initial=Page.DETAILS, id="pages"):
-            yield DetailsPage()
-            yield PermissionsPage()
-            yield TagsPage()
-            yield ReviewPage()
+        with Horizontal(id="wizard-body"):
+            with ContentSwitcher(initial=Page.DETAILS, id="pages"):
+                yield DetailsPage()
+                yield PermissionsPage()
+                yield TagsPage()
+                yield ReviewPage()
+            with VerticalScroll(id="summary-panel", can_focus=False):  # wide terminals only (see the .tcss)
+                yield Static("What will be created", classes="label")
+                yield Static("", id="summary")
 
     def on_mount(self) -> None:
         self.watch_page(self.page)
         self.load_context()
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(RadioSet.Changed)
+    @on(FormEdited)
+    def _show_summary(self) -> None:
+        """The plan so far, beside the form where there is room for it (the review page shows it in full)."""
+        if not self.has_class("-wide"):
+            return
+        if self.permissions.group_choice() is None:
+            lines = ["Choose a group to see the AWS calls that will be made."]
+        else:
+            lines = review_lines(self.build_request(Secret("x") if self.details.console else None))
+        self.query_one("#summary", Static).update(Content("\n".join(lines)))
 
     # --- loading what the form needs ---------------------------------------------------------------------------
 
@@ -102,6 +122,7 @@ class CreateUserScreen(AppScreen[None]):
         existing = next((g for g in groups if g.name.lower() == DEFAULT_GROUP.lower()), None)
         if existing is not None:  # the guide's group is already there: join it rather than fail to create it
             self.permissions.join(existing.name)
+        self._show_summary()
 
     @work(exclusive=True, group="policies")
     async def load_policies(self) -> None:
@@ -113,6 +134,7 @@ class CreateUserScreen(AppScreen[None]):
 
     def watch_aws_policies(self, policies: list[ManagedPolicy]) -> None:
         self.permissions.show_policies(policies)
+        self._show_summary()
 
     async def load_policy(self) -> None:
         try:
@@ -123,6 +145,7 @@ class CreateUserScreen(AppScreen[None]):
 
     def watch_policy(self, policy: EffectivePolicy) -> None:
         self.details.use_policy(policy)
+        self._show_summary()
         if self.page is Page.REVIEW:
             self.review.show(self._review_lines())
 
@@ -180,24 +203,33 @@ class CreateUserScreen(AppScreen[None]):
 
     def watch_page(self, page: Page) -> None:
         number = PAGES.index(page) + 1
-        hint = "ctrl+s create" if page is Page.REVIEW else "enter next"
-        self.title_bar.update(f"Create user · {number}/{len(PAGES)} {page.title}  ({hint} · esc back)")
+        hint = {Page.TAGS: "ctrl+n next", Page.REVIEW: "ctrl+s create"}.get(page, "enter next")
+        self.title_bar.update(f"Create user · step {number} of {len(PAGES)}: {page.title}  ({hint} · esc back)")
+        self.refresh_bindings()
         self.query_one("#pages", ContentSwitcher).current = page
         if page is Page.PERMISSIONS and not self.aws_policies:
             self.load_policies()
         if page is Page.REVIEW:
             self.review.show(self._review_lines())
+        self.set_class(page is Page.REVIEW, "-reviewing")
+        self._show_summary()
         focus = {Page.DETAILS: self.details.name_field, Page.PERMISSIONS: self.permissions.main_field,
                  Page.TAGS: self.tags_page.key_field, Page.REVIEW: self.review}[page]
         focus.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "create" and self.page is not Page.REVIEW:
+            return False  # shown (and working) on the review page only
+        if action == "next_page" and self.page is Page.REVIEW:
+            return False
+        return super().check_action(action, parameters)
 
     def action_next_page(self) -> None:
         problems = self._page_problems(self.page)
         if problems:
             self.notify(problems[0], title="Not yet", severity="error")
             return
-        if self.page is not Page.REVIEW:
-            self.page = PAGES[PAGES.index(self.page) + 1]
+        self.page = PAGES[PAGES.index(self.page) + 1]
 
     def action_previous_page(self) -> None:
         if self.page is Page.DETAILS:
@@ -244,9 +276,6 @@ class CreateUserScreen(AppScreen[None]):
         return [*review_lines(request), "", "ctrl+s creates the user · esc goes back to edit"]
 
     def action_create(self) -> None:
-        if self.page is not Page.REVIEW:
-            self.notify("Review first: go through the pages with enter / ctrl+n.", severity="warning")
-            return
         for page in PAGES:
             problems = self._page_problems(page)
             if problems:

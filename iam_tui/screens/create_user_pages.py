@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Checkbox, ContentSwitcher, DataTable, Input, RadioButton, RadioSet, Static
 
 from ..aws.groups import GroupSummary, ManagedPolicy
@@ -37,6 +38,10 @@ class Page(StrEnum):
 
 
 PAGES = tuple(Page)
+
+
+class FormEdited(Message):
+    """A choice changed that is not a field's own Changed message (a policy, a group, a tag): the summary follows."""
 
 ADMIN_VS_POWER = ("AdministratorAccess allows everything, IAM included; PowerUserAccess allows everything except "
                   "IAM, Organizations and account management.")
@@ -243,6 +248,7 @@ class PermissionsPage(VerticalScroll):
         self.selected_policy = event.item_id
         event.search_list.current = event.item_id
         self.show_policy_choice()
+        self.post_message(FormEdited())
 
     def show_policy_choice(self) -> None:
         loading = "" if self.policies else " · loading the AWS managed policies…"
@@ -280,6 +286,7 @@ class PermissionsPage(VerticalScroll):
         event.stop()
         self.selected_group = event.item_id
         self.show_groups(self.groups)
+        self.post_message(FormEdited())
 
 
 class TagsPage(Vertical):
@@ -343,6 +350,7 @@ class TagsPage(Vertical):
         self._show_tags()
         show_message(message, f"Tag {key!r} {'updated' if replaced else 'added'}.", False)
         key_input.focus()
+        self.post_message(FormEdited())
 
     def action_delete_tag(self) -> None:
         row = self.query_one("#tag-table", DataTable).cursor_row
@@ -350,6 +358,7 @@ class TagsPage(Vertical):
             key = self.tags.pop(row)[0]
             self._show_tags()
             self.query_one("#tag-msg", Static).update(f"Tag {key!r} removed.")
+            self.post_message(FormEdited())
 
 
 class ReviewPage(VerticalScroll, can_focus=True):

@@ -73,10 +73,11 @@ class PasswordHandoverScreen(SecretHandoverScreen):
             "cleared after 45 s; over SSH to your terminal's clipboard with OSC 52), s saves the console's .csv "
             "(User name, Password, Console sign-in URL) with file mode 0600, i shows sign-in instructions to send "
             "to the user (without the password). enter or esc when you are done.")
+    # Done first and short labels: at 80 columns the footer holds them all (it used to lose "Done").
     BINDINGS = [
-        Binding("s", "save", "Save .csv"),
-        Binding("i", "instructions", "Sign-in instructions"),
         Binding("enter,escape", "done", "Done"),
+        Binding("s", "save", "Save .csv"),
+        Binding("i", "instructions", "Instructions"),
     ]
     DEFAULT_CSS = """
     PasswordHandoverScreen #handover { padding: 1 2; height: 1fr; }
