@@ -293,11 +293,13 @@ async def test_failure_then_retry_completes(make_app, admin, service) -> None:
 
 async def test_leaving_before_handling_the_password_asks(make_app) -> None:
     app = make_app()
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_form(app, pilot)
         await type_name(pilot, "gina")
         await go_to_review(pilot)
         handover = await create(pilot)
+        footer = [line for line in seen_text(app).splitlines() if line.strip()][-1]
+        assert "Done" in footer and "Save .csv" in footer  # at 80 columns the footer lost "Done"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
