@@ -26,7 +26,7 @@ from .secret_handover import SecretHandoverScreen
 
 def signin_instructions(user_name: str, account_id: str, signin_url: str, reset_required: bool) -> str:
     """What the console's "Email sign-in instructions" draft says: user name and URL, never the password."""
-    change = ("You will be asked to choose a new password when you first sign in.\n" if reset_required else "")
+    change = ("You will be asked to choose a new password when you first sign in.\n\n" if reset_required else "")
     return (
         "Hello,\n\n"
         f"You now have access to the AWS Management Console for the account with ID {account_id}.\n\n"
@@ -42,6 +42,12 @@ def signin_instructions(user_name: str, account_id: str, signin_url: str, reset_
 class InstructionsScreen(Dialog[None]):
     BINDINGS = [Binding("escape,enter", "dismiss", "Close"), Binding("c", "copy", "Copy"),
                 Binding("s", "save", "Save")]
+    # Wide enough that the sign-in URL stays on one line, low enough for 24 rows; the keys sit above the text so a
+    # short terminal never hides them.
+    DEFAULT_CSS = """
+    InstructionsScreen > Vertical { width: 90%; max-width: 84; padding: 0 1; }
+    InstructionsScreen #instructions-keys { margin-bottom: 1; }
+    """
 
     def __init__(self, text: str, user_name: str) -> None:
         super().__init__()
@@ -51,8 +57,8 @@ class InstructionsScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Sign-in instructions (no password inside: send it separately)", classes="help-title")
+            yield Static("c copy · s save to a file · esc close", id="instructions-keys", classes="muted")
             yield Static(self.text, id="instructions-text")
-            yield Static("c copy · s save to a file · esc close", classes="muted")
 
     def action_copy(self) -> None:
         outcome = self.iam.clipboard_service.copy(self.text)

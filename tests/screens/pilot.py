@@ -19,4 +19,5 @@ async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
 def seen_text(app: App[object]) -> str:
     """The text a person sees on the screen: the screenshot's SVG with its tags stripped and its entities decoded
     (the SVG writes ``&`` as ``&amp;``, ``'`` as ``&#x27;`` and spaces as ``&#160;``)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+    svg = re.sub(r"<style.*?</style>", "", app.export_screenshot(), flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
