@@ -138,7 +138,7 @@ class CreateProgressScreen(AppScreen[bool]):
         if self.request.console_access and self.request.password is not None:
             from .password_handover import PasswordHandoverScreen
 
-            self.app.push_screen(PasswordHandoverScreen(self.request.user_name, self.request.password,
+            self.iam.push_screen(PasswordHandoverScreen(self.request.user_name, self.request.password,
                                                    self.request.password_reset_required),
                             lambda _: self.dismiss(True))
         else:
@@ -178,8 +178,12 @@ class CreateProgressScreen(AppScreen[bool]):
             self.dismiss(False)
             return
         left = "; ".join(p.step.title for p in leftovers)
-        self.app.push_screen(
+        self.iam.push_screen(
             ConfirmScreen(f"These changes are still in AWS: {left}. The user is incomplete. Leave anyway? "
                           "(You can finish or clean up by hand; b rolls back.)", yes="Leave", no="Stay"),
-            lambda leave: self.dismiss(False) if leave else None,
+            self._leave_anyway,
         )
+
+    def _leave_anyway(self, leave: bool | None) -> None:
+        if leave:
+            self.dismiss(False)

@@ -204,7 +204,7 @@ class CreateUserScreen(AppScreen[None]):
     def watch_page(self, page: Page) -> None:
         number = PAGES.index(page) + 1
         hint = {Page.TAGS: "ctrl+n next", Page.REVIEW: "ctrl+s create"}.get(page, "enter next")
-        self.title_bar.update(f"Create user · step {number} of {len(PAGES)}: {page.title}  ({hint} · esc back)")
+        self.title_bar.update(f"Create user · step {number} of {len(PAGES)}: {page.heading}  ({hint} · esc back)")
         self.refresh_bindings()
         self.query_one("#pages", ContentSwitcher).current = page
         if page is Page.PERMISSIONS and not self.aws_policies:
@@ -279,12 +279,12 @@ class CreateUserScreen(AppScreen[None]):
         for page in PAGES:
             problems = self._page_problems(page)
             if problems:
-                self.notify(problems[0], title=f"{page.title}: not yet", severity="error")
+                self.notify(problems[0], title=f"{page.heading}: not yet", severity="error")
                 return
         from .create_progress import CreateProgressScreen
 
         request = self.build_request(self._password())
-        self.app.push_screen(CreateProgressScreen(request), self._after_create)
+        self.iam.push_screen(CreateProgressScreen(request), self._after_create)
 
     def _after_create(self, created: bool | None) -> None:
         if created:

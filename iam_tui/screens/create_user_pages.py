@@ -32,7 +32,7 @@ class Page(StrEnum):
     REVIEW = "review"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         return {"details": "User details", "permissions": "Permissions", "tags": "Tags",
                 "review": "Review and create"}[self.value]
 

@@ -66,7 +66,7 @@ class InstructionsScreen(Dialog[None]):
 
     def action_save(self) -> None:
         default = Path.cwd() / f"{self.user_name}_sign-in-instructions.txt"
-        self.app.push_screen(SaveFileScreen("Save the sign-in instructions", default, self.text.encode),
+        self.iam.push_screen(SaveFileScreen("Save the sign-in instructions", default, self.text.encode),
                              lambda path: self.notify(f"Saved {path}") if path else None)
 
 
@@ -122,7 +122,7 @@ class PasswordHandoverScreen(SecretHandoverScreen):
     def action_save(self) -> None:
         default = Path.cwd() / default_credentials_filename(self.user_name)
         content = lambda: user_credentials_csv(self.user_name, self.password, self.signin_url)  # noqa: E731
-        self.app.push_screen(SaveFileScreen("Download the credentials .csv (console format)", default, content,
+        self.iam.push_screen(SaveFileScreen("Download the credentials .csv (console format)", default, content,
                                             note="It holds the password: keep it private, delete it once used."),
                              self._saved)
 
@@ -133,13 +133,13 @@ class PasswordHandoverScreen(SecretHandoverScreen):
 
     def action_instructions(self) -> None:
         text = signin_instructions(self.user_name, self.account_id, self.signin_url, self.reset_required)
-        self.app.push_screen(InstructionsScreen(text, self.user_name))
+        self.iam.push_screen(InstructionsScreen(text, self.user_name))
 
     def action_done(self) -> None:
         if self.taken:
             self._leave(True)
             return
-        self.app.push_screen(
+        self.iam.push_screen(
             ConfirmScreen("You have not revealed, copied or saved the password. It cannot be retrieved later "
                           "(you would have to set a new one). Leave anyway?", yes="Leave", no="Stay"),
             self._leave,
