@@ -63,6 +63,16 @@ async def type_name(pilot, name: str) -> None:
     await settle(pilot)
 
 
+async def open_permissions(app, pilot, name: str) -> CreateUserScreen:
+    """Open the form, type ``name`` and go on to the permissions page with enter."""
+    form = await open_form(app, pilot)
+    await type_name(pilot, name)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert form.page == "permissions"
+    return form
+
+
 async def choose_custom_password(form, pilot) -> Input:
     """Pick "Custom password" and focus its field (returned)."""
     form.query_one("#custom", RadioButton).value = True
@@ -238,10 +248,7 @@ async def test_the_policy_list_is_there_when_the_page_opens_and_enter_in_the_sea
     """Issue 11: the list stayed empty until you typed and cleared the search; enter in the search did nothing."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_form(app, pilot)
-        await type_name(pilot, "uma")
-        await pilot.press("enter")
-        await settle(pilot)
+        form = await open_permissions(app, pilot, "uma")
         search = form.query_one("#policy-search", SearchList)
         highlighted = search.options.highlighted_option
         assert highlighted is not None and highlighted.id == "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -304,6 +311,10 @@ async def test_leaving_before_handling_the_password_asks(make_app) -> None:
         handover = await create(pilot)
         footer = [line for line in seen_text(app).splitlines() if line.strip()][-1]
         assert "Done" in footer and "Save .csv" in footer  # at 80 columns the footer lost "Done"
+        await pilot.press("i")
+        await pilot.pause()
+        assert "c copy · s save to a file · esc close" in seen_text(app)  # 24 rows hid the keys under the text
+        await pilot.press("escape")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -320,11 +331,8 @@ async def test_tag_and_group_name_errors_sit_next_to_their_fields(make_app, admi
     admin.create_group(GroupName="Admins")
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        form = await open_form(app, pilot)
-        await type_name(pilot, "hank")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert form.page == "permissions" and app.focused is form.query_one("#group-name")
+        form = await open_permissions(app, pilot, "hank")
+        assert app.focused is form.query_one("#group-name")
         form.query_one("#group-name", Input).value = "admins"
         await pilot.pause()
         assert "exists already" in text(app, "#group-name-msg")
