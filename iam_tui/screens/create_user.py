@@ -203,7 +203,8 @@ class CreateUserScreen(AppScreen[None]):
 
     def watch_page(self, page: Page) -> None:
         number = PAGES.index(page) + 1
-        hint = {Page.TAGS: "ctrl+n next", Page.REVIEW: "ctrl+s create"}.get(page, "enter next")
+        # enter goes on from the details page's fields; on the others it chooses (a policy, a group) or adds a tag.
+        hint = {Page.DETAILS: "enter next", Page.REVIEW: "ctrl+s create"}.get(page, "ctrl+n next")
         self.title_bar.update(f"Create user · step {number} of {len(PAGES)}: {page.heading}  ({hint} · esc back)")
         self.refresh_bindings()
         self.query_one("#pages", ContentSwitcher).current = page
