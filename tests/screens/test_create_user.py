@@ -267,6 +267,21 @@ async def test_the_policy_list_is_there_when_the_page_opens_and_enter_in_the_sea
     assert [p["PolicyArn"] for p in policies] == [wanted.id]
 
 
+async def test_a_wide_terminal_shows_the_plan_beside_the_form(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        form = await open_form(app, pilot)
+        await type_name(pilot, "zed")
+        summary = form.query_one("#summary-panel")
+        assert summary.display and "iam:CreateUser(UserName=zed, Tags=[1 tag])" in text(app, "#summary")
+        await go_to_review(pilot)
+        assert not summary.display  # the review page shows it in full
+        await pilot.resize_terminal(100, 32)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert form.page == "tags" and not summary.display
+
+
 async def test_server_side_password_violation_then_roll_back(make_app, admin) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
