@@ -90,12 +90,12 @@ class CreateProgressScreen(AppScreen[bool]):
         error = self.query_one("#plan-error", Static)
         if failed is not None and failed.error is not None:
             if failed.state is PlanState.UNDO_FAILED:
-                error.update(f"Undo of “{failed.step.title}” failed. {failed.error.text}\n"
-                             "b tries the roll back again · esc leave")
+                error.update(Content(f"Undo of “{failed.step.title}” failed. {failed.error.text}\n"
+                                     "b tries the roll back again · esc leave"))
             else:
                 ways = ("r runs every step again · esc leave" if self.run_state.rolled_back else
                         "r retry from this step · b roll back what was done · esc leave")
-                error.update(f"Step “{failed.step.title}” failed. {failed.error.text}\n{ways}")
+                error.update(Content(f"Step “{failed.step.title}” failed. {failed.error.text}\n{ways}"))
         else:
             error.update("")
 

@@ -49,7 +49,8 @@ class CreateUserScreen(AppScreen[None]):
         "guide does; search the AWS managed policies, ↑/↓ and enter choose another) or an existing group.\n"
         "3 Tags: key/value pairs on the user (groups cannot be tagged; ctrl+d deletes the selected tag).\n"
         "4 Review: every AWS call that will be made, in order, and what the security checks will say.\n\n"
-        "enter or ctrl+n: next page · esc: previous page (leaves on the first) · ctrl+s on the review: create."
+        "ctrl+n (or enter in the user details): next page · esc: previous page (leaves on the first) · ctrl+s on the "
+        "review: create. On a wide terminal the AWS calls so far are shown beside the form."
     )
     BINDINGS = [
         Binding("ctrl+n", "next_page", "Next"),
