@@ -18,6 +18,13 @@ CLASSES = {
     "digits": string.digits,
     "symbols": SYMBOLS,
 }
+# What a policy that requires a class asks for, in words.
+NEEDS = {
+    "uppercase": "an uppercase letter (A-Z)",
+    "lowercase": "a lowercase letter (a-z)",
+    "digits": "a digit (0-9)",
+    "symbols": f"a symbol ({SYMBOLS})",
+}
 
 
 def _has(password: str, cls: str) -> bool:
@@ -45,8 +52,7 @@ def password_problems(password: str, effective: EffectivePolicy) -> list[str]:
                 "digits": policy.require_numbers, "symbols": policy.require_symbols}
     for cls, needed in required.items():
         if needed and not _has(password, cls):
-            example = f" ({SYMBOLS})" if cls == "symbols" else ""
-            problems.append(f"at least one of the {cls}{example}")
+            problems.append(NEEDS[cls])
     return problems
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from textual import work
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -29,8 +30,10 @@ MARK = {
     PlanState.UNDO_FAILED: "✗",
 }
 
+STOPPED_AT = frozenset({PlanState.RUNNING, PlanState.FAILED, PlanState.UNDOING, PlanState.UNDO_FAILED})
 
-class CreateProgressScreen(AppScreen):
+
+class CreateProgressScreen(AppScreen[bool]):
     """Dismisses with True once the user exists completely (and the password was handed over), else False."""
 
     AUTO_FOCUS = "#plan-steps"
@@ -45,7 +48,8 @@ class CreateProgressScreen(AppScreen):
     ]
     WAIT_WHILE_BUSY = frozenset({"retry", "rollback", "leave"})
     DEFAULT_CSS = """
-    CreateProgressScreen #plan-steps { height: 1fr; padding: 1 2; }
+    CreateProgressScreen #plan-steps { height: 1fr; padding: 0 2; }
+    CreateProgressScreen .plan-step { margin-top: 1; }
     CreateProgressScreen #plan-error { padding: 0 2; color: $error; height: auto; }
     CreateProgressScreen #plan-status { padding: 0 2; height: auto; text-style: bold; }
     """
@@ -58,7 +62,8 @@ class CreateProgressScreen(AppScreen):
     def compose_body(self) -> Iterable[Widget]:
         yield Static(f"Creating {self.request.user_name}", id="plan-status")
         with VerticalScroll(id="plan-steps"):
-            yield Static("", id="plan-lines")
+            for number in range(1, len(self.run_state.progress) + 1):
+                yield Static("", id=f"plan-step-{number}", classes="plan-step")
         yield Static("", id="plan-error")
 
     def on_mount(self) -> None:
@@ -67,26 +72,30 @@ class CreateProgressScreen(AppScreen):
 
     def _show_steps(self) -> None:
         self._declare_unfinished()
-        lines = []
         for number, progress in enumerate(self.run_state.progress, start=1):
             state = progress.state
             suffix = "" if state is PlanState.PENDING else f"  [{state.value}]"
-            lines.append(f"{MARK[state]} {number}. {progress.step.title}{suffix}")
+            lines = [f"{MARK[state]} {number}. {progress.step.title}{suffix}"]
             undoing = state in (PlanState.UNDOING, PlanState.UNDONE)
             lines.append(f"     {progress.step.undo_text() if undoing else progress.step.call_text()}")
             if progress.note:
                 lines.append(f"     {progress.note}")
-        self.query_one("#plan-lines", Static).update("\n".join(lines))
+            self.query_one(f"#plan-step-{number}", Static).update(Content("\n".join(lines)))
+        # On a short terminal the step being run, undone or that failed is scrolled into view.
+        current = next((n for n, p in enumerate(self.run_state.progress, start=1) if p.state in STOPPED_AT), None)
+        if current is not None:
+            step = self.query_one(f"#plan-step-{current}")
+            self.call_after_refresh(step.scroll_visible, animate=False)  # once the new text is laid out
         failed = next((p for p in self.run_state.progress if p.error is not None), None)
         error = self.query_one("#plan-error", Static)
         if failed is not None and failed.error is not None:
             if failed.state is PlanState.UNDO_FAILED:
-                error.update(f"Undo of “{failed.step.title}” failed. {failed.error.text}\n"
-                             "b tries the roll back again · esc leave")
+                error.update(Content(f"Undo of “{failed.step.title}” failed. {failed.error.text}\n"
+                                     "b tries the roll back again · esc leave"))
             else:
                 ways = ("r runs every step again · esc leave" if self.run_state.rolled_back else
                         "r retry from this step · b roll back what was done · esc leave")
-                error.update(f"Step “{failed.step.title}” failed. {failed.error.text}\n{ways}")
+                error.update(Content(f"Step “{failed.step.title}” failed. {failed.error.text}\n{ways}"))
         else:
             error.update("")
 
@@ -129,7 +138,7 @@ class CreateProgressScreen(AppScreen):
         if self.request.console_access and self.request.password is not None:
             from .password_handover import PasswordHandoverScreen
 
-            self.app.push_screen(PasswordHandoverScreen(self.request.user_name, self.request.password,
+            self.iam.push_screen(PasswordHandoverScreen(self.request.user_name, self.request.password,
                                                    self.request.password_reset_required),
                             lambda _: self.dismiss(True))
         else:
@@ -169,8 +178,12 @@ class CreateProgressScreen(AppScreen):
             self.dismiss(False)
             return
         left = "; ".join(p.step.title for p in leftovers)
-        self.app.push_screen(
+        self.iam.push_screen(
             ConfirmScreen(f"These changes are still in AWS: {left}. The user is incomplete. Leave anyway? "
                           "(You can finish or clean up by hand; b rolls back.)", yes="Leave", no="Stay"),
-            lambda leave: self.dismiss(False) if leave else None,
+            self._leave_anyway,
         )
+
+    def _leave_anyway(self, leave: bool | None) -> None:
+        if leave:
+            self.dismiss(False)

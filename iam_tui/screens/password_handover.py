@@ -26,7 +26,7 @@ from .secret_handover import SecretHandoverScreen
 
 def signin_instructions(user_name: str, account_id: str, signin_url: str, reset_required: bool) -> str:
     """What the console's "Email sign-in instructions" draft says: user name and URL, never the password."""
-    change = ("You will be asked to choose a new password when you first sign in.\n" if reset_required else "")
+    change = ("You will be asked to choose a new password when you first sign in.\n\n" if reset_required else "")
     return (
         "Hello,\n\n"
         f"You now have access to the AWS Management Console for the account with ID {account_id}.\n\n"
@@ -42,6 +42,12 @@ def signin_instructions(user_name: str, account_id: str, signin_url: str, reset_
 class InstructionsScreen(Dialog[None]):
     BINDINGS = [Binding("escape,enter", "dismiss", "Close"), Binding("c", "copy", "Copy"),
                 Binding("s", "save", "Save")]
+    # Wide enough that the sign-in URL stays on one line, low enough for 24 rows; the keys sit above the text so a
+    # short terminal never hides them.
+    DEFAULT_CSS = """
+    InstructionsScreen > Vertical { width: 90%; max-width: 84; padding: 0 1; }
+    InstructionsScreen #instructions-keys { margin-bottom: 1; }
+    """
 
     def __init__(self, text: str, user_name: str) -> None:
         super().__init__()
@@ -51,8 +57,8 @@ class InstructionsScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Sign-in instructions (no password inside: send it separately)", classes="help-title")
+            yield Static("c copy · s save to a file · esc close", id="instructions-keys", classes="muted")
             yield Static(self.text, id="instructions-text")
-            yield Static("c copy · s save to a file · esc close", classes="muted")
 
     def action_copy(self) -> None:
         outcome = self.iam.clipboard_service.copy(self.text)
@@ -60,7 +66,7 @@ class InstructionsScreen(Dialog[None]):
 
     def action_save(self) -> None:
         default = Path.cwd() / f"{self.user_name}_sign-in-instructions.txt"
-        self.app.push_screen(SaveFileScreen("Save the sign-in instructions", default, self.text.encode),
+        self.iam.push_screen(SaveFileScreen("Save the sign-in instructions", default, self.text.encode),
                              lambda path: self.notify(f"Saved {path}") if path else None)
 
 
@@ -73,10 +79,11 @@ class PasswordHandoverScreen(SecretHandoverScreen):
             "cleared after 45 s; over SSH to your terminal's clipboard with OSC 52), s saves the console's .csv "
             "(User name, Password, Console sign-in URL) with file mode 0600, i shows sign-in instructions to send "
             "to the user (without the password). enter or esc when you are done.")
+    # Done first and short labels: at 80 columns the footer holds them all (it used to lose "Done").
     BINDINGS = [
-        Binding("s", "save", "Save .csv"),
-        Binding("i", "instructions", "Sign-in instructions"),
         Binding("enter,escape", "done", "Done"),
+        Binding("s", "save", "Save .csv"),
+        Binding("i", "instructions", "Instructions"),
     ]
     DEFAULT_CSS = """
     PasswordHandoverScreen #handover { padding: 1 2; height: 1fr; }
@@ -115,7 +122,7 @@ class PasswordHandoverScreen(SecretHandoverScreen):
     def action_save(self) -> None:
         default = Path.cwd() / default_credentials_filename(self.user_name)
         content = lambda: user_credentials_csv(self.user_name, self.password, self.signin_url)  # noqa: E731
-        self.app.push_screen(SaveFileScreen("Download the credentials .csv (console format)", default, content,
+        self.iam.push_screen(SaveFileScreen("Download the credentials .csv (console format)", default, content,
                                             note="It holds the password: keep it private, delete it once used."),
                              self._saved)
 
@@ -126,13 +133,13 @@ class PasswordHandoverScreen(SecretHandoverScreen):
 
     def action_instructions(self) -> None:
         text = signin_instructions(self.user_name, self.account_id, self.signin_url, self.reset_required)
-        self.app.push_screen(InstructionsScreen(text, self.user_name))
+        self.iam.push_screen(InstructionsScreen(text, self.user_name))
 
     def action_done(self) -> None:
         if self.taken:
             self._leave(True)
             return
-        self.app.push_screen(
+        self.iam.push_screen(
             ConfirmScreen("You have not revealed, copied or saved the password. It cannot be retrieved later "
                           "(you would have to set a new one). Leave anyway?", yes="Leave", no="Stay"),
             self._leave,

@@ -6,11 +6,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from ..aws.errors import AwsError
 from ..aws.users import UserSummary
+from ..widgets.search_list import SearchItem, SearchList
 from .base import Dialog
 
 
@@ -18,10 +18,10 @@ class UserPickerScreen(Dialog[str | None]):
     """Dismisses with the chosen user name, or None. Type to filter; ↑/↓ and enter to choose."""
 
     DEFAULT_CSS = """
-    UserPickerScreen OptionList { height: auto; max-height: 16; }
+    UserPickerScreen SearchList > OptionList { max-height: 16; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("down", "focus_list", "List", show=False)]
-    AUTO_FOCUS = "#user-filter"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "SearchInput"
 
     def __init__(self, title: str = "Choose an IAM user") -> None:
         super().__init__()
@@ -31,8 +31,7 @@ class UserPickerScreen(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text)
-            yield Input(placeholder="filter by name", id="user-filter")
-            yield OptionList(id="user-list")
+            yield SearchList("filter by name", id="user-search")
             yield Static("Loading users…", id="user-status", classes="muted")
 
     def on_mount(self) -> None:
@@ -50,35 +49,12 @@ class UserPickerScreen(Dialog[str | None]):
         if not self.users:
             status.update("This account has no IAM users yet: create one first (guide step 2). esc cancels")
         else:
-            status.update(f"{len(self.users)} user(s) · enter chooses · esc cancels")
-        self._show(self.query_one("#user-filter", Input).value)
+            status.update(f"{len(self.users)} user(s) · ↑/↓ and enter choose · esc cancels")
+        self.query_one(SearchList).show([SearchItem(user.name, user.name) for user in self.users])
 
-    @on(Input.Changed, "#user-filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self._show(event.value)
-
-    def _show(self, text: str) -> None:
-        needle = text.strip().lower()
-        options = self.query_one("#user-list", OptionList)
-        options.clear_options()
-        for user in self.users:
-            if needle in user.name.lower():
-                options.add_option(Option(user.name, id=user.name))
-        if options.option_count:
-            options.highlighted = 0
-
-    @on(Input.Submitted, "#user-filter")
-    def _submit_filter(self) -> None:
-        options = self.query_one("#user-list", OptionList)
-        if options.highlighted is not None:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
-
-    @on(OptionList.OptionSelected, "#user-list")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_focus_list(self) -> None:
-        self.query_one("#user-list", OptionList).focus()
+    @on(SearchList.Chosen)
+    def _chosen(self, event: SearchList.Chosen) -> None:
+        self.dismiss(event.item_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
