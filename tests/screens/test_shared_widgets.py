@@ -16,6 +16,7 @@ from iam_tui.files import file_mode
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.save_file import SaveFileScreen
 from iam_tui.screens.user_picker import UserPickerScreen
+from iam_tui.widgets import secret_field
 from iam_tui.widgets.secret_field import MASK_TEXT, SecretField
 
 from .pilot import settle
@@ -42,6 +43,26 @@ async def test_secret_is_masked_revealed_and_masked_again(make_app) -> None:
         assert PASSWORD in str(field.render())  # plain text: the [b] is not markup
         await pilot.pause(0.5)
         assert not field.revealed and PASSWORD not in str(field.render())
+
+
+async def test_the_time_left_before_masking_counts_down(make_app, monkeypatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(secret_field, "monotonic", lambda: now[0])
+
+    class Revealable(Screen[None]):
+        def compose(self) -> ComposeResult:
+            yield SecretField("Password", Secret(PASSWORD), id="pw")
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await app.push_screen(Revealable())
+        field = app.screen.query_one("#pw", SecretField)
+        field.focus()
+        await pilot.press("v")
+        assert "masked again in 30 s" in str(field.render())
+        now[0] += 4.2
+        assert "masked again in 26 s" in str(field.render()) and field.seconds_left == 26
 
 
 async def test_copy_goes_through_the_app_clipboard(make_app) -> None:
