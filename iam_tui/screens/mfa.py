@@ -392,11 +392,13 @@ class MfaScreen(AppScreen[None]):
         pane = self.query_one("#qr-pane")
         if qr is None or self.pending is None or self.phase is not Phase.SCAN:
             pane.display = False
+            self.remove_class("-qr-beside")
             return
         body = self.query_one("#mfa-body").size
         need = qr.cell_size
         fits = need.width + 2 + FORM_MIN_WIDTH <= body.width and need.height <= body.height
         pane.display = fits
+        self.set_class(fits, "-qr-beside")  # where toasts go (styles/mfa.tcss)
         self.query_one("#full-qr").display = not fits
         help_text = self.query_one("#scan-help", Static)
         device = self.pending.device.name

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+from textual.app import App
 from textual.pilot import Pilot
 
 
@@ -10,3 +14,10 @@ async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def visible_text(app: App[object]) -> str:
+    """The text a person sees on the screen now: the screenshot SVG with its tags stripped and its entities decoded
+    (it writes a space as ``&#160;`` and escapes ``&``, ``<`` and ``'``). Leak tests first show that it finds a
+    revealed secret, then that the masked one is absent."""
+    return html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
