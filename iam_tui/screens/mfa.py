@@ -196,7 +196,7 @@ class MfaScreen(AppScreen[None]):
         if user:
             self.show_user(user)
         else:
-            self.user_line.update(NO_USER)
+            self.user_line.update("IAM user: none chosen yet")
             self._validate_name()
             self.action_other_user()
 

@@ -104,12 +104,11 @@ class SigninScreen(AppScreen):
         self.user: SigninUser | None = None
 
     def compose_body(self) -> Iterable[Widget]:
+        # The alias right under the URLs it changes: the screen opens in its field, and the URLs stay in view with
+        # it at 80x24; the steps follow.
         with VerticalScroll(id="signin-body"):
             yield Static("Sign-in URL", classes="section-title")
             yield Static(urls_text(None), id="urls")
-            yield Static("", id="user-state")
-            yield Static("Sign in with the IAM user", classes="section-title")
-            yield Static(steps_text(None, None), id="steps")
             yield Static("Account alias", classes="section-title")
             yield Static("", id="alias-current")
             with Horizontal(id="alias-row"):
@@ -119,6 +118,9 @@ class SigninScreen(AppScreen):
                          id="alias-hint")
             yield Static("", id="alias-error", classes="field-error")
             yield Static("", id="alias-warning", classes="warning")
+            yield Static("Sign in with the IAM user", classes="section-title")
+            yield Static("", id="user-state")
+            yield Static(steps_text(None, None), id="steps")
 
     def on_mount(self) -> None:
         self.user_name = self.session.guide_user
