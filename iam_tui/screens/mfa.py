@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, getters, on, work
 from textual.app import ComposeResult
@@ -42,6 +42,7 @@ from .qr_view import QrViewScreen, fits_full_screen
 from .user_picker import UserPickerScreen
 
 if TYPE_CHECKING:
+    from ..app import IamTuiApp
     from ..session import GuideSession
 
 FORM_MIN_WIDTH = 44  # columns the form keeps when the QR code is drawn beside it (toasts stay within them)
@@ -75,7 +76,7 @@ class Devices:
     problem: str | None = None
 
 
-async def _delete_and_report(app: Any, session: GuideSession, pending: PendingDevice) -> bool:
+async def _delete_and_report(app: IamTuiApp, session: GuideSession, pending: PendingDevice) -> bool:
     """Delete a pending device. On success its exit cleanup is dropped; on failure it stays registered (quitting
     tries once more) and the problem, naming the device, is shown. True when the device is gone."""
     problem = await pending.delete()
@@ -235,7 +236,7 @@ class MfaScreen(AppScreen[None]):
     @work(exclusive=True, group="mfa-picker")
     async def _open_picker(self) -> None:
         await self.iam.wait_for_service()  # the picker lists users at once
-        self.app.push_screen(UserPickerScreen("Which IAM user gets the MFA device?"), self._user_chosen)
+        self.iam.push_screen(UserPickerScreen("Which IAM user gets the MFA device?"), self._user_chosen)
 
     def _user_chosen(self, name: str | None) -> None:
         if name is None:
@@ -346,7 +347,7 @@ class MfaScreen(AppScreen[None]):
             question = (f"An unassigned MFA device named {leftover.name} already exists ({leftover.serial}), "
                         "probably left by an interrupted attempt: nobody signs in with it. Delete it and create "
                         "a new one?")
-            if not await self.app.push_screen_wait(ConfirmScreen(question, yes="Delete it", no="Keep it")):
+            if not await self.iam.push_screen_wait(ConfirmScreen(question, yes="Delete it", no="Keep it")):
                 message.update(f"Kept {leftover.name}: pick another name.")
                 return
             try:
@@ -405,12 +406,12 @@ class MfaScreen(AppScreen[None]):
         if fits:
             help_text.update(f"Scan the QR code with your authenticator app (it adds {device}), or type the "
                              "secret key below by hand.")
-        elif fits_full_screen(need, self.app.size):
+        elif fits_full_screen(need, self.iam.size):
             help_text.update(f"The QR code ({need.width}×{need.height} cells) does not fit beside the form: press "
                              "ctrl+f to show it full-screen, or type the secret key below into your authenticator "
                              f"app (it adds {device}).")
         else:
-            terminal = self.app.size
+            terminal = self.iam.size
             help_text.update(f"The QR code needs {need.width}×{need.height + 1} cells and this terminal is "
                              f"{terminal.width}×{terminal.height}: enlarge the window or zoom out (ctrl and -), then "
                              "press ctrl+f to show it full-screen; or type the secret key below into your "
@@ -419,7 +420,7 @@ class MfaScreen(AppScreen[None]):
 
     def action_full_qr(self) -> None:
         if self.uri is not None and self.pending is not None:
-            self.app.push_screen(QrViewScreen(self.uri, f"Scan to add {self.pending.device.name}"))
+            self.iam.push_screen(QrViewScreen(self.uri, f"Scan to add {self.pending.device.name}"))
 
     @on(Button.Pressed, "#full-qr")
     def _full_qr_pressed(self) -> None:
@@ -541,7 +542,7 @@ class MfaScreen(AppScreen[None]):
 
     def action_back(self) -> None:
         if self.pending is None:
-            self.app.pop_screen()
+            self.iam.pop_screen()
             return
         self.leave_pending()
 
@@ -552,15 +553,15 @@ class MfaScreen(AppScreen[None]):
             return
         question = (f"Leave without enabling? The unassigned MFA device {pending.device.name} will be deleted in "
                     "AWS. If you already added it to your authenticator app, remove that entry too.")
-        if not await self.app.push_screen_wait(ConfirmScreen(question, yes="Delete and leave", no="Stay")):
+        if not await self.iam.push_screen_wait(ConfirmScreen(question, yes="Delete and leave", no="Stay")):
             return
         async with self.session.mutating("deleting the unassigned MFA device"):
-            deleted = await _delete_and_report(self.app, self.session, pending)
+            deleted = await _delete_and_report(self.iam, self.session, pending)
         self.pending = None
         await self._wipe()
         if deleted:
             self.notify(f"Deleted the unassigned MFA device {pending.device.name}.")
-        self.app.pop_screen()
+        self.iam.pop_screen()
 
     def on_unmount(self) -> None:
         """Left some other way while a device was pending: delete it in the background."""
@@ -569,7 +570,7 @@ class MfaScreen(AppScreen[None]):
             return
         self.pending = None
 
-        app, session = self.app, self.session
+        app, session = self.iam, self.session
 
         async def delete() -> None:
             async with session.mutating("deleting the unassigned MFA device"):

@@ -124,7 +124,7 @@ class SigninScreen(AppScreen):
 
     def on_mount(self) -> None:
         self.user_name = self.session.guide_user
-        self.watch(self.app, "identity", self._show_identity, init=True)
+        self.watch(self.iam, "identity", self._show_identity, init=True)
         self.action_refresh()
 
     # --- showing --------------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ class SigninScreen(AppScreen):
                 self.tell(GuideUserChosen(name))
                 self.action_refresh()
 
-        self.app.push_screen(UserPickerScreen("Who signs in?"), chosen)
+        self.iam.push_screen(UserPickerScreen("Who signs in?"), chosen)
 
     # --- copy -----------------------------------------------------------------------------------------------
 
@@ -181,7 +181,7 @@ class SigninScreen(AppScreen):
             return
         url = identity.signin_url  # by alias when there is one
         outcome = self.iam.clipboard_service.copy(url)
-        self.app.notify(f"{url}\n{outcome.message}", title="Sign-in URL")
+        self.iam.notify(f"{url}\n{outcome.message}", title="Sign-in URL")
 
     # --- alias ----------------------------------------------------------------------------------------------
 
@@ -225,7 +225,7 @@ class SigninScreen(AppScreen):
         current = identity.alias if identity else None
         if current and identity is not None:
             old_url = signin_url(current, identity.caller.partition)
-            replace = await self.app.push_screen_wait(ConfirmScreen(
+            replace = await self.iam.push_screen_wait(ConfirmScreen(
                 f"Replace the alias {current} with {alias}?\n\n{old_url} stops working at once; anyone who uses it "
                 f"must switch to the new URL.", yes="Replace", no="Keep it"))
             if not replace:
@@ -245,7 +245,7 @@ class SigninScreen(AppScreen):
         self.alias_input.value = ""
         self.query_one("#signin-body").focus()
         error.update("")
-        self.app.notify(f"Account alias is now {alias}: {new_identity.signin_url}", title="Alias saved")
+        self.iam.notify(f"Account alias is now {alias}: {new_identity.signin_url}", title="Alias saved")
 
     def action_edit_alias(self) -> None:
         self.alias_input.focus()
