@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from textual.app import App
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 
 
@@ -21,3 +24,13 @@ def visible_text(app: App[object]) -> str:
     (it writes a space as ``&#160;`` and escapes ``&``, ``<`` and ``'``). Leak tests first show that it finds a
     revealed secret, then that the masked one is absent."""
     return html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+
+
+def notifications_into(shown: list[Notification]) -> Callable[[Message], None]:
+    """A ``run_test(message_hook=...)`` that records every notification the app shows (its toasts), in order."""
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Notify):
+            shown.append(message.notification)
+
+    return hook

@@ -8,6 +8,7 @@ import signal
 import time
 
 import pytest
+from textual.notifications import Notification
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 from textual.widgets._toast import Toast
@@ -28,7 +29,7 @@ from iam_tui.widgets.secret_field import SecretField, group
 
 from ..helpers import FakeTime, inject_error
 from ..widgets.qr_decode import decode, modules_of
-from .pilot import settle, visible_text
+from .pilot import notifications_into, settle, visible_text
 from .waiting import until
 
 WIDE = (140, 50)  # room for the QR code beside the form
@@ -184,7 +185,8 @@ async def test_clock_skew_is_named_and_can_be_sent_anyway(make_app, service, adm
 async def test_cancel_deletes_the_device(make_app, admin) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
+    shown: list[Notification] = []
+    async with app.run_test(size=WIDE, message_hook=notifications_into(shown)) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
         assert len(admin.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
@@ -200,7 +202,7 @@ async def test_cancel_deletes_the_device(make_app, admin) -> None:
         await settle(pilot)
         assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
         assert not isinstance(app.screen, MfaScreen) and not app.session.exit_cleanups
-        assert any("Deleted the unassigned MFA device alice" in str(n.message) for n in app._notifications)
+        assert any("Deleted the unassigned MFA device alice" in str(n.message) for n in shown)
 
 
 async def test_leaving_any_other_way_deletes_the_device(make_app, admin) -> None:
@@ -234,7 +236,8 @@ async def test_quitting_mid_way_deletes_the_device(make_app, admin, signum: int 
 async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, service, admin) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
+    shown: list[Notification] = []
+    async with app.run_test(size=WIDE, message_hook=notifications_into(shown)) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
         serial = screen.pending.device.serial
@@ -242,7 +245,7 @@ async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, s
         await pilot.press("escape", "y")
         await settle(pilot)
         assert len(denied) == 1 and not isinstance(app.screen, MfaScreen)
-        (note,) = [n for n in app._notifications if n.title == "MFA device left behind"]
+        (note,) = [n for n in shown if n.title == "MFA device left behind"]
         assert "Could not delete the unassigned MFA device alice" in note.message and serial in note.message
         assert "unassigned MFA device alice" in app.session.exit_cleanups  # quitting tries again
         await app.action_quit()
@@ -282,7 +285,8 @@ async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app, admi
     caplog.set_level(logging.DEBUG)
     admin.create_user(UserName="alice")
     app = make_app()
-    async with app.run_test(size=(200, 50)) as pilot:  # the revealed key on one line
+    notes: list[Notification] = []
+    async with app.run_test(size=(200, 50), message_hook=notifications_into(notes)) as pilot:  # key on one line
         screen = await open_mfa(app, pilot)
         seed = await create_device(app, pilot, screen)
         field = screen.query_one("#seed", SecretField)
@@ -295,7 +299,7 @@ async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app, admi
         assert not field.revealed and grouped not in shown and seed.reveal() not in shown
         await type_codes(app, pilot, screen, "123456", "654321")
         await type_codes_from_field(app, pilot, screen, *two_codes(seed))
-        messages = [str(n.message) for n in app._notifications] + [text_of(screen, "#code-message")]
+        messages = [str(n.message) for n in notes] + [text_of(screen, "#code-message")]
     for text in (caplog.text, *messages):
         assert seed.reveal() not in text and grouped not in text
 

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from textual.app import ComposeResult
+from textual.notifications import Notification
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -19,7 +20,7 @@ from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.widgets import secret_field
 from iam_tui.widgets.secret_field import MASK_TEXT, SecretField
 
-from .pilot import settle, visible_text
+from .pilot import notifications_into, settle, visible_text
 
 PASSWORD = "Tr1cky[b]pa$$w0rd"
 
@@ -71,7 +72,8 @@ async def test_the_time_left_before_masking_counts_down(make_app, monkeypatch) -
 
 async def test_copy_goes_through_the_app_clipboard(make_app) -> None:
     app = make_app()
-    async with app.run_test(size=(100, 32)) as pilot:
+    shown: list[Notification] = []
+    async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
         await settle(pilot)
         sent: list[str] = []
         app.clipboard_service = Clipboard(sent.append, env={"SSH_CONNECTION": "x"})
@@ -80,7 +82,7 @@ async def test_copy_goes_through_the_app_clipboard(make_app) -> None:
         await pilot.press("c")
         await pilot.pause()
         assert sent == [PASSWORD]
-        assert any("OSC 52" in str(n.message) for n in app._notifications)
+        assert any("OSC 52" in str(n.message) for n in shown)
 
 
 async def test_confirmations(make_app) -> None:
