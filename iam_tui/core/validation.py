@@ -18,14 +18,20 @@ TAG_VALUE_MAX = 256
 _TAG_EXTRA = set("_.:/=+-@")
 
 
+def _article(kind: str) -> str:
+    """ "a" or "an" as the word is said, not spelt: "an MFA device name" (em-), "a user name" (yoo-)."""
+    return "an" if kind[0] in "aeio" or kind.split()[0] in {"MFA", "IAM"} else "a"
+
+
 def _name(kind: str, value: str, maximum: int) -> str | None:
+    article = _article(kind)
     if not value:
-        return f"Enter a {kind}."
+        return f"Enter {article} {kind}."
     if len(value) > maximum:
-        return f"A {kind} has at most {maximum} characters ({len(value)} now)."
+        return f"{article.capitalize()} {kind} has at most {maximum} characters ({len(value)} now)."
     if not _NAME.fullmatch(value):
         bad = sorted({c for c in value if not _NAME.fullmatch(c)})
-        return f"A {kind} may only contain {NAME_CHARS}; not: {' '.join(repr(c) for c in bad)}."
+        return f"{article.capitalize()} {kind} may only contain {NAME_CHARS}; not: {' '.join(repr(c) for c in bad)}."
     return None
 
 
@@ -110,11 +116,14 @@ def validate_account_alias(alias: str) -> str | None:
         return "An account alias has 3 to 63 characters."
     if alias.isdigit():
         return "An account alias cannot be all digits (it would look like an account ID)."
-    if any(c.isupper() for c in alias):
-        return "An account alias uses lowercase letters only."
+    bad = sorted({c for c in alias if not (c.isascii() and (c.islower() or c.isdigit() or c == "-"))})
+    if bad:
+        capitals = " (no capitals)" if any(c.isupper() for c in bad) else ""
+        return (f"An account alias may only contain lowercase letters, digits and hyphens{capitals}; not: "
+                f"{' '.join(repr(c) for c in bad)}.")
     if not _ALIAS.fullmatch(alias):
-        return ("An account alias has lowercase letters, digits and single hyphens, and starts and ends with a "
-                "letter or digit.")
+        return ("An account alias has single hyphens (never two in a row), and starts and ends with a letter or "
+                "digit.")
     return None
 
 

@@ -9,18 +9,23 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import events, getters, on, work
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive, var
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, ContentSwitcher, Input, Label, Static
 
 from ..aws.errors import AwsError
 from ..aws.mfa import MfaDevice, NewVirtualMfaDevice, VirtualMfaDevice
+from ..aws.pending_mfa import PendingDevice
 from ..aws.service import IamService
 from ..core.mfa import MAX_DEVICES_PER_USER, SEED_GROUP, otpauth_uri
 from ..core.secret import Secret
@@ -37,10 +42,10 @@ from .qr_view import QrViewScreen, fits_full_screen
 from .user_picker import UserPickerScreen
 
 if TYPE_CHECKING:
+    from ..app import IamTuiApp
     from ..session import GuideSession
 
-STEP_KEY = "mfa"
-FORM_MIN_WIDTH = 44  # columns the form keeps when the QR code is drawn beside it
+FORM_MIN_WIDTH = 44  # columns the form keeps when the QR code is drawn beside it (toasts stay within them)
 SHOWN_DEVICES = MAX_DEVICES_PER_USER
 
 ROOT_MFA_STEPS = (
@@ -48,43 +53,30 @@ ROOT_MFA_STEPS = (
     "open your account name (top right) > Security credentials > Multi-factor authentication (MFA) > "
     "Assign MFA device, and follow the steps there."
 )
+SEED_KEYS = "vc"  # reveal, copy: the secret key's own keys (SecretField), also from the code fields
+NO_USER = "No IAM user chosen: press ctrl+o to choose who gets the MFA device (guide step 2 creates one)."
 
 
-class PendingDevice:
-    """A created, not yet enabled device, and its deletion (idempotent: on leave, on cancel or on quit)."""
+class Phase(StrEnum):
+    """What the screen shows; each value is the id of that phase's widget in the screen's ``ContentSwitcher``."""
 
-    def __init__(self, service: IamService, device: NewVirtualMfaDevice) -> None:
-        self.service = service
-        self.device = device
-        self.deleted = False
-        self.exiting = False  # the app's exit cleanup has run: nothing else should try again
-
-    @property
-    def cleanup_key(self) -> str:
-        """One exit cleanup per device (device names are unique in the account)."""
-        return f"unassigned MFA device {self.device.name}"
-
-    async def on_exit(self) -> str | None:
-        """The app's exit cleanup (see ``IamTuiApp.add_exit_cleanup``)."""
-        self.exiting = True
-        return await self.delete()
-
-    async def delete(self) -> str | None:
-        """Delete the device; a message naming it when that fails, else None."""
-        if self.deleted:
-            return None
-        try:
-            await self.service.mfa.delete(self.device.serial)
-        except AwsError as err:
-            if err.code != "NoSuchEntity":
-                return (f"Could not delete the unassigned MFA device {self.device.name} ({self.device.serial}). "
-                        f"{err.text} Delete it with `aws iam delete-virtual-mfa-device --serial-number "
-                        f"{self.device.serial}`, or let iam-tui offer it again next time.")
-        self.deleted = True
-        return None
+    CREATE = "create-box"  # name the device and create it
+    SCAN = "pending-box"  # a device exists but protects nobody yet: add it to the app, enter two codes
+    DONE = "done-message"  # enabled
 
 
-async def _delete_and_report(app: Any, session: GuideSession, pending: PendingDevice) -> bool:
+@dataclass(frozen=True)
+class Devices:
+    """What was read for one user: their MFA devices and the account's virtual devices (the names in use), or why
+    they could not be read (AWS still checks the name and the quota when creating)."""
+
+    user: str
+    mine: list[MfaDevice] = field(default_factory=list)
+    account: list[VirtualMfaDevice] = field(default_factory=list)
+    problem: str | None = None
+
+
+async def _delete_and_report(app: IamTuiApp, session: GuideSession, pending: PendingDevice) -> bool:
     """Delete a pending device. On success its exit cleanup is dropped; on failure it stays registered (quitting
     tries once more) and the problem, naming the device, is shown. True when the device is gone."""
     problem = await pending.delete()
@@ -105,7 +97,37 @@ def devices_text(user: str, devices: list[MfaDevice]) -> str:
     return "\n".join(lines)
 
 
-class MfaScreen(AppScreen):
+class CreatePhase(Vertical):
+    """Phase 1: the device's name, and the button that creates it in AWS."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("Device name (the authenticator app shows it next to the codes)")
+        yield Input(id="device-name", max_length=226)
+        yield Static("", id="name-message", markup=False)
+        yield Button("Create device and show QR code", id="create", variant="primary")
+
+
+class ScanPhase(Vertical):
+    """Phase 2: how to add the device to the authenticator app (the QR code beside the form, or full-screen), its
+    secret key (mounted with the device, see ``MfaScreen._show_pending``), two consecutive codes, enable or
+    cancel."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="scan-help", markup=False)
+        yield Button("Full-screen QR code (ctrl+f)", id="full-qr")
+        yield Label("Two consecutive codes from the app", id="codes-label")
+        with Horizontal(id="codes"):
+            for code, placeholder in (("code1", "first code"), ("code2", "next code")):
+                yield SecretInput(id=code, placeholder=placeholder, restrict=r"[0-9]*", max_length=DIGITS,
+                                  lets_through=SEED_KEYS)
+        yield Static("", id="countdown", markup=False)
+        yield Static("", id="code-message", markup=False)
+        with Horizontal(classes="buttons"):
+            yield Button("Enable MFA", id="enable", variant="success")
+            yield Button("Cancel (esc)", id="cancel", variant="error")
+
+
+class MfaScreen(AppScreen[None]):
     """Create a virtual device, show its QR code and key, check two codes, enable it."""
 
     CSS_PATH = "../styles/mfa.tcss"
@@ -115,8 +137,8 @@ class MfaScreen(AppScreen):
         "app on a phone: Google Authenticator, Microsoft Authenticator, 1Password, Authy, ...).\n\n"
         "1. Check the device name (it defaults to the user name) and press enter: iam-tui creates the device in "
         "AWS and shows its QR code.\n"
-        "2. Scan the QR code with the app, or type the secret key by hand (v reveals it, c copies it). When the "
-        "QR code does not fit beside the form, ctrl+f shows it full-screen.\n"
+        "2. Scan the QR code with the app, or type the secret key by hand (v reveals it, c copies it, also while "
+        "you are in the code fields). When the QR code does not fit beside the form, ctrl+f shows it full-screen.\n"
         "3. Enter the code the app shows, wait for the next one (codes change every 30 s) and enter it too. "
         "iam-tui checks both codes against the key first (typo, same code twice, clock off), then asks AWS to "
         "enable the device.\n\n"
@@ -126,21 +148,34 @@ class MfaScreen(AppScreen):
     )
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("ctrl+o", "other_user", "Other user"),
-        Binding("ctrl+f", "full_qr", "Full-screen QR"),
+        Binding("ctrl+o", "other_user", "User"),
+        Binding("ctrl+f", "full_qr", "Full QR"),
+        # Only while the key is on screen (check_action). The code fields take digits only and let these letters
+        # through (SEED_KEYS): as priority bindings they work from there, where the person is, as the key says.
+        Binding(SEED_KEYS[0], "reveal_seed", "Reveal key", priority=True),
+        Binding(SEED_KEYS[1], "copy_seed", "Copy key", priority=True),
     ]
     WAIT_WHILE_BUSY = frozenset({"back", "other_user"})
+
+    phase: reactive[Phase] = reactive(Phase.CREATE, init=False)
+    devices: var[Devices | None] = var(None, init=False)
+
+    switcher = getters.query_one("#mfa-phases", ContentSwitcher)
+    user_line = getters.query_one("#mfa-user", Static)
+    listing = getters.query_one("#mfa-devices", Static)
+    name_input = getters.query_one("#device-name", Input)
+    name_message = getters.query_one("#name-message", Static)
+    code1 = getters.query_one("#code1", Input)
+    code2 = getters.query_one("#code2", Input)
+    code_message = getters.query_one("#code-message", Static)
 
     def __init__(self) -> None:
         super().__init__()
         self.user: str | None = None
-        self.devices: list[MfaDevice] = []
-        self.account_devices: list[VirtualMfaDevice] = []
         self.pending: PendingDevice | None = None
         self.uri: Secret | None = None
         self._countdown: Timer | None = None
         self._send_anyway: tuple[str, str] | None = None
-        self._listed = False  # the user's and the account's devices have been read (or could not be)
 
     # --- layout ---------------------------------------------------------------------------------------------
 
@@ -150,35 +185,33 @@ class MfaScreen(AppScreen):
                 yield Static("", id="mfa-user", markup=False)
                 yield Static("", id="mfa-devices", markup=False)
                 yield Static("", id="root-mfa", markup=False)
-                with Vertical(id="create-box"):
-                    yield Label("Device name (the authenticator app shows it next to the codes)")
-                    yield Input(id="device-name", max_length=226)
-                    yield Static("", id="name-message", markup=False)
-                    yield Button("Create device and show QR code", id="create", variant="primary")
-                with Vertical(id="pending-box"):
-                    yield Static("", id="scan-help", markup=False)
-                    yield Button("Full-screen QR code (ctrl+f)", id="full-qr")
-                    yield Label("Two consecutive codes from the app", id="codes-label")
-                    with Horizontal(id="codes"):
-                        yield SecretInput(id="code1", placeholder="first code", restrict=r"[0-9]*", max_length=DIGITS)
-                        yield SecretInput(id="code2", placeholder="next code", restrict=r"[0-9]*", max_length=DIGITS)
-                    yield Static("", id="countdown", markup=False)
-                    yield Static("", id="code-message", markup=False)
-                    with Horizontal(classes="buttons"):
-                        yield Button("Enable MFA", id="enable", variant="success")
-                        yield Button("Cancel (esc)", id="cancel", variant="error")
-                yield Static("", id="done-message", markup=False)
+                with ContentSwitcher(initial=Phase.CREATE, id="mfa-phases"):
+                    yield CreatePhase(id=Phase.CREATE)
+                    yield ScanPhase(id=Phase.SCAN)
+                    yield Static("", id=Phase.DONE, markup=False)
             yield Container(id="qr-pane")
 
     def on_mount(self) -> None:
-        for hidden in ("#pending-box", "#qr-pane", "#done-message"):
-            self.query_one(hidden).display = False
+        self.query_one("#qr-pane").display = False
         user = self.session.guide_user
         if user:
             self.show_user(user)
         else:
-            self.query_one("#mfa-user", Static).update("No IAM user chosen yet: ctrl+o chooses one.")
+            self.user_line.update("IAM user: none chosen yet")
+            self._validate_name()
             self.action_other_user()
+
+    def watch_phase(self, phase: Phase) -> None:
+        self.switcher.current = phase
+        self.query_one("#root-mfa").display = phase is not Phase.SCAN
+        if phase is Phase.CREATE:
+            self.name_input.focus()
+        elif phase is Phase.SCAN:
+            self.code1.focus()
+        else:
+            self.query_one("#mfa-form").focus()
+        self.refresh_bindings()
+        self.call_after_refresh(self._place_qr)
 
     def on_resize(self, _event: events.Resize) -> None:
         self.call_after_refresh(self._place_qr)
@@ -187,43 +220,38 @@ class MfaScreen(AppScreen):
         self.call_after_refresh(self._place_qr)  # the terminal may have been resized under the full-screen view
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "full_qr":
-            return self.pending is not None
-        if action == "other_user" and self.pending is not None:
+        if action in ("full_qr", "reveal_seed", "copy_seed"):
+            # False: not shown, and the key goes on to the focused field (a v or c typed into the device name).
+            return self.phase is Phase.SCAN and self.pending is not None
+        if action == "other_user" and self.phase is Phase.SCAN:
             return None
         return super().check_action(action, parameters)
 
     # --- the user and their devices -------------------------------------------------------------------------
 
     def action_other_user(self) -> None:
-        if self.pending is None and not self.session.busy:
+        if self.phase is not Phase.SCAN and not self.session.busy:
             self._open_picker()
 
     @work(exclusive=True, group="mfa-picker")
     async def _open_picker(self) -> None:
         await self.iam.wait_for_service()  # the picker lists users at once
-        self.app.push_screen(UserPickerScreen("Which IAM user gets the MFA device?"), self._user_chosen)
+        self.iam.push_screen(UserPickerScreen("Which IAM user gets the MFA device?"), self._user_chosen)
 
     def _user_chosen(self, name: str | None) -> None:
         if name is None:
-            if self.user is None:
-                self.query_one("#mfa-user", Static).update("No IAM user chosen: ctrl+o chooses one (guide step 2 "
-                                                           "creates one).")
             return
         self.tell(GuideUserChosen(name, replace=False))
         self.show_user(name)
 
     def show_user(self, user: str) -> None:
         self.user = user
-        self.devices, self.account_devices = [], []
-        self._listed = False
-        self.query_one("#mfa-user", Static).update(f"IAM user: {user}   (ctrl+o: another user)")
-        self.query_one("#mfa-devices", Static).update("Reading MFA devices…")
-        self.query_one("#done-message").display = False
-        self.query_one("#create-box").display = True
-        self.query_one("#device-name", Input).value = user
-        self.query_one("#device-name", Input).focus()
-        self.refresh_bindings()
+        self.devices = None
+        self.user_line.update(f"IAM user: {user}   (ctrl+o: another user)")
+        self.listing.update("Reading MFA devices…")
+        self.name_input.value = user
+        self.phase = Phase.CREATE
+        self.name_input.focus()
         self.load_devices()
 
     @work(exclusive=True, group="mfa-load")
@@ -232,25 +260,24 @@ class MfaScreen(AppScreen):
         if user is None:
             return
         service: IamService = await self.iam.wait_for_service()
-        listing = self.query_one("#mfa-devices", Static)
         try:
-            devices, account_devices = await asyncio.gather(service.mfa.user_devices(user),
-                                                            service.mfa.virtual_devices())
+            mine, account = await asyncio.gather(service.mfa.user_devices(user), service.mfa.virtual_devices())
         except AwsError as err:
             if user == self.user:
-                listing.update(f"Could not read the MFA devices of {user}. {err.text}")
-                self._listed = True  # AWS will still check the name and the quota when creating
-                self._validate_name()
+                self.devices = Devices(user, problem=f"Could not read the MFA devices of {user}. {err.text}")
             return
         if user != self.user:
             return
-        self.devices, self.account_devices = devices, account_devices
-        self._listed = True
-        listing.update(devices_text(user, devices))
-        if devices and user == self.session.guide_user:
+        self.devices = Devices(user, mine, account)
+        await self._show_root_mfa(service)
+
+    def watch_devices(self, devices: Devices | None) -> None:
+        if devices is None:
+            return
+        self.listing.update(devices.problem or devices_text(devices.user, devices.mine))
+        if devices.mine and devices.user == self.session.guide_user:
             self.tell(StepDone(StepKey.MFA))  # done earlier, or elsewhere
         self._validate_name()
-        await self._show_root_mfa(service)
 
     async def _show_root_mfa(self, service: IamService) -> None:
         note = self.query_one("#root-mfa", Static)
@@ -269,20 +296,22 @@ class MfaScreen(AppScreen):
         self._validate_name()
 
     def _validate_name(self) -> str | None:
-        """Show what is wrong with the name (or a note about a leftover); return the blocking problem, if any."""
-        name = self.query_one("#device-name", Input).value.strip()
-        message = self.query_one("#name-message", Static)
-        problem = validate_mfa_device_name(name)
+        """Show what is wrong (or a note about a leftover); return the blocking problem, if any. Who gets the
+        device comes first: without a user there is nothing to name."""
+        name = self.name_input.value.strip()
+        devices = self.devices if self.devices is not None and self.devices.user == self.user else None
         note = None
-        if problem is None and self.user is None:
-            problem = "Choose the IAM user first (ctrl+o)."
-        if problem is None and not self._listed:
+        if self.user is None:
+            problem: str | None = NO_USER
+        else:
+            problem = validate_mfa_device_name(name)
+        if problem is None and devices is None:
             problem = "Reading the MFA devices first…"
-        if problem is None and len(self.devices) >= MAX_DEVICES_PER_USER:
+        if problem is None and devices is not None and len(devices.mine) >= MAX_DEVICES_PER_USER:
             problem = (f"{self.user} already has {MAX_DEVICES_PER_USER} MFA devices, the most IAM allows: remove "
                        "one in the console first.")
-        if problem is None:
-            same = [d for d in self.account_devices if d.name.lower() == name.lower()]
+        if problem is None and devices is not None:
+            same = [d for d in devices.account if d.name.lower() == name.lower()]
             taken = name_taken(name, [d.name for d in same])
             assigned = [d for d in same if d.assigned]
             if assigned:
@@ -290,24 +319,24 @@ class MfaScreen(AppScreen):
             elif same:
                 note = (f"An unassigned device named {same[0].name} exists (left by an interrupted attempt?): "
                         "creating will offer to delete it first.")
-        message.set_class(problem is not None, "-error")
-        message.update(problem or note or "")
+        self.name_message.set_class(problem is not None, "-error")
+        self.name_message.update(problem or note or "")
         return problem
 
     @on(Input.Submitted, "#device-name")
     @on(Button.Pressed, "#create")
     def _create_requested(self) -> None:
-        if self.session.busy or self.pending is not None:
+        if self.session.busy or self.phase is not Phase.CREATE:
             return
         if self._validate_name() is None:
-            self.create_device(self.query_one("#device-name", Input).value.strip())
+            self.create_device(self.name_input.value.strip())
         else:
-            self.query_one("#device-name", Input).focus()
+            self.name_input.focus()
 
     @work(exclusive=True, group="mfa-change")
     async def create_device(self, name: str) -> None:
         service: IamService = self.iam.service
-        message = self.query_one("#name-message", Static)
+        message = self.name_message
         message.set_class(True, "-error")
         try:
             leftovers = await service.mfa.unassigned_named(name)
@@ -318,7 +347,7 @@ class MfaScreen(AppScreen):
             question = (f"An unassigned MFA device named {leftover.name} already exists ({leftover.serial}), "
                         "probably left by an interrupted attempt: nobody signs in with it. Delete it and create "
                         "a new one?")
-            if not await self.app.push_screen_wait(ConfirmScreen(question, yes="Delete it", no="Keep it")):
+            if not await self.iam.push_screen_wait(ConfirmScreen(question, yes="Delete it", no="Keep it")):
                 message.update(f"Kept {leftover.name}: pick another name.")
                 return
             try:
@@ -330,12 +359,12 @@ class MfaScreen(AppScreen):
         try:
             async with self.session.mutating("creating the MFA device"):
                 device = await service.mfa.create(name)
-                self.pending = PendingDevice(service, device)
+                self.pending = PendingDevice(service.mfa, device)
                 self.session.add_exit_cleanup(self.pending.cleanup_key, self.pending.on_exit)
         except AwsError as err:
-            if err.code == "EntityAlreadyExists":  # taken since the list was read: read it again, explain
+            if err.code == "EntityAlreadyExists" and self.devices is not None:  # taken since the list was read
                 with contextlib.suppress(AwsError):
-                    self.account_devices = await service.mfa.virtual_devices()
+                    self.devices = Devices(self.devices.user, self.devices.mine, await service.mfa.virtual_devices())
                 if self._validate_name() is not None or str(message.render()):
                     return
             message.set_class(True, "-error")
@@ -350,41 +379,39 @@ class MfaScreen(AppScreen):
         account = (identity.alias or identity.account_id) if identity is not None else ""
         self.uri = otpauth_uri(device.name, account, device.seed)
         await self.query_one("#qr-pane").mount(QrCode(self.uri, id="qr"))
-        field = SecretField("Secret key (to type in by hand)", device.seed, group_size=SEED_GROUP,
-                            id="seed")
-        await self.query_one("#pending-box").mount(field, after="#full-qr")
-        self.query_one("#create-box").display = False
-        self.query_one("#root-mfa").display = False
-        self.query_one("#pending-box").display = True
+        seed = SecretField("Secret key (to type in by hand)", device.seed, group_size=SEED_GROUP, id="seed")
+        await self.query_one(ScanPhase).mount(seed, after="#full-qr")
         self._send_anyway = None
+        self.code_message.update("")
         self._tick()
         self._countdown = self.set_interval(1.0, self._tick)
-        self.refresh_bindings()
-        self.query_one("#code1", Input).focus()
-        self.call_after_refresh(self._place_qr)
+        self.phase = Phase.SCAN
 
     def _place_qr(self) -> None:
         """Inline when the QR code fits beside the form, else a note and the full-screen view."""
-        qrs = self.query("#qr").results(QrCode)
-        qr = next(qrs, None)
-        if qr is None or self.pending is None:
+        qr = next(self.query("#qr").results(QrCode), None)
+        pane = self.query_one("#qr-pane")
+        if qr is None or self.pending is None or self.phase is not Phase.SCAN:
+            pane.display = False
+            self.remove_class("-qr-beside")
             return
         body = self.query_one("#mfa-body").size
         need = qr.cell_size
         fits = need.width + 2 + FORM_MIN_WIDTH <= body.width and need.height <= body.height
-        self.query_one("#qr-pane").display = fits
+        pane.display = fits
+        self.set_class(fits, "-qr-beside")  # where toasts go (styles/mfa.tcss)
         self.query_one("#full-qr").display = not fits
         help_text = self.query_one("#scan-help", Static)
         device = self.pending.device.name
         if fits:
             help_text.update(f"Scan the QR code with your authenticator app (it adds {device}), or type the "
                              "secret key below by hand.")
-        elif fits_full_screen(need, self.app.size):
+        elif fits_full_screen(need, self.iam.size):
             help_text.update(f"The QR code ({need.width}×{need.height} cells) does not fit beside the form: press "
                              "ctrl+f to show it full-screen, or type the secret key below into your authenticator "
                              f"app (it adds {device}).")
         else:
-            terminal = self.app.size
+            terminal = self.iam.size
             help_text.update(f"The QR code needs {need.width}×{need.height + 1} cells and this terminal is "
                              f"{terminal.width}×{terminal.height}: enlarge the window or zoom out (ctrl and -), then "
                              "press ctrl+f to show it full-screen; or type the secret key below into your "
@@ -393,11 +420,19 @@ class MfaScreen(AppScreen):
 
     def action_full_qr(self) -> None:
         if self.uri is not None and self.pending is not None:
-            self.app.push_screen(QrViewScreen(self.uri, f"Scan to add {self.pending.device.name}"))
+            self.iam.push_screen(QrViewScreen(self.uri, f"Scan to add {self.pending.device.name}"))
 
     @on(Button.Pressed, "#full-qr")
     def _full_qr_pressed(self) -> None:
         self.action_full_qr()
+
+    def action_reveal_seed(self) -> None:
+        for seed in self.query("#seed").results(SecretField):
+            seed.action_toggle_reveal()
+
+    def action_copy_seed(self) -> None:
+        for seed in self.query("#seed").results(SecretField):
+            seed.action_copy()  # the field asks the app to copy (SecretField.CopyRequested)
 
     # --- two codes, then enable -----------------------------------------------------------------------------
 
@@ -409,7 +444,7 @@ class MfaScreen(AppScreen):
     @on(Input.Changed, "#code1")
     def _code1_changed(self, event: Input.Changed) -> None:
         if len(event.value) == DIGITS and self.focused is event.input:
-            self.query_one("#code2", Input).focus()
+            self.code2.focus()
 
     @on(Input.Changed, "#code2")
     def _code2_changed(self, event: Input.Changed) -> None:
@@ -421,22 +456,20 @@ class MfaScreen(AppScreen):
     @on(Input.Submitted, "#code1, #code2")
     @on(Button.Pressed, "#enable")
     def _enable_requested(self) -> None:
-        codes = [self.query_one(f"#{i}", Input).value for i in ("code1", "code2")]
-        if not self.session.busy and self.pending is not None and any(codes):
+        if not self.session.busy and self.pending is not None and (self.code1.value or self.code2.value):
             self.enable_device()
 
     def _clear_codes(self) -> None:
-        for code in self.query("#code1, #code2").results(Input):
-            code.value = ""
-        self.query_one("#code1", Input).focus()
+        self.code1.value = self.code2.value = ""
+        self.code1.focus()
 
     @work(exclusive=True, group="mfa-change")
     async def enable_device(self) -> None:
         pending, user = self.pending, self.user
         if pending is None or user is None:
             return
-        first, second = (self.query_one(f"#{i}", Input).value for i in ("code1", "code2"))
-        message = self.query_one("#code-message", Static)
+        first, second = self.code1.value, self.code2.value
+        message = self.code_message
         message.set_class(True, "-error")
         verdict = check_codes(pending.device.seed, first, second, time.time())
         if not verdict.ok and not (verdict.problem is CodeProblem.CLOCK_SKEW and self._send_anyway == (first,
@@ -448,16 +481,15 @@ class MfaScreen(AppScreen):
                 return
             message.update(verdict.message)
             if verdict.problem is CodeProblem.FORMAT:
-                self.query_one("#code1" if len(first) != DIGITS else "#code2", Input).focus()
+                (self.code1 if len(first) != DIGITS else self.code2).focus()
             else:
                 self._clear_codes()
             return
         message.update("Asking AWS to enable the device…")
         message.set_class(False, "-error")
-        service = pending.service
         try:
             async with self.session.mutating("enabling the MFA device"):
-                await service.mfa.enable(user, pending.device.serial, first, second, lambda err, delay: message.update(
+                await pending.mfa.enable(user, pending.device.serial, first, second, lambda err, delay: message.update(
                     f"{err.code}: IAM is still settling a recent change to {user}; asking again in {delay:g} s…"))
         except AwsError as err:  # the service already read back whether the device got assigned anyway
             message.set_class(True, "-error")
@@ -476,14 +508,11 @@ class MfaScreen(AppScreen):
         self.pending = None
         self.session.remove_exit_cleanup(pending.cleanup_key)
         await self._wipe()
-        self.query_one("#pending-box").display = False
-        self.query_one("#root-mfa").display = True
-        done = self.query_one("#done-message", Static)
-        done.update(f"✓ The virtual MFA device {pending.device.name} is assigned to {user}: the AWS console now "
-                    f"asks {user} for a code from the authenticator app at sign-in. The secret key and QR code are "
-                    "cleared from the screen. esc returns to the dashboard; ctrl+o sets up another user.")
-        done.display = True
-        self.refresh_bindings()
+        self.query_one(f"#{Phase.DONE}", Static).update(
+            f"✓ The virtual MFA device {pending.device.name} is assigned to {user}: the AWS console now asks {user} "
+            "for a code from the authenticator app at sign-in. The secret key and QR code are cleared from the "
+            "screen. esc returns to the dashboard; ctrl+o sets up another user.")
+        self.phase = Phase.DONE
         guide_user = self.session.guide_user
         if guide_user is None or guide_user == user:
             self.tell(StepDone(StepKey.MFA))
@@ -499,11 +528,10 @@ class MfaScreen(AppScreen):
         for qr in self.query("#qr").results(QrCode):
             qr.wipe()
             await qr.remove()
-        for field in self.query("#seed").results(SecretField):
-            field.wipe()
-            await field.remove()
-        for code in self.query("#code1, #code2").results(Input):
-            code.value = ""
+        for seed in self.query("#seed").results(SecretField):
+            seed.wipe()
+            await seed.remove()
+        self.code1.value = self.code2.value = ""
         self.query_one("#qr-pane").display = False
 
     # --- leaving ----------------------------------------------------------------------------------------------
@@ -514,7 +542,7 @@ class MfaScreen(AppScreen):
 
     def action_back(self) -> None:
         if self.pending is None:
-            self.app.pop_screen()
+            self.iam.pop_screen()
             return
         self.leave_pending()
 
@@ -525,15 +553,15 @@ class MfaScreen(AppScreen):
             return
         question = (f"Leave without enabling? The unassigned MFA device {pending.device.name} will be deleted in "
                     "AWS. If you already added it to your authenticator app, remove that entry too.")
-        if not await self.app.push_screen_wait(ConfirmScreen(question, yes="Delete and leave", no="Stay")):
+        if not await self.iam.push_screen_wait(ConfirmScreen(question, yes="Delete and leave", no="Stay")):
             return
         async with self.session.mutating("deleting the unassigned MFA device"):
-            deleted = await _delete_and_report(self.app, self.session, pending)
+            deleted = await _delete_and_report(self.iam, self.session, pending)
         self.pending = None
         await self._wipe()
         if deleted:
             self.notify(f"Deleted the unassigned MFA device {pending.device.name}.")
-        self.app.pop_screen()
+        self.iam.pop_screen()
 
     def on_unmount(self) -> None:
         """Left some other way while a device was pending: delete it in the background."""
@@ -542,7 +570,7 @@ class MfaScreen(AppScreen):
             return
         self.pending = None
 
-        app, session = self.app, self.session
+        app, session = self.iam, self.session
 
         async def delete() -> None:
             async with session.mutating("deleting the unassigned MFA device"):

@@ -33,6 +33,8 @@ class QrViewScreen(ModalScreen[None]):
     QrViewScreen > Vertical { width: auto; height: auto; align-horizontal: center; }
     QrViewScreen #qr-view-caption { width: auto; color: $text-muted; }
     QrViewScreen #qr-view-too-small { width: 60; height: auto; color: $warning; }
+    /* Nothing may cover the code while it is being scanned: toasts wait for the MFA screen (top left there). */
+    QrViewScreen Toast { visibility: hidden; }
     """
     BINDINGS = [Binding("escape,ctrl+f", "dismiss", "Back")]
 

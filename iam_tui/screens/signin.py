@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import on, work
+from textual import getters, on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
@@ -57,7 +57,7 @@ def steps_text(identity: AccountIdentity | None, user: str | None) -> str:
 
 def user_text(user: SigninUser | None, name: str | None) -> str:
     if name is None:
-        return "No IAM user chosen yet: press u to pick the user who will sign in."
+        return "No IAM user chosen yet: u picks the user who will sign in (esc first, from the alias field)."
     if user is None:
         return f"IAM user {name}: reading…"
     password = "console password set" if user.has_password else "NO console password (step 2 creates one)"
@@ -72,18 +72,22 @@ def user_text(user: SigninUser | None, name: str | None) -> str:
 class SigninScreen(AppScreen):
     """Step 4: the sign-in URL and steps, and the account alias."""
 
-    CSS_PATH = "../styles/keys.tcss"
-    AUTO_FOCUS = "#signin-body"
+    CSS_PATH = "../styles/signin.tcss"
+    AUTO_FOCUS = "#alias-input"  # the one field: what is typed goes there, never to the letter keys
     HELP = (
         "Step 4 of the guide: sign in to the console as the new IAM user instead of root.\n\n"
         "The sign-in URL works with the account ID or, once you create one, with the account alias. The alias is "
         "public (it is part of a URL) and unique across all AWS accounts. An account has one alias: a new one "
         "replaces the old one, and the old alias's URL stops working at once (the account ID URL always works).\n\n"
-        "c copies the sign-in URL (by alias when there is one). a goes to the alias field: type an alias and press "
-        "enter (esc leaves the field): 3 to 63 characters, lowercase letters, digits and single hyphens, not all "
-        "digits, starting and ending with a letter or digit."
+        "The screen opens in the alias field: type an alias and press enter: 3 to 63 characters, lowercase "
+        "letters, digits and single hyphens, not all digits, starting and ending with a letter or digit. esc leaves "
+        "the field; then c copies the sign-in URL (by alias when there is one), u picks the user, r re-checks "
+        "whether they signed in, a goes back to the alias field, and esc goes back."
     )
+    # While the alias field has the focus, Textual leaves the letter keys to it (they are typed, not run, and the
+    # footer does not show them); esc leaves the field first, and says so.
     BINDINGS = [
+        Binding("escape", "leave_field", "Leave field"),
         Binding("escape", "back", "Back"),
         Binding("c", "copy_url", "Copy URL"),
         Binding("u", "choose_user", "User"),
@@ -92,29 +96,35 @@ class SigninScreen(AppScreen):
     ]
     WAIT_WHILE_BUSY = frozenset({"back", "choose_user"})
 
+    alias_input = getters.query_one("#alias-input", Input)
+
     def __init__(self) -> None:
         super().__init__()
         self.user_name: str | None = None
         self.user: SigninUser | None = None
 
     def compose_body(self) -> Iterable[Widget]:
+        # The alias right under the URLs it changes: the screen opens in its field, and the URLs stay in view with
+        # it at 80x24; the steps follow.
         with VerticalScroll(id="signin-body"):
             yield Static("Sign-in URL", classes="section-title")
             yield Static(urls_text(None), id="urls")
-            yield Static("", id="user-state")
-            yield Static("Sign in with the IAM user", classes="section-title")
-            yield Static(steps_text(None, None), id="steps")
             yield Static("Account alias", classes="section-title")
             yield Static("", id="alias-current")
             with Horizontal(id="alias-row"):
                 yield Input(placeholder="e.g. my-company", id="alias-input", max_length=63)
                 yield Button("Create alias", id="alias-save", variant="primary", disabled=True)
+            yield Static("enter creates the alias · esc leaves the field (then c copies the URL, u picks the user)",
+                         id="alias-hint")
             yield Static("", id="alias-error", classes="field-error")
             yield Static("", id="alias-warning", classes="warning")
+            yield Static("Sign in with the IAM user", classes="section-title")
+            yield Static("", id="user-state")
+            yield Static(steps_text(None, None), id="steps")
 
     def on_mount(self) -> None:
         self.user_name = self.session.guide_user
-        self.watch(self.app, "identity", self._show_identity, init=True)
+        self.watch(self.iam, "identity", self._show_identity, init=True)
         self.action_refresh()
 
     # --- showing --------------------------------------------------------------------------------------------
@@ -129,7 +139,7 @@ class SigninScreen(AppScreen):
         self.query_one("#alias-current", Static).update(
             f"Current alias: {current}" if current else "This account has no alias.")
         self.query_one("#alias-save", Button).label = "Replace alias" if current else "Create alias"
-        self._check_alias(self.query_one("#alias-input", Input).value)
+        self._check_alias(self.alias_input.value)
 
     def _show_user(self) -> None:
         self.query_one("#user-state", Static).update(user_text(self.user, self.user_name))
@@ -161,7 +171,7 @@ class SigninScreen(AppScreen):
                 self.tell(GuideUserChosen(name))
                 self.action_refresh()
 
-        self.app.push_screen(UserPickerScreen("Who signs in?"), chosen)
+        self.iam.push_screen(UserPickerScreen("Who signs in?"), chosen)
 
     # --- copy -----------------------------------------------------------------------------------------------
 
@@ -171,7 +181,7 @@ class SigninScreen(AppScreen):
             return
         url = identity.signin_url  # by alias when there is one
         outcome = self.iam.clipboard_service.copy(url)
-        self.app.notify(f"{url}\n{outcome.message}", title="Sign-in URL")
+        self.iam.notify(f"{url}\n{outcome.message}", title="Sign-in URL")
 
     # --- alias ----------------------------------------------------------------------------------------------
 
@@ -205,7 +215,7 @@ class SigninScreen(AppScreen):
     def _alias_submit(self) -> None:
         if self.session.busy:
             return
-        alias = self.query_one("#alias-input", Input).value.strip()
+        alias = self.alias_input.value.strip()
         if self._check_alias(alias) is None:
             self.save_alias(alias)
 
@@ -215,7 +225,7 @@ class SigninScreen(AppScreen):
         current = identity.alias if identity else None
         if current and identity is not None:
             old_url = signin_url(current, identity.caller.partition)
-            replace = await self.app.push_screen_wait(ConfirmScreen(
+            replace = await self.iam.push_screen_wait(ConfirmScreen(
                 f"Replace the alias {current} with {alias}?\n\n{old_url} stops working at once; anyone who uses it "
                 f"must switch to the new URL.", yes="Replace", no="Keep it"))
             if not replace:
@@ -232,16 +242,24 @@ class SigninScreen(AppScreen):
         finally:
             self.query_one("#alias-save", Button).disabled = False
         self.tell(IdentityChanged(new_identity))
-        self.query_one("#alias-input", Input).value = ""
+        self.alias_input.value = ""
         self.query_one("#signin-body").focus()
         error.update("")
-        self.app.notify(f"Account alias is now {alias}: {new_identity.signin_url}", title="Alias saved")
+        self.iam.notify(f"Account alias is now {alias}: {new_identity.signin_url}", title="Alias saved")
 
     def action_edit_alias(self) -> None:
-        self.query_one("#alias-input", Input).focus()
+        self.alias_input.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        in_field = isinstance(self.focused, Input)
+        if action == "leave_field":
+            return in_field
+        if action == "back" and in_field:
+            return False  # esc leaves the field first (leave_field), then the screen
+        return super().check_action(action, parameters)
+
+    def action_leave_field(self) -> None:
+        self.query_one("#signin-body").focus()
 
     def action_back(self) -> None:
-        if self.focused is self.query_one("#alias-input", Input):
-            self.query_one("#signin-body").focus()  # esc leaves the field first, then the screen
-            return
         self.dismiss()

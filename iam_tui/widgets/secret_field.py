@@ -5,6 +5,9 @@ The value is held as a :class:`Secret` (masked ``repr``), never in an Input (who
 
 from __future__ import annotations
 
+import math
+from time import monotonic
+
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -23,7 +26,8 @@ def group(text: str, size: int) -> str:
 
 
 class SecretField(Widget, can_focus=True):
-    """One labelled secret. Keys (when focused): v reveal/hide, c copy."""
+    """One labelled secret. Keys (when focused): v reveal/hide, c copy. While revealed it says how many seconds
+    are left before it is masked again, counting down."""
 
     DEFAULT_CSS = """
     SecretField {
@@ -64,6 +68,8 @@ class SecretField(Widget, can_focus=True):
         self.group_size = group_size
         self.remask_after = remask_after
         self._timer: Timer | None = None
+        self._ticker: Timer | None = None
+        self._remask_at = 0.0  # monotonic() when a revealed value is masked again
         self.border_title = label
 
     @property
@@ -83,15 +89,23 @@ class SecretField(Widget, can_focus=True):
             return Content(f"{MASK_TEXT}   {hint}")
         value = self._secret.reveal()
         shown = group(value, self.group_size) if self.group_size else value
-        return Content(f"{shown}   (v hide · masked again in {self.remask_after:.0f} s)")
+        return Content(f"{shown}   (v hide · masked again in {self.seconds_left} s)")
+
+    @property
+    def seconds_left(self) -> int:
+        """Whole seconds until a revealed value is masked again (rounded up: it reads 30 first, 1 last)."""
+        return max(0, math.ceil(self._remask_at - monotonic())) if self.revealed else 0
 
     def watch_revealed(self, revealed: bool) -> None:
         self.set_class(revealed, "-revealed")
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        for timer in (self._timer, self._ticker):
+            if timer is not None:
+                timer.stop()
+        self._timer = self._ticker = None
         if revealed:
+            self._remask_at = monotonic() + self.remask_after
             self._timer = self.set_timer(self.remask_after, self._remask)
+            self._ticker = self.set_interval(1.0, self.refresh)  # the countdown in the text
             self.post_message(self.Revealed(self))
 
     def _remask(self) -> None:

@@ -8,6 +8,8 @@ hides the text on screen, and Textual's copy key would put the secret on the cli
 
 from __future__ import annotations
 
+from typing import Any
+
 import rich.repr
 from textual import events
 from textual.message import Message
@@ -38,7 +40,19 @@ def _masked(message: Message) -> str:
 
 
 class SecretInput(Input):
-    """An ``Input`` whose value never reaches Textual's log or devtools (see the module docstring)."""
+    """An ``Input`` whose value never reaches Textual's log or devtools (see the module docstring).
+
+    ``lets_through``: printable keys the field does not claim, for a field that refuses them anyway (letters in a
+    digits-only code field). The screen's priority bindings for those keys then show in the footer and work from
+    here, instead of being swallowed (Textual drops a binding from the focused chain when the focused field may
+    consume its key)."""
+
+    def __init__(self, *args: Any, lets_through: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lets_through = frozenset(lets_through)
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return super().check_consume_key(key, character) and character not in self.lets_through
 
     class Changed(Input.Changed, namespace="input"):  # still handled by on_input_changed / @on(Input.Changed)
         __repr__ = _masked

@@ -69,6 +69,26 @@ def test_account_alias(alias: str, ok: bool) -> None:
     assert (validate_account_alias(alias) is None) is ok
 
 
+@pytest.mark.parametrize("alias, says", [
+    # Digits and hyphens are allowed: a message about capitals must not say "lowercase letters only".
+    ("My-co", "may only contain lowercase letters, digits and hyphens (no capitals); not: 'M'"),
+    ("my_co.x", "lowercase letters, digits and hyphens; not: '.' '_'"),
+    ("my--co", "single hyphens"),
+    ("-myco", "starts and ends with a letter or digit"),
+])
+def test_account_alias_problems_name_the_rule(alias: str, says: str) -> None:
+    problem = validate_account_alias(alias)
+    assert problem is not None and says in problem and "only." not in problem
+
+
+def test_name_problems_use_the_article_as_said() -> None:
+    assert validate_mfa_device_name("") == "Enter an MFA device name."
+    assert validate_mfa_device_name("x" * 227).startswith("An MFA device name has at most 226")
+    assert validate_mfa_device_name("a b").startswith("An MFA device name may only contain")
+    assert validate_user_name("") == "Enter a user name."
+    assert validate_group_name("a b").startswith("A group name may only contain")
+
+
 @pytest.mark.parametrize("field, value, problem", [
     ("name", "", "required"),
     ("name", "x" * 65, "at most 64"),

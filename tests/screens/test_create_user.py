@@ -24,7 +24,7 @@ from iam_tui.widgets.search_list import SearchList
 from iam_tui.widgets.secret_field import SecretField
 
 from ..helpers import FakeTime, inject_error, lose_answers
-from .pilot import seen_text, settle
+from .pilot import settle, visible_text
 
 
 @pytest.fixture(autouse=True)
@@ -139,11 +139,11 @@ async def test_happy_path_creates_the_guides_user(make_app, admin, tmp_path: Pat
 
         # the password: masked on screen (what a person sees finds it once revealed), saved on request as the
         # console's CSV, 0600
-        assert password not in seen_text(app) and password not in str(handover.query_one(SecretField).render())
+        assert password not in visible_text(app) and password not in str(handover.query_one(SecretField).render())
         await pilot.press("v")
-        assert password in seen_text(app)
+        assert password in visible_text(app)
         await pilot.press("v")
-        assert password not in seen_text(app)
+        assert password not in visible_text(app)
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SaveFileScreen)
@@ -324,11 +324,11 @@ async def test_leaving_before_handling_the_password_asks(make_app) -> None:
         await type_name(pilot, "gina")
         await go_to_review(pilot)
         handover = await create(pilot)
-        footer = [line for line in seen_text(app).splitlines() if line.strip()][-1]
+        footer = [line for line in visible_text(app).splitlines() if line.strip()][-1]
         assert "Done" in footer and "Save .csv" in footer  # at 80 columns the footer lost "Done"
         await pilot.press("i")
         await pilot.pause()
-        assert "c copy · s save to a file · esc close" in seen_text(app)  # 24 rows hid the keys under the text
+        assert "c copy · s save to a file · esc close" in visible_text(app)  # 24 rows hid the keys under the text
         await pilot.press("escape")
         await pilot.press("enter")
         await pilot.pause()
@@ -391,9 +391,9 @@ async def test_the_password_never_leaks_into_errors_or_the_screen(make_app, admi
         password = progress.request.password.reveal()
         failed = progress.run_state.progress[progress.run_state.failed_index].error
         assert password not in failed.text and password not in repr(failed)
-        assert password.endswith("&'") and password not in seen_text(app)
+        assert password.endswith("&'") and password not in visible_text(app)
         # the failed step, scrolled into view at 80x24, with its state (markup once swallowed "[failed]")
-        assert "✗ 6. Add ivy to group PowerUsers  [failed]" in seen_text(app)
+        assert "✗ 6. Add ivy to group PowerUsers  [failed]" in visible_text(app)
         assert "********" in plan_text(app)
 
 

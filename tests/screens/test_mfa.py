@@ -8,11 +8,14 @@ import signal
 import time
 
 import pytest
+from textual.notifications import Notification
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
+from textual.widgets._toast import Toast
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.service import IamService
+from iam_tui.clipboard import Clipboard
 from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 from iam_tui.guide import StepKey, StepState
@@ -25,7 +28,8 @@ from iam_tui.widgets.qr_code import QrCode
 from iam_tui.widgets.secret_field import SecretField, group
 
 from ..helpers import FakeTime, inject_error
-from .pilot import settle
+from ..widgets.qr_decode import decode, modules_of
+from .pilot import notifications_into, settle, visible_text
 from .waiting import until
 
 WIDE = (140, 50)  # room for the QR code beside the form
@@ -181,7 +185,8 @@ async def test_clock_skew_is_named_and_can_be_sent_anyway(make_app, service, adm
 async def test_cancel_deletes_the_device(make_app, admin) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
+    shown: list[Notification] = []
+    async with app.run_test(size=WIDE, message_hook=notifications_into(shown)) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
         assert len(admin.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
@@ -197,7 +202,7 @@ async def test_cancel_deletes_the_device(make_app, admin) -> None:
         await settle(pilot)
         assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
         assert not isinstance(app.screen, MfaScreen) and not app.session.exit_cleanups
-        assert any("Deleted the unassigned MFA device alice" in str(n.message) for n in app._notifications)
+        assert any("Deleted the unassigned MFA device alice" in str(n.message) for n in shown)
 
 
 async def test_leaving_any_other_way_deletes_the_device(make_app, admin) -> None:
@@ -231,7 +236,8 @@ async def test_quitting_mid_way_deletes_the_device(make_app, admin, signum: int 
 async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, service, admin) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
+    shown: list[Notification] = []
+    async with app.run_test(size=WIDE, message_hook=notifications_into(shown)) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
         serial = screen.pending.device.serial
@@ -239,7 +245,7 @@ async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, s
         await pilot.press("escape", "y")
         await settle(pilot)
         assert len(denied) == 1 and not isinstance(app.screen, MfaScreen)
-        (note,) = [n for n in app._notifications if n.title == "MFA device left behind"]
+        (note,) = [n for n in shown if n.title == "MFA device left behind"]
         assert "Could not delete the unassigned MFA device alice" in note.message and serial in note.message
         assert "unassigned MFA device alice" in app.session.exit_cleanups  # quitting tries again
         await app.action_quit()
@@ -279,22 +285,93 @@ async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app, admi
     caplog.set_level(logging.DEBUG)
     admin.create_user(UserName="alice")
     app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
+    notes: list[Notification] = []
+    async with app.run_test(size=(200, 50), message_hook=notifications_into(notes)) as pilot:  # key on one line
         screen = await open_mfa(app, pilot)
         seed = await create_device(app, pilot, screen)
         field = screen.query_one("#seed", SecretField)
         grouped = group(seed.reveal(), 4)
-        assert seed.reveal() not in app.export_screenshot() and grouped not in app.export_screenshot()
         assert seed.reveal() not in repr(screen.pending.device) and seed.reveal() not in repr(screen.uri)
+        await pilot.press("v")
+        assert field.revealed and grouped in visible_text(app)  # the helper does find the key when it is shown
+        await pilot.press("v")
+        shown = visible_text(app)
+        assert not field.revealed and grouped not in shown and seed.reveal() not in shown
         await type_codes(app, pilot, screen, "123456", "654321")
-        field.focus()
-        await pilot.press("v")
-        assert grouped in str(field.render())  # revealed on demand, in groups of four
-        await pilot.press("v")
         await type_codes_from_field(app, pilot, screen, *two_codes(seed))
-        messages = [str(n.message) for n in app._notifications] + [text_of(screen, "#code-message")]
+        messages = [str(n.message) for n in notes] + [text_of(screen, "#code-message")]
     for text in (caplog.text, *messages):
         assert seed.reveal() not in text and grouped not in text
+
+
+async def test_the_keys_shown_for_the_secret_key_work_from_the_code_fields(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        assert "v" not in screen.active_bindings  # no key on screen yet: v and c are typed into the name
+        await pilot.press("end", "v", "c")
+        assert screen.query_one("#device-name", Input).value == "alicevc"
+        await pilot.press("backspace", "backspace")
+        seed = await create_device(app, pilot, screen)
+        field = screen.query_one("#seed", SecretField)
+        assert "v reveal · c copy" in str(field.render())
+        assert {"v", "c"} <= screen.active_bindings.keys()  # in the footer, with the focus in the code field
+        sent: list[str] = []
+        app.clipboard_service = Clipboard(sent.append, env={"SSH_CONNECTION": "x"})
+        await pilot.press("1", "v", "c", "2")
+        assert app.focused is screen.query_one("#code1", Input) and screen.query_one("#code1", Input).value == "12"
+        assert field.revealed and sent == [seed.reveal()]
+        await pilot.press("q")  # not a digit, not shown: typed into nothing, no quit
+        assert app.is_running and screen.query_one("#code1", Input).value == "12"
+
+
+async def test_toasts_never_cover_the_qr_code_or_the_countdown(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:  # the QR beside the form, to the footer
+        screen = await open_mfa(app, pilot)
+        await create_device(app, pilot, screen)
+        qr = screen.query_one("#qr", QrCode)
+        assert screen.query_one("#qr-pane").display
+        app.clipboard_service = Clipboard(lambda _text: None, env={"SSH_CONNECTION": "x"})
+        app.notify("Saved /home/me/alice_credentials.csv (mode 0600).", title="Saved", timeout=30)
+        await pilot.press("c")  # "Copy sent", a long toast
+        await until(pilot, lambda: len(screen.query(Toast)) == 2)
+        await pilot.pause()
+        toasts = list(screen.query(Toast).results(Toast))
+        assert len(toasts) == 2 and all(t.region.area for t in toasts)
+        for covered in (qr, screen.query_one("#countdown"), screen.query_one("#code1"), screen.query_one("#code2")):
+            assert covered.region.area and not any(t.region.overlaps(covered.region) for t in toasts)
+        # What a camera sees: the composed screen where the QR code is (a toast over it would not decode).
+        rows = screen._compositor.render_strips()[qr.region.y:qr.region.bottom]
+        assert decode(modules_of([row.crop(qr.region.x, qr.region.right) for row in rows])) == [screen.uri.reveal()]
+        await pilot.resize_terminal(80, 24)  # no QR code beside the form: the toasts keep off the code fields
+        await settle(pilot)
+        assert not screen.query_one("#qr-pane").display
+        for covered in (screen.query_one("#countdown"), screen.query_one("#code1"), screen.query_one("#code2")):
+            assert covered.region.area and not any(t.region.overlaps(covered.region) for t in toasts)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, QrViewScreen)
+        assert all(not t.visible for t in app.screen.query(Toast).results(Toast))  # nothing over the big one
+
+
+async def test_without_a_user_it_says_to_choose_one_first(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await open_mfa(app, pilot, user=None)
+        assert isinstance(app.screen, UserPickerScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MfaScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        message = text_of(screen, "#name-message")
+        assert "ctrl+o" in message and "choose" in message and "device name" not in message
+        assert not admin.list_virtual_mfa_devices()["VirtualMFADevices"]
 
 
 async def type_codes_from_field(app: IamTuiApp, pilot: Pilot[object], screen: MfaScreen, first: str,

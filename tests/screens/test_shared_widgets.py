@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from textual.app import ComposeResult
+from textual.notifications import Notification
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -16,38 +17,64 @@ from iam_tui.files import file_mode
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.save_file import SaveFileScreen
 from iam_tui.screens.user_picker import UserPickerScreen
+from iam_tui.widgets import secret_field
 from iam_tui.widgets.search_list import SearchList
 from iam_tui.widgets.secret_field import MASK_TEXT, SecretField
 
-from .pilot import settle
+from .pilot import notifications_into, settle, visible_text
 
 PASSWORD = "Tr1cky[b]pa$$w0rd"
 
 
 class SecretScreen(Screen[None]):
+    def __init__(self, remask_after: float = 0.3) -> None:
+        super().__init__()
+        self.remask_after = remask_after
+
     def compose(self) -> ComposeResult:
-        yield SecretField("Password", Secret(PASSWORD), remask_after=0.3, id="pw")
+        yield SecretField("Password", Secret(PASSWORD), remask_after=self.remask_after, id="pw")
+
+
+async def open_secret(app, pilot, remask_after: float = 0.3) -> SecretField:
+    """The secret field on a screen of its own, focused."""
+    await settle(pilot)
+    await app.push_screen(SecretScreen(remask_after))
+    field = app.screen.query_one("#pw", SecretField)
+    field.focus()
+    await pilot.pause()
+    return field
 
 
 async def test_secret_is_masked_revealed_and_masked_again(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        await app.push_screen(SecretScreen())
-        field = app.screen.query_one("#pw", SecretField)
-        field.focus()
-        await pilot.pause()
+        field = await open_secret(app, pilot)
         assert MASK_TEXT in str(field.render()) and PASSWORD not in str(field.render())
-        assert PASSWORD not in repr(field) and PASSWORD not in str(app.export_screenshot())
+        assert PASSWORD not in repr(field)
         await pilot.press("v")
         assert PASSWORD in str(field.render())  # plain text: the [b] is not markup
+        assert PASSWORD in visible_text(app)  # what a person sees, found when shown...
         await pilot.pause(0.5)
         assert not field.revealed and PASSWORD not in str(field.render())
+        assert PASSWORD not in visible_text(app)  # ...and gone once masked again
+
+
+async def test_the_time_left_before_masking_counts_down(make_app, monkeypatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(secret_field, "monotonic", lambda: now[0])
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        field = await open_secret(app, pilot, remask_after=30)
+        await pilot.press("v")
+        assert "masked again in 30 s" in str(field.render())
+        now[0] += 4.2
+        assert "masked again in 26 s" in str(field.render()) and field.seconds_left == 26
 
 
 async def test_copy_goes_through_the_app_clipboard(make_app) -> None:
     app = make_app()
-    async with app.run_test(size=(100, 32)) as pilot:
+    shown: list[Notification] = []
+    async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
         await settle(pilot)
         sent: list[str] = []
         app.clipboard_service = Clipboard(sent.append, env={"SSH_CONNECTION": "x"})
@@ -56,7 +83,7 @@ async def test_copy_goes_through_the_app_clipboard(make_app) -> None:
         await pilot.press("c")
         await pilot.pause()
         assert sent == [PASSWORD]
-        assert any("OSC 52" in str(n.message) for n in app._notifications)
+        assert any("OSC 52" in str(n.message) for n in shown)
 
 
 async def test_confirmations(make_app) -> None:

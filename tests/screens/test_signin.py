@@ -28,11 +28,17 @@ async def _open(pilot, app) -> None:
 
 
 async def _type_alias(pilot, app, alias: str) -> None:
-    await pilot.press("a")
     field = app.screen.query_one("#alias-input", Input)
+    if app.focused is not field:
+        await pilot.press("a")
     assert app.focused is field
     field.value = ""
     await pilot.press(*alias)
+
+
+async def _leave_field(pilot, app) -> None:
+    await pilot.press("escape")
+    assert not isinstance(app.focused, Input)
 
 
 async def test_urls_steps_and_copy(make_app, admin) -> None:
@@ -49,6 +55,7 @@ async def test_urls_steps_and_copy(make_app, admin) -> None:
         assert "NO console password" in _text(app, "#user-state")
         sent: list[str] = []
         app.clipboard_service = Clipboard(sent.append, env={"SSH_CONNECTION": "x"})
+        await _leave_field(pilot, app)
         await pilot.press("c")
         await pilot.pause()
         assert sent == ["https://123456789012.signin.aws.amazon.com/console"]
@@ -59,7 +66,8 @@ async def test_without_a_guide_user_u_picks_one(make_app, admin) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
-        assert "press u" in _text(app, "#user-state")
+        assert "u picks the user" in _text(app, "#user-state")
+        await _leave_field(pilot, app)
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(app.screen, UserPickerScreen)
@@ -69,12 +77,32 @@ async def test_without_a_guide_user_u_picks_one(make_app, admin) -> None:
         assert "has not signed in yet" in _text(app, "#user-state")
 
 
+async def test_typing_goes_into_the_alias_field_never_to_a_key(make_app, admin) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        screen, field = app.screen, app.screen.query_one("#alias-input", Input)
+        assert app.focused is field  # the screen opens in its one field
+        assert "c" not in screen.active_bindings and "escape" in screen.active_bindings  # only what works here
+        sent: list[str] = []
+        app.clipboard_service = Clipboard(sent.append, env={"SSH_CONNECTION": "x"})
+        await pilot.press(*"acme-q3cu", "r")  # q quit, c copy, 3 guide step 3, u user, r refresh, a alias
+        assert field.value == "acme-q3cur" and app.screen is screen and app.is_running and sent == []
+        assert screen.active_bindings["escape"].binding.description == "Leave field"
+        await _leave_field(pilot, app)
+        assert {"c", "u", "a", "r"} <= screen.active_bindings.keys()
+        assert screen.active_bindings["escape"].binding.description == "Back"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SigninScreen)
+
+
 async def test_invalid_alias_is_refused_as_you_type(make_app, admin) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         await _type_alias(pilot, app, "My--co")
-        assert "lowercase" in _text(app, "#alias-error")
+        assert "lowercase letters, digits and hyphens (no capitals); not: 'M'" in _text(app, "#alias-error")
         assert app.screen.query_one("#alias-save", Button).disabled
         app.screen.query_one("#alias-input", Input).value = "my--co"
         await pilot.pause()
@@ -167,6 +195,7 @@ async def test_help_explains_the_alias_rules(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
+        await _leave_field(pilot, app)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
