@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .checks import CheckResult, Status
+from .plan import PlanStep
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,29 @@ class Made:
     kind: str  # "IAM user", "group", "MFA device", "account alias", "access key", "AWS CLI profile", "file", ...
     name: str
     note: str = ""  # e.g. the policies a group has, or what a file holds
+
+
+def made_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
+    """What a plan's done steps made, as the summary names it (the steps that only change something are left out)."""
+    made: list[Made] = []
+    for step in steps:
+        p = step.params
+        if step.operation == "CreateUser":
+            made.append(Made("IAM user", p["UserName"]))
+        elif step.operation == "CreateLoginProfile":
+            change = " (to be changed at first sign-in)" if p.get("PasswordResetRequired") else ""
+            made.append(Made("console password", p["UserName"] + change))
+        elif step.operation == "CreateGroup":
+            made.append(Made("group", p["GroupName"]))
+        elif step.operation == "AttachGroupPolicy":
+            made.append(Made("group policy", f"{p['PolicyArn'].rsplit('/', 1)[-1]} on {p['GroupName']}"))
+        elif step.operation == "AttachUserPolicy":
+            made.append(Made("user policy", f"{p['PolicyArn'].rsplit('/', 1)[-1]} on {p['UserName']}"))
+        elif step.operation == "AddUserToGroup":
+            made.append(Made("group membership", f"{p['UserName']} in {p['GroupName']}"))
+        elif step.operation == "CreateRole":
+            made.append(Made("role", p["RoleName"]))
+    return made
 
 
 # Checks whose fix has no API: the console steps are in the check's own fix text.

@@ -15,10 +15,11 @@ from textual.widgets import Static
 
 from ..aws.plan_runner import PlanRun
 from ..core.create_plan import NewUserRequest, PlanState, build_plan
+from ..core.finish import made_by_steps
 from ..guide import StepKey
 from .base import AppScreen
 from .confirm import ConfirmScreen
-from .messages import AwsChanged, GuideUserChosen, StepDone
+from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
 
 MARK = {
     PlanState.PENDING: "○",
@@ -133,6 +134,8 @@ class CreateProgressScreen(AppScreen[bool]):
     def _created(self) -> None:
         self.iam.service.scan.touch(self.request.user_name)
         self.tell(GuideUserChosen(self.request.user_name))
+        for item in made_by_steps(p.step for p in self.run_state.progress):
+            self.tell(Recorded(item))
         self.tell(StepDone(StepKey.CREATE_USER))
         self.tell(AwsChanged())
         if self.request.console_access and self.request.password is not None:

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events, getters, on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive, var
@@ -27,6 +27,7 @@ from ..aws.errors import AwsError
 from ..aws.mfa import MfaDevice, NewVirtualMfaDevice, VirtualMfaDevice
 from ..aws.pending_mfa import PendingDevice
 from ..aws.service import IamService
+from ..core.finish import Made
 from ..core.mfa import MAX_DEVICES_PER_USER, SEED_GROUP, otpauth_uri
 from ..core.secret import Secret
 from ..core.totp import DIGITS, CodeProblem, check_codes, seconds_left
@@ -37,12 +38,11 @@ from ..widgets.secret_field import SecretField
 from ..widgets.secret_input import SecretInput
 from .base import AppScreen
 from .confirm import ConfirmScreen
-from .messages import AwsChanged, GuideUserChosen, StepDone
+from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
 from .qr_view import QrViewScreen, fits_full_screen
 from .user_picker import UserPickerScreen
 
 if TYPE_CHECKING:
-    from ..app import IamTuiApp
     from ..session import GuideSession
 
 FORM_MIN_WIDTH = 44  # columns the form keeps when the QR code is drawn beside it (toasts stay within them)
@@ -76,7 +76,7 @@ class Devices:
     problem: str | None = None
 
 
-async def _delete_and_report(app: IamTuiApp, session: GuideSession, pending: PendingDevice) -> bool:
+async def _delete_and_report(app: App[Any], session: GuideSession, pending: PendingDevice) -> bool:
     """Delete a pending device. On success its exit cleanup is dropped; on failure it stays registered (quitting
     tries once more) and the problem, naming the device, is shown. True when the device is gone."""
     problem = await pending.delete()
@@ -516,6 +516,7 @@ class MfaScreen(AppScreen[None]):
         guide_user = self.session.guide_user
         if guide_user is None or guide_user == user:
             self.tell(StepDone(StepKey.MFA))
+        self.tell(Recorded(Made("MFA device", pending.device.serial, f"virtual, assigned to {user}")))
         self.tell(AwsChanged())
         self.load_devices()
 

@@ -1,5 +1,5 @@
 from iam_tui.core.checks import SPECS, CheckResult, Status
-from iam_tui.core.finish import Made, counts_line, made_lines, summary_text
+from iam_tui.core.finish import Made, counts_line, made_by_steps, made_lines, summary_text
 
 
 def _result(check_id: str, status: Status) -> CheckResult:
@@ -39,3 +39,18 @@ def test_summary_before_any_scan_and_with_nothing_made() -> None:
 def test_all_console_checks_passing_says_so() -> None:
     text = summary_text([], [_result("root-mfa", Status.PASS), _result("root-hardware-mfa", Status.PASS)], 5, 5)
     assert "nothing: every check that only the console can fix passes" in text
+
+
+def test_a_create_plan_records_what_it_made() -> None:
+    from iam_tui.core.create_plan import GroupChoice, NewUserRequest, build_plan
+    from iam_tui.core.secret import Secret
+
+    request = NewUserRequest("alice", GroupChoice("PowerUsers", create=True,
+                                                  policy_arn="arn:aws:iam::aws:policy/AdministratorAccess"),
+                             password=Secret("Zq9-never-listed"))
+    kinds = {(m.kind, m.name) for m in made_by_steps(build_plan(request))}
+    assert ("IAM user", "alice") in kinds and ("group", "PowerUsers") in kinds
+    assert ("group policy", "AdministratorAccess on PowerUsers") in kinds
+    assert ("group membership", "alice in PowerUsers") in kinds
+    assert ("console password", "alice (to be changed at first sign-in)") in kinds
+    assert not any("Zq9-never-listed" in m.name + m.note for m in made_by_steps(build_plan(request)))

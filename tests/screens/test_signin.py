@@ -213,3 +213,22 @@ async def test_denied_alias_is_unknown_and_a_new_alias_still_warns_it_replaces(m
         await _type_alias(pilot, app, "acme-corp")
         warning = _text(app, "#alias-warning")
         assert "unknown" in warning and "replaces it" in warning
+
+
+async def test_step_4_can_be_marked_done_while_aws_has_no_record_of_a_sign_in(make_app, admin) -> None:
+    from iam_tui.guide import StepState
+
+    admin.create_user(UserName="alice")
+    admin.create_login_profile(UserName="alice", Password="Example-Passw0rd!")
+    app = make_app(start_at=StepKey.SIGN_IN)
+    app.session.guide_user = "alice"
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until_screen(pilot, SigninScreen)
+        await settle(pilot)
+        await pilot.press("escape")  # out of the alias field: m is a key, not a letter of an alias
+        await settle(pilot)
+        assert "the demo sandbox never does: m marks this step done" in _text(app, "#user-state")
+        assert app.screen.active_bindings["m"].enabled
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.session.state(StepKey.SIGN_IN) is StepState.DONE
