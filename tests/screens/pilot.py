@@ -5,11 +5,17 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from textual.app import App
 from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
+from textual.screen import Screen
+
+from iam_tui.guide import StepKey
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
 async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
@@ -35,3 +41,19 @@ def notifications_into(shown: list[Notification]) -> Callable[[Message], None]:
             shown.append(message.notification)
 
     return hook
+
+
+async def open_step(pilot: Pilot[Any], step: StepKey, screen_type: type[ScreenT]) -> ScreenT:
+    """The step's screen, settled: an app made with ``start_at=step`` opens it on connecting (no scan first, the
+    fast way); any other app is connected and scanned first, then the step is opened as a person would."""
+    app = pilot.app
+    for _ in range(200):
+        if app.connected and (app.screen_stack and len(app.screen_stack) > 1):
+            break
+        await pilot.pause(0.01)
+    if not any(isinstance(s, screen_type) for s in app.screen_stack):
+        await settle(pilot)
+        app.open_step(step)
+    await settle(pilot)
+    # the topmost one: the step may have opened a dialog over itself (MFA without a user asks whom)
+    return next(s for s in reversed(app.screen_stack) if isinstance(s, screen_type))

@@ -24,7 +24,7 @@ from iam_tui.widgets.search_list import SearchList
 from iam_tui.widgets.secret_field import SecretField
 
 from ..helpers import FakeTime, inject_error, lose_answers
-from .pilot import settle, visible_text
+from .pilot import open_step, settle, visible_text
 
 
 @pytest.fixture(autouse=True)
@@ -48,11 +48,7 @@ def plan_text(app) -> str:
 
 
 async def open_form(app, pilot) -> CreateUserScreen:
-    await settle(pilot)
-    app.open_step(StepKey.CREATE_USER)
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, CreateUserScreen)
+    screen = await open_step(pilot, StepKey.CREATE_USER, CreateUserScreen)
     assert app.focused is screen.query_one("#user-name")
     return screen
 
@@ -111,7 +107,7 @@ async def test_happy_path_creates_the_guides_user(make_app, admin, tmp_path: Pat
                                                   caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     monkeypatch.chdir(tmp_path)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
         await type_name(pilot, "alice")
@@ -171,7 +167,7 @@ async def test_happy_path_creates_the_guides_user(make_app, admin, tmp_path: Pat
 
 
 async def test_invalid_name_blocks_the_next_page_and_makes_no_call(make_app, admin) -> None:
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
         await type_name(pilot, "bad name!")
@@ -184,7 +180,7 @@ async def test_invalid_name_blocks_the_next_page_and_makes_no_call(make_app, adm
 
 async def test_a_name_taken_in_another_case_is_refused(make_app, admin) -> None:
     admin.create_user(UserName="Alice")
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
         await type_name(pilot, "alice")
@@ -197,7 +193,7 @@ async def test_a_name_taken_in_another_case_is_refused(make_app, admin) -> None:
 async def test_custom_password_shows_the_rules_it_misses(make_app, admin) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True,
                                          AllowUsersToChangePassword=True)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
         await type_name(pilot, "bob")
@@ -216,7 +212,7 @@ async def test_custom_password_shows_the_rules_it_misses(make_app, admin) -> Non
 
 async def test_policy_forbidding_password_change_attaches_iam_user_change_password(make_app, admin) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=14, AllowUsersToChangePassword=False)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await open_form(app, pilot)
         assert "IAMUserChangePassword will be attached" in text(app, "#policy-note")
@@ -232,7 +228,7 @@ async def test_policy_forbidding_password_change_attaches_iam_user_change_passwo
 async def test_an_existing_powerusers_group_is_joined(make_app, admin) -> None:
     admin.create_group(GroupName="PowerUsers")
     admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
         assert form.query_one("#existing-group", RadioButton).value
@@ -246,7 +242,7 @@ async def test_an_existing_powerusers_group_is_joined(make_app, admin) -> None:
 
 async def test_the_policy_list_is_there_when_the_page_opens_and_enter_in_the_search_chooses(make_app, admin) -> None:
     """Issue 11: the list stayed empty until you typed and cleared the search; enter in the search did nothing."""
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_permissions(app, pilot, "uma")
         search = form.query_one("#policy-search", SearchList)
@@ -268,7 +264,7 @@ async def test_the_policy_list_is_there_when_the_page_opens_and_enter_in_the_sea
 
 
 async def test_a_wide_terminal_shows_the_plan_beside_the_form(make_app) -> None:
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(200, 50)) as pilot:
         form = await open_form(app, pilot)
         await type_name(pilot, "zed")
@@ -283,7 +279,7 @@ async def test_a_wide_terminal_shows_the_plan_beside_the_form(make_app) -> None:
 
 
 async def test_server_side_password_violation_then_roll_back(make_app, admin) -> None:
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)  # the form read "no policy": it generates a 20-character password
         await type_name(pilot, "erin")
@@ -318,7 +314,7 @@ async def test_failure_then_retry_completes(make_app, admin, service) -> None:
 
 
 async def test_leaving_before_handling_the_password_asks(make_app) -> None:
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_form(app, pilot)
         await type_name(pilot, "gina")
@@ -344,7 +340,7 @@ async def test_leaving_before_handling_the_password_asks(make_app) -> None:
 
 async def test_tag_and_group_name_errors_sit_next_to_their_fields(make_app, admin) -> None:
     admin.create_group(GroupName="Admins")
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_permissions(app, pilot, "hank")
         assert app.focused is form.query_one("#group-name")
@@ -419,7 +415,7 @@ async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_pa
     from iam_tui.screens.password_policy import PasswordPolicyScreen
 
     admin.update_account_password_policy(MinimumPasswordLength=8, AllowUsersToChangePassword=False)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
         assert "IAMUserChangePassword will be attached" in text(app, "#policy-note")

@@ -12,7 +12,7 @@ from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.widgets.identity_bar import IdentityBar
 
 from ..helpers import inject_error
-from .pilot import settle
+from .pilot import open_step, settle
 from .waiting import until_screen
 
 
@@ -21,10 +21,7 @@ def _text(app, selector: str) -> str:
 
 
 async def _open(pilot, app) -> None:
-    await settle(pilot)
-    app.open_step(StepKey.SIGN_IN)
-    await settle(pilot)
-    assert isinstance(app.screen, SigninScreen)
+    await open_step(pilot, StepKey.SIGN_IN, SigninScreen)
 
 
 async def _type_alias(pilot, app, alias: str) -> None:
@@ -63,7 +60,7 @@ async def test_urls_steps_and_copy(make_app, admin) -> None:
 
 async def test_without_a_guide_user_u_picks_one(make_app, admin) -> None:
     admin.create_user(UserName="bob")
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         assert "u picks the user" in _text(app, "#user-state")
@@ -78,7 +75,7 @@ async def test_without_a_guide_user_u_picks_one(make_app, admin) -> None:
 
 
 async def test_typing_goes_into_the_alias_field_never_to_a_key(make_app, admin) -> None:
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         screen, field = app.screen, app.screen.query_one("#alias-input", Input)
@@ -98,7 +95,7 @@ async def test_typing_goes_into_the_alias_field_never_to_a_key(make_app, admin) 
 
 
 async def test_invalid_alias_is_refused_as_you_type(make_app, admin) -> None:
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         await _type_alias(pilot, app, "My--co")
@@ -116,7 +113,7 @@ async def test_invalid_alias_is_refused_as_you_type(make_app, admin) -> None:
 
 
 async def test_create_then_replace_alias(make_app, admin) -> None:
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         await _type_alias(pilot, app, "acme-corp")
@@ -148,7 +145,7 @@ async def test_create_then_replace_alias(make_app, admin) -> None:
 
 
 async def test_alias_taken_by_another_account_is_explained(make_app, admin) -> None:
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         await _type_alias(pilot, app, "example")
@@ -162,7 +159,7 @@ async def test_alias_taken_by_another_account_is_explained(make_app, admin) -> N
 
 async def test_same_alias_again_is_not_sent(make_app, admin, sandbox) -> None:
     admin.create_account_alias(AccountAlias="acme-corp")
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         await _type_alias(pilot, app, "acme-corp")
@@ -192,7 +189,7 @@ async def test_a_user_who_signed_in_marks_the_step_done(make_app, admin, service
 async def test_help_explains_the_alias_rules(make_app) -> None:
     from iam_tui.screens.help import HelpScreen
 
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         await _leave_field(pilot, app)
@@ -205,7 +202,7 @@ async def test_help_explains_the_alias_rules(make_app) -> None:
 async def test_denied_alias_is_unknown_and_a_new_alias_still_warns_it_replaces(make_app, admin, service) -> None:
     admin.create_account_alias(AccountAlias="hidden-alias")
     inject_error(service, "iam", "ListAccountAliases", "AccessDenied", "not authorized", 403)
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         assert "alias unknown (no permission)" in str(app.screen.query_one(IdentityBar).render())
