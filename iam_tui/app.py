@@ -98,6 +98,7 @@ class IamTuiApp(App[int]):
         self.exit_when_ready = exit_when_ready  # benchmarks: "table" (scan shown) or "first-frame"
         self.start_at = start_at
         self.last_scan: ScanResult | None = None
+        self.exit_message: str | None = None  # what is printed once the terminal is back (problems left behind)
         self._service: IamService | None = None
         self._connected: asyncio.Future[IamService] | None = None
         self.clipboard_service = Clipboard(self.copy_to_clipboard)
@@ -341,7 +342,8 @@ class IamTuiApp(App[int]):
             if problem:
                 problems.append(problem)
             self.session.remove_exit_cleanup(key)
-        self.exit(code, message="\n".join(problems) if problems else None)
+        self.exit_message = "\n".join(problems) if problems else None
+        self.exit(code, message=self.exit_message)
 
     # --- clipboard ---------------------------------------------------------------------------------------------
 

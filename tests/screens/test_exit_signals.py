@@ -15,6 +15,6 @@ async def test_a_signal_during_a_change_exits_and_names_it(make_app) -> None:
         await settle(pilot)
         async with app.session.mutating("creating user bob"):
             app.exit_on_signal(signal.SIGHUP)  # a normal quit would refuse; the terminal is gone: it cannot
-            await until(pilot, lambda: app._exit)
-        assert "Still running against AWS when iam-tui stopped: creating user bob" in str(app._exit_renderables)
+            await until(pilot, lambda: app.return_value is not None)
+        assert "Still running against AWS when iam-tui stopped: creating user bob" in str(app.exit_message)
     assert app.return_value == 128 + signal.SIGHUP

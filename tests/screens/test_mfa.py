@@ -226,9 +226,9 @@ async def test_quitting_mid_way_deletes_the_device(make_app, admin, signum: int 
             await app.action_quit()  # runs the exit cleanups, then exits
         else:
             app.exit_on_signal(signum)  # what the app's handler for SIGTERM, SIGHUP and SIGINT does: the same
-            await until(pilot, lambda: app._exit)
+            await until(pilot, lambda: app.return_value is not None)
         assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
-        assert app.return_value == (128 + signum if signum else 0) and not app._exit_renderables
+        assert app.return_value == (128 + signum if signum else 0) and not app.exit_message
 
 
 async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, service, admin) -> None:
@@ -248,7 +248,7 @@ async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, s
         assert "unassigned MFA device alice" in app.session.exit_cleanups  # quitting tries again
         await app.action_quit()
         assert len(denied) == 2
-        assert "Could not delete the unassigned MFA device alice" in str(app._exit_renderables)
+        assert "Could not delete the unassigned MFA device alice" in str(app.exit_message)
         assert len(admin.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
 
 
