@@ -65,12 +65,15 @@ class IamTuiApp(App[int]):
     TITLE = "iam-tui"
     CSS_PATH = "styles/app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    # Screens get -narrow below 110 columns (an 80x24 terminal) and lay out more compactly.
+    # Screens get -narrow below 110 columns (an 80x24 terminal) and lay out more compactly, and -tall from 40 rows
+    # (a list can then show all its rows and the panels below it take the rest).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    # Every key that does something is in the footer for the focused part (no hidden one-letter or digit shortcuts:
+    # typed into nothing, they used to jump steps). Guide steps open from the guide list (its digits) or ctrl+p.
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?", show=False),
-        *(Binding(str(n), f"open_step_number({n})", f"Guide step {n}", show=False) for n in range(1, 6)),
     ]
 
     identity: var[AccountIdentity | None] = var(None)

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Static
 
@@ -36,6 +37,34 @@ class KeyRequest:
     description: str
 
 
+class UseCaseChoice(RadioSet):
+    """The use cases: ↑/↓ choose (the highlighted case is the chosen one, and its better alternative shows), enter
+    creates the key, as the dialog's hint says (a plain RadioSet's enter only ticks the highlighted button)."""
+
+    BINDINGS = [Binding("enter", "create", "Create", show=False)]
+
+    @dataclass
+    class CreateRequested(Message):
+        use_case: UseCase
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        self._choose_highlighted()
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        self._choose_highlighted()
+
+    def _choose_highlighted(self) -> None:
+        if self._selected is not None:
+            self.query(RadioButton)[self._selected].value = True
+
+    def action_create(self) -> None:
+        self._choose_highlighted()
+        index = self._selected if self._selected is not None else self.pressed_index
+        self.post_message(self.CreateRequested(USE_CASES[max(index, 0)]))
+
+
 class CreateKeyScreen(Dialog[KeyRequest | None]):
     """The console's questions before a key: the use case (with AWS's better alternative) and a description."""
 
@@ -54,7 +83,7 @@ class CreateKeyScreen(Dialog[KeyRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"Create an access key for {self.user_name}: what is it for?")
-            with RadioSet(id="use-case"):
+            with UseCaseChoice(id="use-case"):
                 for index, case in enumerate(USE_CASES):
                     yield RadioButton(case.label, value=index == 0, id=f"use-{case.key}")
             yield Static(USE_CASES[0].alternative, id="alternative")
@@ -76,15 +105,22 @@ class CreateKeyScreen(Dialog[KeyRequest | None]):
     def _check(self, event: Input.Changed) -> None:
         self.query_one("#description-error", Static).update(validate_description(event.value) or "")
 
+    @on(UseCaseChoice.CreateRequested)
+    def _create_from_list(self, event: UseCaseChoice.CreateRequested) -> None:
+        self._create(event.use_case)
+
     @on(Input.Submitted, "#description")
     @on(Button.Pressed, "#create")
     def _submit(self) -> None:
+        self._create(self._use_case())
+
+    def _create(self, use_case: UseCase) -> None:
         description = self.query_one("#description", Input).value.strip()
         problem = validate_description(description)
         if problem:
             self.query_one("#description-error", Static).update(problem)
             return
-        self.dismiss(KeyRequest(self._use_case(), description))
+        self.dismiss(KeyRequest(use_case, description))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -22,6 +22,8 @@ from .messages import ScanFinished
 from .security_contact import SecurityContactScreen
 from .startup import connecting_text
 
+STATUS_WIDTH = 9  # "? unknown"
+CIS_WIDTH = 4  # "1.15"
 STATUS_LABEL = {
     Status.PASS: ("✓ pass", "success"),
     Status.FAIL: ("✗ fail", "error"),
@@ -51,58 +53,116 @@ def detail_text(result: CheckResult) -> str:
     refs = ", ".join(x for x in (f"CIS {spec.cis}" if spec.cis else "",
                                  f"Security Hub {spec.security_hub}" if spec.security_hub else "",
                                  spec.security_hub_note or "") if x)
-    lines = [f"{spec.title}  [{result.status.value}]" + (f"  ({refs})" if refs else ""), "",
-             f"Now: {result.detail}"]
+    lines = [f"{spec.title}  [{result.status.value}]" + (f"  ({refs})" if refs else ""), f"Now: {result.detail}"]
     if result.resources:
         lines.append("Affected: " + "; ".join(result.resources))
-    lines += [f"Why: {spec.why}", f"Fix: {spec.fix}"]
+    lines += [f"Fix: {spec.fix}", f"Why: {spec.why}"]  # what to do first: a short panel shows it without scrolling
     return "\n".join(lines)
 
 
+# The checks that need the person's attention first: on an 80x24 terminal the table shows about ten rows.
+ATTENTION_ORDER = (Status.FAIL, Status.WARN, Status.UNKNOWN, Status.PASS, Status.NOT_APPLICABLE)
+
+
+def by_attention(results: Iterable[CheckResult]) -> list[CheckResult]:
+    """Failing checks first, then warnings, unknowns, passes and n/a; in the benchmark's order within each."""
+    return sorted(results, key=lambda r: ATTENTION_ORDER.index(r.status))
+
+
+def summary_text(result: ScanResult, width: int) -> str:
+    """One line: the counts, the credential report's age, and (when there is room) the scan's cost."""
+    counts = {s: sum(1 for r in result.results if r.status is s) for s in ATTENTION_ORDER}
+    summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    text = f"{summary} · {report_age(result.report_generated_at).split(' (')[0]}"  # the 4-hour note: in the help
+    cost = f" · {result.api_calls} API calls, {result.seconds:.1f} s"
+    return text + cost if len(text + cost) <= width else text
+
+
+class ChecksTable(DataTable[object]):
+    """The checks, one row each: the recommendation column takes the width the others leave, and a long title
+    wraps onto a second line (never cut, never behind a horizontal scrollbar). j/k move as ↓/↑ do, only while the
+    table has the focus."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.checks: list[CheckResult] = []
+        self._built_for_width = 0
+
+    def show_checks(self, checks: list[CheckResult]) -> None:
+        self.checks = checks
+        self._build()
+
+    def on_resize(self) -> None:
+        if self.checks and self.size.width != self._built_for_width:
+            self._build()
+
+    def _build(self) -> None:
+        highlighted = self.highlighted_check
+        self.clear(columns=True)
+        self._built_for_width = self.size.width
+        self.add_column("Status", key="status", width=STATUS_WIDTH)
+        self.add_column("CIS", key="cis", width=CIS_WIDTH)
+        others = STATUS_WIDTH + CIS_WIDTH + 3 * 2 * self.cell_padding + self.styles.scrollbar_size_vertical
+        self.add_column("Recommendation", key="title", width=max(20, self.size.width - others))
+        theme = self.app.current_theme
+        for check in self.checks:
+            label, colour = STATUS_LABEL[check.status]
+            style = getattr(theme, colour, None) or "default"
+            self.add_row(Text(label, style=style), check.spec.cis or "-", Text(check.title), key=check.id,
+                         height=None)
+        ids = [c.id for c in self.checks]
+        self.move_cursor(row=ids.index(highlighted.id) if highlighted and highlighted.id in ids else 0)
+
+    @property
+    def highlighted_check(self) -> CheckResult | None:
+        return self.checks[self.cursor_row] if 0 <= self.cursor_row < len(self.checks) else None
+
+
 class DashboardScreen(AppScreen):
-    """Security recommendations, live. `r` refreshes; the table's cursor selects a check."""
+    """Security recommendations, live, failing ones first. `r` refreshes; the table's cursor selects a check."""
 
     AUTO_FOCUS = "#checks"
     CSS_PATH = "../styles/dashboard.tcss"
     HELP = (
         "Step 1 of the guide: confirm the security recommendations for your account.\n\n"
-        "Each row is a CIS AWS Foundations IAM check: pass, fail, warn, unknown (the call was denied: the "
-        "detail names the permission) or n/a. Move with ↑/↓ or j/k; the panel below explains the highlighted "
-        "check: why it matters, what is affected, and how to fix it.\n\n"
+        "Each row is a CIS AWS Foundations IAM check, those that fail first: fail, warn, unknown (the call was "
+        "denied: the detail names the permission), pass or n/a. Move with ↑/↓ or j/k; the panel below explains "
+        "the highlighted check: what is now, what is affected, how to fix it and why it matters.\n\n"
+        "g moves to the guide list: a step's digit opens it, or ↑/↓ (j/k) then enter (ctrl+p opens any step "
+        "from anywhere).\n\n"
         "Root MFA and root keys are read live (GetAccountSummary). The per-user checks use the credential report, "
         "which AWS regenerates at most every 4 hours; users changed by iam-tui are re-read directly."
     )
     BINDINGS = [
         Binding("r", "refresh", "Refresh"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "focus_guide", "Guide"),
-        Binding("p", "app.open_password_policy", "Password policy"),
-        Binding("s", "security_contact", "Security contact"),
+        Binding("p", "app.open_password_policy", "Passwords"),
+        Binding("s", "security_contact", "Contact"),
     ]
     WAIT_WHILE_BUSY = frozenset({"security_contact"})
 
     def __init__(self) -> None:
         super().__init__()
         self.scan: ScanResult | None = None
+        self.checks: list[CheckResult] = []  # the scan's results in the table's order
 
     def compose_body(self) -> Iterable[Widget]:
-        with Horizontal(id="dashboard"):
-            with Vertical(id="side"):
-                yield GuideNavigator(current=StepKey.SECURITY)
-                yield Static(identity_panel_text(None), id="identity-panel")
-            with Vertical(id="main"):
-                yield Static("Scanning…", id="scan-status")
-                table: DataTable[object] = DataTable(id="checks", cursor_type="row", zebra_stripes=True)
-                yield table
+        with Vertical(id="dashboard"):
+            yield Static("Scanning…", id="scan-status")
+            yield ChecksTable(id="checks")
+            with Horizontal(id="lower"):
+                with Vertical(id="side"):
+                    yield GuideNavigator(current=StepKey.SECURITY)
+                    yield Static(identity_panel_text(None), id="identity-panel")
                 with VerticalScroll(id="detail-box"):
                     yield Static("", id="check-detail")
 
     def on_mount(self) -> None:
-        table = self.query_one("#checks", DataTable)
-        table.add_column("Status", key="status", width=9)
-        table.add_column("CIS", key="cis", width=4)
-        table.add_column("Recommendation", key="title")
         self.watch(self.app, "identity", self._show_identity, init=True)
         self.action_refresh()
 
@@ -131,28 +191,25 @@ class DashboardScreen(AppScreen):
             if table.is_attached:
                 table.loading = False
         self.scan = result
-        self._fill(result)
+        self.checks = by_attention(result.results)
+        self._fill()
+        self._show_summary()
         self.tell(ScanFinished(result))
+
+    def _show_summary(self) -> None:
+        if self.scan is not None:
+            status = self.query_one("#scan-status", Static)
+            status.update(summary_text(self.scan, status.content_size.width or self.size.width - 2))
+
+    def on_resize(self) -> None:
+        self._show_summary()
 
     def _progress(self, done: int, total: int, what: str) -> None:
         self.query_one("#scan-status", Static).update(f"Scanning… {done}/{total} ({what} done)")
 
-    def _fill(self, result: ScanResult) -> None:
-        table = self.query_one("#checks", DataTable)
-        previous = table.cursor_row
-        table.clear()
-        theme = self.app.current_theme
-        for check in result.results:
-            label, colour = STATUS_LABEL[check.status]
-            style = getattr(theme, colour, None) or "default"
-            table.add_row(Text(label, style=style), check.spec.cis or "-", check.title, key=check.id)
-        table.move_cursor(row=min(previous, table.row_count - 1))
-        counts = {s: sum(1 for r in result.results if r.status is s) for s in Status}
-        summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
-        self.query_one("#scan-status", Static).update(
-            f"{summary} · {report_age(result.report_generated_at)} · {result.api_calls} API calls, "
-            f"{result.seconds:.1f} s · r refreshes"
-        )
+    def _fill(self) -> None:
+        table = self.query_one(ChecksTable)
+        table.show_checks(self.checks)
         self._show_detail(table.cursor_row)
 
     @on(DataTable.RowHighlighted, "#checks")
@@ -160,17 +217,8 @@ class DashboardScreen(AppScreen):
         self._show_detail(event.cursor_row)
 
     def _show_detail(self, row: int) -> None:
-        if self.scan is None or not 0 <= row < len(self.scan.results):
-            return
-        self.query_one("#check-detail", Static).update(Text(detail_text(self.scan.results[row])))
-
-    # --- keys -----------------------------------------------------------------------------------------------
-
-    def action_cursor_down(self) -> None:
-        self.query_one("#checks", DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one("#checks", DataTable).action_cursor_up()
+        if 0 <= row < len(self.checks):
+            self.query_one("#check-detail", Static).update(Text(detail_text(self.checks[row])))
 
     # --- fixes --------------------------------------------------------------------------------------------------
 

@@ -59,8 +59,7 @@ async def _create(pilot, app, *, down: int = 0, description: str = "") -> NewKey
     await until_screen(pilot, CreateKeyScreen)
     assert app.focused is app.screen.query_one("#use-case", RadioSet)
     for _ in range(down):
-        await pilot.press("down")
-    await pilot.press("enter")  # select the highlighted use case
+        await pilot.press("down")  # chooses the highlighted use case
     await pilot.press("tab")
     assert app.focused is app.screen.query_one("#description", Input)
     if description:
@@ -69,6 +68,21 @@ async def _create(pilot, app, *, down: int = 0, description: str = "") -> NewKey
     await until_screen(pilot, NewKeyScreen)
     await settle(pilot)
     return app.screen
+
+
+async def test_enter_in_the_use_case_list_creates_the_key_for_the_highlighted_case(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        await pilot.press("n")
+        await until_screen(pilot, CreateKeyScreen)
+        assert app.focused is app.screen.query_one("#use-case", RadioSet)
+        await pilot.press("down", "down", "enter")  # the hint: "↑/↓ choose · tab next · enter creates"
+        await until_screen(pilot, NewKeyScreen)
+        await settle(pilot)
+        assert app.screen.use_case.key == "aws-compute"
+        assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 1
 
 
 async def test_choosing_the_user_when_the_guide_has_none(make_app, admin) -> None:
@@ -94,7 +108,7 @@ async def test_create_with_use_case_and_description(make_app, admin, service: Ia
         await pilot.press("n")
         await until_screen(pilot, CreateKeyScreen)
         assert "aws login" in _text(app, "#alternative")
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "down")
         assert "IAM role" in _text(app, "#alternative")  # application on AWS compute
         await pilot.press("tab", *"bad!", "enter")
         assert "A description may contain" in _text(app, "#description-error")

@@ -6,10 +6,11 @@ from iam_tui.app import IamTuiApp
 from iam_tui.aws.errors import AwsError
 from iam_tui.core.checks import CHECK_IDS, SPECS, CheckResult, Status
 from iam_tui.guide import StepKey, StepState
-from iam_tui.screens.dashboard import DashboardScreen, detail_text
+from iam_tui.screens.dashboard import ATTENTION_ORDER, DashboardScreen, detail_text
 from iam_tui.screens.help import HelpScreen
 from iam_tui.screens.startup import StartupErrorScreen
 from iam_tui.settings import ConnectionSettings
+from iam_tui.widgets.guide_navigator import GuideNavigator
 from iam_tui.widgets.identity_bar import IdentityBar
 
 from ..helpers import inject_error
@@ -27,7 +28,10 @@ async def test_dashboard_loads_every_check(make_app) -> None:
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
         table = screen.query_one("#checks", DataTable)
-        assert [str(k.value) for k in table.rows] == list(CHECK_IDS)
+        ids = [str(k.value) for k in table.rows]
+        assert sorted(ids) == sorted(CHECK_IDS)
+        statuses = [screen.scan.result(i).status for i in ids]
+        assert statuses[0] is Status.FAIL and statuses == sorted(statuses, key=ATTENTION_ORDER.index)  # failing first
         assert app.focused is table
         assert "fail" in static_text(screen, "#scan-status")
         bar = screen.query_one(IdentityBar)
@@ -40,10 +44,13 @@ async def test_moving_the_cursor_shows_the_check_detail(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
+        table = app.screen.query_one("#checks", DataTable)
         await pilot.press("j")
         detail = static_text(app.screen, "#check-detail")
-        assert "contact details are set" in detail and "Why:" in detail and "Fix:" in detail
-        assert "CIS 1.1" in detail
+        second = app.screen.checks[1]
+        assert table.cursor_row == 1 and second.title in detail
+        assert "Why:" in detail and "Fix:" in detail and detail.index("Fix:") < detail.index("Why:")
+        assert f"CIS {second.spec.cis}" in detail
 
 
 async def test_refresh_rescans(make_app, admin) -> None:
@@ -120,12 +127,21 @@ async def test_startup_error_screen_then_demo() -> None:
         assert app.is_demo and calls[-1].demo
 
 
-async def test_digits_open_guide_steps(make_app) -> None:
+async def test_digits_open_guide_steps_only_from_the_guide_list_where_the_footer_shows_them(make_app) -> None:
     from iam_tui.screens.create_user import CreateUserScreen
 
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
+        await pilot.press("2", "j")  # typed into the checks table: no step opens, j moves the table
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and app.screen.query_one(DataTable).cursor_row == 1
+        assert "2" not in app.screen.active_bindings
+        await pilot.press("g", "j")  # the guide list: j moves it, not the table behind it
+        guide = app.screen.query_one(GuideNavigator)
+        assert app.focused is guide and guide.highlighted == 1
+        assert app.screen.query_one(DataTable).cursor_row == 1
+        assert app.screen.active_bindings["2"].binding.show  # in the footer while the guide has the focus
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, CreateUserScreen)
@@ -136,25 +152,34 @@ async def test_digits_open_guide_steps(make_app) -> None:
         assert isinstance(app.screen, DashboardScreen)
 
 
-async def test_no_step_switch_while_an_aws_change_is_in_flight(make_app) -> None:
+async def test_no_step_opens_while_an_aws_change_is_in_flight(make_app) -> None:
     from iam_tui.screens.create_user import CreateUserScreen
 
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
+        await pilot.press("g")
+        async with app.session.mutating("setting the security contact"):
+            await pilot.press("2")
+            await pilot.pause()
+            assert isinstance(app.screen, DashboardScreen)
+            assert not app.screen.active_bindings["2"].enabled  # disabled, not refused after the key
         await pilot.press("2")
         await settle(pilot)
-        form = app.screen
-        assert isinstance(form, CreateUserScreen)
-        form.query_one("#console").focus()  # a checkbox, not a text field: digits reach the app
-        async with app.session.mutating("creating alice"):
-            await pilot.press("1")
-            await pilot.pause()
-            assert app.screen is form
-            assert not app.screen.active_bindings["1"].enabled  # disabled, not refused after the key
-        await pilot.press("1")
-        await pilot.pause()
-        assert isinstance(app.screen, DashboardScreen)
+        assert isinstance(app.screen, CreateUserScreen)
+
+
+async def test_help_lists_the_keys_as_the_footer_names_them(make_app) -> None:
+    from iam_tui.screens.help import bindings_text
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        keys = bindings_text(app.screen)
+        assert "r" in keys and "Refresh" in keys and "q          Quit" in keys
+        assert "ctrl+q" not in keys and "Page" not in keys and "^q" not in keys  # Textual's own, not in the footer
+        await pilot.press("g")
+        assert "12345      Step" in bindings_text(app.screen)
 
 
 def test_detail_names_current_security_hub_controls_and_their_scope() -> None:
