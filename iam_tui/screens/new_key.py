@@ -34,8 +34,7 @@ class NewKeyScreen(SecretHandoverScreen):
         "`aws configure import --csv`). p writes an AWS CLI profile with the key and proves it works."
     )
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("s", "save_csv", "Download .csv"),
+        Binding("s", "save_csv", "Save .csv"),
         Binding("p", "profile", "CLI profile"),
     ]
 
@@ -103,7 +102,7 @@ class NewKeyScreen(SecretHandoverScreen):
 
         self.app.push_screen(CliProfileScreen(self.new_key, on_written=lambda: self.took("written to a CLI profile")))
 
-    def action_back(self) -> None:
+    def action_done(self) -> None:
         self.leave()
 
     @work(exclusive=True, group="leave")

@@ -3,7 +3,9 @@ new secret (masked, copied, saved as the console's .csv, never on screen or in l
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -172,9 +174,11 @@ async def test_the_secret_is_masked_copied_saved_and_never_logged(make_app, admi
 async def test_leaving_without_taking_the_secret_asks(make_app, admin) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, app)
         screen = await _create(pilot, app)
+        footer = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+        assert "esc Done" in footer  # an 80-column footer cuts the keys at its end: leaving comes first
         await pilot.press("escape")
         await until_screen(pilot, ConfirmScreen)
         assert screen.new_key.access_key_id in str(app.screen.query_one("#question", Static).render())
