@@ -36,6 +36,8 @@ async def test_dashboard_loads_every_check(make_app) -> None:
         assert "fail" in static_text(screen, "#scan-status")
         bar = screen.query_one(IdentityBar)
         assert bar.has_class("-root") and "ROOT USER" in str(bar.render())
+        caller = table.get_row("caller-not-root")
+        assert "warn" in caller[0].plain and "You are not working as" not in caller[2].plain  # not a false claim
         assert screen.query_one("#demo-banner")
         assert app.guide_state[StepKey.SECURITY] is StepState.ATTENTION
 
@@ -96,9 +98,31 @@ async def test_fits_an_80x24_terminal(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.screen.has_class("-narrow")
-        assert not app.screen.query_one("#identity-panel").display
-        assert app.screen.query_one("#checks").size.height >= 5
+        screen = app.screen
+        assert screen.has_class("-narrow")
+        assert not screen.query_one("#identity-panel").display
+        table = screen.query_one("#checks", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no horizontal scrollbar
+        failing = [c for c in screen.checks if c.status is Status.FAIL]
+        assert failing and len(failing) < len(screen.checks)
+        needed = table.header_height + sum(table.rows[c.id].height for c in failing)
+        assert needed <= table.scrollable_content_region.height  # every failing check in view, not below
+        title = table.columns["title"]
+        longest = max(len(c.title) for c in screen.checks)
+        assert all(table.rows[c.id].height > 1 for c in screen.checks if len(c.title) > title.width)  # wrapped
+        assert longest > title.width  # (so the line above is tested at this size)
+
+
+async def test_a_tall_terminal_shows_every_check_and_the_detail_right_below(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#checks", DataTable)
+        assert table.row_count == len(screen.checks) and not table.max_scroll_y  # every row, no scrolling
+        assert table.size.height == table.virtual_size.height  # and no empty rows below them: the detail has those
+        assert screen.query_one("#detail-box").region.y == table.region.bottom  # no blank band in between
+        assert screen.query_one("#identity-panel").display
 
 
 async def test_startup_error_screen_then_demo() -> None:
