@@ -249,3 +249,17 @@ async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_
         saved = account.get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
         assert (saved["Name"], saved["Title"], saved["EmailAddress"]) == ("Sec", "CISO", "security@example.com")
         assert app.screen.query_one("#checks", DataTable).get_row("security-contact")[0].plain == "✓ pass"
+
+
+async def test_a_notification_stays_off_the_checks_and_their_detail(make_app) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("Security contact set: Security team <security@example.com>.", title="Saved")
+        await _until(pilot, lambda: app.screen.query(Toast))
+        await pilot.pause()
+        (toast,) = app.screen.query(Toast)
+        for main in ("#checks", "#detail-box"):
+            assert not toast.region.overlaps(app.screen.query_one(main).region), main
