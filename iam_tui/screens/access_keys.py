@@ -149,8 +149,8 @@ class AccessKeysScreen(AppScreen):
     )
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("n", "new_key", "New key"),
-        Binding("a", "toggle_active", "(De)activate"),
+        Binding("n", "new_key", "New"),
+        Binding("a", "toggle_active", "On/off"),
         Binding("d", "delete_key", "Delete"),
         Binding("u", "choose_user", "User"),
         Binding("r", "refresh", "Refresh"),

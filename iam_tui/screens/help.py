@@ -5,8 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
+
+from .base import Dialog
 
 GENERAL = ("Everywhere: ? help · ctrl+p command palette (every action, and any guide step, searchable) · "
            "esc back · q quit. Tab moves between fields and lists.")
@@ -31,10 +33,11 @@ def bindings_text(screen: Screen[object]) -> str:
     return "\n".join(f"  {('' if d in compact else '/').join(keys):<10} {d}" for d, keys in rows.items())
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
+    """What the screen below is for, and the keys its footer shows (esc, q or ? close it)."""
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
         width: 90%;
         max-width: 100;

@@ -35,7 +35,7 @@ class NewKeyScreen(SecretHandoverScreen):
     )
     BINDINGS = [
         Binding("s", "save_csv", "Save .csv"),
-        Binding("p", "profile", "CLI profile"),
+        Binding("p", "profile", "Profile"),
     ]
 
     def __init__(self, new_key: NewAccessKey, use_case: UseCase, problem: str = "") -> None:
