@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
@@ -146,10 +147,16 @@ class DashboardScreen(AppScreen):
     ]
     WAIT_WHILE_BUSY = frozenset({"security_contact"})
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.scan: ScanResult | None = None
-        self.checks: list[CheckResult] = []  # the scan's results in the table's order
+    scan: var[ScanResult | None] = var(None)  # the last scan; watch_scan shows it
+
+    status = getters.query_one("#scan-status", Static)
+    table = getters.query_one("#checks", ChecksTable)
+    detail = getters.query_one("#check-detail", Static)
+
+    @property
+    def checks(self) -> list[CheckResult]:
+        """The scan's results in the table's order (failing first)."""
+        return self.table.checks
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="dashboard"):
@@ -169,6 +176,13 @@ class DashboardScreen(AppScreen):
     def _show_identity(self, identity: AccountIdentity | None) -> None:
         self.query_one("#identity-panel", Static).update(identity_panel_text(identity))
 
+    def watch_scan(self, scan: ScanResult | None) -> None:
+        if scan is None:
+            return
+        self.table.show_checks(by_attention(scan.results))
+        self._show_detail(self.table.cursor_row)
+        self._show_summary()
+
     # --- scanning -----------------------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
@@ -176,8 +190,7 @@ class DashboardScreen(AppScreen):
 
     @work(exclusive=True, group="scan")
     async def run_scan(self) -> None:
-        status = self.query_one("#scan-status", Static)
-        table = self.query_one("#checks", DataTable)
+        status, table = self.status, self.table
         table.loading = True
         try:
             status.update(connecting_text(self.iam.settings))
@@ -191,26 +204,17 @@ class DashboardScreen(AppScreen):
             if table.is_attached:
                 table.loading = False
         self.scan = result
-        self.checks = by_attention(result.results)
-        self._fill()
-        self._show_summary()
         self.tell(ScanFinished(result))
 
     def _show_summary(self) -> None:
         if self.scan is not None:
-            status = self.query_one("#scan-status", Static)
-            status.update(summary_text(self.scan, status.content_size.width or self.size.width - 2))
+            self.status.update(summary_text(self.scan, self.status.content_size.width or self.size.width - 2))
 
     def on_resize(self) -> None:
         self._show_summary()
 
     def _progress(self, done: int, total: int, what: str) -> None:
-        self.query_one("#scan-status", Static).update(f"Scanning… {done}/{total} ({what} done)")
-
-    def _fill(self) -> None:
-        table = self.query_one(ChecksTable)
-        table.show_checks(self.checks)
-        self._show_detail(table.cursor_row)
+        self.status.update(f"Scanning… {done}/{total} ({what} done)")
 
     @on(DataTable.RowHighlighted, "#checks")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -218,7 +222,7 @@ class DashboardScreen(AppScreen):
 
     def _show_detail(self, row: int) -> None:
         if 0 <= row < len(self.checks):
-            self.query_one("#check-detail", Static).update(Text(detail_text(self.checks[row])))
+            self.detail.update(Text(detail_text(self.checks[row])))
 
     # --- fixes --------------------------------------------------------------------------------------------------
 
