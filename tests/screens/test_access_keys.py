@@ -56,16 +56,18 @@ async def _confirm_typed(pilot, app, text: str) -> None:
     await pilot.press(*text, "enter")
 
 
-async def _create(pilot, app, *, down: int = 0, description: str = "") -> NewKeyScreen:
+async def _create(pilot, app, *, down: int = 0, description: str = "", from_list: bool = False) -> NewKeyScreen:
+    """n, then ↓ ``down`` times in the use-case list; enter there (``from_list``), or in the description field."""
     await pilot.press("n")
     await until_screen(pilot, CreateKeyScreen)
     assert app.focused is app.screen.query_one("#use-case", RadioSet)
     for _ in range(down):
         await pilot.press("down")  # chooses the highlighted use case
-    await pilot.press("tab")
-    assert app.focused is app.screen.query_one("#description", Input)
-    if description:
-        await pilot.press(*description)
+    if not from_list:
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#description", Input)
+        if description:
+            await pilot.press(*description)
     await pilot.press("enter")
     await until_screen(pilot, NewKeyScreen)
     await settle(pilot)
@@ -77,13 +79,8 @@ async def test_enter_in_the_use_case_list_creates_the_key_for_the_highlighted_ca
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
-        await pilot.press("n")
-        await until_screen(pilot, CreateKeyScreen)
-        assert app.focused is app.screen.query_one("#use-case", RadioSet)
-        await pilot.press("down", "down", "enter")  # the hint: "↑/↓ choose · tab next · enter creates"
-        await until_screen(pilot, NewKeyScreen)
-        await settle(pilot)
-        assert app.screen.use_case.key == "aws-compute"
+        screen = await _create(pilot, app, down=2, from_list=True)  # the hint: "↑/↓ choose · enter creates"
+        assert screen.use_case.key == "aws-compute"
         assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 1
 
 
