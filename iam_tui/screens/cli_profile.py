@@ -219,8 +219,8 @@ class CliProfileScreen(AppScreen):
             return
         endpoint = service.settings.endpoint_url
         self._say(f"✓ Verified: profile {name} signs in as {expected}.\n"
-                      f"Try it: aws sts get-caller-identity --profile {name}"
-                      + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
+                  f"Try it: aws sts get-caller-identity --profile {name}"
+                  + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
         self.tell(StepDone(StepKey.ACCESS_KEYS))
         self.tell(AwsChanged())
         await self._offer_retirement(service, name)
