@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import html
+import re
+
 from textual.widgets import DataTable, Static
 
 from iam_tui.app import IamTuiApp
@@ -111,6 +114,8 @@ async def test_fits_an_80x24_terminal(make_app) -> None:
         longest = max(len(c.title) for c in screen.checks)
         assert all(table.rows[c.id].height > 1 for c in screen.checks if len(c.title) > title.width)  # wrapped
         assert longest > title.width  # (so the line above is tested at this size)
+        seen = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+        assert "Fix: " in seen  # the highlighted check's fix, not below the detail panel's edge
 
 
 async def test_a_tall_terminal_shows_every_check_and_the_detail_right_below(make_app) -> None:
