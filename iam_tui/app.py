@@ -325,6 +325,11 @@ class IamTuiApp(App[int]):
 
     # --- app-wide actions -------------------------------------------------------------------------------------
 
+    def action_help_quit(self) -> None:
+        """ctrl+c quits many terminal programs: name the key that quits here, the one the footer shows (Textual's
+        own answer named ctrl+q)."""
+        self.notify("Press [b]q[/b] to quit (from a text field, tab out of it first).", title="Do you want to quit?")
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

@@ -268,3 +268,16 @@ async def test_a_notification_stays_off_the_checks_and_their_detail(make_app) ->
         (toast,) = app.screen.query(Toast)
         for main in ("#checks", "#detail-box"):
             assert not toast.region.overlaps(app.screen.query_one(main).region), main
+
+
+async def test_ctrl_c_names_the_quit_key_the_footer_shows(make_app) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await _until(pilot, lambda: app.screen.query(Toast))
+        (toast,) = app.screen.query(Toast)
+        said = str(toast.render())
+        assert "Press q to quit" in said and "ctrl+q" not in said
