@@ -18,6 +18,7 @@ from ..aws.errors import AwsError
 from ..aws.keys import MAX_KEYS, AccessKeyInfo, NewAccessKey, SecretNeverReceived
 from ..core.access_keys import USE_CASES, UseCase, last_use_text, validate_description
 from ..guide import StepKey
+from ..widgets.fitted_table import FitColumn, FittedTable
 from .base import AppScreen, Dialog
 from .confirm import ConfirmScreen, TypedConfirmScreen
 from .messages import AwsChanged, GuideUserChosen, StepDone
@@ -126,6 +127,16 @@ class CreateKeyScreen(Dialog[KeyRequest | None]):
         self.dismiss(None)
 
 
+KEY_COLUMNS = (  # at 80 columns every heading fits; "Inactive (app)" and a long last use wrap
+    FitColumn("Access key ID", "id", 20),
+    FitColumn("Status", "status", 8),
+    FitColumn("Created", "created", 10),
+    FitColumn("Age", "age", 4),
+    FitColumn("Last used", "used"),
+    FitColumn("Description", "description"),
+)
+
+
 def _age(key: AccessKeyInfo) -> str:
     days = key.age_days()
     return "-" if days is None else f"{days} d"
@@ -167,19 +178,11 @@ class AccessKeysScreen(AppScreen):
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="keys-body"):
             yield Static("", id="keys-user", classes="section-title")
-            table: DataTable[str] = DataTable(id="keys", cursor_type="row", zebra_stripes=True)
-            yield table
+            yield FittedTable(KEY_COLUMNS, id="keys")
             yield Static("", id="keys-status")
             yield Static(CIS_NOTE, id="keys-note", classes="note")
 
     def on_mount(self) -> None:
-        table = self.query_one("#keys", DataTable)
-        table.add_column("Access key ID", key="id", width=20)
-        table.add_column("Status", key="status", width=12)
-        table.add_column("Created", key="created", width=10)
-        table.add_column("Age", key="age", width=6)
-        table.add_column("Last used", key="used")
-        table.add_column("Description", key="description")
         self.user_name = self.user_name or self.session.guide_user
         if self.user_name:
             self.action_refresh()
@@ -217,17 +220,14 @@ class AccessKeysScreen(AppScreen):
         self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one("#keys", DataTable)
-        row = table.cursor_row
-        table.clear()
+        rows = []
         for key in self.keys:
             state = key.status + (" (app)" if key.access_key_id == self.running_key else "")
             created = f"{key.created:%Y-%m-%d}" if key.created else "-"
             used = last_use_text(key.last_used, key.last_used_service, key.last_used_region)
-            table.add_row(key.access_key_id, state, created, _age(key), used, key.description or "",
-                          key=key.access_key_id)
-        if self.keys:
-            table.move_cursor(row=min(max(row, 0), len(self.keys) - 1))
+            rows.append((key.access_key_id, (key.access_key_id, state, created, _age(key), used,
+                                             key.description or "")))
+        self.query_one("#keys", FittedTable).set_rows(rows)
         notice, self.notice = self.notice, ""
         self.query_one("#keys-status", Static).update(f"{notice}\n{self._status_text()}" if notice
                                                       else self._status_text())

@@ -17,6 +17,7 @@ from ..aws.models import AccountIdentity, ScanResult
 from ..core.checks import CheckResult, Status
 from ..core.credential_report import report_age
 from ..guide import StepKey
+from ..widgets.fitted_table import FitColumn, FittedTable
 from ..widgets.guide_navigator import GuideNavigator
 from .base import AppScreen
 from .messages import ScanFinished
@@ -79,10 +80,9 @@ def summary_text(result: ScanResult, width: int) -> str:
     return text + cost if len(text + cost) <= width else text
 
 
-class ChecksTable(DataTable[object]):
-    """The checks, one row each: the recommendation column takes the width the others leave, and a long title
-    wraps onto a second line (never cut, never behind a horizontal scrollbar). j/k move as ↓/↑ do, only while the
-    table has the focus."""
+class ChecksTable(FittedTable):
+    """The checks, one row each; the recommendation takes the width the status and CIS columns leave, and a long
+    title wraps onto a second line. j/k move as ↓/↑ do, only while the table has the focus."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
@@ -90,38 +90,19 @@ class ChecksTable(DataTable[object]):
     ]
 
     def __init__(self, *, id: str) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__([FitColumn("Status", "status", STATUS_WIDTH), FitColumn("CIS", "cis", CIS_WIDTH),
+                          FitColumn("Recommendation", "title")], id=id)
         self.checks: list[CheckResult] = []
-        self._built_for_width = 0
 
     def show_checks(self, checks: list[CheckResult]) -> None:
         self.checks = checks
-        self._build()
-
-    def on_resize(self) -> None:
-        if self.checks and self.size.width != self._built_for_width:
-            self._build()
-
-    def _build(self) -> None:
-        highlighted = self.highlighted_check
-        self.clear(columns=True)
-        self._built_for_width = self.size.width
-        self.add_column("Status", key="status", width=STATUS_WIDTH)
-        self.add_column("CIS", key="cis", width=CIS_WIDTH)
-        others = STATUS_WIDTH + CIS_WIDTH + 3 * 2 * self.cell_padding + self.styles.scrollbar_size_vertical
-        self.add_column("Recommendation", key="title", width=max(20, self.size.width - others))
         theme = self.app.current_theme
-        for check in self.checks:
-            label, colour = STATUS_LABEL[check.status]
-            style = getattr(theme, colour, None) or "default"
-            self.add_row(Text(label, style=style), check.spec.cis or "-", Text(check.title), key=check.id,
-                         height=None)
-        ids = [c.id for c in self.checks]
-        self.move_cursor(row=ids.index(highlighted.id) if highlighted and highlighted.id in ids else 0)
 
-    @property
-    def highlighted_check(self) -> CheckResult | None:
-        return self.checks[self.cursor_row] if 0 <= self.cursor_row < len(self.checks) else None
+        def status(check: CheckResult) -> Text:
+            label, colour = STATUS_LABEL[check.status]
+            return Text(label, style=getattr(theme, colour, None) or "default")
+
+        self.set_rows((c.id, (status(c), c.spec.cis or "-", c.title)) for c in checks)
 
 
 class DashboardScreen(AppScreen):
