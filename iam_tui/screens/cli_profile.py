@@ -239,8 +239,11 @@ class CliProfileScreen(AppScreen):
         self.query_one("#retire-text", Static).update(
             RETIRE_TEXT.format(key=running, user=self.user_name, profile=profile))
         self.query_one("#retire-key", Button).label = f"Delete root key {running}"
-        self.query_one("#retire").display = True
-        self.query_one("#retire-key", Button).focus()
+        retire = self.query_one("#retire")
+        retire.display = True
+        self.query_one("#retire-key", Button).focus(scroll_visible=False)
+        # After the result's own scroll (_say, queued before): the offer, the next thing to do, ends in view.
+        self.call_after_refresh(retire.scroll_visible, animate=False)
 
     # --- retiring the root key --------------------------------------------------------------------------------
 
