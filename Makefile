@@ -5,9 +5,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Temporary (issue 11): app.py and screens/ still have type errors, fixed by the screens rewrite; they are
-# type-checked but not reported. Remove this at that merge, so that mypy reports every module.
-MYPY_EXCLUDE := --exclude '^iam_tui/(app\.py|screens/)' --follow-imports=silent
 
 .PHONY: demo test lint bench run clean
 
@@ -25,13 +22,13 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check iam_tui tests benchmarks
-	$(BIN)/mypy $(MYPY_EXCLUDE)
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check iam_tui tests benchmarks
-	$(BIN)/mypy $(MYPY_EXCLUDE)
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 bench: $(STAMP)

@@ -74,13 +74,15 @@ class IamTuiApp(App[int]):
     TITLE = "iam-tui"
     CSS_PATH = "styles/app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    # Screens get -narrow below 110 columns (an 80x24 terminal) and lay out more compactly.
+    # Screens get -narrow below 110 columns (an 80x24 terminal) and lay out more compactly, and -tall from 40 rows
+    # (a list can then show all its rows and the panels below it take the rest).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    # Every key that does something is in the footer for the focused part (no hidden one-letter or digit shortcuts:
+    # typed into nothing, they used to jump steps). Guide steps open from the guide list (its digits) or ctrl+p.
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?", show=False),
-        *(Binding(str(s.number), f"open_step_number({s.number})", f"Guide step {s.number}", show=False)
-          for s in STEPS),
     ]
 
     identity: var[AccountIdentity | None] = var(None)
@@ -359,6 +361,11 @@ class IamTuiApp(App[int]):
             self.call_from_thread(self.notify, "Cleared the copied secret from the clipboard.")
 
     # --- app-wide actions -------------------------------------------------------------------------------------
+
+    def action_help_quit(self) -> None:
+        """ctrl+c quits many terminal programs: name the key that quits here, the one the footer shows (Textual's
+        own answer named ctrl+q)."""
+        self.notify("Press [b]q[/b] to quit (from a text field, tab out of it first).", title="Do you want to quit?")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -87,7 +87,7 @@ SPECS: dict[str, CheckSpec] = {
     for spec in (
         CheckSpec(
             "caller-not-root",
-            "You are not working as the root user",
+            "Work as an IAM user or role, not as root",
             "Root can do anything, including closing the account; the point of this guide is to stop using it.",
             "Finish the guide, then sign in as the new admin user (or with `aws login` / IAM Identity Center).",
         ),

@@ -138,5 +138,18 @@ def report_age(generated_at: datetime | None, now: datetime | None = None) -> st
     if generated_at is None:
         return "credential report unavailable"
     minutes = int(((now or datetime.now(UTC)) - generated_at).total_seconds() // 60)
-    age = "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
-    return f"credential report generated {age} (AWS regenerates it at most every 4 hours)"
+    return f"credential report generated {_ago(minutes)} (AWS regenerates it at most every 4 hours)"
+
+
+def _ago(minutes: int) -> str:
+    """A duration as a person says it: "just now", "25 min ago", "5 h ago", "3 days ago", "11 years ago"."""
+    hours, days = minutes // 60, minutes // (60 * 24)
+    if minutes < 1:
+        return "just now"
+    if minutes < 120:
+        return f"{minutes} min ago"
+    if hours < 48:
+        return f"{hours} h ago"
+    if days < 2 * 365:
+        return f"{days} days ago"
+    return f"{days // 365} years ago"

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Static
 
@@ -17,6 +18,7 @@ from ..aws.errors import AwsError
 from ..aws.keys import MAX_KEYS, AccessKeyInfo, NewAccessKey, SecretNeverReceived
 from ..core.access_keys import USE_CASES, UseCase, last_use_text, validate_description
 from ..guide import StepKey
+from ..widgets.fitted_table import FitColumn, FittedTable
 from .base import AppScreen, Dialog
 from .confirm import ConfirmScreen, TypedConfirmScreen
 from .messages import AwsChanged, GuideUserChosen, StepDone
@@ -34,6 +36,34 @@ CIS_NOTE = (
 class KeyRequest:
     use_case: UseCase
     description: str
+
+
+class UseCaseChoice(RadioSet):
+    """The use cases: ↑/↓ choose (the highlighted case is the chosen one, and its better alternative shows), enter
+    creates the key, as the dialog's hint says (a plain RadioSet's enter only ticks the highlighted button)."""
+
+    BINDINGS = [Binding("enter", "create", "Create", show=False)]
+
+    @dataclass
+    class CreateRequested(Message):
+        use_case: UseCase
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        self._choose_highlighted()
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        self._choose_highlighted()
+
+    def _choose_highlighted(self) -> None:
+        if self._selected is not None:
+            self.query(RadioButton)[self._selected].value = True
+
+    def action_create(self) -> None:
+        self._choose_highlighted()
+        index = self._selected if self._selected is not None else self.pressed_index
+        self.post_message(self.CreateRequested(USE_CASES[max(index, 0)]))
 
 
 class CreateKeyScreen(Dialog[KeyRequest | None]):
@@ -54,7 +84,7 @@ class CreateKeyScreen(Dialog[KeyRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"Create an access key for {self.user_name}: what is it for?")
-            with RadioSet(id="use-case"):
+            with UseCaseChoice(id="use-case"):
                 for index, case in enumerate(USE_CASES):
                     yield RadioButton(case.label, value=index == 0, id=f"use-{case.key}")
             yield Static(USE_CASES[0].alternative, id="alternative")
@@ -76,18 +106,35 @@ class CreateKeyScreen(Dialog[KeyRequest | None]):
     def _check(self, event: Input.Changed) -> None:
         self.query_one("#description-error", Static).update(validate_description(event.value) or "")
 
+    @on(UseCaseChoice.CreateRequested)
+    def _create_from_list(self, event: UseCaseChoice.CreateRequested) -> None:
+        self._create(event.use_case)
+
     @on(Input.Submitted, "#description")
     @on(Button.Pressed, "#create")
     def _submit(self) -> None:
+        self._create(self._use_case())
+
+    def _create(self, use_case: UseCase) -> None:
         description = self.query_one("#description", Input).value.strip()
         problem = validate_description(description)
         if problem:
             self.query_one("#description-error", Static).update(problem)
             return
-        self.dismiss(KeyRequest(self._use_case(), description))
+        self.dismiss(KeyRequest(use_case, description))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+KEY_COLUMNS = (  # at 80 columns every heading fits; "Inactive (app)" and a long last use wrap
+    FitColumn("Access key ID", "id", 20),
+    FitColumn("Status", "status", 8),
+    FitColumn("Created", "created", 10),
+    FitColumn("Age", "age", 4),
+    FitColumn("Last used", "used"),
+    FitColumn("Description", "description"),
+)
 
 
 def _age(key: AccessKeyInfo) -> str:
@@ -113,8 +160,8 @@ class AccessKeysScreen(AppScreen):
     )
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("n", "new_key", "New key"),
-        Binding("a", "toggle_active", "(De)activate"),
+        Binding("n", "new_key", "New"),
+        Binding("a", "toggle_active", "On/off"),
         Binding("d", "delete_key", "Delete"),
         Binding("u", "choose_user", "User"),
         Binding("r", "refresh", "Refresh"),
@@ -131,19 +178,11 @@ class AccessKeysScreen(AppScreen):
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="keys-body"):
             yield Static("", id="keys-user", classes="section-title")
-            table: DataTable[str] = DataTable(id="keys", cursor_type="row", zebra_stripes=True)
-            yield table
+            yield FittedTable(KEY_COLUMNS, id="keys")
             yield Static("", id="keys-status")
             yield Static(CIS_NOTE, id="keys-note", classes="note")
 
     def on_mount(self) -> None:
-        table = self.query_one("#keys", DataTable)
-        table.add_column("Access key ID", key="id", width=20)
-        table.add_column("Status", key="status", width=12)
-        table.add_column("Created", key="created", width=10)
-        table.add_column("Age", key="age", width=6)
-        table.add_column("Last used", key="used")
-        table.add_column("Description", key="description")
         self.user_name = self.user_name or self.session.guide_user
         if self.user_name:
             self.action_refresh()
@@ -181,17 +220,14 @@ class AccessKeysScreen(AppScreen):
         self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one("#keys", DataTable)
-        row = table.cursor_row
-        table.clear()
+        rows = []
         for key in self.keys:
             state = key.status + (" (app)" if key.access_key_id == self.running_key else "")
             created = f"{key.created:%Y-%m-%d}" if key.created else "-"
             used = last_use_text(key.last_used, key.last_used_service, key.last_used_region)
-            table.add_row(key.access_key_id, state, created, _age(key), used, key.description or "",
-                          key=key.access_key_id)
-        if self.keys:
-            table.move_cursor(row=min(max(row, 0), len(self.keys) - 1))
+            rows.append((key.access_key_id, (key.access_key_id, state, created, _age(key), used,
+                                             key.description or "")))
+        self.query_one("#keys", FittedTable).set_rows(rows)
         notice, self.notice = self.notice, ""
         self.query_one("#keys-status", Static).update(f"{notice}\n{self._status_text()}" if notice
                                                       else self._status_text())
@@ -247,7 +283,7 @@ class AccessKeysScreen(AppScreen):
     async def create_key(self) -> None:
         user = self.user_name
         assert user is not None
-        request = await self.app.push_screen_wait(CreateKeyScreen(user))
+        request = await self.iam.push_screen_wait(CreateKeyScreen(user))
         if request is None:
             return
         status = self.query_one("#keys-status", Static)
@@ -279,7 +315,7 @@ class AccessKeysScreen(AppScreen):
     async def _offer_to_delete_unseen(self, user: str, key_ids: tuple[str, ...]) -> None:
         """Keys AWS made whose answer was lost: active, with a secret nobody will ever see. Offer to delete them."""
         names = ", ".join(key_ids)
-        if await self.app.push_screen_wait(ConfirmScreen(
+        if await self.iam.push_screen_wait(ConfirmScreen(
                 f"AWS's answer to creating the access key was lost, and the request was sent again: AWS also made "
                 f"{names} for {user}. It is active, but its secret was never received and cannot be recovered, so "
                 f"nobody can use it.\n\nDelete {names} now?", yes="Yes, delete it", no="No, keep it")):
@@ -317,17 +353,17 @@ class AccessKeysScreen(AppScreen):
             return True
         effect = ("Programs that use it get errors until it is activated again." if verb == "deactivate" else
                   "This cannot be undone: anything that uses it stops working, for good.")
-        if not await self.app.push_screen_wait(TypedConfirmScreen(
+        if not await self.iam.push_screen_wait(TypedConfirmScreen(
                 f"{verb.capitalize()} access key {key.access_key_id} of {self.user_name}? {effect}",
                 key.access_key_id)):
             return False
         if key.access_key_id != self.running_key:
             return True
-        return bool(await self.app.push_screen_wait(ConfirmScreen(
+        return await self.confirm(ConfirmScreen(
             f"{key.access_key_id} is the key iam-tui itself is running on. Once you {verb} it, every call iam-tui "
             "makes fails: you will have to restart iam-tui with other credentials (another key or profile).\n\n"
             f"{verb.capitalize()} the key iam-tui runs on anyway?",
-            yes=f"Yes, {verb} it", no="No, keep it")))
+            yes=f"Yes, {verb} it", no="No, keep it"))
 
     @work(exclusive=True, group="keys-change")
     async def change_key(self, key: AccessKeyInfo, verb: str) -> None:

@@ -36,6 +36,11 @@ class TypedScreen(Screen[ResultT]):
     def session(self) -> GuideSession:
         return self.iam.session
 
+    async def confirm(self, question: Screen[bool]) -> bool:
+        """Ask a yes/no question (from a worker): True only for yes."""
+        answer: bool | None = await self.iam.push_screen_wait(question)
+        return answer is True
+
     def tell(self, message: Message) -> None:
         """Send a change up to the App, where it is handled in one place (see ``screens/messages.py``)."""
         self.iam.post_message(message)

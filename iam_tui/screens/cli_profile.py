@@ -150,6 +150,12 @@ class CliProfileScreen(AppScreen):
 
     # --- write and verify -------------------------------------------------------------------------------------
 
+    def _say(self, text: str) -> None:
+        """The result of writing, verifying or retiring, scrolled into view (at 80x24 it is below the form)."""
+        status = self.query_one("#verify-status", Static)
+        status.update(text)
+        self.call_after_refresh(status.scroll_visible, animate=False)
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#write")
     def _submit(self) -> None:
@@ -164,26 +170,25 @@ class CliProfileScreen(AppScreen):
     @work(exclusive=True, group="profile-write")
     async def write_and_verify(self) -> None:
         if self.paths is None or self.regions is None:
-            self.query_one("#verify-status", Static).update("Still loading: press enter again in a moment.")
+            self._say("Still loading: press enter again in a moment.")
             return
         paths = self.paths
         name = self.query_one("#profile-name", Input).value.strip()
         region = self.query_one("#region", Input).value.strip()
         output = str(self.query_one("#output", Select).value)
         endpoint_url = self.iam.service.settings.endpoint_url
-        status = self.query_one("#verify-status", Static)
         try:
             existing = await asyncio.to_thread(cli_profile.existing_profile, paths, name)
         except cli_profile.ProfileWriteError as err:
-            status.update(f"Not written. {err}")
+            self._say(f"Not written. {err}")
             return
         replace = False
         if existing is not None:
-            replace = bool(await self.app.push_screen_wait(ConfirmScreen(
+            replace = await self.confirm(ConfirmScreen(
                 f"The profile {name} exists ({existing.describe()}).\n\nReplace it? Its old settings are removed; "
-                "other profiles and comments stay as they are.", yes="Replace", no="Keep it")))
+                "other profiles and comments stay as they are.", yes="Replace", no="Keep it"))
             if not replace:
-                status.update(f"Profile {name} kept as it was: choose another profile name.")
+                self._say(f"Profile {name} kept as it was: choose another profile name.")
                 return
         try:
             async with self.session.mutating("writing the profile"):
@@ -191,32 +196,31 @@ class CliProfileScreen(AppScreen):
                                         self.new_key.secret, region=region, output=output,
                                         endpoint_url=endpoint_url, replace=replace)
         except cli_profile.ProfileExists:
-            status.update(f"Profile {name} appeared meanwhile: not replaced. Press enter again to decide.")
+            self._say(f"Profile {name} appeared meanwhile: not replaced. Press enter again to decide.")
             return
         except cli_profile.ProfileWriteError as err:
-            status.update(f"Not written. {err}")
+            self._say(f"Not written. {err}")
             return
         self.written = True
         if self.on_written is not None:
             self.on_written()
-        status.update(f"Profile {name} written. Verifying…")
+        self._say(f"Profile {name} written. Verifying…")
         await self.verify(name, paths)
 
     async def verify(self, name: str, paths: CliPaths) -> None:
-        status = self.query_one("#verify-status", Static)
         service: IamService = self.iam.service
         try:
             expected = (await service.signin.user(self.user_name)).arn
             self.verified = await cli_profile.verify(
                 lambda: cli_profile.service_for_profile(service, paths, name), expected,
-                progress=lambda _n, text: status.update(text))
+                progress=lambda _n, text: self._say(text))
         except AwsError as err:
-            status.update(f"✗ The profile was written but does not work yet. {err.text}\nenter tries again.")
+            self._say(f"✗ The profile was written but does not work yet. {err.text}\nenter tries again.")
             return
         endpoint = service.settings.endpoint_url
-        status.update(f"✓ Verified: profile {name} signs in as {expected}.\n"
-                      f"Try it: aws sts get-caller-identity --profile {name}"
-                      + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
+        self._say(f"✓ Verified: profile {name} signs in as {expected}.\n"
+                  f"Try it: aws sts get-caller-identity --profile {name}"
+                  + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
         self.tell(StepDone(StepKey.ACCESS_KEYS))
         self.tell(AwsChanged())
         await self._offer_retirement(service, name)
@@ -235,8 +239,11 @@ class CliProfileScreen(AppScreen):
         self.query_one("#retire-text", Static).update(
             RETIRE_TEXT.format(key=running, user=self.user_name, profile=profile))
         self.query_one("#retire-key", Button).label = f"Delete root key {running}"
-        self.query_one("#retire").display = True
-        self.query_one("#retire-key", Button).focus()
+        retire = self.query_one("#retire")
+        retire.display = True
+        self.query_one("#retire-key", Button).focus(scroll_visible=False)
+        # After the result's own scroll (_say, queued before): the offer, the next thing to do, ends in view.
+        self.call_after_refresh(retire.scroll_visible, animate=False)
 
     # --- retiring the root key --------------------------------------------------------------------------------
 
@@ -257,17 +264,16 @@ class CliProfileScreen(AppScreen):
         if key is None or new_service is None:
             return
         profile = new_service.settings.profile
-        if not await self.app.push_screen_wait(TypedConfirmScreen(
+        if not await self.iam.push_screen_wait(TypedConfirmScreen(
                 f"Delete the root user's access key {key}? iam-tui is running on it; afterwards it goes on as "
                 f"{self.user_name} (profile {profile}). This cannot be undone.", key)):
             return
-        status = self.query_one("#verify-status", Static)
         old: IamService = self.iam.service
         try:
             async with self.session.mutating("deleting the root access key"):
                 await old.keys.delete(None, key)
         except AwsError as err:
-            status.update(f"The root key was not deleted. {err.text}")
+            self._say(f"The root key was not deleted. {err.text}")
             return
         self.root_key = None
         self.query_one("#retire").display = False
@@ -277,7 +283,7 @@ class CliProfileScreen(AppScreen):
             self.app.notify(f"Going on as {profile}; reading its identity failed for now. {err.text}",
                             severity="warning")
         self.tell(ServiceChanged(new_service))
-        status.update(f"✓ Root access key {key} deleted. iam-tui now runs as {self.user_name} (profile {profile}).")
+        self._say(f"✓ Root access key {key} deleted. iam-tui now runs as {self.user_name} (profile {profile}).")
         self.app.notify(f"Root access key {key} deleted; now running as {self.user_name}.", title="Root key retired")
 
     def action_back(self) -> None:

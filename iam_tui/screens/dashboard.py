@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
@@ -16,12 +17,15 @@ from ..aws.models import AccountIdentity, ScanResult
 from ..core.checks import CheckResult, Status
 from ..core.credential_report import report_age
 from ..guide import StepKey
+from ..widgets.fitted_table import FitColumn, FittedTable
 from ..widgets.guide_navigator import GuideNavigator
 from .base import AppScreen
 from .messages import ScanFinished
 from .security_contact import SecurityContactScreen
 from .startup import connecting_text
 
+STATUS_WIDTH = 9  # "? unknown"
+CIS_WIDTH = 4  # "1.15"
 STATUS_LABEL = {
     Status.PASS: ("✓ pass", "success"),
     Status.FAIL: ("✗ fail", "error"),
@@ -51,61 +55,108 @@ def detail_text(result: CheckResult) -> str:
     refs = ", ".join(x for x in (f"CIS {spec.cis}" if spec.cis else "",
                                  f"Security Hub {spec.security_hub}" if spec.security_hub else "",
                                  spec.security_hub_note or "") if x)
-    lines = [f"{spec.title}  [{result.status.value}]" + (f"  ({refs})" if refs else ""), "",
-             f"Now: {result.detail}"]
+    lines = [f"{spec.title}  [{result.status.value}]" + (f"  ({refs})" if refs else ""), f"Now: {result.detail}"]
     if result.resources:
         lines.append("Affected: " + "; ".join(result.resources))
-    lines += [f"Why: {spec.why}", f"Fix: {spec.fix}"]
+    lines += [f"Fix: {spec.fix}", f"Why: {spec.why}"]  # what to do first: a short panel shows it without scrolling
     return "\n".join(lines)
 
 
+# The checks that need the person's attention first: on an 80x24 terminal the table shows about ten rows.
+ATTENTION_ORDER = (Status.FAIL, Status.WARN, Status.UNKNOWN, Status.PASS, Status.NOT_APPLICABLE)
+
+
+def by_attention(results: Iterable[CheckResult]) -> list[CheckResult]:
+    """Failing checks first, then warnings, unknowns, passes and n/a; in the benchmark's order within each."""
+    return sorted(results, key=lambda r: ATTENTION_ORDER.index(r.status))
+
+
+def summary_text(result: ScanResult, width: int) -> str:
+    """One line: the counts, the credential report's age, and (when there is room) the scan's cost."""
+    counts = {s: sum(1 for r in result.results if r.status is s) for s in ATTENTION_ORDER}
+    summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    text = f"{summary} · {report_age(result.report_generated_at).split(' (')[0]}"  # the 4-hour note: in the help
+    cost = f" · {result.api_calls} API calls, {result.seconds:.1f} s"
+    return text + cost if len(text + cost) <= width else text
+
+
+class ChecksTable(FittedTable):
+    """The checks, one row each; the recommendation takes the width the status and CIS columns leave, and a long
+    title wraps onto a second line. j/k move as ↓/↑ do, only while the table has the focus."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__([FitColumn("Status", "status", STATUS_WIDTH), FitColumn("CIS", "cis", CIS_WIDTH),
+                          FitColumn("Recommendation", "title")], id=id)
+        self.checks: list[CheckResult] = []
+
+    def show_checks(self, checks: list[CheckResult]) -> None:
+        self.checks = checks
+        theme = self.app.current_theme
+
+        def status(check: CheckResult) -> Text:
+            label, colour = STATUS_LABEL[check.status]
+            return Text(label, style=getattr(theme, colour, None) or "default")
+
+        self.set_rows((c.id, (status(c), c.spec.cis or "-", c.title)) for c in checks)
+
+
 class DashboardScreen(AppScreen):
-    """Security recommendations, live. `r` refreshes; the table's cursor selects a check."""
+    """Security recommendations, live, failing ones first. `r` refreshes; the table's cursor selects a check."""
 
     AUTO_FOCUS = "#checks"
     CSS_PATH = "../styles/dashboard.tcss"
     HELP = (
         "Step 1 of the guide: confirm the security recommendations for your account.\n\n"
-        "Each row is a CIS AWS Foundations IAM check: pass, fail, warn, unknown (the call was denied: the "
-        "detail names the permission) or n/a. Move with ↑/↓ or j/k; the panel below explains the highlighted "
-        "check: why it matters, what is affected, and how to fix it.\n\n"
+        "Each row is a CIS AWS Foundations IAM check, those that fail first: fail, warn, unknown (the call was "
+        "denied: the detail names the permission), pass or n/a. Move with ↑/↓ or j/k; the panel below explains "
+        "the highlighted check: what is now, what is affected, how to fix it and why it matters.\n\n"
+        "g moves to the guide list: a step's digit opens it, or ↑/↓ (j/k) then enter (ctrl+p opens any step "
+        "from anywhere).\n\n"
         "Root MFA and root keys are read live (GetAccountSummary). The per-user checks use the credential report, "
         "which AWS regenerates at most every 4 hours; users changed by iam-tui are re-read directly."
     )
     BINDINGS = [
         Binding("r", "refresh", "Refresh"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "focus_guide", "Guide"),
-        Binding("p", "app.open_password_policy", "Password policy"),
-        Binding("s", "security_contact", "Security contact"),
+        Binding("p", "app.open_password_policy", "Passwords"),
+        Binding("s", "security_contact", "Contact"),
     ]
     WAIT_WHILE_BUSY = frozenset({"security_contact"})
+
+    scan: var[ScanResult | None] = var(None)  # the last scan; watch_scan shows it
+
+    status = getters.query_one("#scan-status", Static)
+    table = getters.query_one("#checks", ChecksTable)
+    detail = getters.query_one("#check-detail", Static)
+
+    @property
+    def checks(self) -> list[CheckResult]:
+        """The scan's results in the table's order (failing first)."""
+        return self.table.checks
 
     def __init__(self, *, scan_when_shown: bool = False) -> None:
         """``scan_when_shown``: the app opens a step at once (``IamTuiApp(start_at=...)``), so the first scan waits
         until the person comes back here."""
         super().__init__()
-        self.scan: ScanResult | None = None
         self.scan_when_shown = scan_when_shown
 
     def compose_body(self) -> Iterable[Widget]:
-        with Horizontal(id="dashboard"):
-            with Vertical(id="side"):
-                yield GuideNavigator(current=StepKey.SECURITY)
-                yield Static(identity_panel_text(None), id="identity-panel")
-            with Vertical(id="main"):
-                yield Static("Scanning…", id="scan-status")
-                table: DataTable[object] = DataTable(id="checks", cursor_type="row", zebra_stripes=True)
-                yield table
+        with Vertical(id="dashboard"):
+            yield Static("Scanning…", id="scan-status")
+            yield ChecksTable(id="checks")
+            with Horizontal(id="lower"):
+                with Vertical(id="side"):
+                    yield GuideNavigator(current=StepKey.SECURITY)
+                    yield Static(identity_panel_text(None), id="identity-panel")
                 with VerticalScroll(id="detail-box"):
                     yield Static("", id="check-detail")
 
     def on_mount(self) -> None:
-        table = self.query_one("#checks", DataTable)
-        table.add_column("Status", key="status", width=9)
-        table.add_column("CIS", key="cis", width=4)
-        table.add_column("Recommendation", key="title")
         self.watch(self.app, "identity", self._show_identity, init=True)
         if not self.scan_when_shown:
             self.action_refresh()
@@ -118,6 +169,13 @@ class DashboardScreen(AppScreen):
     def _show_identity(self, identity: AccountIdentity | None) -> None:
         self.query_one("#identity-panel", Static).update(identity_panel_text(identity))
 
+    def watch_scan(self, scan: ScanResult | None) -> None:
+        if scan is None:
+            return
+        self.table.show_checks(by_attention(scan.results))
+        self._show_detail(self.table.cursor_row)
+        self._show_summary()
+
     # --- scanning -----------------------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
@@ -125,8 +183,7 @@ class DashboardScreen(AppScreen):
 
     @work(exclusive=True, group="scan")
     async def run_scan(self) -> None:
-        status = self.query_one("#scan-status", Static)
-        table = self.query_one("#checks", DataTable)
+        status, table = self.status, self.table
         table.loading = True
         try:
             status.update(connecting_text(self.iam.settings))
@@ -140,46 +197,25 @@ class DashboardScreen(AppScreen):
             if table.is_attached:
                 table.loading = False
         self.scan = result
-        self._fill(result)
         self.tell(ScanFinished(result))
 
-    def _progress(self, done: int, total: int, what: str) -> None:
-        self.query_one("#scan-status", Static).update(f"Scanning… {done}/{total} ({what} done)")
+    def _show_summary(self) -> None:
+        if self.scan is not None:
+            self.status.update(summary_text(self.scan, self.status.content_size.width or self.size.width - 2))
 
-    def _fill(self, result: ScanResult) -> None:
-        table = self.query_one("#checks", DataTable)
-        previous = table.cursor_row
-        table.clear()
-        theme = self.app.current_theme
-        for check in result.results:
-            label, colour = STATUS_LABEL[check.status]
-            style = getattr(theme, colour, None) or "default"
-            table.add_row(Text(label, style=style), check.spec.cis or "-", check.title, key=check.id)
-        table.move_cursor(row=min(previous, table.row_count - 1))
-        counts = {s: sum(1 for r in result.results if r.status is s) for s in Status}
-        summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
-        self.query_one("#scan-status", Static).update(
-            f"{summary} · {report_age(result.report_generated_at)} · {result.api_calls} API calls, "
-            f"{result.seconds:.1f} s · r refreshes"
-        )
-        self._show_detail(table.cursor_row)
+    def on_resize(self) -> None:
+        self._show_summary()
+
+    def _progress(self, done: int, total: int, what: str) -> None:
+        self.status.update(f"Scanning… {done}/{total} ({what} done)")
 
     @on(DataTable.RowHighlighted, "#checks")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.cursor_row)
 
     def _show_detail(self, row: int) -> None:
-        if self.scan is None or not 0 <= row < len(self.scan.results):
-            return
-        self.query_one("#check-detail", Static).update(Text(detail_text(self.scan.results[row])))
-
-    # --- keys -----------------------------------------------------------------------------------------------
-
-    def action_cursor_down(self) -> None:
-        self.query_one("#checks", DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one("#checks", DataTable).action_cursor_up()
+        if 0 <= row < len(self.checks):
+            self.detail.update(Text(detail_text(self.checks[row])))
 
     # --- fixes --------------------------------------------------------------------------------------------------
 
@@ -192,7 +228,7 @@ class DashboardScreen(AppScreen):
         except AwsError as err:
             self.notify(f"Could not read the security contact. {err.text}", severity="error", timeout=10)
             return
-        contact = await self.app.push_screen_wait(SecurityContactScreen(current))
+        contact = await self.iam.push_screen_wait(SecurityContactScreen(current))
         if contact is None:
             return
         try:

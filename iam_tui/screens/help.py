@@ -5,29 +5,39 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
-GENERAL = ("Keys everywhere: ? help · ctrl+p command palette (every action, searchable) · esc back · q quit. "
-           "Tab moves between fields and lists.")
+from .base import Dialog
+
+GENERAL = ("Everywhere: ? help · ctrl+p command palette (every action, and any guide step, searchable) · "
+           "esc back · q quit. Tab moves between fields and lists.")
 
 
 def bindings_text(screen: Screen[object]) -> str:
-    rows = []
-    seen = set()
-    for key, active in screen.active_bindings.items():
+    """The keys the footer shows for the focused part of ``screen``, named as the footer names them (a group of
+    keys on one line, e.g. ``12345 Step``); Textual's own keys the footer does not show are left out."""
+    rows: dict[str, list[str]] = {}
+    compact: set[str] = set()
+    for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description or binding.description in seen:
+        if not binding.show or binding.system or not binding.description:
             continue
-        seen.add(binding.description)
-        rows.append(f"  {binding.key_display or key:<10} {binding.description}")
-    return "\n".join(rows)
+        description = binding.group.description if binding.group else binding.description
+        keys = rows.setdefault(description, [])
+        display = screen.app.get_key_display(binding)
+        if display not in keys:
+            keys.append(display)
+        if binding.group and binding.group.compact:
+            compact.add(description)
+    return "\n".join(f"  {('' if d in compact else '/').join(keys):<10} {d}" for d, keys in rows.items())
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
+    """What the screen below is for, and the keys its footer shows (esc, q or ? close it)."""
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
         width: 90%;
         max-width: 100;

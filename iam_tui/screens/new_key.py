@@ -34,9 +34,8 @@ class NewKeyScreen(SecretHandoverScreen):
         "`aws configure import --csv`). p writes an AWS CLI profile with the key and proves it works."
     )
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("s", "save_csv", "Download .csv"),
-        Binding("p", "profile", "CLI profile"),
+        Binding("s", "save_csv", "Save .csv"),
+        Binding("p", "profile", "Profile"),
     ]
 
     def __init__(self, new_key: NewAccessKey, use_case: UseCase, problem: str = "") -> None:
@@ -103,13 +102,13 @@ class NewKeyScreen(SecretHandoverScreen):
 
         self.app.push_screen(CliProfileScreen(self.new_key, on_written=lambda: self.took("written to a CLI profile")))
 
-    def action_back(self) -> None:
+    def action_done(self) -> None:
         self.leave()
 
     @work(exclusive=True, group="leave")
     async def leave(self) -> None:
         if not self.taken:
-            stay = not await self.app.push_screen_wait(ConfirmScreen(
+            stay = not await self.iam.push_screen_wait(ConfirmScreen(
                 "You have not revealed, copied or saved the secret access key, and AWS never shows it again.\n"
                 f"If you leave now, the key {self.new_key.access_key_id} is useless: delete it on the keys list "
                 "(d) and create another.\n\nLeave anyway?", yes="Leave", no="Stay"))

@@ -82,11 +82,11 @@ class PasswordPolicyScreen(AppScreen):
     )
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("c", "cis_preset", "CIS preset"),
+        Binding("c", "cis_preset", "CIS"),
         Binding("a,ctrl+s", "apply", "Apply…"),
-        Binding("u", "undo_edits", "Undo edits"),
-        Binding("d", "remove_policy", "Remove policy…"),
-        Binding("r", "reload", "Reload", show=False),
+        Binding("u", "undo_edits", "Undo"),
+        Binding("d", "remove_policy", "Remove…"),
+        Binding("r", "reload", "Reload"),
     ]
     WAIT_WHILE_BUSY = frozenset({"back", "reload", "apply", "cis_preset", "undo_edits", "remove_policy"})
 

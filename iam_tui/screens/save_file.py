@@ -57,7 +57,7 @@ class SaveFileScreen(Dialog[Path | None]):
             if found != "file":  # a symbolic link: the link itself is replaced, never what it points to
                 gone = ", which does not exist" if found == "dangling link" else " (that file stays as it is)"
                 question = f"{path} is a symbolic link to {os.readlink(path)}{gone}. Replace the link with the file?"
-            overwrite = bool(await self.app.push_screen_wait(ConfirmScreen(question, yes="Replace", no="Keep it")))
+            overwrite = await self.confirm(ConfirmScreen(question, yes="Replace", no="Keep it"))
             if not overwrite:
                 error.update("Not saved: pick another name.")
                 return

@@ -4,6 +4,7 @@ a new access key's secret): until the person takes the secret, quitting asks fir
 from __future__ import annotations
 
 from textual import on
+from textual.binding import Binding
 
 from ..widgets.secret_field import SecretField
 from .base import AppScreen
@@ -11,7 +12,12 @@ from .base import AppScreen
 
 class SecretHandoverScreen(AppScreen):
     """Subclasses set ``untaken_key`` and ``untaken_text`` (what is lost if the app quits now) and call
-    :meth:`took` when the secret is saved or written somewhere; revealing and copying count already."""
+    :meth:`took` when the secret is saved or written somewhere; revealing and copying count already.
+
+    esc is "Done" on both, and comes first among the screen's keys, right after help: on an 80-column footer the
+    keys at the end are cut, and leaving is the one every hand-over needs. Subclasses implement ``action_done``."""
+
+    BINDINGS = [Binding("escape", "done", "Done")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -23,6 +29,9 @@ class SecretHandoverScreen(AppScreen):
 
     @property
     def untaken_text(self) -> str:
+        raise NotImplementedError
+
+    def action_done(self) -> None:
         raise NotImplementedError
 
     def on_mount(self) -> None:

@@ -1,15 +1,26 @@
-"""The guide navigator: the guide's steps with their state; choosing one opens it."""
+"""The guide navigator: the guide's steps with their state; choosing one opens it (enter, or the step's digit while
+the list has the focus: the footer then shows them)."""
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..guide import MARKS, STEPS, StepKey, StepState
 
+OPEN_STEP = Binding.Group("Step", compact=True)
+
 
 class GuideNavigator(OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        # Disabled by the App while a change is in flight (its check_action), like every way of leaving a screen.
+        *(Binding(str(s.number), f"app.open_step_number({s.number})", f"Open step {s.number}", group=OPEN_STEP)
+          for s in STEPS),
+    ]
     DEFAULT_CSS = """
     GuideNavigator {
         width: 1fr;

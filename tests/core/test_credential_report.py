@@ -51,4 +51,6 @@ def test_report_age_in_words() -> None:
     assert "just now" in report_age(now, now)
     assert "30 min ago" in report_age(datetime(2026, 11, 28, 11, 30, tzinfo=UTC), now)
     assert "5 h ago" in report_age(datetime(2026, 11, 28, 7, tzinfo=UTC), now)
+    assert "3 days ago" in report_age(datetime(2026, 11, 25, 11, tzinfo=UTC), now)
+    assert "11 years ago" in report_age(datetime(2015, 1, 1, tzinfo=UTC), now)  # was "103685 h ago"
     assert report_age(None) == "credential report unavailable"

@@ -3,7 +3,9 @@ new secret (masked, copied, saved as the console's .csv, never on screen or in l
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -54,21 +56,32 @@ async def _confirm_typed(pilot, app, text: str) -> None:
     await pilot.press(*text, "enter")
 
 
-async def _create(pilot, app, *, down: int = 0, description: str = "") -> NewKeyScreen:
+async def _create(pilot, app, *, down: int = 0, description: str = "", from_list: bool = False) -> NewKeyScreen:
+    """n, then ↓ ``down`` times in the use-case list; enter there (``from_list``), or in the description field."""
     await pilot.press("n")
     await until_screen(pilot, CreateKeyScreen)
     assert app.focused is app.screen.query_one("#use-case", RadioSet)
     for _ in range(down):
-        await pilot.press("down")
-    await pilot.press("enter")  # select the highlighted use case
-    await pilot.press("tab")
-    assert app.focused is app.screen.query_one("#description", Input)
-    if description:
-        await pilot.press(*description)
+        await pilot.press("down")  # chooses the highlighted use case
+    if not from_list:
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#description", Input)
+        if description:
+            await pilot.press(*description)
     await pilot.press("enter")
     await until_screen(pilot, NewKeyScreen)
     await settle(pilot)
     return app.screen
+
+
+async def test_enter_in_the_use_case_list_creates_the_key_for_the_highlighted_case(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _open(pilot, app)
+        screen = await _create(pilot, app, down=2, from_list=True)  # the hint: "↑/↓ choose · enter creates"
+        assert screen.use_case.key == "aws-compute"
+        assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 1
 
 
 async def test_choosing_the_user_when_the_guide_has_none(make_app, admin) -> None:
@@ -94,7 +107,7 @@ async def test_create_with_use_case_and_description(make_app, admin, service: Ia
         await pilot.press("n")
         await until_screen(pilot, CreateKeyScreen)
         assert "aws login" in _text(app, "#alternative")
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "down")
         assert "IAM role" in _text(app, "#alternative")  # application on AWS compute
         await pilot.press("tab", *"bad!", "enter")
         assert "A description may contain" in _text(app, "#description-error")
@@ -158,9 +171,11 @@ async def test_the_secret_is_masked_copied_saved_and_never_logged(make_app, admi
 async def test_leaving_without_taking_the_secret_asks(make_app, admin) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, app)
         screen = await _create(pilot, app)
+        footer = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+        assert "esc Done" in footer  # an 80-column footer cuts the keys at its end: leaving comes first
         await pilot.press("escape")
         await until_screen(pilot, ConfirmScreen)
         assert screen.new_key.access_key_id in str(app.screen.query_one("#question", Static).render())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,11 @@ from tests.helpers import inject_error
 from .pilot import settle
 from .test_access_keys import _create, _open
 from .waiting import until, until_screen
+
+
+def _seen(app) -> str:
+    """The text a person sees on the screen."""
+    return html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
 
 
 def _text(app, selector: str) -> str:
@@ -157,11 +164,13 @@ async def test_a_profile_that_does_not_work_is_reported(make_app, admin, aws_dir
 
     monkeypatch.setattr(cli_profile, "service_for_profile", denied)
     app = make_app()
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await _profile_screen(pilot, app)
         await pilot.press("enter")
         await until(pilot, lambda: "does not work" in _text(app, "#verify-status"))
         assert "AccessDenied" in _text(app, "#verify-status")
+        await settle(pilot)
+        assert "does not work yet" in _seen(app)  # below the form at 80x24: scrolled into view
         assert not app.screen.query_one("#retire").display
         assert app.identity.caller.is_root
 
@@ -193,6 +202,7 @@ async def test_keeping_the_root_key(make_app, admin, sandbox, aws_dir: Path) -> 
         await _profile_screen(pilot, app)
         await pilot.press("enter")
         await until(pilot, lambda: app.screen.query_one("#retire").display)
+        await settle(pilot)  # the offer scrolls into view (and the result above it): click where it ends up
         await pilot.click("#keep-root")
         await pilot.pause()
         assert not app.screen.query_one("#retire").display

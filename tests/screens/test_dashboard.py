@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import html
+import re
+
 from textual.widgets import DataTable, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.errors import AwsError
 from iam_tui.core.checks import CHECK_IDS, SPECS, CheckResult, Status
 from iam_tui.guide import StepKey, StepState
-from iam_tui.screens.dashboard import DashboardScreen, detail_text
+from iam_tui.screens.dashboard import ATTENTION_ORDER, DashboardScreen, detail_text
 from iam_tui.screens.help import HelpScreen
 from iam_tui.screens.startup import StartupErrorScreen
 from iam_tui.settings import ConnectionSettings
+from iam_tui.widgets.guide_navigator import GuideNavigator
 from iam_tui.widgets.identity_bar import IdentityBar
 
 from ..helpers import inject_error
@@ -28,11 +32,16 @@ async def test_dashboard_loads_every_check(make_app) -> None:
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
         table = screen.query_one("#checks", DataTable)
-        assert [str(k.value) for k in table.rows] == list(CHECK_IDS)
+        ids = [str(k.value) for k in table.rows]
+        assert sorted(ids) == sorted(CHECK_IDS)
+        statuses = [screen.scan.result(i).status for i in ids]
+        assert statuses[0] is Status.FAIL and statuses == sorted(statuses, key=ATTENTION_ORDER.index)  # failing first
         assert app.focused is table
         assert "fail" in static_text(screen, "#scan-status")
         bar = screen.query_one(IdentityBar)
         assert bar.has_class("-root") and "ROOT USER" in str(bar.render())
+        caller = table.get_row("caller-not-root")
+        assert "warn" in caller[0].plain and "You are not working as" not in caller[2].plain  # not a false claim
         assert screen.query_one("#demo-banner")
         assert app.guide_state[StepKey.SECURITY] is StepState.ATTENTION
 
@@ -41,10 +50,13 @@ async def test_moving_the_cursor_shows_the_check_detail(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
+        table = app.screen.query_one("#checks", DataTable)
         await pilot.press("j")
         detail = static_text(app.screen, "#check-detail")
-        assert "contact details are set" in detail and "Why:" in detail and "Fix:" in detail
-        assert "CIS 1.1" in detail
+        second = app.screen.checks[1]
+        assert table.cursor_row == 1 and second.title in detail
+        assert "Why:" in detail and "Fix:" in detail and detail.index("Fix:") < detail.index("Why:")
+        assert f"CIS {second.spec.cis}" in detail
 
 
 async def test_refresh_rescans(make_app, admin) -> None:
@@ -90,9 +102,33 @@ async def test_fits_an_80x24_terminal(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.screen.has_class("-narrow")
-        assert not app.screen.query_one("#identity-panel").display
-        assert app.screen.query_one("#checks").size.height >= 5
+        screen = app.screen
+        assert screen.has_class("-narrow")
+        assert not screen.query_one("#identity-panel").display
+        table = screen.query_one("#checks", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no horizontal scrollbar
+        failing = [c for c in screen.checks if c.status is Status.FAIL]
+        assert failing and len(failing) < len(screen.checks)
+        needed = table.header_height + sum(table.rows[c.id].height for c in failing)
+        assert needed <= table.scrollable_content_region.height  # every failing check in view, not below
+        title = table.columns["title"]
+        longest = max(len(c.title) for c in screen.checks)
+        assert all(table.rows[c.id].height > 1 for c in screen.checks if len(c.title) > title.width)  # wrapped
+        assert longest > title.width  # (so the line above is tested at this size)
+        seen = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+        assert "Fix: " in seen  # the highlighted check's fix, not below the detail panel's edge
+
+
+async def test_a_tall_terminal_shows_every_check_and_the_detail_right_below(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#checks", DataTable)
+        assert table.row_count == len(screen.checks) and not table.max_scroll_y  # every row, no scrolling
+        assert table.size.height == table.virtual_size.height  # and no empty rows below them: the detail has those
+        assert screen.query_one("#detail-box").region.y == table.region.bottom  # no blank band in between
+        assert screen.query_one("#identity-panel").display
 
 
 async def test_startup_error_screen_then_demo() -> None:
@@ -121,12 +157,21 @@ async def test_startup_error_screen_then_demo() -> None:
         assert app.is_demo and calls[-1].demo
 
 
-async def test_digits_open_guide_steps(make_app) -> None:
+async def test_digits_open_guide_steps_only_from_the_guide_list_where_the_footer_shows_them(make_app) -> None:
     from iam_tui.screens.create_user import CreateUserScreen
 
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
+        await pilot.press("2", "j")  # typed into the checks table: no step opens, j moves the table
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and app.screen.query_one(DataTable).cursor_row == 1
+        assert "2" not in app.screen.active_bindings
+        await pilot.press("g", "j")  # the guide list: j moves it, not the table behind it
+        guide = app.screen.query_one(GuideNavigator)
+        assert app.focused is guide and guide.highlighted == 1
+        assert app.screen.query_one(DataTable).cursor_row == 1
+        assert app.screen.active_bindings["2"].binding.show  # in the footer while the guide has the focus
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, CreateUserScreen)
@@ -137,25 +182,34 @@ async def test_digits_open_guide_steps(make_app) -> None:
         assert isinstance(app.screen, DashboardScreen)
 
 
-async def test_no_step_switch_while_an_aws_change_is_in_flight(make_app) -> None:
+async def test_no_step_opens_while_an_aws_change_is_in_flight(make_app) -> None:
     from iam_tui.screens.create_user import CreateUserScreen
 
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
+        await pilot.press("g")
+        async with app.session.mutating("setting the security contact"):
+            await pilot.press("2")
+            await pilot.pause()
+            assert isinstance(app.screen, DashboardScreen)
+            assert not app.screen.active_bindings["2"].enabled  # disabled, not refused after the key
         await pilot.press("2")
         await settle(pilot)
-        form = app.screen
-        assert isinstance(form, CreateUserScreen)
-        form.query_one("#console").focus()  # a checkbox, not a text field: digits reach the app
-        async with app.session.mutating("creating alice"):
-            await pilot.press("1")
-            await pilot.pause()
-            assert app.screen is form
-            assert not app.screen.active_bindings["1"].enabled  # disabled, not refused after the key
-        await pilot.press("1")
-        await pilot.pause()
-        assert isinstance(app.screen, DashboardScreen)
+        assert isinstance(app.screen, CreateUserScreen)
+
+
+async def test_help_lists_the_keys_as_the_footer_names_them(make_app) -> None:
+    from iam_tui.screens.help import bindings_text
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        keys = bindings_text(app.screen)
+        assert "r" in keys and "Refresh" in keys and "q          Quit" in keys
+        assert "ctrl+q" not in keys and "Page" not in keys and "^q" not in keys  # Textual's own, not in the footer
+        await pilot.press("g")
+        assert "12345      Step" in bindings_text(app.screen)
 
 
 def test_detail_names_current_security_hub_controls_and_their_scope() -> None:
@@ -215,3 +269,30 @@ async def test_starting_at_a_step_opens_it_and_scans_when_the_dashboard_is_shown
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is dashboard and dashboard.scan is not None
+
+
+async def test_a_notification_stays_off_the_checks_and_their_detail(make_app) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("Security contact set: Security team <security@example.com>.", title="Saved")
+        await _until(pilot, lambda: app.screen.query(Toast))
+        await pilot.pause()
+        (toast,) = app.screen.query(Toast)
+        for main in ("#checks", "#detail-box"):
+            assert not toast.region.overlaps(app.screen.query_one(main).region), main
+
+
+async def test_ctrl_c_names_the_quit_key_the_footer_shows(make_app) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await _until(pilot, lambda: app.screen.query(Toast))
+        (toast,) = app.screen.query(Toast)
+        said = str(toast.render())
+        assert "Press q to quit" in said and "ctrl+q" not in said

@@ -310,3 +310,25 @@ async def test_reload_keeps_edits_and_shows_a_change_made_elsewhere(make_app, ad
         await pilot.press("r")
         await settle(pilot)
         assert value(screen, "minimum_length") == "10"
+
+
+async def test_its_look_does_not_depend_on_which_screens_were_opened_before(make_app) -> None:
+    """A screen's CSS_PATH joins the app-wide stylesheet: the sign-in screen's sheet once gave every
+    .section-title a top margin, so this screen's layout changed once sign-in had been opened."""
+    from iam_tui.guide import StepKey
+    from iam_tui.screens.signin import SigninScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_policy(app, pilot)
+        before = [(w.region, w.styles.margin) for w in screen.query(".section-title, #policy-form, #policy-notes")]
+        await pilot.press("escape")
+        await settle(pilot)
+        app.session.guide_user = None
+        app.open_step(StepKey.SIGN_IN)
+        await settle(pilot)
+        assert isinstance(app.screen, SigninScreen)
+        await pilot.press("escape")
+        screen = await open_policy(app, pilot)
+        after = [(w.region, w.styles.margin) for w in screen.query(".section-title, #policy-form, #policy-notes")]
+        assert after == before
