@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from textual.notifications import Notification
 from textual.widgets import Checkbox, DataTable, Input, RadioSet, Static
 
 from iam_tui.aws.service import IamService
@@ -27,7 +28,7 @@ from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.secret_field import SecretField
 from tests.helpers import inject_error, lose_answers
 
-from .pilot import settle
+from .pilot import notifications_into, settle
 from .waiting import until, until_screen
 
 
@@ -133,7 +134,8 @@ async def test_the_secret_is_masked_copied_saved_and_never_logged(make_app, admi
     monkeypatch.chdir(tmp_path)
     admin.create_user(UserName="alice")
     app = make_app()
-    async with app.run_test(size=(100, 32)) as pilot:
+    shown: list[Notification] = []
+    async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
         await _open(pilot, app)
         screen = await _create(pilot, app)
         secret = screen.new_key.secret.reveal()
@@ -163,7 +165,7 @@ async def test_the_secret_is_masked_copied_saved_and_never_logged(make_app, admi
         await settle(pilot)
         assert (tmp_path / "import.csv").read_bytes() == access_key_csv(key_id, Secret(secret), "alice")
         assert (tmp_path / "import.csv").read_bytes().startswith(b"User name,Access key ID,Secret access key\r\n")
-        for note in app._notifications:
+        for note in shown:
             assert secret not in str(note.message)
     assert secret not in caplog.text
 
@@ -209,13 +211,14 @@ async def test_two_keys_block_creation_and_offer_deactivate_or_delete(make_app, 
     first = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
     admin.create_access_key(UserName="alice")
     app = make_app()
-    async with app.run_test(size=(100, 32)) as pilot:
+    shown: list[Notification] = []
+    async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
         await _open(pilot, app)
         assert "2 access keys, the most AWS allows" in _text(app, "#keys-status")
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, AccessKeysScreen)
-        assert any("already has 2 access keys" in str(n.message) for n in app._notifications)
+        assert any("already has 2 access keys" in str(n.message) for n in shown)
         assert app.focused is app.screen.query_one("#keys", DataTable)
         await pilot.press("a")  # deactivate the first (highlighted) key
         await _confirm_typed(pilot, app, first)

@@ -209,7 +209,7 @@ async def test_help_lists_the_keys_as_the_footer_names_them(make_app) -> None:
         assert "r" in keys and "Refresh" in keys and "q          Quit" in keys
         assert "ctrl+q" not in keys and "Page" not in keys and "^q" not in keys  # Textual's own, not in the footer
         await pilot.press("g")
-        assert "12345      Step" in bindings_text(app.screen)
+        assert "123456     Step" in bindings_text(app.screen)
 
 
 def test_detail_names_current_security_hub_controls_and_their_scope() -> None:
@@ -266,7 +266,7 @@ async def test_starting_at_a_step_opens_it_and_scans_when_the_dashboard_is_shown
         await settle(pilot)
         dashboard = app.screen_stack[1]
         assert isinstance(dashboard, DashboardScreen) and dashboard.scan is None  # nothing scanned yet
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # out of the alias field, then back
         await settle(pilot)
         assert app.screen is dashboard and dashboard.scan is not None
 

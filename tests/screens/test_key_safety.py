@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import textual.notifications
 from textual import events
+from textual.notifications import Notification
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input
 from textual.widgets._toast import Toast
@@ -15,7 +16,7 @@ from iam_tui.screens.password_policy import PasswordPolicyScreen
 from iam_tui.textual_fixes import MIN_TIMER_DELAY
 
 from ..helpers import record_calls
-from .pilot import settle
+from .pilot import notifications_into, settle
 from .test_create_user import create, go_to_review, open_form, type_name
 
 
@@ -119,11 +120,12 @@ async def test_an_expired_toast_remounted_under_a_dialog_arms_no_negative_timer(
             self._interval = 3600.0  # defused, so that without the fix this test fails instead of hanging
 
     app = make_app()
-    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+    shown: list[Notification] = []
+    async with app.run_test(size=(100, 32), notifications=True, message_hook=notifications_into(shown)) as pilot:
         await settle(pilot)
         app.notify("Saved /tmp/x.csv (mode 0600).", timeout=5)
         await pilot.pause()
-        (notification,) = app._notifications
+        (notification,) = shown
         clock.append(notification.raised_at + 4.999)  # about to expire
         monkeypatch.setattr(textual.notifications, "time", lambda: clock[0])
         monkeypatch.setattr(Toast, "__init__", toast_built_late)

@@ -89,7 +89,7 @@ async def test_startup_error(shoot) -> None:
 async def test_summary(make_app, shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(pilot, "6")
+        await _open(pilot, "g", "6")
         await shoot(pilot)
 
 
