@@ -48,3 +48,20 @@ def test_the_typed_confirmation_is_exact() -> None:
     assert exact_name_problem("", "AKIA1") == "Type AKIA1 to confirm."
     assert exact_name_problem(" AKIA1", "AKIA1") == "Remove the spaces around it."
     assert exact_name_problem("akia1", "AKIA1") == "That is not AKIA1: type it exactly."
+
+
+def test_a_console_fix_text_becomes_numbered_clicks() -> None:
+    from iam_tui.core.checks import SPECS
+    from iam_tui.core.console_checklist import checklist_text, console_checklist
+
+    text = checklist_text(console_checklist(SPECS["root-hardware-mfa"].fix))
+    assert text.splitlines() == [
+        "Console only:",
+        "  1. sign in as root",
+        "  2. account menu",
+        "  3. Security credentials",
+        "  4. Multi-factor authentication",
+        "  5. Assign MFA device",
+        "  6. Security key or Hardware TOTP token",
+        "  Then: remove root's virtual device (root-account-mfa-device), if it has one.",
+    ]
