@@ -20,8 +20,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..aws.errors import AwsError
-from ..core.access_keys import last_use_text
 from ..core.accepted import GUIDE_ADMIN_GROUP
+from ..core.access_keys import last_use_text
 from ..core.checks import CheckResult
 from ..core.console_checklist import checklist_text, console_checklist
 from ..core.fix_plan import FixPlan, FixProblem
@@ -219,8 +219,7 @@ async def _choose_user(screen: AppScreen[Any], result: CheckResult, question: st
 
 async def _root_keys(screen: AppScreen[Any], _result: CheckResult) -> None:
     plan = await screen.iam.service.fixes.root_keys()
-    keys = [step.params["AccessKeyId"] for step in plan.steps]
-    await _run_fix(screen, plan, keys[0] if len(keys) == 1 else f"delete {len(keys)} keys")
+    await _run_fix(screen, plan, _typed_keys([step.params["AccessKeyId"] for step in plan.steps]))
 
 
 async def _unused_credentials(screen: AppScreen[Any], result: CheckResult) -> None:
@@ -228,7 +227,8 @@ async def _unused_credentials(screen: AppScreen[Any], result: CheckResult) -> No
     if user is None:
         return
     plan = await screen.iam.service.fixes.unused_credentials(user)
-    await _run_fix(screen, plan, None if plan.reversible else user)
+    if await _run_fix(screen, plan, None if plan.reversible else user):
+        await _offer_delete(screen, user, plan)
 
 
 async def _one_active_key(screen: AppScreen[Any], result: CheckResult) -> None:
@@ -245,7 +245,25 @@ async def _one_active_key(screen: AppScreen[Any], result: CheckResult) -> None:
         [(k.access_key_id, f"{k.access_key_id}  {_key_line(k)}") for k in keys]))
     if key is None:
         return
-    await _run_fix(screen, await service.fixes.one_active_key(user, key), key)
+    plan = await service.fixes.one_active_key(user, key)
+    if await _run_fix(screen, plan, key):
+        await _offer_delete(screen, user, plan)
+
+
+async def _offer_delete(screen: AppScreen[Any], user: str, done: FixPlan) -> None:
+    """After keys were deactivated: deleting them is a separate plan, offered now (the default answer: later)."""
+    keys = [step.params["AccessKeyId"] for step in done.steps if step.operation == "UpdateAccessKey"]
+    if not keys or not await screen.app.push_screen_wait(ConfirmScreen(
+            f"Deactivated {', '.join(keys)}. Delete now as well? A deleted key is gone for good: delete it only once "
+            "nothing that used it broke. Later, the access keys step (5) deletes it with d.",
+            yes="Review the delete", no="Later")):
+        return
+    await _run_fix(screen, await screen.iam.service.fixes.delete_inactive_keys(user, keys), _typed_keys(keys))
+
+
+def _typed_keys(keys: list[str]) -> str:
+    """What the person types to delete keys: the key ID, or for several "delete N keys"."""
+    return keys[0] if len(keys) == 1 else f"delete {len(keys)} keys"
 
 
 def _key_line(key: Any) -> str:

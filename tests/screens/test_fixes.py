@@ -49,7 +49,15 @@ async def test_unused_keys_of_the_user_named_in_the_finding_are_deactivated(make
         await pilot.press("enter")
         await run_to_done(app, pilot)
         assert text(app, "#progress-status").startswith("✓ Done")
-    assert admin.list_access_keys(UserName="lee")["AccessKeyMetadata"][0]["Status"] == "Inactive"
+        assert admin.list_access_keys(UserName="lee")["AccessKeyMetadata"][0]["Status"] == "Inactive"
+        await pilot.press("enter")
+        await until_shown(pilot, ConfirmScreen)  # deleting is offered as its own plan
+        await pilot.press("y")
+        await until_screen(pilot, PlanReviewScreen)
+        assert "cannot be undone: a deleted access key is gone for good" in text(app, "#review-text")
+        await pilot.press(*key, "enter")
+        await run_to_done(app, pilot)
+    assert admin.list_access_keys(UserName="lee")["AccessKeyMetadata"] == []
     assert admin.get_login_profile(UserName="lee")  # the password was set just now: not unused, kept
 
 
@@ -70,6 +78,10 @@ async def test_the_extra_key_chosen_is_deactivated_after_typing_its_id(make_app,
         app.screen.query_one("#review-confirm", Input).value = ""
         await pilot.press(*second, "enter")
         await run_to_done(app, pilot)
+        await pilot.press("enter")
+        await until_shown(pilot, ConfirmScreen)
+        await pilot.press("n")  # delete later
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
     status = {k["AccessKeyId"]: k["Status"] for k in admin.list_access_keys(UserName="kim")["AccessKeyMetadata"]}
     assert status == {first: "Active", second: "Inactive"}
 
