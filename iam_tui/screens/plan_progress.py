@@ -142,7 +142,7 @@ class PlanProgressScreen(AppScreen[bool]):
 
     def _stopped(self, text: str) -> None:
         self.status_line.update(text)
-        self.outcome_line.update(outcome_text(self.run_state))
+        self.outcome_line.update("" if self.run_state.complete else outcome_text(self.run_state))
         self.refresh_bindings()
 
     # --- running -------------------------------------------------------------------------------------------------

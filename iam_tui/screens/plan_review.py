@@ -49,7 +49,6 @@ class PlanReviewScreen(AppScreen[bool]):
     PlanReviewScreen #review-title { padding: 0 2; height: auto; text-style: bold; }
     PlanReviewScreen #review-body { height: 1fr; padding: 0 2; }
     PlanReviewScreen #review-hint { padding: 0 2; height: auto; color: $text-muted; }
-    PlanReviewScreen #review-confirm-label { padding: 0 2; height: auto; }
     PlanReviewScreen #review-confirm { margin: 0 2; }
     PlanReviewScreen #review-problem { padding: 0 2; height: auto; color: $error; }
     """
@@ -67,16 +66,18 @@ class PlanReviewScreen(AppScreen[bool]):
             self.confirm_rule = confirm_rule or (lambda typed: exact_name_problem(typed, expected))
 
     def compose_body(self) -> Iterable[Widget]:
-        yield Static(f"Review: {self.review.title} (nothing is sent until you run it)", id="review-title",
-                     markup=False)
+        yield Static(f"Review: {self.review.title}", id="review-title", markup=False)
         with VerticalScroll(id="review-body"):
             yield Static(review_text(self.review), id="review-text", markup=False)
-        how = f"type {self.review.confirm_name}, then enter" if self.review.confirm_name else "enter"
-        yield Static(f"{how}: {self.review.run_label.lower()} · c copy as aws iam commands · esc back",
-                     id="review-hint", markup=False)
+        run = self.review.run_label.lower()
+        if self.confirm_rule is None:
+            hint = f"Nothing is sent yet. enter: {run} · c: copy as aws iam commands · esc: back"
+        else:
+            hint = (f"Nothing is sent yet. Type {self.review.confirm_name}, then enter: {run} · shift+tab, c: copy as "
+                    "aws iam commands · esc: back")
+        yield Static(hint, id="review-hint", markup=False)
         if self.confirm_rule is not None:
-            yield Static(f"Type {self.review.confirm_name} to confirm:", id="review-confirm-label", markup=False)
-            yield Input(placeholder=self.review.confirm_name or "", id="review-confirm",
+            yield Input(placeholder=f"type {self.review.confirm_name}", id="review-confirm", compact=True,
                         validators=[CoreRule(self.confirm_rule)], validate_on=["submitted"])
         yield Static("", id="review-problem", markup=False)
 
