@@ -158,7 +158,8 @@ class PlanProgressScreen(AppScreen[bool]):
         if complete:
             self._stopped(f"✓ Done: {self.plan_title}. enter or esc returns.")
             return
-        ways = "r retry from the failed step · b roll back what was done · esc leave"
+        undoable = any(p.step.undoable for p in self.run_state.leftovers)
+        ways = "r retry from the failed step" + (" · b roll back what was done" if undoable else "") + " · esc leave"
         if not self.run_state.leftovers:
             self._stopped("Stopped at the first step: nothing was changed in AWS. r tries again · esc leave.")
         else:
