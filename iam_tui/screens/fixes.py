@@ -7,6 +7,7 @@ API, shows the console's clicks as a checklist that is ticked off once ``GetAcco
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
@@ -28,11 +29,12 @@ from ..core.fix_plan import FixPlan, FixProblem
 from ..core.fixes import Fix, fix_for
 from ..core.group_move import GroupTarget
 from ..core.plan_review import review_of_fix
+from ..core.scan_inputs import LiveKey
 from ..core.validation import validate_group_name
 from ..guide import StepKey
 from .base import AppScreen, Dialog
 from .confirm import ConfirmScreen
-from .messages import AwsChanged
+from .messages import AwsChanged, GuideUserChosen
 from .plan_progress import review_then_run
 from .plan_review import CoreRule, Rule
 
@@ -180,7 +182,7 @@ def open_fix(screen: AppScreen[Any], result: CheckResult) -> None:
     fix = fix_for(result)
     if fix is None or screen.session.busy:
         return
-    screen.run_worker(_fix_flow(screen, fix, result), group="fix", exclusive=True, exit_on_error=False)
+    screen.run_worker(_fix_flow(screen, fix, result), group="fix", exclusive=True)
 
 
 async def _fix_flow(screen: AppScreen[Any], fix: Fix, result: CheckResult) -> None:
@@ -266,7 +268,7 @@ def _typed_keys(keys: list[str]) -> str:
     return keys[0] if len(keys) == 1 else f"delete {len(keys)} keys"
 
 
-def _key_line(key: Any) -> str:
+def _key_line(key: LiveKey) -> str:
     made = f"created {key.created:%Y-%m-%d}" if key.created else "creation date unknown"
     return f"{made}, last used {last_use_text(key.last_used, key.last_used_service, key.last_used_region)}"
 
@@ -351,6 +353,13 @@ async def _user_mfa(screen: AppScreen[Any], result: CheckResult) -> None:
     user = await _choose_user(screen, result, "Which console user gets an MFA device?")
     if user is None:
         return
+    if screen.session.guide_user is None:
+        # MfaScreen takes no user: without a guide user it would open its picker. Choose the finding's user the way
+        # that picker does (only when none is chosen), and wait until the App has handled it.
+        screen.tell(GuideUserChosen(user, replace=False))
+        handled = asyncio.Event()
+        screen.app.call_later(handled.set)
+        await handled.wait()
     mfa = MfaScreen()
     await screen.app.push_screen(mfa)
     if mfa.user != user:

@@ -186,12 +186,17 @@ async def test_mfa_opens_for_the_user_named_in_the_finding(make_app, admin) -> N
     admin.create_login_profile(UserName="mia", Password="Correct-Horse-9-battery")
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        # MfaScreen takes no user: without a guide user it opens its picker first (see the report: it needs a
-        # ``user`` parameter); with one, the fix switches it to the user of the finding.
-        app.session.choose_guide_user("someone-else")
-        await fix(app, pilot, "console-users-mfa")
+        await fix(app, pilot, "console-users-mfa")  # no guide user yet: mia becomes it, as MFA's own picker does
         await until_screen(pilot, MfaScreen)
         await until(pilot, lambda: app.screen.user == "mia")
+        assert app.session.guide_user == "mia"
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, MfaScreen))
+        app.session.choose_guide_user("someone-else")
+        await fix(app, pilot, "console-users-mfa")  # another guide user: it stays, the screen shows mia
+        await until_screen(pilot, MfaScreen)
+        await until(pilot, lambda: app.screen.user == "mia")
+    assert app.session.guide_user == "someone-else"
 
 
 async def test_root_mfa_checklist_is_ticked_off_once_the_summary_shows_it(make_app, service, monkeypatch) -> None:
