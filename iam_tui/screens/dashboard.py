@@ -16,10 +16,12 @@ from ..aws.errors import AwsError
 from ..aws.models import AccountIdentity, ScanResult
 from ..core.checks import CheckResult, Status
 from ..core.credential_report import report_age
+from ..core.fixes import fix_for
 from ..guide import StepKey
 from ..widgets.fitted_table import FitColumn, FittedTable
 from ..widgets.guide_navigator import GuideNavigator
 from .base import AppScreen
+from .fixes import open_fix
 from .messages import ScanFinished
 from .security_contact import SecurityContactScreen
 from .startup import connecting_text
@@ -124,9 +126,10 @@ class DashboardScreen(AppScreen):
         Binding("r", "refresh", "Refresh"),
         Binding("g", "focus_guide", "Guide"),
         Binding("p", "app.open_password_policy", "Passwords"),
+        Binding("f", "fix", "Fix"),
         Binding("s", "security_contact", "Contact"),
     ]
-    WAIT_WHILE_BUSY = frozenset({"security_contact"})
+    WAIT_WHILE_BUSY = frozenset({"security_contact", "fix"})
 
     scan: var[ScanResult | None] = var(None)  # the last scan; watch_scan shows it
 
@@ -212,10 +215,36 @@ class DashboardScreen(AppScreen):
     @on(DataTable.RowHighlighted, "#checks")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.cursor_row)
+        self.refresh_bindings()  # f shows only on a check the app can fix
 
     def _show_detail(self, row: int) -> None:
         if 0 <= row < len(self.checks):
-            self.detail.update(Text(detail_text(self.checks[row])))
+            result = self.checks[row]
+            fix = fix_for(result)
+            offer = f"\n\nf or enter: {fix.title}" if fix else ""
+            self.detail.update(Text(detail_text(result) + offer))
+
+    def _highlighted(self) -> CheckResult | None:
+        row = self.table.cursor_row
+        return self.checks[row] if 0 <= row < len(self.checks) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "fix":
+            result = self._highlighted()
+            if result is None or fix_for(result) is None:
+                return False  # not shown: this check has nothing to fix here
+        return super().check_action(action, parameters)
+
+    def action_fix(self) -> None:
+        """Fix the highlighted failing check in place: what it needs, a review of the exact calls, then the run."""
+        result = self._highlighted()
+        if result is not None:
+            open_fix(self, result)
+
+    @on(DataTable.RowSelected, "#checks")
+    def _row_selected(self) -> None:
+        if self.check_action("fix", ()):
+            self.action_fix()
 
     # --- fixes --------------------------------------------------------------------------------------------------
 

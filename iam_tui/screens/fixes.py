@@ -7,7 +7,6 @@ API, shows the console's clicks as a checklist that is ticked off once ``GetAcco
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
@@ -34,7 +33,7 @@ from ..core.validation import validate_group_name
 from ..guide import StepKey
 from .base import AppScreen, Dialog
 from .confirm import ConfirmScreen
-from .messages import AwsChanged, GuideUserChosen
+from .messages import AwsChanged
 from .plan_progress import review_then_run
 from .plan_review import CoreRule, Rule
 
@@ -353,17 +352,7 @@ async def _user_mfa(screen: AppScreen[Any], result: CheckResult) -> None:
     user = await _choose_user(screen, result, "Which console user gets an MFA device?")
     if user is None:
         return
-    if screen.session.guide_user is None:
-        # MfaScreen takes no user: without a guide user it would open its picker. Choose the finding's user the way
-        # that picker does (only when none is chosen), and wait until the App has handled it.
-        screen.tell(GuideUserChosen(user, replace=False))
-        handled = asyncio.Event()
-        screen.app.call_later(handled.set)
-        await handled.wait()
-    mfa = MfaScreen()
-    await screen.app.push_screen(mfa)
-    if mfa.user != user:
-        mfa.show_user(user)
+    await screen.app.push_screen(MfaScreen(user))
 
 
 async def _console_checklist(screen: AppScreen[Any], result: CheckResult) -> None:

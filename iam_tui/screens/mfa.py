@@ -169,8 +169,10 @@ class MfaScreen(AppScreen[None]):
     code2 = getters.query_one("#code2", Input)
     code_message = getters.query_one("#code-message", Static)
 
-    def __init__(self) -> None:
+    def __init__(self, user: str | None = None) -> None:
+        """``user``: whose device (a fix for a finding names the user); by default the guide's user."""
         super().__init__()
+        self.requested_user = user
         self.user: str | None = None
         self.pending: PendingDevice | None = None
         self.uri: Secret | None = None
@@ -193,7 +195,7 @@ class MfaScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#qr-pane").display = False
-        user = self.session.guide_user
+        user = self.requested_user or self.session.guide_user
         if user:
             self.show_user(user)
         else:

@@ -211,7 +211,6 @@ async def review_then_run(screen: AppScreen[object], review: PlanReview, run_sta
                           unfinished: str | None = None) -> bool | None:
     """The whole flow from a worker of ``screen``: the review, then the progress. None when the person left at the
     review (nothing sent); else whether every step is done."""
-    if not await screen.app.push_screen_wait(PlanReviewScreen(review, confirm_rule=confirm_rule)):
+    if not await screen.confirm(PlanReviewScreen(review, confirm_rule=confirm_rule)):
         return None
-    return bool(await screen.app.push_screen_wait(
-        PlanProgressScreen(review.title, run_state, run, rollback, unfinished=unfinished)))
+    return await screen.confirm(PlanProgressScreen(review.title, run_state, run, rollback, unfinished=unfinished))
