@@ -8,7 +8,8 @@ from datetime import datetime
 from .checks import SPECS
 from .users_overview import KeyAtAGlance, UserAtAGlance, UsersOverview
 
-COLUMNS = ("User", "Console", "MFA", "Keys", "Oldest key", "Last activity", "Groups", "Failing")
+COLUMNS = ("User", "Failing", "Console", "MFA", "Keys", "Key age", "Last activity", "Groups")
+NAME_WIDTH = 24  # a longer name is cut in the table (the detail panel shows it whole)
 
 
 def yes_no(value: bool | None) -> str:
@@ -34,7 +35,7 @@ def check_label(check_id: str) -> str:
 def keys_cell(user: UserAtAGlance) -> str:
     if not user.keys:
         return "none" if user.console_access is not None else "?"
-    return f"{len(user.active_keys)} of {len(user.keys)} active"
+    return f"{len(user.active_keys)}/{len(user.keys)} active"
 
 
 def row_cells(user: UserAtAGlance, now: datetime) -> tuple[str, ...]:
@@ -42,13 +43,13 @@ def row_cells(user: UserAtAGlance, now: datetime) -> tuple[str, ...]:
     oldest = user.oldest_active_key_days(now)
     return (
         user.name,
+        ", ".join(check_label(c) for c in user.failing) or "-",
         yes_no(user.console_access),
         yes_no(user.mfa),
         keys_cell(user),
         "-" if oldest is None else f"{oldest}d",
         ago(user.last_activity, now),
         ", ".join(user.groups) or "-",
-        ", ".join(check_label(c) for c in user.failing) or "-",
     )
 
 
@@ -68,12 +69,11 @@ def detail_text(user: UserAtAGlance, now: datetime) -> str:
         f"{user.name}   {user.arn}",
         f"Created: {user.created:%Y-%m-%d}" if user.created else "Created: unknown",
         f"Console password: {console[user.console_access]}"
-        + (f", last sign-in {ago(user.password_last_used, now)}" if user.console_access else ""),
-        f"MFA: {yes_no(user.mfa)}",
+        + (f", last sign-in {ago(user.password_last_used, now)}" if user.console_access else "")
+        + f" · MFA: {yes_no(user.mfa)}",
         "Access keys:" if user.keys else "Access keys: none",
         *(_key_line(k, now) for k in user.keys),
-        f"Groups: {', '.join(user.groups) or 'none'}",
-        f"Own policies: {', '.join(user.policies) or 'none'}",
+        f"Groups: {', '.join(user.groups) or 'none'} · own policies: {', '.join(user.policies) or 'none'}",
     ]
     if user.failing:
         lines.append("Fails: " + "; ".join(f"{check_label(c)} {SPECS[c].title}" if c in SPECS else c

@@ -12,17 +12,19 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, getters, on, work
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from ..aws.models import ScanResult
 from ..core.users_overview import UserAtAGlance, UserSort, UsersOverview, search_users, sort_users
-from ..core.users_table import COLUMNS, detail_text, row_cells, summary_text
+from ..core.users_table import COLUMNS, NAME_WIDTH, detail_text, row_cells, summary_text
 from ..guide import StepKey
 from .base import AppScreen
 from .messages import AwsChanged, GuideUserChosen
 
+USER_KEYS = "Highlighted user: m MFA · k access keys · l sign-in · t rotate key · x remove"
 SORTS: tuple[UserSort, ...] = tuple(UserSort)
 SCAN_POLL_S = 0.3  # how often the screen looks whether the app holds a newer scan (after r, or any change)
 
@@ -40,22 +42,24 @@ class UsersScreen(AppScreen[None]):
             "t rotates its oldest active key, x removes the user (a plan you review first). Opening a step makes "
             "that user the guide's user. esc returns.")
     BINDINGS = [
-        Binding("escape", "back", "Back"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("s", "cycle_sort", "Sort"),
-        Binding("m", "open_step('mfa')", "MFA"),
-        Binding("k", "open_step('access-keys')", "Keys"),
-        Binding("l", "open_step('sign-in')", "Sign-in"),
-        Binding("t", "rotate_key", "Rotate key"),
+        Binding("m", "open_step('mfa')", "MFA", show=False),
+        Binding("k", "open_step('access-keys')", "Keys", show=False),
+        Binding("l", "open_step('sign-in')", "Sign-in", show=False),
+        Binding("t", "rotate_key", "Rotate", show=False),
         Binding("x", "remove_user", "Remove"),
         Binding("r", "rescan", "Rescan"),
+        Binding("escape", "back", "Back"),
     ]
     WAIT_WHILE_BUSY: ClassVar[frozenset[str]] = frozenset({"open_step", "rotate_key", "remove_user", "rescan"})
     DEFAULT_CSS = """
     UsersScreen #users-summary { padding: 0 1; height: auto; }
-    UsersScreen #users-filter { margin: 0 1; height: 3; }
+    UsersScreen #users-filter { margin: 0 1; height: 1; border: none; padding: 0 1; }
     UsersScreen #users { height: 1fr; min-height: 5; }
-    UsersScreen #users-detail { height: auto; max-height: 12; padding: 0 1; border-top: solid $primary; }
+    UsersScreen #users-detail-box { height: auto; max-height: 40%; border-top: solid $primary; }
+    UsersScreen #users-detail { height: auto; padding: 0 1; }
+    UsersScreen #users-hint { height: auto; padding: 0 1; color: $text-muted; }
     """
 
     table = getters.query_one("#users", DataTable)
@@ -75,11 +79,13 @@ class UsersScreen(AppScreen[None]):
         yield Input(placeholder="/ filter by user name or group", id="users-filter")
         table: DataTable[str | Text] = DataTable(id="users", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("", id="users-detail", markup=False)
+        with VerticalScroll(id="users-detail-box", can_focus=False):
+            yield Static("", id="users-detail", markup=False)
+        yield Static(USER_KEYS, id="users-hint", markup=False)
 
     def on_mount(self) -> None:
         for number, title in enumerate(COLUMNS):
-            self.table.add_column(title, key=str(number))
+            self.table.add_column(title, key=str(number), width=NAME_WIDTH if number == 0 else None)
         self.scan = self.iam.last_scan
         self._fill()  # says there is no scan yet, when there is none
         self.set_interval(SCAN_POLL_S, self._newer_scan)
@@ -125,9 +131,8 @@ class UsersScreen(AppScreen[None]):
             return
         self.shown = search_users(sort_users(overview.users, self.sort, overview.now), self.needle)
         for user in self.shown:
-            cells = row_cells(user, overview.now)
-            failing = Text(cells[-1], style="bold red") if user.failing else Text(cells[-1])
-            table.add_row(*cells[:-1], failing, key=user.name)
+            name, failing, *rest = row_cells(user, overview.now)
+            table.add_row(name, Text(failing, style="bold red") if user.failing else failing, *rest, key=user.name)
         if highlighted is not None and highlighted.name in {u.name for u in self.shown}:
             table.move_cursor(row=table.get_row_index(highlighted.name))
         summary = summary_text(overview, len(self.shown), self.sort.value, self.needle)

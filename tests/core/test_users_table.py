@@ -22,25 +22,25 @@ def test_row_cells() -> None:
     view = overview()
     alice, bob, dave = view.user("alice"), view.user("Bob"), view.user("dave")
     cells = dict(zip(COLUMNS, row_cells(alice, view.now), strict=True))
-    assert cells == {"User": "alice", "Console": "yes", "MFA": "yes", "Keys": "1 of 2 active", "Oldest key": "100d",
+    assert cells == {"User": "alice", "Console": "yes", "MFA": "yes", "Keys": "1/2 active", "Key age": "100d",
                      "Last activity": "1d ago", "Groups": "PowerUsers", "Failing": "1.13"}
     bob_cells = dict(zip(COLUMNS, row_cells(bob, view.now), strict=True))
-    assert bob_cells["MFA"] == "no" and bob_cells["Keys"] == "none" and bob_cells["Oldest key"] == "-"
+    assert bob_cells["MFA"] == "no" and bob_cells["Keys"] == "none" and bob_cells["Key age"] == "-"
     assert bob_cells["Last activity"] == "never" and bob_cells["Groups"] == "Developers, Ops"
     assert {"1.9", "1.14", "1.15"} <= set(bob_cells["Failing"].split(", "))
     # a user the credential report does not know yet: unknown, not "no"
-    assert row_cells(dave, view.now)[1:4] == ("?", "?", "?")
+    assert row_cells(dave, view.now)[2:5] == ("?", "?", "?")
 
 
 def test_detail_text_names_everything() -> None:
     view = overview()
     text = detail_text(view.user("alice"), view.now)
-    assert "alice   arn:" in text and "Console password: yes, last sign-in 2d ago" in text
+    assert "alice   arn:" in text and "Console password: yes, last sign-in 2d ago · MFA: yes" in text
     assert "key 1: active, 100 days old, last used 1d ago (s3, eu-west-1)" in text
     assert "key 2: inactive, 30 days old, never used" in text
     assert "Fails: 1.13 " in text
     bob = detail_text(view.user("Bob"), view.now)
-    assert "Own policies: AdministratorAccess, extra (inline)" in bob and "Access keys: none" in bob
+    assert "own policies: AdministratorAccess, extra (inline)" in bob and "Access keys: none" in bob
     assert "Fails no check." in detail_text(view.user("carol"), view.now)
     assert "unknown (the credential report does not list" in detail_text(view.user("dave"), view.now)
 
