@@ -36,9 +36,6 @@ def plan_text(plan: RotationPlan) -> str:
     """The review: what will happen, in order, and what it touches."""
     lines = [f"Rotate access key {plan.old_key_id} of {plan.user_name}. Nothing changes until you press enter.", ""]
     lines += [f"{number}. {text}" for number, text in enumerate(plan.steps_text(), start=1)]
-    lines += ["", "Profiles that use the key (only their key ID and secret change; every other byte stays):"]
-    lines += [f"  • {p.name} ({p.where})" for p in plan.profiles]
-    lines.append(f"Files: {plan.paths.credentials} and {plan.paths.config}")
     if plan.rotates_running_key:
         lines += ["", f"iam-tui itself signs its calls with {plan.old_key_id}: once the new key is verified, it goes "
                   "on with the new key through the first profile above."]
@@ -59,8 +56,9 @@ def finished_text(journal: Journal, deleted: bool) -> str:
 
 
 class KeyRotationScreen(AppScreen[None]):
-    """``user_name`` and ``key_id``: the key to rotate (without ``key_id``, the user's oldest active key). Without a
-    user the screen only looks for an unfinished rotation. An unfinished rotation always comes first."""
+    """``user_name`` and ``key_id``: the key to rotate (without ``key_id``, the user's oldest active key that a
+    profile uses). Without a user the screen only looks for an unfinished rotation. An unfinished rotation always
+    comes first."""
 
     AUTO_FOCUS = "#review"
     HELP = ("Rotating an access key: iam-tui creates a new key, writes it into every AWS CLI profile that used the old "
@@ -145,7 +143,7 @@ class KeyRotationScreen(AppScreen[None]):
             if self.user_name is None:
                 self._review("No key rotation is under way.", "esc returns.")
                 return
-            key_id = self.key_id or await self._oldest_active_key(service, self.user_name)
+            key_id = self.key_id or await self._key_to_rotate(service, self.user_name)
             if key_id is None:
                 self._review(f"{self.user_name} has no active access key to rotate.", "esc returns.")
                 return
@@ -158,9 +156,15 @@ class KeyRotationScreen(AppScreen[None]):
             return
         self._review(plan_text(self.plan), "enter rotates the key · esc returns without changing anything")
 
-    async def _oldest_active_key(self, service: IamService, user_name: str) -> str | None:
-        keys = await service.keys.list_keys(user_name)  # oldest first
-        return next((k.access_key_id for k in keys if k.active), None)
+    async def _key_to_rotate(self, service: IamService, user_name: str) -> str | None:
+        """The user's oldest active key that an AWS CLI profile uses (the one a rotation can replace), else its
+        oldest active key (the plan then says why it cannot)."""
+        assert self.rotation is not None
+        active = [k.access_key_id for k in await service.keys.list_keys(user_name) if k.active]  # oldest first
+        for key_id in active:
+            if await self.rotation.profiles_using(key_id):
+                return key_id
+        return active[0] if active else None
 
     def _offer_resume(self, unfinished: UnfinishedRotation, why: str = "") -> None:
         self.unfinished = unfinished

@@ -8,13 +8,17 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
+from iam_tui.app import IamTuiApp
 from iam_tui.aws.cli_profile import demo_folder
 from iam_tui.aws.key_rotation import KeyRotationService
 from iam_tui.aws.service import IamService
+from iam_tui.aws.session import AwsContext
 from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.key_rotation import Resume
+from iam_tui.core.secret import Secret
 from iam_tui.screens.confirm import TypedConfirmScreen
 from iam_tui.screens.key_rotation import KeyRotationScreen, offer_unfinished_rotation
+from iam_tui.settings import ConnectionSettings
 from tests.aws.test_key_rotation import CONFIG, CREDENTIALS, Interrupted, assert_rotated, interrupt_at
 from tests.helpers import inject_error
 
@@ -101,4 +105,31 @@ async def test_a_rotation_left_half_done_is_offered_at_start_and_resumed(make_ap
         assert "left unfinished" in _review(app) and "resuming verifies it with STS" in _review(app)
         await pilot.press("enter")
         await _confirm_delete(pilot, app, alice[0])
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(admin, sandbox, paths, alice) -> None:
+    old, secret = alice
+    as_alice = IamService(AwsContext(sandbox.session(old, Secret(secret)), ConnectionSettings(demo=True),
+                                     source="test"), sandbox)
+
+    async def connector(_settings: ConnectionSettings) -> IamService:
+        await as_alice.account.identity()
+        return as_alice
+
+    app = IamTuiApp(ConnectionSettings(demo=True), connector=connector)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.last_scan is not None)
+        app.push_screen(KeyRotationScreen("alice"))
+        await until_screen(pilot, KeyRotationScreen)
+        screen = app.screen
+        await until(pilot, lambda: screen.plan is not None)
+        assert "iam-tui itself signs its calls with" in _review(app)
+        await pilot.press("enter")
+        await until_shown(pilot, TypedConfirmScreen)
+        assert app.service is not as_alice  # ServiceChanged: the app went on with the new key
+        new = await app.service.keys.running_access_key_id()
+        assert new not in (None, old)
+        await pilot.press(*old, "enter")  # deleted through the new key
+        await until(pilot, lambda: isinstance(app.screen, KeyRotationScreen) and "✓ Rotated" in _review(app))
     assert_rotated(admin, sandbox, paths, alice)
