@@ -19,17 +19,10 @@ from iam_tui.core.secret import Secret
 from iam_tui.screens.confirm import TypedConfirmScreen
 from iam_tui.screens.key_rotation import KeyRotationScreen, offer_unfinished_rotation
 from iam_tui.settings import ConnectionSettings
-from tests.aws.test_key_rotation import CONFIG, CREDENTIALS, Interrupted, assert_rotated, interrupt_at
+from tests.aws.test_key_rotation import CONFIG, CREDENTIALS, Interrupted, alice, assert_rotated, interrupt_at
 from tests.helpers import inject_error
 
 from .waiting import until, until_screen, until_shown
-
-
-@pytest.fixture
-def alice(admin) -> tuple[str, str]:
-    admin.create_user(UserName="alice")
-    made = admin.create_access_key(UserName="alice")["AccessKey"]
-    return made["AccessKeyId"], made["SecretAccessKey"]
 
 
 @pytest.fixture
@@ -43,8 +36,20 @@ def paths(service: IamService, alice: tuple[str, str]) -> CliPaths:
     return paths
 
 
+__all__ = ["alice"]  # the fixture: alice with one access key
+
+
 def _review(app) -> str:
     return str(app.screen.query_one("#review-text", Static).render())
+
+
+async def _open(pilot, app, *args: str) -> KeyRotationScreen:
+    await until(pilot, lambda: app.last_scan is not None)
+    app.push_screen(KeyRotationScreen(*args))
+    await until_screen(pilot, KeyRotationScreen)
+    screen = app.screen
+    await until(pilot, lambda: screen.plan is not None)
+    return screen
 
 
 async def _confirm_delete(pilot, app, old: str) -> None:
@@ -56,11 +61,7 @@ async def _confirm_delete(pilot, app, old: str) -> None:
 async def test_rotation_through_the_screen(make_app, admin, sandbox, paths, alice) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.last_scan is not None)
-        app.push_screen(KeyRotationScreen("alice"))
-        await until_screen(pilot, KeyRotationScreen)
-        screen = app.screen
-        await until(pilot, lambda: screen.plan is not None)
+        await _open(pilot, app, "alice")
         review = _review(app)
         assert f"Rotate access key {alice[0]} of alice" in review
         assert "work (credentials file)" in review and "default (config file)" in review
@@ -75,11 +76,7 @@ async def test_an_aws_failure_stops_it_and_enter_resumes(make_app, service, admi
     fired = inject_error(service, "iam", "UpdateAccessKey", "AccessDenied", "not allowed", 403, times=1)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await until(pilot, lambda: app.last_scan is not None)
-        app.push_screen(KeyRotationScreen("alice", alice[0]))
-        await until_screen(pilot, KeyRotationScreen)
-        screen = app.screen
-        await until(pilot, lambda: screen.plan is not None)
+        screen = await _open(pilot, app, "alice", alice[0])
         await pilot.press("enter")
         await until(pilot, lambda: screen.unfinished is not None)
         assert fired and "AccessDenied" in _review(app) and "resuming deactivates the old key" in _review(app)
@@ -119,11 +116,7 @@ async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(admin, 
 
     app = IamTuiApp(ConnectionSettings(demo=True), connector=connector)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.last_scan is not None)
-        app.push_screen(KeyRotationScreen("alice"))
-        await until_screen(pilot, KeyRotationScreen)
-        screen = app.screen
-        await until(pilot, lambda: screen.plan is not None)
+        await _open(pilot, app, "alice")
         assert "iam-tui itself signs its calls with" in _review(app)
         await pilot.press("enter")
         await until_shown(pilot, TypedConfirmScreen)
