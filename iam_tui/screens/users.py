@@ -55,6 +55,7 @@ class UsersScreen(AppScreen[None]):
     WAIT_WHILE_BUSY: ClassVar[frozenset[str]] = frozenset({"open_step", "rotate_key", "remove_user", "rescan"})
     DEFAULT_CSS = """
     UsersScreen #users-summary { padding: 0 1; height: auto; }
+    UsersScreen #users-message { padding: 0 1; height: auto; color: $error; }
     UsersScreen #users-filter { margin: 0 1; height: 1; border: none; padding: 0 1; }
     UsersScreen #users { height: 1fr; min-height: 5; }
     UsersScreen #users-detail-box { height: auto; max-height: 40%; border-top: solid $primary; }
@@ -73,9 +74,11 @@ class UsersScreen(AppScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.shown: list[UserAtAGlance] = []
+        self.ready = False
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static("", id="users-summary", markup=False)
+        yield Static("", id="users-message", markup=False)
         yield Input(placeholder="/ filter by user name or group", id="users-filter")
         table: DataTable[str | Text] = DataTable(id="users", cursor_type="row", zebra_stripes=True)
         yield table
@@ -86,6 +89,11 @@ class UsersScreen(AppScreen[None]):
     def on_mount(self) -> None:
         for number, title in enumerate(COLUMNS):
             self.table.add_column(title, key=str(number), width=NAME_WIDTH if number == 0 else None)
+        self.call_after_refresh(self._start)  # the detail panel (inside its scroll box) is mounted by then
+
+    def _start(self) -> None:
+        self.ready = True
+        self.say("")
         self.scan = self.iam.last_scan
         self._fill()  # says there is no scan yet, when there is none
         self.set_interval(SCAN_POLL_S, self._newer_scan)
@@ -117,8 +125,8 @@ class UsersScreen(AppScreen[None]):
         self._fill()
 
     def _fill(self) -> None:
-        if not self.table.columns:
-            return  # not composed yet
+        if not self.ready:
+            return  # the watchers run once before the screen is mounted
         overview, table = self.overview, self.table
         highlighted = self.highlighted
         table.clear()
@@ -183,10 +191,15 @@ class UsersScreen(AppScreen[None]):
 
     # --- per user ----------------------------------------------------------------------------------------------
 
+    def say(self, text: str) -> None:
+        """A line under the summary: why an action did nothing (cleared by the next action)."""
+        message = self.query_one("#users-message", Static)
+        message.update(text)
+        message.display = bool(text)
+
     def _chosen(self) -> UserAtAGlance | None:
         user = self.highlighted
-        if user is None:
-            self.notify("No user is highlighted.", severity="warning")
+        self.say("" if user is not None else "No user is highlighted.")
         return user
 
     def action_open_step(self, step: str) -> None:
@@ -203,7 +216,7 @@ class UsersScreen(AppScreen[None]):
         if user is None:
             return
         if not user.active_keys:
-            self.notify(f"{user.name} has no active access key to rotate.", severity="warning")
+            self.say(f"{user.name} has no active access key to rotate.")
             return
         from .key_rotation import KeyRotationScreen
 
@@ -214,7 +227,7 @@ class UsersScreen(AppScreen[None]):
         if user is not None:
             from .remove_user import open_user_removal
 
-            open_user_removal(self, user.name)
+            open_user_removal(self, user.name, self.say)
 
     def action_rescan(self) -> None:
         self.query_one("#users-summary", Static).update("Scanning the account again…")

@@ -12,7 +12,10 @@ from .waiting import until, until_screen
 
 
 def _names(app) -> list[str]:
-    table = app.screen.query_one("#users", DataTable)
+    tables = app.screen.query("#users").results(DataTable)
+    table = next(tables, None)
+    if table is None:
+        return []  # not composed yet
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
