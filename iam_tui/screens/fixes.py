@@ -1,0 +1,385 @@
+"""Fix a failing check in place (issue 12): one entry point, :func:`open_fix`, for ``enter``/``f`` on a failing check.
+
+Per ``core.fixes.fix_for(result)`` it asks what the fix needs (which user of the finding, which key, a group or role
+name validated as typed), builds the plan with ``service.fixes``, shows the review and runs it with progress
+(``plan_review`` / ``plan_progress``). The password policy and MFA open their own screens; root MFA, which has no
+API, shows the console's clicks as a checklist that is ticked off once ``GetAccountSummary`` shows it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import partial
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..aws.errors import AwsError
+from ..core.accepted import GUIDE_ADMIN_GROUP
+from ..core.access_keys import last_use_text
+from ..core.checks import CheckResult
+from ..core.console_checklist import checklist_text, console_checklist
+from ..core.fix_plan import FixPlan, FixProblem
+from ..core.fixes import Fix, fix_for
+from ..core.group_move import GroupTarget
+from ..core.plan_review import review_of_fix
+from ..core.validation import validate_group_name
+from ..guide import StepKey
+from .base import AppScreen, Dialog
+from .confirm import ConfirmScreen
+from .messages import AwsChanged
+from .plan_progress import review_then_run
+from .plan_review import CoreRule, Rule
+
+
+class NoticeDialog(Dialog[None]):
+    """A few lines to read (why a fix cannot run here, what to do instead); enter or esc closes it."""
+
+    BINDINGS = [Binding("escape,enter", "close", "Close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="section-title", markup=False)
+            yield Static(self.text, id="notice-text", markup=False)
+            yield Static("enter or esc closes", classes="muted")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceDialog(Dialog[str | None]):
+    """Pick one of a few things (a user of the finding, a key): enter chooses, esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#choices"
+
+    def __init__(self, question: str, choices: Sequence[tuple[str, str]]) -> None:
+        """``choices``: (value, label) pairs."""
+        super().__init__()
+        self.question = question
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, markup=False)
+            yield OptionList(*(Option(label, id=value) for value, label in self.choices), id="choices")
+            yield Static("enter chooses · esc cancels", classes="muted")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NameDialog(Dialog[str | None]):
+    """A name with a suggestion, checked against AWS's rules as it is typed; enter takes it, esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#name"
+
+    def __init__(self, question: str, suggested: str, rule: Rule, *, problem: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.suggested = suggested
+        self.rule = rule
+        self.problem = problem
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, markup=False)
+            if self.hint:
+                yield Static(self.hint, classes="muted", markup=False)
+            yield Input(self.suggested, placeholder=self.suggested, id="name", validators=[CoreRule(self.rule)])
+            yield Static(self.problem, id="name-problem", markup=False)
+            yield Static("enter takes the name · esc cancels", classes="muted")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        self.query_one("#name-problem", Static).update(
+            "" if result is None or result.is_valid else "; ".join(result.failure_descriptions))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        problem = self.rule(event.value)
+        if problem:
+            self.query_one("#name-problem", Static).update(problem)
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConsoleChecklistScreen(AppScreen[bool]):
+    """Root MFA (CIS 1.4, 1.5) has no API: the console's clicks, and ``t`` ticks it off once GetAccountSummary shows
+    root MFA. Dismisses with True when ticked off."""
+
+    HELP = ("AWS has no API to give the root user an MFA device: follow the clicks in the AWS console (signed in as "
+            "root). Then t reads GetAccountSummary: once it shows root MFA, the item is ticked off and the checks run "
+            "again. esc goes back.")
+    BINDINGS = [Binding("t", "tick", "Tick off"), Binding("escape", "back", "Back")]
+    WAIT_WHILE_BUSY = frozenset({"tick"})
+    AUTO_FOCUS = "#checklist-body"
+    DEFAULT_CSS = """
+    ConsoleChecklistScreen #checklist-title { padding: 0 2; height: auto; text-style: bold; }
+    ConsoleChecklistScreen #checklist-body { height: 1fr; padding: 1 2; }
+    ConsoleChecklistScreen #checklist-status { padding: 0 2; height: auto; }
+    """
+
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__()
+        self.result = result
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static(f"{self.result.title}: only the AWS console can do this", id="checklist-title", markup=False)
+        with VerticalScroll(id="checklist-body"):
+            yield Static(checklist_text(console_checklist(self.result.spec.fix)), id="checklist-text", markup=False)
+        yield Static("When you are done in the console: t ticks it off (read from GetAccountSummary) · esc back",
+                     id="checklist-status", markup=False)
+
+    def action_tick(self) -> None:
+        self.tick()
+
+    @work(exclusive=True, group="checklist")
+    async def tick(self) -> None:
+        status = self.query_one("#checklist-status", Static)
+        status.update("Reading GetAccountSummary…")
+        try:
+            summary = await self.iam.service.account.summary()
+        except AwsError as err:
+            status.update(f"Could not read the account summary. {err.text}")
+            return
+        if not summary.root_mfa_enabled:
+            status.update("GetAccountSummary does not show root MFA yet (AccountMFAEnabled is 0). Finish the clicks "
+                          "above as root, then t again · esc back")
+            return
+        self.tell(AwsChanged())
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+
+# --- the entry point --------------------------------------------------------------------------------------------
+
+
+def open_fix(screen: AppScreen[Any], result: CheckResult) -> None:
+    """Start the fix the app offers for ``result`` (``core.fixes.fix_for``) over ``screen`` (the dashboard): it asks
+    what it needs, reviews and runs it. Does nothing for a check without a fix (not failing, or none offered)."""
+    fix = fix_for(result)
+    if fix is None or screen.session.busy:
+        return
+    screen.run_worker(_fix_flow(screen, fix, result), group="fix", exclusive=True, exit_on_error=False)
+
+
+async def _fix_flow(screen: AppScreen[Any], fix: Fix, result: CheckResult) -> None:
+    try:
+        await FLOWS[fix.id](screen, result)
+    except (AwsError, FixProblem) as err:
+        text = err.text if isinstance(err, AwsError) else str(err)
+        await screen.app.push_screen_wait(NoticeDialog(f"{fix.title}: cannot go on", text))
+
+
+async def _notice(screen: AppScreen[Any], title: str, text: str) -> None:
+    await screen.app.push_screen_wait(NoticeDialog(title, text))
+
+
+async def _run_fix(screen: AppScreen[Any], plan: FixPlan, confirm_name: str | None = None) -> bool | None:
+    """Review ``plan``, run it with progress. None when the person left at the review."""
+    if plan.empty:
+        await _notice(screen, plan.title, "Nothing to do: AWS shows nothing left to change for this fix. r on the "
+                      "dashboard scans again.")
+        return None
+    fixes = screen.iam.service.fixes
+    return await review_then_run(screen, review_of_fix(plan, confirm_name), fixes.start(plan),
+                                 partial(fixes.run, plan), partial(fixes.rollback, plan))
+
+
+async def _choose_user(screen: AppScreen[Any], result: CheckResult, question: str) -> str | None:
+    """The user of the finding the fix is for: asked only when the finding names more than one."""
+    users = list(result.users)
+    if len(users) <= 1:
+        return users[0] if users else None
+    return await screen.app.push_screen_wait(ChoiceDialog(question, [(u, u) for u in users]))
+
+
+# --- per fix ----------------------------------------------------------------------------------------------------
+
+
+async def _root_keys(screen: AppScreen[Any], _result: CheckResult) -> None:
+    plan = await screen.iam.service.fixes.root_keys()
+    await _run_fix(screen, plan, _typed_keys([step.params["AccessKeyId"] for step in plan.steps]))
+
+
+async def _unused_credentials(screen: AppScreen[Any], result: CheckResult) -> None:
+    user = await _choose_user(screen, result, "Whose unused credentials?")
+    if user is None:
+        return
+    plan = await screen.iam.service.fixes.unused_credentials(user)
+    if await _run_fix(screen, plan, None if plan.reversible else user):
+        await _offer_delete(screen, user, plan)
+
+
+async def _one_active_key(screen: AppScreen[Any], result: CheckResult) -> None:
+    service = screen.iam.service
+    user = await _choose_user(screen, result, "Whose second active key?")
+    if user is None:
+        return
+    keys = [k for k in await service.keys.list_keys(user) if k.active]
+    if len(keys) < 2:
+        await _notice(screen, f"{user}'s access keys", f"{user} has {len(keys)} active key(s) now: nothing to do.")
+        return
+    key = await screen.app.push_screen_wait(ChoiceDialog(
+        f"Which of {user}'s active keys to deactivate? The other stays active.",
+        [(k.access_key_id, f"{k.access_key_id}  {_key_line(k)}") for k in keys]))
+    if key is None:
+        return
+    plan = await service.fixes.one_active_key(user, key)
+    if await _run_fix(screen, plan, key):
+        await _offer_delete(screen, user, plan)
+
+
+async def _offer_delete(screen: AppScreen[Any], user: str, done: FixPlan) -> None:
+    """After keys were deactivated: deleting them is a separate plan, offered now (the default answer: later)."""
+    keys = [step.params["AccessKeyId"] for step in done.steps if step.operation == "UpdateAccessKey"]
+    if not keys or not await screen.app.push_screen_wait(ConfirmScreen(
+            f"Deactivated {', '.join(keys)}. Delete now as well? A deleted key is gone for good: delete it only once "
+            "nothing that used it broke. Later, the access keys step (5) deletes it with d.",
+            yes="Review the delete", no="Later")):
+        return
+    await _run_fix(screen, await screen.iam.service.fixes.delete_inactive_keys(user, keys), _typed_keys(keys))
+
+
+def _typed_keys(keys: list[str]) -> str:
+    """What the person types to delete keys: the key ID, or for several "delete N keys"."""
+    return keys[0] if len(keys) == 1 else f"delete {len(keys)} keys"
+
+
+def _key_line(key: Any) -> str:
+    made = f"created {key.created:%Y-%m-%d}" if key.created else "creation date unknown"
+    return f"{made}, last used {last_use_text(key.last_used, key.last_used_service, key.last_used_region)}"
+
+
+async def _move_to_group(screen: AppScreen[Any], result: CheckResult) -> None:
+    fixes = screen.iam.service.fixes
+    user = await _choose_user(screen, result, "Whose policies move to a group?")
+    if user is None:
+        return
+    authz = await fixes.authorization_details()
+    groups = [g.name for g in authz.groups]
+
+    def rule(name: str) -> str | None:
+        return None if name in groups else validate_group_name(name)
+
+    problem = ""
+    while True:
+        name = await screen.app.push_screen_wait(NameDialog(
+            f"Move {user}'s policies to which group?", fixes.suggested_group(authz, user), rule, problem=problem,
+            hint="A new name creates the group; an existing group's name uses it"
+                 + (f" ({', '.join(groups)})." if groups else ".")))
+        if name is None:
+            return
+        try:
+            plan = await fixes.permissions_via_group(user, GroupTarget(name, create=name not in groups), authz)
+        except FixProblem as err:
+            problem = str(err)
+            continue
+        await _run_fix(screen, plan)
+        return
+
+
+async def _support_role(screen: AppScreen[Any], _result: CheckResult) -> None:
+    fixes = screen.iam.service.fixes
+    existing = await fixes.role_names()
+    name = await screen.app.push_screen_wait(NameDialog(
+        "Name of the support role (it gets AWSSupportAccess and trusts this account):",
+        fixes.suggested_support_role_name(existing), partial(fixes.support_role_name_problem, existing=existing)))
+    if name is not None:
+        await _run_fix(screen, await fixes.support_role(name))
+
+
+async def _accept_admin_group(screen: AppScreen[Any], result: CheckResult) -> None:
+    accepted = screen.iam.service.accepted
+    group = result.resources[0].rsplit(" ", 1)[-1]
+    if result.accepted:
+        if not await screen.app.push_screen_wait(ConfirmScreen(
+                f"This finding is {result.accepted}. Clear the acceptance? The check then fails without a reason "
+                f"(the marker policy on {group} is deleted; nothing else changes).", yes="Clear it", no="Keep it")):
+            return
+        async with screen.session.mutating(f"clearing the acceptance on {group}"):
+            await accepted.clear_acceptance(group)
+        screen.tell(AwsChanged())
+        return
+    if not await screen.app.push_screen_wait(ConfirmScreen(
+            f"{group} is the guide's admin group: its AdministratorAccess is how your admin user administers the "
+            "account, so CIS 1.15 fails on purpose. Accept it? The check stays 'fail', marked 'accepted: the guide's "
+            f"admin group' here and in iam-tui check --json. The mark is an inline policy on {group} that grants "
+            "nothing (iam-tui-accepted-guide-admin-group); it survives restarts, and a new \"*:*\" policy anywhere "
+            "makes the finding a plain failure again.", yes="Accept", no="Cancel")):
+        return
+    async with screen.session.mutating(f"accepting the finding on {group}"):
+        await accepted.accept_admin_group(group, GUIDE_ADMIN_GROUP)
+    screen.tell(AwsChanged())
+
+
+async def _password_policy(screen: AppScreen[Any], _result: CheckResult) -> None:
+    from .password_policy import PasswordPolicyScreen
+
+    policy = PasswordPolicyScreen()
+    await screen.app.push_screen(policy)
+    # The screen reads the policy in AWS first (its preset keeps the length when it is longer): fill in the preset
+    # once that read is done.
+    await screen.app.workers.wait_for_complete([w for w in screen.app.workers if w.node is policy])
+    if policy.is_attached and policy.loaded:
+        policy.action_cis_preset()
+
+
+async def _user_mfa(screen: AppScreen[Any], result: CheckResult) -> None:
+    from .mfa import MfaScreen
+
+    user = await _choose_user(screen, result, "Which console user gets an MFA device?")
+    if user is None:
+        return
+    mfa = MfaScreen()
+    await screen.app.push_screen(mfa)
+    if mfa.user != user:
+        mfa.show_user(user)
+
+
+async def _console_checklist(screen: AppScreen[Any], result: CheckResult) -> None:
+    await screen.app.push_screen_wait(ConsoleChecklistScreen(result))
+
+
+async def _rotate_key(screen: AppScreen[Any], result: CheckResult) -> None:
+    users = ", ".join(result.users)
+    if await screen.app.push_screen_wait(ConfirmScreen(
+            f"Guided key rotation is not wired into this screen yet. Rotate by hand in the access keys step (5): "
+            f"n creates a new key, update what uses the old one, a deactivates the old key, d deletes it once nothing "
+            f"broke.{f' Keys to rotate: {users}.' if users else ''}\n\nOpen the access keys step?",
+            yes="Open step 5", no="Not now")):
+        screen.iam.open_step(StepKey.ACCESS_KEYS)
+
+
+FLOWS = {
+    "delete-root-keys": _root_keys,
+    "remove-unused-credentials": _unused_credentials,
+    "deactivate-extra-key": _one_active_key,
+    "move-policies-to-group": _move_to_group,
+    "create-support-role": _support_role,
+    "accept-guide-admin-group": _accept_admin_group,
+    "password-policy-cis": _password_policy,
+    "user-mfa": _user_mfa,
+    "console-checklist": _console_checklist,
+    "rotate-key": _rotate_key,
+}

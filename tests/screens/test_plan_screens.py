@@ -1,0 +1,81 @@
+"""The generic plan review and progress screens, driven with a fix plan against the sandbox; the IAM state is checked
+through a plain client."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.widgets import Static
+
+from iam_tui.core.plan_review import review_of_fix
+from iam_tui.screens.plan_progress import PlanProgressScreen, review_then_run
+from iam_tui.screens.plan_review import PlanReviewScreen
+
+from ..helpers import inject_error
+from .pilot import settle
+from .waiting import until, until_screen
+
+
+def text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def start_support_role(app, pilot, outcome: list[object]):
+    await settle(pilot)
+    fixes = app.service.fixes
+    plan = await fixes.support_role()
+
+    async def flow() -> None:
+        outcome.append(await review_then_run(app.screen, review_of_fix(plan), fixes.start(plan),
+                                             partial(fixes.run, plan), partial(fixes.rollback, plan)))
+
+    app.run_worker(flow())
+    await until_screen(pilot, PlanReviewScreen)
+    await pilot.pause()
+    return plan
+
+
+async def test_review_shows_the_calls_undo_and_trust_policy_and_copies_the_cli(make_app, admin) -> None:
+    app = make_app()
+    outcome: list[object] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_support_role(app, pilot, outcome)
+        review = text(app, "#review-text")
+        assert "iam:CreateRole(RoleName=AWSSupportRole" in review
+        assert "undo: iam:DeleteRole(RoleName=AWSSupportRole)" in review
+        assert "Trust policy of AWSSupportRole" in review and '"sts:AssumeRole"' in review
+        await pilot.press("c")
+        await pilot.pause()
+        lines = app.clipboard.splitlines()
+        assert lines[0] == "# Create the support role AWSSupportRole"
+        assert lines[1].startswith("aws iam create-role --role-name AWSSupportRole --assume-role-policy-document ")
+        assert '"Action": "sts:AssumeRole"' in app.clipboard  # the document, quoted for the shell
+        assert lines[-1] == ("aws iam attach-role-policy --role-name AWSSupportRole "
+                            "--policy-arn arn:aws:iam::aws:policy/AWSSupportAccess")
+        await pilot.press("escape")
+        await until(pilot, lambda: outcome == [None])
+    assert admin.list_roles()["Roles"] == []
+
+
+async def test_a_failed_step_is_rolled_back_then_retried_through_the_ui(make_app, admin, service) -> None:
+    inject_error(service, "iam", "AttachRolePolicy", "AccessDenied", "not authorized", 403, times=1)
+    app = make_app()
+    outcome: list[object] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_support_role(app, pilot, outcome)
+        await pilot.press("enter")
+        await until_screen(pilot, PlanProgressScreen)
+        await until(pilot, lambda: "Stopped" in text(app, "#progress-status"))
+        assert "iam:AttachRolePolicy" in text(app, "#progress-error") and "AccessDenied" in text(app, "#progress-error")
+        assert [r["RoleName"] for r in admin.list_roles()["Roles"]] == ["AWSSupportRole"]
+        await pilot.press("b")
+        await until(pilot, lambda: "Rolled back" in text(app, "#progress-status"))
+        assert "nothing of this attempt is left" in text(app, "#progress-status")
+        assert admin.list_roles()["Roles"] == []
+        await pilot.press("r")
+        await until(pilot, lambda: "Done" in text(app, "#progress-status"))
+        assert text(app, "#progress-status").startswith("✓ Done")
+        await pilot.press("enter")
+        await until(pilot, lambda: outcome == [True])
+    policies = admin.list_attached_role_policies(RoleName="AWSSupportRole")["AttachedPolicies"]
+    assert [p["PolicyName"] for p in policies] == ["AWSSupportAccess"]
