@@ -8,9 +8,10 @@ The work is :class:`~iam_tui.aws.key_rotation.KeyRotationService`'s; its journal
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import getters, work
+from textual.app import App
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
@@ -26,7 +27,6 @@ from .confirm import TypedConfirmScreen
 from .messages import AwsChanged, ServiceChanged
 
 if TYPE_CHECKING:
-    from ..app import IamTuiApp
     from ..aws.service import IamService
 
 UNFINISHED_KEY = "key-rotation"
@@ -288,10 +288,9 @@ class KeyRotationScreen(AppScreen[None]):
         self.dismiss(None)
 
 
-async def offer_unfinished_rotation(app: IamTuiApp) -> None:
+async def offer_unfinished_rotation(app: App[Any], service: IamService) -> None:
     """For the app's start (run it in a worker once connected): when an earlier run left a key rotation unfinished,
     open the rotation screen, which explains where it stopped and offers to resume it."""
-    service = await app.wait_for_service()
     try:
         unfinished = await KeyRotationService(service).unfinished()
     except AwsError:

@@ -94,7 +94,7 @@ async def test_a_rotation_left_half_done_is_offered_at_start_and_resumed(make_ap
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.last_scan is not None)
-        app.run_worker(offer_unfinished_rotation(app))
+        app.run_worker(offer_unfinished_rotation(app, app.service))
         await until_screen(pilot, KeyRotationScreen)
         screen = app.screen
         await until(pilot, lambda: screen.unfinished is not None)
