@@ -8,20 +8,17 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
-from iam_tui.app import IamTuiApp
 from iam_tui.aws.cli_profile import demo_folder
 from iam_tui.aws.key_rotation import KeyRotationService
 from iam_tui.aws.service import IamService
-from iam_tui.aws.session import AwsContext
 from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.key_rotation import Resume
-from iam_tui.core.secret import Secret
 from iam_tui.screens.confirm import TypedConfirmScreen
 from iam_tui.screens.key_rotation import KeyRotationScreen, offer_unfinished_rotation
-from iam_tui.settings import ConnectionSettings
 from tests.aws.test_key_rotation import CONFIG, CREDENTIALS, Interrupted, alice, assert_rotated, interrupt_at
 from tests.helpers import inject_error
 
+from .test_users import app_signed_in_as
 from .waiting import until, until_screen, until_shown
 
 
@@ -107,14 +104,7 @@ async def test_a_rotation_left_half_done_is_offered_at_start_and_resumed(make_ap
 
 async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(admin, sandbox, paths, alice) -> None:
     old, secret = alice
-    as_alice = IamService(AwsContext(sandbox.session(old, Secret(secret)), ConnectionSettings(demo=True),
-                                     source="test"), sandbox)
-
-    async def connector(_settings: ConnectionSettings) -> IamService:
-        await as_alice.account.identity()
-        return as_alice
-
-    app = IamTuiApp(ConnectionSettings(demo=True), connector=connector)
+    app, as_alice = app_signed_in_as(sandbox, old, secret)
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, app, "alice")
         assert "iam-tui itself signs its calls with" in _review(app)

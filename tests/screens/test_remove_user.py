@@ -6,17 +6,13 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
-from iam_tui.app import IamTuiApp
-from iam_tui.aws.service import IamService
-from iam_tui.aws.session import AwsContext
-from iam_tui.core.secret import Secret
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
 from iam_tui.screens.users import UsersScreen
-from iam_tui.settings import ConnectionSettings
 from tests.aws.test_user_removal import arrange_alice, assert_alice_gone, assert_alice_put_back
 from tests.helpers import inject_error
 
+from .test_users import app_signed_in_as, names
 from .waiting import until, until_screen
 
 
@@ -24,20 +20,12 @@ def _text(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-def _names(app) -> list[str]:
-    tables = app.screen.query("#users").results(DataTable)
-    table = next(tables, None)
-    if table is None:
-        return []  # not composed yet
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
-
-
 async def _remove_from_users_screen(pilot, app, user: str) -> None:
     await until(pilot, lambda: app.last_scan is not None)
     app.push_screen(UsersScreen())
     await until_screen(pilot, UsersScreen)
-    await until(pilot, lambda: user in _names(app))
-    app.screen.query_one("#users", DataTable).move_cursor(row=_names(app).index(user))
+    await until(pilot, lambda: user in names(app))
+    app.screen.query_one("#users", DataTable).move_cursor(row=names(app).index(user))
     await pilot.press("x")
 
 
@@ -67,7 +55,7 @@ async def test_a_user_with_every_kind_of_dependent_is_removed(make_app, sandbox,
         await until(pilot, lambda: screen.run_state.complete and not app.session.busy)
         await pilot.press("escape")
         await until_screen(pilot, UsersScreen)
-        await until(pilot, lambda: "alice" not in _names(app))  # the rescan the removal asked for
+        await until(pilot, lambda: "alice" not in names(app))  # the rescan the removal asked for
         assert not app.session.unfinished
     assert_alice_gone(sandbox, admin, serial)
 
@@ -95,14 +83,7 @@ async def test_a_failure_is_rolled_back_then_run_again(make_app, service, sandbo
 async def test_the_user_iam_tui_runs_as_is_not_removed(admin, sandbox) -> None:
     admin.create_user(UserName="alice")
     key = admin.create_access_key(UserName="alice")["AccessKey"]
-    alice = IamService(AwsContext(sandbox.session(key["AccessKeyId"], Secret(key["SecretAccessKey"])),
-                                  ConnectionSettings(demo=True), source="test"), sandbox)
-
-    async def connector(_settings: ConnectionSettings) -> IamService:
-        await alice.account.identity()
-        return alice
-
-    app = IamTuiApp(ConnectionSettings(demo=True), connector=connector)
+    app, _ = app_signed_in_as(sandbox, key["AccessKeyId"], key["SecretAccessKey"])
     async with app.run_test(size=(100, 32)) as pilot:
         await _remove_from_users_screen(pilot, app, "alice")
         await until(pilot, lambda: "will not remove alice" in _text(app, "#users-message"))

@@ -5,13 +5,30 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.service import IamService
+from iam_tui.aws.session import AwsContext
+from iam_tui.core.secret import Secret
 from iam_tui.screens.users import UsersScreen
+from iam_tui.settings import ConnectionSettings
 
 from .pilot import settle
 from .waiting import until, until_screen
 
 
-def _names(app) -> list[str]:
+def app_signed_in_as(sandbox, key_id: str, secret: str) -> tuple[IamTuiApp, IamService]:
+    """An app whose calls are signed with this access key (an IAM user's), and the service it starts with."""
+    service = IamService(AwsContext(sandbox.session(key_id, Secret(secret)), ConnectionSettings(demo=True),
+                                    source="test"), sandbox)
+
+    async def connector(_settings: ConnectionSettings) -> IamService:
+        await service.account.identity()
+        return service
+
+    return IamTuiApp(ConnectionSettings(demo=True), connector=connector), service
+
+
+def names(app) -> list[str]:
     tables = app.screen.query("#users").results(DataTable)
     table = next(tables, None)
     if table is None:
@@ -48,7 +65,7 @@ async def test_lists_sorts_and_searches_the_users(make_app, admin) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _users_screen(pilot, app)
         assert app.focused is screen.query_one("#users", DataTable)
-        assert _names(app) == ["alice", "Bob", "carol"]
+        assert names(app) == ["alice", "Bob", "carol"]
         table = screen.query_one("#users", DataTable)
         alice = [str(c) for c in table.get_row_at(0)]
         assert alice[2:4] == ["yes", "no"] and "1.9" in alice[1]  # console, no MFA, fails 1.9
@@ -61,10 +78,10 @@ async def test_lists_sorts_and_searches_the_users(make_app, admin) -> None:
         assert "sorted by last activity" in _text(app, "#users-summary")
         await pilot.press("s")  # oldest active key first: only Bob has one, the others follow by name
         assert "sorted by oldest key" in _text(app, "#users-summary")
-        assert _names(app)[0] == "Bob"
+        assert names(app)[0] == "Bob"
         await pilot.press("s")  # failing checks: most first
         assert "sorted by failing checks" in _text(app, "#users-summary")
-        assert _names(app)[-1] == "carol"
+        assert names(app)[-1] == "carol"
 
         # / focuses the filter; what is typed there never runs a binding (s, m, k, x, r are all bindings)
         await pilot.press("slash")
@@ -72,13 +89,13 @@ async def test_lists_sorts_and_searches_the_users(make_app, admin) -> None:
         assert app.focused is field
         await pilot.press(*"audit")
         assert field.value == "audit" and isinstance(app.screen, UsersScreen)
-        assert _names(app) == ["carol"]  # by group
+        assert names(app) == ["carol"]  # by group
         assert "1 of 3 users match" in _text(app, "#users-summary")
         assert "carol" in _text(app, "#users-detail") and "Groups: Auditors" in _text(app, "#users-detail")
         await pilot.press("escape")  # back to the table, the filter kept
-        assert app.focused is table and isinstance(app.screen, UsersScreen) and _names(app) == ["carol"]
+        assert app.focused is table and isinstance(app.screen, UsersScreen) and names(app) == ["carol"]
         await pilot.press("slash", *["backspace"] * 5, *"mkxrs", "enter")
-        assert field.value == "mkxrs" and _names(app) == [] and isinstance(app.screen, UsersScreen)
+        assert field.value == "mkxrs" and names(app) == [] and isinstance(app.screen, UsersScreen)
         assert "sorted by failing checks" in _text(app, "#users-summary")  # s typed, not run
 
 
@@ -91,10 +108,10 @@ async def test_without_a_scan_r_scans_and_the_users_appear(make_app, admin) -> N
         app.push_screen(UsersScreen())
         await until_screen(pilot, UsersScreen)
         await settle(pilot)
-        assert "No scan yet" in _text(app, "#users-summary") and _names(app) == []
+        assert "No scan yet" in _text(app, "#users-summary") and names(app) == []
         admin.create_user(UserName="bob")
         await pilot.press("r")
-        await until(pilot, lambda: _names(app) == ["alice", "bob"])
+        await until(pilot, lambda: names(app) == ["alice", "bob"])
 
 
 async def test_a_step_opens_for_the_highlighted_user(make_app, admin) -> None:
