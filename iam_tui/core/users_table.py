@@ -1,0 +1,90 @@
+"""The users screen's words: one table row per user (short enough for an 80-column terminal) and the highlighted
+user's details, from :mod:`.users_overview`. Pure text, tested in tests/core/test_users_table.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .checks import SPECS
+from .users_overview import KeyAtAGlance, UserAtAGlance, UsersOverview
+
+COLUMNS = ("User", "Failing", "Console", "MFA", "Keys", "Key age", "Last activity", "Groups")
+NAME_WIDTH = 24  # a longer name is cut in the table (the detail panel shows it whole)
+
+
+def yes_no(value: bool | None) -> str:
+    return "?" if value is None else "yes" if value else "no"
+
+
+def ago(when: datetime | None, now: datetime, never: str = "never") -> str:
+    """``when`` in days before ``now``, compactly: "today", "3d ago", "2y ago"."""
+    if when is None:
+        return never
+    days = max(0, (now - when).days)
+    if days == 0:
+        return "today"
+    return f"{days // 365}y ago" if days >= 730 else f"{days}d ago"
+
+
+def check_label(check_id: str) -> str:
+    """A check by its CIS number where it has one (short), else by its id."""
+    spec = SPECS.get(check_id)
+    return spec.cis if spec is not None and spec.cis else check_id
+
+
+def keys_cell(user: UserAtAGlance) -> str:
+    if not user.keys:
+        return "none" if user.console_access is not None else "?"
+    return f"{len(user.active_keys)}/{len(user.keys)} active"
+
+
+def row_cells(user: UserAtAGlance, now: datetime) -> tuple[str, ...]:
+    """One table row, in :data:`COLUMNS`' order."""
+    oldest = user.oldest_active_key_days(now)
+    return (
+        user.name,
+        ", ".join(check_label(c) for c in user.failing) or "-",
+        yes_no(user.console_access),
+        yes_no(user.mfa),
+        keys_cell(user),
+        "-" if oldest is None else f"{oldest}d",
+        ago(user.last_activity, now),
+        ", ".join(user.groups) or "-",
+    )
+
+
+def _key_line(key: KeyAtAGlance, now: datetime) -> str:
+    age = key.age_days(now)
+    where = ", ".join(w for w in (key.last_used_service, key.last_used_region) if w)
+    used = ago(key.last_used, now, "never used")
+    used = used if key.last_used is None else f"last used {used}" + (f" ({where})" if where else "")
+    return (f"  key {key.slot}: {'active' if key.active else 'inactive'}, "
+            f"{'age unknown' if age is None else f'{age} days old'}, {used}")
+
+
+def detail_text(user: UserAtAGlance, now: datetime) -> str:
+    """Everything the overview knows about ``user``, for the panel under the table."""
+    console = {None: "unknown (the credential report does not list this user yet)", True: "yes", False: "no"}
+    lines = [
+        f"{user.name}   {user.arn}",
+        f"Created: {user.created:%Y-%m-%d}" if user.created else "Created: unknown",
+        f"Console password: {console[user.console_access]}"
+        + (f", last sign-in {ago(user.password_last_used, now)}" if user.console_access else "")
+        + f" · MFA: {yes_no(user.mfa)}",
+        "Access keys:" if user.keys else "Access keys: none",
+        *(_key_line(k, now) for k in user.keys),
+        f"Groups: {', '.join(user.groups) or 'none'} · own policies: {', '.join(user.policies) or 'none'}",
+    ]
+    if user.failing:
+        lines.append("Fails: " + "; ".join(f"{check_label(c)} {SPECS[c].title}" if c in SPECS else c
+                                           for c in user.failing))
+    else:
+        lines.append("Fails no check.")
+    return "\n".join(lines)
+
+
+def summary_text(overview: UsersOverview, shown: int, sort: str, query: str) -> str:
+    """The line above the table: how many users, which are shown, the order."""
+    total = len(overview.users)
+    which = f"{shown} of {total} users match “{query.strip()}”" if query.strip() else f"{total} users"
+    return f"{which} · sorted by {sort}"

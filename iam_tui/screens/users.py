@@ -1,0 +1,238 @@
+"""The account's IAM users at a glance (issue 12): console access, MFA, access keys, groups, last activity and the
+checks each user fails, from the last scan's account-wide reads (``ScanResult.users_overview()``: no call per user).
+Sortable (s cycles the order) and searchable (/). Per user: open the MFA, access-keys or sign-in step for that user,
+rotate its oldest active key, or remove the user (a reviewed plan, run with progress, retry and roll back)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, getters, on, work
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.reactive import var
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Static
+
+from ..aws.models import ScanResult
+from ..core.users_overview import UserAtAGlance, UserSort, UsersOverview, search_users, sort_users
+from ..core.users_table import COLUMNS, NAME_WIDTH, detail_text, row_cells, summary_text
+from ..guide import StepKey
+from .base import AppScreen
+from .messages import AwsChanged, GuideUserChosen
+
+USER_KEYS = "Highlighted user: m MFA · k access keys · l sign-in · t rotate key · x remove"
+SORTS: tuple[UserSort, ...] = tuple(UserSort)
+SCAN_POLL_S = 0.3  # how often the screen looks whether the app holds a newer scan (after r, or any change)
+
+
+class UsersScreen(AppScreen[None]):
+    """Every IAM user of the account, from the app's last scan."""
+
+    AUTO_FOCUS = "#users"
+    HELP = ("Every IAM user of the account, read by the last security scan (the credential report and the account's "
+            "authorization details): console access, MFA, access keys (age, last use), groups, last activity and "
+            "the checks (CIS numbers) each user fails.\n"
+            "/ filters by name or group (enter or esc goes back to the table) · s changes the order (name, last "
+            "activity, oldest key, failing checks, created) · r scans again.\n"
+            "For the highlighted user: m opens MFA (guide step 3), k the access keys (step 5), l sign-in (step 4), "
+            "t rotates its oldest active key, x removes the user (a plan you review first). Opening a step makes "
+            "that user the guide's user. esc returns.")
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("m", "open_step('mfa')", "MFA", show=False),
+        Binding("k", "open_step('access-keys')", "Keys", show=False),
+        Binding("l", "open_step('sign-in')", "Sign-in", show=False),
+        Binding("t", "rotate_key", "Rotate", show=False),
+        Binding("x", "remove_user", "Remove"),
+        Binding("r", "rescan", "Rescan"),
+        Binding("escape", "back", "Back"),
+    ]
+    WAIT_WHILE_BUSY: ClassVar[frozenset[str]] = frozenset({"open_step", "rotate_key", "remove_user", "rescan"})
+    DEFAULT_CSS = """
+    UsersScreen #users-summary { padding: 0 1; height: auto; }
+    UsersScreen #users-message { padding: 0 1; height: auto; color: $error; }
+    UsersScreen #users-filter { margin: 0 1; height: 1; border: none; padding: 0 1; }
+    UsersScreen #users { height: 1fr; min-height: 5; }
+    UsersScreen #users-detail-box { height: auto; max-height: 40%; border-top: solid $primary; }
+    UsersScreen #users-detail { height: auto; padding: 0 1; }
+    UsersScreen #users-hint { height: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    table = getters.query_one("#users", DataTable)
+    filter_input = getters.query_one("#users-filter", Input)
+
+    scan: var[ScanResult | None] = var(None)
+    overview: var[UsersOverview | None] = var(None)
+    sort: var[UserSort] = var(UserSort.NAME)
+    needle: var[str] = var("")  # what the filter holds
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[UserAtAGlance] = []
+        self.ready = False
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static("", id="users-summary", markup=False)
+        yield Static("", id="users-message", markup=False)
+        yield Input(placeholder="/ filter by user name or group", id="users-filter")
+        table: DataTable[str | Text] = DataTable(id="users", cursor_type="row", zebra_stripes=True)
+        yield table
+        with VerticalScroll(id="users-detail-box", can_focus=False):
+            yield Static("", id="users-detail", markup=False)
+        yield Static(USER_KEYS, id="users-hint", markup=False)
+
+    def on_mount(self) -> None:
+        for number, title in enumerate(COLUMNS):
+            self.table.add_column(title, key=str(number), width=NAME_WIDTH if number == 0 else None)
+        self.call_after_refresh(self._start)  # the detail panel (inside its scroll box) is mounted by then
+
+    def _start(self) -> None:
+        self.ready = True
+        self.say("")
+        self.scan = self.iam.last_scan
+        self._fill()  # says there is no scan yet, when there is none
+        self.set_interval(SCAN_POLL_S, self._newer_scan)
+
+    def _newer_scan(self) -> None:
+        if self.iam.last_scan is not self.scan:
+            self.scan = self.iam.last_scan
+
+    # --- showing ---------------------------------------------------------------------------------------------
+
+    def watch_scan(self, scan: ScanResult | None) -> None:
+        if scan is None:
+            self.overview = None
+        else:
+            self.build_overview(scan)
+
+    @work(exclusive=True, group="users-overview")
+    async def build_overview(self, scan: ScanResult) -> None:
+        """Pure CPU but ~50 ms for 10,000 users: off the event loop."""
+        self.overview = await asyncio.to_thread(scan.users_overview)
+
+    def watch_overview(self) -> None:
+        self._fill()
+
+    def watch_sort(self) -> None:
+        self._fill()
+
+    def watch_needle(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        if not self.ready:
+            return  # the watchers run once before the screen is mounted
+        overview, table = self.overview, self.table
+        highlighted = self.highlighted
+        table.clear()
+        if overview is None:
+            self.shown = []
+            self.query_one("#users-summary", Static).update(
+                "No scan yet, so no users to show: r scans the account (the users are read with the security checks)."
+                if self.scan is None else "Reading the users from the last scan…")
+            self.query_one("#users-detail", Static).update("")
+            return
+        self.shown = search_users(sort_users(overview.users, self.sort, overview.now), self.needle)
+        for user in self.shown:
+            name, failing, *rest = row_cells(user, overview.now)
+            table.add_row(name, Text(failing, style="bold red") if user.failing else failing, *rest, key=user.name)
+        if highlighted is not None and highlighted.name in {u.name for u in self.shown}:
+            table.move_cursor(row=table.get_row_index(highlighted.name))
+        summary = summary_text(overview, len(self.shown), self.sort.value, self.needle)
+        notes = "".join(f"\n{note}" for note in overview.notes)
+        self.query_one("#users-summary", Static).update(summary + notes)
+        self._show_detail()
+
+    @property
+    def highlighted(self) -> UserAtAGlance | None:
+        row = self.table.cursor_row
+        return self.shown[row] if self.shown and 0 <= row < len(self.shown) else None
+
+    @on(DataTable.RowHighlighted, "#users")
+    def _show_detail(self) -> None:
+        user, overview = self.highlighted, self.overview
+        detail = self.query_one("#users-detail", Static)
+        if user is None or overview is None:
+            detail.update("No user matches the filter." if overview is not None and overview.users else "")
+            return
+        detail.update(detail_text(user, overview.now))
+
+    # --- sorting and searching -------------------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+
+    def action_filter(self) -> None:
+        self.filter_input.focus()
+
+    @on(Input.Changed, "#users-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.needle = event.value
+
+    @on(Input.Submitted, "#users-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """esc in the filter goes back to the table (a second esc leaves the screen); printable keys typed in the
+        filter never reach the bindings (the App drops them too)."""
+        if self.focused is self.filter_input:
+            if event.key == "escape":
+                event.stop()
+                event.prevent_default()
+                self.table.focus()
+            elif event.is_printable:
+                event.stop()
+
+    # --- per user ----------------------------------------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        """A line under the summary: why an action did nothing (cleared by the next action)."""
+        message = self.query_one("#users-message", Static)
+        message.update(text)
+        message.display = bool(text)
+
+    def _chosen(self) -> UserAtAGlance | None:
+        user = self.highlighted
+        self.say("" if user is not None else "No user is highlighted.")
+        return user
+
+    def action_open_step(self, step: str) -> None:
+        """Open a guide step for the highlighted user: the step screens read the session's guide user when they
+        open, so the choice goes to the App first and the step opens after the App handled it."""
+        user = self._chosen()
+        if user is None:
+            return
+        self.tell(GuideUserChosen(user.name))
+        self.iam.call_later(self.iam.open_step, StepKey(step))
+
+    def action_rotate_key(self) -> None:
+        user = self._chosen()
+        if user is None:
+            return
+        if not user.active_keys:
+            self.say(f"{user.name} has no active access key to rotate.")
+            return
+        from .key_rotation import KeyRotationScreen
+
+        self.app.push_screen(KeyRotationScreen(user.name))
+
+    def action_remove_user(self) -> None:
+        user = self._chosen()
+        if user is not None:
+            from .remove_user import open_user_removal
+
+            open_user_removal(self, user.name, self.say)
+
+    def action_rescan(self) -> None:
+        self.query_one("#users-summary", Static).update("Scanning the account again…")
+        self.tell(AwsChanged())
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+

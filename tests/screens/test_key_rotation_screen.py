@@ -1,0 +1,118 @@
+"""Guided key rotation through the UI (issue 12, CIS 1.13): two profiles use the old key (one in each AWS CLI
+file); a rotation run from the screen, one stopped by an AWS error and resumed with enter, and one an earlier run
+left half-done that the app offers to resume. The state is checked through the plain ``admin`` client and the
+files (tests/aws/test_key_rotation.py's fixtures and checks)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from iam_tui.aws.cli_profile import demo_folder
+from iam_tui.aws.key_rotation import KeyRotationService
+from iam_tui.aws.service import IamService
+from iam_tui.core.aws_config import CliPaths
+from iam_tui.core.key_rotation import Resume
+from iam_tui.screens.confirm import TypedConfirmScreen
+from iam_tui.screens.key_rotation import KeyRotationScreen, offer_unfinished_rotation
+from tests.aws.test_key_rotation import CONFIG, CREDENTIALS, Interrupted, alice, assert_rotated, interrupt_at
+from tests.helpers import inject_error
+
+from .test_users import app_signed_in_as
+from .waiting import until, until_screen, until_shown
+
+
+@pytest.fixture
+def paths(service: IamService, alice: tuple[str, str]) -> CliPaths:
+    """The demo's own AWS CLI files (where the app edits profiles), with the old key in two profiles."""
+    old, secret = alice
+    folder = demo_folder(service.sandbox)
+    paths = CliPaths(folder / "credentials", folder / "config")
+    paths.credentials.write_bytes(CREDENTIALS.format(old=old, secret=secret).encode())
+    paths.config.write_bytes(CONFIG.format(old=old, secret=secret).encode())
+    return paths
+
+
+__all__ = ["alice"]  # the fixture: alice with one access key
+
+
+def _review(app) -> str:
+    return str(app.screen.query_one("#review-text", Static).render())
+
+
+async def _open(pilot, app, *args: str) -> KeyRotationScreen:
+    await until(pilot, lambda: app.last_scan is not None)
+    app.push_screen(KeyRotationScreen(*args))
+    await until_screen(pilot, KeyRotationScreen)
+    screen = app.screen
+    await until(pilot, lambda: screen.plan is not None)
+    return screen
+
+
+async def _confirm_delete(pilot, app, old: str) -> None:
+    await until_shown(pilot, TypedConfirmScreen)
+    await pilot.press(*old, "enter")
+    await until(pilot, lambda: isinstance(app.screen, KeyRotationScreen) and "✓ Rotated" in _review(app))
+
+
+async def test_rotation_through_the_screen(make_app, admin, sandbox, paths, alice) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, app, "alice")
+        review = _review(app)
+        assert f"Rotate access key {alice[0]} of alice" in review
+        assert "work (credentials file)" in review and "default (config file)" in review
+        assert "signs its calls with" not in review  # iam-tui does not run on alice's key
+        await pilot.press("enter")
+        await _confirm_delete(pilot, app, alice[0])
+        assert not app.session.unfinished and not app.session.busy
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_an_aws_failure_stops_it_and_enter_resumes(make_app, service, admin, sandbox, paths, alice) -> None:
+    fired = inject_error(service, "iam", "UpdateAccessKey", "AccessDenied", "not allowed", 403, times=1)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await _open(pilot, app, "alice", alice[0])
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.unfinished is not None)
+        assert fired and "AccessDenied" in _review(app) and "resuming deactivates the old key" in _review(app)
+        assert {k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]} == {"Active"}
+        await pilot.press("enter")
+        await _confirm_delete(pilot, app, alice[0])
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_a_rotation_left_half_done_is_offered_at_start_and_resumed(make_app, service, admin, sandbox,
+                                                                         paths, alice) -> None:
+    first = KeyRotationService(service, fault=interrupt_at("recorded-written"))
+    with pytest.raises(Interrupted):
+        await first.rotate(await first.plan("alice", alice[0]))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.last_scan is not None)
+        app.run_worker(offer_unfinished_rotation(app, app.service))
+        await until_screen(pilot, KeyRotationScreen)
+        screen = app.screen
+        await until(pilot, lambda: screen.unfinished is not None)
+        assert screen.unfinished.point is Resume.VERIFY
+        assert "left unfinished" in _review(app) and "resuming verifies it with STS" in _review(app)
+        await pilot.press("enter")
+        await _confirm_delete(pilot, app, alice[0])
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(admin, sandbox, paths, alice) -> None:
+    old, secret = alice
+    app, as_alice = app_signed_in_as(sandbox, old, secret)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, app, "alice")
+        assert "iam-tui itself signs its calls with" in _review(app)
+        await pilot.press("enter")
+        await until_shown(pilot, TypedConfirmScreen)
+        assert app.service is not as_alice  # ServiceChanged: the app went on with the new key
+        new = await app.service.keys.running_access_key_id()
+        assert new not in (None, old)
+        await pilot.press(*old, "enter")  # deleted through the new key
+        await until(pilot, lambda: isinstance(app.screen, KeyRotationScreen) and "✓ Rotated" in _review(app))
+    assert_rotated(admin, sandbox, paths, alice)

@@ -1,0 +1,92 @@
+"""Removing a user through the UI (issue 12), from the users screen: a user with every kind of dependent, reviewed
+(the typed name checked), run, gone (read through the plain ``admin`` client); a failure injected half-way, rolled
+back through the UI (what can be undone is put back), then run again; and the user iam-tui runs as refused."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static
+
+from iam_tui.screens.plan_progress import PlanProgressScreen
+from iam_tui.screens.plan_review import PlanReviewScreen
+from iam_tui.screens.users import UsersScreen
+from tests.aws.test_user_removal import arrange_alice, assert_alice_gone, assert_alice_put_back
+from tests.helpers import inject_error
+
+from .test_users import app_signed_in_as, names
+from .waiting import until, until_screen
+
+
+def _text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def _remove_from_users_screen(pilot, app, user: str) -> None:
+    await until(pilot, lambda: app.last_scan is not None)
+    app.push_screen(UsersScreen())
+    await until_screen(pilot, UsersScreen)
+    await until(pilot, lambda: user in names(app))
+    app.screen.query_one("#users", DataTable).move_cursor(row=names(app).index(user))
+    await pilot.press("x")
+
+
+async def _review_and_confirm(pilot, app, user: str) -> None:
+    await until_screen(pilot, PlanReviewScreen)
+    review = _text(app, "#review-text")
+    for what in ("console password", "access key", "signing certificate", "SSH public key",
+                 "service-specific credential", "MFA device", "from group PowerUsers", "Detach ReadOnlyAccess",
+                 "inline policy extra", f"Delete user {user}", "cannot be undone"):
+        assert what in review, what
+    field = app.screen.query_one("#review-confirm", Input)
+    assert app.focused is field
+    await pilot.press(*user.upper(), "enter")  # the case differs: refused, nothing runs
+    assert isinstance(app.screen, PlanReviewScreen) and "The case differs" in _text(app, "#review-problem")
+    field.value = ""
+    await pilot.press(*user, "enter")
+    await until_screen(pilot, PlanProgressScreen)
+
+
+async def test_a_user_with_every_kind_of_dependent_is_removed(make_app, sandbox, admin) -> None:
+    serial = arrange_alice(sandbox, admin)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _remove_from_users_screen(pilot, app, "alice")
+        await _review_and_confirm(pilot, app, "alice")
+        screen = app.screen
+        await until(pilot, lambda: screen.run_state.complete and not app.session.busy)
+        await pilot.press("escape")
+        await until_screen(pilot, UsersScreen)
+        await until(pilot, lambda: "alice" not in names(app))  # the rescan the removal asked for
+        assert not app.session.unfinished
+    assert_alice_gone(sandbox, admin, serial)
+
+
+async def test_a_failure_is_rolled_back_then_run_again(make_app, service, sandbox, admin) -> None:
+    serial = arrange_alice(sandbox, admin)
+    fired = inject_error(service, "iam", "DetachUserPolicy", "AccessDenied", "not authorized", 403, times=1)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _remove_from_users_screen(pilot, app, "alice")
+        await _review_and_confirm(pilot, app, "alice")
+        screen = app.screen
+        await until(pilot, lambda: screen.run_state.failed_index is not None and not app.session.busy)
+        assert fired and "AccessDenied" in _text(app, "#progress-error")
+        assert app.session.unfinished  # quitting now would ask
+        await pilot.press("b")
+        await until(pilot, lambda: not app.session.busy and "Rolled back" in _text(app, "#progress-status"))
+        assert_alice_put_back(admin)  # memberships and policies back; the deleted credentials kept, and said so
+        assert "Kept (cannot be undone)" in _text(app, "#progress-outcome")
+        await pilot.press("r")
+        await until(pilot, lambda: screen.run_state.complete and not app.session.busy)
+    assert_alice_gone(sandbox, admin, serial)
+
+
+async def test_the_user_iam_tui_runs_as_is_not_removed(admin, sandbox) -> None:
+    admin.create_user(UserName="alice")
+    key = admin.create_access_key(UserName="alice")["AccessKey"]
+    app, _ = app_signed_in_as(sandbox, key["AccessKeyId"], key["SecretAccessKey"])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _remove_from_users_screen(pilot, app, "alice")
+        await until(pilot, lambda: "will not remove alice" in _text(app, "#users-message"))
+        assert isinstance(app.screen, UsersScreen)
+    assert [u["UserName"] for u in admin.list_users()["Users"]] == ["alice"]
+    assert admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]
