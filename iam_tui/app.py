@@ -187,6 +187,10 @@ class IamTuiApp(App[int]):
         if self.start_at is not None:
             self.open_step(self.start_at)
             self.start_at = None
+        else:
+            from .screens.key_rotation import offer_unfinished_rotation
+
+            self.run_worker(offer_unfinished_rotation(self, service), group="rotation-check")
 
     def ask_mfa_code(self, prompt: str) -> str:
         """botocore's MFA prompter: called from the worker thread that resolves a role profile's credentials, it
@@ -371,6 +375,12 @@ class IamTuiApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_open_users(self) -> None:
+        from .screens.users import UsersScreen
+
+        if not isinstance(self.screen, UsersScreen):
+            self.push_screen(UsersScreen())
+
     def action_open_password_policy(self) -> None:
         if not isinstance(self.screen, PasswordPolicyScreen):
             self.push_screen(PasswordPolicyScreen())
@@ -387,6 +397,8 @@ class IamTuiApp(App[int]):
         if self._service is not None and not isinstance(screen, PasswordPolicyScreen):
             yield SystemCommand("Password policy", "See and set the account password policy (p on the dashboard)",
                                 self.action_open_password_policy)
+            yield SystemCommand("IAM users", "Every user at a glance; remove a user, rotate a key (u on the "
+                                "dashboard)", self.action_open_users)
         if isinstance(screen, StartupErrorScreen):
             yield SystemCommand("Retry connecting", "Try the AWS connection again (r)", self.action_reconnect)
             yield SystemCommand("Try the demo sandbox", "No AWS account needed (d)", self.action_try_demo)

@@ -127,6 +127,7 @@ class DashboardScreen(AppScreen):
         Binding("g", "focus_guide", "Guide"),
         Binding("p", "app.open_password_policy", "Passwords"),
         Binding("f", "fix", "Fix"),
+        Binding("u", "app.open_users", "Users"),
         Binding("s", "security_contact", "Contact"),
     ]
     WAIT_WHILE_BUSY = frozenset({"security_contact", "fix"})

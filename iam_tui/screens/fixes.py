@@ -30,7 +30,6 @@ from ..core.group_move import GroupTarget
 from ..core.plan_review import review_of_fix
 from ..core.scan_inputs import LiveKey
 from ..core.validation import validate_group_name
-from ..guide import StepKey
 from .base import AppScreen, Dialog
 from .confirm import ConfirmScreen
 from .messages import AwsChanged
@@ -360,13 +359,12 @@ async def _console_checklist(screen: AppScreen[Any], result: CheckResult) -> Non
 
 
 async def _rotate_key(screen: AppScreen[Any], result: CheckResult) -> None:
-    users = ", ".join(result.users)
-    if await screen.app.push_screen_wait(ConfirmScreen(
-            f"Guided key rotation is not wired into this screen yet. Rotate by hand in the access keys step (5): "
-            f"n creates a new key, update what uses the old one, a deactivates the old key, d deletes it once nothing "
-            f"broke.{f' Keys to rotate: {users}.' if users else ''}\n\nOpen the access keys step?",
-            yes="Open step 5", no="Not now")):
-        screen.iam.open_step(StepKey.ACCESS_KEYS)
+    """Guided rotation (screens/key_rotation.py) of the chosen user's oldest active key that a profile uses."""
+    from .key_rotation import KeyRotationScreen
+
+    user = await _choose_user(screen, result, "Whose access key is rotated?")
+    if user is not None:
+        await screen.app.push_screen(KeyRotationScreen(user))
 
 
 FLOWS = {

@@ -48,7 +48,10 @@ def progress_text(run: PlanRun) -> str:
 
 
 def outcome_text(run: PlanRun) -> str:
-    """What is kept (done and cannot be undone) and what is left to do or to undo, once a run or roll back stopped."""
+    """What is kept (done and cannot be undone) and what is left to do or to undo, once a run or roll back stopped;
+    nothing once every step is done (then everything is as planned)."""
+    if run.complete:
+        return ""
     lines = []
     kept = run.kept
     if kept:
