@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -18,11 +19,15 @@ from moto.moto_api._internal import mock_random
 from pytest_textual_snapshot import SVGImageExtension
 from syrupy import SnapshotAssertion
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from iam_tui.aws import scan
+from iam_tui.aws.sandbox import Sandbox
 
-from ..screens.pilot import settle
+from ..screens.pilot import visible_text
 
+# The secrets the tests hand to the screens: a screenshot must never show them (they are masked).
+SECRETS = ("Never-Shown-Passw0rd!", "never/shown/secret/key/0000000000000000", "Not-shown-1234!")
 FROZEN_AT = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 SIZES = ((80, 24), (120, 40))
 THEMES = ("textual-dark", "textual-light")
@@ -34,14 +39,18 @@ Shoot = Callable[[Pilot[object]], Awaitable[None]]
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # The dashboard says how long the scan took: always 0.0 s here.
     monkeypatch.setattr(scan, "time", SimpleNamespace(**{**vars(time), "perf_counter": lambda: 0.0}))
+    # A text field's cursor blinks: always shown here, so that a screenshot does not depend on when it is taken.
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: setattr(self, "_cursor_visible", True))
     with time_machine.travel(FROZEN_AT, tick=False):
         yield
 
 
 @pytest.fixture
-def seeded_ids() -> None:
-    """moto's IDs (user IDs, access key IDs, MFA seeds) come from one random generator: seeded, the same each run."""
+def seeded_ids(sandbox: Sandbox) -> None:
+    """moto's IDs (user IDs, access key IDs, MFA seeds) come from one random generator: seeded, the same each run;
+    the demo's AWS CLI folder (a new temporary one per process) gets a fixed name (the screens show the path)."""
     mock_random.seed(20261202)
+    sandbox.cli_folder = Path("/tmp/iam-tui-snapshots/aws")  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -56,10 +65,12 @@ def shoot(snapshot: SnapshotAssertion) -> Shoot:
             await pilot.resize_terminal(width, height)
             for theme in THEMES:
                 app.theme = theme
-                await settle(pilot)
+                await pilot.pause()  # not settle: a dialog's worker waits for its answer
                 await pilot.wait_for_scheduled_animations()
                 await pilot.pause()
                 name = f"{width}x{height}-{theme.removeprefix('textual-')}"
+                seen = visible_text(app)
+                assert not [secret for secret in SECRETS if secret in seen], name  # masked in every screenshot
                 if svg(name=name) != app.export_screenshot(title="iam-tui", simplify=True):
                     mismatched.append(name)
         assert not mismatched, f"screenshots differ from the stored ones: {mismatched}"

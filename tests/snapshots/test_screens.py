@@ -4,17 +4,35 @@ Each test arranges the sandbox, opens the screen the way a person does (keys), a
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 
 from iam_tui.aws.errors import AwsError
+from iam_tui.aws.keys import NewAccessKey
+from iam_tui.core.access_keys import USE_CASES
+from iam_tui.core.plan_review import review_of_fix
+from iam_tui.core.secret import Secret
 from iam_tui.guide import StepKey
+from iam_tui.screens.access_keys import CreateKeyScreen
+from iam_tui.screens.cli_profile import CliProfileScreen
+from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.fixes import ConsoleChecklistScreen
+from iam_tui.screens.mfa_code import MfaCodeScreen
+from iam_tui.screens.new_key import NewKeyScreen
+from iam_tui.screens.password_handover import InstructionsScreen, PasswordHandoverScreen
+from iam_tui.screens.plan_review import PlanReviewScreen
+from iam_tui.screens.qr_view import QrViewScreen
+from iam_tui.screens.security_contact import SecurityContactScreen
 from iam_tui.settings import ConnectionSettings
 
 from ..screens.pilot import settle
-from ..screens.waiting import until, until_screen
+from ..screens.waiting import until, until_screen, until_shown
 
 pytestmark = pytest.mark.usefixtures("seeded_ids")
 
@@ -26,6 +44,14 @@ async def _open(pilot: Pilot[object], *keys: str) -> Screen[object]:
         await pilot.press(key)
         await settle(pilot)
     return pilot.app.screen
+
+
+async def _dialog(pilot: Pilot[object], key: str, dialog: type) -> None:
+    """Open a dialog with ``key``: its opener's worker waits for the answer, so wait until it is drawn instead."""
+    await _open(pilot)
+    await pilot.press(key)
+    await until_shown(pilot, dialog)
+    await pilot.pause()
 
 
 async def _typed(pilot: Pilot[object], text: str) -> None:
@@ -69,7 +95,7 @@ async def test_password_policy(make_app, shoot) -> None:
 async def test_security_contact_form(make_app, shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(pilot, "s")
+        await _dialog(pilot, "s", SecurityContactScreen)
         await shoot(pilot)
 
 
@@ -159,7 +185,7 @@ async def test_create_key_dialog(make_app, admin, shoot) -> None:
     app = make_app(start_at=StepKey.ACCESS_KEYS)
     app.session.guide_user = "alice"
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(pilot, "n")
+        await _dialog(pilot, "n", CreateKeyScreen)
         await shoot(pilot)
 
 
@@ -168,5 +194,135 @@ async def test_typed_confirmation(make_app, admin, shoot) -> None:
     app = make_app(start_at=StepKey.ACCESS_KEYS)
     app.session.guide_user = "alice"
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(pilot, "d")
+        await _dialog(pilot, "d", TypedConfirmScreen)
+        await shoot(pilot)
+
+
+# --- screens reached mid-flow, pushed directly in their state --------------------------------------------------
+
+SHOWN_KEY = NewAccessKey("alice", "AKIAEXAMPLE000000001", Secret("never/shown/secret/key/0000000000000000"),
+                         datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
+
+
+async def _pushed(pilot: Pilot[object], screen: Screen[object], dialog: bool = False) -> None:
+    await _open(pilot)
+    pilot.app.push_screen(screen)
+    if dialog:
+        await until_shown(pilot, type(screen))
+    await settle(pilot)
+
+
+async def test_password_handover(make_app, admin, shoot) -> None:
+    _alice(admin, password=True)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, PasswordHandoverScreen("alice", Secret("Never-Shown-Passw0rd!"), True))
+        await shoot(pilot)
+
+
+async def test_sign_in_instructions(make_app, admin, shoot) -> None:
+    _alice(admin, password=True)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, InstructionsScreen("1. Open the sign-in URL.\n2. Sign in as alice.", "alice"), True)
+        await shoot(pilot)
+
+
+async def test_new_key(make_app, admin, shoot) -> None:
+    _alice(admin)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, NewKeyScreen(SHOWN_KEY, USE_CASES[0]))
+        await shoot(pilot)
+
+
+async def test_cli_profile(make_app, admin, shoot) -> None:
+    _alice(admin)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, CliProfileScreen(SHOWN_KEY))
+        await shoot(pilot)
+
+
+async def test_yes_no_question(make_app, shoot) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, ConfirmScreen("Leave without applying? Your edits are not sent to AWS.", yes="Leave",
+                                           no="Stay"), True)
+        await shoot(pilot)
+
+
+async def test_mfa_code_question(make_app, shoot) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, MfaCodeScreen("Enter MFA code for arn:aws:iam::123456789012:mfa/admin: ", Future()),
+                      True)
+        await shoot(pilot)
+
+
+async def test_full_screen_qr(make_app, shoot) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        uri = Secret("otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=JBSWY3DPEHPK3PXP"
+                     "&issuer=Amazon%20Web%20Services")
+        await _pushed(pilot, QrViewScreen(uri, "alice@123456789012"))
+        await shoot(pilot)
+
+
+async def test_users(make_app, admin, shoot) -> None:
+    _alice(admin, key=True, password=True)
+    admin.create_user(UserName="bob")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, "u")
+        await shoot(pilot)
+
+
+async def test_fix_review(make_app, service, shoot) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        plan = await service.fixes.support_role()
+        await _pushed(pilot, PlanReviewScreen(review_of_fix(plan)))
+        await shoot(pilot)
+
+
+async def test_console_checklist(make_app, shoot) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        result = next(r for r in app.last_scan.results if r.id == "root-mfa")
+        await _pushed(pilot, ConsoleChecklistScreen(result))
+        await shoot(pilot)
+
+
+async def test_fix_progress(make_app, service, shoot) -> None:
+    from functools import partial
+
+    from iam_tui.screens.plan_progress import PlanProgressScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        plan = await service.fixes.support_role()
+        run, rollback = partial(service.fixes.run, plan), partial(service.fixes.rollback, plan)
+        await _pushed(pilot, PlanProgressScreen(plan.title, service.fixes.start(plan), run, rollback))
+        await shoot(pilot)
+
+
+async def test_save_file(make_app, shoot) -> None:
+    from iam_tui.screens.save_file import SaveFileScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, SaveFileScreen("Save alice's console password (.csv)", Path("alice_credentials.csv"),
+                                            lambda: b"", note="The file is made readable by you only (0600)."), True)
+        await shoot(pilot)
+
+
+async def test_key_rotation(make_app, admin, shoot) -> None:
+    from iam_tui.screens.key_rotation import KeyRotationScreen
+
+    _alice(admin, key=True)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, KeyRotationScreen("alice"))
         await shoot(pilot)
