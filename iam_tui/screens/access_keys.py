@@ -17,11 +17,12 @@ from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Sta
 from ..aws.errors import AwsError
 from ..aws.keys import MAX_KEYS, AccessKeyInfo, NewAccessKey, SecretNeverReceived
 from ..core.access_keys import USE_CASES, UseCase, last_use_text, validate_description
+from ..core.finish import Made
 from ..guide import StepKey
 from ..widgets.fitted_table import FitColumn, FittedTable
 from .base import AppScreen, Dialog
 from .confirm import ConfirmScreen, TypedConfirmScreen
-from .messages import AwsChanged, GuideUserChosen, StepDone
+from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
 from .user_picker import UserPickerScreen
 
 CIS_NOTE = (
@@ -334,6 +335,7 @@ class AccessKeysScreen(AppScreen):
     def show_new_key(self, new: NewAccessKey, use_case: UseCase, problem: str) -> None:
         from .new_key import NewKeyScreen
 
+        self.tell(Recorded(Made("access key", new.access_key_id, f"of {new.user_name}")))
         self.app.push_screen(NewKeyScreen(new, use_case, problem), lambda _: self.action_refresh())
 
     def action_toggle_active(self) -> None:

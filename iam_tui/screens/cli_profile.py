@@ -18,10 +18,11 @@ from ..aws.keys import NewAccessKey, is_long_term_key
 from ..aws.service import IamService
 from ..core import aws_config
 from ..core.aws_config import OUTPUT_FORMATS, CliPaths
+from ..core.finish import Made
 from ..guide import StepKey
 from .base import AppScreen
 from .confirm import ConfirmScreen, TypedConfirmScreen
-from .messages import AwsChanged, ServiceChanged, StepDone
+from .messages import AwsChanged, Recorded, ServiceChanged, StepDone
 
 RETIRE_TEXT = (
     "iam-tui is running on the root user's access key {key}. A root key can do anything in the account and cannot "
@@ -222,6 +223,7 @@ class CliProfileScreen(AppScreen):
                   f"Try it: aws sts get-caller-identity --profile {name}"
                   + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
         self.tell(StepDone(StepKey.ACCESS_KEYS))
+        self.tell(Recorded(Made("AWS CLI profile", name, f"in {paths.credentials} and {paths.config}")))
         self.tell(AwsChanged())
         await self._offer_retirement(service, name)
 

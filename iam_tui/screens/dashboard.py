@@ -21,7 +21,6 @@ from ..guide import StepKey
 from ..widgets.fitted_table import FitColumn, FittedTable
 from ..widgets.guide_navigator import GuideNavigator
 from .base import AppScreen
-from .fixes import open_fix
 from .messages import ScanFinished
 from .security_contact import SecurityContactScreen
 from .startup import connecting_text
@@ -238,6 +237,8 @@ class DashboardScreen(AppScreen):
 
     def action_fix(self) -> None:
         """Fix the highlighted failing check in place: what it needs, a review of the exact calls, then the run."""
+        from .fixes import open_fix  # the plan runner imports botocore: not before the first frame
+
         result = self._highlighted()
         if result is not None:
             open_fix(self, result)

@@ -15,8 +15,10 @@ from textual.widgets import Button, Checkbox, Static
 from ..aws.keys import NewAccessKey
 from ..core.access_keys import UseCase
 from ..core.csv_formats import access_key_csv, default_access_keys_filename
+from ..core.finish import Made
 from ..widgets.secret_field import SecretField
 from .confirm import ConfirmScreen
+from .messages import Recorded
 from .save_file import SaveFileScreen
 from .secret_handover import SecretHandoverScreen
 
@@ -90,6 +92,7 @@ class NewKeyScreen(SecretHandoverScreen):
         def saved(path: Path | None) -> None:
             if path is not None:
                 self.took("saved")
+                self.tell(Recorded(Made("file", str(path), "the access key's .csv, mode 0600")))
                 self.app.notify(f"Saved {path} (mode 0600). Keep it somewhere safe, or delete it once imported.",
                                 title="Access key saved")
 

@@ -16,10 +16,12 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ..core.csv_formats import default_credentials_filename, user_credentials_csv
+from ..core.finish import Made
 from ..core.secret import Secret
 from ..widgets.secret_field import SecretField
 from .base import Dialog
 from .confirm import ConfirmScreen
+from .messages import Recorded
 from .save_file import SaveFileScreen
 from .secret_handover import SecretHandoverScreen
 
@@ -129,6 +131,7 @@ class PasswordHandoverScreen(SecretHandoverScreen):
     def _saved(self, path: Path | None) -> None:
         if path is not None:
             self.took("saved")
+            self.tell(Recorded(Made("file", str(path), "the console password's .csv, mode 0600")))
             self.notify(f"Saved {path} (mode 0600).")
 
     def action_instructions(self) -> None:

@@ -14,7 +14,7 @@ from iam_tui.aws.service import IamService
 from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.key_rotation import Resume
 from iam_tui.screens.confirm import TypedConfirmScreen
-from iam_tui.screens.key_rotation import KeyRotationScreen, offer_unfinished_rotation
+from iam_tui.screens.key_rotation import KeyRotationScreen
 from tests.aws.test_key_rotation import CONFIG, CREDENTIALS, Interrupted, alice, assert_rotated, interrupt_at
 from tests.helpers import inject_error
 
@@ -90,9 +90,7 @@ async def test_a_rotation_left_half_done_is_offered_at_start_and_resumed(make_ap
         await first.rotate(await first.plan("alice", alice[0]))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.last_scan is not None)
-        app.run_worker(offer_unfinished_rotation(app, app.service))
-        await until_screen(pilot, KeyRotationScreen)
+        await until_screen(pilot, KeyRotationScreen)  # the app looks for an unfinished rotation once connected
         screen = app.screen
         await until(pilot, lambda: screen.unfinished is not None)
         assert screen.unfinished.point is Resume.VERIFY
