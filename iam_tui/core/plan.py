@@ -25,6 +25,17 @@ class PlanState(StrEnum):
     UNDO_FAILED = "undo failed"
 
 
+STATE_MARKS = {  # how the progress screens mark each step
+    PlanState.PENDING: "○",
+    PlanState.RUNNING: "◐",
+    PlanState.DONE: "✓",
+    PlanState.FAILED: "✗",
+    PlanState.UNDOING: "↶",
+    PlanState.UNDONE: "↺",
+    PlanState.UNDO_FAILED: "✗",
+}
+
+
 @dataclass(frozen=True)
 class PlanStep:
     title: str

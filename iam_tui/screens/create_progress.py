@@ -16,20 +16,11 @@ from textual.widgets import Static
 from ..aws.plan_runner import PlanRun
 from ..core.create_plan import NewUserRequest, PlanState, build_plan
 from ..core.finish import made_by_steps
+from ..core.plan import STATE_MARKS
 from ..guide import StepKey
 from .base import AppScreen
 from .confirm import ConfirmScreen
 from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
-
-MARK = {
-    PlanState.PENDING: "○",
-    PlanState.RUNNING: "◐",
-    PlanState.DONE: "✓",
-    PlanState.FAILED: "✗",
-    PlanState.UNDOING: "↶",
-    PlanState.UNDONE: "↺",
-    PlanState.UNDO_FAILED: "✗",
-}
 
 STOPPED_AT = frozenset({PlanState.RUNNING, PlanState.FAILED, PlanState.UNDOING, PlanState.UNDO_FAILED})
 
@@ -76,7 +67,7 @@ class CreateProgressScreen(AppScreen[bool]):
         for number, progress in enumerate(self.run_state.progress, start=1):
             state = progress.state
             suffix = "" if state is PlanState.PENDING else f"  [{state.value}]"
-            lines = [f"{MARK[state]} {number}. {progress.step.title}{suffix}"]
+            lines = [f"{STATE_MARKS[state]} {number}. {progress.step.title}{suffix}"]
             undoing = state in (PlanState.UNDOING, PlanState.UNDONE)
             lines.append(f"     {progress.step.undo_text() if undoing else progress.step.call_text()}")
             if progress.note:

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ..aws.plan_runner import OnChange, PlanRun
-from ..core.plan import PlanState
+from ..core.plan import STATE_MARKS, PlanState
 from ..core.plan_review import PlanReview
 from .base import AppScreen
 from .confirm import ConfirmScreen
@@ -22,15 +22,6 @@ from .plan_review import PlanReviewScreen, Rule
 
 RunPlan = Callable[[PlanRun, OnChange], Awaitable[bool]]
 
-MARK = {
-    PlanState.PENDING: "○",
-    PlanState.RUNNING: "◐",
-    PlanState.DONE: "✓",
-    PlanState.FAILED: "✗",
-    PlanState.UNDOING: "↶",
-    PlanState.UNDONE: "↺",
-    PlanState.UNDO_FAILED: "✗",
-}
 
 
 def progress_text(run: PlanRun) -> str:
@@ -39,7 +30,7 @@ def progress_text(run: PlanRun) -> str:
     for number, progress in enumerate(run.progress, start=1):
         state = progress.state
         suffix = "" if state is PlanState.PENDING else f"  [{state.value}]"
-        lines.append(f"{MARK[state]} {number}. {progress.step.title}{suffix}")
+        lines.append(f"{STATE_MARKS[state]} {number}. {progress.step.title}{suffix}")
         undoing = state in (PlanState.UNDOING, PlanState.UNDONE)
         lines.append(f"     {progress.step.undo_text() if undoing else progress.step.call_text()}")
         if progress.note:
