@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.account_settings import AlternateContact, AnalyzerCoverage, ContactInformation, ServerCertificate
+from ..core.account_settings import (
+    ANALYZER_NAME,
+    AlternateContact,
+    AnalyzerCoverage,
+    ContactInformation,
+    ServerCertificate,
+)
 from .calls import AwsCaller
 from .errors import AwsError
 
@@ -64,6 +70,16 @@ class AccountSettingsService:
 
     async def security_contact(self) -> AlternateContact | None:
         return await read_security_contact(self.aws)
+
+    async def create_analyzer(self, name: str = ANALYZER_NAME) -> str:
+        """CIS 1.19: an external-access analyzer (type ACCOUNT, free) in the session's region; returns the region.
+        One of that name already there (a lost answer re-sent, or made elsewhere) counts as done once read back."""
+        try:
+            await self.aws.call("accessanalyzer", "CreateAnalyzer", analyzerName=name, type="ACCOUNT")
+        except AwsError as err:
+            if err.code != "ConflictException" or name not in (await read_analyzers(self.aws)).names():
+                raise
+        return self.aws.ctx.region
 
     async def set_security_contact(self, contact: AlternateContact) -> None:
         await self.aws.call("account", "PutAlternateContact", AlternateContactType="SECURITY", Name=contact.name,

@@ -34,6 +34,9 @@ class ServerCertificate:
     expires: datetime | None
 
 
+ANALYZER_NAME = "iam-tui-external-access"  # the analyzer the dashboard's fix creates (CIS 1.19)
+
+
 @dataclass(frozen=True)
 class AnalyzerCoverage:
     """Active IAM Access Analyzer analyzers in each region that was checked (region -> analyzer names)."""
@@ -43,6 +46,9 @@ class AnalyzerCoverage:
     @property
     def regions(self) -> tuple[str, ...]:
         return tuple(self.active)
+
+    def names(self) -> set[str]:
+        return {name for names in self.active.values() for name in names}
 
     @property
     def regions_without(self) -> tuple[str, ...]:

@@ -66,3 +66,11 @@ async def test_server_certificates_are_read_with_their_expiry(service: IamServic
             "IsTruncated": False}, {"MaxItems": 1000})
         certificates = await read_server_certificates(service.aws)
     assert [(c.name, c.expires) for c in certificates] == [("www", expired)]
+
+
+async def test_the_analyzer_fix_makes_1_19_pass_and_a_second_attempt_reads_back(service: IamService) -> None:
+    assert await service.account_settings.create_analyzer() == "us-east-1"
+    assert await service.account_settings.create_analyzer() == "us-east-1"  # ConflictException: already there
+    result = await service.scan.scan()
+    assert result.result("access-analyzer").status is Status.PASS
+    assert "iam-tui-external-access" in result.result("access-analyzer").detail

@@ -14,7 +14,7 @@ from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
 
 from ..helpers import inject_error
-from .pilot import settle
+from .pilot import settle, visible_text
 from .waiting import until, until_screen, until_shown
 
 
@@ -214,3 +214,17 @@ async def test_root_mfa_checklist_is_ticked_off_once_the_summary_shows_it(make_a
         monkeypatch.setattr(service.account, "summary", summary)
         await pilot.press("t")
         await until(pilot, lambda: not isinstance(app.screen, ConsoleChecklistScreen))
+
+
+async def test_the_access_analyzer_is_created_after_a_confirmation(make_app, service) -> None:
+    from iam_tui.screens.fixes import NoticeDialog
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fix(app, pilot, "access-analyzer")
+        await until_shown(pilot, ConfirmScreen)
+        assert "accessanalyzer:CreateAnalyzer" in visible_text(app)
+        await pilot.press("y")
+        await until_shown(pilot, NoticeDialog)
+    analyzers = await service.aws.call("accessanalyzer", "ListAnalyzers")
+    assert [a["name"] for a in analyzers["analyzers"]] == ["iam-tui-external-access"]
