@@ -16,11 +16,11 @@ from textual.widgets import Static
 from ..aws.plan_runner import PlanRun
 from ..core.create_plan import NewUserRequest, PlanState, build_plan
 from ..core.finish import made_by_steps
-from ..core.plan import STATE_MARKS
 from ..guide import StepKey
 from .base import AppScreen
 from .confirm import ConfirmScreen
 from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
+from .plan_progress import step_text
 
 STOPPED_AT = frozenset({PlanState.RUNNING, PlanState.FAILED, PlanState.UNDOING, PlanState.UNDO_FAILED})
 
@@ -65,14 +65,7 @@ class CreateProgressScreen(AppScreen[bool]):
     def _show_steps(self) -> None:
         self._declare_unfinished()
         for number, progress in enumerate(self.run_state.progress, start=1):
-            state = progress.state
-            suffix = "" if state is PlanState.PENDING else f"  [{state.value}]"
-            lines = [f"{STATE_MARKS[state]} {number}. {progress.step.title}{suffix}"]
-            undoing = state in (PlanState.UNDOING, PlanState.UNDONE)
-            lines.append(f"     {progress.step.undo_text() if undoing else progress.step.call_text()}")
-            if progress.note:
-                lines.append(f"     {progress.note}")
-            self.query_one(f"#plan-step-{number}", Static).update(Content("\n".join(lines)))
+            self.query_one(f"#plan-step-{number}", Static).update(Content(step_text(number, progress)))
         # On a short terminal the step being run, undone or that failed is scrolled into view.
         current = next((n for n, p in enumerate(self.run_state.progress, start=1) if p.state in STOPPED_AT), None)
         if current is not None:

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from ..aws.plan_runner import OnChange, PlanRun
+from ..aws.plan_runner import OnChange, PlanRun, StepProgress
 from ..core.plan import STATE_MARKS, PlanState
 from ..core.plan_review import PlanReview
 from .base import AppScreen
@@ -23,19 +23,22 @@ from .plan_review import PlanReviewScreen, Rule
 RunPlan = Callable[[PlanRun, OnChange], Awaitable[bool]]
 
 
+def step_text(number: int, progress: StepProgress) -> str:
+    """A step's block: its state, its call (or its undo while rolling back), and its note (also the create-user
+    progress screen's)."""
+    state = progress.state
+    suffix = "" if state is PlanState.PENDING else f"  [{state.value}]"
+    undoing = state in (PlanState.UNDOING, PlanState.UNDONE)
+    lines = [f"{STATE_MARKS[state]} {number}. {progress.step.title}{suffix}",
+             f"     {progress.step.undo_text() if undoing else progress.step.call_text()}"]
+    if progress.note:
+        lines.append(f"     {progress.note}")
+    return "\n".join(lines)
+
 
 def progress_text(run: PlanRun) -> str:
-    """One block per step: its state, its call (or its undo while rolling back), and its note."""
-    lines = []
-    for number, progress in enumerate(run.progress, start=1):
-        state = progress.state
-        suffix = "" if state is PlanState.PENDING else f"  [{state.value}]"
-        lines.append(f"{STATE_MARKS[state]} {number}. {progress.step.title}{suffix}")
-        undoing = state in (PlanState.UNDOING, PlanState.UNDONE)
-        lines.append(f"     {progress.step.undo_text() if undoing else progress.step.call_text()}")
-        if progress.note:
-            lines.append(f"     {progress.note}")
-    return "\n".join(lines)
+    """One block per step."""
+    return "\n".join(step_text(number, progress) for number, progress in enumerate(run.progress, start=1))
 
 
 def outcome_text(run: PlanRun) -> str:
