@@ -124,7 +124,7 @@ class DashboardScreen(AppScreen):
     BINDINGS = [
         Binding("r", "refresh", "Refresh"),
         Binding("g", "focus_guide", "Guide"),
-        Binding("p", "app.open_password_policy", "Passwords"),
+        Binding("p", "app.open_password_policy", "Policy"),
         Binding("f", "fix", "Fix"),
         Binding("u", "app.open_users", "Users"),
         Binding("s", "security_contact", "Contact"),

@@ -17,7 +17,7 @@ from iam_tui.widgets.guide_navigator import GuideNavigator
 from iam_tui.widgets.identity_bar import IdentityBar
 
 from ..helpers import inject_error
-from .pilot import settle
+from .pilot import settle, visible_text
 from .waiting import until_screen
 
 
@@ -117,6 +117,10 @@ async def test_fits_an_80x24_terminal(make_app) -> None:
         assert longest > title.width  # (so the line above is tested at this size)
         seen = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
         assert "Fix: " in seen  # the highlighted check's fix, not below the detail panel's edge
+        table.move_cursor(row=next(i for i, c in enumerate(screen.checks) if c.id == "support-role"))
+        await settle(pilot)
+        footer = [line for line in visible_text(app).splitlines() if line.strip()][-1]
+        assert "f Fix" in footer and "q Quit" in footer  # a fixable check: every key still fits 80 columns
 
 
 async def test_a_tall_terminal_shows_every_check_and_the_detail_right_below(make_app) -> None:
