@@ -81,6 +81,9 @@ def _run(argv: list[str] | None) -> int:
     settings = ConnectionSettings(profile=args.profile, region=args.region, endpoint_url=args.endpoint_url,
                                   demo=bool(args.demo))
     if args.command == "check":
+        from .aws.crt_gate import import_botocore
+
+        import_botocore()
         from .check_command import run_check
 
         _freeze_imports()

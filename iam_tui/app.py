@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import importlib
 import signal
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -57,10 +59,18 @@ Connector = Callable[[ConnectionSettings], Awaitable["IamService"]]
 MFA_CODE_WAIT_SECONDS = 600  # a forgotten question must not hold a thread (and the exit) for ever
 
 
+def _import_service() -> ModuleType:
+    from .aws.crt_gate import import_botocore
+
+    import_botocore()
+    return importlib.import_module("iam_tui.aws.service")
+
+
 async def connect(settings: ConnectionSettings) -> IamService:
     """The default connector. botocore's session and client modules (~0.15 s to import) are imported here, in a
     worker thread, so that the first frame does not wait for them."""
-    service = await asyncio.to_thread(importlib.import_module, "iam_tui.aws.service")
+    service = await asyncio.to_thread(_import_service)
+    gc.freeze()  # as after the first imports (see __main__): botocore's modules live until exit
     return await service.connect(settings)
 
 never_negative_timers()
@@ -160,7 +170,9 @@ class IamTuiApp(App[int]):
             self.switch_screen(dashboard)
         else:
             self.push_screen(dashboard)
-        self.start_connection()
+        # After the dashboard is drawn: the worker imports botocore in a thread, which holds the GIL for ~0.15 s
+        # and would otherwise delay the first frame by as much.
+        self.call_after_refresh(self.start_connection)
 
     async def wait_for_service(self) -> IamService:
         """For screens: the connected service (waits while connecting)."""

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.worker import WorkerCancelled
 
 from iam_tui.guide import StepKey
 
@@ -21,7 +22,10 @@ ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
     """Wait for workers (and the workers they start) and for the screen to update."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # the worker of a screen that was replaced meanwhile (a failed connection replaces the dashboard)
         await pilot.pause()
 
 
