@@ -4,26 +4,29 @@ async services by area. No Textual import here or below."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from ..settings import ConnectionSettings
-from .accepted import AcceptedFindingsService
 from .account import AccountService
-from .account_settings import AccountSettingsService
 from .calls import AwsCaller
 from .errors import AwsError
-from .fix_plans import FixPlansService
-from .groups import GroupsService
-from .keys import KeysService
-from .mfa import MfaService
-from .password_policy import PasswordPolicyService
-from .plan_runner import PlanRunner
 from .scan import ScanService
 from .session import AwsContext
-from .signin import SigninService
 from .translate import from_botocore_error
-from .user_removal import UserRemovalService
-from .users import UsersService
+
+if TYPE_CHECKING:
+    from .accepted import AcceptedFindingsService
+    from .account_settings import AccountSettingsService
+    from .fix_plans import FixPlansService
+    from .groups import GroupsService
+    from .keys import KeysService
+    from .mfa import MfaService
+    from .password_policy import PasswordPolicyService
+    from .plan_runner import PlanRunner
+    from .signin import SigninService
+    from .user_removal import UserRemovalService
+    from .users import UsersService
 
 
 class IamService:
@@ -34,17 +37,74 @@ class IamService:
         self.aws = AwsCaller(ctx)
         self.account = AccountService(self.aws)
         self.scan = ScanService(self.aws, self.account)
-        self.users = UsersService(self.aws)
-        self.groups = GroupsService(self.aws)
-        self.plans = PlanRunner(self.aws, users_changed=self.users.names_changed)
-        self.password_policy = PasswordPolicyService(self.aws, self.account)
-        self.mfa = MfaService(self.aws, self.scan.touch)
-        self.keys = KeysService(self.aws, self.scan.touch)
-        self.signin = SigninService(self.aws, self.account)
-        self.account_settings = AccountSettingsService(self.aws)
-        self.removal = UserRemovalService(self.aws, self.scan)
-        self.accepted = AcceptedFindingsService(self.aws, self.scan)
-        self.fixes = FixPlansService(self.account, self.scan, self.keys, self.plans)
+
+    # The other areas are built (and their modules imported) on first use: `iam-tui check` needs only the scan.
+
+    @cached_property
+    def users(self) -> UsersService:
+        from .users import UsersService
+
+        return UsersService(self.aws)
+
+    @cached_property
+    def groups(self) -> GroupsService:
+        from .groups import GroupsService
+
+        return GroupsService(self.aws)
+
+    @cached_property
+    def plans(self) -> PlanRunner:
+        from .plan_runner import PlanRunner
+
+        return PlanRunner(self.aws, users_changed=self.users.names_changed)
+
+    @cached_property
+    def password_policy(self) -> PasswordPolicyService:
+        from .password_policy import PasswordPolicyService
+
+        return PasswordPolicyService(self.aws, self.account)
+
+    @cached_property
+    def mfa(self) -> MfaService:
+        from .mfa import MfaService
+
+        return MfaService(self.aws, self.scan.touch)
+
+    @cached_property
+    def keys(self) -> KeysService:
+        from .keys import KeysService
+
+        return KeysService(self.aws, self.scan.touch)
+
+    @cached_property
+    def signin(self) -> SigninService:
+        from .signin import SigninService
+
+        return SigninService(self.aws, self.account)
+
+    @cached_property
+    def account_settings(self) -> AccountSettingsService:
+        from .account_settings import AccountSettingsService
+
+        return AccountSettingsService(self.aws)
+
+    @cached_property
+    def removal(self) -> UserRemovalService:
+        from .user_removal import UserRemovalService
+
+        return UserRemovalService(self.aws, self.scan)
+
+    @cached_property
+    def accepted(self) -> AcceptedFindingsService:
+        from .accepted import AcceptedFindingsService
+
+        return AcceptedFindingsService(self.aws, self.scan)
+
+    @cached_property
+    def fixes(self) -> FixPlansService:
+        from .fix_plans import FixPlansService
+
+        return FixPlansService(self.account, self.scan, self.keys, self.plans)
 
     @property
     def settings(self) -> ConnectionSettings:

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from .authz import AuthorizationDetails, Principal, allows_full_admin
-from .create_plan import DEFAULT_GROUP
+from .guide_names import DEFAULT_GROUP
 
 MARKER_PREFIX = "iam-tui-accepted-"
 GUIDE_ADMIN_GROUP = "guide-admin-group"

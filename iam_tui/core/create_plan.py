@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .authz import aws_managed_policy_arn, in_partition
+from .guide_names import DEFAULT_GROUP as DEFAULT_GROUP  # re-exported: the screens import it from here
 from .password_policy import EffectivePolicy
 from .plan import PlanState as PlanState  # re-exported: the screens import it from here
 from .plan import PlanStep
@@ -15,7 +16,6 @@ from .secret import Secret
 # In the standard partition; a plan moves them to the caller's partition (NewUserRequest.partition).
 ADMINISTRATOR_ACCESS = aws_managed_policy_arn("AdministratorAccess")
 CHANGE_PASSWORD_POLICY = aws_managed_policy_arn("IAMUserChangePassword")
-DEFAULT_GROUP = "PowerUsers"
 DEFAULT_TAGS: tuple[tuple[str, str], ...] = (("user-type", "IAM power user"),)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .checks import CheckResult, Status
-from .create_plan import DEFAULT_GROUP
+from .guide_names import DEFAULT_GROUP
 
 
 @dataclass(frozen=True)
