@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -110,9 +110,19 @@ def _key(row: dict[str, str], slot: int) -> AccessKeyUsage:
     )
 
 
+def csv_lines(text: str) -> Iterator[str]:
+    """``text`` line by line, each with its newline (as csv wants them), without a copy of the whole: an
+    ``io.StringIO`` holds four bytes per character, 10 MB more at peak for a 10,000-user report."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start) + 1 or len(text)
+        yield text[start:end]
+        start = end
+
+
 def parse_report(content: bytes | str, generated_at: datetime | None = None) -> CredentialReport:
     text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(csv_lines(text))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise ReportFormatError(f"credential report lacks columns: {', '.join(missing)}")

@@ -1,8 +1,17 @@
+import csv
+import io
 from datetime import UTC, datetime
 
 import pytest
 
-from iam_tui.core.credential_report import ReportFormatError, parse_bool, parse_date, parse_report, report_age
+from iam_tui.core.credential_report import (
+    ReportFormatError,
+    csv_lines,
+    parse_bool,
+    parse_date,
+    parse_report,
+    report_age,
+)
 
 from .reports import report, root_row, row
 
@@ -54,3 +63,14 @@ def test_report_age_in_words() -> None:
     assert "3 days ago" in report_age(datetime(2026, 11, 25, 11, tzinfo=UTC), now)
     assert "11 years ago" in report_age(datetime(2015, 1, 1, tzinfo=UTC), now)  # was "103685 h ago"
     assert report_age(None) == "credential report unavailable"
+
+
+@pytest.mark.parametrize("text", [
+    "a,b\r\n1,2\r\n3,4\r\n",
+    'a,b\n"line\nbreak",2\n3,"x"',  # a quoted field across lines, no newline at the end
+    "",
+    "\n\n",
+])
+def test_the_report_is_read_line_by_line_as_csv_reads_a_whole_text(text) -> None:
+    assert "".join(csv_lines(text)) == text
+    assert list(csv.reader(csv_lines(text))) == list(csv.reader(io.StringIO(text)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from collections.abc import Callable
@@ -22,10 +23,9 @@ ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
     """Wait for workers (and the workers they start) and for the screen to update."""
     for _ in range(rounds):
-        try:
+        # A worker of a screen that was replaced meanwhile is cancelled (a failed connection replaces the dashboard).
+        with contextlib.suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass  # the worker of a screen that was replaced meanwhile (a failed connection replaces the dashboard)
         await pilot.pause()
 
 
