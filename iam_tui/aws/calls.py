@@ -15,6 +15,7 @@ from botocore.parsers import ResponseParserError
 
 from ..core.secret import Secret, scrub
 from .errors import AwsError, action_name
+from .page_bodies import PageReader, reading_bodies
 from .session import AwsContext
 from .translate import from_botocore_error, from_client_error
 
@@ -61,6 +62,17 @@ class AwsCaller:
                        **params: Any) -> dict[str, list[Any]]:
         """All pages of a list call, concatenated per result key."""
         return await asyncio.to_thread(self._paginate_sync, service, operation, tuple(keys), params)
+
+    async def read_pages(self, service: str, operation: str, reader: PageReader, /, **params: Any) -> None:
+        """All pages of a list call, each page's XML handed to ``reader`` instead of being parsed by botocore
+        (see aws/page_bodies.py): for large answers of which the app needs a small part."""
+        await asyncio.to_thread(self._read_pages_sync, service, operation, reader, params)
+
+    def _read_pages_sync(self, service: str, operation: str, reader: PageReader, params: dict[str, Any]) -> None:
+        with self._translated(action_name(service, operation), params):
+            client = self.ctx.client(service)
+        with reading_bodies(client, operation, reader):
+            self._paginate_sync(service, operation, (), params)
 
     @contextmanager
     def _translated(self, action: str, params: dict[str, Any]) -> Iterator[None]:

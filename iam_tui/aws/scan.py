@@ -3,9 +3,9 @@
 Calls, all at once: GetCallerIdentity and ListAccountAliases (once per session), GetAccountSummary,
 ListVirtualMFADevices (assigned ones, for root's device), GetAccountPasswordPolicy, GetCredentialReport
 (GenerateCredentialReport and polls only when there is none, or it expired), GetAccountAuthorizationDetails (1,000 a
-page), ListPolicies for the attached AWS managed policies and GetPolicyVersion once per policy version (cached, at
-most ``POLICY_READS_AT_ONCE`` at a time so a large account is not throttled), DescribeOrganization,
-account:GetContactInformation, account:GetAlternateContact, ListServerCertificates and
+page, read from its XML: core/authz_xml.py), ListPolicies for the attached AWS managed policies and GetPolicyVersion
+once per policy version (cached, at most ``POLICY_READS_AT_ONCE`` at a time so a large account is not throttled),
+DescribeOrganization, account:GetContactInformation, account:GetAlternateContact, ListServerCertificates and
 access-analyzer:ListAnalyzers. Users the app itself changed are re-read directly, because the credential report can
 be up to four hours old.
 """
@@ -13,14 +13,14 @@ be up to four hours old.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-import urllib.parse
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
-from ..core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
+from ..core.authz import AuthorizationDetails
+from ..core.authz_xml import AuthzPages, policy_document, read_page
 from ..core.checks import run_checks
 from ..core.credential_report import CredentialReport, parse_report
 from ..core.scan_inputs import LiveUser, ScanInputs
@@ -47,26 +47,6 @@ REPORT_NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExp
 POLICY_READS_AT_ONCE = 4
 SCAN_INPUTS = 11  # what scan() gathers; progress counts up to it
 ROOT_VIRTUAL_MFA_NAME = ":mfa/root-account-mfa-device"
-
-
-def policy_document(value: Any) -> dict[str, Any]:
-    """Policy documents arrive decoded by boto3; decode them ourselves when they do not."""
-    if isinstance(value, dict):
-        return value
-    if isinstance(value, str):
-        try:
-            return json.loads(urllib.parse.unquote(value))
-        except ValueError:
-            return {}
-    return {}
-
-
-def _refs(items: list[dict[str, Any]]) -> tuple[PolicyRef, ...]:
-    return tuple(PolicyRef(i["PolicyName"], i["PolicyArn"]) for i in items or [])
-
-
-def _inline(items: list[dict[str, Any]]) -> tuple[InlinePolicy, ...]:
-    return tuple(InlinePolicy(i["PolicyName"], policy_document(i.get("PolicyDocument"))) for i in items or [])
 
 
 class ScanService:
@@ -129,31 +109,10 @@ class ScanService:
             raise
 
     async def authorization_details(self) -> AuthorizationDetails:
-        pages = await self.aws.paginate(
-            "iam", "GetAccountAuthorizationDetails",
-            ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"),
-            Filter=["User", "Group", "Role", "LocalManagedPolicy"],
-        )
-        users = tuple(
-            Principal("user", u["UserName"], u["Arn"], _refs(u.get("AttachedManagedPolicies")),
-                      _inline(u.get("UserPolicyList")), tuple(u.get("GroupList") or ()))
-            for u in pages["UserDetailList"]
-        )
-        groups = tuple(
-            Principal("group", g["GroupName"], g["Arn"], _refs(g.get("AttachedManagedPolicies")),
-                      _inline(g.get("GroupPolicyList")))
-            for g in pages["GroupDetailList"]
-        )
-        roles = tuple(
-            Principal("role", r["RoleName"], r["Arn"], _refs(r.get("AttachedManagedPolicies")),
-                      _inline(r.get("RolePolicyList")))
-            for r in pages["RoleDetailList"]
-        )
-        documents: dict[str, dict[str, Any]] = {}
-        for policy in pages["Policies"]:
-            for version in policy.get("PolicyVersionList") or []:
-                if version.get("IsDefaultVersion"):
-                    documents[policy["Arn"]] = policy_document(version.get("Document"))
+        pages = AuthzPages()
+        await self.aws.read_pages("iam", "GetAccountAuthorizationDetails", partial(read_page, into=pages),
+                                  Filter=["User", "Group", "Role", "LocalManagedPolicy"])
+        users, groups, roles, documents = tuple(pages.users), tuple(pages.groups), tuple(pages.roles), pages.documents
         attached = AuthorizationDetails(users, groups, roles).attached_policy_arns()
         missing = sorted(arn for arn in attached if arn not in documents)
         try:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.authz import InlinePolicy, PolicyRef
+from ..core.authz_xml import policy_document
 from ..core.identity import CallerIdentity
 from ..core.plan import PlanStep
 from ..core.user_removal import (
@@ -21,7 +22,6 @@ from ..core.user_removal import (
 )
 from .calls import AwsCaller
 from .readers import read_login_profile, read_user_devices
-from .scan import policy_document
 
 if TYPE_CHECKING:
     from .scan import ScanService

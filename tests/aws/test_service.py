@@ -11,6 +11,7 @@ from iam_tui.aws.scan import POLICY_READS_AT_ONCE, SCAN_INPUTS, ScanService
 from iam_tui.aws.service import IamService
 from iam_tui.core.checks import Status
 
+from ..authz_pages import group, page
 from ..helpers import inject_error
 
 
@@ -122,11 +123,11 @@ class _CountingCaller:
         self.in_flight = 0
         self.most = 0
 
+    async def read_pages(self, _service: str, _operation: str, reader, **_: object) -> None:
+        reader(page(groups=[group(f"g{i}", attached=[arn]) for i, arn in enumerate(self.arns)]))
+
     async def paginate(self, _service: str, _operation: str, keys, **_: object) -> dict[str, list]:
-        groups = [{"GroupName": f"g{i}", "Arn": f"arn:aws:iam::123456789012:group/g{i}",
-                   "AttachedManagedPolicies": [{"PolicyName": f"P{i}", "PolicyArn": arn}]}
-                  for i, arn in enumerate(self.arns)]
-        return {key: groups if key == "GroupDetailList" else [] for key in keys}
+        return {key: [] for key in keys}
 
     async def call(self, _service: str, operation: str, **params: object) -> dict:
         self.in_flight += 1
