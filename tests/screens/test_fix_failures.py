@@ -311,3 +311,46 @@ async def test_the_cis_password_policy_is_refused_the_old_one_stays_then_it_is_a
     after = admin.get_account_password_policy()["PasswordPolicy"]
     assert (after["MinimumPasswordLength"], after["PasswordReusePrevention"]) == (14, 24)
 
+
+async def test_the_security_contact_is_refused_then_saved_without_typing_it_again(make_app, service, sandbox) -> None:
+    """CIS 1.2 from the dashboard (s): PutAlternateContact refused: the message names the permission, AWS has no
+    contact; s again shows the form as it was typed, and saving works."""
+    from textual.notifications import Notification
+    from textual.widgets import Input
+
+    from iam_tui.screens.security_contact import SecurityContactScreen
+
+    from .pilot import notifications_into
+
+    account = sandbox.plain_client("account")
+
+    def saved() -> dict[str, str] | None:
+        try:
+            return account.get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
+        except account.exceptions.ResourceNotFoundException:
+            return None
+
+    inject_error(service, "account", "PutAlternateContact", *DENIED, times=1)
+    shown: list[Notification] = []
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=notifications_into(shown)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await until_shown(pilot, SecurityContactScreen)
+        for typed in ("Sec", "CISO", "security@example.com", "+1 206 555 0100"):
+            await pilot.press(*typed, "enter")
+        await until(pilot, lambda: shown)
+        (note,) = shown
+        assert note.severity == "error" and note.message.startswith("The security contact was not saved. AccessDenied")
+        assert "Grant account:PutAlternateContact" in note.message
+        assert note.message.endswith("s opens the form again as you typed it.")
+        await until_screen(pilot, DashboardScreen)
+        assert saved() is None
+        await pilot.press("s")
+        await until_shown(pilot, SecurityContactScreen)
+        assert app.screen.query_one("#contact-email", Input).value == "security@example.com"  # not typed again
+        await pilot.press("ctrl+s")
+        await until_screen(pilot, DashboardScreen)
+        await until(pilot, lambda: len(shown) == 2)
+    assert shown[1].message == "Security contact set: Sec <security@example.com>."
+    assert (saved() or {}).get("EmailAddress") == "security@example.com"
