@@ -337,8 +337,11 @@ async def test_the_security_contact_is_refused_then_saved_without_typing_it_agai
         await settle(pilot)
         await pilot.press("s")
         await until_shown(pilot, SecurityContactScreen)
-        for typed in ("Sec", "CISO", "security@example.com", "+1 206 555 0100"):
-            await pilot.press(*typed, "enter")
+        form = app.screen  # typing into it key by key: test_dashboard.py
+        for field, typed in zip(("name", "title", "email", "phone"), ("Sec", "CISO", "security@example.com",
+                                                                       "+1 206 555 0100"), strict=True):
+            form.query_one(f"#contact-{field}", Input).value = typed
+        await pilot.press("ctrl+s")
         await until(pilot, lambda: shown)
         (note,) = shown
         assert note.severity == "error" and note.message.startswith("The security contact was not saved. AccessDenied")
@@ -354,3 +357,45 @@ async def test_the_security_contact_is_refused_then_saved_without_typing_it_agai
         await until(pilot, lambda: len(shown) == 2)
     assert shown[1].message == "Security contact set: Sec <security@example.com>."
     assert (saved() or {}).get("EmailAddress") == "security@example.com"
+
+
+async def test_mfa_for_the_named_user_fails_to_enable_leaving_deletes_the_device_then_it_works(
+        make_app, admin, service) -> None:
+    """CIS 1.9 from the fix: EnableMFADevice refused: the device is kept for another try, and leaving deletes it
+    (no orphan virtual device); f again assigns one. test_mfa.py covers wrong codes and a retry on the same device."""
+    from iam_tui.screens.mfa import MfaScreen
+
+    from .test_mfa import create_device, two_codes, type_codes
+
+    def devices() -> list[dict[str, Any]]:
+        return admin.list_virtual_mfa_devices()["VirtualMFADevices"]
+
+    admin.create_user(UserName="mia")
+    admin.create_login_profile(UserName="mia", Password="Correct-Horse-9-battery")
+    inject_error(service, "iam", "EnableMFADevice", *DENIED, times=1)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_fix(app, pilot, "console-users-mfa")
+        await until_screen(pilot, MfaScreen)
+        screen = app.screen
+        await until(pilot, lambda: screen.user == "mia")
+        await settle(pilot)
+        await type_codes(app, pilot, screen, *two_codes(await create_device(app, pilot, screen)))
+        said = text(app, "#code-message")
+        assert "AccessDenied" in said and "Grant iam:EnableMFADevice" in said and "The device is kept" in said
+        assert [("User" in d) for d in devices()] == [False]  # made, not assigned
+        await pilot.press("escape")
+        await until_shown(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await until_screen(pilot, DashboardScreen)
+        await until(pilot, lambda: not devices())
+        assert admin.list_mfa_devices(UserName="mia")["MFADevices"] == []
+
+        await press_fix(app, pilot, "console-users-mfa")
+        await until_screen(pilot, MfaScreen)
+        screen = app.screen
+        await until(pilot, lambda: screen.user == "mia")
+        await settle(pilot)
+        await type_codes(app, pilot, screen, *two_codes(await create_device(app, pilot, screen)))
+        assert "is assigned to mia" in text(app, "#done-message")
+    assert [d["User"]["UserName"] for d in devices()] == ["mia"]
