@@ -399,3 +399,22 @@ async def test_mfa_for_the_named_user_fails_to_enable_leaving_deletes_the_device
         await type_codes(app, pilot, screen, *two_codes(await create_device(app, pilot, screen)))
         assert "is assigned to mia" in text(app, "#done-message")
     assert [d["User"]["UserName"] for d in devices()] == ["mia"]
+
+
+async def test_the_root_mfa_checklist_says_when_the_summary_cannot_be_read_and_t_reads_it_again(
+        make_app, service) -> None:
+    """CIS 1.4/1.5 (no API: the console's clicks): the one call, GetAccountSummary, refused when ticking off: the
+    status names the permission; t again reads it (root MFA not there yet, so it says so)."""
+    from iam_tui.screens.fixes import ConsoleChecklistScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_fix(app, pilot, "root-mfa")
+        await until_screen(pilot, ConsoleChecklistScreen)
+        inject_error(service, "iam", "GetAccountSummary", *DENIED, times=1)  # after the scan's own read
+        await pilot.press("t")
+        await until(pilot, lambda: "Could not read the account summary" in text(app, "#checklist-status"))
+        assert "Grant iam:GetAccountSummary" in text(app, "#checklist-status")
+        await pilot.press("t")
+        await until(pilot, lambda: "does not show root MFA yet" in text(app, "#checklist-status"))
+        assert isinstance(app.screen, ConsoleChecklistScreen)
