@@ -20,6 +20,7 @@ from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.fixes import ChoiceDialog, NoticeDialog
 from iam_tui.screens.plan_review import PlanReviewScreen
 
+from ..aws.test_fix_plans import has_password, key_status
 from ..helpers import inject_error
 from .pilot import settle
 from .test_fixes import run_to_done, text
@@ -53,8 +54,11 @@ async def press_fix(app, pilot, check_id: str) -> None:
     await pilot.press("f")
 
 
-def key_status(admin, user: str) -> dict[str, str]:
-    return {k["AccessKeyId"]: k["Status"] for k in admin.list_access_keys(UserName=user)["AccessKeyMetadata"]}
+async def fix_and_confirm(app, pilot, check_id: str) -> None:
+    """f on the check, then y to the question a single-call fix asks."""
+    await press_fix(app, pilot, check_id)
+    await until_shown(pilot, ConfirmScreen)
+    await pilot.press("y")
 
 
 def stopped(app) -> bool:
@@ -139,7 +143,7 @@ async def test_unused_password_removal_fails_the_key_is_reactivated_by_the_roll_
         await pilot.press("b")
         await until(pilot, lambda: "Rolled back" in text(app, "#progress-status"))
         assert key_status(admin, "bob") == {key: "Active"}
-        assert admin.get_login_profile(UserName="bob")
+        assert has_password(admin, "bob")
         await pilot.press("r")
         await until(pilot, lambda: text(app, "#progress-status").startswith("✓ Done"))
         await pilot.press("enter")
@@ -147,15 +151,7 @@ async def test_unused_password_removal_fails_the_key_is_reactivated_by_the_roll_
         await pilot.press("n")  # delete the key later
         await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
     assert key_status(admin, "bob") == {key: "Inactive"}
-    assert not login_profile(admin, "bob")
-
-
-def login_profile(admin, user: str) -> bool:
-    try:
-        admin.get_login_profile(UserName=user)
-    except admin.exceptions.NoSuchEntityException:
-        return False
-    return True
+    assert not has_password(admin, "bob")
 
 
 async def test_the_extra_key_deactivation_fails_nothing_changes_and_trying_again_works(
@@ -230,28 +226,20 @@ async def test_accepting_and_clearing_the_guides_admin_group_fail_then_work(make
     inject_error(service, "iam", "PutGroupPolicy", *DENIED, times=1)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await press_fix(app, pilot, "no-full-admin-policy")
-        await until_shown(pilot, ConfirmScreen)
-        await pilot.press("y")
+        await fix_and_confirm(app, pilot, "no-full-admin-policy")
         await notice_after_failure(app, pilot, "iam:PutGroupPolicy")
         assert inline_policies(admin, "PowerUsers") == []
-        await press_fix(app, pilot, "no-full-admin-policy")
-        await until_shown(pilot, ConfirmScreen)
-        await pilot.press("y")
+        await fix_and_confirm(app, pilot, "no-full-admin-policy")
         await until(pilot, lambda: inline_policies(admin, "PowerUsers"))
         await settle(pilot)
         assert app.last_scan.result("no-full-admin-policy").accepted
         marker = inline_policies(admin, "PowerUsers")
 
         inject_error(service, "iam", "DeleteGroupPolicy", *DENIED, times=1)
-        await press_fix(app, pilot, "no-full-admin-policy")
-        await until_shown(pilot, ConfirmScreen)
-        await pilot.press("y")
+        await fix_and_confirm(app, pilot, "no-full-admin-policy")
         await notice_after_failure(app, pilot, "iam:DeleteGroupPolicy")
         assert inline_policies(admin, "PowerUsers") == marker
-        await press_fix(app, pilot, "no-full-admin-policy")
-        await until_shown(pilot, ConfirmScreen)
-        await pilot.press("y")
+        await fix_and_confirm(app, pilot, "no-full-admin-policy")
         await until(pilot, lambda: not inline_policies(admin, "PowerUsers"))
         await settle(pilot)
         assert not app.last_scan.result("no-full-admin-policy").accepted
@@ -266,14 +254,10 @@ async def test_the_access_analyzer_creation_fails_nothing_is_made_then_it_is(mak
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await press_fix(app, pilot, "access-analyzer")
-        await until_shown(pilot, ConfirmScreen)
-        await pilot.press("y")
+        await fix_and_confirm(app, pilot, "access-analyzer")
         await notice_after_failure(app, pilot, "access-analyzer:CreateAnalyzer")
         assert await analyzers() == []
-        await press_fix(app, pilot, "access-analyzer")
-        await until_shown(pilot, ConfirmScreen)
-        await pilot.press("y")
+        await fix_and_confirm(app, pilot, "access-analyzer")
         await until_shown(pilot, NoticeDialog)
         assert text(app, "#notice-text").startswith("iam-tui-external-access is active in us-east-1")
     assert await analyzers() == ["iam-tui-external-access"]
@@ -367,6 +351,15 @@ async def test_mfa_for_the_named_user_fails_to_enable_leaving_deletes_the_device
 
     from .test_mfa import create_device, two_codes, type_codes
 
+    async def mfa_with_codes(app, pilot) -> None:
+        """f on the check, a device made for mia, its two codes typed (and sent)."""
+        await press_fix(app, pilot, "console-users-mfa")
+        await until_screen(pilot, MfaScreen)
+        screen = app.screen
+        await until(pilot, lambda: screen.user == "mia")
+        await settle(pilot)
+        await type_codes(app, pilot, screen, *two_codes(await create_device(app, pilot, screen)))
+
     def devices() -> list[dict[str, Any]]:
         return admin.list_virtual_mfa_devices()["VirtualMFADevices"]
 
@@ -375,12 +368,7 @@ async def test_mfa_for_the_named_user_fails_to_enable_leaving_deletes_the_device
     inject_error(service, "iam", "EnableMFADevice", *DENIED, times=1)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await press_fix(app, pilot, "console-users-mfa")
-        await until_screen(pilot, MfaScreen)
-        screen = app.screen
-        await until(pilot, lambda: screen.user == "mia")
-        await settle(pilot)
-        await type_codes(app, pilot, screen, *two_codes(await create_device(app, pilot, screen)))
+        await mfa_with_codes(app, pilot)
         said = text(app, "#code-message")
         assert "AccessDenied" in said and "Grant iam:EnableMFADevice" in said and "The device is kept" in said
         assert [("User" in d) for d in devices()] == [False]  # made, not assigned
@@ -391,12 +379,7 @@ async def test_mfa_for_the_named_user_fails_to_enable_leaving_deletes_the_device
         await until(pilot, lambda: not devices())
         assert admin.list_mfa_devices(UserName="mia")["MFADevices"] == []
 
-        await press_fix(app, pilot, "console-users-mfa")
-        await until_screen(pilot, MfaScreen)
-        screen = app.screen
-        await until(pilot, lambda: screen.user == "mia")
-        await settle(pilot)
-        await type_codes(app, pilot, screen, *two_codes(await create_device(app, pilot, screen)))
+        await mfa_with_codes(app, pilot)
         assert "is assigned to mia" in text(app, "#done-message")
     assert [d["User"]["UserName"] for d in devices()] == ["mia"]
 
