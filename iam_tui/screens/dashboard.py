@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 
 from ..aws.errors import AwsError
 from ..aws.models import AccountIdentity, ScanResult
+from ..core.account_settings import AlternateContact
 from ..core.checks import CheckResult, Status
 from ..core.credential_report import report_age
 from ..core.fixes import fix_for
@@ -147,6 +148,7 @@ class DashboardScreen(AppScreen):
         until the person comes back here."""
         super().__init__()
         self.scan_when_shown = scan_when_shown
+        self.unsaved_contact: AlternateContact | None = None  # typed, then refused by AWS: s shows it again
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="dashboard"):
@@ -259,14 +261,17 @@ class DashboardScreen(AppScreen):
         except AwsError as err:
             self.notify(f"Could not read the security contact. {err.text}", severity="error", timeout=10)
             return
-        contact = await self.iam.push_screen_wait(SecurityContactScreen(current))
+        contact = await self.iam.push_screen_wait(SecurityContactScreen(self.unsaved_contact or current))
+        self.unsaved_contact = None
         if contact is None:
             return
         try:
             async with self.session.mutating("setting the security contact"):
                 await service.account_settings.set_security_contact(contact)
         except AwsError as err:
-            self.notify(f"The security contact was not saved. {err.text}", severity="error", timeout=10)
+            self.unsaved_contact = contact
+            self.notify(f"The security contact was not saved. {err.text} s opens the form again as you typed it.",
+                        severity="error", timeout=10)
             return
         self.notify(f"Security contact set: {contact.name} <{contact.email}>.")
         self.action_refresh()
