@@ -42,6 +42,13 @@ NOT_IN_MOTO: dict[str, Any] = {
 }
 
 
+NO_ORGANIZATION_XML = (
+    b'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
+    b"<Code>OrganizationNotFoundException</Code><Message>The request failed because your credentials do not belong "
+    b"to an organization.</Message></Error><RequestId>bench</RequestId></ErrorResponse>"
+)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -72,6 +79,9 @@ class CountingServer:
             if answer is not None:  # what AWS answers for a fresh account
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [json.dumps(answer).encode()]
+            if action == "ListOrganizationsFeatures":  # moto answers 500; a standalone account gets this
+                start_response("400 Bad Request", [("Content-Type", "text/xml")])
+                return [NO_ORGANIZATION_XML]
             return app(environ, start_response)
 
         self.port = free_port()

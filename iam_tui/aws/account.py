@@ -90,15 +90,17 @@ class AccountService:
         """True when AWS Organizations manages this member account's root credentials centrally.
 
         Only the management account or IAM's delegated administrator can read the organization's features; from
-        anywhere else (or a standalone account) this answers False and the root checks apply as usual."""
-        try:
-            org = (await self.aws.call("organizations", "DescribeOrganization"))["Organization"]
-        except AwsError:
-            return False
-        if org.get("MasterAccountId") == account_id:
-            return False  # the management account's own root is never centrally managed
+        anywhere else (or a standalone account) this answers False and the root checks apply as usual. IAM's
+        ListOrganizationsFeatures comes first: a standalone account, the usual case here, is answered by it alone,
+        without an Organizations client (~30 ms to build) or a second request."""
         try:
             features = await self.aws.call("iam", "ListOrganizationsFeatures")
         except AwsError:
             return False
-        return "RootCredentialsManagement" in (features.get("EnabledFeatures") or [])
+        if "RootCredentialsManagement" not in (features.get("EnabledFeatures") or []):
+            return False
+        try:
+            org = (await self.aws.call("organizations", "DescribeOrganization"))["Organization"]
+        except AwsError:
+            return False  # management account or delegated administrator: which one is unknown, so no note
+        return org.get("MasterAccountId") != account_id  # the management account's own root is never managed

@@ -188,3 +188,24 @@ async def test_central_root_management_seen_from_a_delegated_admin_is_a_note(ser
     for check_id in ("root-mfa", "root-access-keys"):
         assert result.result(check_id).status is Status.FAIL
         assert "central root management" in result.result(check_id).detail
+
+
+async def test_a_standalone_account_is_answered_by_iam_alone(service: IamService) -> None:
+    """The usual case, a fresh standalone account: ListOrganizationsFeatures says there is no organization, and
+    neither an Organizations client nor a DescribeOrganization request is made."""
+    seen = []
+    service.ctx.call_listeners.append(lambda aws_service, operation: seen.append((aws_service, operation)))
+    assert await service.account.root_centrally_managed("123456789012") is False
+    assert seen == [("iam", "ListOrganizationsFeatures")]
+    assert "organizations" not in service.ctx._clients
+
+
+async def test_the_management_account_and_a_plain_member_see_no_central_root_management(service: IamService,
+                                                                                        sandbox) -> None:
+    org = sandbox.plain_client("organizations").create_organization(FeatureSet="ALL")["Organization"]
+    assert org["MasterAccountId"] == "123456789012"
+    assert await service.account.root_centrally_managed("123456789012") is False  # no feature enabled in moto
+    service.ctx.client("iam").meta.events.register_first(
+        "before-call.iam.ListOrganizationsFeatures",
+        lambda **_: responses.ok({"OrganizationId": org["Id"], "EnabledFeatures": ["RootCredentialsManagement"]}))
+    assert await service.account.root_centrally_managed("123456789012") is False  # its own root: never managed
