@@ -321,8 +321,7 @@ async def test_quitting_with_an_untaken_secret_asks_first(make_app, admin) -> No
         screen = await _create(pilot, app)
         key_id = screen.new_key.access_key_id
         await pilot.press("q")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         question = str(app.screen.query_one("#question").render())
         assert key_id in question and "never revealed" in question
         await pilot.press("n")
@@ -331,7 +330,7 @@ async def test_quitting_with_an_untaken_secret_asks_first(make_app, admin) -> No
         real_exit = app.exit
         app.exit = lambda code=None, message=None: (messages.append(message), real_exit(code))  # type: ignore
         await app.action_quit()
-        await pilot.pause()
+        await until_screen(pilot, ConfirmScreen)
         await pilot.press("y")
         await pilot.pause()
     assert len(messages) == 1 and key_id in str(messages[0]) and "never revealed" in str(messages[0])

@@ -216,8 +216,7 @@ async def test_once_the_profile_holds_the_key_quitting_does_not_advise_deleting_
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await _profile_screen(pilot, app)
         await app.action_quit()  # before: the secret was never taken, so quitting asks and says to delete the key
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         assert screen.new_key.access_key_id in str(app.screen.query_one("#question", Static).render())
         await pilot.press("n")
         await until_screen(pilot, CliProfileScreen)

@@ -275,6 +275,24 @@ async def test_starting_at_a_step_opens_it_and_scans_when_the_dashboard_is_shown
         assert app.screen is dashboard and dashboard.scan is not None
 
 
+async def test_a_connection_quicker_than_the_dashboard_still_leaves_the_scan_until_it_is_shown(service) -> None:
+    """The dashboard is told it is shown (ScreenResume) after the connection already opened the step over it: it
+    must not scan then (it once did, when the connection won that race)."""
+    from iam_tui.screens.signin import SigninScreen
+
+    await service.account.identity()  # read now: the app's connection answers at once
+
+    async def at_once(_settings: ConnectionSettings):
+        return service
+
+    app = IamTuiApp(ConnectionSettings(demo=True), connector=at_once, start_at=StepKey.SIGN_IN)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until_screen(pilot, SigninScreen)
+        await settle(pilot)
+        dashboard = app.screen_stack[1]
+        assert isinstance(dashboard, DashboardScreen) and dashboard.scan is None
+
+
 async def test_a_notification_stays_off_the_checks_and_their_detail(make_app) -> None:
     from textual.widgets._toast import Toast
 
