@@ -30,7 +30,7 @@ from iam_tui.widgets.secret_field import SecretField, group
 from ..helpers import FakeTime, inject_error
 from ..widgets.qr_decode import decode, modules_of
 from .pilot import notifications_into, open_step, settle, visible_text
-from .waiting import until
+from .waiting import until, until_screen
 
 WIDE = (140, 50)  # room for the QR code beside the form
 
@@ -189,8 +189,7 @@ async def test_cancel_deletes_the_device(make_app, admin) -> None:
         await create_device(app, pilot, screen)
         assert len(admin.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         await pilot.press("n")  # stay
         await settle(pilot)
         assert app.screen is screen and screen.pending is not None
@@ -483,7 +482,7 @@ async def test_opened_while_still_connecting(service, admin) -> None:
         assert isinstance(app.screen, MfaScreen)  # waiting for the connection, not listing users yet
         gate.set()
         await settle(pilot)
-        assert isinstance(app.screen, UserPickerScreen)
+        await until_screen(pilot, UserPickerScreen)
         await pilot.press(*"alice", "enter")
         await settle(pilot)
         assert isinstance(app.screen, MfaScreen) and app.screen.user == "alice"

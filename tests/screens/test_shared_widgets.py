@@ -22,7 +22,7 @@ from iam_tui.widgets.search_list import SearchList
 from iam_tui.widgets.secret_field import MASK_TEXT, SecretField
 
 from .pilot import notifications_into, settle, visible_text
-from .waiting import until_shown
+from .waiting import until_screen, until_shown
 
 PASSWORD = "Tr1cky[b]pa$$w0rd"
 
@@ -216,6 +216,6 @@ async def test_save_dialog_replaces_a_dangling_link_after_asking_and_refuses_a_f
         assert saved == [link] and not link.is_symlink() and link.read_bytes() == b"new"
         await _save_to(pilot, fifo)
         await settle(pilot)
-        assert isinstance(app.screen, SaveFileScreen)
+        await until_screen(pilot, SaveFileScreen)
         assert "FIFO" in str(app.screen.query_one("#save-error", Static).render())
         assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

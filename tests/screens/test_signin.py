@@ -67,7 +67,7 @@ async def test_without_a_guide_user_u_picks_one(make_app, admin) -> None:
         await _leave_field(pilot, app)
         await pilot.press("u")
         await settle(pilot)
-        assert isinstance(app.screen, UserPickerScreen)
+        await until_screen(pilot, UserPickerScreen)
         await pilot.press("enter")
         await settle(pilot)
         assert app.session.guide_user == "bob" and "IAM user name: bob" in _text(app, "#steps")
@@ -194,8 +194,7 @@ async def test_help_explains_the_alias_rules(make_app) -> None:
         await _open(pilot, app)
         await _leave_field(pilot, app)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        await until_screen(pilot, HelpScreen)
         assert "stops working" in app.screen.help_text and "Copy URL" in app.screen.keys
 
 
