@@ -419,7 +419,9 @@ async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_pa
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, PasswordPolicyScreen)
-        await pilot.press("tab", "c", "a", "y")  # the CIS preset lets users change their own password
+        await pilot.press("tab", "c", "a")  # the CIS preset lets users change their own password
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)

@@ -91,7 +91,7 @@ async def test_help_and_command_palette(make_app) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        await until_screen(pilot, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
         titles = [c.title for c in app.get_system_commands(app.screen)]

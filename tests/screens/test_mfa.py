@@ -239,7 +239,9 @@ async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, s
         await create_device(app, pilot, screen)
         serial = screen.pending.device.serial
         denied = inject_error(service, "iam", "DeleteVirtualMFADevice", "AccessDenied", status=403)
-        await pilot.press("escape", "y")
+        await pilot.press("escape")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await settle(pilot)
         assert len(denied) == 1 and not isinstance(app.screen, MfaScreen)
         (note,) = [n for n in shown if n.title == "MFA device left behind"]

@@ -191,7 +191,9 @@ async def test_an_aws_error_is_shown_plainly_and_the_edits_stay(make_app, servic
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
-        await pilot.press("tab", "c", "a", "y")
+        await pilot.press("tab", "c", "a")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await settle(pilot)
         status = screen.query_one("#policy-status", Static)
         assert "Not changed. AccessDenied" in str(status.render()) and status.has_class("-error")
@@ -210,7 +212,9 @@ async def test_remove_policy_asks_first(make_app, admin) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert admin.get_account_password_policy()["PasswordPolicy"]["MinimumPasswordLength"] == 14
-        await pilot.press("d", "y")
+        await pilot.press("d")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await settle(pilot, rounds=5)
         assert "No password policy is set." in text(screen, "#policy-current")
         assert screen.check_action("remove_policy", ()) is False
@@ -232,12 +236,14 @@ async def test_leaving_with_edits_asks_and_leaving_is_refused_mid_call(make_app,
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
         await pilot.press("tab", "c", "escape")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen) and "Leave without applying" in text(app.screen, "#question")
+        await until_screen(pilot, ConfirmScreen)
+        assert "Leave without applying" in text(app.screen, "#question")
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen
-        await pilot.press("a", "y")
+        await pilot.press("a")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await pilot.pause()
         assert app.session.busy == "updating the password policy"
         await pilot.press("escape")

@@ -40,9 +40,8 @@ async def _leave_field(pilot, app) -> None:
 
 async def test_urls_steps_and_copy(make_app, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN, guide_user="alice")
     async with app.run_test(size=(100, 32)) as pilot:
-        app.session.guide_user = "alice"
         await _open(pilot, app)
         assert "https://123456789012.signin.aws.amazon.com/console" in _text(app, "#urls")
         assert "no alias yet" in _text(app, "#urls")
@@ -178,9 +177,8 @@ async def test_a_user_who_signed_in_marks_the_step_done(make_app, admin, service
         parsed["User"]["PasswordLastUsed"] = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
 
     service.ctx.client("iam").meta.events.register("after-call.iam.GetUser", signed_in)
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN, guide_user="alice")
     async with app.run_test(size=(100, 32)) as pilot:
-        app.session.guide_user = "alice"
         await _open(pilot, app)
         assert "last signed in 2026-11-28 10:30 UTC" in _text(app, "#user-state")
         assert app.guide_state.get("sign-in") is StepState.DONE
