@@ -18,7 +18,7 @@ from iam_tui.widgets.identity_bar import IdentityBar
 
 from ..helpers import inject_error
 from .pilot import settle, visible_text
-from .waiting import until_screen
+from .waiting import until, until_screen
 
 
 def static_text(screen, selector: str) -> str:
@@ -223,14 +223,6 @@ def test_detail_names_current_security_hub_controls_and_their_scope() -> None:
     assert "CIS 1.6" in recent and "Security Hub" not in recent and "IAM.20" not in recent
 
 
-async def _until(pilot, condition, rounds: int = 50) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
-
-
 async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_to_each_field(
         make_app, sandbox) -> None:
     from iam_tui.screens.security_contact import SecurityContactScreen
@@ -241,7 +233,7 @@ async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_
         await settle(pilot)
         assert app.screen.query_one("#checks", DataTable).get_row("security-contact")[0].plain == "✗ fail"
         await pilot.press("s")
-        await _until(pilot, lambda: isinstance(app.screen, SecurityContactScreen))
+        await until_screen(pilot, SecurityContactScreen)
         modal = app.screen
         assert app.focused is modal.query_one("#contact-name")
         for text in ("Sec", "CISO", "bad", "x"):  # the email and the phone are ones AWS refuses
@@ -254,7 +246,7 @@ async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_
         modal.query_one("#contact-email").value = "security@example.com"
         modal.query_one("#contact-phone").value = "+1 206 555 0100"
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await until_screen(pilot, DashboardScreen)
         await settle(pilot)
         saved = account.get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
         assert (saved["Name"], saved["Title"], saved["EmailAddress"]) == ("Sec", "CISO", "security@example.com")
@@ -300,7 +292,7 @@ async def test_a_notification_stays_off_the_checks_and_their_detail(make_app) ->
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         app.notify("Security contact set: Security team <security@example.com>.", title="Saved")
-        await _until(pilot, lambda: app.screen.query(Toast))
+        await until(pilot, lambda: app.screen.query(Toast))
         await pilot.pause()
         (toast,) = app.screen.query(Toast)
         for main in ("#checks", "#detail-box"):
@@ -314,7 +306,7 @@ async def test_ctrl_c_names_the_quit_key_the_footer_shows(make_app) -> None:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+c")
-        await _until(pilot, lambda: app.screen.query(Toast))
+        await until(pilot, lambda: app.screen.query(Toast))
         (toast,) = app.screen.query(Toast)
         said = str(toast.render())
         assert "Press q to quit" in said and "ctrl+q" not in said

@@ -263,13 +263,13 @@ async def test_small_terminal_offers_the_full_screen_view(make_app, admin) -> No
         help_text = text_of(screen, "#scan-help")
         assert "this terminal is 80×24" in help_text and "ctrl+f" in help_text and "secret key" in help_text
         await pilot.press("ctrl+f")
-        await pilot.pause()
+        await until_screen(pilot, QrViewScreen)
         view = app.screen
-        assert isinstance(view, QrViewScreen) and not view.fits
+        assert not view.fits
         assert "needs 53×28 cells" in str(view.query_one("#qr-view-too-small", Static).render())
         await pilot.resize_terminal(100, 40)
-        await pilot.pause()
-        assert view.fits and view.query_one("#qr-full", QrCode).display
+        await until(pilot, lambda: view.query_one("#qr-full", QrCode).display)  # once the screen has its new size
+        assert view.fits
         await pilot.press("escape")
         await pilot.resize_terminal(90, 36)
         await settle(pilot)
@@ -351,8 +351,8 @@ async def test_toasts_never_cover_the_qr_code_or_the_countdown(make_app, admin) 
         for covered in (screen.query_one("#countdown"), screen.query_one("#code1"), screen.query_one("#code2")):
             assert covered.region.area and not any(t.region.overlaps(covered.region) for t in toasts)
         await pilot.press("ctrl+f")
+        await until_screen(pilot, QrViewScreen)
         await pilot.pause()
-        assert isinstance(app.screen, QrViewScreen)
         assert all(not t.visible for t in app.screen.query(Toast).results(Toast))  # nothing over the big one
 
 
@@ -388,8 +388,8 @@ async def test_a_leftover_device_is_offered_for_deletion(make_app, service, admi
         screen = await open_mfa(app, pilot)
         assert "unassigned device named alice exists" in text_of(screen, "#name-message")
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen) and leftover.serial in str(app.screen.question)
+        await until_screen(pilot, ConfirmScreen)
+        assert leftover.serial in str(app.screen.question)
         await pilot.press("y")
         await settle(pilot)
         assert screen.pending is not None and screen.pending.device.seed != leftover.seed
