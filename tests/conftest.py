@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import moto.iam.models
 import pytest
+import textual._wait
 
 # Never let a test reach a real AWS account or the developer's own config.
 os.environ["AWS_ACCESS_KEY_ID"] = "testing"
@@ -40,6 +41,12 @@ del _all_policies
 # The sandbox, as AWS, answers the first GenerateCredentialReport with STARTED: every first scan of a test waited
 # 0.1 s before asking again (the poll's schedule is the same, only shorter).
 scan.REPORT_FIRST_POLL_S = 0.001
+
+# Pilot's press() waits for the app to go idle twice per key and pause() once, each at least one 20 ms step of
+# textual._wait (idle: under 1 ms of CPU in a step): half of the pilot tests' time was spent there. The tests wait for
+# what they need by condition (settle, waiting.until, until_screen), so idle is checked in 5 ms steps (same ratio).
+textual._wait.SLEEP_GRANULARITY = 0.005
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 # Textual allocates a great many short-lived objects while it styles and lays out a screen, and with moto's and
 # botocore's large, long-lived data in the heap every full collection walks it all: pilot tests spent a third of
