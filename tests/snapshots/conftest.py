@@ -60,7 +60,7 @@ async def _refreshed(pilot: Pilot[object]) -> None:
     for _ in range(2):
         drawn = asyncio.Event()
         pilot.app.screen.call_after_refresh(drawn.set)
-        await drawn.wait()
+        await asyncio.wait_for(drawn.wait(), 10)  # bounded: a test fails rather than hangs
     await pilot.pause()
 
 
