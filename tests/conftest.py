@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import moto.iam.models
 import pytest
+import textual._wait
 
 # Never let a test reach a real AWS account or the developer's own config.
 os.environ["AWS_ACCESS_KEY_ID"] = "testing"
@@ -19,6 +20,7 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ.pop("AWS_PROFILE", None)
 
 from iam_tui.app import IamTuiApp
+from iam_tui.aws import scan
 from iam_tui.aws.sandbox import Propagation, Sandbox, start_sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext, ConnectionSettings
@@ -35,6 +37,16 @@ _all_policies = json.loads(moto.iam.models.aws_managed_policies_data)
 moto.iam.models.aws_managed_policies_data = json.dumps(
     {name: body for name, body in _all_policies.items() if name in TEST_MANAGED_POLICIES})
 del _all_policies
+
+# The sandbox, as AWS, answers the first GenerateCredentialReport with STARTED: every first scan of a test waited
+# 0.1 s before asking again (the poll's schedule is the same, only shorter).
+scan.REPORT_FIRST_POLL_S = 0.001
+
+# Pilot's press() waits for the app to go idle twice per key and pause() once, each at least one 20 ms step of
+# textual._wait (idle: under 1 ms of CPU in a step): half of the pilot tests' time was spent there. The tests wait for
+# what they need by condition (settle, waiting.until, until_screen), so idle is checked in 5 ms steps (same ratio).
+textual._wait.SLEEP_GRANULARITY = 0.005
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 # Textual allocates a great many short-lived objects while it styles and lays out a screen, and with moto's and
 # botocore's large, long-lived data in the heap every full collection walks it all: pilot tests spent a third of
@@ -69,14 +81,17 @@ def admin(sandbox: Sandbox):
 @pytest.fixture
 def make_app(service: IamService) -> Callable[..., IamTuiApp]:
     """An app wired to the test's sandbox-backed service (arrange the service before calling this). Pass
-    ``start_at=StepKey.X`` to start on that step's screen: no scan first (the dashboard scans when it is shown)."""
+    ``start_at=StepKey.X`` to start on that step's screen: no scan first (the dashboard scans when it is shown).
+    ``guide_user``: the guide's user from the start (a step opened on connecting reads it as it mounts; set later,
+    it would race the connection)."""
 
-    def factory(**kwargs: object) -> IamTuiApp:
+    def factory(*, guide_user: str | None = None, **kwargs: object) -> IamTuiApp:
         async def connector(_settings: ConnectionSettings) -> IamService:
             await service.account.identity()
             return service
 
         app = IamTuiApp(ConnectionSettings(demo=True), connector=connector, **kwargs)  # type: ignore[arg-type]
+        app.session.guide_user = guide_user
         return app
 
     return factory

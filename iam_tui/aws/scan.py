@@ -42,6 +42,7 @@ T = TypeVar("T")
 Progress = Callable[[int, int, str], None]
 
 REPORT_TIMEOUT_S = 60.0
+REPORT_FIRST_POLL_S = 0.1  # then twice as long each time, up to 2 s
 REPORT_STATES_PENDING = {"STARTED", "INPROGRESS"}
 REPORT_NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
 POLICY_READS_AT_ONCE = 4
@@ -71,7 +72,7 @@ class ScanService:
             if err.code not in REPORT_NOT_READY:
                 raise
         deadline = time.monotonic() + timeout
-        delay = 0.1
+        delay = REPORT_FIRST_POLL_S
         while True:
             try:
                 state = (await self.aws.call("iam", "GenerateCredentialReport")).get("State")

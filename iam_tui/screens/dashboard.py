@@ -167,7 +167,8 @@ class DashboardScreen(AppScreen):
             self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        if self.scan_when_shown and self.iam.connected:
+        # On top: the step may already be open over it (a connection quicker than this event)
+        if self.scan_when_shown and self.iam.connected and self.iam.screen is self:
             self.scan_when_shown = False
             self.action_refresh()
 

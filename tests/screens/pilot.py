@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import re
@@ -18,14 +19,21 @@ from textual.worker import WorkerCancelled
 from iam_tui.guide import StepKey
 
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+SETTLE_TIMEOUT_S = 30.0
 
 
 async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
-    """Wait for workers (and the workers they start) and for the screen to update."""
+    """Wait for workers (and the workers they start) and for the screen to update. Bounded: a worker parked on a
+    dialog nobody answers fails the test instead of hanging the suite."""
     for _ in range(rounds):
+        waiting = asyncio.ensure_future(pilot.app.workers.wait_for_complete())
+        if not (await asyncio.wait({waiting}, timeout=SETTLE_TIMEOUT_S))[0]:
+            waiting.cancel()
+            running = [worker.name for worker in pilot.app.workers if not worker.is_finished]
+            raise AssertionError(f"workers still running after {SETTLE_TIMEOUT_S:.0f} s: {running}")
         # A worker of a screen that was replaced meanwhile is cancelled (a failed connection replaces the dashboard).
         with contextlib.suppress(WorkerCancelled):
-            await pilot.app.workers.wait_for_complete()
+            waiting.result()
         await pilot.pause()
 
 

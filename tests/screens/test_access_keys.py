@@ -28,7 +28,7 @@ from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.secret_field import SecretField
 from tests.helpers import inject_error, lose_answers
 
-from .pilot import notifications_into, settle
+from .pilot import notifications_into, open_step, settle
 from .waiting import until, until_screen
 
 
@@ -36,13 +36,14 @@ def _text(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def _open(pilot, app, user: str | None = "alice") -> AccessKeysScreen:
-    await settle(pilot)
-    app.session.guide_user = user
-    app.open_step(StepKey.ACCESS_KEYS)
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, AccessKeysScreen)
+def _app(make_app, user: str | None = "alice"):
+    """An app that opens the keys of ``user`` on connecting (no scan first)."""
+    return make_app(start_at=StepKey.ACCESS_KEYS, guide_user=user)
+
+
+async def _open(pilot, app) -> AccessKeysScreen:
+    screen = await open_step(pilot, StepKey.ACCESS_KEYS, AccessKeysScreen)
+    assert app.screen is screen
     return screen
 
 
@@ -77,7 +78,7 @@ async def _create(pilot, app, *, down: int = 0, description: str = "", from_list
 
 async def test_enter_in_the_use_case_list_creates_the_key_for_the_highlighted_case(make_app, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         screen = await _create(pilot, app, down=2, from_list=True)  # the hint: "↑/↓ choose · enter creates"
@@ -87,10 +88,8 @@ async def test_enter_in_the_use_case_list_creates_the_key_for_the_highlighted_ca
 
 async def test_choosing_the_user_when_the_guide_has_none(make_app, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app, user=None)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        app.open_step(StepKey.ACCESS_KEYS)
         await until_screen(pilot, UserPickerScreen)
         await settle(pilot)
         await pilot.press("enter")
@@ -102,7 +101,7 @@ async def test_choosing_the_user_when_the_guide_has_none(make_app, admin) -> Non
 
 async def test_create_with_use_case_and_description(make_app, admin, service: IamService) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         await pilot.press("n")
@@ -133,7 +132,7 @@ async def test_the_secret_is_masked_copied_saved_and_never_logged(make_app, admi
     caplog.set_level(logging.DEBUG)
     monkeypatch.chdir(tmp_path)
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     shown: list[Notification] = []
     async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
         await _open(pilot, app)
@@ -172,7 +171,7 @@ async def test_the_secret_is_masked_copied_saved_and_never_logged(make_app, admi
 
 async def test_leaving_without_taking_the_secret_asks(make_app, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, app)
         screen = await _create(pilot, app)
@@ -196,7 +195,7 @@ async def test_leaving_without_taking_the_secret_asks(make_app, admin) -> None:
 
 async def test_leaving_anyway_after_the_warning(make_app, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         await _create(pilot, app)
@@ -210,7 +209,7 @@ async def test_two_keys_block_creation_and_offer_deactivate_or_delete(make_app, 
     admin.create_user(UserName="alice")
     first = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
     admin.create_access_key(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     shown: list[Notification] = []
     async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
         await _open(pilot, app)
@@ -251,7 +250,7 @@ async def test_two_keys_block_creation_and_offer_deactivate_or_delete(make_app, 
 
 async def test_limit_exceeded_from_aws_is_shown(make_app, admin, service: IamService) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         inject_error(service, "iam", "CreateAccessKey", "LimitExceeded",
@@ -277,7 +276,8 @@ async def test_the_running_key_needs_a_second_confirmation(make_app, admin, sand
 
     from iam_tui.app import IamTuiApp
 
-    app = IamTuiApp(ConnectionSettings(demo=True), connector=connector)
+    app = IamTuiApp(ConnectionSettings(demo=True), connector=connector, start_at=StepKey.ACCESS_KEYS)
+    app.session.guide_user = "alice"
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         assert "(app)" in str(app.screen.query_one("#keys", DataTable).get_row_at(0)[1])
@@ -299,7 +299,7 @@ async def test_the_running_key_needs_a_second_confirmation(make_app, admin, sand
 async def test_aws_errors_on_change_are_shown(make_app, admin, service: IamService) -> None:
     admin.create_user(UserName="alice")
     first = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         inject_error(service, "iam", "DeleteAccessKey", "AccessDenied", status=403)
@@ -315,14 +315,13 @@ async def test_quitting_with_an_untaken_secret_asks_first(make_app, admin) -> No
     from iam_tui.screens.confirm import ConfirmScreen
 
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         screen = await _create(pilot, app)
         key_id = screen.new_key.access_key_id
         await pilot.press("q")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         question = str(app.screen.query_one("#question").render())
         assert key_id in question and "never revealed" in question
         await pilot.press("n")
@@ -331,7 +330,7 @@ async def test_quitting_with_an_untaken_secret_asks_first(make_app, admin) -> No
         real_exit = app.exit
         app.exit = lambda code=None, message=None: (messages.append(message), real_exit(code))  # type: ignore
         await app.action_quit()
-        await pilot.pause()
+        await until_screen(pilot, ConfirmScreen)
         await pilot.press("y")
         await pilot.pause()
     assert len(messages) == 1 and key_id in str(messages[0]) and "never revealed" in str(messages[0])
@@ -339,7 +338,7 @@ async def test_quitting_with_an_untaken_secret_asks_first(make_app, admin) -> No
 
 async def test_a_description_that_fails_still_shows_the_new_key(make_app, admin, service: IamService) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         inject_error(service, "iam", "TagUser", "LimitExceeded", "Cannot exceed quota for TagsPerUser: 50", 409)
@@ -354,7 +353,7 @@ async def test_a_key_made_by_a_lost_answer_is_shown_and_offered_for_deletion(mak
     """Issue 10: the answer of the first CreateAccessKey is lost and the SDK sends it again: AWS made two keys. The
     one whose secret never arrived is named and deleted on request; the other is shown as usual."""
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         lose_answers(service, "CreateAccessKey")

@@ -18,6 +18,7 @@ from iam_tui.core.aws_config import profile_options
 from iam_tui.core.checks import Status
 from iam_tui.core.secret import Secret
 from iam_tui.files import file_mode
+from iam_tui.guide import StepKey
 from iam_tui.screens.cli_profile import CliProfileScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
@@ -27,7 +28,7 @@ from iam_tui.widgets.identity_bar import IdentityBar
 from tests.helpers import inject_error
 
 from .pilot import settle
-from .test_access_keys import _create, _open
+from .test_access_keys import _app, _create, _open
 from .waiting import until, until_screen
 
 
@@ -65,7 +66,7 @@ async def test_profile_verified_then_root_key_retired(make_app, admin, sandbox, 
     admin.enable_mfa_device(UserName="alice", SerialNumber=serial, AuthenticationCode1="123456",
                             AuthenticationCode2="654321")
     root_key = sandbox.state.first_root_key.access_key_id
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await _profile_screen(pilot, app)
         root_service = app.service
@@ -113,7 +114,7 @@ async def test_an_existing_profile_is_replaced_only_when_confirmed(make_app, adm
     aws_dir.mkdir(mode=0o700)
     (aws_dir / "credentials").write_text("# mine\n[alice]\naws_access_key_id = AKIAOLDKEY\n"
                                          "aws_secret_access_key = old\n\n[other]\naws_access_key_id = AKIAOTHER\n")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _profile_screen(pilot, app)
         await pilot.press("enter")
@@ -136,7 +137,7 @@ async def test_an_existing_profile_is_replaced_only_when_confirmed(make_app, adm
 
 async def test_invalid_region_and_name_are_refused_before_writing(make_app, admin, aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _profile_screen(pilot, app)
         region = app.screen.query_one("#region", Input)
@@ -163,7 +164,7 @@ async def test_a_profile_that_does_not_work_is_reported(make_app, admin, aws_dir
         return new
 
     monkeypatch.setattr(cli_profile, "service_for_profile", denied)
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
         await _profile_screen(pilot, app)
         await pilot.press("enter")
@@ -185,7 +186,8 @@ async def test_no_root_key_to_retire_when_running_as_a_user(make_app, admin, san
         await alice.account.identity()
         return alice
 
-    app = IamTuiApp(ConnectionSettings(demo=True), connector=connector)
+    app = IamTuiApp(ConnectionSettings(demo=True), connector=connector, start_at=StepKey.ACCESS_KEYS)
+    app.session.guide_user = "alice"
     async with app.run_test(size=(100, 32)) as pilot:
         await _profile_screen(pilot, app)
         await pilot.press("enter")
@@ -197,7 +199,7 @@ async def test_no_root_key_to_retire_when_running_as_a_user(make_app, admin, san
 
 async def test_keeping_the_root_key(make_app, admin, sandbox, aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _profile_screen(pilot, app)
         await pilot.press("enter")
@@ -212,12 +214,11 @@ async def test_keeping_the_root_key(make_app, admin, sandbox, aws_dir: Path) -> 
 async def test_once_the_profile_holds_the_key_quitting_does_not_advise_deleting_it(make_app, admin,
                                                                                    aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await _profile_screen(pilot, app)
         await app.action_quit()  # before: the secret was never taken, so quitting asks and says to delete the key
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         assert screen.new_key.access_key_id in str(app.screen.query_one("#question", Static).render())
         await pilot.press("n")
         await until_screen(pilot, CliProfileScreen)
@@ -231,7 +232,7 @@ async def test_once_the_profile_holds_the_key_quitting_does_not_advise_deleting_
 
 async def test_the_profile_carries_the_endpoint_url(make_app, admin, aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
         await _profile_screen(pilot, app)
         app.service.ctx.settings = dataclasses.replace(app.service.settings, endpoint_url="http://127.0.0.1:9")

@@ -25,6 +25,7 @@ from iam_tui.widgets.secret_field import SecretField
 
 from ..helpers import FakeTime, inject_error, lose_answers
 from .pilot import open_step, settle, visible_text
+from .waiting import until_screen
 
 
 @pytest.fixture(autouse=True)
@@ -141,8 +142,7 @@ async def test_happy_path_creates_the_guides_user(make_app, admin, tmp_path: Pat
         await pilot.press("v")
         assert password not in visible_text(app)
         await pilot.press("s")
-        await pilot.pause()
-        assert isinstance(app.screen, SaveFileScreen)
+        await until_screen(pilot, SaveFileScreen)
         await pilot.press("enter")
         await settle(pilot)
         saved = tmp_path / "alice_credentials.csv"
@@ -150,8 +150,7 @@ async def test_happy_path_creates_the_guides_user(make_app, admin, tmp_path: Pat
         assert saved.read_bytes() == (f"User name,Password,Console sign-in URL\r\nalice,{password},"
                                       "https://123456789012.signin.aws.amazon.com/console\r\n").encode()
         await pilot.press("i")
-        await pilot.pause()
-        assert isinstance(app.screen, InstructionsScreen)
+        await until_screen(pilot, InstructionsScreen)
         instructions = text(app, "#instructions-text")
         assert "alice" in instructions and "signin.aws.amazon.com" in instructions and password not in instructions
         await pilot.press("escape")
@@ -303,7 +302,7 @@ async def test_server_side_password_violation_then_roll_back(make_app, admin) ->
 
 async def test_failure_then_retry_completes(make_app, admin, service) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403, times=1)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "frank")
         assert "iam:AddUserToGroup" in text(app, "#plan-error")
@@ -327,8 +326,7 @@ async def test_leaving_before_handling_the_password_asks(make_app) -> None:
         assert "c copy · s save to a file · esc close" in visible_text(app)  # 24 rows hid the keys under the text
         await pilot.press("escape")
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         await pilot.press("n")
         assert app.screen is handover
         await pilot.press("v")
@@ -379,7 +377,7 @@ async def test_tag_and_group_name_errors_sit_next_to_their_fields(make_app, admi
 
 async def test_the_password_never_leaks_into_errors_or_the_screen(make_app, admin, service, escaped_password) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(80, 24)) as pilot:
         await run_plan(app, pilot, "ivy")
         progress = app.screen
@@ -395,12 +393,11 @@ async def test_the_password_never_leaks_into_errors_or_the_screen(make_app, admi
 
 async def test_quitting_with_a_half_made_user_asks_first(make_app, service) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "jo")
         await app.action_quit()
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         assert "jo is half-created (5 of 6 steps done)" in str(app.screen.query_one("#question").render())
         await pilot.press("n")
         assert isinstance(app.screen, CreateProgressScreen) and app.is_running
@@ -422,7 +419,9 @@ async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_pa
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert isinstance(app.screen, PasswordPolicyScreen)
-        await pilot.press("tab", "c", "a", "y")  # the CIS preset lets users change their own password
+        await pilot.press("tab", "c", "a")  # the CIS preset lets users change their own password
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
@@ -441,7 +440,7 @@ async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_pa
 async def test_failure_at_a_step_through_the_ui_then_roll_back(make_app, admin, service) -> None:
     operation = "CreateLoginProfile"
     inject_error(service, "iam", operation, "AccessDenied", "not authorized", 403)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "lee")
         assert f"iam:{operation}" in text(app, "#plan-error") and "AccessDenied" in text(app, "#plan-error")
@@ -454,7 +453,7 @@ async def test_failure_at_a_step_through_the_ui_then_roll_back(make_app, admin, 
 async def test_failure_at_a_step_through_the_ui_then_retry(make_app, admin, service) -> None:
     operation = "CreateUser"
     inject_error(service, "iam", operation, "AccessDenied", "not authorized", 403, times=1)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "max")
         assert f"iam:{operation}" in text(app, "#plan-error")
@@ -475,7 +474,7 @@ async def test_a_lost_create_user_answer_is_read_back_and_rolled_back(make_app, 
     as its own, so `b` removes it, and "nothing is left" is then true."""
     lose_answers(service, "CreateUser")
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "nina")
         assert "iam:AddUserToGroup" in text(app, "#plan-error")
@@ -490,7 +489,7 @@ async def test_a_lost_login_profile_answer_does_not_block_the_plan(make_app, adm
     """The first CreateLoginProfile's answer is lost; the retry meets "already has a password". The app reads the
     login profile back as its own and goes on (before, `r` failed the same way forever)."""
     lose_answers(service, "CreateLoginProfile")
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "olga")
         assert isinstance(app.screen, PasswordHandoverScreen)
@@ -500,7 +499,7 @@ async def test_a_lost_login_profile_answer_does_not_block_the_plan(make_app, adm
 
 async def test_retry_after_a_roll_back_makes_every_step_again(make_app, admin, service) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403, times=1)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "pia")
         await pilot.press("b")
@@ -518,7 +517,7 @@ async def test_retry_after_a_roll_back_makes_every_step_again(make_app, admin, s
 async def test_after_a_failed_undo_retry_is_not_offered(make_app, admin, service) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
     inject_error(service, "iam", "DeleteGroup", "AccessDenied", "not authorized", 403)
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "quinn")
         await pilot.press("b")
@@ -546,7 +545,7 @@ async def test_steps_show_that_they_wait_for_iam_to_propagate(make_app, admin, s
         await fake.sleep(seconds)
 
     service.plans = PlanRunner(service.aws, Patience(clock=fake.clock, sleep=sleep))
-    app = make_app()
+    app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "rosa")
         assert isinstance(app.screen, PasswordHandoverScreen)

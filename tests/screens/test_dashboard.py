@@ -18,7 +18,7 @@ from iam_tui.widgets.identity_bar import IdentityBar
 
 from ..helpers import inject_error
 from .pilot import settle, visible_text
-from .waiting import until_screen
+from .waiting import until, until_screen
 
 
 def static_text(screen, selector: str) -> str:
@@ -91,7 +91,7 @@ async def test_help_and_command_palette(make_app) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        await until_screen(pilot, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -223,14 +223,6 @@ def test_detail_names_current_security_hub_controls_and_their_scope() -> None:
     assert "CIS 1.6" in recent and "Security Hub" not in recent and "IAM.20" not in recent
 
 
-async def _until(pilot, condition, rounds: int = 50) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
-
-
 async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_to_each_field(
         make_app, sandbox) -> None:
     from iam_tui.screens.security_contact import SecurityContactScreen
@@ -241,7 +233,7 @@ async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_
         await settle(pilot)
         assert app.screen.query_one("#checks", DataTable).get_row("security-contact")[0].plain == "✗ fail"
         await pilot.press("s")
-        await _until(pilot, lambda: isinstance(app.screen, SecurityContactScreen))
+        await until_screen(pilot, SecurityContactScreen)
         modal = app.screen
         assert app.focused is modal.query_one("#contact-name")
         for text in ("Sec", "CISO", "bad", "x"):  # the email and the phone are ones AWS refuses
@@ -254,7 +246,7 @@ async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_
         modal.query_one("#contact-email").value = "security@example.com"
         modal.query_one("#contact-phone").value = "+1 206 555 0100"
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await until_screen(pilot, DashboardScreen)
         await settle(pilot)
         saved = account.get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
         assert (saved["Name"], saved["Title"], saved["EmailAddress"]) == ("Sec", "CISO", "security@example.com")
@@ -275,6 +267,24 @@ async def test_starting_at_a_step_opens_it_and_scans_when_the_dashboard_is_shown
         assert app.screen is dashboard and dashboard.scan is not None
 
 
+async def test_a_connection_quicker_than_the_dashboard_still_leaves_the_scan_until_it_is_shown(service) -> None:
+    """The dashboard is told it is shown (ScreenResume) after the connection already opened the step over it: it
+    must not scan then (it once did, when the connection won that race)."""
+    from iam_tui.screens.signin import SigninScreen
+
+    await service.account.identity()  # read now: the app's connection answers at once
+
+    async def at_once(_settings: ConnectionSettings):
+        return service
+
+    app = IamTuiApp(ConnectionSettings(demo=True), connector=at_once, start_at=StepKey.SIGN_IN)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until_screen(pilot, SigninScreen)
+        await settle(pilot)
+        dashboard = app.screen_stack[1]
+        assert isinstance(dashboard, DashboardScreen) and dashboard.scan is None
+
+
 async def test_a_notification_stays_off_the_checks_and_their_detail(make_app) -> None:
     from textual.widgets._toast import Toast
 
@@ -282,7 +292,7 @@ async def test_a_notification_stays_off_the_checks_and_their_detail(make_app) ->
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         app.notify("Security contact set: Security team <security@example.com>.", title="Saved")
-        await _until(pilot, lambda: app.screen.query(Toast))
+        await until(pilot, lambda: app.screen.query(Toast))
         await pilot.pause()
         (toast,) = app.screen.query(Toast)
         for main in ("#checks", "#detail-box"):
@@ -296,7 +306,7 @@ async def test_ctrl_c_names_the_quit_key_the_footer_shows(make_app) -> None:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+c")
-        await _until(pilot, lambda: app.screen.query(Toast))
+        await until(pilot, lambda: app.screen.query(Toast))
         (toast,) = app.screen.query(Toast)
         said = str(toast.render())
         assert "Press q to quit" in said and "ctrl+q" not in said

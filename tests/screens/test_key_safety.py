@@ -18,6 +18,7 @@ from iam_tui.textual_fixes import MIN_TIMER_DELAY
 from ..helpers import record_calls
 from .pilot import notifications_into, settle
 from .test_create_user import create, go_to_review, open_form, type_name
+from .waiting import until_screen
 
 
 async def open_policy(app, pilot) -> PasswordPolicyScreen:
@@ -86,8 +87,8 @@ async def test_quitting_the_password_handover_asks_until_the_password_is_taken(m
         await go_to_review(pilot)
         handover = await create(pilot)
         await pilot.press(quit_key)
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen) and app.is_running
+        await until_screen(pilot, ConfirmScreen)
+        assert app.is_running
         assert "console password of hana was never revealed" in str(app.screen.query_one("#question").render())
         await pilot.press("n")
         await pilot.pause()

@@ -30,7 +30,7 @@ from iam_tui.widgets.secret_field import SecretField, group
 from ..helpers import FakeTime, inject_error
 from ..widgets.qr_decode import decode, modules_of
 from .pilot import notifications_into, open_step, settle, visible_text
-from .waiting import until
+from .waiting import until, until_screen
 
 WIDE = (140, 50)  # room for the QR code beside the form
 
@@ -61,7 +61,7 @@ def calls_to(service: IamService) -> list[str]:
 
 
 async def open_mfa(app: IamTuiApp, pilot: Pilot[object], user: str | None = "alice") -> MfaScreen:
-    app.session.guide_user = user  # before the screen mounts (an app started at the step opens it on connecting)
+    app.session.guide_user = user  # an app started at the step is made with it: it opens the step on connecting
     await open_step(pilot, StepKey.MFA, MfaScreen)
     screen = next(s for s in reversed(app.screen_stack) if isinstance(s, MfaScreen))
     for button in screen.query(Button).results(Button):
@@ -97,7 +97,7 @@ async def type_codes(app: IamTuiApp, pilot: Pilot[object], screen: MfaScreen, fi
 async def test_happy_path(make_app, admin) -> None:
     admin.create_user(UserName="alice")
     admin.create_login_profile(UserName="alice", Password="Aa1!aaaaaaaaaaaa")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         assert screen.query_one("#device-name", Input).value == "alice"
@@ -124,7 +124,7 @@ async def test_happy_path(make_app, admin) -> None:
 
 async def test_wrong_codes_are_caught_before_aws_then_aws_rejects_then_right_codes(make_app, service, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         seed = await create_device(app, pilot, screen)
@@ -149,7 +149,7 @@ async def test_wrong_codes_are_caught_before_aws_then_aws_rejects_then_right_cod
 
 async def test_a_lost_answer_after_aws_enabled_the_device_still_counts(make_app, service, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         seed = await create_device(app, pilot, screen)
@@ -165,7 +165,7 @@ async def test_a_lost_answer_after_aws_enabled_the_device_still_counts(make_app,
 
 async def test_clock_skew_is_named_and_can_be_sent_anyway(make_app, service, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         seed = await create_device(app, pilot, screen)
@@ -182,15 +182,14 @@ async def test_clock_skew_is_named_and_can_be_sent_anyway(make_app, service, adm
 
 async def test_cancel_deletes_the_device(make_app, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     shown: list[Notification] = []
     async with app.run_test(size=WIDE, message_hook=notifications_into(shown)) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
         assert len(admin.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         await pilot.press("n")  # stay
         await settle(pilot)
         assert app.screen is screen and screen.pending is not None
@@ -205,7 +204,7 @@ async def test_cancel_deletes_the_device(make_app, admin) -> None:
 
 async def test_leaving_any_other_way_deletes_the_device(make_app, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
@@ -218,7 +217,7 @@ async def test_leaving_any_other_way_deletes_the_device(make_app, admin) -> None
 @pytest.mark.parametrize("signum", [None, signal.SIGTERM])
 async def test_quitting_mid_way_deletes_the_device(make_app, admin, signum: int | None) -> None:
     admin.create_user(UserName="alice")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
@@ -233,14 +232,16 @@ async def test_quitting_mid_way_deletes_the_device(make_app, admin, signum: int 
 
 async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, service, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     shown: list[Notification] = []
     async with app.run_test(size=WIDE, message_hook=notifications_into(shown)) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
         serial = screen.pending.device.serial
         denied = inject_error(service, "iam", "DeleteVirtualMFADevice", "AccessDenied", status=403)
-        await pilot.press("escape", "y")
+        await pilot.press("escape")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await settle(pilot)
         assert len(denied) == 1 and not isinstance(app.screen, MfaScreen)
         (note,) = [n for n in shown if n.title == "MFA device left behind"]
@@ -254,7 +255,7 @@ async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, s
 
 async def test_small_terminal_offers_the_full_screen_view(make_app, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
@@ -262,13 +263,13 @@ async def test_small_terminal_offers_the_full_screen_view(make_app, admin) -> No
         help_text = text_of(screen, "#scan-help")
         assert "this terminal is 80×24" in help_text and "ctrl+f" in help_text and "secret key" in help_text
         await pilot.press("ctrl+f")
-        await pilot.pause()
+        await until_screen(pilot, QrViewScreen)
         view = app.screen
-        assert isinstance(view, QrViewScreen) and not view.fits
+        assert not view.fits
         assert "needs 53×28 cells" in str(view.query_one("#qr-view-too-small", Static).render())
         await pilot.resize_terminal(100, 40)
-        await pilot.pause()
-        assert view.fits and view.query_one("#qr-full", QrCode).display
+        await until(pilot, lambda: view.query_one("#qr-full", QrCode).display)  # once the screen has its new size
+        assert view.fits
         await pilot.press("escape")
         await pilot.resize_terminal(90, 36)
         await settle(pilot)
@@ -304,7 +305,7 @@ async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app, admi
 
 async def test_the_keys_shown_for_the_secret_key_work_from_the_code_fields(make_app, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         assert "v" not in screen.active_bindings  # no key on screen yet: v and c are typed into the name
@@ -350,8 +351,8 @@ async def test_toasts_never_cover_the_qr_code_or_the_countdown(make_app, admin) 
         for covered in (screen.query_one("#countdown"), screen.query_one("#code1"), screen.query_one("#code2")):
             assert covered.region.area and not any(t.region.overlaps(covered.region) for t in toasts)
         await pilot.press("ctrl+f")
+        await until_screen(pilot, QrViewScreen)
         await pilot.pause()
-        assert isinstance(app.screen, QrViewScreen)
         assert all(not t.visible for t in app.screen.query(Toast).results(Toast))  # nothing over the big one
 
 
@@ -382,13 +383,13 @@ async def type_codes_from_field(app: IamTuiApp, pilot: Pilot[object], screen: Mf
 async def test_a_leftover_device_is_offered_for_deletion(make_app, service, admin) -> None:
     admin.create_user(UserName="alice")
     leftover = await service.mfa.create("alice")  # an interrupted earlier attempt
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         assert "unassigned device named alice exists" in text_of(screen, "#name-message")
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen) and leftover.serial in str(app.screen.question)
+        await until_screen(pilot, ConfirmScreen)
+        assert leftover.serial in str(app.screen.question)
         await pilot.press("y")
         await settle(pilot)
         assert screen.pending is not None and screen.pending.device.seed != leftover.seed
@@ -401,7 +402,7 @@ async def test_names_in_use_block_creation(make_app, service, admin) -> None:
     admin.create_user(UserName="bob")
     bobs = await service.mfa.create("Alice")
     await service.mfa.enable("bob", bobs.serial, *two_codes(bobs.seed))
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         calls = calls_to(service)
@@ -427,7 +428,7 @@ async def test_the_device_quota_blocks_creation(make_app, admin) -> None:
     for i in range(8):
         admin.enable_mfa_device(UserName="alice", SerialNumber=f"GAHT0000000{i}", AuthenticationCode1="123456",
                                 AuthenticationCode2="234567")
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         listing = text_of(screen, "#mfa-devices")
@@ -483,7 +484,7 @@ async def test_opened_while_still_connecting(service, admin) -> None:
         assert isinstance(app.screen, MfaScreen)  # waiting for the connection, not listing users yet
         gate.set()
         await settle(pilot)
-        assert isinstance(app.screen, UserPickerScreen)
+        await until_screen(pilot, UserPickerScreen)
         await pilot.press(*"alice", "enter")
         await settle(pilot)
         assert isinstance(app.screen, MfaScreen) and app.screen.user == "alice"
@@ -492,7 +493,7 @@ async def test_opened_while_still_connecting(service, admin) -> None:
 async def test_devices_that_cannot_be_listed_are_said_and_do_not_block(make_app, service, admin) -> None:
     admin.create_user(UserName="alice")
     inject_error(service, "iam", "ListMFADevices", "AccessDenied", status=403)
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         listing = text_of(screen, "#mfa-devices")
@@ -508,7 +509,7 @@ async def test_enabling_right_after_the_password_was_set_waits_for_iam(make_app,
     service.mfa.patience = fake.patience()
     admin.create_user(UserName="alice")
     await service.aws.call("iam", "CreateLoginProfile", UserName="alice", Password=Secret("Aa1!aaaaaaaaaaaa"))
-    app = make_app(start_at=StepKey.MFA)
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         seed = await create_device(app, pilot, screen)

@@ -17,6 +17,7 @@ from iam_tui.screens.password_policy import PasswordPolicyScreen
 
 from ..helpers import inject_error, record_calls
 from .pilot import settle
+from .waiting import until_screen
 
 FLAGS = ("require_uppercase", "require_lowercase", "require_numbers", "require_symbols", "allow_users_to_change",
          "hard_expiry")
@@ -118,8 +119,7 @@ async def test_the_diff_is_shown_before_applying_and_no_sends_nothing(make_app, 
         assert "Minimum length: 8 characters → 14 characters" in diff and "Require symbols: no → yes" in diff
         assert "expiry" not in diff  # unchanged fields are not listed
         await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         question = text(app.screen, "#question")
         assert "Minimum length: 8 characters → 14 characters" in question and "replaces the whole policy" in question
         await pilot.press("n")
@@ -160,8 +160,7 @@ async def test_apply_updates_the_checks_and_the_generator_follows(make_app, serv
         assert dashboard.scan.result("password-policy-reuse").status is Status.FAIL
         screen = await open_policy(app, pilot)
         await pilot.press("4", "0", "tab", "c", "a")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot, rounds=5)
         assert app.screen is screen
@@ -192,7 +191,9 @@ async def test_an_aws_error_is_shown_plainly_and_the_edits_stay(make_app, servic
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
-        await pilot.press("tab", "c", "a", "y")
+        await pilot.press("tab", "c", "a")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await settle(pilot)
         status = screen.query_one("#policy-status", Static)
         assert "Not changed. AccessDenied" in str(status.render()) and status.has_class("-error")
@@ -206,13 +207,14 @@ async def test_remove_policy_asks_first(make_app, admin) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
         await pilot.press("tab", "d")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_screen(pilot, ConfirmScreen)
         assert DEFAULT_POLICY_TEXT in text(app.screen, "#question").replace("\n", " ")
         await pilot.press("n")
         await settle(pilot)
         assert admin.get_account_password_policy()["PasswordPolicy"]["MinimumPasswordLength"] == 14
-        await pilot.press("d", "y")
+        await pilot.press("d")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await settle(pilot, rounds=5)
         assert "No password policy is set." in text(screen, "#policy-current")
         assert screen.check_action("remove_policy", ()) is False
@@ -234,12 +236,14 @@ async def test_leaving_with_edits_asks_and_leaving_is_refused_mid_call(make_app,
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
         await pilot.press("tab", "c", "escape")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen) and "Leave without applying" in text(app.screen, "#question")
+        await until_screen(pilot, ConfirmScreen)
+        assert "Leave without applying" in text(app.screen, "#question")
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen
-        await pilot.press("a", "y")
+        await pilot.press("a")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
         await pilot.pause()
         assert app.session.busy == "updating the password policy"
         await pilot.press("escape")

@@ -22,6 +22,7 @@ from iam_tui.widgets.search_list import SearchList
 from iam_tui.widgets.secret_field import MASK_TEXT, SecretField
 
 from .pilot import notifications_into, settle, visible_text
+from .waiting import until_screen, until_shown
 
 PASSWORD = "Tr1cky[b]pa$$w0rd"
 
@@ -92,13 +93,13 @@ async def test_confirmations(make_app) -> None:
         await settle(pilot)
         answers: list[bool | None] = []
         app.push_screen(ConfirmScreen("Sure?"), answers.append)
-        await pilot.pause()  # drawn: only keys typed after that answer it
+        await until_shown(pilot, ConfirmScreen)  # drawn: only keys typed after that answer it
         await pilot.press("n")
         app.push_screen(ConfirmScreen("Sure?"), answers.append)
-        await pilot.pause()
+        await until_shown(pilot, ConfirmScreen)
         await pilot.press("y")
         app.push_screen(TypedConfirmScreen("Delete key?", "AKIAEXAMPLE"), answers.append)
-        await pilot.pause()
+        await until_shown(pilot, TypedConfirmScreen)
         await pilot.press(*"AKIA", "enter")
         assert isinstance(app.screen, TypedConfirmScreen)  # wrong text: still asking
         app.screen.query_one("Input").value = "AKIAEXAMPLE"
@@ -110,7 +111,7 @@ async def _save_to(pilot, path: Path) -> list[Path | None]:
     """Open the save dialog on ``path`` and press enter; returns the list the dialog's result goes to."""
     saved: list[Path | None] = []
     pilot.app.push_screen(SaveFileScreen("Save", path, lambda: b"new"), saved.append)
-    await pilot.pause()
+    await until_shown(pilot, SaveFileScreen)
     await pilot.press("enter")
     await pilot.pause()
     return saved
@@ -123,12 +124,12 @@ async def test_save_dialog_writes_0600_and_asks_before_replacing(make_app, tmp_p
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         saved = await _save_to(pilot, target)
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_shown(pilot, ConfirmScreen)
         await pilot.press("n")
         await settle(pilot)
         assert target.read_bytes() == b"old" and saved == []
         await pilot.press("enter")
-        await pilot.pause()
+        await until_shown(pilot, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
         assert saved == [target] and target.read_bytes() == b"new" and file_mode(target) == 0o600
@@ -208,13 +209,13 @@ async def test_save_dialog_replaces_a_dangling_link_after_asking_and_refuses_a_f
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         saved = await _save_to(pilot, link)
-        assert isinstance(app.screen, ConfirmScreen)
+        await until_shown(pilot, ConfirmScreen)
         assert "does not exist" in str(app.screen.query_one("#question", Static).render())
         await pilot.press("y")
         await settle(pilot)
         assert saved == [link] and not link.is_symlink() and link.read_bytes() == b"new"
         await _save_to(pilot, fifo)
         await settle(pilot)
-        assert isinstance(app.screen, SaveFileScreen)
+        await until_screen(pilot, SaveFileScreen)
         assert "FIFO" in str(app.screen.query_one("#save-error", Static).render())
         assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

@@ -40,9 +40,8 @@ async def _leave_field(pilot, app) -> None:
 
 async def test_urls_steps_and_copy(make_app, admin) -> None:
     admin.create_user(UserName="alice")
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN, guide_user="alice")
     async with app.run_test(size=(100, 32)) as pilot:
-        app.session.guide_user = "alice"
         await _open(pilot, app)
         assert "https://123456789012.signin.aws.amazon.com/console" in _text(app, "#urls")
         assert "no alias yet" in _text(app, "#urls")
@@ -67,7 +66,7 @@ async def test_without_a_guide_user_u_picks_one(make_app, admin) -> None:
         await _leave_field(pilot, app)
         await pilot.press("u")
         await settle(pilot)
-        assert isinstance(app.screen, UserPickerScreen)
+        await until_screen(pilot, UserPickerScreen)
         await pilot.press("enter")
         await settle(pilot)
         assert app.session.guide_user == "bob" and "IAM user name: bob" in _text(app, "#steps")
@@ -178,9 +177,8 @@ async def test_a_user_who_signed_in_marks_the_step_done(make_app, admin, service
         parsed["User"]["PasswordLastUsed"] = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
 
     service.ctx.client("iam").meta.events.register("after-call.iam.GetUser", signed_in)
-    app = make_app()
+    app = make_app(start_at=StepKey.SIGN_IN, guide_user="alice")
     async with app.run_test(size=(100, 32)) as pilot:
-        app.session.guide_user = "alice"
         await _open(pilot, app)
         assert "last signed in 2026-11-28 10:30 UTC" in _text(app, "#user-state")
         assert app.guide_state.get("sign-in") is StepState.DONE
@@ -194,8 +192,7 @@ async def test_help_explains_the_alias_rules(make_app) -> None:
         await _open(pilot, app)
         await _leave_field(pilot, app)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        await until_screen(pilot, HelpScreen)
         assert "stops working" in app.screen.help_text and "Copy URL" in app.screen.keys
 
 

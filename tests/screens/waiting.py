@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
+from iam_tui.screens.base import Dialog
+
 
 async def until(pilot: Pilot[object], condition: Callable[[], object], *, tries: int = 200) -> None:
     """Let the app run until ``condition()`` is true (bounded: fails the test instead of hanging)."""
@@ -17,7 +19,11 @@ async def until(pilot: Pilot[object], condition: Callable[[], object], *, tries:
 
 
 async def until_screen(pilot: Pilot[object], screen_type: type) -> None:
-    await until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
+    """Until ``screen_type`` is the current screen; a dialog also drawn, as keys typed before that are dropped."""
+    if issubclass(screen_type, Dialog):
+        await until_shown(pilot, screen_type)
+    else:
+        await until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
 
 
 async def until_shown(pilot: Pilot[object], dialog_type: type) -> None:

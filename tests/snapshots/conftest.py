@@ -7,6 +7,7 @@ screens are the same every day. Secrets are masked in every screenshot. Review a
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
@@ -53,6 +54,16 @@ def seeded_ids(sandbox: Sandbox) -> None:
     sandbox.cli_folder = Path("/tmp/iam-tui-snapshots/aws")  # type: ignore[attr-defined]
 
 
+async def _refreshed(pilot: Pilot[object]) -> None:
+    """Until the screen has refreshed twice: what a refresh schedules (the MFA screen places its QR code after a
+    resize) is drawn too."""
+    for _ in range(2):
+        drawn = asyncio.Event()
+        pilot.app.screen.call_after_refresh(drawn.set)
+        await asyncio.wait_for(drawn.wait(), 10)  # bounded: a test fails rather than hangs
+    await pilot.pause()
+
+
 @pytest.fixture
 def shoot(snapshot: SnapshotAssertion) -> Shoot:
     """Compare the current screen with its stored SVGs at both sizes and in both themes."""
@@ -67,7 +78,7 @@ def shoot(snapshot: SnapshotAssertion) -> Shoot:
                 app.theme = theme
                 await pilot.pause()  # not settle: a dialog's worker waits for its answer
                 await pilot.wait_for_scheduled_animations()
-                await pilot.pause()
+                await _refreshed(pilot)
                 name = f"{width}x{height}-{theme.removeprefix('textual-')}"
                 seen = visible_text(app)
                 assert not [secret for secret in SECRETS if secret in seen], name  # masked in every screenshot

@@ -126,6 +126,7 @@ async def test_create_user_form(make_app, shoot) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot)
         await _typed(pilot, "alice")
+        await until(pilot, lambda: "available" in str(pilot.app.screen.query_one("#user-name-msg").render()))
         await shoot(pilot)
 
 
