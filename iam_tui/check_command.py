@@ -25,7 +25,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 async def _scan(settings: ConnectionSettings) -> ScanResult:
     use_daemon_threads()  # ctrl+c during a slow call exits at once instead of waiting for the call's thread
-    interrupted = _cancel_on_sigint()
+    interrupted = cancel_on_sigint()
     try:
         # No separate who-am-I first (as the TUI's connect does): the scan asks it alongside everything else and
         # raises its error when even that fails.
@@ -40,7 +40,7 @@ async def _scan(settings: ConnectionSettings) -> ScanResult:
         raise
 
 
-def _cancel_on_sigint() -> list[int]:
+def cancel_on_sigint() -> list[int]:
     """ctrl+c cancels the scan through the event loop's own signal handling: its wakeup file descriptor wakes the
     loop whichever thread the kernel hands the signal to. asyncio.run's handler relies on the main thread noticing;
     in CI a child blocked on a silent endpoint was once seen asleep in the event loop 15 s after SIGINT (the cause was
@@ -54,7 +54,7 @@ def _cancel_on_sigint() -> list[int]:
         if scan is not None:
             scan.cancel()
 
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # an ignored SIGINT (`&` in a script) stays so
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # an ignored SIGINT (`&` in a script) stays ignored
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not the main thread, no signals
             loop.add_signal_handler(signal.SIGINT, cancel)
     return came

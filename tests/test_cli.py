@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 
 import pytest
 
 from iam_tui import __version__
+from iam_tui.check_command import cancel_on_sigint
 from iam_tui.core.checks import CHECK_IDS
 
 CLEAN_ENV = {
@@ -114,3 +117,19 @@ def test_the_first_frame_does_not_wait_for_botocore() -> None:
     )
     proc = run(code=code)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_ctrl_c_during_check_goes_through_the_event_loop() -> None:
+    """check hands SIGINT to asyncio's own signal handling (see check_command.cancel_on_sigint), not to the
+    handler asyncio.run installs, and leaves an ignored SIGINT ignored."""
+
+    async def installed() -> object:
+        cancel_on_sigint()
+        return signal.getsignal(signal.SIGINT)
+
+    assert getattr(asyncio.run(installed()), "__name__", "") == "_sighandler_noop"  # asyncio's: the wakeup fd acts
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert asyncio.run(installed()) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
