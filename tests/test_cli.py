@@ -121,15 +121,17 @@ def test_the_first_frame_does_not_wait_for_botocore() -> None:
 
 def test_ctrl_c_during_check_goes_through_the_event_loop() -> None:
     """check hands SIGINT to asyncio's own signal handling (see check_command.cancel_on_sigint), not to the
-    handler asyncio.run installs, and leaves an ignored SIGINT ignored."""
+    handler asyncio.run installs, and leaves an ignored SIGINT ignored. The disposition is set here first: an xdist
+    worker was seen with SIGINT ignored late in a run (which is also what its children inherit)."""
 
     async def installed() -> object:
         cancel_on_sigint()
         return signal.getsignal(signal.SIGINT)
 
-    assert getattr(asyncio.run(installed()), "__name__", "") == "_sighandler_noop"  # asyncio's: the wakeup fd acts
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        assert getattr(asyncio.run(installed()), "__name__", "") == "_sighandler_noop"  # asyncio's: wakeup fd
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         assert asyncio.run(installed()) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
