@@ -69,9 +69,8 @@ class AwsCaller:
         await asyncio.to_thread(self._read_pages_sync, service, operation, reader, params)
 
     def _read_pages_sync(self, service: str, operation: str, reader: PageReader, params: dict[str, Any]) -> None:
-        with self._translated(action_name(service, operation), params):
-            client = self.ctx.client(service)
-        with reading_bodies(client, operation, reader):
+        with (self._translated(action_name(service, operation), params),
+              reading_bodies(self.ctx.client(service), operation, reader)):
             self._paginate_sync(service, operation, (), params)
 
     @contextmanager

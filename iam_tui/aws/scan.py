@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from ..core.authz import AuthorizationDetails
-from ..core.authz_xml import AuthzPages, policy_document, read_page
+from ..core.authz import AuthorizationDetails, policy_document
+from ..core.authz_xml import AuthzPages, read_page
 from ..core.checks import run_checks
 from ..core.credential_report import CredentialReport, parse_report
 from ..core.scan_inputs import LiveUser, ScanInputs

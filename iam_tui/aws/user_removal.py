@@ -8,8 +8,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..core.authz import InlinePolicy, PolicyRef
-from ..core.authz_xml import policy_document
+from ..core.authz import InlinePolicy, PolicyRef, policy_document
 from ..core.identity import CallerIdentity
 from ..core.plan import PlanStep
 from ..core.user_removal import (

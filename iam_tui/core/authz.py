@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +71,20 @@ def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def policy_document(value: Any) -> dict[str, Any]:
+    """A policy document as IAM sends it (URL-encoded JSON), decoded; botocore's own parse hands over a dict.
+    A document that does not decode reads as empty."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        try:
+            document = json.loads(urllib.parse.unquote(value))
+        except ValueError:
+            return {}
+        return document if isinstance(document, dict) else {}
+    return {}
 
 
 def allows_full_admin(document: dict[str, Any] | None) -> bool:

@@ -9,14 +9,12 @@ the tree as soon as it has been reduced to a :class:`Principal` or a default-ver
 from __future__ import annotations
 
 import io
-import json
-import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .authz import InlinePolicy, PolicyRef, Principal
+from .authz import InlinePolicy, PolicyRef, Principal, policy_document
 
 # Section of the result -> (principal kind, its name element, its inline policy list); "Policies" holds policies.
 SECTIONS = {
@@ -24,20 +22,6 @@ SECTIONS = {
     "GroupDetailList": ("group", "GroupName", "GroupPolicyList"),
     "RoleDetailList": ("role", "RoleName", "RolePolicyList"),
 }
-
-
-def policy_document(value: Any) -> dict[str, Any]:
-    """A policy document as IAM sends it (URL-encoded JSON), decoded; botocore's own parse hands over a dict.
-    A document that does not decode reads as empty."""
-    if isinstance(value, dict):
-        return value
-    if isinstance(value, str):
-        try:
-            document = json.loads(urllib.parse.unquote(value))
-        except ValueError:
-            return {}
-        return document if isinstance(document, dict) else {}
-    return {}
 
 
 @dataclass

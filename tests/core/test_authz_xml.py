@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from iam_tui.core.authz import InlinePolicy, PolicyRef, Principal
-from iam_tui.core.authz_xml import AuthzPages, PageEnd, policy_document, read_page
+from iam_tui.core.authz import InlinePolicy, PolicyRef, Principal, policy_document
+from iam_tui.core.authz_xml import AuthzPages, PageEnd, read_page
 
 from ..authz_pages import group, page, policy, role, user
 
