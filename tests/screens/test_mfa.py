@@ -30,7 +30,7 @@ from iam_tui.widgets.secret_field import SecretField, group
 from ..helpers import FakeTime, inject_error
 from ..widgets.qr_decode import decode, modules_of
 from .pilot import notifications_into, open_step, settle, visible_text
-from .waiting import until, until_screen
+from .waiting import until, until_screen, until_shown
 
 WIDE = (140, 50)  # room for the QR code beside the form
 
@@ -361,7 +361,7 @@ async def test_without_a_user_it_says_to_choose_one_first(make_app, admin) -> No
     app = make_app(start_at=StepKey.MFA)
     async with app.run_test(size=WIDE) as pilot:
         await open_mfa(app, pilot, user=None)
-        assert isinstance(app.screen, UserPickerScreen)
+        await until_shown(pilot, UserPickerScreen)  # keys typed before a dialog is drawn are dropped
         await pilot.press("escape")
         await settle(pilot)
         screen = app.screen
@@ -447,7 +447,7 @@ async def test_without_a_guide_user_the_picker_chooses_one(make_app, sandbox, ad
     app = make_app(start_at=StepKey.MFA)
     async with app.run_test(size=WIDE) as pilot:
         await open_mfa(app, pilot, user=None)
-        assert isinstance(app.screen, UserPickerScreen)
+        await until_shown(pilot, UserPickerScreen)  # keys typed before a dialog is drawn are dropped
         await pilot.press(*"bob", "enter")
         await settle(pilot)
         screen = app.screen
