@@ -17,14 +17,18 @@ from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from iam_tui.guide import StepKey
+from iam_tui.screens.base import Dialog
+
+from .waiting import until
 
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 SETTLE_TIMEOUT_S = 30.0
 
 
 async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
-    """Wait for workers (and the workers they start) and for the screen to update. Bounded: a worker parked on a
-    dialog nobody answers fails the test instead of hanging the suite."""
+    """Wait for workers (and the workers they start) and for the screen to update, a dialog until it is drawn (it
+    drops keys typed before that). Bounded: a worker parked on a dialog nobody answers fails the test instead of
+    hanging the suite."""
     for _ in range(rounds):
         waiting = asyncio.ensure_future(pilot.app.workers.wait_for_complete())
         if not (await asyncio.wait({waiting}, timeout=SETTLE_TIMEOUT_S))[0]:
@@ -35,6 +39,9 @@ async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
         with contextlib.suppress(WorkerCancelled):
             waiting.result()
         await pilot.pause()
+    screen = pilot.app.screen
+    if isinstance(screen, Dialog):
+        await until(pilot, lambda: pilot.app.screen is not screen or screen.shown_at is not None)
 
 
 def visible_text(app: App[object]) -> str:

@@ -25,7 +25,7 @@ from iam_tui.widgets.secret_field import SecretField
 
 from ..helpers import FakeTime, inject_error, lose_answers
 from .pilot import open_step, settle, visible_text
-from .waiting import until_screen
+from .waiting import until_screen, until_shown
 
 
 @pytest.fixture(autouse=True)
@@ -322,7 +322,7 @@ async def test_leaving_before_handling_the_password_asks(make_app) -> None:
         footer = [line for line in visible_text(app).splitlines() if line.strip()][-1]
         assert "Done" in footer and "Save .csv" in footer  # at 80 columns the footer lost "Done"
         await pilot.press("i")
-        await pilot.pause()
+        await until_shown(pilot, InstructionsScreen)  # keys typed before a dialog is drawn are dropped
         assert "c copy · s save to a file · esc close" in visible_text(app)  # 24 rows hid the keys under the text
         await pilot.press("escape")
         await pilot.press("enter")

@@ -18,7 +18,7 @@ from iam_tui.textual_fixes import MIN_TIMER_DELAY
 from ..helpers import record_calls
 from .pilot import notifications_into, settle
 from .test_create_user import create, go_to_review, open_form, type_name
-from .waiting import until_screen
+from .waiting import until_screen, until_shown
 
 
 async def open_policy(app, pilot) -> PasswordPolicyScreen:
@@ -138,6 +138,7 @@ async def test_an_expired_toast_remounted_under_a_dialog_arms_no_negative_timer(
         assert clock[0] == notification.raised_at + 5.5  # the toast was re-mounted and read an expired time_left
         monkeypatch.setattr(Timer, "__init__", init)
         assert MIN_TIMER_DELAY in delays and min(delays) > 0  # the toast's timer, clamped: nothing negative
+        await until_shown(pilot, ConfirmScreen)
         await pilot.press("n")  # the dialog still takes keys
         await pilot.pause()
         assert answers == [False]

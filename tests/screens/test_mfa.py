@@ -194,7 +194,7 @@ async def test_cancel_deletes_the_device(make_app, admin) -> None:
         await settle(pilot)
         assert app.screen is screen and screen.pending is not None
         await pilot.click("#cancel")
-        await pilot.pause()
+        await until_shown(pilot, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
         assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
