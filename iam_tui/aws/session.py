@@ -16,6 +16,7 @@ from botocore.config import Config
 
 from .. import __version__
 from ..settings import ConnectionSettings
+from .data_loader import direct_loader
 from .errors import mfa_code_needed
 from .timestamps import parse_timestamp
 
@@ -74,6 +75,7 @@ class AwsContext:
     def create(cls, settings: ConnectionSettings) -> AwsContext:
         """Build a session from the standard credential chain (may raise ``ProfileNotFound``)."""
         session = botocore.session.Session(profile=settings.profile)
+        session.register_component("data_loader", direct_loader(session.get_config_variable("data_path")))
         session.get_scoped_config()  # an unknown --profile fails here, before any call
         _never_prompt_on_the_terminal(session, settings.mfa_prompter)
         return cls(session, settings)

@@ -14,6 +14,7 @@ import botocore.session
 from moto import mock_aws
 
 from ...core.secret import Secret
+from ..data_loader import direct_loader
 from . import (
     rules_account,
     rules_alias,
@@ -94,7 +95,7 @@ def _bundled_data() -> Any:
     """botocore's loader of its bundled JSON (service models, endpoints), shared by every sandbox session: each
     new Session would read and parse it again for its first client (about 0.1 s a client, most of a test's CPU).
     botocore only reads what it loads."""
-    return botocore.session.Session().get_component("data_loader")
+    return direct_loader(botocore.session.Session().get_config_variable("data_path"))
 
 
 def _name_the_account(request: Any, **_: Any) -> None:
