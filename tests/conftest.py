@@ -56,6 +56,24 @@ gc.freeze()
 gc.set_threshold(10_000, 10, 10)
 
 
+def _late_dialogs(delay: float) -> None:
+    """A race probe: every dialog counts as drawn ``delay`` s late. A dialog drops keys typed before it is drawn, so
+    a test that answers one without waiting for it (``until_shown``, or ``settle``) then fails every time instead
+    of once in a while in CI. Run ``IAM_TUI_TEST_LATE_DIALOGS=0.15 make test`` after changing pilot tests."""
+    from iam_tui.screens.base import Dialog
+
+    drawn = Dialog._drawn
+
+    def late(self: Dialog[object]) -> None:
+        self.set_timer(delay, lambda: drawn(self))
+
+    Dialog._drawn = late  # type: ignore[method-assign, assignment]
+
+
+if os.environ.get("IAM_TUI_TEST_LATE_DIALOGS"):
+    _late_dialogs(float(os.environ["IAM_TUI_TEST_LATE_DIALOGS"]))
+
+
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     """The demo sandbox with IAM's propagation delays off; the tests of eventual consistency set their own."""
