@@ -14,6 +14,8 @@ never fails on them.
 
 from __future__ import annotations
 
+import compileall
+import importlib.util
 import io
 import json
 import logging
@@ -254,8 +256,18 @@ def requests_of(server: CountingServer, argv: list[str], env: dict[str, str]) ->
     return sum(counted.values()), counted
 
 
+def compile_bytecode() -> None:
+    """Byte-compile iam-tui the way `pip install` compiled the AWS CLI it is compared with. An editable checkout
+    is compiled only as it is imported, which PYTHONDONTWRITEBYTECODE (set on some machines, this one among them)
+    turns off: every run would then compile the package again (~60 ms of a `check`)."""
+    spec = importlib.util.find_spec("iam_tui")
+    if spec is not None and spec.origin is not None:
+        compileall.compile_dir(Path(spec.origin).parent, quiet=1)
+
+
 def main() -> None:
     global LAUNCHER_PROCESS
+    compile_bytecode()
     LAUNCHER_PROCESS = Launcher()  # first, while this process is small
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # AdministratorAccess & co. exist, as in AWS
     aws = shutil.which("aws", path=str(BIN)) or shutil.which("aws")
