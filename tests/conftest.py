@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import moto.iam.models
 import pytest
 import textual._wait
+from hypothesis import settings
 
 # Never let a test reach a real AWS account or the developer's own config.
 os.environ["AWS_ACCESS_KEY_ID"] = "testing"
@@ -54,6 +55,12 @@ textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 # (measured: a test's boot and scan 0.62 -> 0.42 s CPU, opening a screen 0.25 -> 0.18 s).
 gc.freeze()
 gc.set_threshold(10_000, 10, 10)
+
+# The same examples in every run: a suite that passes once passes again (HYPOTHESIS_PROFILE=explore draws new ones,
+# more of them, for a deliberate search).
+settings.register_profile("deterministic", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=1_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 def _late_dialogs(delay: float) -> None:
