@@ -13,10 +13,10 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from ..widgets.demo_banner import DemoBanner
 from ..widgets.identity_bar import IdentityBar
+from ..widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from ..app import IamTuiApp
@@ -67,7 +67,7 @@ class AppScreen(TypedScreen[ResultT]):
             if self.iam.is_demo:
                 yield DemoBanner()
         yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> Iterable[Widget]:
         return ()
