@@ -14,6 +14,7 @@ import signal
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -66,12 +67,12 @@ def _import_service() -> ModuleType:
     return importlib.import_module("iam_tui.aws.service")
 
 
-async def connect(settings: ConnectionSettings) -> IamService:
+async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> IamService:
     """The default connector. botocore's session and client modules (~0.15 s to import) are imported here, in a
-    worker thread, so that the first frame does not wait for them."""
+    worker thread, so that the first frame does not wait for them. ``scan_early``: see aws/early_scan.py."""
     service = await asyncio.to_thread(_import_service)
     gc.freeze()  # as after the first imports (see __main__): botocore's modules live until exit
-    return await service.connect(settings)
+    return await service.connect(settings, scan_early=scan_early)
 
 never_negative_timers()
 
@@ -98,7 +99,7 @@ class IamTuiApp(App[int]):
     identity: var[AccountIdentity | None] = var(None)
     guide_state: var[dict[StepKey, StepState]] = var(dict, always_update=True)  # the session's, for the navigator
 
-    def __init__(self, settings: ConnectionSettings, *, connector: Connector = connect,
+    def __init__(self, settings: ConnectionSettings, *, connector: Connector | None = None,
                  exit_when_ready: str | None = None, start_at: StepKey | None = None) -> None:
         """``start_at`` opens that step as soon as connected, and the dashboard scans only once it is shown (tests
         start on the screen under test this way)."""
@@ -106,7 +107,8 @@ class IamTuiApp(App[int]):
         # A role profile's MFA code is asked in a modal, never on the terminal (see aws/session.py).
         self.settings = settings if settings.mfa_prompter else dataclasses.replace(settings,
                                                                                   mfa_prompter=self.ask_mfa_code)
-        self.connector = connector
+        # Opening on the dashboard, the default connector starts its scan alongside connecting.
+        self.connector = connector or partial(connect, scan_early=start_at is None)
         self.exit_when_ready = exit_when_ready  # benchmarks: "table" (scan shown) or "first-frame"
         self.start_at = start_at
         self.last_scan: ScanResult | None = None

@@ -33,6 +33,7 @@ class AccountService:
     def __init__(self, caller: AwsCaller) -> None:
         self.aws = caller
         self._identity: AccountIdentity | None = None
+        self._identity_read: asyncio.Future[AccountIdentity] | None = None
 
     async def caller_identity(self) -> CallerIdentity:
         data = await self.aws.call("sts", "GetCallerIdentity")
@@ -51,17 +52,28 @@ class AccountService:
             return None, "no permission" if err.is_denied else f"could not be read: {err.code}"
 
     async def identity(self, refresh: bool = False) -> AccountIdentity:
-        """Who runs the app. Raises AwsError when even GetCallerIdentity fails (a startup failure)."""
+        """Who runs the app. Raises AwsError when even GetCallerIdentity fails (a startup failure). Callers at the
+        same time share one read (connecting and the scan started alongside it ask together)."""
         if self._identity is not None and not refresh:
             return self._identity
+        read = self._identity_read
+        if read is None or refresh:
+            read = self._identity_read = asyncio.ensure_future(self._read_identity())
+            read.add_done_callback(_retrieved)
+        try:
+            self._identity = await asyncio.shield(read)  # one caller cancelled does not cancel it for the others
+        finally:
+            if read.done() and self._identity_read is read:
+                self._identity_read = None
+        return self._identity
+
+    async def _read_identity(self) -> AccountIdentity:
         await self.aws.ready()
         ctx = self.aws.ctx
         # The three at once: the alias and the credential source do not depend on the caller.
         caller, (alias, unknown), source = await asyncio.gather(
             self.caller_identity(), self._alias_or_unknown(), asyncio.to_thread(ctx.credential_source))
-        self._identity = AccountIdentity(caller, alias, ctx.region, source, demo=ctx.settings.demo,
-                                         alias_unknown=unknown)
-        return self._identity
+        return AccountIdentity(caller, alias, ctx.region, source, demo=ctx.settings.demo, alias_unknown=unknown)
 
     async def with_alias(self, alias: str | None) -> AccountIdentity:
         """The identity after this app changed the account alias (known without asking AWS again)."""
@@ -104,3 +116,9 @@ class AccountService:
         except AwsError:
             return False  # management account or delegated administrator: which one is unknown, so no note
         return org.get("MasterAccountId") != account_id  # the management account's own root is never managed
+
+
+def _retrieved(read: asyncio.Future[AccountIdentity]) -> None:
+    """A failed read whose callers were all cancelled must not be reported as "exception never retrieved"."""
+    if not read.cancelled():
+        read.exception()

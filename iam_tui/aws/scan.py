@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -33,13 +33,13 @@ from .account_settings import (
     read_server_certificates,
 )
 from .calls import AwsCaller
+from .early_scan import EarlyScan, Progress
 from .errors import AwsError
 from .keys import is_long_term_key
 from .models import ScanResult
 from .readers import read_keys, read_login_profile, read_user_devices
 
 T = TypeVar("T")
-Progress = Callable[[int, int, str], None]
 
 REPORT_TIMEOUT_S = 60.0
 REPORT_FIRST_POLL_S = 0.1  # then twice as long each time, up to 2 s
@@ -56,6 +56,7 @@ class ScanService:
         self.account = account
         self.touched: set[str] = set()
         self._policy_documents: dict[tuple[str, str], dict[str, Any]] = {}
+        self._early: EarlyScan | None = None
 
     def touch(self, user_name: str) -> None:
         """Remember that the app changed this user, so the next scan re-reads it directly."""
@@ -169,8 +170,39 @@ class ScanService:
 
     # --- the scan -------------------------------------------------------------------------------------------
 
+    def start_early(self) -> None:
+        """Start the first scan now, while connecting (see aws/early_scan.py): the next ``scan()`` takes it."""
+        self.drop_early()
+        self._early = EarlyScan(self._scan)
+        self.aws.ctx.call_listeners.append(self._early.note_call)
+
+    def drop_early(self) -> None:
+        """Cancel the early scan (connecting failed)."""
+        early = self._detach_early()
+        if early is not None:
+            early.task.cancel()
+
+    def _take_early(self) -> EarlyScan | None:
+        early = self._detach_early()
+        if early is None or early.usable():
+            return early
+        early.task.cancel()
+        return None
+
+    def _detach_early(self) -> EarlyScan | None:
+        early, self._early = self._early, None
+        if early is not None:
+            self.aws.ctx.call_listeners.remove(early.note_call)
+        return early
+
     async def scan(self, progress: Progress | None = None) -> ScanResult:
         """Run every check. ``progress(done, total, what)`` is called as each input arrives."""
+        early = self._take_early()
+        if early is not None:
+            return await early.result(progress)
+        return await self._scan(progress)
+
+    async def _scan(self, progress: Progress | None) -> ScanResult:
         calls = 0
         done = 0
 

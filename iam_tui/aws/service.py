@@ -142,10 +142,17 @@ def build_service(settings: ConnectionSettings) -> IamService:
     return IamService(ctx)
 
 
-async def connect(settings: ConnectionSettings) -> IamService:
-    """Build the service and prove the credentials work (``sts:GetCallerIdentity``)."""
+async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> IamService:
+    """Build the service and prove the credentials work (``sts:GetCallerIdentity``). ``scan_early``: start the
+    first scan alongside (aws/early_scan.py), for an app that shows it as soon as it is connected."""
     service = await asyncio.to_thread(build_service, settings)
-    await service.account.identity()
+    if scan_early:
+        service.scan.start_early()
+    try:
+        await service.account.identity()
+    except BaseException:
+        service.scan.drop_early()
+        raise
     return service
 
 

@@ -310,3 +310,27 @@ async def test_ctrl_c_names_the_quit_key_the_footer_shows(make_app) -> None:
         (toast,) = app.screen.query(Toast)
         said = str(toast.render())
         assert "Press q to quit" in said and "ctrl+q" not in said
+
+
+async def test_opening_on_the_dashboard_starts_its_scan_while_connecting(monkeypatch) -> None:
+    """The default connector starts the scan alongside who-am-I when the dashboard opens first (aws/early_scan.py),
+    and not when a step opens first (its scan waits until the dashboard is shown)."""
+    import iam_tui.aws.service as service_module
+
+    asked: list[bool] = []
+    connect = service_module.connect
+
+    async def recording(settings: ConnectionSettings, *, scan_early: bool = False):
+        asked.append(scan_early)
+        return await connect(settings, scan_early=scan_early)
+
+    monkeypatch.setattr(service_module, "connect", recording)
+    app = IamTuiApp(ConnectionSettings(demo=True))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert asked == [True] and app.last_scan is not None
+        assert "Scan failed" not in visible_text(app)
+    app = IamTuiApp(ConnectionSettings(demo=True), start_at=StepKey.SIGN_IN)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert asked == [True, False]

@@ -1,0 +1,77 @@
+"""The first scan started while connecting (aws/early_scan.py): who-am-I asked once, the scan handed over only
+while it still says how the account is."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from iam_tui.aws import early_scan
+from iam_tui.aws.errors import AwsError
+from iam_tui.aws.scan import SCAN_INPUTS
+from iam_tui.aws.service import IamService
+
+from ..helpers import inject_error
+
+
+def operations(service: IamService) -> list[str]:
+    seen: list[str] = []
+    service.ctx.call_listeners.append(lambda _service, operation: seen.append(operation))
+    return seen
+
+
+async def test_connecting_and_the_early_scan_ask_who_am_i_once_and_the_scan_is_handed_over(
+        service: IamService) -> None:
+    asked = operations(service)
+    service.scan.start_early()
+    identity = await service.account.identity()  # what connecting awaits
+    progress: list[tuple[int, int, str]] = []
+    result = await service.scan.scan(progress=lambda *event: progress.append(event))
+    assert asked.count("GetCallerIdentity") == 1 and asked.count("ListAccountAliases") == 1
+    assert asked.count("GetAccountSummary") == 1  # one scan, not two
+    assert result.identity == identity
+    assert [done for done, _, _ in progress] == list(range(1, SCAN_INPUTS + 1))  # told all of it, in order
+    asked.clear()
+    await service.scan.scan()  # the next one reads again
+    assert asked.count("GetAccountSummary") == 1
+
+
+async def test_identity_asked_twice_at_once_is_read_once(service: IamService) -> None:
+    asked = operations(service)
+    first, second = await asyncio.gather(service.account.identity(), service.account.identity())
+    assert first == second and asked.count("GetCallerIdentity") == 1
+
+
+async def test_a_change_made_meanwhile_makes_the_scan_read_again(service: IamService) -> None:
+    service.scan.start_early()
+    await service.account.identity()
+    await service.aws.call("iam", "CreateUser", UserName="made-meanwhile")
+    asked = operations(service)
+    result = await service.scan.scan()
+    assert asked.count("GetAccountSummary") == 1
+    assert "made-meanwhile" in {user.name for user in result.inputs.authz.users}
+
+
+async def test_an_early_scan_older_than_its_freshness_is_not_used(service: IamService,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(early_scan, "FRESH_FOR_S", 0.0)
+    service.scan.start_early()
+    await service.account.identity()
+    asked = operations(service)
+    await service.scan.scan()
+    assert asked.count("GetAccountSummary") == 1
+
+
+async def test_a_failed_connection_cancels_the_early_scan_and_a_scan_after_it_works(service: IamService) -> None:
+    inject_error(service, "sts", "GetCallerIdentity", "InvalidClientTokenId", "The security token is invalid.",
+                 status=403, times=1)
+    service.scan.start_early()
+    with pytest.raises(AwsError) as failed:
+        await service.account.identity()
+    assert failed.value.code == "InvalidClientTokenId"
+    service.scan.drop_early()
+    await asyncio.sleep(0.01)  # the cancelled scan unwinds
+    assert service.ctx.call_listeners == []  # nothing left listening
+    result = await service.scan.scan()  # asks who-am-I again, which now works
+    assert result.identity.account_id
