@@ -131,13 +131,12 @@ async def test_a_lost_answer_to_the_first_step_says_aws_may_have_made_it(make_ap
     done, the next one failed" (the create-user screen said it right); b removes the role, read back as gone."""
     lose_answers(service, "CreateRole", then="garbage")
     inject_error(service, "iam", "GetRole", "AccessDenied", "not authorized", 403, times=1)
-    app = make_app()
-    outcome: list[object] = []
+    app, outcome = make_app(), []
     async with app.run_test(size=(80, 24)) as pilot:
         await start_support_role(app, pilot, outcome)
         await pilot.press("enter")
-        await until_screen(pilot, PlanProgressScreen)
-        await until(pilot, lambda: "Stopped" in text(app, "#progress-status"))
+        await until(pilot, lambda: isinstance(app.screen, PlanProgressScreen)
+                    and "Stopped" in text(app, "#progress-status"))
         status = text(app, "#progress-status")
         assert status.startswith("Stopped at the first step. AWS may have made it (its answer was lost and reading "
                                  "back failed).") and "0 step(s)" not in status
@@ -146,4 +145,6 @@ async def test_a_lost_answer_to_the_first_step_says_aws_may_have_made_it(make_ap
         assert [r["RoleName"] for r in admin.list_roles()["Roles"]] == ["AWSSupportRole"]
         await pilot.press("b")
         await until(pilot, lambda: "Rolled back" in text(app, "#progress-status"))
+        await pilot.press("escape")  # nothing is left: leaving does not ask
+        await until(pilot, lambda: outcome == [False])
     assert admin.list_roles()["Roles"] == []
