@@ -552,3 +552,33 @@ async def test_steps_show_that_they_wait_for_iam_to_propagate(make_app, admin, s
     assert seen_while_waiting and all("still propagating" in lines and "NoSuchEntity" in lines
                                       for lines in seen_while_waiting)
     assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="rosa")["Groups"]] == ["PowerUsers"]
+
+
+async def test_a_half_made_user_is_rescanned_at_once(make_app, service) -> None:
+    """A failed create that left changes in AWS tells the dashboard below (before, only a complete create or a roll
+    back did: the recommendations went on showing the account without the half-made user)."""
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await run_plan(app, pilot, "uma")
+        assert isinstance(app.screen, CreateProgressScreen)
+        dashboard = next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
+        await settle(pilot)
+        users = [user.name for user in dashboard.scan.users_overview().users]
+        assert "uma" in users
+
+
+async def test_a_lost_answer_to_the_first_step_says_aws_may_have_made_it(make_app, admin, service) -> None:
+    """CreateGroup's answer is lost and reading the group back is denied: the group may exist, b removes it."""
+    lose_answers(service, "CreateGroup", then="garbage")
+    inject_error(service, "iam", "GetGroup", "AccessDenied", "not authorized", 403, times=1)
+    app = make_app(start_at=StepKey.CREATE_USER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await run_plan(app, pilot, "vic")
+        assert text(app, "#plan-status") == ("Stopped at the first step. AWS may have made it (its answer was lost and "
+                                             "reading back failed): b removes it if it is there.")
+        assert [g["GroupName"] for g in admin.list_groups()["Groups"]] == ["PowerUsers"]
+        await pilot.press("b")
+        await settle(pilot, rounds=4)
+        assert "nothing of this attempt is left" in text(app, "#plan-status")
+    assert admin.list_groups()["Groups"] == [] and admin.list_users()["Users"] == []

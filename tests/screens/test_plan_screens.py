@@ -13,7 +13,7 @@ from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen, review_then_run
 from iam_tui.screens.plan_review import PlanReviewScreen
 
-from ..helpers import inject_error
+from ..helpers import inject_error, lose_answers
 from .pilot import settle
 from .waiting import until, until_screen
 
@@ -124,3 +124,27 @@ async def test_a_roll_back_keeps_what_cannot_be_undone_and_says_so(make_app, adm
         await pilot.press("y")
         await until(pilot, lambda: outcome == [False])
     assert [k["AccessKeyId"] for k in admin.list_access_keys(UserName="lee")["AccessKeyMetadata"]] == [second]
+
+
+async def test_a_lost_answer_to_the_first_step_says_aws_may_have_made_it(make_app, admin, service) -> None:
+    """CreateRole's answer is lost and reading the role back is denied: the role may exist. The status said "0 step(s)
+    done, the next one failed" (the create-user screen said it right); b removes the role, read back as gone."""
+    lose_answers(service, "CreateRole", then="garbage")
+    inject_error(service, "iam", "GetRole", "AccessDenied", "not authorized", 403, times=1)
+    app, outcome = make_app(), []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_support_role(app, pilot, outcome)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PlanProgressScreen)
+                    and "Stopped" in text(app, "#progress-status"))
+        status = text(app, "#progress-status")
+        assert status.startswith("Stopped at the first step. AWS may have made it (its answer was lost and reading "
+                                 "back failed).") and "0 step(s)" not in status
+        assert "b roll back" in status
+        assert "Still (or maybe still) in AWS: Create role AWSSupportRole" in text(app, "#progress-outcome")
+        assert [r["RoleName"] for r in admin.list_roles()["Roles"]] == ["AWSSupportRole"]
+        await pilot.press("b")
+        await until(pilot, lambda: "Rolled back" in text(app, "#progress-status"))
+        await pilot.press("escape")  # nothing is left: leaving does not ask
+        await until(pilot, lambda: outcome == [False])
+    assert admin.list_roles()["Roles"] == []
