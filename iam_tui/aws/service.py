@@ -147,6 +147,8 @@ async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> 
     first scan alongside (aws/early_scan.py), for an app that shows it as soon as it is connected."""
     service = await asyncio.to_thread(build_service, settings)
     if scan_early:
+        # Credentials first, as who-am-I does: a role's MFA code is asked once, and what goes wrong is connecting's.
+        await service.aws.ready()
         service.scan.start_early()
     try:
         await service.account.identity()
