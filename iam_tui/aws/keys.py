@@ -47,11 +47,6 @@ class SecretNeverReceived(AwsError):
         self.access_key_ids = access_key_ids
 
 
-def is_long_term_key(access_key_id: str | None) -> bool:
-    """AKIA… keys are long-term access keys; ASIA… are temporary (roles, SSO, `aws login`, CloudShell)."""
-    return access_key_id is not None and access_key_id.startswith("AKIA")
-
-
 class KeysService:
     def __init__(self, caller: AwsCaller, on_change: Callable[[str], None] | None = None) -> None:
         self.aws = caller

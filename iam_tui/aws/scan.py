@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
+from ..core.access_keys import is_long_term_key
 from ..core.authz import AuthorizationDetails, policy_document
 from ..core.authz_xml import AuthzPages, read_page
 from ..core.checks import run_checks
@@ -35,7 +36,6 @@ from .account_settings import (
 from .calls import AwsCaller
 from .early_scan import EarlyScan, Progress
 from .errors import AwsError
-from .keys import is_long_term_key
 from .models import ScanResult
 from .readers import read_keys, read_login_profile, read_user_devices
 

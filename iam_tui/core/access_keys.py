@@ -55,3 +55,8 @@ def last_use_text(when: datetime | None, service: str | None, region: str | None
         return "never"
     where = " ".join(x for x in (service, region) if x)
     return f"{when:%Y-%m-%d %H:%M} {where}".strip()
+
+
+def is_long_term_key(access_key_id: str | None) -> bool:
+    """AKIA… keys are long-term access keys; ASIA… are temporary (roles, SSO, `aws login`, CloudShell)."""
+    return access_key_id is not None and access_key_id.startswith("AKIA")

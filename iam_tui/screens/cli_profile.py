@@ -14,9 +14,10 @@ from textual.widgets import Button, Input, Select, Static
 
 from ..aws import cli_profile
 from ..aws.errors import AwsError
-from ..aws.keys import NewAccessKey, is_long_term_key
+from ..aws.keys import NewAccessKey
 from ..aws.service import IamService
 from ..core import aws_config
+from ..core.access_keys import is_long_term_key
 from ..core.aws_config import OUTPUT_FORMATS, CliPaths
 from ..core.finish import Made
 from ..guide import StepKey

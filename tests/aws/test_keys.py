@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from iam_tui.aws.errors import AwsError
-from iam_tui.aws.keys import is_long_term_key
 from iam_tui.aws.service import IamService
+from iam_tui.core.access_keys import is_long_term_key
 from tests.helpers import inject_error
 
 
