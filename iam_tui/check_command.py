@@ -42,9 +42,9 @@ async def _scan(settings: ConnectionSettings) -> ScanResult:
 
 def cancel_on_sigint() -> list[int]:
     """ctrl+c cancels the scan through the event loop's own signal handling: its wakeup file descriptor wakes the
-    loop whichever thread the kernel hands the signal to. asyncio.run's handler relies on the main thread noticing;
-    in CI a child blocked on a silent endpoint was once seen asleep in the event loop 15 s after SIGINT (the cause was
-    not pinned down; see tests/test_signals.py). Returns a list that holds the signal once it came."""
+    loop whichever thread the kernel hands the signal to (asyncio.run's handler relies on the main thread noticing).
+    A SIGINT the process was started with ignored stays ignored: that, inherited from a test worker, was why a child
+    once slept through SIGINT in CI (see tests/test_signals.py). Returns a list that holds the signal once it came."""
     loop = asyncio.get_running_loop()
     scan = asyncio.current_task()
     came: list[int] = []

@@ -5,9 +5,10 @@ ListVirtualMFADevices (assigned ones, for root's device), GetAccountPasswordPoli
 (GenerateCredentialReport and polls only when there is none, or it expired), GetAccountAuthorizationDetails (1,000 a
 page, read from its XML: core/authz_xml.py), ListPolicies for the attached AWS managed policies and GetPolicyVersion
 once per policy version (cached, at most ``POLICY_READS_AT_ONCE`` at a time so a large account is not throttled),
-DescribeOrganization, account:GetContactInformation, account:GetAlternateContact, ListServerCertificates and
+IAM's ListOrganizationsFeatures (DescribeOrganization only when central root management is on),
+account:GetContactInformation, account:GetAlternateContact, ListServerCertificates and
 access-analyzer:ListAnalyzers. Users the app itself changed are re-read directly, because the credential report can
-be up to four hours old.
+be up to four hours old. The TUI's first scan may start while it connects (aws/early_scan.py).
 """
 
 from __future__ import annotations
