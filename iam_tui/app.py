@@ -72,7 +72,8 @@ async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> 
     worker thread, so that the first frame does not wait for them. ``scan_early``: see aws/early_scan.py."""
     service = await asyncio.to_thread(_import_service)
     gc.freeze()  # as after the first imports (see __main__): botocore's modules live until exit
-    return await service.connect(settings, scan_early=scan_early)
+    connected: IamService = await service.connect(settings, scan_early=scan_early)
+    return connected
 
 never_negative_timers()
 

@@ -6,6 +6,8 @@ name the error type without loading the SDK before the first frame."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..core.unavailable import Unavailable
 
 EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
@@ -41,7 +43,8 @@ class AwsError(Exception):
         """The scan input this error leaves unread; its text says what to do, as every error text does."""
         return Unavailable(self.code, " ".join(part for part in (self.message, self.fix) if part), self.action)
 
-    def __reduce__(self):  # keep picklable despite keyword-only arguments
+    def __reduce__(self) -> tuple[Any, tuple[str, str, str, str | None, int]]:
+        # keep picklable despite keyword-only arguments
         return (_rebuild, (self.code, self.message, self.fix, self.action, self.retried))
 
 

@@ -15,7 +15,8 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Static
 
 from ..aws.errors import AwsError
-from ..aws.keys import MAX_KEYS, AccessKeyInfo, NewAccessKey, SecretNeverReceived
+from ..aws.keys import MAX_KEYS, NewAccessKey, SecretNeverReceived
+from ..aws.models import AccessKeyInfo
 from ..core.access_keys import USE_CASES, UseCase, last_use_text, validate_description
 from ..core.finish import Made
 from ..guide import StepKey
@@ -143,7 +144,7 @@ def _age(key: AccessKeyInfo) -> str:
     return "-" if days is None else f"{days} d"
 
 
-class AccessKeysScreen(AppScreen):
+class AccessKeysScreen(AppScreen[None]):
     """Step 5: the user's access keys."""
 
     CSS_PATH = "../styles/keys.tcss"

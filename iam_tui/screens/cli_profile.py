@@ -48,7 +48,7 @@ def paths_text(paths: CliPaths, demo: bool) -> str:
     return text + "\n(AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE are honoured; files are written 0600.)"
 
 
-class CliProfileScreen(AppScreen):
+class CliProfileScreen(AppScreen[bool]):
     """Write the profile (enter in a field, or the button) and verify it. Dismisses with True once written."""
 
     CSS_PATH = "../styles/keys.tcss"

@@ -107,7 +107,7 @@ class ChecksTable(FittedTable):
         self.set_rows((c.id, (status(c), c.spec.cis or "-", c.title)) for c in checks)
 
 
-class DashboardScreen(AppScreen):
+class DashboardScreen(AppScreen[None]):
     """Security recommendations, live, failing ones first. `r` refreshes; the table's cursor selects a check."""
 
     AUTO_FOCUS = "#checks"

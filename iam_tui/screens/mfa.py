@@ -24,7 +24,8 @@ from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Input, Label, Static
 
 from ..aws.errors import AwsError
-from ..aws.mfa import MfaDevice, NewVirtualMfaDevice, VirtualMfaDevice
+from ..aws.mfa import NewVirtualMfaDevice, VirtualMfaDevice
+from ..aws.models import MfaDevice
 from ..aws.pending_mfa import PendingDevice
 from ..aws.service import IamService
 from ..core.finish import Made

@@ -62,7 +62,7 @@ def _values_of(policy: PasswordPolicy) -> FormValues:
     return ({f.key: form_text(f, policy) for f in NUMBER_FIELDS}, {f.key: getattr(policy, f.key) for f in FLAG_FIELDS})
 
 
-class PasswordPolicyScreen(AppScreen):
+class PasswordPolicyScreen(AppScreen[None]):
     """See, edit and apply the account password policy."""
 
     AUTO_FOCUS = None  # the form is focused once the current policy is loaded

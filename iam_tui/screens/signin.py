@@ -71,7 +71,7 @@ def user_text(user: SigninUser | None, name: str | None) -> str:
     return f"IAM user {user.name}: {password} · {mfa} · {used}"
 
 
-class SigninScreen(AppScreen):
+class SigninScreen(AppScreen[None]):
     """Step 4: the sign-in URL and steps, and the account alias."""
 
     CSS_PATH = "../styles/signin.tcss"

@@ -22,7 +22,7 @@ def connecting_text(settings: ConnectionSettings) -> str:
     return f"Connecting to AWS{endpoint} with {where}: sts:GetCallerIdentity…"
 
 
-class StartupErrorScreen(AppScreen):
+class StartupErrorScreen(AppScreen[None]):
     """Says what is wrong with the credentials or the connection, and what to do."""
 
     AUTO_FOCUS = None
