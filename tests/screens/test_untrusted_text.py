@@ -172,3 +172,21 @@ def test_every_screen_takes_static_and_label_from_the_app() -> None:
                  if path.name != "data_text.py"
                  and re.search(r"from textual\.widgets import [^\n]*\b(Static|Label)\b", path.read_text())]
     assert offenders == []
+
+
+async def test_a_control_character_that_slips_past_the_widgets_is_dropped_at_the_terminal(terminal: list[str]) -> None:
+    """The net under ``visible``: a widget that shows data some other way (here Textual's own Static) still cannot
+    send ESC or a bidi override to the terminal (iam_tui.app installs it, as the app does on import)."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static as TextualStatic
+
+    import iam_tui.app  # noqa: F401  the app's module installs the net
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextualStatic(f"left{OSC52}{RTL}right", markup=False)
+
+    async with Bare().run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+    assert "left]52;c;ZXZpbA==right" in "".join(terminal)
+    assert_nothing_raw(terminal)
