@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
 from ..aws.models import ScanResult
+from ..core.display_text import cut
 from ..core.users_overview import UserAtAGlance, UserSort, UsersOverview, search_users, sort_users
 from ..core.users_table import COLUMNS, NAME_WIDTH, detail_text, row_cells, summary_text
 from ..guide import StepKey
@@ -141,7 +142,8 @@ class UsersScreen(AppScreen[None]):
         self.shown = search_users(sort_users(overview.users, self.sort, overview.now), self.needle)
         for user in self.shown:
             name, failing, *rest = row_cells(user, overview.now)
-            table.add_row(data_text(name), data_text(failing, style="bold red" if user.failing else ""),
+            table.add_row(data_text(cut(name, NAME_WIDTH)),  # cut with an ellipsis: the detail shows it whole
+                          data_text(failing, style="bold red" if user.failing else ""),
                           *(data_text(cell) for cell in rest), key=user.name)
         if highlighted is not None and highlighted.name in {u.name for u in self.shown}:
             table.move_cursor(row=table.get_row_index(highlighted.name))

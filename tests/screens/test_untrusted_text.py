@@ -190,3 +190,18 @@ async def test_a_control_character_that_slips_past_the_widgets_is_dropped_at_the
         await pilot.pause()
     assert "left]52;c;ZXZpbA==right" in "".join(terminal)
     assert_nothing_raw(terminal)
+
+
+async def test_a_long_name_is_cut_with_an_ellipsis_in_its_fixed_cell(make_app, admin) -> None:
+    from iam_tui.core.users_table import NAME_WIDTH
+
+    long_name = "a" * 64  # IAM's longest user name
+    admin.create_user(UserName=long_name)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await until_screen(pilot, UsersScreen)
+        await settle(pilot)
+        cell = app.screen.query_one("#users", DataTable).get_row(long_name)[0]
+        assert cell.plain == "a" * (NAME_WIDTH - 1) + "…"
