@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet
 
 from ..aws.errors import AwsError
 from ..aws.keys import MAX_KEYS, NewAccessKey, SecretNeverReceived
@@ -20,6 +20,7 @@ from ..aws.models import AccessKeyInfo
 from ..core.access_keys import USE_CASES, UseCase, last_use_text, validate_description
 from ..core.finish import Made
 from ..guide import StepKey
+from ..widgets.data_text import Static
 from ..widgets.fitted_table import FitColumn, FittedTable
 from .base import AppScreen, Dialog
 from .confirm import ConfirmScreen, TypedConfirmScreen

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Input, Select
 
 from ..aws import cli_profile
 from ..aws.errors import AwsError
@@ -21,6 +21,7 @@ from ..core.access_keys import is_long_term_key
 from ..core.aws_config import OUTPUT_FORMATS, CliPaths
 from ..core.finish import Made
 from ..guide import StepKey
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .confirm import ConfirmScreen, TypedConfirmScreen
 from .messages import AwsChanged, Recorded, ServiceChanged, StepDone

@@ -9,7 +9,7 @@ from textual import getters, on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from ..aws.errors import AwsError
 from ..aws.models import AccountIdentity
@@ -18,6 +18,7 @@ from ..core.finish import Made
 from ..core.signin import signin_url
 from ..core.validation import validate_account_alias
 from ..guide import StepKey
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .confirm import ConfirmScreen
 from .messages import GuideUserChosen, IdentityChanged, Recorded, StepDone

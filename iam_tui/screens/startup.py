@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Static
 
 from ..aws.errors import AwsError
 from ..settings import ConnectionSettings
+from ..widgets.data_text import Static
 from .base import AppScreen
 
 
