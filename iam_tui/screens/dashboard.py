@@ -58,6 +58,9 @@ def detail_text(result: CheckResult) -> str:
                                  f"Security Hub {spec.security_hub}" if spec.security_hub else "",
                                  spec.security_hub_note or "") if x)
     lines = [f"{spec.title}  [{result.status.value}]" + (f"  ({refs})" if refs else ""), f"Now: {result.detail}"]
+    if result.acceptance is not None:  # the line iam-tui check prints, as a sentence
+        said = result.acceptance.text()
+        lines.append(said[:1].upper() + said[1:])
     if result.resources:
         lines.append("Affected: " + "; ".join(result.resources))
     lines += [f"Fix: {spec.fix}", f"Why: {spec.why}"]  # what to do first: a short panel shows it without scrolling
@@ -102,7 +105,12 @@ class ChecksTable(FittedTable):
 
         def status(check: CheckResult) -> Text:
             label, colour = STATUS_LABEL[check.status]
-            return Text(label, style=getattr(theme, colour, None) or "default")
+            text = Text(label, style=getattr(theme, colour, None) or "default")
+            if check.acceptance is not None:  # a second line, as iam-tui check says it
+                mark, colour = (("lapsed", "warning") if check.acceptance.lapsed else
+                                ("accepted", "secondary") if check.acceptance.in_effect else ("partial", "warning"))
+                text.append("\n" + mark, style=getattr(theme, colour, None) or "default")
+            return text
 
         self.set_rows((c.id, (status(c), c.spec.cis or "-", c.title)) for c in checks)
 
