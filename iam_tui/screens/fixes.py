@@ -91,7 +91,8 @@ class NameDialog(Dialog[str | None]):
     AUTO_FOCUS = "#name"
 
     def __init__(self, question: str, suggested: str, rule: Rule, *, problem: str = "", hint: str = "",
-                 keys: str = "enter takes the name · esc cancels", max_length: int = 0) -> None:
+                 keys: str = "enter takes the name · esc cancels", max_length: int = 0,
+                 placeholder: str | None = None) -> None:
         super().__init__()
         self.question = question
         self.suggested = suggested
@@ -100,13 +101,14 @@ class NameDialog(Dialog[str | None]):
         self.hint = hint
         self.keys = keys
         self.max_length = max_length
+        self.placeholder = suggested if placeholder is None else placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, markup=False)
             if self.hint:
                 yield Static(self.hint, classes="muted", markup=False)
-            yield Input(self.suggested, placeholder=self.suggested, id="name", validators=[CoreRule(self.rule)],
+            yield Input(self.suggested, placeholder=self.placeholder, id="name", validators=[CoreRule(self.rule)],
                         max_length=self.max_length)
             yield Static(self.problem, id="name-problem", markup=False)
             yield Static(self.keys, classes="muted", markup=False)
@@ -348,8 +350,8 @@ async def _accept_admin_group(screen: AppScreen[Any], _result: CheckResult) -> N
         "\"*:*\" policy appears, the acceptance no longer holds and says so.",
         "", reason_problem,
         hint=f"Members: {', '.join(subject.members) or 'none'}. Policies: {', '.join(subject.policies)}.",
-        keys=f"Why do you accept it? (at most {REASON_MAX} characters) · enter accepts · esc cancels",
-        max_length=REASON_MAX))
+        placeholder=f"Why do you accept it? (your words, at most {REASON_MAX} characters)",
+        keys="enter accepts · esc cancels", max_length=REASON_MAX))
     if reason is None:
         return
     async with screen.session.mutating(f"accepting the finding on {group}"):
