@@ -182,3 +182,14 @@ def test_every_valid_reason_survives_the_round_trip(reason: str) -> None:
     record = new_record(subject_of(authz_of(group()), group()), reason, BY, AT)
     assert read_record(record_document(record)) == record
     assert isinstance(record, AcceptanceRecord) and record.reason == reason.strip()
+
+
+def test_the_largest_record_fits_iams_limit_for_a_groups_inline_policies() -> None:
+    """IAM counts at most 5,120 characters (whitespace excluded) for all of a group's inline policies together: the
+    worst reason (every character a surrogate pair, 12 characters as JSON escapes) and a long role session ARN leave
+    more than a third of it to the group's other inline policies."""
+    worst = "😀" * REASON_MAX
+    assert reason_problem(worst) is None
+    long_arn = "arn:aws:sts::123456789012:assumed-role/" + "r" * 64 + "/" + "s" * 64
+    text = marker_document(new_record(subject_of(authz_of(group()), group()), worst, long_arn, AT))
+    assert len("".join(text.split())) < 5120 * 2 // 3
