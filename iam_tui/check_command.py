@@ -99,8 +99,8 @@ def as_table(result: ScanResult) -> str:
             lines.append(f"{'':<8} {r.detail}")
             if r.resources:
                 lines.append(f"{'':<8} affected: {'; '.join(r.resources)}")
-            if r.accepted:
-                lines.append(f"{'':<8} {r.accepted}")
+            if r.acceptance is not None:
+                lines.append(f"{'':<8} {r.acceptance.text()}")
             if r.status in (Status.FAIL, Status.WARN):
                 lines.append(f"{'':<8} fix: {r.spec.fix}")
     counts = {s: sum(1 for r in result.results if r.status is s) for s in Status}

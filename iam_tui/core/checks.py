@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from .accepted import acceptance_of, full_admin_principals
+from .accepted import Acceptance, acceptance_of, full_admin_principals, ignored_markers
 from .authz import AuthorizationDetails, allows_full_admin
 from .credential_report import ReportRow
 from .scan_inputs import ScanInputs
@@ -56,7 +56,13 @@ class CheckResult:
     detail: str
     resources: tuple[str, ...] = ()
     users: tuple[str, ...] = ()  # the IAM users a per-user finding names (for the users screen)
-    accepted: str | None = None  # why the user accepted this finding; the status stays as it is
+    # The finding's acceptance, lapsed or not (the status stays as it is); see core.accepted.
+    acceptance: Acceptance | None = None
+
+    @property
+    def accepted(self) -> str | None:
+        """The reason the user typed, while the acceptance is in effect (not lapsed, covering every holder)."""
+        return self.acceptance.reason if self.acceptance is not None and self.acceptance.in_effect else None
 
     @property
     def id(self) -> str:
@@ -77,6 +83,7 @@ class CheckResult:
             "security_hub_note": self.spec.security_hub_note,
             "resources": list(self.resources),
             "accepted": self.accepted,
+            "acceptance": self.acceptance.to_json() if self.acceptance is not None else None,
             "why": self.spec.why,
             "how_to_fix": self.spec.fix,
         }
@@ -550,7 +557,12 @@ def check_full_admin(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckRe
     result = _verdict("no-full-admin-policy", offenders, 'No attached policy allows "*:*".',
                       '{n} attachment(s) of policies that allow "*:*".',
                       [p.name for p in holders if p.kind == "user"])
-    return dataclasses.replace(result, accepted=acceptance_of(holders)) if offenders else result
+    if not offenders:
+        return result
+    acceptance = acceptance_of(authz, holders)
+    ignored = ignored_markers(holders, acceptance)
+    detail = result.detail + (f" Not an acceptance (ignored): {'; '.join(ignored)}." if ignored else "")
+    return dataclasses.replace(result, detail=detail, acceptance=acceptance)
 
 
 @_with_authz("support-role")

@@ -48,13 +48,17 @@ FIXES: dict[str, Fix] = {
     "no-full-admin-policy": Fix("accept-guide-admin-group", "Accept the guide's own admin group (PowerUsers)",
                                 offered=_only_the_guide_group),
 }
+# A finding accepted on purpose (and the acceptance in effect) offers to clear it instead.
+WHEN_ACCEPTED: dict[str, Fix] = {
+    "no-full-admin-policy": Fix("clear-acceptance", "Clear the acceptance of the guide's admin group (PowerUsers)"),
+}
 
 
 def fix_for(result: CheckResult) -> Fix | None:
     """The fix the app offers for ``result``: only for a failing check, and only where the fix applies."""
     if result.status is not Status.FAIL:
         return None
-    fix = FIXES.get(result.id)
+    fix = WHEN_ACCEPTED.get(result.id) if result.accepted else FIXES.get(result.id)
     if fix is None or (fix.offered is not None and not fix.offered(result)):
         return None
     return fix

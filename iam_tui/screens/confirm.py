@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,7 +17,8 @@ class ConfirmScreen(Dialog[bool]):
 
     BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str | Text, *, yes: str = "Yes", no: str = "No") -> None:
+        """``question``: a ``Text`` when it holds data (a ``Text`` is shown as it is, never read as markup)."""
         super().__init__()
         self.question = question
         self.yes = yes

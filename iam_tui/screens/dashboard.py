@@ -61,6 +61,9 @@ def detail_text(result: CheckResult) -> str:
                                  spec.security_hub_note or "") if x)
     lines = [f"{spec.title}  [{result.status.value}]" + (f"  ({refs})" if refs else ""),
              f"Now: {visible(result.detail)}"]
+    if result.acceptance is not None:  # the line iam-tui check prints, as a sentence (the reason is the user's text)
+        said = visible(result.acceptance.text())
+        lines.append(said[:1].upper() + said[1:])
     if result.resources:
         lines.append("Affected: " + "; ".join(visible(r) for r in result.resources))
     lines += [f"Fix: {spec.fix}", f"Why: {spec.why}"]  # what to do first: a short panel shows it without scrolling
@@ -105,7 +108,12 @@ class ChecksTable(FittedTable):
 
         def status(check: CheckResult) -> Text:
             label, colour = STATUS_LABEL[check.status]
-            return Text(label, style=getattr(theme, colour, None) or "default")
+            text = Text(label, style=getattr(theme, colour, None) or "default")
+            if check.acceptance is not None:  # a second line, as iam-tui check says it
+                mark, colour = (("lapsed", "warning") if check.acceptance.lapsed else
+                                ("accepted", "secondary") if check.acceptance.in_effect else ("partial", "warning"))
+                text.append("\n" + mark, style=getattr(theme, colour, None) or "default")
+            return text
 
         self.set_rows((c.id, (status(c), c.spec.cis or "-", c.title)) for c in checks)
 
@@ -119,7 +127,10 @@ class DashboardScreen(AppScreen[None]):
         "Step 1 of the guide: confirm the security recommendations for your account.\n\n"
         "Each row is a CIS AWS Foundations IAM check, those that fail first: fail, warn, unknown (the call was "
         "denied: the detail names the permission), pass or n/a. Move with ↑/↓ or j/k; the panel below explains "
-        "the highlighted check: what is now, what is affected, how to fix it and why it matters.\n\n"
+        "the highlighted check: what is now, what is affected, how to fix it and why it matters. A finding "
+        "accepted on purpose (CIS 1.15, the guide's admin group) says 'accepted' under its status, with the reason, "
+        "who and when in the panel, as iam-tui check does; 'lapsed' once the group's members or policies changed, "
+        "'partial' when another principal allows \"*:*\" too.\n\n"
         "g moves to the guide list: a step's digit opens it, or ↑/↓ (j/k) then enter (ctrl+p opens any step "
         "from anywhere).\n\n"
         "Root MFA and root keys are read live (GetAccountSummary). The per-user checks use the credential report, "

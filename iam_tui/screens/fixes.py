@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +21,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from ..aws.errors import AwsError
-from ..core.accepted import GUIDE_ADMIN_GROUP
+from ..core.accepted import MARKER_NAME, REASON_MAX, reason_problem
 from ..core.access_keys import last_use_text
 from ..core.account_settings import ANALYZER_NAME
 from ..core.checks import CheckResult
@@ -90,22 +91,28 @@ class NameDialog(Dialog[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#name"
 
-    def __init__(self, question: str, suggested: str, rule: Rule, *, problem: str = "", hint: str = "") -> None:
+    def __init__(self, question: str, suggested: str, rule: Rule, *, problem: str = "", hint: str = "",
+                 keys: str = "enter takes the name · esc cancels", max_length: int = 0,
+                 placeholder: str | None = None) -> None:
         super().__init__()
         self.question = question
         self.suggested = suggested
         self.rule = rule
         self.problem = problem
         self.hint = hint
+        self.keys = keys
+        self.max_length = max_length
+        self.placeholder = suggested if placeholder is None else placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, markup=False)
             if self.hint:
                 yield Static(self.hint, classes="muted", markup=False)
-            yield Input(self.suggested, placeholder=self.suggested, id="name", validators=[CoreRule(self.rule)])
+            yield Input(self.suggested, placeholder=self.placeholder, id="name", validators=[CoreRule(self.rule)],
+                        max_length=self.max_length)
             yield Static(self.problem, id="name-problem", markup=False)
-            yield Static("enter takes the name · esc cancels", classes="muted")
+            yield Static(self.keys, classes="muted", markup=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         result = event.validation_result
@@ -327,27 +334,44 @@ async def _access_analyzer(screen: AppScreen[Any], result: CheckResult) -> None:
                                                    f"{ANALYZER_NAME} is active in {done_in}; the dashboard rescans."))
 
 
-async def _accept_admin_group(screen: AppScreen[Any], result: CheckResult) -> None:
+async def _accept_admin_group(screen: AppScreen[Any], _result: CheckResult) -> None:
+    """Accept no-full-admin-policy on the guide's admin group with a reason the user types; the record is bound to
+    the members and policies shown here, and lapses when they change."""
     accepted = screen.iam.service.accepted
-    group = result.resources[0].rsplit(" ", 1)[-1]
-    if result.accepted:
-        if not await screen.app.push_screen_wait(ConfirmScreen(
-                f"This finding is {result.accepted}. Clear the acceptance? The check then fails without a reason "
-                f"(the marker policy on {group} is deleted; nothing else changes).", yes="Clear it", no="Keep it")):
-            return
-        async with screen.session.mutating(f"clearing the acceptance on {group}"):
-            await accepted.clear_acceptance(group)
-        screen.tell(AwsChanged())
-        return
-    if not await screen.app.push_screen_wait(ConfirmScreen(
-            f"{group} is the guide's admin group: its AdministratorAccess is how your admin user administers the "
-            "account, so CIS 1.15 fails on purpose. Accept it? The check stays 'fail', marked 'accepted: the guide's "
-            f"admin group' here and in iam-tui check --json. The mark is an inline policy on {group} that grants "
-            "nothing (iam-tui-accepted-guide-admin-group); it survives restarts, and a new \"*:*\" policy anywhere "
-            "makes the finding a plain failure again.", yes="Accept", no="Cancel")):
+    subject = await accepted.acceptable_subject()
+    if subject is None:
+        raise AwsError("NotAcceptable", "The guide's admin group is no longer the one finding of "
+                       "no-full-admin-policy.", "Rescan with r and look at the finding again.")
+    group = subject.group
+    reason = await screen.app.push_screen_wait(NameDialog(
+        f"{group} is the guide's admin group: its AdministratorAccess is how your admin user administers the "
+        "account, so CIS 1.15 fails on purpose. Accepting records on the group (an inline policy that grants "
+        f"nothing, {MARKER_NAME}) your reason, who you are and when, bound to what it holds now. The check stays "
+        "'fail', shown as accepted here and in iam-tui check --json; when a member or a policy changes, or another "
+        "\"*:*\" policy appears, the acceptance no longer holds and says so.",
+        "", reason_problem,
+        hint=f"Members: {', '.join(subject.members) or 'none'}. Policies: {', '.join(subject.policies)}.",
+        placeholder=f"Why do you accept it? (your words, at most {REASON_MAX} characters)",
+        keys="enter accepts · esc cancels", max_length=REASON_MAX))
+    if reason is None:
         return
     async with screen.session.mutating(f"accepting the finding on {group}"):
-        await accepted.accept_admin_group(group, GUIDE_ADMIN_GROUP)
+        await accepted.accept_admin_group(subject, reason)
+    screen.tell(AwsChanged())
+
+
+async def _clear_acceptance(screen: AppScreen[Any], result: CheckResult) -> None:
+    acceptance = result.acceptance
+    if acceptance is None:
+        return
+    group = acceptance.group
+    if not await screen.app.push_screen_wait(ConfirmScreen(Text(
+            f"This finding is {acceptance.text()}. Clear the acceptance? The check then fails without a reason "
+            f"(the marker policy {MARKER_NAME} on {group} is deleted; nothing else changes)."), yes="Clear it",
+            no="Keep it")):
+        return
+    async with screen.session.mutating(f"clearing the acceptance on {group}"):
+        await screen.iam.service.accepted.clear_acceptance(group)
     screen.tell(AwsChanged())
 
 
@@ -393,6 +417,7 @@ FLOWS = {
     "move-policies-to-group": _move_to_group,
     "create-support-role": _support_role,
     "accept-guide-admin-group": _accept_admin_group,
+    "clear-acceptance": _clear_acceptance,
     "password-policy-cis": _password_policy,
     "user-mfa": _user_mfa,
     "console-checklist": _console_checklist,

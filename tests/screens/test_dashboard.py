@@ -334,3 +334,41 @@ async def test_opening_on_the_dashboard_starts_its_scan_while_connecting(monkeyp
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         assert asked == [True, False]
+
+
+async def test_the_acceptance_shows_on_the_row_and_in_the_detail_as_check_says_it_and_lapses(
+        make_app, admin, service) -> None:
+    """CIS 1.15 accepted on the guide's admin group: a second status line on the row, the same line as `iam-tui
+    check` in the detail, f offers to clear it; once a member is added the row says lapsed and f offers to accept
+    again."""
+    from iam_tui.check_command import as_table
+
+    admin.create_group(GroupName="PowerUsers")
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    reason = "Admins [EMEA] [@click=app.quit] kept on purpose"
+    await service.accepted.accept_admin_group(await service.accepted.acceptable_subject(), reason)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#checks", DataTable)
+        result = screen.scan.result("no-full-admin-policy")
+        assert result.accepted == reason
+        assert table.get_row("no-full-admin-policy")[0].plain == "✗ fail\naccepted"
+        table.move_cursor(row=table.get_row_index("no-full-admin-policy"))
+        await settle(pilot)
+        detail = static_text(screen, "#check-detail")
+        said = result.acceptance.text()
+        assert said in as_table(screen.scan) and said[1:] in detail and "Accepted on PowerUsers by " in detail
+        assert reason in detail  # typed text, shown as typed: no markup read
+        assert "f or enter: Clear the acceptance of the guide's admin group" in detail
+
+        admin.create_user(UserName="mallory")
+        admin.add_user_to_group(GroupName="PowerUsers", UserName="mallory")
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.get_row("no-full-admin-policy")[0].plain == "✗ fail\nlapsed"
+        detail = static_text(screen, "#check-detail")
+        assert "Acceptance lapsed: members of PowerUsers changed since " in detail
+        assert "f or enter: Accept the guide's own admin group" in detail
+        assert screen.scan.result("no-full-admin-policy").accepted is None

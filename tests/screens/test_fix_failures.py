@@ -17,7 +17,7 @@ from iam_tui.aws.sandbox import responses
 from iam_tui.aws.service import IamService
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
-from iam_tui.screens.fixes import ChoiceDialog, NoticeDialog
+from iam_tui.screens.fixes import ChoiceDialog, NameDialog, NoticeDialog
 from iam_tui.screens.plan_review import PlanReviewScreen
 
 from ..aws.test_fix_plans import has_password, key_status
@@ -214,6 +214,13 @@ async def notice_after_failure(app, pilot, permission: str) -> str:
     return said
 
 
+async def fix_with_reason(app, pilot) -> None:
+    """f on no-full-admin-policy, then a reason typed for accepting it."""
+    await press_fix(app, pilot, "no-full-admin-policy")
+    await until_shown(pilot, NameDialog)
+    await pilot.press(*"the admin group", "enter")
+
+
 def inline_policies(admin, group: str) -> list[str]:
     return admin.list_group_policies(GroupName=group)["PolicyNames"]
 
@@ -226,10 +233,10 @@ async def test_accepting_and_clearing_the_guides_admin_group_fail_then_work(make
     inject_error(service, "iam", "PutGroupPolicy", *DENIED, times=1)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await fix_and_confirm(app, pilot, "no-full-admin-policy")
+        await fix_with_reason(app, pilot)
         await notice_after_failure(app, pilot, "iam:PutGroupPolicy")
         assert inline_policies(admin, "PowerUsers") == []
-        await fix_and_confirm(app, pilot, "no-full-admin-policy")
+        await fix_with_reason(app, pilot)
         await until(pilot, lambda: inline_policies(admin, "PowerUsers"))
         await settle(pilot)
         assert app.last_scan.result("no-full-admin-policy").accepted

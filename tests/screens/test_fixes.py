@@ -153,20 +153,25 @@ async def test_root_keys_are_deleted_after_the_typed_id_and_a_second_question(ma
     assert sandbox.state.root_keys == {}  # root's keys live in the sandbox: moto's summary always says 0
 
 
-async def test_the_guides_admin_group_is_accepted_then_cleared(make_app, admin) -> None:
+async def test_the_guides_admin_group_is_accepted_with_a_typed_reason_then_cleared(make_app, admin) -> None:
     admin.create_group(GroupName="PowerUsers")
     admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await fix(app, pilot, "no-full-admin-policy")
-        await until_shown(pilot, ConfirmScreen)
-        await pilot.press("y")
+        await until_shown(pilot, NameDialog)
+        assert "Members: none. Policies: AdministratorAccess." in visible_text(app)
+        await pilot.press("enter")  # nothing typed: refused, said why
+        assert app.screen.query_one("#name-problem", Static).render().plain == "Type why you accept this finding."
+        await pilot.press(*"Kept [on] purpose", "enter")
         await until(pilot, lambda: admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"])
         await settle(pilot)
         result = app.last_scan.result("no-full-admin-policy")
-        assert result.accepted == "accepted: the guide's admin group (PowerUsers)"
+        assert result.accepted == "Kept [on] purpose" and result.status.value == "fail"
         await fix(app, pilot, "no-full-admin-policy")
         await until_shown(pilot, ConfirmScreen)
+        question = text(app, "#question")
+        assert question.startswith("This finding is accepted on PowerUsers by ") and ": Kept [on] purpose." in question
         await pilot.press("y")
         await until(pilot, lambda: not admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"])
     assert admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"] == []
