@@ -430,6 +430,8 @@ class IamTuiApp(App[int]):
 
 
 def run_app(settings: ConnectionSettings, *, exit_when_ready: str | None = None) -> int:
+    """The exit status is ``app.return_code`` (what ``exit`` was given, or Textual's status after a crash):
+    ``run()`` returns the app's *result*, None after a crash, which once made a crash exit 0."""
     app = IamTuiApp(settings, exit_when_ready=exit_when_ready)
-    code = app.run(headless=exit_when_ready is not None)
-    return code or 0
+    app.run(headless=exit_when_ready is not None)
+    return app.return_code or 0
