@@ -3,9 +3,13 @@ Textual fixes the behaviour (Textual is pinned exactly)."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from typing import Any
 
+from textual._context import active_app
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.timer import Timer
 
 MIN_TIMER_DELAY = 0.001  # seconds: "as soon as possible"
@@ -30,3 +34,30 @@ def never_negative_timers() -> None:
 
     init._never_negative = True  # type: ignore[attr-defined]
     Timer.__init__ = init  # type: ignore[method-assign]
+
+
+def handler_errors_go_to_the_app() -> None:
+    """Hand an exception raised by a message or event handler to the app's ``survive_crash(error)`` (when it has
+    one) and go on processing messages if it returns True.
+
+    Textual 8.2.8's message loop (``MessagePump._process_messages_loop``) calls ``App._handle_exception`` and then
+    *stops that widget's loop* for good: a handler of the app that raised left an app that drew nothing and took
+    no key, whatever ``_handle_exception`` did. Catching the exception one level down, in ``_dispatch_message``,
+    keeps the loop of the screen or the app alive so the app can show what failed and let the person go on."""
+    original = MessagePump._dispatch_message
+    if getattr(original, "_goes_to_the_app", False):
+        return
+
+    @functools.wraps(original)
+    async def dispatch(self: MessagePump, message: Message) -> None:
+        try:
+            await original(self, message)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            survive = getattr(active_app.get(None), "survive_crash", None)
+            if survive is None or not survive(error):
+                raise
+
+    dispatch._goes_to_the_app = True  # type: ignore[attr-defined]
+    MessagePump._dispatch_message = dispatch  # type: ignore[method-assign]
