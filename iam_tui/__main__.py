@@ -67,15 +67,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The exit status: see core/exit_status.py. Never a traceback: a start-up problem is one line and 2, a bug
+    one line and 3."""
+    from .core.exit_status import EXIT_CRASHED, EXIT_ERROR, EXIT_INTERRUPTED, crash_line
+
     try:
         return _run(argv)
     except KeyboardInterrupt:  # ctrl+c while still starting (importing the SDK): one line, as later on
         print("iam-tui: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except StartupError as exc:
+        print(f"iam-tui: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        print(crash_line(exc, during="while starting"), file=sys.stderr)
+        return EXIT_CRASHED
+
+
+class StartupError(Exception):
+    """A command line that cannot run as given: its text is the one line printed."""
+
+
+def _refuse_conflicts(args: argparse.Namespace) -> None:
+    """The demo is sealed from every AWS setting (aws/sandbox): a profile or an endpoint given with it would be
+    silently ignored, or, before, half used. Say so rather than guess which one was meant."""
+    if args.demo:
+        given = [flag for flag, value in (("--profile", args.profile), ("--endpoint-url", args.endpoint_url))
+                 if value is not None]
+        if given:
+            raise StartupError(f"--demo runs in the in-process sandbox and cannot be combined with "
+                               f"{' or '.join(given)}; drop one of them.")
 
 
 def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    _refuse_conflicts(args)
     from .settings import ConnectionSettings
 
     settings = ConnectionSettings(profile=args.profile, region=args.region, endpoint_url=args.endpoint_url,

@@ -7,33 +7,45 @@ service; screens reach it as ``app.service`` and never touch boto3.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import gc
 import importlib
 import signal
+import sys
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+import textual
 from textual import events, on, work
+from textual._context import active_message_pump
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import WorkerFailed, active_worker
 
+from . import __version__
 from .aws.errors import AwsError, mfa_code_needed
 from .aws.models import AccountIdentity, ScanResult
 from .aws.threads import use_daemon_threads
 from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
 from .core.checks import Status
+from .core.crash_report import CrashReport, crash_report
 from .core.display_text import visible
+from .core.exit_status import EXIT_CRASHED, EXIT_ERROR, crash_line
+from .core.secret import live_secrets
 from .guide import STEPS, StepKey, StepState
 from .screens.base import Dialog
+from .screens.crash import CrashScreen
 from .screens.dashboard import DashboardScreen
 from .screens.finish import FinishScreen
 from .screens.help import HelpScreen
@@ -51,7 +63,7 @@ from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
 from .session import GuideSession
 from .settings import ConnectionSettings
-from .textual_fixes import never_negative_timers, terminal_gets_only_printable_text
+from .textual_fixes import handler_errors_go_to_the_app, never_negative_timers, terminal_gets_only_printable_text
 from .widgets.guide_navigator import GuideNavigator
 from .widgets.secret_field import SecretField
 
@@ -79,10 +91,12 @@ async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> 
 
 never_negative_timers()
 terminal_gets_only_printable_text()
+handler_errors_go_to_the_app()
 
 # Signals that end the app the way quitting does: cleanups run, the terminal is restored.
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 EXIT_CLEANUP_TIMEOUT = 10.0  # seconds for each exit cleanup (an AWS call: it may be slow or unreachable)
+MAX_CRASHES = 20  # unexpected exceptions shown before the app gives up (one raised at every frame would loop)
 
 
 class IamTuiApp(App[int]):
@@ -122,6 +136,9 @@ class IamTuiApp(App[int]):
         self.clipboard_service = Clipboard(self.copy_to_clipboard)
         self.session = GuideSession(on_busy_changed=self._busy_changed)
         self._signalled = False
+        self.crashes: list[CrashReport] = []  # unexpected exceptions of this session (see survive_crash)
+        self._crash_report_saved: Path | None = None
+        self.startup_error: AwsError | None = None  # connecting failed and nothing connected since
 
     @property
     def service(self) -> IamService:
@@ -195,8 +212,10 @@ class IamTuiApp(App[int]):
         except AwsError as err:
             if connected is not None and not connected.done():
                 connected.cancel()
+            self.startup_error = err
             self.switch_screen(StartupErrorScreen(err, self.settings))
             return
+        self.startup_error = None
         self._close_service()
         self._service = service
         self.identity = service.account._identity
@@ -347,14 +366,23 @@ class IamTuiApp(App[int]):
         once."""
         code = 128 + signum  # what a shell reports for a process ended by that signal
         if self._signalled:
-            self.exit(code)
+            self.exit(code, return_code=code)
             return
         self._signalled = True
         self.run_worker(self._quit(code), group="exit")
 
     async def _quit(self, code: int = 0) -> None:
-        """Run the exit cleanups, then exit; what could not be cleaned up is printed after the app closes."""
+        """Run the exit cleanups, then exit; what could not be cleaned up is printed after the app closes. A session
+        that never connected exits 2 with the reason; one where a bug was shown exits 3 and says so (in one line
+        each, before the problems)."""
         problems = self.session.exit_problems()
+        if self.crashes:
+            saved = f" The report is in {self._crash_report_saved}." if self._crash_report_saved else ""
+            problems.insert(0, self.crashes[0].line + saved)
+            code = code or EXIT_CRASHED
+        elif self._service is None and self.startup_error is not None:
+            problems.insert(0, "iam-tui: " + " ".join(self.startup_error.text.split()))
+            code = code or EXIT_ERROR
         for key, cleanup in self.session.exit_cleanups.items():
             self.notify(f"Cleaning up before exit: {key}…")
             try:
@@ -366,8 +394,62 @@ class IamTuiApp(App[int]):
             if problem:
                 problems.append(problem)
             self.session.remove_exit_cleanup(key)
+        # run_app prints it once the terminal is back, as it is: Textual's console would read markup in it (names
+        # from AWS are) and cut each line at the terminal's width.
         self.exit_message = "\n".join(problems) if problems else None
-        self.exit(code, message=self.exit_message)
+        self.exit(code, return_code=code)
+
+    # --- bugs ----------------------------------------------------------------------------------------------------
+
+    def survive_crash(self, error: BaseException) -> bool:
+        """An unexpected exception in a worker, a handler or a timer: show it on a :class:`CrashScreen` and keep
+        the app running (True), so that the person can go on, or quit with the exit cleanups (an MFA device made
+        for nothing is deleted). False when the app cannot go on: it is closing, or the bug keeps coming back.
+
+        The exception is also kept where ``run_test`` re-raises it at the end of a test: a bug still fails the
+        test that met it."""
+        crash = error.error if isinstance(error, WorkerFailed) else error
+        if self._closing or self._closed or not self.is_running or not self.screen_stack:
+            return False
+        if len(self.crashes) >= MAX_CRASHES:
+            return False
+        report = crash_report(crash, where=self._what_failed(), when=datetime.now(UTC),
+                              versions={"iam-tui": __version__, "textual": textual.__version__},
+                              secrets=live_secrets())
+        self.crashes.append(report)
+        if self._exception is None and isinstance(crash, Exception):
+            self._exception = crash
+        if not isinstance(self.screen, CrashScreen):  # a bug again while one is shown: counted, not stacked
+            self.push_screen(CrashScreen(report))
+        return True
+
+    def _what_failed(self) -> str:
+        screen = type(self.screen).__name__ if self.screen_stack else "no screen"
+        worker = active_worker.get(None)
+        if worker is not None:
+            return f"a background task ({worker.name or worker.group}) of {screen}"
+        pump = active_message_pump.get(None)
+        if pump is not None and pump is not self.screen:
+            return f"{type(pump).__name__} on {screen}"
+        return screen
+
+    def crash_saved(self, path: Path) -> None:
+        self._crash_report_saved = path
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual calls this for an exception nothing handled (a worker's, a timer's, a widget's while composing
+        or drawing); it would end the app and print a traceback with local variables (a revealed secret among
+        them). Shown and survived when possible (:meth:`survive_crash`), else the app ends with one line and
+        EXIT_CRASHED."""
+        if self.survive_crash(error):
+            return
+        crash = error.error if isinstance(error, WorkerFailed) else error
+        self._return_code = EXIT_CRASHED
+        if self._exception is None:
+            self._exception = crash if isinstance(crash, Exception) else error
+            self._exception_event.set()
+        self.exit_message = crash_line(crash)
+        self._close_messages_no_wait()
 
     # --- clipboard ---------------------------------------------------------------------------------------------
 
@@ -442,6 +524,11 @@ class IamTuiApp(App[int]):
 
 
 def run_app(settings: ConnectionSettings, *, exit_when_ready: str | None = None) -> int:
+    """The exit status is ``app.return_code`` (what ``exit`` was given, or Textual's status after a crash):
+    ``run()`` returns the app's *result*, None after a crash, which once made a crash exit 0."""
     app = IamTuiApp(settings, exit_when_ready=exit_when_ready)
-    code = app.run(headless=exit_when_ready is not None)
-    return code or 0
+    app.run(headless=exit_when_ready is not None)
+    if app.exit_message:
+        with contextlib.suppress(OSError):  # the terminal is gone (a hang-up): nobody to tell
+            print(app.exit_message, file=sys.stderr, flush=True)
+    return app.return_code or 0

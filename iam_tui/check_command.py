@@ -17,11 +17,9 @@ from .aws.threads import use_daemon_threads
 from .core.checks import CheckResult, Status, any_failed
 from .core.credential_report import report_age
 from .core.display_text import visible
+from .core.exit_status import EXIT_CRASHED, EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, crash_line
 from .core.fixes import fix_for
 from .settings import ConnectionSettings
-
-EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 async def _scan(settings: ConnectionSettings) -> ScanResult:
@@ -110,10 +108,23 @@ def as_table(result: ScanResult) -> str:
     return "\n".join(visible(line) for line in lines)
 
 
+__all__ = ["EXIT_CRASHED", "EXIT_ERROR", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "run_check"]
+
+
 def run_check(settings: ConnectionSettings, *, as_json: bool = False, out: TextIO | None = None,
               err: TextIO | None = None) -> int:
+    """The exit status: see core/exit_status.py. A bug (any other exception) is one line and EXIT_CRASHED, never a
+    traceback: a script must tell "the scan could not run" (2) from "iam-tui is broken" (3)."""
     out = out or sys.stdout
     err = err or sys.stderr
+    try:
+        return _run_check(settings, as_json=as_json, out=out, err=err)
+    except Exception as exc:
+        print(crash_line(exc), file=err)
+        return EXIT_CRASHED
+
+
+def _run_check(settings: ConnectionSettings, *, as_json: bool, out: TextIO, err: TextIO) -> int:
     try:
         result = asyncio.run(_scan(settings))
     except AwsError as exc:

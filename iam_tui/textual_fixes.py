@@ -3,11 +3,15 @@ it works around; drop it when Textual fixes the behaviour (Textual is pinned exa
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from typing import Any
 
 from rich.console import Console
 from rich.segment import Segment
+from textual._context import active_app
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.strip import Strip
 from textual.timer import Timer
 
@@ -60,3 +64,28 @@ def terminal_gets_only_printable_text() -> None:
 
     render._printable_only = True  # type: ignore[attr-defined]
     Strip.render = render  # type: ignore[method-assign]
+def handler_errors_go_to_the_app() -> None:
+    """Hand an exception raised by a message or event handler to the app's ``survive_crash(error)`` (when it has
+    one) and go on processing messages if it returns True.
+
+    Textual 8.2.8's message loop (``MessagePump._process_messages_loop``) calls ``App._handle_exception`` and then
+    *stops that widget's loop* for good: a handler of the app that raised left an app that drew nothing and took
+    no key, whatever ``_handle_exception`` did. Catching the exception one level down, in ``_dispatch_message``,
+    keeps the loop of the screen or the app alive so the app can show what failed and let the person go on."""
+    original = MessagePump._dispatch_message
+    if getattr(original, "_goes_to_the_app", False):
+        return
+
+    @functools.wraps(original)
+    async def dispatch(self: MessagePump, message: Message) -> None:
+        try:
+            await original(self, message)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            survive = getattr(active_app.get(None), "survive_crash", None)
+            if survive is None or not survive(error):
+                raise
+
+    dispatch._goes_to_the_app = True  # type: ignore[attr-defined]
+    MessagePump._dispatch_message = dispatch  # type: ignore[method-assign]

@@ -135,3 +135,57 @@ def test_ctrl_c_during_check_goes_through_the_event_loop() -> None:
         assert asyncio.run(installed()) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.parametrize("args", [
+    ("--demo", "--profile", "mine"),
+    ("--demo", "--endpoint-url", "http://127.0.0.1:9"),
+    ("check", "--demo", "--profile", "mine"),
+    ("--demo", "check", "--endpoint-url", "http://127.0.0.1:9"),
+    ("check", "--json", "--demo", "--profile", "mine", "--endpoint-url", "http://127.0.0.1:9"),
+])
+def test_the_demo_refuses_a_profile_or_an_endpoint(args: tuple[str, ...]) -> None:
+    proc = run(*args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("iam-tui: --demo "), proc.stderr
+
+
+CHECK_THAT_CRASHES = """
+import sys
+import iam_tui.check_command as check
+
+def broken(result):
+    raise TypeError("secret-ish data")
+
+check.as_table = broken
+from iam_tui.__main__ import main
+sys.exit(main(["check", "--demo"]))
+"""
+
+
+def test_a_crash_in_check_is_one_line_and_its_own_exit_status() -> None:
+    proc = run(code=CHECK_THAT_CRASHES)
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("iam-tui: crashed (TypeError at check_command.py:"), proc.stderr
+    assert "secret-ish" not in proc.stderr  # the message can hold data; the type and the place say enough
+
+
+STARTUP_THAT_CRASHES = """
+import sys
+import iam_tui.settings
+
+class Broken:
+    def __init__(self, **kwargs):
+        raise RuntimeError("a bug")
+
+iam_tui.settings.ConnectionSettings = Broken
+from iam_tui.__main__ import main
+sys.exit(main(["check", "--demo"]))
+"""
+
+
+def test_a_crash_while_starting_is_one_line() -> None:
+    proc = run(code=STARTUP_THAT_CRASHES)
+    assert proc.returncode == 3 and proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith("iam-tui: crashed while starting (RuntimeError"), proc.stderr

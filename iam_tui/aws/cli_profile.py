@@ -35,8 +35,9 @@ from ..core.aws_config import CliPaths
 from ..core.secret import Secret
 from ..files import NotARegularFile, existing_target, write_private_file
 from .errors import INVALID_CRED_CODES, AwsError
+from .sealed import sealed_session
 from .service import IamService
-from .session import AwsContext
+from .session import DEFAULT_REGION, AwsContext
 from .translate import from_botocore_error
 
 VERIFY_TIMEOUT_S = 60.0
@@ -310,7 +311,14 @@ def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_ke
 # --- using the profile ------------------------------------------------------------------------------------------
 
 
-def _profile_session(paths: CliPaths, profile: str) -> botocore.session.Session:
+def _profile_session(paths: CliPaths, profile: str, *, demo: bool) -> botocore.session.Session:
+    """The profile as botocore reads it from ``paths``. In the demo, from those files alone (aws/sealed.py): the
+    environment's keys, endpoints and credential sources stay out of the sandbox."""
+    if demo:
+        session = sealed_session(region=DEFAULT_REGION, config_file=str(paths.config),
+                                 credentials_file=str(paths.credentials), profile=profile)
+        session.get_scoped_config()  # a profile that is in neither file: ProfileNotFound, as botocore says it
+        return session
     session = botocore.session.Session(profile=profile)
     session.set_config_variable("credentials_file", str(paths.credentials))
     session.set_config_variable("config_file", str(paths.config))
@@ -321,7 +329,7 @@ def service_for_profile(service: IamService, paths: CliPaths, profile: str) -> I
     """A service that signs with the profile as botocore reads it from ``paths`` (same endpoint and region
     settings as ``service``). In the demo, the sandbox signs with the key botocore read. Blocking."""
     try:
-        session = _profile_session(paths, profile)
+        session = _profile_session(paths, profile, demo=service.sandbox is not None)
         credentials = session.get_credentials()
     except Exception as exc:
         raise from_botocore_error(exc) from None

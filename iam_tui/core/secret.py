@@ -11,6 +11,8 @@ import hmac
 import html
 import json
 import re
+import threading
+import weakref
 from typing import Any, NoReturn
 from urllib.parse import quote, quote_plus
 
@@ -19,12 +21,14 @@ _HEX_ESCAPE = re.compile(r"(%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4})")
 
 
 class Secret:
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_value")
 
     def __init__(self, value: str) -> None:
         if not isinstance(value, str):
             raise TypeError("Secret wraps a str")
         self._value = value
+        with _LIVE_LOCK:
+            _LIVE[id(self)] = self
 
     def reveal(self) -> str:
         return self._value
@@ -60,6 +64,19 @@ class Secret:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
         return self
+
+
+# Every Secret still referenced somewhere, by identity (a WeakSet would keep one of two equal secrets, and forget
+# the value when that one goes).
+_LIVE: weakref.WeakValueDictionary[int, Secret] = weakref.WeakValueDictionary()
+_LIVE_LOCK = threading.Lock()  # secrets are made in worker threads too
+
+
+def live_secrets() -> list[Secret]:
+    """Every secret the process still holds: a crash report masks their values wherever they appear (a bug can put
+    a revealed value into an exception's message)."""
+    with _LIVE_LOCK:
+        return list(_LIVE.values())
 
 
 def _written_forms(value: str) -> set[str]:

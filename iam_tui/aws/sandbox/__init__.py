@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from ...core.secret import Secret
 from ..data_loader import direct_loader
+from ..sealed import sealed_session
 from . import (
     rules_account,
     rules_alias,
@@ -82,10 +83,11 @@ class Sandbox:
 
 
 def _session(access_key_id: str, secret: str) -> botocore.session.Session:
-    session = botocore.session.Session()
+    """Sealed from the user's AWS setup (aws/sealed.py): the sandbox answers only AWS's own endpoints, so an
+    endpoint, a profile or a region from the environment or ~/.aws would send the demo's calls elsewhere."""
+    session = sealed_session(region=REGION)
     session.register_component("data_loader", _bundled_data())
     session.set_credentials(access_key_id, secret)
-    session.set_config_variable("region", REGION)
     session.register("before-sign", _name_the_account)
     return session
 
@@ -94,8 +96,8 @@ def _session(access_key_id: str, secret: str) -> botocore.session.Session:
 def _bundled_data() -> Any:
     """botocore's loader of its bundled JSON (service models, endpoints), shared by every sandbox session: each
     new Session would read and parse it again for its first client (about 0.1 s a client, most of a test's CPU).
-    botocore only reads what it loads."""
-    return direct_loader(botocore.session.Session().get_config_variable("data_path"))
+    botocore only reads what it loads. Never AWS_DATA_PATH's models: they can name other endpoints."""
+    return direct_loader(None)
 
 
 def _name_the_account(request: Any, **_: Any) -> None:
