@@ -15,12 +15,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from ..aws.models import ScanResult
+from ..core.display_text import cut
 from ..core.users_overview import UserAtAGlance, UserSort, UsersOverview, search_users, sort_users
 from ..core.users_table import COLUMNS, NAME_WIDTH, detail_text, row_cells, summary_text
 from ..guide import StepKey
+from ..widgets.data_text import Static, data_text
 from .base import AppScreen
 from .messages import AwsChanged, GuideUserChosen
 
@@ -140,12 +142,14 @@ class UsersScreen(AppScreen[None]):
         self.shown = search_users(sort_users(overview.users, self.sort, overview.now), self.needle)
         for user in self.shown:
             name, failing, *rest = row_cells(user, overview.now)
-            table.add_row(name, Text(failing, style="bold red") if user.failing else failing, *rest, key=user.name)
+            table.add_row(data_text(cut(name, NAME_WIDTH)),  # cut with an ellipsis: the detail shows it whole
+                          data_text(failing, style="bold red" if user.failing else ""),
+                          *(data_text(cell) for cell in rest), key=user.name)
         if highlighted is not None and highlighted.name in {u.name for u in self.shown}:
             table.move_cursor(row=table.get_row_index(highlighted.name))
         summary = summary_text(overview, len(self.shown), self.sort.value, self.needle)
         notes = "".join(f"\n{note}" for note in overview.notes)
-        self.query_one("#users-summary", Static).update(summary + notes)
+        self.query_one("#users-summary", Static).update(data_text(summary + notes, multiline=True))
         self._show_detail()
 
     @property
@@ -160,7 +164,7 @@ class UsersScreen(AppScreen[None]):
         if user is None or overview is None:
             detail.update("No user matches the filter." if overview is not None and overview.users else "")
             return
-        detail.update(detail_text(user, overview.now))
+        detail.update(data_text(detail_text(user, overview.now), multiline=True))
 
     # --- sorting and searching -------------------------------------------------------------------------------
 
@@ -194,7 +198,7 @@ class UsersScreen(AppScreen[None]):
     def say(self, text: str) -> None:
         """A line under the summary: why an action did nothing (cleared by the next action)."""
         message = self.query_one("#users-message", Static)
-        message.update(text)
+        message.update(data_text(text, multiline=True))
         message.display = bool(text)
 
     def _chosen(self) -> UserAtAGlance | None:
