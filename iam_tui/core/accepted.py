@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from .authz import AuthorizationDetails, Principal, allows_full_admin
+from .display_text import is_hidden
 from .guide_names import DEFAULT_GROUP
 
 MARKER_PREFIX = "iam-tui-accepted-"
@@ -58,7 +58,7 @@ def reason_problem(reason: str) -> str | None:
         return "Type why you accept this finding."
     if len(text) > REASON_MAX:
         return f"At most {REASON_MAX} characters ({len(text)} typed)."
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
+    if any(is_hidden(c) for c in text):
         return "Plain text only: no control or formatting characters."
     return None
 
@@ -148,7 +148,7 @@ def read_record(document: dict[str, Any]) -> AcceptanceRecord | None:
         return None
     reason, by = fields["reason"], fields["by"]
     if reason_problem(reason) or reason != reason.strip() or not by.startswith("arn:") or len(by) > 2048 or any(
-            unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in by):
+            is_hidden(c) or c.isspace() for c in by):
         return None
     record = AcceptanceRecord(reason, by, at, fields[MEMBERS], fields[POLICIES])
     return record if record_document(record) == document else None

@@ -61,7 +61,7 @@ def detail_text(result: CheckResult) -> str:
                                  spec.security_hub_note or "") if x)
     lines = [f"{spec.title}  [{result.status.value}]" + (f"  ({refs})" if refs else ""),
              f"Now: {visible(result.detail)}"]
-    if result.acceptance is not None:  # the line iam-tui check prints, as a sentence (the reason is the user's text)
+    if result.acceptance is not None:  # the line iam-tui check prints, as a sentence
         said = visible(result.acceptance.text())
         lines.append(said[:1].upper() + said[1:])
     if result.resources:

@@ -26,6 +26,7 @@ from ..core.access_keys import last_use_text
 from ..core.account_settings import ANALYZER_NAME
 from ..core.checks import CheckResult
 from ..core.console_checklist import checklist_text, console_checklist
+from ..core.display_text import visible
 from ..core.fix_plan import FixPlan, FixProblem
 from ..core.fixes import Fix, fix_for
 from ..core.group_move import GroupTarget
@@ -350,7 +351,7 @@ async def _accept_admin_group(screen: AppScreen[Any], _result: CheckResult) -> N
         "'fail', shown as accepted here and in iam-tui check --json; when a member or a policy changes, or another "
         "\"*:*\" policy appears, the acceptance no longer holds and says so.",
         "", reason_problem,
-        hint=f"Members: {', '.join(subject.members) or 'none'}. Policies: {', '.join(subject.policies)}.",
+        hint=visible(f"Members: {', '.join(subject.members) or 'none'}. Policies: {', '.join(subject.policies)}."),
         placeholder=f"Why do you accept it? (your words, at most {REASON_MAX} characters)",
         keys="enter accepts · esc cancels", max_length=REASON_MAX))
     if reason is None:
@@ -366,9 +367,9 @@ async def _clear_acceptance(screen: AppScreen[Any], result: CheckResult) -> None
         return
     group = acceptance.group
     if not await screen.app.push_screen_wait(ConfirmScreen(Text(
-            f"This finding is {acceptance.text()}. Clear the acceptance? The check then fails without a reason "
-            f"(the marker policy {MARKER_NAME} on {group} is deleted; nothing else changes)."), yes="Clear it",
-            no="Keep it")):
+            f"This finding is {visible(acceptance.text())}. Clear the acceptance? The check then fails without a "
+            f"reason (the marker policy {MARKER_NAME} on {group} is deleted; nothing else changes)."),
+            yes="Clear it", no="Keep it")):
         return
     async with screen.session.mutating(f"clearing the acceptance on {group}"):
         await screen.iam.service.accepted.clear_acceptance(group)
