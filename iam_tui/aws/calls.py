@@ -19,6 +19,26 @@ from .page_bodies import PageReader, reading_bodies
 from .session import AwsContext
 from .translate import from_botocore_error, from_client_error
 
+# Calls that only read: an answer lost on the way changes nothing in AWS.
+READ_PREFIXES = ("Get", "List", "Describe")
+
+
+def is_read(action: str) -> bool:
+    """Whether ``action`` (``iam:ListUsers``) only reads."""
+    return action.rsplit(":", 1)[-1].startswith(READ_PREFIXES)
+
+
+def unreadable_answer(action: str) -> AwsError:
+    """An answer botocore could not parse (HTML from a proxy, a stand-in that does not implement the call). Only a
+    write's may hide a change that was made; a read names the call that could not be read."""
+    if is_read(action):
+        return AwsError("ResponseParserError", f"AWS's answer to {action} could not be read (not the XML or JSON "
+                        "AWS sends: a proxy's page, or an endpoint that does not implement the call).",
+                        "Retry; if it persists, check --endpoint-url or the network path to AWS.", action=action)
+    return AwsError("ResponseParserError", f"AWS's answer to {action} could not be read: a change it asked for "
+                    "may or may not have been made.", "Refresh to see what is in AWS, then retry if needed.",
+                    action=action)
+
 
 def _reveal(value: Any) -> Any:
     if isinstance(value, Secret):
@@ -87,9 +107,7 @@ class AwsCaller:
             raise from_botocore_error(exc, action, self.ctx.settings.endpoint_url, self.ctx.profile_name,
                                       self.ctx.credential_process()) from None
         except ResponseParserError:
-            raise AwsError("ResponseParserError", f"AWS's answer to {action} could not be read: a change it asked for "
-                           "may or may not have been made.", "Refresh to see what is in AWS, then retry if needed.",
-                           action=action) from None
+            raise unreadable_answer(action) from None
         except AwsError:
             raise
         except Exception as exc:  # an SDK or stand-in bug must not crash the UI or echo parameters
