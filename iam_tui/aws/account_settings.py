@@ -82,5 +82,14 @@ class AccountSettingsService:
         return self.aws.ctx.region
 
     async def set_security_contact(self, contact: AlternateContact) -> None:
+        """PutAlternateContact requires all four fields: one left empty is refused here, before anything is sent
+        (an empty Title would be sent as one and refused by AWS)."""
+        missing = [label for label, value in (("Name", contact.name), ("Title", contact.title),
+                                              ("EmailAddress", contact.email), ("PhoneNumber", contact.phone))
+                   if not (value or "").strip()]
+        if missing:
+            raise AwsError("InvalidParameter", f"The security contact needs {', '.join(missing)}: "
+                           "account:PutAlternateContact requires name, title, email address and phone number.",
+                           "Fill in every field.", action="account:PutAlternateContact")
         await self.aws.call("account", "PutAlternateContact", AlternateContactType="SECURITY", Name=contact.name,
-                            Title=contact.title or "", EmailAddress=contact.email, PhoneNumber=contact.phone)
+                            Title=contact.title, EmailAddress=contact.email, PhoneNumber=contact.phone)

@@ -9,8 +9,10 @@ from typing import Any
 from botocore.stub import Stubber
 
 from iam_tui.aws.account_settings import read_server_certificates
+from iam_tui.aws.errors import AwsError
 from iam_tui.aws.sandbox import responses
 from iam_tui.aws.service import IamService
+from iam_tui.core.account_settings import AlternateContact
 from iam_tui.core.checks import Status
 
 
@@ -74,3 +76,34 @@ async def test_the_analyzer_fix_makes_1_19_pass_and_a_second_attempt_reads_back(
     result = await service.scan.scan()
     assert result.result("access-analyzer").status is Status.PASS
     assert "iam-tui-external-access" in result.result("access-analyzer").detail
+
+
+async def test_a_security_contact_without_a_title_is_refused_before_anything_is_sent(service: IamService) -> None:
+    """PutAlternateContact requires Name, Title, EmailAddress and PhoneNumber: an empty one is never sent."""
+    sent: list[str] = []
+    service.ctx.call_listeners.append(lambda _service, operation: sent.append(operation))
+    for title in (None, "", "  "):
+        try:
+            await service.account_settings.set_security_contact(
+                AlternateContact("Sec", "security@example.com", "+1 206 555 0100", title))
+        except AwsError as err:
+            assert err.code == "InvalidParameter" and "Title" in err.message
+        else:
+            raise AssertionError("an empty title was accepted")
+    assert sent == []
+
+
+async def test_a_caller_that_cannot_read_contacts_gets_unknown_naming_the_account_action(
+        service: IamService) -> None:
+    """PowerUserAccess has no account:Get*: both contact checks are unknown and name the action to grant."""
+    def deny(**_: Any) -> Any:
+        return responses.error("AccessDeniedException", "User is not authorized to perform this action", 403)
+
+    events = service.ctx.client("account").meta.events
+    events.register_first("before-call.account.GetContactInformation", deny)
+    events.register_first("before-call.account.GetAlternateContact", deny)
+    result = await service.scan.scan()
+    contact, security = result.result("contact-details"), result.result("security-contact")
+    assert contact.status is Status.UNKNOWN and "account:GetContactInformation" in contact.detail
+    assert security.status is Status.UNKNOWN and "account:GetAlternateContact" in security.detail
+    assert result.result("root-access-keys").status is not Status.UNKNOWN  # the others still run
