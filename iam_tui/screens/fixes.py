@@ -278,6 +278,10 @@ async def _move_to_group(screen: AppScreen[Any], result: CheckResult) -> None:
     if user is None:
         return
     authz = await fixes.authorization_details()
+    detach = await fixes.change_password_detach(user, authz)
+    if detach is not None:  # the password policy already does what the policy grants: no group needed
+        await _run_fix(screen, detach)
+        return
     groups = [g.name for g in authz.groups]
 
     def rule(name: str) -> str | None:
