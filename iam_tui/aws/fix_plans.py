@@ -138,8 +138,8 @@ class FixPlansService:
         """Move the user's attached and inline policies to ``target`` (created, or an existing group);
         IAMUserChangePassword is only detached when the password policy makes it needless. Raises FixProblem when
         that cannot work (the message says why)."""
-        authz, allowed = await asyncio.gather(self._authz(authz), self.users_change_password())
-        return group_move_plan(authz, user_name, target, users_change_password=allowed)
+        details, allowed = await asyncio.gather(self._authz(authz), self.users_change_password())
+        return group_move_plan(details, user_name, target, users_change_password=allowed)
 
     async def _authz(self, authz: AuthorizationDetails | None) -> AuthorizationDetails:
         return authz or await self.authorization_details()
