@@ -15,7 +15,7 @@ from typing import Any
 
 from .calls import AwsCaller
 from .errors import AwsError
-from .readers import read_login_profile
+from .readers import read_login_profile, read_service_credentials
 
 # Errors after which the write may or may not have been made: AWS failed while answering, or the answer was lost.
 UNKNOWN_OUTCOME = frozenset({"InternalFailure", "InternalError", "ServiceFailure", "ServiceUnavailable", "Timeout",
@@ -137,9 +137,8 @@ def _listed(operation: str, key: str, id_key: str, param: str) -> Reader:
 
 
 async def _service_credential(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    listed = (await aws.call("iam", "ListServiceSpecificCredentials", UserName=p["UserName"]))
-    return Presence(any(c["ServiceSpecificCredentialId"] == p["ServiceSpecificCredentialId"]
-                        for c in listed.get("ServiceSpecificCredentials") or ()))
+    listed = await read_service_credentials(aws, p["UserName"])
+    return Presence(any(c["ServiceSpecificCredentialId"] == p["ServiceSpecificCredentialId"] for c in listed))
 
 
 async def _virtual_device(aws: AwsCaller, p: dict[str, Any]) -> Presence:
