@@ -51,6 +51,33 @@ NO_ORGANIZATION_XML = (
 )
 
 
+def authorization_details(app: Any, environ: dict[str, Any], body: bytes, start_response: Any) -> list[bytes]:
+    """moto lists every AWS managed policy it loaded for Filter=AWSManagedPolicy (6 MB, 3 s); AWS lists the attached
+    ones. As the demo sandbox does (aws/sandbox/rules_authz.py): ask moto without that filter, add the attached."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from iam_tui.aws.sandbox.rules_authz import LOCAL_MANAGED, attached_aws_policies, with_aws_policies
+
+    fields = [(k, v) for k, v in parse_qsl(body.decode()) if not k.startswith("Filter.member.")]
+    wanted = [v for k, v in parse_qsl(body.decode()) if k.startswith("Filter.member.") and v != "AWSManagedPolicy"]
+    fields += [(f"Filter.member.{i}", v) for i, v in enumerate(wanted or [LOCAL_MANAGED], 1)]
+    narrowed = urlencode(fields).encode()
+    environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(narrowed), str(len(narrowed))
+    answered: list[Any] = []
+
+    def keep(status: str, headers: list[tuple[str, str]], *_: Any) -> Any:
+        answered.append((status, headers))
+        return lambda _data: None
+
+    page = b"".join(app(environ, keep))
+    status, headers = answered[0]
+    if status.startswith("200"):
+        page = with_aws_policies(page, attached_aws_policies(ACCOUNT), keep_local=LOCAL_MANAGED in wanted)
+    start_response(status, [(k, v) for k, v in headers if k.lower() != "content-length"]
+                   + [("Content-Length", str(len(page)))])
+    return [page]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -84,6 +111,8 @@ class CountingServer:
             if action == "ListOrganizationsFeatures":  # moto answers 500; a standalone account gets this
                 start_response("400 Bad Request", [("Content-Type", "text/xml")])
                 return [NO_ORGANIZATION_XML]
+            if action == "GetAccountAuthorizationDetails" and b"=AWSManagedPolicy" in body:
+                return authorization_details(app, environ, body, start_response)
             return app(environ, start_response)
 
         self.port = free_port()
