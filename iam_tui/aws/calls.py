@@ -61,10 +61,18 @@ def _secrets_in(value: Any) -> list[Secret]:
 
 
 class AwsCaller:
-    """Async front for one :class:`AwsContext`."""
+    """Async front for one :class:`AwsContext`; its calls go to ``region`` (the session's region when None)."""
 
-    def __init__(self, ctx: AwsContext) -> None:
+    def __init__(self, ctx: AwsContext, region: str | None = None) -> None:
         self.ctx = ctx
+        self.region = region
+
+    def in_region(self, region: str | None) -> AwsCaller:
+        """The same caller, its calls sent to ``region`` (for regional services: Access Analyzer)."""
+        return self if region in (None, self.region) else AwsCaller(self.ctx, region)
+
+    def _client(self, service: str) -> Any:
+        return self.ctx.client(service, self.region)
 
     async def call(self, service: str, operation: str, /, **params: Any) -> dict[str, Any]:
         """Call ``operation`` (CamelCase, as in the API reference) with ``params``; values may be Secrets."""
@@ -90,7 +98,7 @@ class AwsCaller:
 
     def _read_pages_sync(self, service: str, operation: str, reader: PageReader, params: dict[str, Any]) -> None:
         with (self._translated(action_name(service, operation), params),
-              reading_bodies(self.ctx.client(service), operation, reader)):
+              reading_bodies(self._client(service), operation, reader)):
             self._paginate_sync(service, operation, (), params)
 
     @contextmanager
@@ -116,7 +124,7 @@ class AwsCaller:
 
     def _call_sync(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         with self._translated(action_name(service, operation), params):
-            method = getattr(self.ctx.client(service), xform_name(operation))
+            method = getattr(self._client(service), xform_name(operation))
             self.ctx.note_call(service, operation)
             return method(**_reveal(params))
 
@@ -124,7 +132,7 @@ class AwsCaller:
                        params: dict[str, Any]) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {key: [] for key in keys}
         with self._translated(action_name(service, operation), params):
-            paginator = self.ctx.client(service).get_paginator(xform_name(operation))
+            paginator = self._client(service).get_paginator(xform_name(operation))
             page_size = self.ctx.largest_page(service, operation)
             config = {"PaginationConfig": {"PageSize": page_size}} if page_size else {}
             for page in paginator.paginate(**_reveal(params), **config):

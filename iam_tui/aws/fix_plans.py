@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from ..core.analyzer_fix import analyzers_plan
 from ..core.authz import AuthorizationDetails
 from ..core.credential_fixes import delete_keys_plan, one_active_key_plan, root_keys_plan, unused_credentials_plan
 from ..core.credential_report import CredentialReport, ReportRow
@@ -16,6 +17,7 @@ from ..core.group_move import GroupTarget, change_password_detach_plan, group_mo
 from ..core.scan_inputs import LiveUser, effective_user_rows
 from ..core.support_role import role_name_problem, suggest_role_name, support_role_plan
 from .account import AccountService
+from .account_settings import read_analyzers
 from .errors import AwsError
 from .keys import KeysService
 from .plan_runner import OnChange, PlanRun, PlanRunner
@@ -143,6 +145,12 @@ class FixPlansService:
 
     async def _authz(self, authz: AuthorizationDetails | None) -> AuthorizationDetails:
         return authz or await self.authorization_details()
+
+    # --- CIS 1.19 ----------------------------------------------------------------------------------------------
+
+    async def access_analyzers(self) -> FixPlan:
+        """An external-access analyzer in every enabled region that has no active one, read now."""
+        return analyzers_plan((await read_analyzers(self.aws)).regions_without)
 
     # --- CIS 1.16 ----------------------------------------------------------------------------------------------
 

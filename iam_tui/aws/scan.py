@@ -6,9 +6,10 @@ ListVirtualMFADevices (assigned ones, for root's device), GetAccountPasswordPoli
 page, read from its XML: core/authz_xml.py; the attached AWS managed policies' documents come with it, and
 GetPolicy/GetPolicyVersion only for an attached policy the pages did not list),
 IAM's ListOrganizationsFeatures (DescribeOrganization only when central root management is on),
-account:GetContactInformation, account:GetAlternateContact, ListServerCertificates and
-access-analyzer:ListAnalyzers. Users the app itself changed are re-read directly, because the credential report can
-be up to four hours old. The TUI's first scan may start while it connects (aws/early_scan.py).
+account:GetContactInformation, account:GetAlternateContact, ListServerCertificates, and the enabled regions
+(account:ListRegions, else ec2:DescribeRegions) then access-analyzer:ListAnalyzers in each, eight at a time.
+Users the app itself changed are re-read directly, because the credential report can be up to four hours old.
+The TUI's first scan may start while it connects (aws/early_scan.py).
 """
 
 from __future__ import annotations

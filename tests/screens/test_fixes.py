@@ -14,7 +14,7 @@ from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
 
 from ..helpers import inject_error
-from .pilot import settle, visible_text
+from .pilot import settle
 from .waiting import until, until_screen, until_shown
 
 
@@ -235,15 +235,18 @@ async def test_root_mfa_checklist_is_ticked_off_once_the_summary_shows_it(make_a
         await until(pilot, lambda: not isinstance(app.screen, ConsoleChecklistScreen))
 
 
-async def test_the_access_analyzer_is_created_after_a_confirmation(make_app, service) -> None:
-    from iam_tui.screens.fixes import NoticeDialog
+async def test_the_access_analyzers_are_reviewed_then_made_in_every_region_without_one(make_app, sandbox) -> None:
+    from iam_tui.aws.sandbox.rules_account import REGIONS_ON
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await fix(app, pilot, "access-analyzer")
-        await until_shown(pilot, ConfirmScreen)
-        assert "accessanalyzer:CreateAnalyzer" in visible_text(app)
-        await pilot.press("y")
-        await until_shown(pilot, NoticeDialog)
-    analyzers = await service.aws.call("accessanalyzer", "ListAnalyzers")
-    assert [a["name"] for a in analyzers["analyzers"]] == ["iam-tui-external-access"]
+        await until_screen(pilot, PlanReviewScreen)
+        review = text(app, "#review-text")
+        assert "access-analyzer:CreateAnalyzer(analyzerName=iam-tui-external-access, type=ACCOUNT) in us-west-2" \
+            in review and "region eu-north-1: create iam-tui-external-access" in review
+        await pilot.press("enter")
+        await run_to_done(app, pilot)
+        assert text(app, "#progress-status").startswith("✓ Done")
+    made = {region for region, analyzers in sandbox.state.analyzers.items() if "iam-tui-external-access" in analyzers}
+    assert made == set(REGIONS_ON)
