@@ -23,7 +23,6 @@ from textual.widgets.option_list import Option
 from ..aws.errors import AwsError
 from ..core.accepted import MARKER_NAME, REASON_MAX, reason_problem
 from ..core.access_keys import last_use_text
-from ..core.account_settings import ANALYZER_NAME
 from ..core.checks import CheckResult
 from ..core.console_checklist import checklist_text, console_checklist
 from ..core.display_text import visible
@@ -287,6 +286,10 @@ async def _move_to_group(screen: AppScreen[Any], result: CheckResult) -> None:
     if user is None:
         return
     authz = await fixes.authorization_details()
+    detach = await fixes.change_password_detach(user, authz)
+    if detach is not None:  # the password policy already does what the policy grants: no group needed
+        await _run_fix(screen, detach)
+        return
     groups = [g.name for g in authz.groups]
 
     def rule(name: str) -> str | None:
@@ -319,20 +322,9 @@ async def _support_role(screen: AppScreen[Any], _result: CheckResult) -> None:
         await _run_fix(screen, await fixes.support_role(name))
 
 
-async def _access_analyzer(screen: AppScreen[Any], result: CheckResult) -> None:
-    settings = screen.iam.service.account_settings
-    region = screen.iam.service.ctx.region
-    if not await screen.confirm(ConfirmScreen(
-            f"Create the IAM Access Analyzer {ANALYZER_NAME} (external access, type ACCOUNT) in {region}? It reports "
-            "resources shared outside the account and costs nothing. Call: accessanalyzer:CreateAnalyzer. CIS asks "
-            "for one in every region you use: run iam-tui with --region for the others.", yes="Create",
-            no="Cancel")):
-        return
-    async with screen.session.mutating(f"creating the Access Analyzer {ANALYZER_NAME}"):
-        done_in = await settings.create_analyzer()
-    screen.tell(AwsChanged())
-    await screen.app.push_screen_wait(NoticeDialog("Access Analyzer created",
-                                                   f"{ANALYZER_NAME} is active in {done_in}; the dashboard rescans."))
+async def _access_analyzer(screen: AppScreen[Any], _result: CheckResult) -> None:
+    """An analyzer in every enabled region without one: read now, reviewed and run as a plan (one call a region)."""
+    await _run_fix(screen, await screen.iam.service.fixes.access_analyzers())
 
 
 async def _accept_admin_group(screen: AppScreen[Any], _result: CheckResult) -> None:
