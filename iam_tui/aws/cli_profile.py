@@ -132,9 +132,12 @@ def _ensure_folder(path: Path) -> None:
         os.chmod(folder, aws_config.DIR_MODE)
 
 
-def _target(path: Path) -> Path:
+def target_of(path: Path) -> Path:
     """Write through a symlink (dotfiles setups link ~/.aws/config) rather than replacing the link."""
     return path.resolve() if path.is_symlink() else path
+
+
+_target = target_of
 
 
 def _parse_problem(error: BaseException) -> str:
@@ -250,9 +253,13 @@ def _edit(path: Path, config_file: bool, expected: Mapping[str, Values], change:
     return _Edit(target, before, parsed, config_file, change(before or ""), expected)
 
 
-def _commit(edits: list[_Edit], what: str) -> None:
+Written = Callable[[Path], None]
+
+
+def _commit(edits: list[_Edit], what: str, on_written: Written | None = None) -> None:
     """Write each file (0600, atomically), then check that botocore reads each as intended (``_reads_back``);
-    if a write fails or a file reads back wrong, every file written is put back as it was."""
+    if a write fails or a file reads back wrong, every file written is put back as it was. ``on_written`` is
+    called with each file's path right after it was written (a rotation journals it there)."""
     written: list[tuple[Path, str | None]] = []
     for edit in edits:
         try:
@@ -262,6 +269,8 @@ def _commit(edits: list[_Edit], what: str) -> None:
                 raise
             raise ProfileWriteError(f"Cannot write {edit.path}: {exc.strerror or exc}. {_put_back(written)}") from None
         written.append((edit.path, edit.before))
+        if on_written is not None:
+            on_written(edit.path)
     for edit in edits:
         try:
             ok = _reads_back(edit.parsed, _botocore_reads(edit.path), edit.expected, config_file=edit.config_file)
@@ -284,7 +293,8 @@ def _write(paths: CliPaths, profile: str, access_key_id: str, secret: Secret, re
                    lambda text: aws_config.set_profile(text, profile, conf_values, config_file=True))], "The profile")
 
 
-def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_key_id: str, secret: Secret) -> None:
+def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_key_id: str, secret: Secret,
+                  on_written: Written | None = None) -> None:
     """Put a new key in place of the old one in each profile of ``profiles`` (by file: False the credentials file,
     True the config file), changing only the two values (``aws_config.replace_values``). Blocking. Raises
     ProfileWriteError (nothing changed: a half-written pair is undone)."""
@@ -301,7 +311,7 @@ def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_ke
     def write() -> None:
         _commit([_edit(paths.config if config_file else paths.credentials, config_file,
                        dict.fromkeys(names, values), replaced(names, config_file))
-                 for config_file, names in profiles.items() if names], "The new key")
+                 for config_file, names in profiles.items() if names], "The new key", on_written)
 
     _guarded(write, ", ".join(n for names in profiles.values() for n in names))
 

@@ -106,7 +106,7 @@ class KeyRotationScreen(AppScreen[None]):
         yield Static("", id="rotation-status", markup=False)
 
     def on_mount(self) -> None:
-        self.load()
+        self.call_after_refresh(self.load)  # the pages' own children mount after this screen's Mount
 
     def watch_page(self, page: str) -> None:
         self.pages.current = page
@@ -172,7 +172,7 @@ class KeyRotationScreen(AppScreen[None]):
         text = why + (f"A key rotation was left unfinished: access key {journal.old_key_id} of {journal.user_name}, "
                 f"started {journal.started_at:%Y-%m-%d %H:%M} UTC, reached “{journal.step.value}”.\n\n"
                 f"{unfinished.explanation}")
-        if unfinished.point is Resume.OTHER_ACCOUNT:
+        if unfinished.point in (Resume.OTHER_ACCOUNT, Resume.NO_ROOM):
             self.unfinished = None
             self._review(text, "esc returns.")
             return
@@ -287,13 +287,17 @@ class KeyRotationScreen(AppScreen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def on_unmount(self) -> None:
+        if self.rotation is not None:
+            self.rotation.release()  # another instance may rotate now (an unfinished journal stays for it)
+
 
 async def offer_unfinished_rotation(app: App[Any], service: IamService) -> None:
     """For the app's start (run it in a worker once connected): when an earlier run left a key rotation unfinished,
     open the rotation screen, which explains where it stopped and offers to resume it."""
     try:
         unfinished = await KeyRotationService(service).unfinished()
-    except AwsError:
-        return  # the screen would say the same when opened; the start goes on
+    except (AwsError, FixProblem):
+        return  # the screen says the same when opened (another instance rotating included); the start goes on
     if unfinished is not None and unfinished.point is not Resume.OTHER_ACCOUNT:
         app.push_screen(KeyRotationScreen())

@@ -5,6 +5,8 @@ files (tests/aws/test_key_rotation.py's fixtures and checks)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from textual.widgets import Static
 
@@ -37,7 +39,8 @@ __all__ = ["alice"]  # the fixture: alice with one access key
 
 
 def _review(app) -> str:
-    return str(app.screen.query_one("#review-text", Static).render())
+    found = app.screen.query("#review-text")
+    return str(found.first(Static).render()) if found else ""
 
 
 async def _open(pilot, app, *args: str) -> KeyRotationScreen:
@@ -88,13 +91,14 @@ async def test_a_rotation_left_half_done_is_offered_at_start_and_resumed(make_ap
     first = KeyRotationService(service, fault=interrupt_at("recorded-written"))
     with pytest.raises(Interrupted):
         await first.rotate(await first.plan("alice", alice[0]))
+    first.release()  # that run ended
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await until_screen(pilot, KeyRotationScreen)  # the app looks for an unfinished rotation once connected
         screen = app.screen
         await until(pilot, lambda: screen.unfinished is not None)
         assert screen.unfinished.point is Resume.VERIFY
-        assert "left unfinished" in _review(app) and "resuming verifies it with STS" in _review(app)
+        assert "left unfinished" in _review(app) and "verifies it with STS" in _review(app)
         await pilot.press("enter")
         await _confirm_delete(pilot, app, alice[0])
     assert_rotated(admin, sandbox, paths, alice)
@@ -114,3 +118,27 @@ async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(admin, 
         await pilot.press(*old, "enter")  # deleted through the new key
         await until(pilot, lambda: isinstance(app.screen, KeyRotationScreen) and "✓ Rotated" in _review(app))
     assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_a_second_instance_is_told_who_rotates_and_offered_nothing(make_app, service, admin, paths,
+                                                                         alice) -> None:
+    """Another instance is mid-rotation (it holds the lock; its journal says "profiles written"): this one, started
+    now, does not offer that journal at start, and its rotation screen names the holder instead of a plan."""
+    other = KeyRotationService(service, fault=interrupt_at("recorded-written"))
+    with pytest.raises(Interrupted):
+        await other.rotate(await other.plan("alice", alice[0]))
+    assert other.lock.held  # still running, as far as this process can tell
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.last_scan is not None)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, KeyRotationScreen)
+        app.push_screen(KeyRotationScreen("alice"))
+        await until_screen(pilot, KeyRotationScreen)
+        await until(pilot, lambda: "is rotating a key" in _review(app))
+        assert f"pid {os.getpid()}" in _review(app) and app.screen.plan is None and app.screen.unfinished is None
+        await pilot.press("enter")  # nothing to run
+        await pilot.pause()
+        assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 2
+    other.release()
