@@ -25,6 +25,7 @@ IAM calls go through :class:`KeysService`, which settles lost answers by reading
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import time
@@ -53,7 +54,7 @@ from ..core.key_rotation import (
     resume_text,
 )
 from ..core.secret import Secret
-from ..files import FileLock, LockHeld, write_private_file
+from ..files import FileLock, LockHeld, stale_temps, write_private_file
 from . import cli_profile
 from .cli_profile import ProfileWriteError, Progress, Sleep
 from .errors import AwsError
@@ -63,6 +64,7 @@ from .service import IamService
 # Called with the point the rotation reached ("created", "recorded-created", "written", "recorded-written",
 # "verified", "recorded-verified", "deactivated", "recorded-deactivated"): tests raise from it to interrupt.
 FaultHook = Callable[[str], None]
+STALE_TEMP_AGE_S = 10.0  # a write's temporary file lives for milliseconds: older ones are an interrupted write's
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,28 @@ class KeyRotationService:
     def release(self) -> None:
         """Let another instance rotate (the journal, if any, stays for it to resume)."""
         self.lock.release()
+
+    # --- leftovers ---------------------------------------------------------------------------------------------
+
+    def _remove_stale_temps(self, older_than: float) -> list[Path]:
+        removed: list[Path] = []
+        targets = {cli_profile.target_of(self.paths.credentials), cli_profile.target_of(self.paths.config),
+                   self.journal_path}
+        for target in sorted(targets):
+            for temp in stale_temps(target, older_than):
+                with contextlib.suppress(FileNotFoundError):
+                    temp.unlink()
+                    removed.append(temp)
+        return removed
+
+    async def remove_stale_temps(self, min_age_s: float = STALE_TEMP_AGE_S) -> list[Path]:
+        """Remove the temporary files an interrupted write of the AWS CLI files or the journal left (they can hold
+        a secret: a new key's, the only copy when the rename never happened). Call it at start; the caller says
+        what was removed. Files younger than ``min_age_s`` are another instance's write under way."""
+        try:
+            return await asyncio.to_thread(self._remove_stale_temps, time.time() - min_age_s)
+        except OSError:
+            return []
 
     # --- the journal -------------------------------------------------------------------------------------------
 
@@ -443,6 +467,7 @@ class KeyRotationService:
             self._fault(f"written-{which}")
             done = (*(item for item in recorded[-1].written if item[0] != which), (which, key_id))
             recorded.append(self._save_now(recorded[-1].at(recorded[-1].step, written=done)))
+            self._fault(f"recorded-written-{which}")
 
         try:
             await asyncio.to_thread(cli_profile.write_new_key, self.paths, by_file, key_id, secret, written)

@@ -295,8 +295,14 @@ class KeyRotationScreen(AppScreen[None]):
 async def offer_unfinished_rotation(app: App[Any], service: IamService) -> None:
     """For the app's start (run it in a worker once connected): when an earlier run left a key rotation unfinished,
     open the rotation screen, which explains where it stopped and offers to resume it."""
+    rotation = KeyRotationService(service)
+    removed = await rotation.remove_stale_temps()
+    if removed:
+        app.notify(f"Removed {len(removed)} temporary file{'s' if len(removed) > 1 else ''} that an interrupted "
+                   f"write of the AWS CLI files left (it could hold a secret): {', '.join(map(str, removed))}",
+                   title="Cleaned up", timeout=20, markup=False)
     try:
-        unfinished = await KeyRotationService(service).unfinished()
+        unfinished = await rotation.unfinished()
     except (AwsError, FixProblem):
         return  # the screen says the same when opened (another instance rotating included); the start goes on
     if unfinished is not None and unfinished.point is not Resume.OTHER_ACCOUNT:

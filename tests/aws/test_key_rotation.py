@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from iam_tui.aws import cli_profile
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.key_rotation import KeyRotationService
 from iam_tui.aws.service import IamService
 from iam_tui.core import aws_config
 from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.fix_plan import FixProblem
-from iam_tui.core.key_rotation import JOURNAL_NAME, ProfileUse, Resume, Step
+from iam_tui.core.key_rotation import JOURNAL_NAME, Journal, ProfileUse, Resume, Step
 from iam_tui.core.secret import Secret
 
 from ..helpers import FakeTime, inject_error
@@ -261,3 +262,77 @@ async def test_a_journal_of_another_account_is_not_resumed(service: IamService, 
     with pytest.raises(AwsError) as caught:
         await rotation(service, paths).unfinished()
     assert caught.value.code == "RotationJournal" and "{not" not in caught.value.text
+
+
+class Killed(BaseException):
+    """kill -9: nothing after this point runs (not the app's error handling either)."""
+
+
+def kill_after_writing(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """The process dies right after ``path`` is written (renamed into place), before anything else: the journal
+    does not know, the other file is not written, and the other file's temporary copy is left behind."""
+    real = cli_profile.write_private_file
+
+    def write(target, data: bytes, **kwargs):
+        written = real(target, data, **kwargs)
+        if Path(target) == path:
+            leftover = path.parent / ".config.0badc0de.tmp"  # what a kill during the next write leaves
+            leftover.write_bytes(data)
+            os.utime(leftover, (1, 1))
+            raise Killed
+        return written
+
+    monkeypatch.setattr(cli_profile, "write_private_file", write)
+
+
+@pytest.mark.parametrize("recorded", [False, True])
+async def test_killed_between_the_two_file_writes_then_resumed(service: IamService, admin, sandbox, paths: CliPaths,
+                                                               alice, monkeypatch: pytest.MonkeyPatch,
+                                                               recorded: bool) -> None:
+    """The credentials file holds the new key (its secret's only copy; the old one overwritten there), the config
+    file still the old one. The resume must go forward from the files, never delete the new key."""
+    first_run = rotation(service, paths, interrupt_at("never"))
+    if recorded:
+        def killed_at(point: str) -> None:
+            if point == "recorded-written-credentials":
+                (paths.credentials.parent / ".config.0badc0de.tmp").write_bytes(b"new secret")
+                os.utime(paths.credentials.parent / ".config.0badc0de.tmp", (1, 1))
+                raise Killed
+
+        first_run = rotation(service, paths, killed_at)
+    else:
+        kill_after_writing(monkeypatch, paths.credentials)
+    with pytest.raises(Killed):
+        await first_run.rotate(await first_run.plan("alice", alice[0]))
+    first_run.release()
+    monkeypatch.undo()
+    new = unknown_key(admin, alice)
+    assert aws_config.profile_options(paths.credentials.read_text(), "work", config_file=False)[
+        "aws_access_key_id"] == new
+    assert alice[0] in paths.config.read_text() and alice[1] not in paths.credentials.read_text()
+    journal = Journal.from_json((paths.credentials.parent / JOURNAL_NAME).read_text())
+    assert journal.written == ((("credentials", new),) if recorded else ())
+
+    next_run = rotation(service, paths)
+    removed = await next_run.remove_stale_temps()
+    assert [p.name for p in removed] == [".config.0badc0de.tmp"] and not removed[0].exists()
+    unfinished = await next_run.unfinished()
+    assert unfinished.point is Resume.VERIFY
+    assert f"Profile work already holds the new key {new}" in unfinished.explanation
+    result = await next_run.resume(unfinished)
+    assert result.journal.step is Step.OLD_DEACTIVATED and new in {
+        k["AccessKeyId"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
+    assert dict(result.journal.written) == {"config": new} | ({"credentials": new} if recorded else {})
+    await next_run.delete_old(result.journal)
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_a_fresh_temporary_file_is_another_writes_and_stays(service: IamService, paths: CliPaths,
+                                                                  alice) -> None:
+    fresh = paths.credentials.parent / ".credentials.12345678.tmp"
+    fresh.write_bytes(b"being written")
+    other = paths.credentials.parent / ".credentials.notours.tmp"
+    other.write_bytes(b"not a name iam-tui uses")
+    os.utime(other, (1, 1))
+    assert await rotation(service, paths).remove_stale_temps() == []
+    assert fresh.exists() and other.exists()

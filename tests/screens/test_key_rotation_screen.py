@@ -17,7 +17,16 @@ from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.key_rotation import Resume
 from iam_tui.screens.confirm import TypedConfirmScreen
 from iam_tui.screens.key_rotation import KeyRotationScreen
-from tests.aws.test_key_rotation import CONFIG, CREDENTIALS, Interrupted, alice, assert_rotated, interrupt_at
+from tests.aws.test_key_rotation import (
+    CONFIG,
+    CREDENTIALS,
+    Interrupted,
+    Killed,
+    alice,
+    assert_rotated,
+    interrupt_at,
+    kill_after_writing,
+)
 from tests.helpers import inject_error
 
 from .test_users import app_signed_in_as
@@ -142,3 +151,25 @@ async def test_a_second_instance_is_told_who_rotates_and_offered_nothing(make_ap
         await pilot.pause()
         assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 2
     other.release()
+
+
+async def test_killed_between_the_file_writes_the_start_cleans_up_and_resumes(
+        make_app, service, admin, sandbox, paths, alice, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = KeyRotationService(service)
+    kill_after_writing(monkeypatch, paths.credentials)
+    with pytest.raises(Killed):
+        await first.rotate(await first.plan("alice", alice[0]))
+    first.release()
+    monkeypatch.undo()
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until_screen(pilot, KeyRotationScreen)
+        screen = app.screen
+        await until(pilot, lambda: screen.unfinished is not None)
+        toasts = [n.message for n in app._notifications]
+        assert any("Removed 1 temporary file" in t and ".config.0badc0de.tmp" in t for t in toasts)
+        assert not (paths.config.parent / ".config.0badc0de.tmp").exists()
+        assert screen.unfinished.point is Resume.VERIFY and "Profile work already holds the new key" in _review(app)
+        await pilot.press("enter")
+        await _confirm_delete(pilot, app, alice[0])
+    assert_rotated(admin, sandbox, paths, alice)
