@@ -1,7 +1,8 @@
 """The guide's "Next steps": write an AWS CLI profile for a new access key, then prove it works.
 
 Writing: both files are edited as text (``core/aws_config``: every byte outside the profile's section stays),
-written atomically with mode 0600 (their folder 0700 when it is created), and an existing profile is only replaced
+written atomically, a new file with mode 0600 (their folder 0700 when it is created) and an existing one with the
+mode it had, and an existing profile is only replaced
 when the caller says so. botocore's own parser reads each file before (a file it cannot read is not touched) and
 after: if a written file does not read back with the profile in it and every other section as it was, or the second
 file cannot be written, both files are put back as they were.
@@ -192,7 +193,7 @@ def _restore(path: Path, before: str | None) -> bool:
         if before is None:
             path.unlink(missing_ok=True)
         else:
-            write_private_file(path, before.encode("utf-8"), overwrite=True)
+            write_private_file(path, before.encode("utf-8"), overwrite=True, keep_mode=True)
     except OSError:
         return False
     return True
@@ -257,13 +258,14 @@ Written = Callable[[Path], None]
 
 
 def _commit(edits: list[_Edit], what: str, on_written: Written | None = None) -> None:
-    """Write each file (0600, atomically), then check that botocore reads each as intended (``_reads_back``);
+    """Write each file (atomically; a new file 0600, an existing one keeps its mode: a 0400 credentials file
+    stays read-only, as its owner made it), then check that botocore reads each as intended (``_reads_back``);
     if a write fails or a file reads back wrong, every file written is put back as it was. ``on_written`` is
     called with each file's path right after it was written (a rotation journals it there)."""
     written: list[tuple[Path, str | None]] = []
     for edit in edits:
         try:
-            write_private_file(edit.path, edit.after.encode("utf-8"), overwrite=True)
+            write_private_file(edit.path, edit.after.encode("utf-8"), overwrite=True, keep_mode=True)
         except OSError as exc:
             if not written:
                 raise

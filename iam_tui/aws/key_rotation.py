@@ -54,7 +54,7 @@ from ..core.key_rotation import (
     resume_text,
 )
 from ..core.secret import Secret
-from ..files import FileLock, LockHeld, stale_temps, write_private_file
+from ..files import FileLock, LockHeld, file_mode, stale_temps, write_private_file
 from . import cli_profile
 from .cli_profile import ProfileWriteError, Progress, Sleep
 from .errors import AwsError
@@ -78,6 +78,7 @@ class RotationPlan:
     profiles: tuple[ProfileUse, ...]
     paths: CliPaths
     rotates_running_key: bool  # iam-tui signs its own calls with the old key: it goes on with the new one
+    notes: tuple[str, ...] = ()  # what the review must say besides the steps (a file others can read)
 
     def steps_text(self) -> list[str]:
         names = ", ".join(f"{p.name} ({p.where})" for p in self.profiles)
@@ -295,7 +296,20 @@ class KeyRotationService:
         if problem:
             raise FixProblem(f"{problem} Put the key ID and the secret in the same section, then retry.")
         return RotationPlan(user_name, user["User"]["Arn"], old_key_id, tuple(k.access_key_id for k in keys),
-                            tuple(profiles), self.paths, running == old_key_id)
+                            tuple(profiles), self.paths, running == old_key_id,
+                            tuple(await asyncio.to_thread(self._mode_notes)))
+
+    def _mode_notes(self) -> list[str]:
+        """The files others can read: a rewrite keeps each file's mode (never silently changed), so say it."""
+        notes = []
+        for path in (self.paths.credentials, self.paths.config):
+            with contextlib.suppress(OSError):
+                mode = file_mode(cli_profile.target_of(path))
+                if mode & 0o077:
+                    notes.append(f"{path} has mode {mode:04o}: other users of this machine can read it, and the new "
+                                 f"secret will be in it. iam-tui keeps the mode it finds; `chmod 600 {path}` makes it "
+                                 "private.")
+        return notes
 
     # --- running -----------------------------------------------------------------------------------------------
 

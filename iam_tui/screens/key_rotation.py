@@ -39,6 +39,7 @@ def plan_text(plan: RotationPlan) -> str:
     if plan.rotates_running_key:
         lines += ["", f"iam-tui itself signs its calls with {plan.old_key_id}: once the new key is verified, it goes "
                   "on with the new key through the first profile above."]
+    lines += [line for note in plan.notes for line in ("", note)]
     lines += ["", "If iam-tui stops half-way, the next start finds the rotation and offers to resume it. The old "
               "key is only deactivated by the run; deleting it asks you first."]
     return "\n".join(lines)

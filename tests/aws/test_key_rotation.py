@@ -62,6 +62,8 @@ def paths(tmp_path: Path, alice: tuple[str, str]) -> CliPaths:
     paths.credentials.write_bytes(CREDENTIALS.format(old=old, secret=secret).encode())
     # the config file's default profile holds the key too (botocore reads keys from either file)
     paths.config.write_bytes(CONFIG.format(old=old, secret=secret).encode())
+    os.chmod(paths.credentials, 0o600)  # as `aws configure` makes them; a rotation keeps the mode it finds
+    os.chmod(paths.config, 0o600)
     return paths
 
 
@@ -336,3 +338,23 @@ async def test_a_fresh_temporary_file_is_another_writes_and_stays(service: IamSe
     os.utime(other, (1, 1))
     assert await rotation(service, paths).remove_stale_temps() == []
     assert fresh.exists() and other.exists()
+
+
+async def test_a_read_only_credentials_file_stays_read_only(service: IamService, admin, paths: CliPaths,
+                                                            alice) -> None:
+    os.chmod(paths.credentials, 0o400)
+    run = rotation(service, paths)
+    result = await run.rotate(await run.plan("alice", alice[0]))
+    assert result.journal.new_key_id in paths.credentials.read_text()
+    assert oct(paths.credentials.stat().st_mode & 0o777) == oct(0o400)
+    assert oct(paths.config.stat().st_mode & 0o777) == oct(0o600)
+
+
+async def test_a_file_others_can_read_is_named_in_the_review_and_keeps_its_mode(service: IamService,
+                                                                                 paths: CliPaths, alice) -> None:
+    os.chmod(paths.config, 0o644)
+    run = rotation(service, paths)
+    plan = await run.plan("alice", alice[0])
+    assert any(f"{paths.config} has mode 0644" in note and "chmod 600" in note for note in plan.notes)
+    await run.rotate(plan)
+    assert oct(paths.config.stat().st_mode & 0o777) == oct(0o644)

@@ -41,6 +41,8 @@ def paths(service: IamService, alice: tuple[str, str]) -> CliPaths:
     paths = CliPaths(folder / "credentials", folder / "config")
     paths.credentials.write_bytes(CREDENTIALS.format(old=old, secret=secret).encode())
     paths.config.write_bytes(CONFIG.format(old=old, secret=secret).encode())
+    os.chmod(paths.credentials, 0o600)
+    os.chmod(paths.config, 0o600)
     return paths
 
 
