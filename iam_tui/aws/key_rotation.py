@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core import aws_config
+from ..core.access_keys import last_use_text
 from ..core.aws_config import CliPaths
 from ..core.fix_plan import FixProblem
 from ..core.key_rotation import (
@@ -79,6 +80,7 @@ class RotationPlan:
     paths: CliPaths
     rotates_running_key: bool  # iam-tui signs its own calls with the old key: it goes on with the new one
     notes: tuple[str, ...] = ()  # what the review must say besides the steps (a file others can read)
+    old_last_used: str = "never used"  # GetAccessKeyLastUsed: date, service, region
 
     def steps_text(self) -> list[str]:
         names = ", ".join(f"{p.name} ({p.where})" for p in self.profiles)
@@ -87,7 +89,15 @@ class RotationPlan:
                 f"secret change in {self.paths.credentials} and {self.paths.config}",
                 "sts:GetCallerIdentity through each profile: the new key works (retried while it propagates)",
                 f"iam:UpdateAccessKey(AccessKeyId={self.old_key_id}, Status=Inactive): deactivate the old key",
-                f"After your confirmation: iam:DeleteAccessKey(AccessKeyId={self.old_key_id})"]
+                "The old key stays inactive (an inactive key passes CIS 1.12 and 1.13): reactivate it if something "
+                "still needed it, or delete it (iam:DeleteAccessKey, you type its ID) now or later"]
+
+    def before_deactivating(self) -> str:
+        """What the person checks before the old key is deactivated (AWS's rotation procedure)."""
+        return (f"{self.old_key_id} was last used: {self.old_last_used}. iam-tui updates only the profiles above: "
+                f"it cannot update environment variables (AWS_ACCESS_KEY_ID), other hosts, CI systems or "
+                "applications that hold the old key. Put the new key there yourself; anything left on the old key "
+                "fails once it is deactivated (it can be reactivated).")
 
 
 @dataclass(frozen=True)
@@ -295,9 +305,11 @@ class KeyRotationService:
         problem = await asyncio.to_thread(self._not_editable, profiles)
         if problem:
             raise FixProblem(f"{problem} Put the key ID and the secret in the same section, then retry.")
+        last_used = ("never used" if old.last_used is None else
+                     last_use_text(old.last_used, old.last_used_service, old.last_used_region))
         return RotationPlan(user_name, user["User"]["Arn"], old_key_id, tuple(k.access_key_id for k in keys),
                             tuple(profiles), self.paths, running == old_key_id,
-                            tuple(await asyncio.to_thread(self._mode_notes)))
+                            tuple(await asyncio.to_thread(self._mode_notes)), last_used)
 
     def _mode_notes(self) -> list[str]:
         """The files others can read: a rewrite keeps each file's mode (never silently changed), so say it."""
@@ -394,6 +406,10 @@ class KeyRotationService:
         await self.service.keys.delete(journal.user_name, journal.old_key_id)
         await self._forget()
         self.release()
+
+    async def reactivate_old(self, journal: Journal) -> None:
+        """Undo the deactivation (something still needed the old key): the user then has two active keys."""
+        await self.service.keys.set_active(journal.user_name, journal.old_key_id, True)
 
     async def keep_old(self, journal: Journal) -> None:
         """The rotation ends with the old key kept inactive (the default): it can be reactivated if something

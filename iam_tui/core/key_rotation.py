@@ -61,7 +61,8 @@ RESUME_TEXT = {
                     "it cannot tell is unused: check {unknown} on the keys screen (its last use, the profiles that "
                     "hold it), delete it there if it is unused, then resume.",
     Resume.DEACTIVATE_OLD: "The new key {new} works: resuming deactivates the old key {old}.",
-    Resume.DELETE_OLD: "The old key {old} is deactivated: confirm to delete it (it cannot be undone).",
+    Resume.DELETE_OLD: "The new key {new} works and the old key {old} is deactivated: resuming completes the "
+                       "rotation. The old key stays inactive until you delete it (d, then its ID).",
     Resume.FINISHED: "The old key {old} is gone already: the rotation is complete.",
     Resume.OTHER_ACCOUNT: "This rotation is for account {account}: run iam-tui with that account's credentials to "
                           "resume it.",

@@ -5,6 +5,7 @@ run"; the state is checked through plain clients."""
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from iam_tui.aws import cli_profile
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.key_rotation import KeyRotationService
+from iam_tui.aws.sandbox import responses
 from iam_tui.aws.service import IamService
 from iam_tui.core import aws_config
 from iam_tui.core.aws_config import CliPaths
@@ -358,3 +360,33 @@ async def test_a_file_others_can_read_is_named_in_the_review_and_keeps_its_mode(
     assert any(f"{paths.config} has mode 0644" in note and "chmod 600" in note for note in plan.notes)
     await run.rotate(plan)
     assert oct(paths.config.stat().st_mode & 0o777) == oct(0o644)
+
+
+async def test_the_review_shows_the_old_keys_last_use_and_what_iam_tui_cannot_update(
+        service: IamService, paths: CliPaths, alice) -> None:
+    plan = await rotation(service, paths).plan("alice", alice[0])
+    assert plan.old_last_used == "never used"
+    assert "last used: never used" in plan.before_deactivating()
+    for cannot in ("environment variables", "other hosts", "CI systems"):
+        assert cannot in plan.before_deactivating()
+
+    def used(**_) -> object:
+        return responses.ok({"UserName": "alice", "AccessKeyLastUsed": {
+            "LastUsedDate": datetime(2026, 11, 30, 8, 15, tzinfo=UTC), "ServiceName": "s3", "Region": "eu-west-1"}})
+
+    service.ctx.client("iam").meta.events.register_first("before-call.iam.GetAccessKeyLastUsed", used)
+    plan = await rotation(service, paths).plan("alice", alice[0])
+    assert plan.old_last_used == "2026-11-30 08:15 s3 eu-west-1"
+
+
+async def test_the_old_key_is_kept_inactive_and_can_be_reactivated(service: IamService, admin, paths: CliPaths,
+                                                                   alice) -> None:
+    run = rotation(service, paths)
+    result = await run.rotate(await run.plan("alice", alice[0]))
+    await run.keep_old(result.journal)
+    assert not (paths.credentials.parent / JOURNAL_NAME).exists() and not run.lock.held
+    statuses = {k["AccessKeyId"]: k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
+    assert statuses == {alice[0]: "Inactive", result.journal.new_key_id: "Active"}
+    assert await rotation(service, paths).unfinished() is None  # nothing to resume: the rotation is complete
+    await run.reactivate_old(result.journal)
+    assert {k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]} == {"Active"}

@@ -14,7 +14,7 @@ from iam_tui.aws.cli_profile import demo_folder
 from iam_tui.aws.key_rotation import KeyRotationService
 from iam_tui.aws.service import IamService
 from iam_tui.core.aws_config import CliPaths
-from iam_tui.core.key_rotation import Resume
+from iam_tui.core.key_rotation import JOURNAL_NAME, Resume
 from iam_tui.screens.confirm import TypedConfirmScreen
 from iam_tui.screens.key_rotation import KeyRotationScreen
 from tests.aws.test_key_rotation import (
@@ -64,6 +64,10 @@ async def _open(pilot, app, *args: str) -> KeyRotationScreen:
 
 
 async def _confirm_delete(pilot, app, old: str) -> None:
+    """The run ends with the old key kept inactive (the default); d deletes it after its ID is typed."""
+    await until(pilot, lambda: "is inactive and kept" in _review(app))
+    assert not (demo_folder(app.service.sandbox) / JOURNAL_NAME).exists()  # the rotation is complete
+    await pilot.press("d")
     await until_shown(pilot, TypedConfirmScreen)
     await pilot.press(*old, "enter")
     await until(pilot, lambda: isinstance(app.screen, KeyRotationScreen) and "✓ Rotated" in _review(app))
@@ -122,6 +126,8 @@ async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(admin, 
         await _open(pilot, app, "alice")
         assert "iam-tui itself signs its calls with" in _review(app)
         await pilot.press("enter")
+        await until(pilot, lambda: "is inactive and kept" in _review(app))
+        await pilot.press("d")
         await until_shown(pilot, TypedConfirmScreen)
         assert app.service is not as_alice  # ServiceChanged: the app went on with the new key
         new = await app.service.keys.running_access_key_id()
@@ -175,3 +181,22 @@ async def test_killed_between_the_file_writes_the_start_cleans_up_and_resumes(
         await pilot.press("enter")
         await _confirm_delete(pilot, app, alice[0])
     assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_the_old_key_stays_inactive_by_default_and_a_reactivates_it(make_app, admin, paths, alice) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open(pilot, app, "alice")
+        review = _review(app)
+        assert "was last used: never used" in review and "environment variables" in review and "CI" in review
+        await pilot.press("enter")
+        await until(pilot, lambda: "is inactive and kept" in _review(app))
+        assert not isinstance(app.screen, TypedConfirmScreen)  # no deletion unless asked for
+        statuses = {k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
+        assert statuses == {"Active", "Inactive"}
+        await pilot.press("a")
+        await until(pilot, lambda: "is active again" in _review(app))
+        assert {k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]} == {"Active"}
+        await pilot.press("escape")
+        await pilot.pause()
+    assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 2
