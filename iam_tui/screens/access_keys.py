@@ -169,9 +169,12 @@ class AccessKeysScreen(AppScreen):
     ]
     WAIT_WHILE_BUSY = frozenset({"back", "new_key", "toggle_active", "delete_key", "choose_user"})
 
-    def __init__(self, user_name: str | None = None) -> None:
+    def __init__(self, user_name: str | None = None, *, delete_leftover: bool = False) -> None:
+        """``delete_leftover``: once the keys are read, ask to delete the user's inactive key that is older than an
+        active one (what a rotation leaves; the dashboard's x)."""
         super().__init__()
         self.user_name = user_name
+        self.delete_leftover = delete_leftover
         self.keys: list[AccessKeyInfo] = []
         self.running_key: str | None = None
         self.notice = ""  # shown above the status after the next refresh
@@ -234,6 +237,19 @@ class AccessKeysScreen(AppScreen):
                                                       else self._status_text())
         if any(k.active and k.last_used for k in self.keys):
             self.tell(StepDone(StepKey.ACCESS_KEYS))
+        if self.delete_leftover:
+            self.delete_leftover = False
+            self._offer_leftover()
+
+    def _offer_leftover(self) -> None:
+        # oldest first (list_keys): an inactive key listed before an active one was made before it
+        last_active = max((i for i, k in enumerate(self.keys) if k.active), default=-1)
+        old = next((i for i, k in enumerate(self.keys) if not k.active and i < last_active), None)
+        if old is None:
+            self.notify("No inactive key older than an active one is left: nothing to delete.")
+            return
+        self.query_one("#keys", DataTable).move_cursor(row=old)
+        self.change_key(self.keys[old], "delete")
 
     def _status_text(self) -> str:
         count = len(self.keys)
