@@ -172,6 +172,10 @@ def _botocore_reads(path: Path) -> dict[str, dict[str, object]]:
 Values = Mapping[str, str | Secret]
 
 
+def _profiles_read(parsed: dict[str, dict[str, object]], config_file: bool) -> Mapping[str, object]:
+    return botocore.configloader.build_profile_map(parsed)["profiles"] if config_file else parsed
+
+
 def _reads_back(before: Mapping[str, object], after: dict[str, dict[str, object]],
                 expected: Mapping[str, Values], *, config_file: bool) -> bool:
     """Every section that is not one of the edited profiles reads as before, and botocore finds each edited
@@ -239,9 +243,11 @@ class _Edit:
     config_file: bool
     after: str
     expected: Mapping[str, Values]  # what botocore must read in the edited profiles afterwards
+    gone: tuple[str, ...] = ()  # profiles botocore must no longer find afterwards
 
 
-def _edit(path: Path, config_file: bool, expected: Mapping[str, Values], change: Callable[[str], str]) -> _Edit:
+def _edit(path: Path, config_file: bool, expected: Mapping[str, Values], change: Callable[[str], str],
+          gone: tuple[str, ...] = ()) -> _Edit:
     """A file's edit: its text and botocore's reading before (a file botocore cannot read is not touched), and
     ``change`` applied to the text."""
     target = _target(path)
@@ -251,7 +257,7 @@ def _edit(path: Path, config_file: bool, expected: Mapping[str, Values], change:
         parsed = _botocore_reads(target)
     except ProfileWriteError as exc:
         raise ProfileWriteError(f"{exc} Fix that, then retry; nothing was written.") from None
-    return _Edit(target, before, parsed, config_file, change(before or ""), expected)
+    return _Edit(target, before, parsed, config_file, change(before or ""), expected, gone)
 
 
 Written = Callable[[Path], None]
@@ -275,7 +281,9 @@ def _commit(edits: list[_Edit], what: str, on_written: Written | None = None) ->
             on_written(edit.path)
     for edit in edits:
         try:
-            ok = _reads_back(edit.parsed, _botocore_reads(edit.path), edit.expected, config_file=edit.config_file)
+            after = _botocore_reads(edit.path)
+            ok = _reads_back(edit.parsed, after, edit.expected, config_file=edit.config_file) and not any(
+                name in _profiles_read(after, edit.config_file) for name in edit.gone)
             problem = "" if ok else f"botocore reads {edit.path} differently than intended after the edit."
         except ProfileWriteError as exc:
             problem = str(exc)
@@ -316,6 +324,26 @@ def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_ke
                  for config_file, names in profiles.items() if names], "The new key", on_written)
 
     _guarded(write, ", ".join(n for names in profiles.values() for n in names))
+
+
+def remove_sections(paths: CliPaths, removal: Mapping[bool, list[str]]) -> None:
+    """Remove the profiles' sections (by file: False the credentials file, True the config file), every other byte
+    kept (``aws_config.remove_profile``). Blocking. Raises ProfileWriteError (nothing changed)."""
+
+    def removed(names: list[str], config_file: bool) -> Callable[[str], str]:
+        def change(text: str) -> str:
+            for name in names:
+                text = aws_config.remove_profile(text, name, config_file=config_file)
+            return text
+
+        return change
+
+    def write() -> None:
+        _commit([_edit(paths.config if config_file else paths.credentials, config_file,
+                       {name: {} for name in names}, removed(names, config_file), tuple(names))
+                 for config_file, names in removal.items() if names], "The profile removal")
+
+    _guarded(write, ", ".join(n for names in removal.values() for n in names))
 
 
 # --- using the profile ------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from ..guide import StepKey
 from ..widgets.fitted_table import FitColumn, FittedTable
 from .base import AppScreen, Dialog
 from .confirm import ConfirmScreen, TypedConfirmScreen
+from .key_profiles import offer_profile_removal, profiles_of
 from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
 from .user_picker import UserPickerScreen
 
@@ -366,11 +367,13 @@ class AccessKeysScreen(AppScreen):
             return
         self.change_key(key, "delete")
 
-    async def _confirmed(self, key: AccessKeyInfo, verb: str) -> bool:
+    async def _confirmed(self, key: AccessKeyInfo, verb: str, profiles: str | None = None) -> bool:
         if verb == "activate":
             return True
         effect = ("Programs that use it get errors until it is activated again." if verb == "deactivate" else
                   "This cannot be undone: anything that uses it stops working, for good.")
+        if profiles:
+            effect += f"\n\n{profiles}"
         if not await self.iam.push_screen_wait(TypedConfirmScreen(
                 f"{verb.capitalize()} access key {key.access_key_id} of {self.user_name}? {effect}",
                 key.access_key_id)):
@@ -385,7 +388,8 @@ class AccessKeysScreen(AppScreen):
 
     @work(exclusive=True, group="keys-change")
     async def change_key(self, key: AccessKeyInfo, verb: str) -> None:
-        if not await self._confirmed(key, verb):
+        held, note = await profiles_of(self, [key.access_key_id]) if verb == "delete" else ([], None)
+        if not await self._confirmed(key, verb, note):
             self.app.notify(f"{key.access_key_id} was not changed.")
             return
         user = self.user_name
@@ -406,6 +410,7 @@ class AccessKeysScreen(AppScreen):
         self.app.notify(f"Access key {key.access_key_id} {past}.")
         self.tell(AwsChanged())
         self.action_refresh()
+        await offer_profile_removal(self, held)
 
     def action_back(self) -> None:
         self.dismiss()
