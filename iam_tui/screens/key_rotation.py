@@ -329,8 +329,9 @@ async def offer_unfinished_rotation(app: App[Any], service: IamService) -> None:
     rotation = KeyRotationService(service)
     removed = await rotation.remove_stale_temps()
     if removed:
+        files = ", ".join(map(str, removed))
         app.notify(f"Removed {len(removed)} temporary file{'s' if len(removed) > 1 else ''} that an interrupted "
-                   f"write of the AWS CLI files left (it could hold a secret): {', '.join(map(str, removed))}",
+                   f"write of the AWS CLI files or the rotation journal left (it could hold a secret): {files}",
                    title="Cleaned up", timeout=20, markup=False)
     try:
         unfinished = await rotation.unfinished()
