@@ -1,16 +1,23 @@
-"""Guided access key rotation (CIS 1.13): create a new key, put it in every AWS CLI profile that used the old one
-(only the two values change; files 0600, atomic, read back by botocore, put back on failure), verify it with STS
-through those profiles, deactivate the old key, then, after a confirmation, delete it.
+"""Guided access key rotation (CIS 1.13, AWS's procedure): create a new key, put it in every AWS CLI profile that
+used the old one (only the two values change; atomic, the files' modes kept, read back by botocore, put back on
+failure), verify it with STS through those profiles, deactivate the old key and keep it inactive; deleting it is
+the person's choice (:meth:`KeyRotationService.delete_old`), now or later.
 
-A journal (``core.key_rotation.Journal``, no secret in it) records the step reached, so that a rotation
-interrupted half-way (the app killed, the machine down, an AWS error) is found on the next run and resumed:
-:meth:`KeyRotationService.unfinished` says where it stopped and what resuming does, :meth:`resume` does it.
-What each stop means when resumed:
+A journal (``core.key_rotation.Journal``, no secret in it) records the step reached and each file's write, so that
+a rotation interrupted half-way (the app killed, the machine down, an AWS error) is found on the next run and
+resumed: :meth:`KeyRotationService.unfinished` says where it stopped and what resuming does, :meth:`resume` does
+it, deciding from what AWS and the files hold NOW (``core.key_rotation.resume_point``):
 
-* before the new key reached the files: its secret is lost (AWS shows it once, and the journal never holds it).
-  The profiles still use the old key, which still works; resuming deletes the orphan key and starts again.
-* the profiles hold the new key: resuming verifies it with STS, then deactivates the old key.
-* verified: resuming deactivates the old key. Deactivated: resuming asks to delete it (:meth:`delete_old`).
+* no profile holds the new key: its secret is lost (AWS shows it once, and the journal never holds it). The
+  profiles still use the old key, which still works; resuming deletes that key (only the one the journal
+  recorded, and only if no profile holds it) and starts again. A key the journal does not name is never deleted.
+* a profile holds the new key (even one file of two): resuming writes it, its secret read from that file, into the
+  profiles still on the old key, verifies it with STS, then deactivates the old key.
+* verified: resuming deactivates the old key. Deactivated: resuming completes the rotation.
+
+One rotation at a time over one set of files, across processes: a lock file beside the journal (``flock``), held
+from the run's start until the rotation is complete or the screen closes; another instance is told who holds it.
+Every destructive step reads ListAccessKeys and the files again just before it acts.
 
 The journal lives next to the AWS CLI credentials file it is about (``~/.aws/iam-tui-key-rotation.json``, or
 the folder of ``AWS_SHARED_CREDENTIALS_FILE``; in the demo the sandbox's temporary folder): a rotation edits

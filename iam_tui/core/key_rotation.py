@@ -3,8 +3,9 @@ what resuming means at each step. Pure: ``aws/key_rotation.py`` reads and writes
 
 The steps, in order: a new key is created (its secret exists only in memory), every AWS CLI profile that used
 the old key gets the new one (the secret is now in the files), the new key is verified with STS through those
-profiles, the old key is deactivated, and after a confirmation deleted. The journal records the step reached
-and never a secret: key IDs, the user, the profiles' names and the files' paths.
+profiles, the old key is deactivated and kept inactive (deleted only when the person asks). The journal records
+the step reached and each file's write, never a secret: key IDs, the user, the profiles' names and the files'
+paths.
 """
 
 from __future__ import annotations
