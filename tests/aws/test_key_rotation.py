@@ -390,3 +390,22 @@ async def test_the_old_key_is_kept_inactive_and_can_be_reactivated(service: IamS
     assert await rotation(service, paths).unfinished() is None  # nothing to resume: the rotation is complete
     await run.reactivate_old(result.journal)
     assert {k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]} == {"Active"}
+
+
+async def test_a_new_key_deleted_elsewhere_is_replaced_by_another(service: IamService, admin, sandbox,
+                                                                  paths: CliPaths, alice) -> None:
+    """The profiles hold the new key, then someone deletes it: they do not work; resuming makes another key and
+    writes it where the old or the dead key is."""
+    first_run = rotation(service, paths, interrupt_at("recorded-written"))
+    with pytest.raises(Interrupted):
+        await first_run.rotate(await first_run.plan("alice", alice[0]))
+    first_run.release()
+    dead = unknown_key(admin, alice)
+    admin.delete_access_key(UserName="alice", AccessKeyId=dead)
+    next_run = rotation(service, paths)
+    unfinished = await next_run.unfinished()
+    assert unfinished.point is Resume.NEW_KEY_GONE and "no longer exists" in unfinished.explanation
+    result = await next_run.resume(unfinished)
+    assert result.journal.new_key_id not in (None, dead, alice[0])
+    await next_run.delete_old(result.journal)
+    assert_rotated(admin, sandbox, paths, alice)
