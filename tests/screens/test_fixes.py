@@ -14,7 +14,7 @@ from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
 
 from ..helpers import inject_error
-from .pilot import settle
+from .pilot import settle, visible_text
 from .waiting import until, until_screen, until_shown
 
 
