@@ -4,6 +4,7 @@ imports Textual)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -120,7 +121,22 @@ def _run(argv: list[str] | None) -> int:
     from .app import run_app
 
     _freeze_imports()
-    return run_app(settings, exit_when_ready=args.exit_when_ready)
+    code = run_app(settings, exit_when_ready=args.exit_when_ready)
+    _drop_unwritable_output()
+    return code
+
+
+def _drop_unwritable_output() -> None:
+    """After a hang-up, what is still buffered for the terminal cannot be written: point the streams at /dev/null,
+    or the interpreter's last flush fails and turns the exit status into 120."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+                os.close(devnull)
 
 
 def _freeze_imports() -> None:
