@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="run the security recommendations scan without the UI",
         description="Run the security recommendations (CIS AWS Foundations, IAM section) and print them. "
-        "Exit status: 0 nothing fails, 1 a check fails, 2 the scan could not run.",
+        "Exit status: 0 nothing fails, 1 a check fails, 2 the scan could not run, 3 iam-tui crashed (a bug).",
     )
     check.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     _common(check, suppress=True)
