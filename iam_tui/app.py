@@ -457,7 +457,7 @@ class IamTuiApp(App[int]):
         self._return_code = EXIT_CRASHED
         if self._exception is None:
             self._exception = crash if isinstance(crash, Exception) else error
-            self._exception_event.set()
+        self._exception_event.set()  # a pilot waiting for the screen stops waiting (after a survived crash too)
         self.exit_message = crash_line(crash)
         self._close_messages_no_wait()
 
