@@ -419,7 +419,7 @@ class IamTuiApp(App[int]):
         The exception is also kept where ``run_test`` re-raises it at the end of a test: a bug still fails the
         test that met it."""
         crash = error.error if isinstance(error, WorkerFailed) else error
-        if self._closing or self._closed or not self.is_running or not self.screen_stack:
+        if self._exit or self._closing or self._closed or not self.is_running or not self.screen_stack:
             return False
         if len(self.crashes) >= MAX_CRASHES:
             return False
