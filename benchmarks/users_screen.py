@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import statistics
 import sys
@@ -125,7 +126,7 @@ def drive(endpoint: str, out: Path) -> None:
         stalls.clear()
         start = time.perf_counter() + 0.05
         keys = [(start + i * KEY_INTERVAL_S, ch, ch) for i, ch in enumerate(TYPED)]
-        press_at(keys).join()
+        await asyncio.to_thread(press_at(keys).join)  # the loop runs meanwhile
         prefixes = [TYPED[: i + 1] for i in range(len(TYPED))]
         await _until(lambda: any(f"match “{TYPED}”" in text for _, text in frames))
         await asyncio.sleep(0.2)
@@ -179,6 +180,8 @@ def measure(measured: Any, env: dict[str, str], endpoint: str, tmp: Path, users:
     """``runs`` child processes (``measured`` is bench.py's: wall time, CPU, peak RSS of one process)."""
     samples, rss = [], []
     out = tmp / "users-screen.json"
+    if "PYTHONPATH" in os.environ:  # another checkout's iam_tui, for a before/after comparison
+        env = {**env, "PYTHONPATH": os.environ["PYTHONPATH"]}
     for _ in range(runs):
         sample = measured([sys.executable, __file__, "drive", "--endpoint-url", endpoint, "--out", str(out)], env,
                           ok=(0,))
@@ -199,8 +202,6 @@ def main() -> None:
     parser.add_argument("users", nargs="?", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    import os
-
     import bench
 
     bench.compile_bytecode()
