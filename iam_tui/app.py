@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input
@@ -30,6 +31,7 @@ from .aws.models import AccountIdentity, ScanResult
 from .aws.threads import use_daemon_threads
 from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
 from .core.checks import Status
+from .core.display_text import visible
 from .guide import STEPS, StepKey, StepState
 from .screens.base import Dialog
 from .screens.dashboard import DashboardScreen
@@ -49,7 +51,7 @@ from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
 from .session import GuideSession
 from .settings import ConnectionSettings
-from .textual_fixes import never_negative_timers
+from .textual_fixes import never_negative_timers, terminal_gets_only_printable_text
 from .widgets.guide_navigator import GuideNavigator
 from .widgets.secret_field import SecretField
 
@@ -72,9 +74,11 @@ async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> 
     worker thread, so that the first frame does not wait for them. ``scan_early``: see aws/early_scan.py."""
     service = await asyncio.to_thread(_import_service)
     gc.freeze()  # as after the first imports (see __main__): botocore's modules live until exit
-    return await service.connect(settings, scan_early=scan_early)
+    connected: IamService = await service.connect(settings, scan_early=scan_early)
+    return connected
 
 never_negative_timers()
+terminal_gets_only_printable_text()
 
 # Signals that end the app the way quitting does: cleanups run, the terminal is restored.
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -383,7 +387,15 @@ class IamTuiApp(App[int]):
     def action_help_quit(self) -> None:
         """ctrl+c quits many terminal programs: name the key that quits here, the one the footer shows (Textual's
         own answer named ctrl+q)."""
-        self.notify("Press [b]q[/b] to quit (from a text field, tab out of it first).", title="Do you want to quit?")
+        self.notify("Press q to quit (from a text field, tab out of it first).", title="Do you want to quit?")
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast (the screens' and widgets' ``notify`` come here) shows its text as it is: a message often
+        holds a value from AWS or the user, so it is never markup (``[/]`` would raise, ``[EMEA]`` vanish) and its
+        control and bidi characters are made visible. ``markup`` is taken and ignored, for Textual's callers."""
+        super().notify(visible(message, multiline=True), title=visible(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

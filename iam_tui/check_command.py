@@ -16,6 +16,7 @@ from .aws.service import build_service
 from .aws.threads import use_daemon_threads
 from .core.checks import CheckResult, Status, any_failed
 from .core.credential_report import report_age
+from .core.display_text import visible
 from .core.fixes import fix_for
 from .settings import ConnectionSettings
 
@@ -105,7 +106,8 @@ def as_table(result: ScanResult) -> str:
     counts = {s: sum(1 for r in result.results if r.status is s) for s in Status}
     lines.append("")
     lines.append(", ".join(f"{n} {s.value}" for s, n in counts.items() if n))
-    return "\n".join(lines)
+    # Each line holds AWS's text (contact names, error messages): shown, never run by the terminal reading it.
+    return "\n".join(visible(line) for line in lines)
 
 
 def run_check(settings: ConnectionSettings, *, as_json: bool = False, out: TextIO | None = None,

@@ -115,7 +115,7 @@ class AccountService:
             org = (await self.aws.call("organizations", "DescribeOrganization"))["Organization"]
         except AwsError:
             return False  # management account or delegated administrator: which one is unknown, so no note
-        return org.get("MasterAccountId") != account_id  # the management account's own root is never managed
+        return bool(org.get("MasterAccountId") != account_id)  # the management account's own root is never managed
 
 
 def _retrieved(read: asyncio.Future[AccountIdentity]) -> None:

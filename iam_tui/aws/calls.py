@@ -100,7 +100,8 @@ class AwsCaller:
         with self._translated(action_name(service, operation), params):
             method = getattr(self.ctx.client(service), xform_name(operation))
             self.ctx.note_call(service, operation)
-            return method(**_reveal(params))
+            answer: dict[str, Any] = method(**_reveal(params))
+            return answer
 
     def _paginate_sync(self, service: str, operation: str, keys: tuple[str, ...],
                        params: dict[str, Any]) -> dict[str, list[Any]]:

@@ -157,7 +157,8 @@ def _botocore_reads(path: Path) -> dict[str, dict[str, object]]:
     """The file as botocore reads it (``raw_config_parse``, what the credential and config loaders use); {} when
     it does not exist. Raises ProfileWriteError naming the problem, never the file's content."""
     try:
-        return botocore.configloader.raw_config_parse(str(path))
+        parsed: dict[str, dict[str, object]] = botocore.configloader.raw_config_parse(str(path))
+        return parsed
     except botocore.exceptions.ConfigNotFound:
         return {}
     except botocore.exceptions.ConfigParseError as exc:

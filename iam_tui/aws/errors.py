@@ -6,6 +6,9 @@ name the error type without loading the SDK before the first frame."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from ..core.display_text import visible
 from ..core.unavailable import Unavailable
 
 EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
@@ -18,13 +21,15 @@ THROTTLE_CODES = frozenset({"Throttling", "ThrottlingException", "TooManyRequest
 class AwsError(Exception):
     """What went wrong, for a person: ``code`` (AWS's error code or a local one), ``message``, ``fix``.
 
-    ``action`` is the IAM action that was called (``iam:CreateUser``), used to name a missing permission."""
+    ``action`` is the IAM action that was called (``iam:CreateUser``), used to name a missing permission. The code,
+    message and fix often hold AWS's own text (or a profile's, a command's): every control or bidi character in them
+    is made visible here, once, so that no screen, toast or ``check`` line can send one to the terminal."""
 
     def __init__(self, code: str, message: str, fix: str = "", *, action: str | None = None,
                  retried: int = 0) -> None:
-        self.code = code
-        self.message = message
-        self.fix = fix
+        self.code = visible(code)
+        self.message = visible(message)
+        self.fix = visible(fix)
         self.action = action
         self.retried = retried
         super().__init__(self.text)
@@ -41,7 +46,8 @@ class AwsError(Exception):
         """The scan input this error leaves unread; its text says what to do, as every error text does."""
         return Unavailable(self.code, " ".join(part for part in (self.message, self.fix) if part), self.action)
 
-    def __reduce__(self):  # keep picklable despite keyword-only arguments
+    def __reduce__(self) -> tuple[Any, tuple[str, str, str, str | None, int]]:
+        # keep picklable despite keyword-only arguments
         return (_rebuild, (self.code, self.message, self.fix, self.action, self.retried))
 
 

@@ -87,7 +87,8 @@ class AwsContext:
     def credential_process(self) -> str | None:
         """The profile's ``credential_process`` command, if it has one (to name it when it fails)."""
         try:
-            return self.session.get_scoped_config().get("credential_process")
+            command = self.session.get_scoped_config().get("credential_process")
+            return command if isinstance(command, str) else None
         except Exception:
             return None
 

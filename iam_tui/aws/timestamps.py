@@ -22,7 +22,8 @@ def parse_timestamp(value: Any) -> datetime:
             pass
         else:
             return parsed  # the same instant and offset as dateutil's (naive stays naive, as there)
-    return botocore_parse_timestamp(value)
+    parsed_by_botocore: datetime = botocore_parse_timestamp(value)
+    return parsed_by_botocore
 
 
 def aware(value: Any) -> datetime | None:

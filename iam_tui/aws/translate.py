@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from http import HTTPStatus
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -24,8 +26,14 @@ from botocore.exceptions import (
     TokenRetrievalError,
 )
 
+from ..core.display_text import cut
 from ..core.secret import Secret, scrub
 from .errors import DENIED_CODES, EXPIRED_CODES, INVALID_CRED_CODES, THROTTLE_CODES, AwsError
+
+# A proxy, a captive portal or a wrong --endpoint-url answers with a web page; botocore then hands the whole page
+# over as the error message (REST services) with the HTTP status as the code.
+_WEB_PAGE = re.compile(r"<\s*(!doctype|html|head|body|title|h1|p|div)\b", re.IGNORECASE)
+MAX_AWS_TEXT = 400  # characters of AWS's message kept: a page of text is not an error line
 
 SIGN_IN_AGAIN = "Sign in again (`aws login`, `aws sso login`, or fresh keys), or pass --profile; --demo needs none."
 
@@ -71,7 +79,8 @@ def from_client_error(exc: ClientError, action: str | None, secrets: Sequence[Se
         return _from_login_error(LoginError(), action, profile)
     error = exc.response.get("Error", {})
     code = str(error.get("Code") or "Unknown")
-    aws_text = scrub(str(error.get("Message") or ""), tuple(secrets)).strip()
+    aws_text = _plain_aws_text(scrub(str(error.get("Message") or ""), tuple(secrets)).strip(),
+                               exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode"))
     retried = int(exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) or 0)
     if code in DENIED_CODES:
         needed = f" to call {action}" if action else ""
@@ -90,6 +99,19 @@ def from_client_error(exc: ClientError, action: str | None, secrets: Sequence[Se
         code, ("", "Retry; if it persists, check the AWS message."))
     message = " ".join(part for part in (meaning, f"AWS says: {aws_text}" if aws_text else "") if part)
     return AwsError(code, message or "AWS returned an error.", fix, action=action, retried=retried)
+
+
+def _plain_aws_text(text: str, status: object) -> str:
+    """AWS's message as one short line; a web page instead of AWS's error is named by its HTTP status, never
+    printed (it is HTML, and can be as long as a page)."""
+    if _WEB_PAGE.search(text):
+        try:
+            known = HTTPStatus(int(str(status)))
+            named = f"HTTP {known.value} {known.phrase}"
+        except ValueError:
+            named = f"HTTP {status}" if status else "no HTTP status"
+        return f"The endpoint answered with a web page, not an AWS error ({named}): a proxy or a wrong endpoint?"
+    return cut(_one_line(text), MAX_AWS_TEXT)
 
 
 def _one_line(text: str) -> str:

@@ -40,7 +40,8 @@ class UsersService:
         One GetUser (the name as typed, current), and the name index for a user whose name differs only in case."""
         names = self._name_index()  # read alongside GetUser: a name that is free needs it
         try:
-            return (await self.aws.call("iam", "GetUser", UserName=name))["User"]["UserName"]
+            found: str = (await self.aws.call("iam", "GetUser", UserName=name))["User"]["UserName"]
+            return found
         except AwsError as err:
             if err.code != "NoSuchEntity":
                 raise

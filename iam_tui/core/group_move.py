@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .authz import AuthorizationDetails, InlinePolicy, Principal
-from .create_plan import PlanStep
 from .fix_plan import FixItem, FixPlan, FixProblem
+from .plan import PlanStep
 from .validation import name_taken, validate_group_name, validate_policy_name
 
 GROUP_MANAGED_POLICIES_MAX = 10  # IAM quota (adjustable); AWS refuses the 11th with LimitExceeded

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from .authz import aws_managed_policy_arn
-from .create_plan import PlanStep
 from .fix_plan import FixItem, FixPlan, FixProblem
+from .plan import PlanStep
 from .validation import name_taken, validate_role_name
 
 SUPPORT_ROLE_NAME = "AWSSupportRole"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .checks import SPECS
+from .display_text import visible
 from .users_overview import KeyAtAGlance, UserAtAGlance, UserSort, UsersOverview, sort_users
 
 COLUMNS = ("User", "Failing", "Console", "MFA", "Keys", "Key age", "Last activity", "Groups")
@@ -101,7 +102,7 @@ class UserRows:
     sort order (made the first time it is asked for). ``shown`` then costs a pass over 10,000 short strings."""
 
     overview: UsersOverview
-    cells: tuple[tuple[str, ...], ...]  # in ``overview.users``' order
+    cells: tuple[tuple[str, ...], ...]  # in ``overview.users``' order, as shown (hidden characters escaped)
     index: dict[str, int]  # a user's place in ``overview.users``, by name
     _haystacks: tuple[str, ...]  # the name and the groups, case-folded, joined by _SEP
     _orders: dict[UserSort, tuple[int, ...]] = field(default_factory=dict)
@@ -109,7 +110,7 @@ class UserRows:
     @classmethod
     def of(cls, overview: UsersOverview) -> UserRows:
         users = overview.users
-        return cls(overview, tuple(row_cells(u, overview.now) for u in users),
+        return cls(overview, tuple(tuple(map(visible, row_cells(u, overview.now))) for u in users),
                    {u.name: i for i, u in enumerate(users)},
                    tuple(_SEP.join((u.name, *u.groups)).casefold() for u in users))
 

@@ -12,13 +12,15 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet
 
 from ..aws.errors import AwsError
-from ..aws.keys import MAX_KEYS, AccessKeyInfo, NewAccessKey, SecretNeverReceived
+from ..aws.keys import MAX_KEYS, NewAccessKey, SecretNeverReceived
+from ..aws.models import AccessKeyInfo
 from ..core.access_keys import USE_CASES, UseCase, last_use_text, validate_description
 from ..core.finish import Made
 from ..guide import StepKey
+from ..widgets.data_text import Static
 from ..widgets.fitted_table import FitColumn, FittedTable
 from .base import AppScreen, Dialog
 from .confirm import ConfirmScreen, TypedConfirmScreen
@@ -143,7 +145,7 @@ def _age(key: AccessKeyInfo) -> str:
     return "-" if days is None else f"{days} d"
 
 
-class AccessKeysScreen(AppScreen):
+class AccessKeysScreen(AppScreen[None]):
     """Step 5: the user's access keys."""
 
     CSS_PATH = "../styles/keys.tcss"

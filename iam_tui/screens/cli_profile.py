@@ -10,7 +10,7 @@ from textual import on, work
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Input, Select
 
 from ..aws import cli_profile
 from ..aws.errors import AwsError
@@ -21,6 +21,7 @@ from ..core.access_keys import is_long_term_key
 from ..core.aws_config import OUTPUT_FORMATS, CliPaths
 from ..core.finish import Made
 from ..guide import StepKey
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .confirm import ConfirmScreen, TypedConfirmScreen
 from .messages import AwsChanged, Recorded, ServiceChanged, StepDone
@@ -48,7 +49,7 @@ def paths_text(paths: CliPaths, demo: bool) -> str:
     return text + "\n(AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE are honoured; files are written 0600.)"
 
 
-class CliProfileScreen(AppScreen):
+class CliProfileScreen(AppScreen[bool]):
     """Write the profile (enter in a field, or the button) and verify it. Dismisses with True once written."""
 
     CSS_PATH = "../styles/keys.tcss"

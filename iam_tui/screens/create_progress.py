@@ -10,12 +10,12 @@ from collections.abc import Iterable
 
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Static
 
 from ..aws.plan_runner import PlanRun, StepProgress
 from ..core.create_plan import NewUserRequest, PlanState, build_plan
 from ..core.finish import made_by_steps
 from ..guide import StepKey
+from ..widgets.data_text import Static
 from .messages import GuideUserChosen, Recorded, StepDone
 from .plan_progress import (
     HELP_RUN,

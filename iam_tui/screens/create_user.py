@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Checkbox, ContentSwitcher, Input, RadioSet, Static
+from textual.widgets import Checkbox, ContentSwitcher, Input, RadioSet
 
 from ..aws.errors import AwsError
 from ..aws.groups import GroupSummary, ManagedPolicy
@@ -27,6 +27,7 @@ from ..core.password_policy import EffectivePolicy
 from ..core.passwords import generate_password
 from ..core.secret import Secret
 from ..widgets.core_rule import first_problem
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .create_user_pages import PAGES, DetailsPage, FormEdited, Page, PermissionsPage, ReviewPage, TagsPage
 

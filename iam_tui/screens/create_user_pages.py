@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Checkbox, ContentSwitcher, DataTable, Input, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, ContentSwitcher, DataTable, Input, RadioButton, RadioSet
 
 from ..aws.groups import GroupSummary, ManagedPolicy
 from ..core.create_plan import ADMINISTRATOR_ACCESS, DEFAULT_GROUP, DEFAULT_TAGS, GroupChoice, policy_name
@@ -21,6 +21,7 @@ from ..core.password_policy import EffectivePolicy
 from ..core.passwords import password_problems
 from ..core.validation import validate_group_name, validate_tags, validate_user_name
 from ..widgets.core_rule import CoreRule, first_problem
+from ..widgets.data_text import Static, data_text
 from ..widgets.search_list import SearchItem, SearchList
 from ..widgets.secret_input import SecretInput
 
@@ -322,7 +323,7 @@ class TagsPage(Vertical):
         table = self.query_one("#tag-table", DataTable)
         table.clear()
         for key, value in self.tags:
-            table.add_row(key, value)
+            table.add_row(data_text(key), data_text(value))
         show_message(self.query_one("#tag-msg", Static), "; ".join(self.problems()), bool(self.problems()))
 
     @on(Input.Submitted, "#tag-key")

@@ -10,15 +10,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from ..aws.errors import AwsError
 from ..aws.models import AccountIdentity, ScanResult
 from ..core.account_settings import AlternateContact
 from ..core.checks import CheckResult, Status
 from ..core.credential_report import report_age
+from ..core.display_text import visible
 from ..core.fixes import fix_for
 from ..guide import StepKey
+from ..widgets.data_text import Static, data_text
 from ..widgets.fitted_table import FitColumn, FittedTable
 from ..widgets.guide_navigator import GuideNavigator
 from .base import AppScreen
@@ -43,12 +45,12 @@ def identity_panel_text(identity: AccountIdentity | None) -> str:
     caller = identity.caller
     kind = "ROOT USER" if caller.is_root else caller.kind.value
     return "\n".join([
-        f"Account  {identity.account_id}",
-        f"Alias    {identity.alias_text}",
+        f"Account  {visible(identity.account_id)}",
+        f"Alias    {visible(identity.alias_text)}",
         f"Caller   {kind}",
-        f"ARN      {caller.arn}",
-        f"Region   {identity.region}",
-        f"Creds    {identity.source}",
+        f"ARN      {visible(caller.arn)}",
+        f"Region   {visible(identity.region)}",
+        f"Creds    {visible(identity.source)}",
     ])
 
 
@@ -57,9 +59,10 @@ def detail_text(result: CheckResult) -> str:
     refs = ", ".join(x for x in (f"CIS {spec.cis}" if spec.cis else "",
                                  f"Security Hub {spec.security_hub}" if spec.security_hub else "",
                                  spec.security_hub_note or "") if x)
-    lines = [f"{spec.title}  [{result.status.value}]" + (f"  ({refs})" if refs else ""), f"Now: {result.detail}"]
+    lines = [f"{spec.title}  [{result.status.value}]" + (f"  ({refs})" if refs else ""),
+             f"Now: {visible(result.detail)}"]
     if result.resources:
-        lines.append("Affected: " + "; ".join(result.resources))
+        lines.append("Affected: " + "; ".join(visible(r) for r in result.resources))
     lines += [f"Fix: {spec.fix}", f"Why: {spec.why}"]  # what to do first: a short panel shows it without scrolling
     return "\n".join(lines)
 
@@ -107,7 +110,7 @@ class ChecksTable(FittedTable):
         self.set_rows((c.id, (status(c), c.spec.cis or "-", c.title)) for c in checks)
 
 
-class DashboardScreen(AppScreen):
+class DashboardScreen(AppScreen[None]):
     """Security recommendations, live, failing ones first. `r` refreshes; the table's cursor selects a check."""
 
     AUTO_FOCUS = "#checks"
@@ -157,7 +160,7 @@ class DashboardScreen(AppScreen):
             with Horizontal(id="lower"):
                 with Vertical(id="side"):
                     yield GuideNavigator(current=StepKey.SECURITY)
-                    yield Static(identity_panel_text(None), id="identity-panel")
+                    yield Static(identity_panel_text(None), id="identity-panel", markup=False)
                 with VerticalScroll(id="detail-box"):
                     yield Static("", id="check-detail")
 
@@ -173,7 +176,7 @@ class DashboardScreen(AppScreen):
             self.action_refresh()
 
     def _show_identity(self, identity: AccountIdentity | None) -> None:
-        self.query_one("#identity-panel", Static).update(identity_panel_text(identity))
+        self.query_one("#identity-panel", Static).update(data_text(identity_panel_text(identity), multiline=True))
 
     def watch_scan(self, scan: ScanResult | None) -> None:
         if scan is None:
@@ -192,12 +195,12 @@ class DashboardScreen(AppScreen):
         status, table = self.status, self.table
         table.loading = True
         try:
-            status.update(connecting_text(self.iam.settings))
+            status.update(data_text(connecting_text(self.iam.settings), multiline=True))
             service = await self.iam.wait_for_service()
             status.update("Scanning: account summary, password policy, credential report, authorization details…")
             result = await service.scan.scan(progress=self._progress)
         except AwsError as err:
-            status.update(f"Scan failed. {err.text}")
+            status.update(data_text(f"Scan failed. {err.text}"))
             return
         finally:
             if table.is_attached:
@@ -207,13 +210,14 @@ class DashboardScreen(AppScreen):
 
     def _show_summary(self) -> None:
         if self.scan is not None:
-            self.status.update(summary_text(self.scan, self.status.content_size.width or self.size.width - 2))
+            width = self.status.content_size.width or self.size.width - 2
+            self.status.update(data_text(summary_text(self.scan, width)))
 
     def on_resize(self) -> None:
         self._show_summary()
 
     def _progress(self, done: int, total: int, what: str) -> None:
-        self.status.update(f"Scanning… {done}/{total} ({what} done)")
+        self.status.update(data_text(f"Scanning… {done}/{total} ({what} done)"))
 
     @on(DataTable.RowHighlighted, "#checks")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -225,7 +229,7 @@ class DashboardScreen(AppScreen):
             result = self.checks[row]
             fix = fix_for(result)
             offer = f"\n\nf or enter: {fix.title}" if fix else ""
-            self.detail.update(Text(detail_text(result) + offer))
+            self.detail.update(data_text(detail_text(result) + offer, multiline=True))
 
     def _highlighted(self) -> CheckResult | None:
         row = self.table.cursor_row

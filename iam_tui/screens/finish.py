@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Static
 
 from ..core.finish import summary_text
 from ..guide import STEPS
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .messages import AwsChanged
 

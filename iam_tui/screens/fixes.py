@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from ..aws.errors import AwsError
@@ -31,6 +31,7 @@ from ..core.group_move import GroupTarget
 from ..core.plan_review import review_of_fix
 from ..core.scan_inputs import LiveKey
 from ..core.validation import validate_group_name
+from ..widgets.data_text import Static, data_text
 from .base import AppScreen, Dialog
 from .confirm import ConfirmScreen
 from .messages import AwsChanged
@@ -73,7 +74,7 @@ class ChoiceDialog(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, markup=False)
-            yield OptionList(*(Option(label, id=value) for value, label in self.choices), id="choices")
+            yield OptionList(*(Option(data_text(label), id=value) for value, label in self.choices), id="choices")
             yield Static("enter chooses · esc cancels", classes="muted")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -6,8 +6,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static
 
+from ..widgets.data_text import Static
 from .base import Dialog
 
 GENERAL = ("Everywhere: ? help · ctrl+p command palette (every action, and any guide step, searchable) · "
@@ -57,8 +57,8 @@ class HelpScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(f"Help: {self.title_text}", classes="help-title")
+            yield Static(f"Help: {self.title_text}", classes="help-title", markup=False)
             if self.help_text:
-                yield Static(self.help_text + "\n")
-            yield Static("Keys on this screen:\n" + self.keys + "\n")
+                yield Static(self.help_text + "\n", markup=False)
+            yield Static("Keys on this screen:\n" + self.keys + "\n", markup=False)
             yield Static(GENERAL + "\n\nesc closes this help.")

@@ -16,12 +16,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher
 
 from ..aws.errors import AwsError
 from ..aws.key_rotation import KeyRotationService, RotationPlan, RotationResult, UnfinishedRotation
 from ..core.fix_plan import FixProblem
 from ..core.key_rotation import Journal, Resume, Step
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .confirm import TypedConfirmScreen
 from .messages import AwsChanged, ServiceChanged

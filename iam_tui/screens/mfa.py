@@ -21,10 +21,11 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive, var
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, Input, Label, Static
+from textual.widgets import Button, ContentSwitcher, Input
 
 from ..aws.errors import AwsError
-from ..aws.mfa import MfaDevice, NewVirtualMfaDevice, VirtualMfaDevice
+from ..aws.mfa import NewVirtualMfaDevice, VirtualMfaDevice
+from ..aws.models import MfaDevice
 from ..aws.pending_mfa import PendingDevice
 from ..aws.service import IamService
 from ..core.finish import Made
@@ -33,6 +34,7 @@ from ..core.secret import Secret
 from ..core.totp import DIGITS, CodeProblem, check_codes, seconds_left
 from ..core.validation import name_taken, validate_mfa_device_name
 from ..guide import StepKey
+from ..widgets.data_text import Label, Static
 from ..widgets.qr_code import QrCode
 from ..widgets.secret_field import SecretField
 from ..widgets.secret_input import SecretInput

@@ -8,9 +8,10 @@ from concurrent.futures import Future
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from ..core.totp import DIGITS
+from ..widgets.data_text import Static
 from .base import Dialog
 
 

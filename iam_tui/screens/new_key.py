@@ -10,12 +10,13 @@ from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox
 
 from ..aws.keys import NewAccessKey
 from ..core.access_keys import UseCase
 from ..core.csv_formats import access_key_csv, default_access_keys_filename
 from ..core.finish import Made
+from ..widgets.data_text import Static
 from ..widgets.secret_field import SecretField
 from .confirm import ConfirmScreen
 from .messages import Recorded

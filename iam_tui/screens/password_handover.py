@@ -13,11 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Static
 
 from ..core.csv_formats import default_credentials_filename, user_credentials_csv
 from ..core.finish import Made
 from ..core.secret import Secret
+from ..widgets.data_text import Static
 from ..widgets.secret_field import SecretField
 from .base import Dialog
 from .confirm import ConfirmScreen

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input
 
 from ..aws.errors import AwsError
 from ..core.password_policy import DEFAULT_POLICY_TEXT, PasswordPolicy
@@ -40,6 +40,7 @@ from ..core.policy_edit import (
     read_number,
     starting_form,
 )
+from ..widgets.data_text import Label, Static
 from .base import AppScreen
 from .confirm import ConfirmScreen
 from .messages import AwsChanged
@@ -62,7 +63,7 @@ def _values_of(policy: PasswordPolicy) -> FormValues:
     return ({f.key: form_text(f, policy) for f in NUMBER_FIELDS}, {f.key: getattr(policy, f.key) for f in FLAG_FIELDS})
 
 
-class PasswordPolicyScreen(AppScreen):
+class PasswordPolicyScreen(AppScreen[None]):
     """See, edit and apply the account password policy."""
 
     AUTO_FOCUS = None  # the form is focused once the current policy is loaded

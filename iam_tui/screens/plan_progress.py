@@ -15,11 +15,11 @@ from textual import work
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Static
 
 from ..aws.plan_runner import OnChange, PlanRun, StepProgress
 from ..core.plan import STATE_MARKS, PlanState
 from ..core.plan_review import PlanReview
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .confirm import ConfirmScreen
 from .messages import AwsChanged

@@ -11,9 +11,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from ..core.plan_review import PlanReview, exact_name_problem, review_cli, review_text, running_key_question
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .confirm import ConfirmScreen
 

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from ..core.secret import Secret
+from ..widgets.data_text import Static
 from ..widgets.qr_code import QrCode
 
 

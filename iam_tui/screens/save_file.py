@@ -11,9 +11,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from ..files import TargetExists, existing_target, write_private_file
+from ..widgets.data_text import Static
 from .base import Dialog
 from .confirm import ConfirmScreen
 

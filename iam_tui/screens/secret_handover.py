@@ -10,7 +10,7 @@ from ..widgets.secret_field import SecretField
 from .base import AppScreen
 
 
-class SecretHandoverScreen(AppScreen):
+class SecretHandoverScreen(AppScreen[None]):
     """Subclasses set ``untaken_key`` and ``untaken_text`` (what is lost if the app quits now) and call
     :meth:`took` when the secret is saved or written somewhere; revealing and copying count already.
 

@@ -6,10 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
 from ..core.account_settings import AlternateContact
+from ..core.display_text import visible
 from ..core.validation import CONTACT_FIELDS, validate_contact_field
+from ..widgets.data_text import Label, Static
 from .base import Dialog
 
 PLACEHOLDERS = {"name": "Security team", "title": "Security lead", "email": "security@example.com",
@@ -18,7 +20,11 @@ PLACEHOLDERS = {"name": "Security team", "title": "Security lead", "email": "sec
 
 class SecurityContactScreen(Dialog[AlternateContact | None]):
     """Four fields checked with AWS's rules as you type; enter on the last one (or ctrl+s) saves, esc cancels.
-    Dismisses with the contact to set, or None."""
+    Dismisses with the contact to set, or None.
+
+    A value AWS holds is shown with its control and bidi characters made visible (``\\x1b``); a field the person
+    leaves as shown is written back exactly as AWS holds it (not as its visible form), and only edited fields are
+    checked."""
 
     DEFAULT_CSS = """
     SecurityContactScreen .field { height: 1; margin-top: 1; }
@@ -33,10 +39,19 @@ class SecurityContactScreen(Dialog[AlternateContact | None]):
     def __init__(self, current: AlternateContact | None) -> None:
         super().__init__()
         self.current = current
+        self.held = {"name": current.name, "title": current.title or "", "email": current.email,
+                     "phone": current.phone} if current else {}
+        self.shown = {field: visible(value) for field, value in self.held.items()}
+
+    def _value(self, field: str) -> tuple[str, bool]:
+        """The field's value to save, and whether the person edited it."""
+        typed = self.query_one(f"#contact-{field}", Input).value
+        if field in self.held and typed == self.shown[field]:
+            return self.held[field], False
+        return typed.strip(), True
 
     def compose(self) -> ComposeResult:
-        values = {"name": self.current.name, "title": self.current.title or "", "email": self.current.email,
-                  "phone": self.current.phone} if self.current else {}
+        values = self.shown
         with Vertical():
             yield Static("Security contact: AWS writes here about security issues in this account (as well as to "
                          "the root user's email address). Use a watched team mailbox.")
@@ -45,11 +60,12 @@ class SecurityContactScreen(Dialog[AlternateContact | None]):
                     yield Label(label)
                     yield Input(values.get(field, ""), placeholder=PLACEHOLDERS[field], id=f"contact-{field}",
                                 compact=True)
-                yield Static("", id=f"contact-{field}-error", classes="field-error")
+                yield Static("", id=f"contact-{field}-error", classes="field-error", markup=False)
             yield Static("enter next field / save · ctrl+s save · esc cancel", classes="muted")
 
     def _problem(self, field: str, *, show: bool) -> str | None:
-        problem = validate_contact_field(field, self.query_one(f"#contact-{field}", Input).value.strip())
+        value, edited = self._value(field)
+        problem = validate_contact_field(field, value) if edited else None
         if show:
             error = self.query_one(f"#contact-{field}-error", Static)
             error.update(problem or "")
@@ -77,7 +93,7 @@ class SecurityContactScreen(Dialog[AlternateContact | None]):
         if first is not None:
             self.query_one(f"#contact-{first}", Input).focus()
             return
-        value = {field: self.query_one(f"#contact-{field}", Input).value.strip() for field in CONTACT_FIELDS}
+        value = {field: self._value(field)[0] for field in CONTACT_FIELDS}
         self.dismiss(AlternateContact(value["name"], value["email"], value["phone"], value["title"]))
 
     def action_cancel(self) -> None:

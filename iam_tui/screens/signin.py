@@ -9,7 +9,7 @@ from textual import getters, on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from ..aws.errors import AwsError
 from ..aws.models import AccountIdentity
@@ -18,6 +18,7 @@ from ..core.finish import Made
 from ..core.signin import signin_url
 from ..core.validation import validate_account_alias
 from ..guide import StepKey
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .confirm import ConfirmScreen
 from .messages import GuideUserChosen, IdentityChanged, Recorded, StepDone
@@ -71,7 +72,7 @@ def user_text(user: SigninUser | None, name: str | None) -> str:
     return f"IAM user {user.name}: {password} · {mfa} · {used}"
 
 
-class SigninScreen(AppScreen):
+class SigninScreen(AppScreen[None]):
     """Step 4: the sign-in URL and steps, and the account alias."""
 
     CSS_PATH = "../styles/signin.tcss"

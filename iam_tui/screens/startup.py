@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Static
 
 from ..aws.errors import AwsError
 from ..settings import ConnectionSettings
+from ..widgets.data_text import Static
 from .base import AppScreen
 
 
@@ -22,7 +22,7 @@ def connecting_text(settings: ConnectionSettings) -> str:
     return f"Connecting to AWS{endpoint} with {where}: sts:GetCallerIdentity…"
 
 
-class StartupErrorScreen(AppScreen):
+class StartupErrorScreen(AppScreen[None]):
     """Says what is wrong with the credentials or the connection, and what to do."""
 
     AUTO_FOCUS = None

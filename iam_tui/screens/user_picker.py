@@ -6,10 +6,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from ..aws.errors import AwsError
 from ..aws.users import UserSummary
+from ..widgets.data_text import Static
 from ..widgets.search_list import SearchItem, SearchList
 from .base import Dialog
 

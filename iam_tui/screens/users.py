@@ -17,12 +17,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from ..aws.models import ScanResult
 from ..core.users_overview import UserAtAGlance, UserSort, UsersOverview
 from ..core.users_table import COLUMNS, UserRows, detail_text, summary_text
 from ..guide import StepKey
+from ..widgets.data_text import Static, data_text
 from ..widgets.line_table import LineColumn, LineTable, content_widths
 from .base import AppScreen
 from .messages import AwsChanged, GuideUserChosen
@@ -156,17 +157,17 @@ class UsersScreen(AppScreen[None]):
         self.table.show([u.name for u in self.shown], self.wanted)
         summary = summary_text(overview, len(self.shown), self.sort.value, self.needle)
         notes = "".join(f"\n{note}" for note in overview.notes)
-        self.query_one("#users-summary", Static).update(summary + notes)
+        self.query_one("#users-summary", Static).update(data_text(summary + notes, multiline=True))
         self._show_detail()
 
     def _cells(self, name: str) -> list[Text]:
-        """A row as the table draws it: the overview's strings as text, never as markup."""
+        """A row as the table draws it: the overview's strings as text (never markup, nothing hidden)."""
         rows = self.rows
         if rows is None or name not in rows.index:
             return []
         index = rows.index[name]
         failing = bool(rows.overview.users[index].failing)
-        return [Text(cell, style="bold red" if n == FAILING and failing else "")
+        return [data_text(cell, style="bold red" if n == FAILING and failing else "")
                 for n, cell in enumerate(rows.cells[index])]
 
     @property
@@ -183,7 +184,7 @@ class UsersScreen(AppScreen[None]):
         if user is None or overview is None:
             detail.update("No user matches the filter." if overview is not None and overview.users else "")
             return
-        detail.update(detail_text(user, overview.now))
+        detail.update(data_text(detail_text(user, overview.now), multiline=True))
 
     # --- sorting and searching -------------------------------------------------------------------------------
 
@@ -217,7 +218,7 @@ class UsersScreen(AppScreen[None]):
     def say(self, text: str) -> None:
         """A line under the summary: why an action did nothing (cleared by the next action)."""
         message = self.query_one("#users-message", Static)
-        message.update(text)
+        message.update(data_text(text, multiline=True))
         message.display = bool(text)
 
     def _chosen(self) -> UserAtAGlance | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from .data_text import Static
 
 DEMO_TEXT = "DEMO SANDBOX · in-process moto · nothing leaves this machine · no real AWS account is touched"
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import DataTable
 
+from .data_text import data_text, safe_text
+
 Cell = str | Text
 
 
@@ -21,7 +23,8 @@ class FitColumn:
 
 
 class FittedTable(DataTable[Cell]):
-    """Rows are given whole (:meth:`set_rows`) and rebuilt when the width changes; the highlighted row stays."""
+    """Rows are given whole (:meth:`set_rows`) and rebuilt when the width changes; the highlighted row stays. A cell
+    is data: shown as text (never markup), its control and bidi characters made visible."""
 
     DEFAULT_CSS = """
     FittedTable { overflow-x: hidden; }
@@ -73,4 +76,5 @@ class FittedTable(DataTable[Cell]):
         for column, width in zip(self.fit_columns, self.column_widths(), strict=True):
             self.add_column(column.label, key=column.key, width=width)
         for key, cells in zip(self.row_keys, self._cells, strict=True):
-            self.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), key=key, height=None)
+            self.add_row(*(data_text(c, multiline=True) if isinstance(c, str) else safe_text(c) for c in cells),
+                         key=key, height=None)

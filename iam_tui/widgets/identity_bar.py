@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from ..aws.models import AccountIdentity
+from .data_text import Static
 
 
 def identity_line(identity: AccountIdentity | None) -> str:

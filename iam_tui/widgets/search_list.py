@@ -14,6 +14,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from .data_text import data_text
+
 
 @dataclass(frozen=True)
 class SearchItem:
@@ -83,7 +85,7 @@ class SearchList(Vertical):
         needle = text.strip().lower()
         shown = [i for i in self.items if needle in (i.search_text or i.label).lower()][:self.limit]
         options = self.options
-        options.set_options(Option(item.label, id=item.id) for item in shown)
+        options.set_options(Option(data_text(item.label), id=item.id) for item in shown)
         if shown:
             options.highlighted = next((n for n, item in enumerate(shown) if item.id == self.current), 0)
 

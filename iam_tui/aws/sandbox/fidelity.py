@@ -79,7 +79,8 @@ class Caller:
 
 def params_of(context: dict[str, Any]) -> dict[str, Any]:
     """The API parameters of the call being made (as the app passed them)."""
-    return context.get(PARAMS_KEY, {})
+    params: dict[str, Any] = context.get(PARAMS_KEY, {})
+    return params
 
 
 def applied(parsed_response: dict[str, Any] | None) -> bool:

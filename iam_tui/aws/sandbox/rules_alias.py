@@ -25,7 +25,8 @@ def _invalid(alias: str) -> Any:
 
 def register(events: Any, caller: Caller) -> None:
     def current() -> list[str]:
-        return caller.sandbox.plain_client("iam").list_account_aliases()["AccountAliases"]
+        aliases: list[str] = caller.sandbox.plain_client("iam").list_account_aliases()["AccountAliases"]
+        return aliases
 
     def create(context: dict[str, Any], **_: Any) -> Any:
         alias = str(params_of(context).get("AccountAlias", ""))
