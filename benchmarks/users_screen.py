@@ -101,12 +101,14 @@ def drive(endpoint: str, out: Path) -> None:
 
         await _until(lambda: app.last_scan is not None)
         await asyncio.sleep(0.5)
+        beating = asyncio.create_task(heartbeat())
         opened = time.perf_counter()
         press("u", "u")
         await _until(lambda: any(t >= opened and "sorted by" in text for t, text in frames))
         figures["open_s"] = frame_after(opened, lambda text: "sorted by" in text)
         await asyncio.sleep(1.0)  # the first frames' layout is done
-        beating = asyncio.create_task(heartbeat())
+        figures["open_stall_s"] = max(stalls)
+        stalls.clear()
 
         sorts: list[float] = []
         order = list(UserSort)
@@ -167,6 +169,8 @@ def report(samples: list[dict[str, Any]], rss_mib: list[float], users: int) -> l
             "< 100"),
         row(f'users screen: "{TYPED}" at 80 ms/key, first result (ms)', [s["filter_first_s"] for s in samples],
             [s["filter_first_s"] for s in samples], "< 100"),
+        row("users screen: longest event-loop stall, opening it (ms)", [s["open_stall_s"] for s in samples],
+            [s["open_stall_s"] for s in samples], "responsive"),
         row("users screen: longest event-loop stall, sort / filter (ms)",
             [max(s["sort_stall_s"], s["filter_stall_s"]) for s in samples],
             [max(s["sort_stall_s"], s["filter_stall_s"]) for s in samples], "responsive"),
