@@ -58,6 +58,10 @@ async def test_draws_only_the_lines_on_screen_and_keeps_the_highlighted_row() ->
         assert table.highlighted_key == "user4999" and table.scroll_y > 4000  # scrolled to it
         await pilot.press("home", "down")
         assert table.highlighted_key == "user0001"
+        await pilot.click(LineTable, offset=(2, 4))  # the header, then rows 0, 1, 2, 3
+        assert table.highlighted_key == "user0003"
+        await pilot.press("up", "up")
+        assert table.highlighted_key == "user0001"
         table.show([k for k in reversed(keys) if k.endswith("1")])
         assert table.highlighted_key == "user0001" and table.cursor_row == table.row_count - 1  # the same row
         table.show(["user0002", "user0003"])
