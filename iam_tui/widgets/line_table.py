@@ -184,14 +184,19 @@ class LineTable(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def _scroll_to_cursor(self, centre: bool = False) -> None:
-        top, seen = round(self.scroll_y), self._rows_on_screen
-        if top <= self.cursor_row < top + seen:
-            return
-        if centre:
-            target = self.cursor_row - seen // 2
-        else:
-            target = self.cursor_row if self.cursor_row < top else self.cursor_row - seen + 1
-        self.scroll_to(y=max(0, target), animate=False, immediate=True, force=True)
+        """Scroll so that the cursor's row is on screen (``centre``: in the middle, after the rows changed), and never
+        below the last screenful (fewer rows than before leave no blank screen)."""
+        seen = self._rows_on_screen
+        bottom = max(0, len(self.keys) - seen)
+        top = min(round(self.scroll_y), bottom)
+        if not top <= self.cursor_row < top + seen:
+            if centre:
+                top = self.cursor_row - seen // 2
+            else:
+                top = self.cursor_row if self.cursor_row < top else self.cursor_row - seen + 1
+            top = min(max(0, top), bottom)
+        if top != round(self.scroll_y):
+            self.scroll_to(y=top, animate=False, immediate=True, force=True)
 
     # --- drawing ---------------------------------------------------------------------------------------------
 

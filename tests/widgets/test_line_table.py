@@ -56,6 +56,14 @@ async def test_draws_only_the_lines_on_screen_and_keeps_the_highlighted_row() ->
         assert table.cursor_row == 2 + table.scrollable_content_region.height - 1
         await pilot.press("end")
         assert table.highlighted_key == "user4999" and table.scroll_y > 4000  # scrolled to it
+        seen = table.scrollable_content_region.height - 1
+        table.move_cursor(row=0)
+        table.move_cursor(row=100 + seen - 1)  # down to it: the screen starts at row 100
+        table.move_cursor(row=105)
+        assert table.scroll_y == 100
+        table.show(keys[:108])  # the row stays on screen, but the screen is past the last row
+        assert table.cursor_row == 105 and table.scroll_y == 108 - seen  # the last screenful, not a blank end
+        table.show(keys)
         await pilot.press("home", "down")
         assert table.highlighted_key == "user0001"
         await pilot.click(LineTable, offset=(2, 4))  # the header, then rows 0, 1, 2, 3
