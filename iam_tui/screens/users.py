@@ -124,8 +124,8 @@ class UsersScreen(AppScreen[None]):
 
         The scan, the overview and the rows are millions of objects at 10,000 users that live as long as the scan:
         a full collection of the garbage collector walks them all (0.3-0.5 s, the UI frozen, at a key or while the
-        rows are built). Frozen, it walks only newer objects; they are still freed the usual way when dropped
-        (none of them is in a reference cycle)."""
+        rows are built). Frozen, it walks only newer objects. A frozen object is still freed when its last reference
+        goes (a newer scan replaces this one); only one in a reference cycle would stay, and these are plain data."""
         gc.freeze()
 
         def build() -> tuple[UsersOverview, UserRows, list[int]]:
