@@ -85,6 +85,7 @@ class UsersScreen(AppScreen[None]):
         self.shown: list[UserAtAGlance] = []
         self.rows: UserRows | None = None  # the overview's, made with it
         self.wanted: list[int] = []  # each column's widest cell over every user
+        self._texts: dict[str, str] = {}  # what the summary and the detail show
         self.ready = False
 
     def compose_body(self) -> Iterable[Widget]:
@@ -155,17 +156,17 @@ class UsersScreen(AppScreen[None]):
         if overview is None or rows is None or rows.overview is not overview:
             self.shown = []
             self.table.show([])
-            self.query_one("#users-summary", Static).update(
-                "No scan yet, so no users to show: r scans the account (the users are read with the security checks)."
-                if self.scan is None else "Reading the users from the last scan…")
-            self.query_one("#users-detail", Static).update("")
+            self._update("#users-summary",
+                         "No scan yet, so no users to show: r scans the account (the users are read with the security "
+                         "checks)." if self.scan is None else "Reading the users from the last scan…")
+            self._update("#users-detail", "")
             return
         users = overview.users
         self.shown = [users[i] for i in rows.shown(self.sort, self.needle)]
         self.table.show([u.name for u in self.shown], self.wanted)
         summary = summary_text(overview, len(self.shown), self.sort.value, self.needle)
         notes = "".join(f"\n{note}" for note in overview.notes)
-        self.query_one("#users-summary", Static).update(data_text(summary + notes, multiline=True))
+        self._update("#users-summary", summary + notes)
         self._show_detail()
 
     def _cells(self, name: str) -> list[Text]:
@@ -188,11 +189,18 @@ class UsersScreen(AppScreen[None]):
     @on(LineTable.RowHighlighted, "#users")
     def _show_detail(self) -> None:
         user, overview = self.highlighted, self.overview
-        detail = self.query_one("#users-detail", Static)
         if user is None or overview is None:
-            detail.update("No user matches the filter." if overview is not None and overview.users else "")
-            return
-        detail.update(data_text(detail_text(user, overview.now), multiline=True))
+            text = "No user matches the filter." if overview is not None and overview.users else ""
+        else:
+            text = detail_text(user, overview.now)
+        self._update("#users-detail", text)
+
+    def _update(self, selector: str, text: str) -> None:
+        """Only a change is drawn: each update lays the screen out again, and most filter keys keep the same
+        highlighted user."""
+        if self._texts.get(selector) != text:
+            self._texts[selector] = text
+            self.query_one(selector, Static).update(data_text(text, multiline=True))
 
     # --- sorting and searching -------------------------------------------------------------------------------
 
@@ -262,7 +270,7 @@ class UsersScreen(AppScreen[None]):
             open_user_removal(self, user.name, self.say)
 
     def action_rescan(self) -> None:
-        self.query_one("#users-summary", Static).update("Scanning the account again…")
+        self._update("#users-summary", "Scanning the account again…")
         self.tell(AwsChanged())
 
     def action_back(self) -> None:
