@@ -6,7 +6,9 @@ Every figure of issue 13's goals table, measured in one run:
 - requests per `check` process (counted at the server), at 20, 2,000 and 10,000 users: IAM and STS, the account
   API, and Access Analyzer (one ListAnalyzers per enabled region) apart;
 - peak RSS of `check` and of the TUI, and the CPU time of `check`, at 10,000 users;
-- Prowler's CIS IAM checks at 2,000 users, when `prowler` is installed (`BENCH_PROWLER=/path/to/prowler`).
+- Prowler's CIS IAM checks at 2,000 users, when `prowler` is installed (`BENCH_PROWLER=/path/to/prowler`);
+- the users screen at 10,000 users: a sort and each filter key to the updated screen, and the TUI's peak RSS
+  (users_screen.py).
 
 Ratios are taken per round (each round runs every command back to back) and reported as min/median/max over
 the rounds, so the shared VM's drift hits all commands alike. A benchmark, not a test: it prints figures and
@@ -31,6 +33,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import users_screen  # beside this file
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 BIN = Path(sys.executable).parent
@@ -354,6 +358,7 @@ def main() -> None:
         seed(2000, 10000)
         at_10000 = interleaved({"check": check, "tui": tui}, env, runs=3)
         requests_10000, _ = requests_of(server, check, env)
+        users_rows = users_screen.measure(measured, env, endpoint, tmp, 10_000)
     finally:
         server.stop()
         LAUNCHER_PROCESS.close()
@@ -391,6 +396,7 @@ def main() -> None:
                      f"(Prowler {prowler_2000.seconds:.1f} s, {prowler_2000.max_rss_mib:.0f} MiB)")
     else:
         lines.append(f"  {'Prowler / check, 2,000 users':<58} {'not run':<24} (set BENCH_PROWLER=path)")
+    lines += users_rows
     lines.append("")
     lines.append("  requests of one check process at 2,000 users: "
                  + ", ".join(f"{action} {n}" for action, n in sorted(by_action.items())))

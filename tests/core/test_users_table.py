@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from iam_tui.core.users_table import COLUMNS, ago, detail_text, row_cells, summary_text
+from iam_tui.core.users_overview import UserSort, search_users, sort_users
+from iam_tui.core.users_table import COLUMNS, UserRows, ago, detail_text, row_cells, summary_text
 
 from .test_checks import NOW
 from .test_users_overview import overview
@@ -49,3 +50,14 @@ def test_summary_text() -> None:
     view = overview()
     assert summary_text(view, 4, "name", "") == "4 users · sorted by name"
     assert summary_text(view, 1, "created", " pow ") == "1 of 4 users match “pow” · sorted by created"
+
+
+def test_user_rows_pick_what_sort_and_search_pick() -> None:
+    """Rows made once answer every sort and filter as sort_users and search_users do (the screen uses them)."""
+    view = overview()
+    rows = UserRows.of(view)
+    assert rows.cells[rows.index["alice"]] == row_cells(view.user("alice"), view.now)
+    for by in UserSort:
+        for query in ("", "  ", "A", "power", "POWERUSERS-", "ops", "o", "nobody", "\x00"):
+            expected = search_users(sort_users(view.users, by, view.now), query)
+            assert [view.users[i] for i in rows.shown(by, query)] == expected, (by, query)

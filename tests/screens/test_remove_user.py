@@ -4,11 +4,12 @@ back through the UI (what can be undone is put back), then run again; and the us
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
 from iam_tui.screens.users import UsersScreen
+from iam_tui.widgets.line_table import LineTable
 from tests.aws.test_user_removal import arrange_alice, assert_alice_gone, assert_alice_put_back
 from tests.helpers import inject_error
 
@@ -25,7 +26,7 @@ async def _remove_from_users_screen(pilot, app, user: str) -> None:
     app.push_screen(UsersScreen())
     await until_screen(pilot, UsersScreen)
     await until(pilot, lambda: user in names(app))
-    app.screen.query_one("#users", DataTable).move_cursor(row=names(app).index(user))
+    app.screen.query_one("#users", LineTable).move_cursor(row=names(app).index(user))
     await pilot.press("x")
 
 

@@ -3,7 +3,7 @@ when there is no scan yet, and a step opened for the highlighted user."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.service import IamService
@@ -11,8 +11,9 @@ from iam_tui.aws.session import AwsContext
 from iam_tui.core.secret import Secret
 from iam_tui.screens.users import UsersScreen
 from iam_tui.settings import ConnectionSettings
+from iam_tui.widgets.line_table import LineTable
 
-from .pilot import settle
+from .pilot import settle, visible_text
 from .waiting import until, until_screen
 
 
@@ -29,7 +30,7 @@ def app_signed_in_as(sandbox, key_id: str, secret: str) -> tuple[IamTuiApp, IamS
 
 
 def names(app) -> list[str]:
-    tables = app.screen.query("#users").results(DataTable)
+    tables = app.screen.query("#users").results(LineTable)
     table = next(tables, None)
     if table is None:
         return []  # not composed yet
@@ -45,7 +46,7 @@ async def _users_screen(pilot, app) -> UsersScreen:
     app.push_screen(UsersScreen())
     await until_screen(pilot, UsersScreen)
     await settle(pilot)
-    await until(pilot, lambda: app.screen.query_one("#users", DataTable).row_count > 0)
+    await until(pilot, lambda: app.screen.query_one("#users", LineTable).row_count > 0)
     return app.screen
 
 
@@ -64,9 +65,9 @@ async def test_lists_sorts_and_searches_the_users(make_app, admin) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _users_screen(pilot, app)
-        assert app.focused is screen.query_one("#users", DataTable)
+        assert app.focused is screen.query_one("#users", LineTable)
         assert names(app) == ["alice", "Bob", "carol"]
-        table = screen.query_one("#users", DataTable)
+        table = screen.query_one("#users", LineTable)
         alice = [str(c) for c in table.get_row_at(0)]
         assert alice[2:4] == ["yes", "no"] and "1.9" in alice[1]  # console, no MFA, fails 1.9
         bob = [str(c) for c in table.get_row_at(1)]
@@ -119,10 +120,78 @@ async def test_a_step_opens_for_the_highlighted_user(make_app, admin) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await _users_screen(pilot, app)
-        screen.query_one("#users", DataTable).move_cursor(row=2)  # carol
+        screen.query_one("#users", LineTable).move_cursor(row=2)  # carol
         await pilot.press("k")
         from iam_tui.screens.access_keys import AccessKeysScreen
 
         await until_screen(pilot, AccessKeysScreen)
         await settle(pilot)
         assert app.session.guide_user == "carol" and app.screen.user_name == "carol"
+
+
+def _many(admin, count: int = 300) -> None:
+    """``count`` users; every seventh in Auditors, every fiftieth with an access key (first by oldest key)."""
+    admin.create_group(GroupName="Auditors")
+    for i in range(count):
+        name = f"user{i:03d}"
+        admin.create_user(UserName=name)
+        if i % 7 == 0:
+            admin.add_user_to_group(GroupName="Auditors", UserName=name)
+        if i % 50 == 0:
+            admin.create_access_key(UserName=name)
+
+
+async def test_many_users_sort_filter_and_keep_the_highlighted_user(make_app, admin) -> None:
+    _many(admin)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await _users_screen(pilot, app)
+        table = screen.query_one("#users", LineTable)
+        assert names(app) == [f"user{i:03d}" for i in range(300)]
+        await pilot.press("end")
+        assert screen.highlighted.name == "user299" and "user299" in _text(app, "#users-detail")
+        await pilot.press("pageup", "home", "down")
+        assert screen.highlighted.name == "user001"
+        table.move_cursor(row=123)
+        await pilot.pause()
+        assert "user123   arn:" in _text(app, "#users-detail")
+
+        await pilot.press("s", "s")  # oldest active key first: the key holders, then everyone by name
+        assert "sorted by oldest key" in _text(app, "#users-summary")
+        holders = [f"user{i:03d}" for i in range(0, 300, 50)]
+        assert names(app)[:6] == holders and names(app)[6:9] == ["user001", "user002", "user003"]
+        assert screen.highlighted.name == "user123" and table.cursor_row == names(app).index("user123")
+
+        await pilot.press("slash", *"USER12")  # by name, ignoring case
+        assert names(app) == [f"user{i}" for i in range(120, 130)]
+        assert screen.highlighted.name == "user123" and "10 of 300 users match" in _text(app, "#users-summary")
+        await pilot.press("3")
+        assert names(app) == ["user123"] and screen.highlighted.name == "user123"
+        await pilot.press(*["backspace"] * 7)
+        assert len(names(app)) == 300 and screen.highlighted.name == "user123"  # kept through the filter
+        await pilot.press(*"audit")  # by group: user123 is not in it, so the first match is highlighted
+        auditors = [f"user{i:03d}" for i in range(0, 300, 7)]
+        assert sorted(names(app)) == auditors and names(app)[:3] == ["user000", "user007", "user014"]  # key first
+        assert screen.highlighted.name == names(app)[0] and "43 of 300" in _text(app, "#users-summary")
+        await pilot.press("escape", "down")
+        assert app.focused is table and screen.highlighted.name == names(app)[1]
+        assert _text(app, "#users-detail").startswith(names(app)[1])
+
+
+async def test_groups_are_not_cut_at_100_columns(make_app, admin) -> None:
+    """Columns are sized from their cells: a short name leaves room for the groups."""
+    admin.create_group(GroupName="PowerUsers")
+    admin.create_user(UserName="alice")
+    admin.add_user_to_group(GroupName="PowerUsers", UserName="alice")
+    admin.create_login_profile(UserName="alice", Password="Str0ng-Enough-Pass!")  # no MFA: 1.9
+    admin.create_access_key(UserName="alice")
+    admin.create_access_key(UserName="alice")  # never used: 1.10; two active: 1.12
+    admin.attach_user_policy(UserName="alice", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")  # 1.14
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _users_screen(pilot, app)
+        lines = visible_text(app).splitlines()
+        header = next(line for line in lines if "Failing" in line)
+        row = next(line for line in lines if line.startswith(" alice"))
+        assert header.split()[-1] == "Groups" and row.split()[-1] == "PowerUsers"
+        assert "1.9, 1.10, 1.12, 1.14" in row
