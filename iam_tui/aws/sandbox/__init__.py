@@ -20,6 +20,7 @@ from . import (
     rules_alias,
     rules_deletes,
     rules_mfa,
+    rules_mfa_sessions,
     rules_password_policy,
     rules_propagation,
     rules_service_credentials,
@@ -32,8 +33,9 @@ from .state import ACCOUNT_ID, REGION, Propagation, SandboxState
 # Each rule module adds the AWS behaviour of its own operations: register(events, caller).
 RuleRegistrar = Callable[[Any, Caller], None]
 RULES: list[RuleRegistrar] = [register_root_rules, rules_users.register, rules_password_policy.register,
-                              rules_mfa.register, rules_alias.register, rules_deletes.register,
-                              rules_service_credentials.register, rules_account.register, rules_propagation.register]
+                              rules_mfa.register, rules_mfa_sessions.register, rules_alias.register,
+                              rules_deletes.register, rules_service_credentials.register, rules_account.register,
+                              rules_propagation.register]
 
 
 class Sandbox:

@@ -39,6 +39,21 @@ class RootKey:
 
 
 @dataclass
+class StsSession:
+    """Temporary credentials from GetSessionToken: whose they are, and whether an MFA code made them."""
+
+    user_name: str
+    user_arn: str
+    user_id: str
+    expires: datetime
+    mfa: bool
+
+
+def new_session_key_id() -> str:
+    return "ASIA" + new_access_key_id()[4:]
+
+
+@dataclass
 class SandboxState:
     account_created: datetime
     root_password_last_used: datetime | None
@@ -48,6 +63,7 @@ class SandboxState:
     report: tuple[datetime, bytes] | None = None  # the credential report AWS would hand out, and when it was made
     mfa_seeds: dict[str, Secret] = field(default_factory=dict)  # virtual MFA serial -> seed (rules_mfa)
     analyzers: dict[str, dict[str, str]] = field(default_factory=dict)  # IAM Access Analyzer (rules_account)
+    sessions: dict[str, StsSession] = field(default_factory=dict)  # by access key ID (rules_mfa_sessions)
 
     @classmethod
     def brand_new_account(cls, now: datetime | None = None) -> SandboxState:
