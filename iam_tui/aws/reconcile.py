@@ -181,6 +181,13 @@ async def _untagged(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     return Presence(not {t["Key"] for t in pages["Tags"]} & set(p["TagKeys"]))
 
 
+async def _customer_policy(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    """A customer managed policy by name (CreatePolicy's parameters hold no ARN), with its creation date."""
+    pages = await aws.paginate("iam", "ListPolicies", ("Policies",), Scope="Local")
+    found = next((x for x in pages["Policies"] if x["PolicyName"] == p["PolicyName"]), None)
+    return Presence(found is not None, found.get("CreateDate") if found else None)
+
+
 _READERS: dict[str, Reader] = {
     "CreateGroup": _group,
     "AttachGroupPolicy": _group_policy,
@@ -209,6 +216,7 @@ _READERS |= {
     "PutGroupPolicy": _group_inline,
     "CreateRole": _entity("Role"),
     "AttachRolePolicy": _attached("Role"),
+    "CreatePolicy": _customer_policy,
 }
 
 

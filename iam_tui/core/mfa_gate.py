@@ -17,6 +17,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from .fix_plan import FixItem, FixPlan
+from .plan import PlanStep
+
+CHECK_ID = "IAMTUI.1"  # the check "Administrators' CLI access is short-lived or MFA-gated" (core/checks.py)
 POLICY_NAME = "Force_MFA"  # the name AWS's tutorial gives it ("Enable your users to configure their own ...")
 POLICY_DESCRIPTION = "Denies every action but managing one's own MFA device and password unless signed in with MFA"
 MFA_PRESENT = "aws:multifactorauthpresent"
@@ -129,3 +133,42 @@ def gates_everything(document: dict[str, Any] | None) -> bool:
     """True when the document denies ordinary work without MFA (not just a few actions): an MFA-gated key."""
     probes = ("iam:CreateUser", "iam:AttachUserPolicy", "s3:GetObject", "ec2:RunInstances")
     return all(denies_without_mfa(document, action, None) for action in probes)
+
+
+def policy_arn(account_id: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:iam::{account_id}:policy/{POLICY_NAME}"
+
+
+def gate_plan(user: str, group: str, account_id: str, partition: str, *, policy_exists: bool, attached: bool,
+              members: Iterable[str] = ()) -> FixPlan:
+    """Create the MFA-required policy (unless it exists) and attach it to ``group`` (unless it is): every call with
+    its undo. The key and its profile come after the plan (the key's secret is shown once, outside a plan)."""
+    arn = policy_arn(account_id, partition)
+    document = policy_json(partition)
+    steps: list[PlanStep] = []
+    if not policy_exists:
+        steps.append(PlanStep(f"Create the customer managed policy {POLICY_NAME}", "CreatePolicy",
+                              {"PolicyName": POLICY_NAME, "PolicyDocument": document,
+                               "Description": POLICY_DESCRIPTION}, "DeletePolicy", {"PolicyArn": arn}))
+    if not attached:
+        steps.append(PlanStep(f"Attach {POLICY_NAME} to group {group}", "AttachGroupPolicy",
+                              {"GroupName": group, "PolicyArn": arn}, "DetachGroupPolicy",
+                              {"GroupName": group, "PolicyArn": arn}))
+    others = sorted(set(members) - {user})
+    notes = [f"Afterwards every access key of the group's members works only through an MFA session: "
+             f"aws configure mfa-login --profile {user}-long-term --update-profile {user} (AWS CLI 2.30.3+), or "
+             f"aws sts get-session-token --serial-number ARN --token-code CODE. The console is not affected for a "
+             f"user who signs in with MFA.",
+             "Then iam-tui creates the access key (its secret is shown once), writes the key's profile with "
+             "mfa_serial, and proves both halves: the key alone is refused, a session made with your code works."]
+    if others:
+        notes.insert(0, f"The group has other members, whose keys and console sessions without MFA are refused "
+                        f"too: {', '.join(others)}.")
+    if policy_exists:
+        notes.append(f"{POLICY_NAME} exists in the account already and is attached as it is: check that its "
+                     "document is the one below.")
+    title = f"Require MFA for {user}'s access key (group {group})"
+    return FixPlan((CHECK_ID,), title, tuple(steps),
+                   (FixItem(f"group {group}: {POLICY_NAME} attached", "an access key of an admin is the whole "
+                            "account to whoever finds it; with this policy the key alone can do nothing"),),
+                   tuple(notes), touches=(user,), documents=((f"Policy {POLICY_NAME}", document),))

@@ -21,15 +21,18 @@ class MfaCodeScreen(Dialog[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#mfa-code"
 
-    def __init__(self, prompt: str, answer: Future[str | None]) -> None:
+    INTRO = "The profile's role asks for an MFA code before AWS hands out its credentials."
+
+    def __init__(self, prompt: str, answer: Future[str | None], intro: str | None = None) -> None:
         super().__init__()
         self.prompt = prompt.strip().rstrip(":")
         self.answer = answer
+        self.intro = intro or self.INTRO
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("The profile's role asks for an MFA code before AWS hands out its credentials.")
-            yield Static(self.prompt, id="mfa-prompt")
+            yield Static(self.intro, markup=False)
+            yield Static(self.prompt, id="mfa-prompt", markup=False)
             yield Input(placeholder=f"{DIGITS}-digit code", restrict=r"[0-9]*", max_length=DIGITS, id="mfa-code")
             yield Static("enter sends it · esc cancels", classes="muted", id="mfa-code-msg")
 
