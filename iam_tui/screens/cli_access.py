@@ -108,7 +108,9 @@ class CliAccessScreen(AppScreen):
 
             self.app.push_screen(MfaKeyScreen(self.user_name))
         elif way == "login":
-            self.app.notify("aws login: run `aws login --profile NAME` with AWS CLI 2.32+.", markup=False)
+            from .cli_login import CliLoginScreen
+
+            self.app.push_screen(CliLoginScreen(self.user_name))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -3,6 +3,8 @@ enforcement of the policy) and way 1 (aws login)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from pathlib import Path
 
@@ -15,10 +17,13 @@ from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 from iam_tui.guide import StepKey
 from iam_tui.screens.cli_access import CliAccessScreen
+from iam_tui.screens.cli_login import CliLoginScreen
+from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.mfa_code import MfaCodeScreen
 from iam_tui.screens.mfa_key import MfaKeyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
+from tests.login_fixtures import cached_token, stand_in_aws
 
 from .pilot import settle
 from .waiting import until, until_screen, until_shown
@@ -115,3 +120,114 @@ async def test_way_2_refused_without_mfa_device(make_app, sandbox, admin, aws_di
 
         await until_screen(pilot, MfaScreen)
     assert admin.list_policies(Scope="Local")["Policies"] == []
+
+
+# --- way 1: aws login ----------------------------------------------------------------------------------------------
+
+
+async def _login_screen(pilot, app, **kwargs) -> CliLoginScreen:
+    await _chooser(pilot, app)
+    if kwargs:
+        app.push_screen(CliLoginScreen("alice", **kwargs))
+    else:
+        await pilot.press("l")
+    await until_screen(pilot, CliLoginScreen)
+    screen = app.screen
+    await until(pilot, lambda: screen.cli is not None)
+    return screen
+
+
+async def test_way_1_in_the_demo_says_what_would_happen(make_app, sandbox, admin, aws_dir: Path, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    _admin_with_mfa(sandbox, admin, mfa=False)
+    args = stand_in_aws(tmp_path / "bin")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setenv("STAND_IN_ARGS", str(args))
+    app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _login_screen(pilot, app)
+        assert "AWS CLI 2.32.7" in _text(app, "#login-cli")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Demo" in _text(app, "#login-status"))
+        status = _text(app, "#login-status")
+        assert "aws login --profile alice" in status and "nothing here is verified" in status
+        assert "Verified" not in status
+        await pilot.press("v")
+        await until(pilot, lambda: "Not verified" in _text(app, "#login-status"))
+    assert not args.exists()  # the CLI was never run in the demo
+    config = profile_options((aws_dir / "config").read_text(), "alice", config_file=True)
+    assert config == {"region": "us-east-1", "output": "json"}
+
+
+@pytest.mark.parametrize("ssh", [False, True])
+async def test_way_1_hands_the_terminal_to_aws_login(make_app, sandbox, admin, aws_dir: Path, tmp_path: Path,
+                                                     monkeypatch, ssh: bool) -> None:
+    _admin_with_mfa(sandbox, admin, mfa=False)
+    args = stand_in_aws(tmp_path / "bin")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setenv("STAND_IN_ARGS", str(args))
+    monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(tmp_path / "login-cache"))
+    if ssh:
+        monkeypatch.setenv("SSH_CONNECTION", "192.0.2.1 50000 192.0.2.2 22")
+    else:
+        monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    expires = cached_token(sandbox, tmp_path / "login-cache")
+    app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
+    suspended: list[bool] = []
+
+    @contextlib.contextmanager
+    def suspend():
+        suspended.append(True)
+        yield
+
+    async with app.run_test(size=(100, 32)) as pilot:
+        monkeypatch.setattr(app, "suspend", suspend)
+        await _login_screen(pilot, app, run_cli=True)
+        await pilot.press("enter")
+        await until(pilot, lambda: "Verified" in _text(app, "#login-status"))
+        status = _text(app, "#login-status")
+        assert "botocore's login provider" in status and "signs in as arn:aws:iam::123456789012:user/alice" in status
+        assert f"{expires:%Y-%m-%d %H:%M} UTC" in status
+        await pilot.press("o")
+        await until(pilot, lambda: "aws login" in app.service.ctx.credential_source())
+    assert suspended == [True]
+    assert args.read_text() == ("login --profile alice --remote\n" if ssh else "login --profile alice\n")
+
+
+async def test_way_1_without_cli_v2_shows_the_command(make_app, sandbox, admin, aws_dir: Path, tmp_path: Path,
+                                                      monkeypatch) -> None:
+    _admin_with_mfa(sandbox, admin, mfa=False)
+    args = stand_in_aws(tmp_path / "bin", version="aws-cli/1.45.11 Python/3.11.7 Linux/6.18")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setenv("STAND_IN_ARGS", str(args))
+    app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _login_screen(pilot, app, run_cli=True)
+        assert "1.45.11" in _text(app, "#login-cli") and "2.32.0 or newer" in _text(app, "#login-cli")
+        await pilot.press("enter")
+        await until(pilot, lambda: "aws login --profile alice" in _text(app, "#login-status"))
+        assert "AWS CLI 2.32.0 or newer (found: 1.45.11)" in _text(app, "#login-status")
+    assert not args.exists()
+
+
+async def test_way_1_offers_the_signin_policy(make_app, sandbox, admin, aws_dir: Path, tmp_path: Path,
+                                              monkeypatch) -> None:
+    admin.create_user(UserName="alice")
+    admin.create_group(GroupName="Readers")
+    admin.add_user_to_group(GroupName="Readers", UserName="alice")
+    admin.attach_group_policy(GroupName="Readers", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _login_screen(pilot, app)
+        await pilot.press("enter")
+        await until_shown(pilot, ConfirmScreen)
+        await pilot.press("y")  # review it
+        await until_screen(pilot, PlanReviewScreen)
+        assert "iam:AttachGroupPolicy(GroupName=Readers" in str(app.screen.query_one("#review-text", Static).render())
+        await pilot.press("enter")
+        await until_screen(pilot, PlanProgressScreen)
+        await until(pilot, lambda: "Done" in str(app.screen.query_one("#progress-status", Static).render()))
+        await pilot.press("enter")
+        await until(pilot, lambda: "Demo" in _text(app, "#login-status"))
+    attached = admin.list_attached_group_policies(GroupName="Readers")["AttachedPolicies"]
+    assert "SignInLocalDevelopmentAccess" in [p["PolicyName"] for p in attached]
