@@ -47,6 +47,7 @@ FIXES: dict[str, Fix] = {
     "access-analyzer": Fix("create-access-analyzer", "Create an IAM Access Analyzer (external access, free) here"),
     "no-full-admin-policy": Fix("accept-guide-admin-group", "Accept the guide's own admin group (PowerUsers)",
                                 offered=_only_the_guide_group),
+    "admin-keys-mfa": Fix("gate-admin-key", "Require MFA for the administrator's access key (step 5, way 2)"),
 }
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from .fix_plan import FixItem, FixPlan
 from .plan import PlanStep
 
-CHECK_ID = "IAMTUI.1"  # the check "Administrators' CLI access is short-lived or MFA-gated" (core/checks.py)
+CHECK_ID = "admin-keys-mfa"  # the check "Administrators' CLI access is short-lived or MFA-gated" (core/checks.py)
 POLICY_NAME = "Force_MFA"  # the name AWS's tutorial gives it ("Enable your users to configure their own ...")
 POLICY_DESCRIPTION = "Denies every action but managing one's own MFA device and password unless signed in with MFA"
 MFA_PRESENT = "aws:multifactorauthpresent"
