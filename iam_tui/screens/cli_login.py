@@ -23,7 +23,7 @@ from ..aws.cli_login import CliFound, LoginVerified
 from ..aws.errors import AwsError
 from ..aws.service import IamService
 from ..core import aws_config
-from ..core.finish import Made
+from ..core.finish import Made, cli_access
 from ..core.plan_review import review_of_fix
 from ..core.signin_access import SIGNIN_POLICY, signin_plan
 from ..guide import StepKey
@@ -162,6 +162,7 @@ class CliLoginScreen(AppScreen):
         self.written = name
         self.query_one("#login-body").focus()  # v and o are keys now, not letters of the profile name
         self.tell(Recorded(Made("AWS CLI profile", name, f"for aws login, in {paths.config}")))
+        self.tell(Recorded(cli_access(self.user_name, "login-pending")))
         if not await self._signin_allowed(service):
             return
         command = " ".join(cli_login.login_command(name))
@@ -246,6 +247,7 @@ class CliLoginScreen(AppScreen):
                   f"{until}.\nTry it: aws sts get-caller-identity --profile {name}\no: iam-tui goes on as "
                   f"{self.user_name} on this profile.")
         self.tell(StepDone(StepKey.ACCESS_KEYS))
+        self.tell(Recorded(cli_access(self.user_name, "login")))
         self.query_one("#login-body").focus()
         self.refresh_bindings()
 

@@ -23,7 +23,7 @@ from ..aws.mfa_gate import GateSetup, MfaSession
 from ..aws.service import IamService
 from ..core import aws_config
 from ..core.access_keys import USE_CASES
-from ..core.finish import Made
+from ..core.finish import Made, cli_access
 from ..core.fix_plan import FixProblem
 from ..core.mfa_gate import POLICY_NAME
 from ..core.plan_review import review_of_fix
@@ -268,6 +268,7 @@ class MfaKeyScreen(AppScreen):
                   f"{expiry_text(session)} (kept in memory, not written).\n"
                   f"o: iam-tui goes on as {self.user_name} on that session.")
         self.tell(StepDone(StepKey.ACCESS_KEYS))
+        self.tell(Recorded(cli_access(self.user_name, "mfa-key")))
         self.query_one("#gate-body").focus()  # o, not a letter typed into the profile name
         self.refresh_bindings()
 

@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from iam_tui.core.aws_config import profile_options
+from iam_tui.core.finish import summary_text
 from iam_tui.core.mfa_gate import POLICY_NAME
 from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
@@ -101,6 +102,8 @@ async def test_way_2_gates_the_key_and_proves_it(make_app, sandbox, admin, aws_d
         assert config is not None and config["mfa_serial"] == "arn:aws:iam::123456789012:mfa/alice"
         attached = admin.list_attached_group_policies(GroupName="PowerUsers")["AttachedPolicies"]
         assert POLICY_NAME in [p["PolicyName"] for p in attached]
+        protection = summary_text(app.session.made, None, 0, 6)
+        assert "How the admin's AWS CLI is protected\n  • alice: an access key that MFA gates" in protection
         await pilot.press("o")
         await until(pilot, lambda: app.service.settings.profile is None and "MFA session" in
                     app.service.ctx.credential_source())
@@ -155,6 +158,8 @@ async def test_way_1_in_the_demo_says_what_would_happen(make_app, sandbox, admin
         await pilot.press("v")
         await until(pilot, lambda: "Not verified" in _text(app, "#login-status"))
     assert not args.exists()  # the CLI was never run in the demo
+    assert "alice: aws login chosen and its profile written, but no sign-in was verified" in summary_text(
+        app.session.made, None, 0, 6)
     config = profile_options((aws_dir / "config").read_text(), "alice", config_file=True)
     assert config == {"region": "us-east-1", "output": "json"}
 
@@ -188,6 +193,7 @@ async def test_way_1_hands_the_terminal_to_aws_login(make_app, sandbox, admin, a
         status = _text(app, "#login-status")
         assert "botocore's login provider" in status and "signs in as arn:aws:iam::123456789012:user/alice" in status
         assert f"{expires:%Y-%m-%d %H:%M} UTC" in status
+        assert "alice: aws login: no long-term key exists" in summary_text(app.session.made, None, 0, 6)
         await pilot.press("o")
         await until(pilot, lambda: "aws login" in app.service.ctx.credential_source())
     assert suspended == [True]
