@@ -159,8 +159,9 @@ def gate_plan(user: str, group: str, account_id: str, partition: str, *, policy_
              f"aws configure mfa-login --profile {user}-long-term --update-profile {user} (AWS CLI 2.30.3+), or "
              f"aws sts get-session-token --serial-number ARN --token-code CODE. The console is not affected for a "
              f"user who signs in with MFA.",
-             "Then iam-tui creates the access key (its secret is shown once), writes the key's profile with "
-             "mfa_serial, and proves both halves: the key alone is refused, a session made with your code works."]
+             "Then iam-tui creates the access key (its secret goes straight into the profile), writes the key's "
+             "profile with mfa_serial, and proves both halves: the key alone is refused, a session made with your "
+             "code works."]
     if others:
         notes.insert(0, f"The group has other members, whose keys and console sessions without MFA are refused "
                         f"too: {', '.join(others)}.")

@@ -6,6 +6,7 @@ person types works. Refused while the user has no MFA device."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Iterable
 from concurrent.futures import Future
 from functools import partial
@@ -168,7 +169,14 @@ class MfaKeyScreen(AppScreen):
                 self._say(f"{self.user_name} has two access keys, the most AWS allows: delete one first (k on step "
                           "5's first screen, then d).")
                 return
-            plan = setup.plan(group, await mfa_gate.members(service, group))
+            group_members = await mfa_gate.members(service, group)
+            plan = setup.plan(group, group_members)
+            caller = self.iam.identity.caller if self.iam.identity else None
+            if caller is not None and not caller.is_root and caller.name in group_members:
+                plan = dataclasses.replace(plan, notes=(*plan.notes, (
+                    f"iam-tui itself runs as {caller.name}, a member of {group}: unless it runs on an MFA session, "
+                    f"its own calls are refused once the policy is attached. Start it again with --profile "
+                    f"{caller.name}-long-term (it asks the code) or on aws login.")))
         except (AwsError, FixProblem) as err:
             self._say(err.text if isinstance(err, AwsError) else str(err))
             return
@@ -183,6 +191,8 @@ class MfaKeyScreen(AppScreen):
             self.tell(Recorded(Made("policy", POLICY_NAME, f"attached to group {group}: its keys need MFA")))
             self.tell(AwsChanged())
         self._say(f"✓ {POLICY_NAME} is attached to group {group}.")
+        self.query_one("#gate-intro", Static).update(f"MFA device {setup.serial}. {POLICY_NAME} is attached to "
+                                                     f"group {group}.")
         new = await self._create_key(service)
         if new is None:
             return
@@ -264,7 +274,7 @@ class MfaKeyScreen(AppScreen):
             self._say(f"✗ The MFA session does not work: {err.text}")
             return
         self.mfa_session = session
-        self._say(f"✓ Verified: a session made with your code signs in as {expected} and may work, "
+        self._say(f"✓ Verified: a session made with your code signs in as {expected} and works, "
                   f"{expiry_text(session)} (kept in memory, not written).\n"
                   f"o: iam-tui goes on as {self.user_name} on that session.")
         self.tell(StepDone(StepKey.ACCESS_KEYS))
@@ -285,7 +295,9 @@ class MfaKeyScreen(AppScreen):
             try:
                 return await mfa_gate.mfa_session(key_service, serial, code)
             except AwsError as err:
-                self._say(f"✗ GetSessionToken refused the code: {err.message} Wait for the next code.")
+                why = ("AWS did not accept it (a typo, a code already used, or the device's clock is off)"
+                       if err.is_denied else err.text)
+                self._say(f"✗ GetSessionToken refused the code: {why}. Wait for the next code.")
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
