@@ -67,8 +67,8 @@ class CliAccessScreen(AppScreen):
             yield Static("", id="ways-user", classes="section-title", markup=False)
             for key, letter, title, text in WAYS:
                 with Vertical(classes="way"):
-                    yield Button(f"{title} ({letter})", id=f"way-{key}", variant="primary" if key == "login"
-                                 else "default")
+                    yield Button(f"{title} ({letter})", id=f"way-{key}", compact=True,
+                                 variant="primary" if key == "login" else "default")
                     yield Static(text, classes="way-text", markup=False)
 
     def on_mount(self) -> None:

@@ -79,6 +79,8 @@ class Sandbox:
         client = self._plain.get(service)
         if client is None:
             client = _session("AKIASANDBOXADMIN0000", "sandbox").create_client(service, region_name=REGION)
+            if service == "iam":  # a test's own change invalidates what the MFA rule cached
+                client.meta.events.register("after-call.iam", rules_mfa_sessions.count_iam_write(self.state))
             self._plain[service] = client
         return client
 

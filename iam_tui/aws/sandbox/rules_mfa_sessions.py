@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -52,9 +53,33 @@ def key_owner(caller: Caller) -> str | None:
     return name if isinstance(name, str) and name != "root" else None
 
 
+READS = ("Get", "List", "Generate", "Simulate")
+
+
+def count_iam_write(state: Any) -> Callable[..., None]:
+    """An ``after-call.iam`` handler: a successful change invalidates the cached policy documents."""
+
+    def handler(model: Any, parsed: dict[str, Any] | None = None, **_: Any) -> None:
+        if not model.name.startswith(READS) and not (parsed or {}).get("Error"):
+            state.iam_writes += 1
+
+    return handler
+
+
 def user_documents(caller: Caller, user: str) -> list[dict[str, Any]]:
-    """Every policy document that applies to ``user``: attached (customer managed; AWS managed ones hold no MFA
-    deny) and inline, the user's own and each group's."""
+    """Every policy document that applies to ``user`` (cached until the next IAM change)."""
+    state = caller.state
+    cached = state.policy_cache.get(user)
+    if cached is not None and cached[0] == state.iam_writes:
+        return cached[1]  # type: ignore[return-value]
+    documents = _read_documents(caller, user)
+    state.policy_cache[user] = (state.iam_writes, documents)  # type: ignore[assignment]
+    return documents
+
+
+def _read_documents(caller: Caller, user: str) -> list[dict[str, Any]]:
+    """Attached (customer managed; AWS managed ones hold no MFA deny) and inline, the user's own and each
+    group's."""
     iam = caller.sandbox.plain_client("iam")
     arns: list[str] = [p["PolicyArn"] for p in iam.list_attached_user_policies(UserName=user)["AttachedPolicies"]]
     documents = [policy_document(iam.get_user_policy(UserName=user, PolicyName=name)["PolicyDocument"])
@@ -151,6 +176,7 @@ def register(events: Any, caller: Caller) -> None:
         return responses.ok({"UserId": current.user_id, "Account": ACCOUNT_ID, "Arn": current.user_arn})
 
     handlers: list[tuple[str, Handler]] = [
+        ("after-call.iam", count_iam_write(state)),
         ("before-parameter-build", enforce),
         ("before-call.sts.GetSessionToken", get_session_token),
         ("before-call.sts.GetCallerIdentity", get_caller_identity),

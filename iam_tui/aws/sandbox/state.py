@@ -64,6 +64,8 @@ class SandboxState:
     mfa_seeds: dict[str, Secret] = field(default_factory=dict)  # virtual MFA serial -> seed (rules_mfa)
     analyzers: dict[str, dict[str, str]] = field(default_factory=dict)  # IAM Access Analyzer (rules_account)
     sessions: dict[str, StsSession] = field(default_factory=dict)  # by access key ID (rules_mfa_sessions)
+    iam_writes: int = 0  # successful IAM changes so far, from any client: what the policy cache is checked against
+    policy_cache: dict[str, tuple[int, list[dict[str, object]]]] = field(default_factory=dict)  # user -> documents
 
     @classmethod
     def brand_new_account(cls, now: datetime | None = None) -> SandboxState:
