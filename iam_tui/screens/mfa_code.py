@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from ..aws.mfa_profile import PROMPT_PREFIX
 from ..core.totp import DIGITS
 from .base import Dialog
 
@@ -23,11 +24,14 @@ class MfaCodeScreen(Dialog[str | None]):
 
     INTRO = "The profile's role asks for an MFA code before AWS hands out its credentials."
 
+    KEY_INTRO = ("The profile holds an access key with mfa_serial: iam-tui gets a session from sts:GetSessionToken "
+                 "with your code and keeps it in memory only (it asks again when the session runs out).")
+
     def __init__(self, prompt: str, answer: Future[str | None], intro: str | None = None) -> None:
         super().__init__()
         self.prompt = prompt.strip().rstrip(":")
         self.answer = answer
-        self.intro = intro or self.INTRO
+        self.intro = intro or (self.KEY_INTRO if prompt.startswith(PROMPT_PREFIX) else self.INTRO)
 
     def compose(self) -> ComposeResult:
         with Vertical():
