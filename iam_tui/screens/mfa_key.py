@@ -165,12 +165,18 @@ class MfaKeyScreen(AppScreen):
         self.lines = []
         service: IamService = self.iam.service
         try:
-            if len(await service.keys.list_keys(self.user_name)) >= 2:
+            existing = await service.keys.list_keys(self.user_name)
+            if len(existing) >= 2:
                 self._say(f"{self.user_name} has two access keys, the most AWS allows: delete one first (k on step "
                           "5's first screen, then d).")
                 return
             group_members = await mfa_gate.members(service, group)
             plan = setup.plan(group, group_members)
+            if existing:
+                ids = ", ".join(k.access_key_id for k in existing)
+                plan = dataclasses.replace(plan, notes=(*plan.notes, (
+                    f"{self.user_name}'s existing key {ids} is gated too from now on. Once the new profile works, "
+                    "delete it (step 5, k, then d): two active keys fail CIS 1.12.")))
             caller = self.iam.identity.caller if self.iam.identity else None
             if caller is not None and not caller.is_root and caller.name in group_members:
                 plan = dataclasses.replace(plan, notes=(*plan.notes, (

@@ -67,6 +67,7 @@ async def _chooser(pilot, app) -> CliAccessScreen:
 async def test_way_2_gates_the_key_and_proves_it(make_app, sandbox, admin, aws_dir: Path) -> None:
     seed = _admin_with_mfa(sandbox, admin)
     assert seed is not None
+    old_key = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]  # the guide's plain key
     app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
     async with app.run_test(size=(100, 32)) as pilot:
         await _chooser(pilot, app)
@@ -81,6 +82,7 @@ async def test_way_2_gates_the_key_and_proves_it(make_app, sandbox, admin, aws_d
         assert "iam:CreatePolicy" in review and "iam:AttachGroupPolicy(GroupName=PowerUsers" in review
         assert "undo: iam:DeletePolicy" in review and "undo: iam:DetachGroupPolicy" in review
         assert '"aws:MultiFactorAuthPresent": "false"' in review  # the document is shown in full
+        assert f"existing key {old_key} is gated too" in review
         await pilot.press("enter")
         await until_screen(pilot, PlanProgressScreen)
         await until(pilot, lambda: "Done" in str(app.screen.query_one("#progress-status", Static).render()))
