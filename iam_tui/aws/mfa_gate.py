@@ -5,15 +5,20 @@ only), and the two halves of the proof: the key alone is refused, the session wo
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 import botocore.session
 
+from ..core.aws_config import CliPaths
 from ..core.fix_plan import FixPlan, FixProblem
 from ..core.mfa_gate import SESSION_SECONDS, gate_plan, policy_arn
 from ..core.secret import Secret
+from . import mfa_profile
+from .cli_profile import _profile_session
 from .errors import AwsError
+from .mfa_profile import Prompter
 from .service import IamService
 from .session import AwsContext
 
@@ -43,6 +48,15 @@ class MfaSession:
 
     service: IamService
     expires: datetime | None
+    access_key_id: str = ""
+    secret: Secret | None = None
+    token: Secret | None = None
+
+    def metadata(self) -> dict[str, str]:
+        """botocore's form of the credentials (for a refreshable provider's first answer). Holds the secret."""
+        return {"access_key": self.access_key_id, "secret_key": self.secret.reveal() if self.secret else "",
+                "token": self.token.reveal() if self.token else "",
+                "expiry_time": self.expires.isoformat() if self.expires else ""}
 
 
 async def prepare(service: IamService, user: str) -> GateSetup:
@@ -95,7 +109,21 @@ async def mfa_session(key_service: IamService, serial: str, code: str,
     expires = creds.get("Expiration")
     session = service_for_credentials(key_service, creds["AccessKeyId"], Secret(creds["SecretAccessKey"]),
                                       creds.get("SessionToken"), "MFA session (GetSessionToken, in memory)")
-    return MfaSession(session, expires if isinstance(expires, datetime) else None)
+    return MfaSession(session, expires if isinstance(expires, datetime) else None, creds["AccessKeyId"],
+                      Secret(creds["SecretAccessKey"]), Secret(creds.get("SessionToken") or ""))
+
+
+def handed_over(base: IamService, paths: CliPaths, key_profile: str, session: MfaSession,
+                prompter: Prompter | None) -> IamService:
+    """The service iam-tui goes on with as the user: on AWS, the key profile with the MFA-session provider, which
+    starts from ``session`` and asks the code again when it runs out; in the demo, the session itself. Blocking."""
+    if base.sandbox is not None or session.expires is None:
+        return session.service
+    botocore_session = _profile_session(paths, key_profile)
+    creator = functools.partial(botocore_session.create_client, endpoint_url=base.settings.endpoint_url)
+    mfa_profile.install(botocore_session, prompter, creator, first=session.metadata())
+    settings = dataclasses.replace(base.settings, profile=key_profile)
+    return IamService(AwsContext(botocore_session, settings))
 
 
 async def key_alone_refused(key_service: IamService) -> AwsError | None:

@@ -54,12 +54,15 @@ class MfaSessionProvider(CredentialProvider):
     CANONICAL_NAME = "MfaSession"
 
     def __init__(self, session: botocore.session.Session, prompter: Prompter | None,
-                 client_creator: ClientCreator | None = None, duration: int = SESSION_SECONDS) -> None:
+                 client_creator: ClientCreator | None = None, duration: int = SESSION_SECONDS,
+                 first: dict[str, Any] | None = None) -> None:
+        """``first``: a session made already (botocore's metadata form), used before anything is asked."""
         super().__init__(session)
         self._botocore = session
         self._prompter = prompter
         self._client_creator = client_creator or session.create_client
         self._duration = duration
+        self._first = first
 
     def _key(self) -> Any:
         resolver = self._botocore.get_component("credential_provider")
@@ -82,6 +85,9 @@ class MfaSessionProvider(CredentialProvider):
         profile = self._botocore.profile
 
         def fetch() -> dict[str, Any]:
+            first, self._first = self._first, None
+            if first is not None:
+                return first
             if self._prompter is None:
                 raise no_code(profile)
             code = self._prompter(f"{PROMPT_PREFIX} {profile or 'default'}: MFA code from {serial}: ")
@@ -99,7 +105,7 @@ class MfaSessionProvider(CredentialProvider):
 
 
 def install(session: botocore.session.Session, prompter: Prompter | None,
-            client_creator: ClientCreator | None = None) -> None:
+            client_creator: ClientCreator | None = None, first: dict[str, Any] | None = None) -> None:
     """Put the provider first in the session's chain."""
     resolver = session.get_component("credential_provider")
-    resolver.providers.insert(0, MfaSessionProvider(session, prompter, client_creator))
+    resolver.providers.insert(0, MfaSessionProvider(session, prompter, client_creator, first=first))

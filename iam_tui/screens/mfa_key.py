@@ -312,11 +312,17 @@ class MfaKeyScreen(AppScreen):
         return super().check_action(action, parameters)
 
     def action_go_on(self) -> None:
-        session = self.mfa_session
-        if session is None or self.session.busy:
-            return
-        self.tell(ServiceChanged(session.service))
-        self._say(f"iam-tui now runs as {self.user_name} on the MFA session ({expiry_text(session)}).")
+        if self.mfa_session is not None and not self.session.busy:
+            self.run_worker(self._go_on(self.mfa_session), group="gate-go-on", exclusive=True)
+
+    async def _go_on(self, session: MfaSession) -> None:
+        service: IamService = self.iam.service
+        name = self.query_one("#gate-profile", Input).value.strip()
+        new = await asyncio.to_thread(mfa_gate.handed_over, service, cli_profile.paths_for(service),
+                                      f"{name}-long-term", session, self.iam.ask_mfa_code)
+        self.tell(ServiceChanged(new))
+        again = "" if service.is_demo else "; when it runs out iam-tui asks the code again"
+        self._say(f"iam-tui now runs as {self.user_name} on the MFA session ({expiry_text(session)}{again}).")
 
     def action_back(self) -> None:
         self.dismiss()

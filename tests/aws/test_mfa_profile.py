@@ -79,3 +79,27 @@ def test_other_profiles_resolve_as_before(profile_files) -> None:
     credentials = ctx.credentials()
     assert credentials.method == "shared-credentials-file" and credentials.access_key == "AKIAPLAIN"
     assert mfa_profile.key_needs_mfa(ctx.session) is None
+
+
+def test_the_handed_over_session_starts_from_the_proof_and_asks_again_later(profile_files, tmp_path: Path) -> None:
+    """Way 2's o: iam-tui goes on with the session made for the proof (no second question), and asks the code
+    again once it runs out."""
+    from iam_tui.aws.mfa_gate import MfaSession, handed_over
+    from iam_tui.aws.service import IamService
+    from iam_tui.core.aws_config import CliPaths
+    from iam_tui.core.secret import Secret
+
+    base = IamService(AwsContext(botocore.session.Session(), ConnectionSettings()))
+    now = datetime.now(UTC).replace(microsecond=0)
+    proof = MfaSession(base, now + timedelta(hours=12), "ASIAPROOFSESSION0001", Secret("s"), Secret("t"))
+    asked: list[str] = []
+    service = handed_over(base, CliPaths(tmp_path / "credentials", tmp_path / "config"), "alice-long-term", proof,
+                          lambda p: asked.append(p) or "654321")
+    credentials = service.ctx.credentials()
+    assert credentials.get_frozen_credentials().access_key == "ASIAPROOFSESSION0001" and asked == []
+    keys_seen: list[str] = []
+    provider = service.ctx.session.get_component("credential_provider").providers[0]
+    provider._client_creator = _stubbed([now + timedelta(hours=12)], ["654321"], keys_seen)
+    credentials._expiry_time = now - timedelta(minutes=1)
+    assert credentials.get_frozen_credentials().access_key == "ASIASESSION00000001" and len(asked) == 1
+    assert keys_seen == ["AKIAALICE"]
