@@ -18,11 +18,10 @@ from typing import Any
 import botocore.session
 from botocore.credentials import CredentialProvider, DeferredRefreshableCredentials
 
-from ..core.mfa_gate import SESSION_SECONDS
+from ..core.mfa_gate import KEY_PROFILE_PROMPT, SESSION_SECONDS
 from .errors import AwsError
 
 METHOD = "mfa-session"
-PROMPT_PREFIX = "Access key profile"  # how the app's question tells this prompt from botocore's role prompt
 OTHER_SOURCES = ("role_arn", "credential_process", "login_session", "sso_session", "sso_start_url",
                  "web_identity_token_file", "aws_session_token")
 Prompter = Callable[[str], str]
@@ -90,7 +89,7 @@ class MfaSessionProvider(CredentialProvider):
                 return first
             if self._prompter is None:
                 raise no_code(profile)
-            code = self._prompter(f"{PROMPT_PREFIX} {profile or 'default'}: MFA code from {serial}: ")
+            code = self._prompter(f"{KEY_PROFILE_PROMPT} {profile or 'default'}: MFA code from {serial}: ")
             if not code:
                 raise no_code(profile)
             frozen = key.get_frozen_credentials()

@@ -38,6 +38,7 @@ NOT_GATED = (  # what the key alone may still do: set up MFA, change the passwor
     "sts:GetSessionToken",
 )
 SESSION_SECONDS = 43_200  # GetSessionToken's default (12 hours), and aws configure mfa-login's
+KEY_PROFILE_PROMPT = "Access key profile"  # starts the question for a key profile's code (aws/mfa_profile.py)
 
 
 def policy_document(partition: str = "aws") -> dict[str, Any]:

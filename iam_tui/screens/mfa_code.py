@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from ..aws.mfa_profile import PROMPT_PREFIX
+from ..core.mfa_gate import KEY_PROFILE_PROMPT
 from ..core.totp import DIGITS
 from .base import Dialog
 
@@ -31,7 +31,7 @@ class MfaCodeScreen(Dialog[str | None]):
         super().__init__()
         self.prompt = prompt.strip().rstrip(":")
         self.answer = answer
-        self.intro = intro or (self.KEY_INTRO if prompt.startswith(PROMPT_PREFIX) else self.INTRO)
+        self.intro = intro or (self.KEY_INTRO if prompt.startswith(KEY_PROFILE_PROMPT) else self.INTRO)
 
     def compose(self) -> ComposeResult:
         with Vertical():
