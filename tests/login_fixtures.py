@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,31 +35,22 @@ def cached_token(sandbox: Sandbox, cache: Path, arn: str = ALICE, *, hours: floa
     return expires
 
 
-STAND_IN = '''#!{python}
-"""A stand-in for AWS CLI v2: --version, and `login` that records its arguments and does what the real one leaves
-behind after a console sign-in (login_session in the profile; the token is written by the test beforehand)."""
-import os, sys
-args = sys.argv[1:]
-if args == ["--version"]:
-    print("{version}")
-    sys.exit(0)
-with open(os.environ["STAND_IN_ARGS"], "a") as out:
-    out.write(" ".join(args) + "\\n")
-if args[:1] == ["login"]:
-    profile = args[args.index("--profile") + 1]
-    path = os.environ["AWS_CONFIG_FILE"]
-    lines = open(path).read().splitlines(keepends=True)
-    at = lines.index("[profile " + profile + "]\\n") + 1
-    lines.insert(at, "login_session = {arn}\\n")
-    open(path, "w").write("".join(lines))
-sys.exit(int(os.environ.get("STAND_IN_STATUS", "0")))
-'''
+STAND_IN = """#!/bin/sh
+# A stand-in for AWS CLI v2: --version, and `login` that records its arguments and does what the real one leaves
+# behind after a console sign-in (login_session in the profile; the token is written by the test beforehand).
+if [ "$*" = "--version" ]; then echo "{version}"; exit 0; fi
+echo "$*" >> "$STAND_IN_ARGS"
+if [ "$1" = "login" ]; then
+    sed -i "/^\\[profile $3\\]$/a login_session = {arn}" "$AWS_CONFIG_FILE"
+fi
+exit "${{STAND_IN_STATUS:-0}}"
+"""
 
 
 def stand_in_aws(folder: Path, version: str = "aws-cli/2.32.7 Python/3.13.7 Linux/6.8 exe/x86_64") -> Path:
     """An ``aws`` in ``folder`` (put it first on PATH); returns the file it records its arguments in."""
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / "aws"
-    script.write_text(STAND_IN.format(python=sys.executable, version=version, arn=ALICE))
+    script.write_text(STAND_IN.format(version=version, arn=ALICE))
     script.chmod(0o755)
     return folder / "args.txt"

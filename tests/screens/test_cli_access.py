@@ -138,7 +138,7 @@ async def _login_screen(pilot, app, **kwargs) -> CliLoginScreen:
         await pilot.press("l")
     await until_screen(pilot, CliLoginScreen)
     screen = app.screen
-    await until(pilot, lambda: screen.cli is not None)
+    await until(pilot, lambda: screen.cli is not None, tries=1000)  # aws --version: a process, slow under load
     return screen
 
 
@@ -191,7 +191,7 @@ async def test_way_1_hands_the_terminal_to_aws_login(make_app, sandbox, admin, a
         monkeypatch.setattr(app, "suspend", suspend)
         await _login_screen(pilot, app, run_cli=True)
         await pilot.press("enter")
-        await until(pilot, lambda: "Verified" in _text(app, "#login-status"))
+        await until(pilot, lambda: "Verified" in _text(app, "#login-status"), tries=1000)
         status = _text(app, "#login-status")
         assert "botocore's login provider" in status and "signs in as arn:aws:iam::123456789012:user/alice" in status
         assert f"{expires:%Y-%m-%d %H:%M} UTC" in status
