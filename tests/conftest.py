@@ -32,7 +32,7 @@ TEST_MANAGED_POLICIES = frozenset({
     "AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess", "ViewOnlyAccess", "SecurityAudit",
     "IAMUserChangePassword", "IAMFullAccess", "IAMReadOnlyAccess", "AWSSupportAccess", "SupportUser",
     "AWSCloudShellFullAccess", "AWSBillingReadOnlyAccess", "Billing", "AmazonS3FullAccess",
-    "AmazonS3ReadOnlyAccess", "AmazonEC2FullAccess", "AmazonEC2ReadOnlyAccess",
+    "AmazonS3ReadOnlyAccess", "AmazonEC2FullAccess", "AmazonEC2ReadOnlyAccess", "SignInLocalDevelopmentAccess",
 })
 _all_policies = json.loads(moto.iam.models.aws_managed_policies_data)
 moto.iam.models.aws_managed_policies_data = json.dumps(

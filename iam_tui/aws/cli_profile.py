@@ -230,11 +230,14 @@ def _guarded(write: Callable[[], None], profile: str) -> None:
 
 
 def write_profile(paths: CliPaths, profile: str, access_key_id: str, secret: Secret, *, region: str,
-                  output: str = "json", endpoint_url: str | None = None, replace: bool = False) -> None:
-    """Write the profile into both files. Blocking: run it in a thread.
+                  output: str = "json", endpoint_url: str | None = None, replace: bool = False,
+                  mfa_serial: str | None = None) -> None:
+    """Write the profile into both files. Blocking: run it in a thread. ``mfa_serial`` goes to the config section
+    (for ``aws configure mfa-login``, which reads it from the key's profile).
 
     Raises ProfileExists (not confirmed) or ProfileWriteError (nothing changed: a half-written pair is undone)."""
-    _guarded(lambda: _write(paths, profile, access_key_id, secret, region, output, endpoint_url, replace), profile)
+    _guarded(lambda: _write(paths, profile, access_key_id, secret, region, output, endpoint_url, replace,
+                            mfa_serial), profile)
 
 
 @dataclass(frozen=True)
@@ -294,11 +297,13 @@ def _commit(edits: list[_Edit], what: str, on_written: Written | None = None) ->
 
 
 def _write(paths: CliPaths, profile: str, access_key_id: str, secret: Secret, region: str, output: str,
-           endpoint_url: str | None, replace: bool) -> None:
+           endpoint_url: str | None, replace: bool, mfa_serial: str | None = None) -> None:
     if not replace and existing_profile(paths, profile) is not None:
         raise ProfileExists(profile)
     cred_values, conf_values = aws_config.profile_values(access_key_id, secret, region=region, output=output,
                                                          endpoint_url=endpoint_url)
+    if mfa_serial:
+        conf_values["mfa_serial"] = mfa_serial
     _commit([_edit(paths.credentials, False, {profile: cred_values},
                    lambda text: aws_config.set_profile(text, profile, cred_values, config_file=False)),
              _edit(paths.config, True, {profile: conf_values},

@@ -198,6 +198,13 @@ async def _analyzer(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     return Presence(True, found.get("createdAt")) if found else ABSENT
 
 
+async def _customer_policy(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    """A customer managed policy by name (CreatePolicy's parameters hold no ARN), with its creation date."""
+    pages = await aws.paginate("iam", "ListPolicies", ("Policies",), Scope="Local")
+    found = next((x for x in pages["Policies"] if x["PolicyName"] == p["PolicyName"]), None)
+    return Presence(found is not None, found.get("CreateDate") if found else None)
+
+
 _READERS: dict[str, Reader] = {
     "CreateGroup": _group,
     "AttachGroupPolicy": _group_policy,
@@ -227,6 +234,7 @@ _READERS |= {
     "CreateRole": _entity("Role"),
     "AttachRolePolicy": _attached("Role"),
     "CreateAnalyzer": _analyzer,
+    "CreatePolicy": _customer_policy,
 }
 
 

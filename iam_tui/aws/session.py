@@ -6,6 +6,7 @@ about 0.1 s of start-up (it pulls in s3transfer)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from botocore.config import Config
 
 from .. import __version__
 from ..settings import ConnectionSettings
+from . import mfa_profile
 from .data_loader import direct_loader
 from .errors import mfa_code_needed
 from .timestamps import parse_timestamp
@@ -40,6 +42,7 @@ _SOURCES = {
     "container-role": "container role",
     "process": "credential process",
     "login": "`aws login` session",
+    "mfa-session": "MFA session (GetSessionToken, in memory)",
     "explicit": "explicit keys",
     "custom-process": "credential process",
 }
@@ -78,6 +81,9 @@ class AwsContext:
         session.register_component("data_loader", direct_loader(session.get_config_variable("data_path")))
         session.get_scoped_config()  # an unknown --profile fails here, before any call
         _never_prompt_on_the_terminal(session, settings.mfa_prompter)
+        # A key profile with mfa_serial signs with an MFA session (its STS call goes where every call goes).
+        creator = functools.partial(session.create_client, endpoint_url=settings.endpoint_url)
+        mfa_profile.install(session, settings.mfa_prompter, creator)
         return cls(session, settings)
 
     @property
@@ -147,6 +153,10 @@ class AwsContext:
         method = getattr(credentials, "method", None) if credentials else None
         text = _SOURCES.get(method or "", method or "unknown")
         profile = self.profile_name
+        if method == "mfa-session":
+            expiry = getattr(credentials, "_expiry_time", None)  # botocore's RefreshableCredentials keeps it there
+            if expiry is not None:
+                text += f" until {expiry:%Y-%m-%d %H:%M} UTC"
         if method in {"env", "iam-role", "container-role"} or not profile:
             return text
         return f"profile {profile} ({text})"

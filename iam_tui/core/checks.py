@@ -17,6 +17,7 @@ from typing import Any
 from .accepted import Acceptance, acceptance_of, full_admin_principals, ignored_markers
 from .authz import AuthorizationDetails, allows_full_admin
 from .credential_report import ReportRow
+from .mfa_gate import gates_everything
 from .scan_inputs import ScanInputs
 from .unavailable import Unavailable
 
@@ -28,6 +29,7 @@ CIS_REUSE = 24
 SUPPORT_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSSupportAccess"
 CLOUDSHELL_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSCloudShellFullAccess"
 GOVCLOUD = "aws-us-gov"
+ADMIN_CLI_CHECK = "admin-keys-mfa"  # beyond CIS: iam-tui's own
 
 
 class Status(StrEnum):
@@ -264,6 +266,16 @@ SPECS: dict[str, CheckSpec] = {
             "actions they need.",
             cis="1.21",
             security_hub="IAM.27",
+        ),
+        CheckSpec(
+            ADMIN_CLI_CHECK,
+            "Administrators' CLI access is short-lived or MFA-gated",
+            "An administrator's access key that works without MFA is the whole account to whoever copies it "
+            "(malware, a backup, a repository): leaked long-term keys are the most common way AWS accounts are "
+            "taken over. Beyond CIS: iam-tui's own check.",
+            "Move the user to `aws login` (AWS CLI 2.32+, short-lived credentials, no key) and delete the key; or "
+            "keep the key but gate it: a policy that denies everything unless aws:MultiFactorAuthPresent (AWS's "
+            "documented self-manage-MFA example), with `aws configure mfa-login` for daily sessions (f does it).",
         ),
     )
 }
@@ -634,6 +646,37 @@ def check_cloudshell(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckRe
                     "AWSCloudShellFullAccess is attached to {n} principal(s).")
 
 
+def check_admin_cli(inputs: ScanInputs) -> CheckResult:
+    """Every user who can do everything (a ``*:*`` policy of their own or of a group) and holds an active access
+    key fails, unless one of those policies denies work without MFA (``core.mfa_gate``)."""
+    for source in (inputs.authz, inputs.report):
+        if isinstance(source, Unavailable):
+            return _result(ADMIN_CLI_CHECK, Status.UNKNOWN, source.describe())
+    authz, report = inputs.authz, inputs.report
+    assert not isinstance(authz, Unavailable) and not isinstance(report, Unavailable)
+    if authz.documents_error is not None:
+        return _result(ADMIN_CLI_CHECK, Status.UNKNOWN, authz.documents_error.describe())
+    groups = {g.name: g for g in authz.groups}
+    rows = {row.user: row for row in inputs.user_rows(report)}
+    offenders, users, admins = [], [], 0
+    for user in authz.users:
+        principals = [user, *(groups[name] for name in user.groups if name in groups)]
+        documents = [authz.documents.get(ref.arn) for p in principals for ref in p.attached]
+        documents += [inline.document for p in principals for inline in p.inline]
+        if not any(allows_full_admin(d) for d in documents):
+            continue
+        admins += 1
+        row = rows.get(user.name)
+        active = row.active_keys if row is not None else []
+        if active and not any(gates_everything(d) for d in documents):
+            offenders.append(f"{user.name}: {len(active)} active access key(s) that work without MFA")
+            users.append(user.name)
+    ok = (f"No administrator ({admins}) holds an access key that works without MFA." if admins
+          else "No IAM user can do everything.")
+    return _verdict(ADMIN_CLI_CHECK, offenders, ok, "{n} administrator(s) with an access key that works without MFA.",
+                    users)
+
+
 CHECKS: tuple[Callable[[ScanInputs], CheckResult], ...] = (
     check_caller,
     check_contact_details,
@@ -655,6 +698,7 @@ CHECKS: tuple[Callable[[ScanInputs], CheckResult], ...] = (
     check_server_certificates,
     check_access_analyzer,
     check_cloudshell,
+    check_admin_cli,
 )
 
 

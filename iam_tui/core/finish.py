@@ -58,6 +58,32 @@ def made_lines(made: Iterable[Made]) -> list[str]:
     return [f"  • {m.kind}: {m.name}" + (f" ({m.note})" if m.note else "") for m in latest.values()]
 
 
+CLI_ACCESS = "CLI access"  # the kind of record each way of step 5 leaves: whose, and how it is protected
+
+
+def cli_access(user: str, way: str) -> Made:
+    """How ``user``'s AWS CLI is protected, in words, for the way step 5 set up (``login``, ``login-pending``,
+    ``mfa-key``, ``key``)."""
+    words = {
+        "login": "aws login: no long-term key exists; the CLI holds short-lived credentials from a console sign-in "
+                 "with MFA, refreshed for at most 12 hours",
+        "login-pending": "aws login chosen and its profile written, but no sign-in was verified here: until "
+                         "aws login --profile runs with AWS CLI 2.32+, the CLI has no credentials at all",
+        "mfa-key": "an access key that MFA gates: the key alone is refused every call but MFA set-up; daily work "
+                   "uses 12-hour sessions made with an MFA code (aws configure mfa-login)",
+        "key": "a long-term access key that works without MFA: whoever copies ~/.aws/credentials has the user's "
+               "permissions until the key is deleted (the check 'Administrators' CLI access is short-lived or "
+               "MFA-gated' fails for an admin)",
+    }
+    return Made(CLI_ACCESS, user, words[way])
+
+
+def cli_access_lines(made: Iterable[Made]) -> list[str]:
+    """The latest way per user, as a sentence."""
+    latest = {m.name: m for m in made if m.kind == CLI_ACCESS}
+    return [f"  • {user}: {m.note}." for user, m in latest.items()]
+
+
 def counts_line(results: Sequence[CheckResult]) -> str:
     order = (Status.PASS, Status.FAIL, Status.WARN, Status.UNKNOWN, Status.NOT_APPLICABLE)
     counts = {s: sum(r.status is s for r in results) for s in order}
@@ -67,7 +93,10 @@ def counts_line(results: Sequence[CheckResult]) -> str:
 def summary_text(made: Sequence[Made], results: Sequence[CheckResult] | None, steps_done: int,
                  steps_total: int) -> str:
     lines = [f"Guide steps done: {steps_done} of {steps_total}.", "", "What the guide made"]
-    lines += made_lines(made) or ["  nothing yet in this session"]
+    lines += made_lines([m for m in made if m.kind != CLI_ACCESS]) or ["  nothing yet in this session"]
+    protection = cli_access_lines(made)
+    if protection:
+        lines += ["", "How the admin's AWS CLI is protected", *protection]
     lines += ["", "What the checks say now"]
     if results is None:
         lines.append("  not scanned yet: the dashboard scans when you go back to it (r rescans)")

@@ -48,6 +48,7 @@ FIXES: dict[str, Fix] = {
                            "Create IAM Access Analyzers (external access, free) in the regions without one"),
     "no-full-admin-policy": Fix("accept-guide-admin-group", "Accept the guide's own admin group (PowerUsers)",
                                 offered=_only_the_guide_group),
+    "admin-keys-mfa": Fix("gate-admin-key", "Require MFA for the administrator's access key (step 5, way 2)"),
 }
 # A finding accepted on purpose (and the acceptance in effect) offers to clear it instead.
 WHEN_ACCEPTED: dict[str, Fix] = {

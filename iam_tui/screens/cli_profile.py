@@ -19,7 +19,7 @@ from ..aws.service import IamService
 from ..core import aws_config
 from ..core.access_keys import is_long_term_key
 from ..core.aws_config import OUTPUT_FORMATS, CliPaths
-from ..core.finish import Made
+from ..core.finish import Made, cli_access
 from ..guide import StepKey
 from ..widgets.data_text import Static
 from .base import AppScreen
@@ -226,6 +226,7 @@ class CliProfileScreen(AppScreen[bool]):
                   + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
         self.tell(StepDone(StepKey.ACCESS_KEYS))
         self.tell(Recorded(Made("AWS CLI profile", name, f"in {paths.credentials} and {paths.config}")))
+        self.tell(Recorded(cli_access(self.user_name, "key")))
         self.tell(AwsChanged())
         await self._offer_retirement(service, name)
 

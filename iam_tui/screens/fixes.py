@@ -389,6 +389,16 @@ async def _user_mfa(screen: AppScreen[Any], result: CheckResult) -> None:
     await screen.app.push_screen(MfaScreen(user))
 
 
+async def _gate_admin_key(screen: AppScreen[Any], result: CheckResult) -> None:
+    """Way 2 of step 5 for the administrator named in the finding; the other way (aws login, then deleting the
+    key) is on step 5's first screen."""
+    from .mfa_key import MfaKeyScreen
+
+    user = await _choose_user(screen, result, "Whose access key gets MFA required?")
+    if user is not None:
+        await screen.app.push_screen(MfaKeyScreen(user))
+
+
 async def _console_checklist(screen: AppScreen[Any], result: CheckResult) -> None:
     await screen.app.push_screen_wait(ConsoleChecklistScreen(result))
 
@@ -415,4 +425,5 @@ FLOWS = {
     "user-mfa": _user_mfa,
     "console-checklist": _console_checklist,
     "rotate-key": _rotate_key,
+    "gate-admin-key": _gate_admin_key,
 }

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input
 
+from ..core.mfa_gate import KEY_PROFILE_PROMPT
 from ..core.totp import DIGITS
 from ..widgets.data_text import Static
 from .base import Dialog
@@ -22,15 +23,21 @@ class MfaCodeScreen(Dialog[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#mfa-code"
 
-    def __init__(self, prompt: str, answer: Future[str | None]) -> None:
+    INTRO = "The profile's role asks for an MFA code before AWS hands out its credentials."
+
+    KEY_INTRO = ("The profile holds an access key with mfa_serial: iam-tui gets a session from sts:GetSessionToken "
+                 "with your code and keeps it in memory only (it asks again when the session runs out).")
+
+    def __init__(self, prompt: str, answer: Future[str | None], intro: str | None = None) -> None:
         super().__init__()
         self.prompt = prompt.strip().rstrip(":")
         self.answer = answer
+        self.intro = intro or (self.KEY_INTRO if prompt.startswith(KEY_PROFILE_PROMPT) else self.INTRO)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("The profile's role asks for an MFA code before AWS hands out its credentials.")
-            yield Static(self.prompt, id="mfa-prompt")
+            yield Static(self.intro, markup=False)
+            yield Static(self.prompt, id="mfa-prompt", markup=False)
             yield Input(placeholder=f"{DIGITS}-digit code", restrict=r"[0-9]*", max_length=DIGITS, id="mfa-code")
             yield Static("enter sends it · esc cancels", classes="muted", id="mfa-code-msg")
 

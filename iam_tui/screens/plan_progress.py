@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.binding import Binding
@@ -304,7 +304,7 @@ class PlanProgressScreen(PlanRunScreen):
         self._stopped(f"✓ Done: {self.plan_title}. enter or esc returns.")
 
 
-async def review_then_run(screen: AppScreen[object], review: PlanReview, run_state: PlanRun, run: RunPlan,
+async def review_then_run(screen: AppScreen[Any], review: PlanReview, run_state: PlanRun, run: RunPlan,
                           rollback: RunPlan, *, confirm_rule: Rule | None = None,
                           unfinished: str | None = None) -> bool | None:
     """The whole flow from a worker of ``screen``: the review, then the progress. None when the person left at the

@@ -28,7 +28,7 @@ def screen_for_step(key: StepKey) -> Screen[Any] | None:
 
         return FinishScreen()
     if key is StepKey.ACCESS_KEYS:
-        from .access_keys import AccessKeysScreen
+        from .cli_access import CliAccessScreen
 
-        return AccessKeysScreen()
+        return CliAccessScreen()
     return None

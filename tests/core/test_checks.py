@@ -49,7 +49,7 @@ def by_id(scan: ScanInputs) -> dict[str, object]:
 def test_every_check_has_a_stable_id_and_runs_once() -> None:
     results = run_checks(inputs())
     assert [r.id for r in results] == list(CHECK_IDS)
-    assert len(set(CHECK_IDS)) == len(CHECK_IDS) == 20
+    assert len(set(CHECK_IDS)) == len(CHECK_IDS) == 21
     assert all(r.status is Status.PASS for r in results), [(r.id, r.detail) for r in results]
     assert not any_failed(results)
 
@@ -131,7 +131,7 @@ def test_security_hub_ids_follow_the_cis_v5_table() -> None:
         "one-active-key": None, "key-rotation": "IAM.3", "permissions-via-groups": "IAM.2",
         "no-full-admin-policy": "IAM.1", "support-role": "IAM.18", "contact-details": None,
         "security-contact": "Account.1", "expired-server-certificates": "IAM.26", "access-analyzer": "IAM.28",
-        "cloudshell-full-access": "IAM.27",
+        "cloudshell-full-access": "IAM.27", "admin-keys-mfa": None,
     }
     admin = by_id(inputs())["no-full-admin-policy"].to_json()
     assert "customer managed policies only" in admin["security_hub_note"]

@@ -14,6 +14,7 @@ from .test_checks import ADMIN, ADMIN_DOC, NOW, SUPPORT, inputs, iso
 
 # Issue 12's table: check -> the fix the app offers.
 ISSUE_TABLE = {
+    "admin-keys-mfa": "gate-admin-key",  # beyond CIS: way 2 of step 5 for that user
     "root-access-keys": "delete-root-keys",
     "password-policy-length": "password-policy-cis",
     "password-policy-reuse": "password-policy-cis",

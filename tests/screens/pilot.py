@@ -74,5 +74,12 @@ async def open_step(pilot: Pilot[Any], step: StepKey, screen_type: type[ScreenT]
         await settle(pilot)
         app.open_step(step)
     await settle(pilot)
+    if step is StepKey.ACCESS_KEYS and not any(isinstance(s, screen_type) for s in app.screen_stack):
+        from iam_tui.screens.cli_access import CliAccessScreen
+
+        chooser = next((s for s in app.screen_stack if isinstance(s, CliAccessScreen)), None)
+        if chooser is not None:  # step 5 asks how the CLI is used first: the plain key (way 3) is the keys list
+            chooser.action_way("key")
+            await settle(pilot)
     # the topmost one: the step may have opened a dialog over itself (MFA without a user asks whom)
     return next(s for s in reversed(app.screen_stack) if isinstance(s, screen_type))

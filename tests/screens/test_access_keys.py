@@ -94,6 +94,9 @@ async def test_choosing_the_user_when_the_guide_has_none(make_app, admin) -> Non
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
+        await pilot.press("k")  # step 5 asks how the CLI is used: the plain key (way 3) is the keys list
+        await until_screen(pilot, AccessKeysScreen)
+        await settle(pilot)
         assert isinstance(app.screen, AccessKeysScreen) and app.session.guide_user == "alice"
         assert "alice has no access keys" in _text(app, "#keys-status")
         assert "CIS 1.10" in _text(app, "#keys-note") and "aws login --remote" in _text(app, "#keys-note")

@@ -16,6 +16,7 @@ from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext
 from iam_tui.core.aws_config import profile_options
 from iam_tui.core.checks import Status
+from iam_tui.core.finish import summary_text
 from iam_tui.core.secret import Secret
 from iam_tui.files import file_mode
 from iam_tui.guide import StepKey
@@ -76,6 +77,7 @@ async def test_profile_verified_then_root_key_retired(make_app, admin, sandbox, 
         await pilot.press("enter")
         await until(pilot, lambda: "Verified" in _text(app, "#verify-status"))
         assert "arn:aws:iam::123456789012:user/alice" in _text(app, "#verify-status")
+        assert "alice: a long-term access key that works without MFA" in summary_text(app.session.made, None, 0, 6)
         credentials, config = aws_dir / "credentials", aws_dir / "config"
         assert file_mode(aws_dir) == 0o700 and file_mode(credentials) == 0o600 and file_mode(config) == 0o600
         written = profile_options(credentials.read_text(), "alice", config_file=False) or {}

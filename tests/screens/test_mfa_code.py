@@ -58,3 +58,30 @@ async def test_cancelling_the_mfa_code_says_what_to_do() -> None:
         await pilot.press("escape")
         await until_screen(pilot, StartupErrorScreen)
         assert app.screen.error.code == "MfaCodeNeeded" and "Press r" in app.screen.error.fix
+
+
+@pytest.fixture
+def key_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """What step 5's way 2 writes: a key profile with mfa_serial (botocore alone would sign with the bare key)."""
+    (tmp_path / "config").write_text(f"[profile alice-long-term]\nregion = us-east-1\nmfa_serial = {SERIAL}\n")
+    (tmp_path / "credentials").write_text("[alice-long-term]\naws_access_key_id = AKIAALICELONGTERM001\n"
+                                          "aws_secret_access_key = x\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    with mock_aws():
+        yield
+
+
+@pytest.mark.usefixtures("key_profile")
+async def test_a_key_profile_with_mfa_serial_asks_the_code_and_runs_on_a_session() -> None:
+    app = IamTuiApp(ConnectionSettings(profile="alice-long-term"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MfaCodeScreen) and app.screen.query("#mfa-prompt"))
+        await until_shown(pilot, MfaCodeScreen)
+        seen = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "GetSessionToken" in seen and "in memory only" in seen and SERIAL in seen
+        await pilot.press(*"123456", "enter")
+        await until(pilot, lambda: app.identity is not None)
+        assert app.identity.source.startswith("profile alice-long-term (MFA session (GetSessionToken, in memory) "
+                                              "until ")

@@ -123,7 +123,12 @@ async def test_a_step_opens_for_the_highlighted_user(make_app, admin) -> None:
         screen.query_one("#users", LineTable).move_cursor(row=2)  # carol
         await pilot.press("k")
         from iam_tui.screens.access_keys import AccessKeysScreen
+        from iam_tui.screens.cli_access import CliAccessScreen
 
+        await until_screen(pilot, CliAccessScreen)  # step 5 asks how the CLI is used; k: the keys list (way 3)
+        await settle(pilot)
+        assert app.screen.user_name == "carol"
+        await pilot.press("k")
         await until_screen(pilot, AccessKeysScreen)
         await settle(pilot)
         assert app.session.guide_user == "carol" and app.screen.user_name == "carol"

@@ -177,7 +177,7 @@ async def test_access_keys(make_app, admin, shoot) -> None:
     app = make_app(start_at=StepKey.ACCESS_KEYS)
     app.session.guide_user = "alice"
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(pilot)
+        await _open(pilot, "k")  # way 3 of step 5: the keys list
         await shoot(pilot)
 
 
@@ -186,6 +186,7 @@ async def test_create_key_dialog(make_app, admin, shoot) -> None:
     app = make_app(start_at=StepKey.ACCESS_KEYS)
     app.session.guide_user = "alice"
     async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, "k")
         await _dialog(pilot, "n", CreateKeyScreen)
         await shoot(pilot)
 
@@ -195,6 +196,7 @@ async def test_typed_confirmation(make_app, admin, shoot) -> None:
     app = make_app(start_at=StepKey.ACCESS_KEYS)
     app.session.guide_user = "alice"
     async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, "k")
         await _dialog(pilot, "d", TypedConfirmScreen)
         await shoot(pilot)
 

@@ -22,6 +22,7 @@ from . import (
     rules_authz,
     rules_deletes,
     rules_mfa,
+    rules_mfa_sessions,
     rules_password_policy,
     rules_propagation,
     rules_service_credentials,
@@ -34,8 +35,9 @@ from .state import ACCOUNT_ID, REGION, Propagation, SandboxState
 # Each rule module adds the AWS behaviour of its own operations: register(events, caller).
 RuleRegistrar = Callable[[Any, Caller], None]
 RULES: list[RuleRegistrar] = [register_root_rules, rules_users.register, rules_password_policy.register,
-                              rules_mfa.register, rules_alias.register, rules_deletes.register,
-                              rules_service_credentials.register, rules_account.register, rules_authz.register,
+                              rules_mfa.register, rules_mfa_sessions.register, rules_alias.register,
+                              rules_deletes.register, rules_service_credentials.register, rules_account.register,
+                              rules_authz.register,
                               rules_propagation.register]
 
 
@@ -81,6 +83,8 @@ class Sandbox:
         client = self._plain.get(service)
         if client is None:
             client = _session("AKIASANDBOXADMIN0000", "sandbox").create_client(service, region_name=REGION)
+            if service == "iam":  # a test's own change invalidates what the MFA rule cached
+                client.meta.events.register("after-call.iam", rules_mfa_sessions.count_iam_write(self.state))
             self._plain[service] = client
         return client
 

@@ -40,6 +40,21 @@ class RootKey:
 
 
 @dataclass
+class StsSession:
+    """Temporary credentials from GetSessionToken: whose they are, and whether an MFA code made them."""
+
+    user_name: str
+    user_arn: str
+    user_id: str
+    expires: datetime
+    mfa: bool
+
+
+def new_session_key_id() -> str:
+    return "ASIA" + new_access_key_id()[4:]
+
+
+@dataclass
 class SandboxState:
     account_created: datetime
     root_password_last_used: datetime | None
@@ -50,6 +65,9 @@ class SandboxState:
     mfa_seeds: dict[str, Secret] = field(default_factory=dict)  # virtual MFA serial -> seed (rules_mfa)
     # IAM Access Analyzer, per region: region -> analyzer name -> analyzer (rules_account)
     analyzers: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    sessions: dict[str, StsSession] = field(default_factory=dict)  # by access key ID (rules_mfa_sessions)
+    iam_writes: int = 0  # successful IAM changes so far, from any client: what the policy cache is checked against
+    policy_cache: dict[str, tuple[int, list[dict[str, object]]]] = field(default_factory=dict)  # user -> documents
 
     @classmethod
     def brand_new_account(cls, now: datetime | None = None) -> SandboxState:
