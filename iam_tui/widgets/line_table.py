@@ -13,7 +13,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -57,7 +57,8 @@ def fit_widths(columns: Sequence[LineColumn], wanted: Sequence[int], room: int) 
 
 
 class LineTable(ScrollView, can_focus=True):
-    """Rows are keys; their cells are asked for (``cells``) only when a row is drawn."""
+    """Rows are keys; their cells are asked for (``cells``: new ``Text`` objects each time) only when a row is
+    drawn."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Select", show=False),
@@ -118,6 +119,7 @@ class LineTable(ScrollView, can_focus=True):
         self.cursor_row = 0
         self._wanted = [cell_len(c.label) for c in self.columns]
         self._widths = list(self._wanted)
+        self._styles = (Style(), Style(), Style(), Style())  # base, header, even row, cursor: see render_lines
 
     # --- what is shown ---------------------------------------------------------------------------------------
 
@@ -200,30 +202,37 @@ class LineTable(ScrollView, can_focus=True):
 
     # --- drawing ---------------------------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The styles are looked up once per drawing, not per line (each lookup walks the widget's ancestors)."""
+        base = self.rich_style
+        self._styles = (base, base + self.get_component_rich_style("line-table--header"),
+                        self.get_component_rich_style("line-table--even-row"),
+                        self.get_component_rich_style("line-table--cursor"))
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base, header, even, cursor = self._styles
         if y == 0:
-            style = base + self.get_component_rich_style("line-table--header")
-            return self._strip([Text(c.label) for c in self.columns], style, width)
+            return self._strip([Text(c.label) for c in self.columns], header, width)
         row = round(self.scroll_y) + y - 1
         if not 0 <= row < len(self.keys):
             return Strip.blank(width, base)
         style = base
         if row % 2 == 0:  # counted from 0, as DataTable's zebra stripes
-            style += self.get_component_rich_style("line-table--even-row")
+            style += even
         if row == self.cursor_row:
-            style += self.get_component_rich_style("line-table--cursor")
+            style += cursor
         return self._strip(self.cells(self.keys[row]), style, width)
 
     def _strip(self, cells: Sequence[Text], style: Style, width: int) -> Strip:
+        """One line; the cells are the table's to cut (``cells`` makes them for each drawing)."""
         line = Text(no_wrap=True, end="")
         pad = " " * PADDING
         for cell, cell_width in zip(cells, self._widths, strict=False):
-            shown = cell.copy()
-            shown.truncate(cell_width, overflow="ellipsis", pad=True)
+            cell.truncate(cell_width, overflow="ellipsis", pad=True)
             line.append(pad)
-            line.append_text(shown)
+            line.append_text(cell)
             line.append(pad)
         segments = list(line.render(self.app.console))
         return Strip(segments).apply_style(style).crop_extend(0, width, style)
