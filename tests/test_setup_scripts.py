@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
+
+from iam_tui import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 FIND_PYTHON = ROOT / "scripts" / "find-python"
@@ -106,3 +109,9 @@ def test_the_setup_script_says_the_venv_is_gone_and_makes_it_anew(tmp_path: Path
     assert done.returncode == 0 and not (clone / ".venv").exists()
     assert "The Python that .venv was made with (/opt/gone/bin) is gone" in done.stdout
     assert "making .venv again" in done.stdout
+
+
+def test_the_package_version_is_the_one_the_app_shows() -> None:
+    """pyproject.toml's version is static (uv_build reads no attribute): it must stay iam_tui.__version__."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["version"] == __version__ and "dynamic" not in project
