@@ -1,23 +1,37 @@
 # Two commands do all the setup on a fresh machine with Python 3.11+:
-#   make demo   launches iam-tui in the local demo sandbox
-#   make test   runs the whole test suite
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+#   make demo   launches iam-tui in the local demo sandbox (installs only what running needs)
+#   make test   runs the whole test suite (adds the test tools)
+# scripts/find-python picks the interpreter (PYTHON=... to name one); scripts/venv installs the pinned sets of
+# requirements.lock and requirements-test.lock, with uv (brought in with pip when absent) or pip (INSTALLER=pip).
+# `make lock` regenerates the lock files after a change to pyproject.toml's dependencies.
+VENV      := .venv
+BIN       := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
+STAMP     := $(VENV)/.installed
+SETUP     := sh scripts/venv
 
-.PHONY: demo test lint bench run clean
+.PHONY: demo test lint bench run lock clean FORCE
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "iam-tui needs Python 3.11 or newer")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	@touch $(STAMP)
+# AWS CloudShell keeps only $HOME: after a restart .venv may point at an interpreter that is gone. Then the install
+# runs again (scripts/venv says so and makes .venv anew) rather than failing on a missing interpreter.
+ifneq ($(wildcard $(VENV)/pyvenv.cfg),)
+ifneq ($(shell $(BIN)/python -c 'print(1)' 2>/dev/null),1)
+VENV_GONE := FORCE
+endif
+endif
 
-demo: $(STAMP)
+$(RUN_STAMP): pyproject.toml requirements.lock $(VENV_GONE)
+	@$(SETUP) run
+	@touch $@
+
+$(STAMP): $(RUN_STAMP) requirements-test.lock
+	@$(SETUP) test
+	@touch $@
+
+demo: $(RUN_STAMP)
 	$(BIN)/iam-tui --demo
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/iam-tui
 
 test: $(STAMP)
@@ -32,8 +46,13 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@$(SETUP) bench
 	$(BIN)/python benchmarks/bench.py
+
+lock:
+	@$(SETUP) lock
+
+FORCE:
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -18,6 +18,7 @@ from textual import events, getters, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.reactive import reactive, var
 from textual.timer import Timer
 from textual.widget import Widget
@@ -177,7 +178,7 @@ class MfaScreen(AppScreen[None]):
         self.requested_user = user
         self.user: str | None = None
         self.pending: PendingDevice | None = None
-        self.uri: Secret | None = None
+        self.uris: tuple[Secret, ...] = ()  # what the QR code may encode: AWS's URI, then a shorter one
         self._countdown: Timer | None = None
         self._send_anyway: tuple[str, str] | None = None
 
@@ -381,8 +382,9 @@ class MfaScreen(AppScreen[None]):
     async def _show_pending(self, device: NewVirtualMfaDevice) -> None:
         identity = self.iam.identity
         account = (identity.alias or identity.account_id) if identity is not None else ""
-        self.uri = otpauth_uri(device.name, account, device.seed)
-        await self.query_one("#qr-pane").mount(QrCode(self.uri, id="qr"))
+        self.uris = tuple(otpauth_uri(device.name, account, device.seed, issuer_in_label=issuer)
+                          for issuer in (True, False))
+        await self.query_one("#qr-pane").mount(QrCode(self.uris, id="qr"))
         seed = SecretField("Secret key (to type in by hand)", device.seed, group_size=SEED_GROUP, id="seed")
         await self.query_one(ScanPhase).mount(seed, after="#full-qr")
         self._send_anyway = None
@@ -400,8 +402,8 @@ class MfaScreen(AppScreen[None]):
             self.remove_class("-qr-beside")
             return
         body = self.query_one("#mfa-body").size
-        need = qr.cell_size
-        fits = need.width + 2 + FORM_MIN_WIDTH <= body.width and need.height <= body.height
+        fits = qr.fit(Size(body.width - 2 - FORM_MIN_WIDTH, body.height))
+        need = qr.cell_size  # when it does not fit: the least it needs
         pane.display = fits
         self.set_class(fits, "-qr-beside")  # where toasts go (styles/mfa.tcss)
         self.query_one("#full-qr").display = not fits
@@ -423,8 +425,8 @@ class MfaScreen(AppScreen[None]):
         help_text.set_class(not fits, "-attention")
 
     def action_full_qr(self) -> None:
-        if self.uri is not None and self.pending is not None:
-            self.iam.push_screen(QrViewScreen(self.uri, f"Scan to add {self.pending.device.name}"))
+        if self.uris and self.pending is not None:
+            self.iam.push_screen(QrViewScreen(self.uris, f"Scan to add {self.pending.device.name}"))
 
     @on(Button.Pressed, "#full-qr")
     def _full_qr_pressed(self) -> None:
@@ -529,7 +531,7 @@ class MfaScreen(AppScreen[None]):
         if self._countdown is not None:
             self._countdown.stop()
             self._countdown = None
-        self.uri = None
+        self.uris = ()
         for qr in self.query("#qr").results(QrCode):
             qr.wipe()
             await qr.remove()

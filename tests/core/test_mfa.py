@@ -21,6 +21,11 @@ def test_uri_exactly_as_aws_encodes_it() -> None:
     )
 
 
+def test_uri_without_the_issuer_in_its_label_names_the_issuer_once() -> None:
+    uri = otpauth_uri("alice", "123456789012", SEED, issuer_in_label=False).reveal()
+    assert uri == f"otpauth://totp/alice@123456789012?secret={SEED.reveal()}&issuer=Amazon%20Web%20Services"
+
+
 def test_uri_uses_the_alias_and_encodes_the_device_name() -> None:
     uri = otpauth_uri("a+b=c,d.e@f_g-h", "my-company", SEED).reveal()
     assert uri.startswith("otpauth://totp/Amazon%20Web%20Services:a%2Bb%3Dc%2Cd.e@f_g-h@my-company?secret=")

@@ -16,6 +16,7 @@ from textual.widgets._toast import Toast
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.service import IamService
 from iam_tui.clipboard import Clipboard
+from iam_tui.core.mfa import otpauth_uri
 from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 from iam_tui.guide import StepKey, StepState
@@ -28,7 +29,7 @@ from iam_tui.widgets.qr_code import QrCode
 from iam_tui.widgets.secret_field import SecretField, group
 
 from ..helpers import FakeTime, inject_error
-from ..widgets.qr_decode import decode, modules_of
+from ..widgets.qr_decode import decode, modules_of, screen_modules
 from .pilot import notifications_into, open_step, settle, visible_text
 from .waiting import until, until_screen, until_shown
 
@@ -113,7 +114,7 @@ async def test_happy_path(make_app, admin) -> None:
         assert "is assigned to alice" in text_of(screen, "#done-message")
         assert "alice · virtual (authenticator app) · enabled" in text_of(screen, "#mfa-devices")
         assert app.guide_state[StepKey.MFA] is StepState.DONE and not app.session.exit_cleanups
-        assert screen.pending is None and screen.uri is None  # the seed and QR code are wiped
+        assert screen.pending is None and screen.uris == ()  # the seed and QR code are wiped
         assert not screen.query("#qr") and not screen.query("#seed")
         await pilot.press("escape")
         await settle(pilot)
@@ -261,12 +262,16 @@ async def test_small_terminal_offers_the_full_screen_view(make_app, admin) -> No
         await create_device(app, pilot, screen)
         assert not screen.query_one("#qr-pane").display and screen.query_one("#full-qr").display
         help_text = text_of(screen, "#scan-help")
-        assert "this terminal is 80×24" in help_text and "ctrl+f" in help_text and "secret key" in help_text
+        assert "does not fit beside the form" in help_text and "ctrl+f" in help_text and "secret key" in help_text
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        help_text = text_of(screen, "#scan-help")
+        assert "needs 45×24 cells and this terminal is 60×20" in help_text and "ctrl+f" in help_text
         await pilot.press("ctrl+f")
         await until_screen(pilot, QrViewScreen)
         view = app.screen
         assert not view.fits
-        assert "needs 53×28 cells" in str(view.query_one("#qr-view-too-small", Static).render())
+        assert "needs 45×24 cells" in str(view.query_one("#qr-view-too-small", Static).render())
         await pilot.resize_terminal(100, 40)
         await until(pilot, lambda: view.query_one("#qr-full", QrCode).display)  # once the screen has its new size
         assert view.fits
@@ -280,6 +285,28 @@ async def test_small_terminal_offers_the_full_screen_view(make_app, admin) -> No
         assert screen.query_one("#qr-pane").display and not screen.query_one("#full-qr").display
 
 
+async def test_the_full_screen_qr_code_scans_at_80x24_in_both_themes(make_app, admin) -> None:
+    """The whole 80x24 screen, read as a camera would (the caption, the theme's background around the code),
+    decodes to the URI; it names the account as AWS's does, with the issuer once (in its parameter)."""
+    admin.create_user(UserName="alice")
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_mfa(app, pilot)
+        seed = await create_device(app, pilot, screen)
+        await pilot.press("ctrl+f")
+        await until_screen(pilot, QrViewScreen)
+        await settle(pilot)
+        view = app.screen
+        expected = otpauth_uri("alice", "123456789012", seed, issuer_in_label=False).reveal()
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            await pilot.pause()
+            assert app.current_theme.name == theme
+            assert decode(screen_modules(view._compositor.render_strips())) == [expected]
+        qr = view.query_one("#qr-full", QrCode)
+        assert qr.quiet_zone == 2 and qr.region.height == 23  # version 6 (41 modules) and 2 + 2 modules of margin
+
+
 async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app, admin, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     admin.create_user(UserName="alice")
@@ -290,7 +317,7 @@ async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app, admi
         seed = await create_device(app, pilot, screen)
         field = screen.query_one("#seed", SecretField)
         grouped = group(seed.reveal(), 4)
-        assert seed.reveal() not in repr(screen.pending.device) and seed.reveal() not in repr(screen.uri)
+        assert seed.reveal() not in repr(screen.pending.device) and seed.reveal() not in repr(screen.uris)
         await pilot.press("v")
         assert field.revealed and grouped in visible_text(app)  # the helper does find the key when it is shown
         await pilot.press("v")
@@ -344,7 +371,7 @@ async def test_toasts_never_cover_the_qr_code_or_the_countdown(make_app, admin) 
             assert covered.region.area and not any(t.region.overlaps(covered.region) for t in toasts)
         # What a camera sees: the composed screen where the QR code is (a toast over it would not decode).
         rows = screen._compositor.render_strips()[qr.region.y:qr.region.bottom]
-        assert decode(modules_of([row.crop(qr.region.x, qr.region.right) for row in rows])) == [screen.uri.reveal()]
+        assert decode(modules_of([row.crop(qr.region.x, qr.region.right) for row in rows])) == [qr.text.reveal()]
         await pilot.resize_terminal(80, 24)  # no QR code beside the form: the toasts keep off the code fields
         await settle(pilot)
         assert not screen.query_one("#qr-pane").display

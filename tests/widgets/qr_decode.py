@@ -35,6 +35,25 @@ def modules_of(strips: Sequence[Strip]) -> list[list[bool]]:
     return rows
 
 
+def screen_modules(strips: Sequence[Strip]) -> list[list[bool]]:
+    """What a camera sees of a whole terminal screen, two modules per cell as :func:`modules_of`: a half-block
+    glyph by its colours, any other character (text, borders) by its background, as if the glyph were too thin to
+    count. The QR code, its quiet zone and whatever surrounds it are all in the picture, as in a phone's."""
+    rows: list[list[bool]] = []
+    for strip in strips:
+        top: list[bool] = []
+        bottom: list[bool] = []
+        for segment in strip:
+            style = segment.style
+            assert style is not None
+            for char in segment.text:
+                upper_fg, lower_fg = GLYPHS.get(char, (False, False))
+                top.append(_dark(style.color if upper_fg else style.bgcolor))
+                bottom.append(_dark(style.color if lower_fg else style.bgcolor))
+        rows += [top, bottom]
+    return rows
+
+
 def decode(modules: list[list[bool]], scale: int = 4, invert: bool = False) -> list[str]:
     """Decode like a phone would (no inversion tried: a light-on-dark rendering must fail)."""
     height, width = len(modules) * scale, len(modules[0]) * scale
