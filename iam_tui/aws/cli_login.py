@@ -170,7 +170,7 @@ def _login_service(service: IamService, paths: CliPaths, profile: str) -> tuple[
     """The profile's credentials as botocore's chain resolves them (its login provider for a login_session), and a
     service signing with them. Blocking. Raises AwsError."""
     try:
-        session = _profile_session(paths, profile, demo=service.sandbox is not None)
+        session = _profile_session(paths, profile, demo=False)
         credentials = session.get_credentials()
         frozen = credentials.get_frozen_credentials() if credentials is not None else None
     except Exception as exc:

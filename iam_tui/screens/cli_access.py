@@ -9,8 +9,9 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .messages import GuideUserChosen
 from .user_picker import UserPickerScreen

@@ -16,7 +16,7 @@ from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from ..aws import cli_login, cli_profile
 from ..aws.cli_login import CliFound, LoginVerified
@@ -27,6 +27,7 @@ from ..core.finish import Made, cli_access
 from ..core.plan_review import review_of_fix
 from ..core.signin_access import SIGNIN_POLICY, signin_plan
 from ..guide import StepKey
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .confirm import ConfirmScreen
 from .messages import AwsChanged, Recorded, ServiceChanged, StepDone

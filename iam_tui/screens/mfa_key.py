@@ -15,7 +15,7 @@ from textual import on, work
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Input, Select
 
 from ..aws import cli_profile, mfa_gate
 from ..aws.errors import AwsError
@@ -29,6 +29,7 @@ from ..core.fix_plan import FixProblem
 from ..core.mfa_gate import POLICY_NAME
 from ..core.plan_review import review_of_fix
 from ..guide import StepKey
+from ..widgets.data_text import Static
 from .base import AppScreen
 from .confirm import ConfirmScreen
 from .messages import AwsChanged, Recorded, ServiceChanged, StepDone
