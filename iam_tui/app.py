@@ -66,6 +66,7 @@ from .settings import ConnectionSettings
 from .textual_fixes import handler_errors_go_to_the_app, never_negative_timers, terminal_gets_only_printable_text
 from .widgets.guide_navigator import GuideNavigator
 from .widgets.secret_field import SecretField
+from .widgets.vim_keys import VIM_BINDINGS, arrow_action
 
 if TYPE_CHECKING:
     from .aws.service import IamService
@@ -112,6 +113,7 @@ class IamTuiApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?", show=False),
+        *VIM_BINDINGS,
     ]
 
     identity: var[AccountIdentity | None] = var(None)
@@ -338,7 +340,15 @@ class IamTuiApp(App[int]):
         made. SIGTERM and the like still end the app (see :meth:`exit_on_signal`)."""
         if action in self.WAIT_WHILE_BUSY and self.session.busy:
             return None
+        if action == "vim_move":  # only where the arrow does something
+            return arrow_action(self.focused, str(parameters[0])) is not None
         return True
+
+    async def action_vim_move(self, arrow: str) -> None:
+        """j/k: whatever ↓/↑ does for the focused widget (see widgets/vim_keys.py)."""
+        target = arrow_action(self.focused, arrow)
+        if target is not None:
+            await self.run_action(target[1], target[0])
 
     def _busy_changed(self) -> None:
         for screen in self.screen_stack:

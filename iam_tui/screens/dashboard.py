@@ -90,12 +90,7 @@ def summary_text(result: ScanResult, width: int) -> str:
 
 class ChecksTable(FittedTable):
     """The checks, one row each; the recommendation takes the width the status and CIS columns leave, and a long
-    title wraps onto a second line. j/k move as ↓/↑ do, only while the table has the focus."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
+    title wraps onto a second line."""
 
     def __init__(self, *, id: str) -> None:
         super().__init__([FitColumn("Status", "status", STATUS_WIDTH), FitColumn("CIS", "cis", CIS_WIDTH),
