@@ -88,6 +88,22 @@ def summary_text(result: ScanResult, width: int) -> str:
     return text + cost if len(text + cost) <= width else text
 
 
+# Checks whose fix is another key of this screen rather than f.
+OTHER_KEY_FIXES = {"security-contact": "s sets the security contact here"}
+
+
+def no_fix_text(result: CheckResult) -> str:
+    """What f says on a check it has no fix for: the screen's key that fixes it, or the fix in words."""
+    name = f"CIS {result.spec.cis}" if result.spec.cis else "This check"
+    if result.status is Status.PASS:
+        return f"{name} passes: nothing to fix."
+    if result.id in OTHER_KEY_FIXES:
+        return f"{name}: {OTHER_KEY_FIXES[result.id]}."
+    if result.status is not Status.FAIL:
+        return f"{name} is {result.status.value}, not failing: nothing to fix here. {result.spec.fix}"
+    return f"{name} has no fix in iam-tui. {result.spec.fix}"
+
+
 class ChecksTable(FittedTable):
     """The checks, one row each; the recommendation takes the width the status and CIS columns leave, and a long
     title wraps onto a second line."""
@@ -176,6 +192,9 @@ class DashboardScreen(AppScreen[None]):
             self.action_refresh()
 
     def on_screen_resume(self) -> None:
+        # Back from a step opened from the guide list: the checks table, where f and the checks' keys work.
+        if isinstance(self.focused, GuideNavigator):
+            self.table.focus()
         # On top: the step may already be open over it (a connection quicker than this event)
         if self.scan_when_shown and self.iam.connected and self.iam.screen is self:
             self.scan_when_shown = False
@@ -234,7 +253,8 @@ class DashboardScreen(AppScreen[None]):
         if 0 <= row < len(self.checks):
             result = self.checks[row]
             fix = fix_for(result)
-            offer = f"\n\nf or enter: {fix.title}" if fix else ""
+            other_key = OTHER_KEY_FIXES.get(result.id) if result.status is Status.FAIL else None
+            offer = f"\n\nf or enter: {fix.title}" if fix else f"\n\n{other_key}" if other_key else ""
             self.detail.update(data_text(detail_text(result) + offer, multiline=True))
 
     def _highlighted(self) -> CheckResult | None:
@@ -242,19 +262,22 @@ class DashboardScreen(AppScreen[None]):
         return self.checks[row] if 0 <= row < len(self.checks) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "fix":
-            result = self._highlighted()
-            if result is None or fix_for(result) is None:
-                return False  # not shown: this check has nothing to fix here
+        if action == "fix" and not self.checks:
+            return False  # nothing scanned yet; once there are checks, f is in the footer and always answers
         return super().check_action(action, parameters)
 
     def action_fix(self) -> None:
-        """Fix the highlighted failing check in place: what it needs, a review of the exact calls, then the run."""
+        """Fix the highlighted failing check in place: what it needs, a review of the exact calls, then the run.
+        A check with no fix here says what its fix is instead of doing nothing."""
         from .fixes import open_fix  # the plan runner imports botocore: not before the first frame
 
         result = self._highlighted()
-        if result is not None:
-            open_fix(self, result)
+        if result is None:
+            return
+        if fix_for(result) is None:
+            self.notify(no_fix_text(result), timeout=8)
+            return
+        open_fix(self, result)
 
     @on(DataTable.RowSelected, "#checks")
     def _row_selected(self) -> None:
