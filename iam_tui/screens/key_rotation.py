@@ -47,11 +47,13 @@ def plan_text(plan: RotationPlan) -> str:
 
 def finished_text(journal: Journal, deleted: bool) -> str:
     new = journal.new_key_id or "the new key"
-    names = ", ".join(dict.fromkeys(p.name for p in journal.profiles))
+    unique = list(dict.fromkeys(p.name for p in journal.profiles))
+    names = ", ".join(unique)
+    profiles = "profile" if len(unique) == 1 else "profiles"
     if deleted:
-        return (f"✓ Rotated: {journal.user_name} now uses {new} (profiles {names}); the old key {journal.old_key_id} "
-                "is deleted. esc returns.")
-    return (f"The new key {new} works through the profiles ({names}) and the old key {journal.old_key_id} is "
+        return (f"✓ Rotated: {journal.user_name} now uses {new} ({profiles} {names}); the old key "
+                f"{journal.old_key_id} is deleted. esc returns.")
+    return (f"The new key {new} works through the {profiles} ({names}) and the old key {journal.old_key_id} is "
             "deactivated. It still counts as one of the user's two keys: d deletes it (you type its ID), or leave "
             "it and resume later.")
 

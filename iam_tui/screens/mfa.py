@@ -50,11 +50,8 @@ if TYPE_CHECKING:
 FORM_MIN_WIDTH = 44  # columns the form keeps when the QR code is drawn beside it (toasts stay within them)
 SHOWN_DEVICES = MAX_DEVICES_PER_USER
 
-ROOT_MFA_STEPS = (
-    "AWS has no API for the root user's MFA, so iam-tui cannot assign it. Sign in to the AWS console as root, "
-    "open your account name (top right) > Security credentials > Multi-factor authentication (MFA) > "
-    "Assign MFA device, and follow the steps there."
-)
+ROOT_MFA_MISSING = ("The root user has no MFA either (CIS 1.4). No API can assign it: f on the dashboard's 1.4 row "
+                    "lists the console's clicks.")
 SEED_KEYS = "vc"  # reveal, copy: the secret key's own keys (SecretField), also from the code fields
 NO_USER = "No IAM user chosen: press ctrl+o to choose who gets the MFA device (guide step 2 creates one)."
 
@@ -179,6 +176,7 @@ class MfaScreen(AppScreen[None]):
         self.user: str | None = None
         self.pending: PendingDevice | None = None
         self.proposing_name = False  # the device name field holds the name proposed for the user, devices unread
+        self.root_mfa_missing = False  # read with the devices: the root line is shown only then
         self.uri: Secret | None = None
         self._countdown: Timer | None = None
         self._send_anyway: tuple[str, str] | None = None
@@ -199,6 +197,7 @@ class MfaScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#qr-pane").display = False
+        self.query_one("#root-mfa").display = False  # until the account summary says root has no MFA
         user = self.requested_user or self.session.guide_user
         if user:
             self.show_user(user)
@@ -209,7 +208,7 @@ class MfaScreen(AppScreen[None]):
 
     def watch_phase(self, phase: Phase) -> None:
         self.switcher.current = phase
-        self.query_one("#root-mfa").display = phase is not Phase.SCAN
+        self.query_one("#root-mfa").display = self.root_mfa_missing and phase is not Phase.SCAN
         if phase is Phase.CREATE:
             self.name_input.focus()
         elif phase is Phase.SCAN:
@@ -295,14 +294,16 @@ class MfaScreen(AppScreen[None]):
         self._validate_name()
 
     async def _show_root_mfa(self, service: IamService) -> None:
+        """One line, and only while root has no MFA: this screen is about an IAM user's device (the console's steps
+        for root are the dashboard's 1.4 fix)."""
         note = self.query_one("#root-mfa", Static)
         try:
             summary = await service.account.summary()
-        except AwsError as err:
-            note.update(f"Root user MFA: unknown ({err.code}). {ROOT_MFA_STEPS}")
-            return
-        note.set_class(not summary.root_mfa_enabled, "-attention")
-        note.update("Root user MFA: on." if summary.root_mfa_enabled else f"Root user MFA: not set. {ROOT_MFA_STEPS}")
+        except AwsError:
+            summary = None  # the dashboard's 1.4 row says what is unknown and why
+        self.root_mfa_missing = summary is not None and not summary.root_mfa_enabled
+        note.update(ROOT_MFA_MISSING if self.root_mfa_missing else "")
+        note.display = self.root_mfa_missing and self.phase is not Phase.SCAN
 
     # --- creating the device --------------------------------------------------------------------------------
 
