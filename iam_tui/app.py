@@ -66,6 +66,7 @@ from .session import GuideSession
 from .settings import ConnectionSettings
 from .textual_fixes import handler_errors_go_to_the_app, never_negative_timers, terminal_gets_only_printable_text
 from .widgets.guide_navigator import GuideNavigator
+from .widgets.looks import marks_show_state
 from .widgets.secret_field import SecretField
 from .widgets.vim_keys import VIM_BINDINGS, arrow_action
 
@@ -92,6 +93,7 @@ async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> 
     return connected
 
 never_negative_timers()
+marks_show_state()
 terminal_gets_only_printable_text()
 handler_errors_go_to_the_app()
 

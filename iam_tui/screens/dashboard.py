@@ -23,6 +23,7 @@ from ..guide import StepKey
 from ..widgets.data_text import Static, data_text
 from ..widgets.fitted_table import FitColumn, FittedTable
 from ..widgets.guide_navigator import GuideNavigator
+from ..widgets.looks import readable
 from .base import AppScreen
 from .messages import ScanFinished
 from .security_contact import SecurityContactScreen
@@ -115,15 +116,16 @@ class ChecksTable(FittedTable):
 
     def show_checks(self, checks: list[CheckResult]) -> None:
         self.checks = checks
-        theme = self.app.current_theme
+        colours = {token: readable(self.app, token) for token in ("success", "error", "warning", "secondary",
+                                                                  "foreground")}
 
         def status(check: CheckResult) -> Text:
             label, colour = STATUS_LABEL[check.status]
-            text = Text(label, style=getattr(theme, colour, None) or "default")
+            text = Text(label, style=colours[colour])
             if check.acceptance is not None:  # a second line, as iam-tui check says it
                 mark, colour = (("lapsed", "warning") if check.acceptance.lapsed else
                                 ("accepted", "secondary") if check.acceptance.in_effect else ("partial", "warning"))
-                text.append("\n" + mark, style=getattr(theme, colour, None) or "default")
+                text.append("\n" + mark, style=colours[colour])
             return text
 
         self.set_rows((c.id, (status(c), c.spec.cis or "-", c.title)) for c in checks)

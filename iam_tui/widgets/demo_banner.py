@@ -13,8 +13,8 @@ class DemoBanner(Static):
         height: 1;
         width: 1fr;
         padding: 0 1;
-        background: $warning;
-        color: $background;
+        background: $warning-muted;  /* dark text on it in a light theme, light text in a dark one: 7:1 or more */
+        color: $foreground;
         text-style: bold;
         text-wrap: nowrap;
         text-overflow: ellipsis;
