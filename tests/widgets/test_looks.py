@@ -52,3 +52,20 @@ async def test_a_toggle_shows_its_state_by_a_mark() -> None:
             return app.query_one(selector).render().plain[1]  # [mark] label: the character inside the brackets
 
         assert (mark("#on"), mark("#off"), mark("#chosen"), mark("#other")) == ("X", " ", "●", " ")
+
+
+async def test_the_header_is_whole_at_80_columns(make_app) -> None:
+    from iam_tui.widgets.demo_banner import DEMO_TEXT
+    from iam_tui.widgets.identity_bar import IdentityBar
+
+    from ..screens.pilot import visible_text
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = visible_text(app)
+        assert DEMO_TEXT in shown and "…" not in shown.splitlines()[2]
+        bar = app.screen.query_one(IdentityBar)
+        bar.update("ROOT USER · account 123456789012 (a-rather-long-company-alias) · eu-central-1 · profile my-root")
+        await pilot.pause()
+        assert bar.region.height == 2 and "profile my-root" in visible_text(app)  # wrapped, not cut
