@@ -44,6 +44,7 @@ from .core.display_text import visible
 from .core.exit_status import EXIT_CRASHED, EXIT_ERROR, crash_line
 from .core.secret import live_secrets
 from .guide import STEPS, StepKey, StepState
+from .preferences import Preferences, load_preferences, preferences_path, save_preferences
 from .screens.base import Dialog
 from .screens.crash import CrashScreen
 from .screens.dashboard import DashboardScreen
@@ -71,7 +72,9 @@ from .textual_fixes import (
     writes_to_a_gone_terminal_never_block,
 )
 from .widgets.guide_navigator import GuideNavigator
+from .widgets.looks import marks_show_state
 from .widgets.secret_field import SecretField
+from .widgets.vim_keys import VIM_BINDINGS, arrow_action
 
 if TYPE_CHECKING:
     from .aws.service import IamService
@@ -96,6 +99,7 @@ async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> 
     return connected
 
 never_negative_timers()
+marks_show_state()
 terminal_gets_only_printable_text()
 handler_errors_go_to_the_app()
 writes_to_a_gone_terminal_never_block()
@@ -120,16 +124,20 @@ class IamTuiApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?", show=False),
+        *VIM_BINDINGS,
     ]
 
     identity: var[AccountIdentity | None] = var(None)
     guide_state: var[dict[StepKey, StepState]] = var(dict, always_update=True)  # the session's, for the navigator
 
     def __init__(self, settings: ConnectionSettings, *, connector: Connector | None = None,
-                 exit_when_ready: str | None = None, start_at: StepKey | None = None) -> None:
+                 exit_when_ready: str | None = None, start_at: StepKey | None = None,
+                 preferences_file: Path | None = None) -> None:
         """``start_at`` opens that step as soon as connected, and the dashboard scans only once it is shown (tests
-        start on the screen under test this way)."""
+        start on the screen under test this way). ``preferences_file``: where the chosen theme is kept between runs
+        (None: not kept, as in tests)."""
         super().__init__()
+        self.preferences_file = preferences_file
         # A role profile's MFA code is asked in a modal, never on the terminal (see aws/session.py).
         self.settings = settings if settings.mfa_prompter else dataclasses.replace(settings,
                                                                                   mfa_prompter=self.ask_mfa_code)
@@ -170,9 +178,27 @@ class IamTuiApp(App[int]):
             loop = asyncio.get_running_loop()
             for signum in EXIT_SIGNALS:
                 loop.add_signal_handler(signum, self.exit_on_signal, signum)
+        self._apply_preferences()
         self.action_reconnect()
         if self.exit_when_ready == "first-frame":
             self.call_after_refresh(self.exit, 0)
+
+    def _apply_preferences(self) -> None:
+        """The theme chosen in an earlier run; from now on every theme change is written back."""
+        if self.preferences_file is None:
+            return
+        preferences, note = load_preferences(self.preferences_file)
+        if preferences.theme in self.available_themes:
+            self.theme = preferences.theme
+        if note:
+            self.notify(note, severity="warning", timeout=10)
+        self.watch(self, "theme", self._theme_chosen, init=False)
+
+    def _theme_chosen(self, theme: str) -> None:
+        if self.preferences_file is not None:
+            problem = save_preferences(self.preferences_file, Preferences(theme=theme))
+            if problem:
+                self.notify(problem, severity="warning", timeout=10)
 
     # --- keys ------------------------------------------------------------------------------------------------
 
@@ -346,7 +372,15 @@ class IamTuiApp(App[int]):
         made. SIGTERM and the like still end the app (see :meth:`exit_on_signal`)."""
         if action in self.WAIT_WHILE_BUSY and self.session.busy:
             return None
+        if action == "vim_move":  # only where the arrow does something
+            return arrow_action(self.focused, str(parameters[0])) is not None
         return True
+
+    async def action_vim_move(self, arrow: str) -> None:
+        """j/k: whatever ↓/↑ does for the focused widget (see widgets/vim_keys.py)."""
+        target = arrow_action(self.focused, arrow)
+        if target is not None:
+            await self.run_action(target[1], target[0])
 
     def _busy_changed(self) -> None:
         for screen in self.screen_stack:
@@ -541,7 +575,7 @@ class IamTuiApp(App[int]):
 def run_app(settings: ConnectionSettings, *, exit_when_ready: str | None = None) -> int:
     """The exit status is ``app.return_code`` (what ``exit`` was given, or Textual's status after a crash):
     ``run()`` returns the app's *result*, None after a crash, which once made a crash exit 0."""
-    app = IamTuiApp(settings, exit_when_ready=exit_when_ready)
+    app = IamTuiApp(settings, exit_when_ready=exit_when_ready, preferences_file=preferences_path())
     app.run(headless=exit_when_ready is not None)
     if app.exit_message:
         with contextlib.suppress(OSError):  # the terminal is gone (a hang-up): nobody to tell

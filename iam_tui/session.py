@@ -18,6 +18,7 @@ class GuideSession:
     def __init__(self, on_busy_changed: Callable[[], None] | None = None) -> None:
         self.guide_user: str | None = None  # the IAM user the guide's later steps are about
         self._steps: dict[StepKey, StepState] = {}
+        self._summary_seen = False
         self._in_flight: Counter[str] = Counter()
         self._exit_cleanups: dict[str, ExitCleanup] = {}
         self._unfinished: dict[str, str] = {}
@@ -38,13 +39,26 @@ class GuideSession:
         if self._steps.get(step) is state:
             return False
         self._steps[step] = state
-        if all(self.state(s) is StepState.DONE for s in MAKING_STEPS):
-            self._steps[StepKey.FINISH] = StepState.DONE
+        self._tick_summary()
         return True
+
+    def summary_seen(self) -> bool:
+        """The summary (step 6) was shown: it is done once every making step is too; True when that changed."""
+        self._summary_seen = True
+        return self._tick_summary()
+
+    def _tick_summary(self) -> bool:
+        """Step 6 is ticked only once it was seen and every making step is done (never before it was visited)."""
+        if (self._summary_seen and self._steps.get(StepKey.FINISH) is not StepState.DONE
+                and all(self.state(s) is StepState.DONE for s in MAKING_STEPS)):
+            self._steps[StepKey.FINISH] = StepState.DONE
+            return True
+        return False
 
     @property
     def steps_done(self) -> int:
-        return sum(self.state(s.key) is StepState.DONE for s in STEPS if s.key is not StepKey.FINISH)
+        """Of the guide's steps (all of them, the summary included, as the guide list shows them)."""
+        return sum(self.state(s.key) is StepState.DONE for s in STEPS)
 
     def record(self, item: Made) -> None:
         self.made.append(item)

@@ -87,4 +87,14 @@ def test_the_summary_step_is_done_once_every_making_step_is() -> None:
         session.mark(step, StepState.DONE)
     assert session.state(StepKey.FINISH) is StepState.TODO and session.steps_done == 3
     session.mark(StepKey.ACCESS_KEYS, StepState.DONE)
-    assert session.state(StepKey.FINISH) is StepState.DONE and session.steps_done == 4
+    assert session.state(StepKey.FINISH) is StepState.TODO and session.steps_done == 4  # not seen yet
+    assert session.summary_seen()
+    assert session.state(StepKey.FINISH) is StepState.DONE and session.steps_done == 5
+
+
+def test_a_summary_seen_early_is_ticked_once_the_making_steps_are_done() -> None:
+    session = GuideSession()
+    assert not session.summary_seen()
+    for step in (StepKey.CREATE_USER, StepKey.MFA, StepKey.SIGN_IN, StepKey.ACCESS_KEYS):
+        session.mark(step, StepState.DONE)
+    assert session.state(StepKey.FINISH) is StepState.DONE

@@ -133,7 +133,7 @@ def build_service(settings: ConnectionSettings) -> IamService:
         from .sandbox import start_sandbox  # moto is imported only here
 
         sandbox = start_sandbox()
-        ctx = AwsContext(sandbox.session(), settings, source="demo sandbox (in-process moto)")
+        ctx = AwsContext(sandbox.session(), settings, source="demo sandbox")  # the banner says the rest
         return IamService(ctx, sandbox, owns_sandbox=True)
     try:
         ctx = AwsContext.create(settings)

@@ -35,7 +35,7 @@ from .errors import DENIED_CODES, EXPIRED_CODES, INVALID_CRED_CODES, THROTTLE_CO
 _WEB_PAGE = re.compile(r"<\s*(!doctype|html|head|body|title|h1|p|div)\b", re.IGNORECASE)
 MAX_AWS_TEXT = 400  # characters of AWS's message kept: a page of text is not an error line
 
-SIGN_IN_AGAIN = "Sign in again (`aws login`, `aws sso login`, or fresh keys), or pass --profile; --demo needs none."
+SIGN_IN_AGAIN = "Sign in again (`aws login`, `aws sso login`, or fresh keys), or pass --profile."
 
 # What each IAM error code means in this app, and what to do about it.
 _PLAIN: dict[str, tuple[str, str]] = {

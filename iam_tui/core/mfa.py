@@ -66,3 +66,15 @@ def device_path(serial: str) -> str:
 def seed_secret(raw: bytes | str) -> Secret:
     """``Base32StringSeed`` as it arrives (bytes from boto3, text elsewhere), wrapped at once."""
     return Secret(raw.decode("ascii") if isinstance(raw, bytes) else str(raw))
+
+
+def free_device_name(base: str, taken: list[str]) -> str:
+    """``base``, or the first of ``base-2``, ``base-3``, ... no device uses (IAM names ignore case): the name the
+    form proposes for a user's spare device is never one AWS then refuses."""
+    used = {name.lower() for name in taken}
+    if base.lower() not in used:
+        return base
+    number = 2
+    while f"{base}-{number}".lower() in used:
+        number += 1
+    return f"{base}-{number}"

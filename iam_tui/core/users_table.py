@@ -88,7 +88,8 @@ def detail_text(user: UserAtAGlance, now: datetime) -> str:
 def summary_text(overview: UsersOverview, shown: int, sort: str, query: str) -> str:
     """The line above the table: how many users, which are shown, the order."""
     total = len(overview.users)
-    which = f"{shown} of {total} users match “{query.strip()}”" if query.strip() else f"{total} users"
+    users = "user" if total == 1 else "users"
+    which = f"{shown} of {total} {users} match “{query.strip()}”" if query.strip() else f"{total} {users}"
     return f"{which} · sorted by {sort}"
 
 

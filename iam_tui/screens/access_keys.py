@@ -29,7 +29,7 @@ from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
 from .user_picker import UserPickerScreen
 
 CIS_NOTE = (
-    "Honest note: a key created at setup for a user who also signs in to the console fails CIS 1.10 "
+    "A key created at setup for a user who also signs in to the console fails CIS 1.10 "
     "(setup-keys-unused) until the key is used (writing and verifying the CLI profile uses it). If the key is for "
     "the AWS CLI, `aws login` (AWS CLI 2.32+) gives it short-lived credentials instead, and `aws login --remote` "
     "works over SSH on a host without a browser: no long-term key at all."

@@ -28,7 +28,8 @@ from .messages import AwsChanged, Recorded, ServiceChanged, StepDone
 
 RETIRE_TEXT = (
     "iam-tui is running on the root user's access key {key}. A root key can do anything in the account and cannot "
-    "be limited by any policy, which is why the first security check (CIS 1.3) says root should have none. Now that "
+    "be limited by any policy, which is why the check 'Root user has no access keys' (CIS 1.3) says root should "
+    "have none. Now that "
     "{user}'s profile works, delete the root key: iam-tui goes on as {user} (profile {profile}). The root user "
     "keeps its console password (protect it with MFA) for the few tasks only root can do."
 )
@@ -221,9 +222,12 @@ class CliProfileScreen(AppScreen[bool]):
             self._say(f"✗ The profile was written but does not work yet. {err.text}\nenter tries again.")
             return
         endpoint = service.settings.endpoint_url
-        self._say(f"✓ Verified: profile {name} signs in as {expected}.\n"
+        try_it = (f"The demo wrote it to its temporary folder ({paths.credentials.parent}), removed when iam-tui "
+                  "exits; its key exists only in the in-process sandbox, so the AWS CLI in your shell cannot use it."
+                  if self.iam.is_demo else
                   f"Try it: aws sts get-caller-identity --profile {name}"
                   + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
+        self._say(f"✓ Verified: profile {name} signs in as {expected}.\n{try_it}")
         self.tell(StepDone(StepKey.ACCESS_KEYS))
         self.tell(Recorded(Made("AWS CLI profile", name, f"in {paths.credentials} and {paths.config}")))
         self.tell(Recorded(cli_access(self.user_name, "key")))

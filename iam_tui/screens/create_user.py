@@ -29,6 +29,7 @@ from ..core.secret import Secret
 from ..widgets.core_rule import first_problem
 from ..widgets.data_text import Static
 from .base import AppScreen
+from .confirm import ConfirmScreen
 from .create_user_pages import PAGES, DetailsPage, FormEdited, Page, PermissionsPage, ReviewPage, TagsPage
 
 NAME_CHECK_DELAY = 0.4
@@ -74,6 +75,7 @@ class CreateUserScreen(AppScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.policy_loaded = False
+        self.went_past_details = False  # a later page was shown: its entries count as the person's
         self._name_timer: Timer | None = None
 
     # --- layout ------------------------------------------------------------------------------------------------
@@ -204,6 +206,7 @@ class CreateUserScreen(AppScreen[None]):
         return []
 
     def watch_page(self, page: Page) -> None:
+        self.went_past_details = self.went_past_details or page is not Page.DETAILS
         number = PAGES.index(page) + 1
         # enter goes on from the details page's fields; on the others it chooses (a policy, a group) or adds a tag.
         hint = {Page.DETAILS: "enter next", Page.REVIEW: "ctrl+s create"}.get(page, "ctrl+n next")
@@ -236,9 +239,25 @@ class CreateUserScreen(AppScreen[None]):
 
     def action_previous_page(self) -> None:
         if self.page is Page.DETAILS:
-            self.dismiss()
+            self._leave()
             return
         self.page = PAGES[PAGES.index(self.page) - 1]
+
+    @property
+    def has_entries(self) -> bool:
+        """Something was typed or chosen that leaving would drop: a name, a password, or a later page seen."""
+        details = self.details
+        return bool(details.user_name.strip() or self.query_one("#custom-password", Input).value
+                    or self.went_past_details)
+
+    @work(exclusive=True, group="leave")
+    async def _leave(self) -> None:
+        """esc on the first page leaves the form; with entries, only once the person says so."""
+        if self.has_entries and not await self.confirm(ConfirmScreen(
+                "Leave the form? What you entered on its pages is dropped (nothing was sent to AWS).",
+                yes="Leave", no="Stay")):
+            return
+        self.dismiss()
 
     @on(Input.Submitted, "#user-name, #custom-password, #group-name")
     def _submitted(self) -> None:

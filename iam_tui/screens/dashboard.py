@@ -25,6 +25,7 @@ from ..guide import StepKey
 from ..widgets.data_text import Static, data_text
 from ..widgets.fitted_table import FitColumn, FittedTable
 from ..widgets.guide_navigator import GuideNavigator
+from ..widgets.looks import readable
 from .base import AppScreen
 from .messages import ScanFinished
 from .security_contact import SecurityContactScreen
@@ -90,14 +91,25 @@ def summary_text(result: ScanResult, width: int) -> str:
     return text + cost if len(text + cost) <= width else text
 
 
+# Checks whose fix is another key of this screen rather than f.
+OTHER_KEY_FIXES = {"security-contact": "s sets the security contact here"}
+
+
+def no_fix_text(result: CheckResult) -> str:
+    """What f says on a check it has no fix for: the screen's key that fixes it, or the fix in words."""
+    name = f"CIS {result.spec.cis}" if result.spec.cis else "This check"
+    if result.status is Status.PASS:
+        return f"{name} passes: nothing to fix."
+    if result.id in OTHER_KEY_FIXES:
+        return f"{name}: {OTHER_KEY_FIXES[result.id]}."
+    if result.status is not Status.FAIL:
+        return f"{name} is {result.status.value}, not failing: nothing to fix here. {result.spec.fix}"
+    return f"{name} has no fix in iam-tui. {result.spec.fix}"
+
+
 class ChecksTable(FittedTable):
     """The checks, one row each; the recommendation takes the width the status and CIS columns leave, and a long
-    title wraps onto a second line. j/k move as ↓/↑ do, only while the table has the focus."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
+    title wraps onto a second line."""
 
     def __init__(self, *, id: str) -> None:
         super().__init__([FitColumn("Status", "status", STATUS_WIDTH), FitColumn("CIS", "cis", CIS_WIDTH),
@@ -106,15 +118,16 @@ class ChecksTable(FittedTable):
 
     def show_checks(self, checks: list[CheckResult]) -> None:
         self.checks = checks
-        theme = self.app.current_theme
+        colours = {token: readable(self.app, token) for token in ("success", "error", "warning", "secondary",
+                                                                  "foreground")}
 
         def status(check: CheckResult) -> Text:
             label, colour = STATUS_LABEL[check.status]
-            text = Text(label, style=getattr(theme, colour, None) or "default")
+            text = Text(label, style=colours[colour])
             if check.acceptance is not None:  # a second line, as iam-tui check says it
                 mark, colour = (("lapsed", "warning") if check.acceptance.lapsed else
                                 ("accepted", "secondary") if check.acceptance.in_effect else ("partial", "warning"))
-                text.append("\n" + mark, style=getattr(theme, colour, None) or "default")
+                text.append("\n" + mark, style=colours[colour])
             return text
 
         self.set_rows((c.id, (status(c), c.spec.cis or "-", c.title)) for c in checks)
@@ -188,6 +201,9 @@ class DashboardScreen(AppScreen[None]):
             self.action_refresh()
 
     def on_screen_resume(self) -> None:
+        # Back from a step opened from the guide list: the checks table, where f and the checks' keys work.
+        if isinstance(self.focused, GuideNavigator):
+            self.table.focus()
         # On top: the step may already be open over it (a connection quicker than this event)
         if self.scan_when_shown and self.iam.connected and self.iam.screen is self:
             self.scan_when_shown = False
@@ -267,7 +283,8 @@ class DashboardScreen(AppScreen[None]):
         if 0 <= row < len(self.checks):
             result = self.checks[row]
             fix = fix_for(result)
-            offer = f"\n\nf or enter: {fix.title}" if fix else ""
+            other_key = OTHER_KEY_FIXES.get(result.id) if result.status is Status.FAIL else None
+            offer = f"\n\nf or enter: {fix.title}" if fix else f"\n\n{other_key}" if other_key else ""
             self.detail.update(data_text(detail_text(result) + offer, multiline=True))
 
     def _highlighted(self) -> CheckResult | None:
@@ -277,19 +294,22 @@ class DashboardScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "delete_leftover" and not self.leftovers:
             return False
-        if action == "fix":
-            result = self._highlighted()
-            if result is None or fix_for(result) is None:
-                return False  # not shown: this check has nothing to fix here
+        if action == "fix" and not self.checks:
+            return False  # nothing scanned yet; once there are checks, f is in the footer and always answers
         return super().check_action(action, parameters)
 
     def action_fix(self) -> None:
-        """Fix the highlighted failing check in place: what it needs, a review of the exact calls, then the run."""
+        """Fix the highlighted failing check in place: what it needs, a review of the exact calls, then the run.
+        A check with no fix here says what its fix is instead of doing nothing."""
         from .fixes import open_fix  # the plan runner imports botocore: not before the first frame
 
         result = self._highlighted()
-        if result is not None:
-            open_fix(self, result)
+        if result is None:
+            return
+        if fix_for(result) is None:
+            self.notify(no_fix_text(result), timeout=8)
+            return
+        open_fix(self, result)
 
     @on(DataTable.RowSelected, "#checks")
     def _row_selected(self) -> None:

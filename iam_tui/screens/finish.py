@@ -31,8 +31,12 @@ class FinishScreen(AppScreen[None]):
 
     def _text(self) -> str:
         scan = self.iam.last_scan
-        return summary_text(self.session.made, scan.results if scan else None, self.session.steps_done,
-                            len(STEPS) - 1)
+        return summary_text(self.session.made, scan.results if scan else None, self.session.steps_done, len(STEPS))
+
+    def on_mount(self) -> None:
+        if self.session.summary_seen():  # step 6 is ticked once seen, every other making step done
+            self.iam.guide_state = self.session.steps
+            self.refresh_summary()
 
     def on_screen_resume(self) -> None:
         self.refresh_summary()

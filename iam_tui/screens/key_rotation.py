@@ -49,11 +49,13 @@ def plan_text(plan: RotationPlan) -> str:
 
 def finished_text(journal: Journal, deleted: bool) -> str:
     new = journal.new_key_id or "the new key"
-    names = ", ".join(dict.fromkeys(p.name for p in journal.profiles))
+    unique = list(dict.fromkeys(p.name for p in journal.profiles))
+    names = ", ".join(unique)
+    profiles = "profile" if len(unique) == 1 else "profiles"
     if deleted:
-        return (f"✓ Rotated: {journal.user_name} now uses {new} (profiles {names}); the old key {journal.old_key_id} "
+        return (f"✓ Rotated: {journal.user_name} now uses {new} ({profiles} {names}); the old key {journal.old_key_id} "
                 "is deleted. esc returns.")
-    return (f"✓ Rotated: {journal.user_name} now uses {new}, verified through the profiles ({names}). The old key "
+    return (f"✓ Rotated: {journal.user_name} now uses {new}, verified through the {profiles} ({names}). The old key "
             f"{journal.old_key_id} is inactive and kept: an inactive key passes CIS 1.12 and 1.13, and if something "
             "still used it, a reactivates it. It still counts as one of the user's two keys: d deletes it now (you "
             "type its ID), or later from the dashboard or the keys screen.")

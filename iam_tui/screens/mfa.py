@@ -30,7 +30,7 @@ from ..aws.models import MfaDevice
 from ..aws.pending_mfa import PendingDevice
 from ..aws.service import IamService
 from ..core.finish import Made
-from ..core.mfa import MAX_DEVICES_PER_USER, SEED_GROUP, otpauth_uri
+from ..core.mfa import MAX_DEVICES_PER_USER, SEED_GROUP, free_device_name, otpauth_uri
 from ..core.secret import Secret
 from ..core.totp import DIGITS, CodeProblem, check_codes, seconds_left
 from ..core.validation import name_taken, validate_mfa_device_name
@@ -51,11 +51,8 @@ if TYPE_CHECKING:
 FORM_MIN_WIDTH = 44  # columns the form keeps when the QR code is drawn beside it (toasts stay within them)
 SHOWN_DEVICES = MAX_DEVICES_PER_USER
 
-ROOT_MFA_STEPS = (
-    "AWS has no API for the root user's MFA, so iam-tui cannot assign it. Sign in to the AWS console as root, "
-    "open your account name (top right) > Security credentials > Multi-factor authentication (MFA) > "
-    "Assign MFA device, and follow the steps there."
-)
+ROOT_MFA_MISSING = ("The root user has no MFA either (CIS 1.4). No API can assign it: f on the dashboard's 1.4 row "
+                    "lists the console's clicks.")
 SEED_KEYS = "vc"  # reveal, copy: the secret key's own keys (SecretField), also from the code fields
 NO_USER = "No IAM user chosen: press ctrl+o to choose who gets the MFA device (guide step 2 creates one)."
 
@@ -153,6 +150,7 @@ class MfaScreen(AppScreen[None]):
         Binding("escape", "back", "Back"),
         Binding("ctrl+o", "other_user", "User"),
         Binding("ctrl+f", "full_qr", "Full QR"),
+        Binding("tab", "stay_in_code2", "Next code", show=False),
         # Only while the key is on screen (check_action). The code fields take digits only and let these letters
         # through (SEED_KEYS): as priority bindings they work from there, where the person is, as the key says.
         Binding(SEED_KEYS[0], "reveal_seed", "Reveal key", priority=True),
@@ -178,6 +176,8 @@ class MfaScreen(AppScreen[None]):
         self.requested_user = user
         self.user: str | None = None
         self.pending: PendingDevice | None = None
+        self.proposing_name = False  # the device name field holds the name proposed for the user, devices unread
+        self.root_mfa_missing = False  # read with the devices: the root line is shown only then
         self.uris: tuple[Secret, ...] = ()  # what the QR code may encode: AWS's URI, then a shorter one
         self._countdown: Timer | None = None
         self._send_anyway: tuple[str, str] | None = None
@@ -198,6 +198,7 @@ class MfaScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#qr-pane").display = False
+        self.query_one("#root-mfa").display = False  # until the account summary says root has no MFA
         user = self.requested_user or self.session.guide_user
         if user:
             self.show_user(user)
@@ -208,7 +209,7 @@ class MfaScreen(AppScreen[None]):
 
     def watch_phase(self, phase: Phase) -> None:
         self.switcher.current = phase
-        self.query_one("#root-mfa").display = phase is not Phase.SCAN
+        self.query_one("#root-mfa").display = self.root_mfa_missing and phase is not Phase.SCAN
         if phase is Phase.CREATE:
             self.name_input.focus()
         elif phase is Phase.SCAN:
@@ -228,6 +229,9 @@ class MfaScreen(AppScreen[None]):
         if action in ("full_qr", "reveal_seed", "copy_seed"):
             # False: not shown, and the key goes on to the focused field (a v or c typed into the device name).
             return self.phase is Phase.SCAN and self.pending is not None
+        if action == "stay_in_code2":  # only in the empty second field, the first one filled
+            return (self.phase is Phase.SCAN and self.focused is self.code2 and not self.code2.value
+                    and len(self.code1.value) == DIGITS)
         if action == "other_user" and self.phase is Phase.SCAN:
             return None
         return super().check_action(action, parameters)
@@ -255,6 +259,7 @@ class MfaScreen(AppScreen[None]):
         self.user_line.update(f"IAM user: {user}   (ctrl+o: another user)")
         self.listing.update("Reading MFA devices…")
         self.name_input.value = user
+        self.proposing_name = True  # a free name replaces it once the account's devices are read
         self.phase = Phase.CREATE
         self.name_input.focus()
         self.load_devices()
@@ -280,19 +285,26 @@ class MfaScreen(AppScreen[None]):
         if devices is None:
             return
         self.listing.update(devices.problem or devices_text(devices.user, devices.mine))
+        proposing, self.proposing_name = self.proposing_name, False
+        if proposing and self.phase is Phase.CREATE and self.name_input.value == devices.user:  # still untouched
+            taken = [d.name for d in devices.account if d.assigned] + [d.name for d in devices.mine]
+            self.name_input.value = free_device_name(devices.user, taken)
+            self.name_input.cursor_position = len(self.name_input.value)
         if devices.mine and devices.user == self.session.guide_user:
             self.tell(StepDone(StepKey.MFA))  # done earlier, or elsewhere
         self._validate_name()
 
     async def _show_root_mfa(self, service: IamService) -> None:
+        """One line, and only while root has no MFA: this screen is about an IAM user's device (the console's steps
+        for root are the dashboard's 1.4 fix)."""
         note = self.query_one("#root-mfa", Static)
         try:
             summary = await service.account.summary()
-        except AwsError as err:
-            note.update(f"Root user MFA: unknown ({err.code}). {ROOT_MFA_STEPS}")
-            return
-        note.set_class(not summary.root_mfa_enabled, "-attention")
-        note.update("Root user MFA: on." if summary.root_mfa_enabled else f"Root user MFA: not set. {ROOT_MFA_STEPS}")
+        except AwsError:
+            summary = None  # the dashboard's 1.4 row says what is unknown and why
+        self.root_mfa_missing = summary is not None and not summary.root_mfa_enabled
+        note.update(ROOT_MFA_MISSING if self.root_mfa_missing else "")
+        note.display = self.root_mfa_missing and self.phase is not Phase.SCAN
 
     # --- creating the device --------------------------------------------------------------------------------
 
@@ -459,7 +471,19 @@ class MfaScreen(AppScreen[None]):
         if len(event.value) == DIGITS and self.focused is event.input:
             self._enable_requested()
 
-    @on(Input.Submitted, "#code1, #code2")
+    @on(Input.Submitted, "#code1")
+    def _code1_submitted(self) -> None:
+        """enter in the first field goes on to the second (as tab does); with both typed, it sends them."""
+        if self.code2.value:
+            self._enable_requested()
+        else:
+            self.code2.focus()
+
+    def action_stay_in_code2(self) -> None:
+        """tab right after the first code moved the focus here by itself: the second code goes here, not onto a
+        button (where it would go nowhere)."""
+
+    @on(Input.Submitted, "#code2")
     @on(Button.Pressed, "#enable")
     def _enable_requested(self) -> None:
         if not self.session.busy and self.pending is not None and (self.code1.value or self.code2.value):

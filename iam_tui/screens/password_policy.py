@@ -66,7 +66,7 @@ def _values_of(policy: PasswordPolicy) -> FormValues:
 class PasswordPolicyScreen(AppScreen[None]):
     """See, edit and apply the account password policy."""
 
-    AUTO_FOCUS = None  # the form is focused once the current policy is loaded
+    AUTO_FOCUS = None  # the form's first checkbox is focused once the current policy is loaded
     CSS_PATH = "../styles/password_policy.tcss"
     HELP = (
         "The account password policy: the rules every IAM user's console password must follow (not root's).\n\n"
@@ -224,8 +224,8 @@ class PasswordPolicyScreen(AppScreen[None]):
                          "recommendation.")
         else:
             self._status("This is the policy in AWS. Edit below, or press c for the CIS recommendation.")
-        if was_disabled:
-            self.query_one(f"#{MINIMUM_LENGTH.key}", Input).focus()
+        if was_disabled:  # the first control that is not a text field: the keys the status names (c, a) work there
+            self.query_one(f"#{CLASS_FLAGS[0].key}", Checkbox).focus()
         self.refresh_bindings()
 
     # --- actions ------------------------------------------------------------------------------------------------

@@ -118,8 +118,10 @@ class SigninScreen(AppScreen[None]):
             with Horizontal(id="alias-row"):
                 yield Input(placeholder="e.g. my-company", id="alias-input", max_length=63)
                 yield Button("Create alias", id="alias-save", variant="primary", disabled=True)
-            yield Static("enter creates the alias · esc leaves the field (then c copies the URL, u picks the user)",
-                         id="alias-hint")
+            hint = Static("enter creates the alias · esc leaves the field (then c copies the URL, u picks the user)",
+                          id="alias-hint")
+            hint.display = False  # only while the alias field has the focus (see _alias_focus)
+            yield hint
             yield Static("", id="alias-error", classes="field-error")
             yield Static("", id="alias-warning", classes="warning")
             yield Static("Sign in with the IAM user", classes="section-title")
@@ -274,6 +276,16 @@ class SigninScreen(AppScreen[None]):
             self.tell(StepDone(StepKey.SIGN_IN))
             self.iam.notify(f"Step 4 marked done: you said {self.user.name} has signed in. AWS has no record of it "
                             "yet; r shows it once AWS does.")
+
+    def on_descendant_focus(self) -> None:
+        self._alias_focus()
+
+    def on_descendant_blur(self) -> None:
+        self._alias_focus()
+
+    def _alias_focus(self) -> None:
+        """The field's keys are said while it has the focus; once it is left they no longer apply."""
+        self.query_one("#alias-hint").display = self.focused is self.alias_input
 
     def action_leave_field(self) -> None:
         self.query_one("#signin-body").focus()

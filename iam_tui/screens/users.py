@@ -29,7 +29,7 @@ from ..widgets.line_table import LineColumn, LineTable, content_widths
 from .base import AppScreen
 from .messages import AwsChanged, GuideUserChosen
 
-USER_KEYS = "Highlighted user: m MFA · k access keys · l sign-in · t rotate key · x remove"
+USER_KEYS = "Highlighted user: m MFA · a access keys · l sign-in · t rotate key · x remove"
 SORTS: tuple[UserSort, ...] = tuple(UserSort)
 SCAN_POLL_S = 0.3  # how often the screen looks whether the app holds a newer scan (after r, or any change)
 # Sized from their cells; on a narrow terminal the widest give way first (a cut cell ends in "…"), but no column
@@ -47,14 +47,14 @@ class UsersScreen(AppScreen[None]):
             "the checks (CIS numbers) each user fails.\n"
             "/ filters by name or group (enter or esc goes back to the table) · s changes the order (name, last "
             "activity, oldest key, failing checks, created) · r scans again.\n"
-            "For the highlighted user: m opens MFA (guide step 3), k the access keys (step 5), l sign-in (step 4), "
+            "For the highlighted user: m opens MFA (guide step 3), a the access keys (step 5), l sign-in (step 4), "
             "t rotates its oldest active key, x removes the user (a plan you review first). Opening a step makes "
             "that user the guide's user. esc returns.")
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("s", "cycle_sort", "Sort"),
         Binding("m", "open_step('mfa')", "MFA", show=False),
-        Binding("k", "open_step('access-keys')", "Keys", show=False),
+        Binding("a", "open_step('access-keys')", "Keys", show=False),
         Binding("l", "open_step('sign-in')", "Sign-in", show=False),
         Binding("t", "rotate_key", "Rotate", show=False),
         Binding("x", "remove_user", "Remove"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .data_text import Static
 
-DEMO_TEXT = "DEMO SANDBOX · in-process moto · nothing leaves this machine · no real AWS account is touched"
+# Whole at 80 columns (78 inside the padding): a banner cut to "no real AWS ac…" says less than it should.
+DEMO_TEXT = "DEMO SANDBOX (in-process moto) · no AWS account touched, nothing leaves here"
 
 
 class DemoBanner(Static):
@@ -13,8 +14,8 @@ class DemoBanner(Static):
         height: 1;
         width: 1fr;
         padding: 0 1;
-        background: $warning;
-        color: $background;
+        background: $warning-muted;  /* dark text on it in a light theme, light text in a dark one: 7:1 or more */
+        color: $foreground;
         text-style: bold;
         text-wrap: nowrap;
         text-overflow: ellipsis;

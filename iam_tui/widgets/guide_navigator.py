@@ -15,8 +15,6 @@ OPEN_STEP = Binding.Group("Step", compact=True)
 
 class GuideNavigator(OptionList):
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
         # Disabled by the App while a change is in flight (its check_action), like every way of leaving a screen.
         *(Binding(str(s.number), f"app.open_step_number({s.number})", f"Open step {s.number}", group=OPEN_STEP)
           for s in STEPS),

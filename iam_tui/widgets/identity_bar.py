@@ -19,13 +19,11 @@ class IdentityBar(Static):
 
     DEFAULT_CSS = """
     IdentityBar {
-        height: 1;
+        height: auto;  /* a long alias or profile wraps onto a second line rather than being cut at 80 columns */
         width: 1fr;
         padding: 0 1;
         background: $panel;
         color: $text;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
     }
     IdentityBar.-root {
         background: $error;

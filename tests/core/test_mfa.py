@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from iam_tui.core.mfa import MfaKind, device_kind, device_name, device_path, otpauth_uri
+from iam_tui.core.mfa import MfaKind, device_kind, device_name, device_path, free_device_name, otpauth_uri
 from iam_tui.core.secret import Secret
 
 SEED = Secret("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
@@ -50,3 +50,9 @@ def test_uri_seed_is_normalised() -> None:
 ])
 def test_device_kinds(serial: str, kind: MfaKind, name: str, path: str) -> None:
     assert device_kind(serial) is kind and device_name(serial) == name and device_path(serial) == path
+
+
+def test_a_spare_devices_name_is_a_free_one() -> None:
+    assert free_device_name("alice", []) == "alice"
+    assert free_device_name("alice", ["Alice"]) == "alice-2"
+    assert free_device_name("alice", ["alice", "ALICE-2", "bob"]) == "alice-3"

@@ -582,3 +582,30 @@ async def test_a_lost_answer_to_the_first_step_says_aws_may_have_made_it(make_ap
         await settle(pilot, rounds=4)
         assert "nothing of this attempt is left" in text(app, "#plan-status")
     assert admin.list_groups()["Groups"] == [] and admin.list_users()["Users"] == []
+
+
+async def test_esc_on_the_first_page_asks_before_dropping_what_was_entered(make_app) -> None:
+    app = make_app(start_at=StepKey.CREATE_USER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(app, pilot)
+        await type_name(pilot, "zed")
+        await pilot.press("escape")
+        await until_shown(pilot, ConfirmScreen)
+        assert "What you entered" in str(app.screen.question)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and form.details.user_name == "zed"
+        await pilot.press("escape")
+        await until_shown(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_esc_on_an_untouched_form_leaves_at_once(make_app) -> None:
+    app = make_app(start_at=StepKey.CREATE_USER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)

@@ -103,7 +103,8 @@ async def test_happy_path(make_app, admin) -> None:
         screen = await open_mfa(app, pilot)
         assert screen.query_one("#device-name", Input).value == "alice"
         assert text_of(screen, "#mfa-devices") == "alice has no MFA device yet."
-        assert "Security credentials > Multi-factor authentication" in text_of(screen, "#root-mfa")
+        assert "f on the dashboard's 1.4 row" in text_of(screen, "#root-mfa")  # a line, not the console's steps
+        assert screen.query_one("#root-mfa").display
         assert "mfa" not in app.guide_state
         seed = await create_device(app, pilot, screen)
         assert screen.query_one("#qr-pane").display and screen.query_one("#qr", QrCode).cell_size.height == 27
@@ -432,8 +433,9 @@ async def test_names_in_use_block_creation(make_app, service, admin) -> None:
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
+        assert screen.query_one("#device-name", Input).value == "alice-2"  # the proposed name is a free one
         calls = calls_to(service)
-        await pilot.press("enter")
+        await pilot.press("ctrl+u", *"alice", "enter")
         await settle(pilot)
         assert "IAM names ignore case" in text_of(screen, "#name-message")
         assert "MFA device of bob" in text_of(screen, "#name-message")
@@ -480,7 +482,7 @@ async def test_without_a_guide_user_the_picker_chooses_one(make_app, sandbox, ad
         screen = app.screen
         assert isinstance(screen, MfaScreen) and screen.user == "bob" and app.session.guide_user == "bob"
         assert screen.query_one("#device-name", Input).value == "bob"
-        assert text_of(screen, "#root-mfa") == "Root user MFA: on."
+        assert not screen.query_one("#root-mfa").display  # root has MFA: nothing to say about it here
         await pilot.press("ctrl+o")
         await settle(pilot)
         await pilot.press(*"alice", "enter")
@@ -543,3 +545,35 @@ async def test_enabling_right_after_the_password_was_set_waits_for_iam(make_app,
         await type_codes(app, pilot, screen, *two_codes(seed))
         assert "is assigned to alice" in text_of(screen, "#done-message")
     assert fake.slept and len(admin.list_mfa_devices(UserName="alice")["MFADevices"]) == 1
+
+
+async def test_a_spare_device_is_offered_a_free_name(make_app, service, admin) -> None:
+    admin.create_user(UserName="alice")
+    first = await service.mfa.create("alice")
+    await service.mfa.enable("alice", first.serial, *two_codes(first.seed))
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        assert screen.query_one("#device-name", Input).value == "alice-2"
+        assert text_of(screen, "#name-message") == ""
+
+
+async def test_tab_or_enter_after_the_first_code_leaves_the_focus_in_the_second_field(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        seed = await create_device(app, pilot, screen)
+        first, second = two_codes(seed)
+        code1, code2 = screen.query_one("#code1", Input), screen.query_one("#code2", Input)
+        await pilot.press(*first)
+        assert app.focused is code2  # moved on by itself
+        await pilot.press("tab")  # out of habit: the second code still goes into the second field
+        assert app.focused is code2
+        await pilot.press("shift+tab")
+        assert app.focused is code1
+        await pilot.press("enter")  # enter in the first field goes on to the second, as tab does
+        assert app.focused is code2
+        await pilot.press(*second)
+        await settle(pilot)
+        assert admin.list_mfa_devices(UserName="alice")["MFADevices"]

@@ -41,8 +41,28 @@ async def open_policy(app, pilot) -> PasswordPolicyScreen:
     await settle(pilot)
     screen = app.screen
     assert isinstance(screen, PasswordPolicyScreen)
-    assert app.focused is screen.query_one("#minimum_length", Input)
+    assert app.focused is screen.query_one("#require_uppercase", Checkbox)  # where c and a work
+    screen.query_one("#minimum_length", Input).focus()  # the tests below type into the form from its first field
+    await pilot.pause()
     return screen
+
+
+async def test_it_opens_where_the_keys_it_names_work_and_the_footer_shows_them(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PasswordPolicyScreen)
+        assert "press c for the CIS recommendation" in text(screen, "#policy-status")
+        shown = {key for key, active in screen.active_bindings.items() if active.binding.show}
+        assert {"c", "a"} <= shown
+        await pilot.press("c")
+        assert value(screen, "minimum_length") == "14" and value(screen, "reuse_prevention") == "24"
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
 
 
 async def test_view_when_none_is_set(make_app) -> None:

@@ -85,7 +85,9 @@ async def test_typing_goes_into_the_alias_field_never_to_a_key(make_app, admin) 
         await pilot.press(*"acme-q3cu", "r")  # q quit, c copy, 3 guide step 3, u user, r refresh, a alias
         assert field.value == "acme-q3cur" and app.screen is screen and app.is_running and sent == []
         assert screen.active_bindings["escape"].binding.description == "Leave field"
+        assert "esc leaves the field" in _text(app, "#alias-hint") and screen.query_one("#alias-hint").display
         await _leave_field(pilot, app)
+        assert not screen.query_one("#alias-hint").display  # the field's keys are said only while it has the focus
         assert {"c", "u", "a", "r"} <= screen.active_bindings.keys()
         assert screen.active_bindings["escape"].binding.description == "Back"
         await pilot.press("escape")

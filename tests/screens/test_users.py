@@ -121,7 +121,7 @@ async def test_a_step_opens_for_the_highlighted_user(make_app, admin) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await _users_screen(pilot, app)
         screen.query_one("#users", LineTable).move_cursor(row=2)  # carol
-        await pilot.press("k")
+        await pilot.press("a")
         from iam_tui.screens.access_keys import AccessKeysScreen
         from iam_tui.screens.cli_access import CliAccessScreen
 

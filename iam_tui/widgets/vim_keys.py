@@ -1,0 +1,32 @@
+"""j and k move the way ↓ and ↑ do, in every list, table and scrollable part, with one pair of bindings on the App.
+
+Each widget binds the arrows to its own action (a table's cursor, a list's highlight, a radio set's next button, a
+scrollable part's scroll): j/k run whatever ↓/↑ would run for the focused widget, so they can never mean anything
+else. A text field keeps the letters (Textual drops bindings of keys the focused Input consumes)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widget import Widget
+
+ARROW_OF = {"j": "down", "k": "up"}
+
+VIM_BINDINGS = [
+    Binding("j", "vim_move('down')", "Down", show=False),
+    Binding("k", "vim_move('up')", "Up", show=False),
+]
+
+
+def arrow_action(focused: Widget | None, arrow: str) -> tuple[DOMNode, str] | None:
+    """The node and action the arrow key would run for ``focused`` (its own binding, or the nearest enclosing
+    widget's, below the screen), or None when the arrow does nothing there."""
+    if focused is None:
+        return None
+    for node in focused.ancestors_with_self:
+        if isinstance(node, Screen):
+            return None
+        for binding in node._bindings.key_to_bindings.get(arrow, ()):
+            return node, binding.action
+    return None
