@@ -15,6 +15,7 @@ from textual.widgets import DataTable
 from ..aws.errors import AwsError
 from ..aws.models import AccountIdentity, ScanResult
 from ..core.account_settings import AlternateContact
+from ..core.changes import Changed
 from ..core.checks import CheckResult, Status
 from ..core.credential_report import report_age
 from ..core.display_text import visible
@@ -23,7 +24,7 @@ from ..guide import StepKey
 from ..widgets.data_text import Static, data_text
 from ..widgets.fitted_table import FitColumn, FittedTable
 from ..widgets.guide_navigator import GuideNavigator
-from .base import AppScreen
+from .base import REFUSED, AppScreen, failure_text
 from .messages import ScanFinished
 from .security_contact import SecurityContactScreen
 from .startup import connecting_text
@@ -211,7 +212,7 @@ class DashboardScreen(AppScreen[None]):
             status.update("Scanning: account summary, password policy, credential report, authorization details…")
             result = await service.scan.scan(progress=self._progress)
         except AwsError as err:
-            status.update(data_text(f"Scan failed. {err.text}"))
+            status.update(failure_text(err, "Scan failed."))
             return
         finally:
             if table.is_attached:
@@ -275,22 +276,22 @@ class DashboardScreen(AppScreen[None]):
         try:
             current = await service.account_settings.security_contact()
         except AwsError as err:
-            self.notify(f"Could not read the security contact. {err.text}", severity="error", timeout=10)
+            self.notify(failure_text(err, "Could not read the security contact.").plain, severity="error", timeout=10)
             return
         contact = await self.iam.push_screen_wait(SecurityContactScreen(self.unsaved_contact or current))
         self.unsaved_contact = None
         if contact is None:
             return
-        try:
-            async with self.session.mutating("setting the security contact"):
-                await service.account_settings.set_security_contact(contact)
-        except AwsError as err:
+
+        def refused(text: Text) -> None:
             self.unsaved_contact = contact
-            self.notify(f"The security contact was not saved. {err.text} s opens the form again as you typed it.",
-                        severity="error", timeout=10)
+            self.notify(text.append(" s opens the form again as you typed it.").plain, severity="error", timeout=10)
+
+        if await self.act("setting the security contact", service.account_settings.set_security_contact(contact),
+                          changed=Changed.setting("security contact"), status=refused,
+                          failed="The security contact was not saved.") is REFUSED:
             return
         self.notify(f"Security contact set: {contact.name} <{contact.email}>.")
-        self.action_refresh()
 
     def action_focus_guide(self) -> None:
         self.query_one(GuideNavigator).focus()

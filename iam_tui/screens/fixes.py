@@ -24,6 +24,7 @@ from ..aws.errors import AwsError
 from ..core.accepted import MARKER_NAME, REASON_MAX, reason_problem
 from ..core.access_keys import last_use_text
 from ..core.account_settings import ANALYZER_NAME
+from ..core.changes import Changed
 from ..core.checks import CheckResult
 from ..core.console_checklist import checklist_text, console_checklist
 from ..core.display_text import visible
@@ -34,7 +35,7 @@ from ..core.plan_review import review_of_fix
 from ..core.scan_inputs import LiveKey
 from ..core.validation import validate_group_name
 from ..widgets.data_text import Static, data_text
-from .base import AppScreen, Dialog
+from .base import REFUSED, AppScreen, Dialog, Say, failure_text
 from .confirm import ConfirmScreen
 from .messages import AwsChanged
 from .plan_progress import review_then_run
@@ -168,13 +169,13 @@ class ConsoleChecklistScreen(AppScreen[bool]):
         try:
             summary = await self.iam.service.account.summary()
         except AwsError as err:
-            status.update(f"Could not read the account summary. {err.text}")
+            status.update(failure_text(err, "Could not read the account summary."))
             return
         if not summary.root_mfa_enabled:
             status.update("GetAccountSummary does not show root MFA yet (AccountMFAEnabled is 0). Finish the clicks "
                           "above as root, then t again · esc back")
             return
-        self.tell(AwsChanged())
+        self.tell(AwsChanged(Changed.setting("root MFA")))
         self.dismiss(True)
 
     def action_back(self) -> None:
@@ -197,8 +198,15 @@ async def _fix_flow(screen: AppScreen[Any], fix: Fix, result: CheckResult) -> No
     try:
         await FLOWS[fix.id](screen, result)
     except (AwsError, FixProblem) as err:
-        text = err.text if isinstance(err, AwsError) else str(err)
+        text = failure_text(err).plain if isinstance(err, AwsError) else str(err)
         await screen.app.push_screen_wait(NoticeDialog(f"{fix.title}: cannot go on", text))
+
+
+def _refused_notice(screen: AppScreen[Any], result: CheckResult) -> Say:
+    """Where a fix's one call says AWS refused it: the dialog a fix that cannot go on shows."""
+    fix = fix_for(result)
+    title = f"{fix.title}: cannot go on" if fix is not None else result.title
+    return lambda text: screen.app.push_screen(NoticeDialog(title, text.plain))
 
 
 async def _notice(screen: AppScreen[Any], title: str, text: str) -> None:
@@ -328,14 +336,15 @@ async def _access_analyzer(screen: AppScreen[Any], result: CheckResult) -> None:
             "for one in every region you use: run iam-tui with --region for the others.", yes="Create",
             no="Cancel")):
         return
-    async with screen.session.mutating(f"creating the Access Analyzer {ANALYZER_NAME}"):
-        done_in = await settings.create_analyzer()
-    screen.tell(AwsChanged())
+    done_in = await screen.act(f"creating the Access Analyzer {ANALYZER_NAME}", settings.create_analyzer(),
+                               changed=Changed.setting("access analyzer"), status=_refused_notice(screen, result))
+    if done_in is REFUSED:
+        return
     await screen.app.push_screen_wait(NoticeDialog("Access Analyzer created",
                                                    f"{ANALYZER_NAME} is active in {done_in}; the dashboard rescans."))
 
 
-async def _accept_admin_group(screen: AppScreen[Any], _result: CheckResult) -> None:
+async def _accept_admin_group(screen: AppScreen[Any], result: CheckResult) -> None:
     """Accept no-full-admin-policy on the guide's admin group with a reason the user types; the record is bound to
     the members and policies shown here, and lapses when they change."""
     accepted = screen.iam.service.accepted
@@ -356,9 +365,8 @@ async def _accept_admin_group(screen: AppScreen[Any], _result: CheckResult) -> N
         keys="enter accepts · esc cancels", max_length=REASON_MAX))
     if reason is None:
         return
-    async with screen.session.mutating(f"accepting the finding on {group}"):
-        await accepted.accept_admin_group(subject, reason)
-    screen.tell(AwsChanged())
+    await screen.act(f"accepting the finding on {group}", accepted.accept_admin_group(subject, reason),
+                     changed=Changed.group(group), status=_refused_notice(screen, result))
 
 
 async def _clear_acceptance(screen: AppScreen[Any], result: CheckResult) -> None:
@@ -371,9 +379,8 @@ async def _clear_acceptance(screen: AppScreen[Any], result: CheckResult) -> None
             f"reason (the marker policy {MARKER_NAME} on {group} is deleted; nothing else changes)."),
             yes="Clear it", no="Keep it")):
         return
-    async with screen.session.mutating(f"clearing the acceptance on {group}"):
-        await screen.iam.service.accepted.clear_acceptance(group)
-    screen.tell(AwsChanged())
+    await screen.act(f"clearing the acceptance on {group}", screen.iam.service.accepted.clear_acceptance(group),
+                     changed=Changed.group(group), status=_refused_notice(screen, result))
 
 
 async def _password_policy(screen: AppScreen[Any], _result: CheckResult) -> None:
