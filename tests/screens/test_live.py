@@ -14,16 +14,20 @@ from iam_tui.screens.access_keys import AccessKeysScreen, CreateKeyScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.finish import FinishScreen
+from iam_tui.screens.fixes import NameDialog
 from iam_tui.screens.mfa import MfaScreen
 from iam_tui.screens.new_key import NewKeyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
+from iam_tui.screens.security_contact import SecurityContactScreen
+from iam_tui.screens.signin import SigninScreen
 from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.screens.users import UsersScreen
 
 from .pilot import open_step, settle, visible_text
+from .test_mfa import create_device, open_mfa, two_codes, type_codes
 from .test_users import names
-from .waiting import until, until_screen
+from .waiting import until, until_screen, until_shown
 
 SCAN_TRIES = 2000  # a scan under a loaded CI machine: bounded, never timed
 
@@ -229,3 +233,102 @@ async def test_setting_the_password_policy_passes_1_7_and_1_8_everywhere(make_ap
     assert seen.statuses["password-policy-reuse"] is Status.PASS
     assert "[pass]" in seen.detail["password-policy-length"]
     assert "1.7" not in seen.summary and "1.8" not in seen.summary
+
+
+async def test_accepting_1_15_shows_on_the_row_and_detail_at_once(make_app, admin) -> None:
+    admin.create_group(GroupName="PowerUsers")
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        board = dashboard(app)
+        board.table.move_cursor(row=[c.id for c in board.checks].index("no-full-admin-policy"))
+        await pilot.pause()
+        await pilot.press("f")
+        await until_shown(pilot, NameDialog)
+        await pilot.press(*"the guide's admins", "enter")
+        await until_screen(pilot, DashboardScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app, "no-full-admin-policy")
+        row = board.table.get_row("no-full-admin-policy")[0].plain
+    assert row == "✗ fail\naccepted"
+    assert "Accepted on PowerUsers by " in seen.detail["no-full-admin-policy"]
+    assert "the guide's admins" in seen.detail["no-full-admin-policy"]
+
+
+async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_app, admin) -> None:
+    admin.create_user(UserName="ann")
+    admin.attach_user_policy(UserName="ann", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        assert "1.14" in user_row(await look(pilot, app), "ann")
+        board = dashboard(app)
+        board.table.move_cursor(row=[c.id for c in board.checks].index("permissions-via-groups"))
+        await pilot.pause()
+        await pilot.press("f")
+        await until_shown(pilot, NameDialog)
+        await pilot.press("enter")  # the suggested group, ann-permissions
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press("enter")
+        await until_screen(pilot, PlanProgressScreen)
+        progress = app.screen
+        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+        await pilot.press("escape")
+        await until_screen(pilot, DashboardScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+    assert seen.statuses["permissions-via-groups"] is Status.PASS
+    assert "ann-permissions" in user_row(seen, "ann") and "1.14" not in user_row(seen, "ann")
+
+
+async def test_the_security_contact_set_from_the_dashboard_passes_1_2_everywhere(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        await pilot.press("s")
+        await until_screen(pilot, SecurityContactScreen)
+        modal = app.screen
+        for field, value in (("name", "Sec"), ("title", "CISO"), ("email", "security@example.com"),
+                             ("phone", "+1 206 555 0100")):
+            modal.query_one(f"#contact-{field}", Input).value = value
+        await pilot.press("ctrl+s")
+        await until_screen(pilot, DashboardScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app, "security-contact")
+    assert seen.statuses["security-contact"] is Status.PASS
+    assert "[pass]" in seen.detail["security-contact"]
+    assert "1.2 " not in seen.summary
+
+
+async def test_an_alias_set_in_step_4_is_in_the_header_the_dashboard_and_the_summary(make_app) -> None:
+    app = make_app(start_at=StepKey.SIGN_IN)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_step(pilot, StepKey.SIGN_IN, SigninScreen)
+        before = await first_scan(pilot, app)
+        field = app.screen.query_one("#alias-input", Input)
+        if app.focused is not field:
+            await pilot.press("a")
+        await pilot.press(*"acme-corp", "enter")
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+        panel = str(dashboard(app).query_one("#identity-panel", Static).render())
+    assert "Alias    acme-corp" in panel
+    assert "account alias: acme-corp (https://acme-corp.signin.aws.amazon.com/console)" in seen.summary
+
+
+async def test_an_mfa_device_enabled_in_step_3_passes_1_9_everywhere(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    admin.create_login_profile(UserName="alice", Password="Aa1!aaaaaaaaaaaa")
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_mfa(app, pilot)
+        before = await first_scan(pilot, app)
+        assert before.result("console-users-mfa").status is Status.FAIL
+        seed = await create_device(app, pilot, screen)
+        await type_codes(app, pilot, screen, *two_codes(seed))
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+    assert seen.statuses["console-users-mfa"] is Status.PASS
+    assert "1.9" not in user_row(seen, "alice")
+    assert "MFA device: arn:aws:iam::123456789012:mfa/alice (virtual, assigned to alice)" in seen.summary
