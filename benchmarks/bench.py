@@ -3,7 +3,8 @@
 Every figure of issue 13's goals table, measured in one run:
 - `iam-tui check` / one `aws iam get-account-summary` call (whole processes), at 20 and at 2,000 users;
 - the TUI (headless) from launch to its first frame, and to the recommendations table populated, / that call;
-- requests per `check` process (counted at the server), at 20, 2,000 and 10,000 users;
+- requests per `check` process (counted at the server), at 20, 2,000 and 10,000 users: IAM and STS, the account
+  API, and Access Analyzer (one ListAnalyzers per enabled region) apart;
 - peak RSS of `check` and of the TUI, and the CPU time of `check`, at 10,000 users;
 - Prowler's CIS IAM checks at 2,000 users, when `prowler` is installed (`BENCH_PROWLER=/path/to/prowler`).
 
@@ -35,9 +36,15 @@ RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 BIN = Path(sys.executable).parent
 ACCOUNT = "123456789012"
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
-# moto 5.2.5 has neither: answer as AWS does for a fresh account (its contact details from sign-up, no analyzer)
+# The 17 regions AWS enables in every account (account:ListRegions with ENABLED/ENABLED_BY_DEFAULT).
+REGIONS = ("ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
+           "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3", "sa-east-1",
+           "us-east-1", "us-east-2", "us-west-1", "us-west-2")
+# moto 5.2 has none of these: answer as AWS does for a fresh account (its contact details from sign-up, the default
+# regions, no analyzer in any of them)
 NOT_IN_MOTO: dict[str, Any] = {
     "/analyzer": {"analyzers": []},
+    "/listRegions": {"Regions": [{"RegionName": r, "RegionOptStatus": "ENABLED_BY_DEFAULT"} for r in REGIONS]},
     "/getContactInformation": {"ContactInformation": {"FullName": "Bench Owner", "PhoneNumber": "+1 206-555-0100",
                                                       "AddressLine1": "1 Main St", "City": "Seattle",
                                                       "PostalCode": "98109", "CountryCode": "US"}},
@@ -49,6 +56,33 @@ NO_ORGANIZATION_XML = (
     b"<Code>OrganizationNotFoundException</Code><Message>The request failed because your credentials do not belong "
     b"to an organization.</Message></Error><RequestId>bench</RequestId></ErrorResponse>"
 )
+
+
+def authorization_details(app: Any, environ: dict[str, Any], body: bytes, start_response: Any) -> list[bytes]:
+    """moto lists every AWS managed policy it loaded for Filter=AWSManagedPolicy (6 MB, 3 s); AWS lists the attached
+    ones. As the demo sandbox does (aws/sandbox/rules_authz.py): ask moto without that filter, add the attached."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from iam_tui.aws.sandbox.rules_authz import LOCAL_MANAGED, attached_aws_policies, with_aws_policies
+
+    fields = [(k, v) for k, v in parse_qsl(body.decode()) if not k.startswith("Filter.member.")]
+    wanted = [v for k, v in parse_qsl(body.decode()) if k.startswith("Filter.member.") and v != "AWSManagedPolicy"]
+    fields += [(f"Filter.member.{i}", v) for i, v in enumerate(wanted or [LOCAL_MANAGED], 1)]
+    narrowed = urlencode(fields).encode()
+    environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(narrowed), str(len(narrowed))
+    answered: list[Any] = []
+
+    def keep(status: str, headers: list[tuple[str, str]], *_: Any) -> Any:
+        answered.append((status, headers))
+        return lambda _data: None
+
+    page = b"".join(app(environ, keep))
+    status, headers = answered[0]
+    if status.startswith("200"):
+        page = with_aws_policies(page, attached_aws_policies(ACCOUNT), keep_local=LOCAL_MANAGED in wanted)
+    start_response(status, [(k, v) for k, v in headers if k.lower() != "content-length"]
+                   + [("Content-Length", str(len(page)))])
+    return [page]
 
 
 def free_port() -> int:
@@ -84,6 +118,8 @@ class CountingServer:
             if action == "ListOrganizationsFeatures":  # moto answers 500; a standalone account gets this
                 start_response("400 Bad Request", [("Content-Type", "text/xml")])
                 return [NO_ORGANIZATION_XML]
+            if action == "GetAccountAuthorizationDetails" and b"=AWSManagedPolicy" in body:
+                return authorization_details(app, environ, body, start_response)
             return app(environ, start_response)
 
         self.port = free_port()
@@ -249,11 +285,30 @@ def supported(argv: list[str], env: dict[str, str]) -> bool:
     return subprocess.run(argv, env=env, capture_output=True, timeout=120).returncode in (0, 1)
 
 
-def requests_of(server: CountingServer, argv: list[str], env: dict[str, str]) -> tuple[int, Counter[str]]:
+# Requests that are not IAM's or STS's: the account API (contacts, regions; REST paths), EC2's region list (the
+# fallback for account:ListRegions) and Access Analyzer, one ListAnalyzers per enabled region.
+ACCOUNT_API = frozenset({"/getContactInformation", "/getAlternateContact", "/listRegions", "DescribeRegions"})
+ANALYZER_API = frozenset({"/analyzer"})
+
+
+@dataclass
+class Requests:
+    iam_sts: int
+    account: int
+    analyzers: int
+
+    def __str__(self) -> str:
+        return f"{self.iam_sts} + {self.account} + {self.analyzers}"
+
+
+def requests_of(server: CountingServer, argv: list[str], env: dict[str, str]) -> tuple[Requests, Counter[str]]:
+    """One process's requests: IAM and STS, the account API, and Access Analyzer's, counted apart."""
     server.take()
     measured(argv, env)
     counted = server.take()
-    return sum(counted.values()), counted
+    account = sum(n for action, n in counted.items() if action in ACCOUNT_API)
+    analyzers = sum(n for action, n in counted.items() if action in ANALYZER_API)
+    return Requests(sum(counted.values()) - account - analyzers, account, analyzers), counted
 
 
 def compile_bytecode() -> None:
@@ -316,8 +371,13 @@ def main() -> None:
         f"  {'TUI launch to first frame / that call':<58} {spread(ratios(at_20, 'frame', 'cli')):<24} <= 0.6",
         f"  {'TUI launch to table populated / that call, 20 users':<58} {spread(ratios(at_20, 'tui', 'cli')):<24}"
         " <= 1.1",
-        f"  {'requests per check process, 20 / 2,000 / 10,000 users':<58} "
-        f"{f'{requests_20} / {requests_2000} / {requests_10000}':<24} <= 10, flat",
+        f"  {'IAM+STS requests per check process, 20 / 2,000 / 10,000 users':<58} "
+        f"{f'{requests_20.iam_sts} / {requests_2000.iam_sts} / {requests_10000.iam_sts}':<24} <= 10, flat",
+        f"  {'  + account API (contacts, regions), same':<58} "
+        f"{f'{requests_20.account} / {requests_2000.account} / {requests_10000.account}':<24}",
+        f"  {'  + Access Analyzer ListAnalyzers (one per region), same':<58} "
+        f"{f'{requests_20.analyzers} / {requests_2000.analyzers} / {requests_10000.analyzers}':<24}"
+        f" ({len(REGIONS)} enabled regions)",
         f"  {'peak RSS at 10,000 users, check / TUI (MiB)':<58} "
         f"{spread([s.max_rss_mib for s in at_10000['check']], '{:.0f}')} / "
         f"{spread([s.max_rss_mib for s in at_10000['tui']], '{:.0f}')}   <= 80 / 100",

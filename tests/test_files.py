@@ -86,3 +86,14 @@ def test_a_dangling_symlink_is_replaced_only_when_asked(tmp_path: Path) -> None:
     assert link.is_symlink()
     write_private_file(link, b"new", overwrite=True)
     assert not link.is_symlink() and link.read_bytes() == b"new" and file_mode(link) == 0o600
+
+
+def test_keep_mode_keeps_an_existing_files_mode_and_a_new_file_is_0600(tmp_path: Path) -> None:
+    target = tmp_path / "credentials"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o400)
+    write_private_file(target, b"new", overwrite=True, keep_mode=True)
+    assert target.read_bytes() == b"new" and file_mode(target) == 0o400
+    write_private_file(target, b"newer", overwrite=True)  # without it, 0600 as before
+    assert file_mode(target) == 0o600
+    assert file_mode(write_private_file(tmp_path / "fresh", b"x", keep_mode=True)) == 0o600

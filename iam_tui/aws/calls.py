@@ -19,6 +19,26 @@ from .page_bodies import PageReader, reading_bodies
 from .session import AwsContext
 from .translate import from_botocore_error, from_client_error
 
+# Calls that only read: an answer lost on the way changes nothing in AWS.
+READ_PREFIXES = ("Get", "List", "Describe")
+
+
+def is_read(action: str) -> bool:
+    """Whether ``action`` (``iam:ListUsers``) only reads."""
+    return action.rsplit(":", 1)[-1].startswith(READ_PREFIXES)
+
+
+def unreadable_answer(action: str) -> AwsError:
+    """An answer botocore could not parse (HTML from a proxy, a stand-in that does not implement the call). Only a
+    write's may hide a change that was made; a read names the call that could not be read."""
+    if is_read(action):
+        return AwsError("ResponseParserError", f"AWS's answer to {action} could not be read (not the XML or JSON "
+                        "AWS sends: a proxy's page, or an endpoint that does not implement the call).",
+                        "Retry; if it persists, check --endpoint-url or the network path to AWS.", action=action)
+    return AwsError("ResponseParserError", f"AWS's answer to {action} could not be read: a change it asked for "
+                    "may or may not have been made.", "Refresh to see what is in AWS, then retry if needed.",
+                    action=action)
+
 
 def _reveal(value: Any) -> Any:
     if isinstance(value, Secret):
@@ -41,10 +61,18 @@ def _secrets_in(value: Any) -> list[Secret]:
 
 
 class AwsCaller:
-    """Async front for one :class:`AwsContext`."""
+    """Async front for one :class:`AwsContext`; its calls go to ``region`` (the session's region when None)."""
 
-    def __init__(self, ctx: AwsContext) -> None:
+    def __init__(self, ctx: AwsContext, region: str | None = None) -> None:
         self.ctx = ctx
+        self.region = region
+
+    def in_region(self, region: str | None) -> AwsCaller:
+        """The same caller, its calls sent to ``region`` (for regional services: Access Analyzer)."""
+        return self if region in (None, self.region) else AwsCaller(self.ctx, region)
+
+    def _client(self, service: str) -> Any:
+        return self.ctx.client(service, self.region)
 
     async def call(self, service: str, operation: str, /, **params: Any) -> dict[str, Any]:
         """Call ``operation`` (CamelCase, as in the API reference) with ``params``; values may be Secrets."""
@@ -70,7 +98,7 @@ class AwsCaller:
 
     def _read_pages_sync(self, service: str, operation: str, reader: PageReader, params: dict[str, Any]) -> None:
         with (self._translated(action_name(service, operation), params),
-              reading_bodies(self.ctx.client(service), operation, reader)):
+              reading_bodies(self._client(service), operation, reader)):
             self._paginate_sync(service, operation, (), params)
 
     @contextmanager
@@ -87,9 +115,7 @@ class AwsCaller:
             raise from_botocore_error(exc, action, self.ctx.settings.endpoint_url, self.ctx.profile_name,
                                       self.ctx.credential_process()) from None
         except ResponseParserError:
-            raise AwsError("ResponseParserError", f"AWS's answer to {action} could not be read: a change it asked for "
-                           "may or may not have been made.", "Refresh to see what is in AWS, then retry if needed.",
-                           action=action) from None
+            raise unreadable_answer(action) from None
         except AwsError:
             raise
         except Exception as exc:  # an SDK or stand-in bug must not crash the UI or echo parameters
@@ -98,7 +124,7 @@ class AwsCaller:
 
     def _call_sync(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         with self._translated(action_name(service, operation), params):
-            method = getattr(self.ctx.client(service), xform_name(operation))
+            method = getattr(self._client(service), xform_name(operation))
             self.ctx.note_call(service, operation)
             answer: dict[str, Any] = method(**_reveal(params))
             return answer
@@ -107,7 +133,7 @@ class AwsCaller:
                        params: dict[str, Any]) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {key: [] for key in keys}
         with self._translated(action_name(service, operation), params):
-            paginator = self.ctx.client(service).get_paginator(xform_name(operation))
+            paginator = self._client(service).get_paginator(xform_name(operation))
             page_size = self.ctx.largest_page(service, operation)
             config = {"PaginationConfig": {"PageSize": page_size}} if page_size else {}
             for page in paginator.paginate(**_reveal(params), **config):

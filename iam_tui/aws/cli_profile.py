@@ -1,7 +1,8 @@
 """The guide's "Next steps": write an AWS CLI profile for a new access key, then prove it works.
 
 Writing: both files are edited as text (``core/aws_config``: every byte outside the profile's section stays),
-written atomically with mode 0600 (their folder 0700 when it is created), and an existing profile is only replaced
+written atomically, a new file with mode 0600 (their folder 0700 when it is created) and an existing one with the
+mode it had, and an existing profile is only replaced
 when the caller says so. botocore's own parser reads each file before (a file it cannot read is not touched) and
 after: if a written file does not read back with the profile in it and every other section as it was, or the second
 file cannot be written, both files are put back as they were.
@@ -133,9 +134,12 @@ def _ensure_folder(path: Path) -> None:
         os.chmod(folder, aws_config.DIR_MODE)
 
 
-def _target(path: Path) -> Path:
+def target_of(path: Path) -> Path:
     """Write through a symlink (dotfiles setups link ~/.aws/config) rather than replacing the link."""
     return path.resolve() if path.is_symlink() else path
+
+
+_target = target_of
 
 
 def _parse_problem(error: BaseException) -> str:
@@ -170,6 +174,10 @@ def _botocore_reads(path: Path) -> dict[str, dict[str, object]]:
 Values = Mapping[str, str | Secret]
 
 
+def _profiles_read(parsed: dict[str, dict[str, object]], config_file: bool) -> Mapping[str, object]:
+    return botocore.configloader.build_profile_map(parsed)["profiles"] if config_file else parsed
+
+
 def _reads_back(before: Mapping[str, object], after: dict[str, dict[str, object]],
                 expected: Mapping[str, Values], *, config_file: bool) -> bool:
     """Every section that is not one of the edited profiles reads as before, and botocore finds each edited
@@ -191,7 +199,7 @@ def _restore(path: Path, before: str | None) -> bool:
         if before is None:
             path.unlink(missing_ok=True)
         else:
-            write_private_file(path, before.encode("utf-8"), overwrite=True)
+            write_private_file(path, before.encode("utf-8"), overwrite=True, keep_mode=True)
     except OSError:
         return False
     return True
@@ -237,9 +245,11 @@ class _Edit:
     config_file: bool
     after: str
     expected: Mapping[str, Values]  # what botocore must read in the edited profiles afterwards
+    gone: tuple[str, ...] = ()  # profiles botocore must no longer find afterwards
 
 
-def _edit(path: Path, config_file: bool, expected: Mapping[str, Values], change: Callable[[str], str]) -> _Edit:
+def _edit(path: Path, config_file: bool, expected: Mapping[str, Values], change: Callable[[str], str],
+          gone: tuple[str, ...] = ()) -> _Edit:
     """A file's edit: its text and botocore's reading before (a file botocore cannot read is not touched), and
     ``change`` applied to the text."""
     target = _target(path)
@@ -249,24 +259,33 @@ def _edit(path: Path, config_file: bool, expected: Mapping[str, Values], change:
         parsed = _botocore_reads(target)
     except ProfileWriteError as exc:
         raise ProfileWriteError(f"{exc} Fix that, then retry; nothing was written.") from None
-    return _Edit(target, before, parsed, config_file, change(before or ""), expected)
+    return _Edit(target, before, parsed, config_file, change(before or ""), expected, gone)
 
 
-def _commit(edits: list[_Edit], what: str) -> None:
-    """Write each file (0600, atomically), then check that botocore reads each as intended (``_reads_back``);
-    if a write fails or a file reads back wrong, every file written is put back as it was."""
+Written = Callable[[Path], None]
+
+
+def _commit(edits: list[_Edit], what: str, on_written: Written | None = None) -> None:
+    """Write each file (atomically; a new file 0600, an existing one keeps its mode: a 0400 credentials file
+    stays read-only, as its owner made it), then check that botocore reads each as intended (``_reads_back``);
+    if a write fails or a file reads back wrong, every file written is put back as it was. ``on_written`` is
+    called with each file's path right after it was written (a rotation journals it there)."""
     written: list[tuple[Path, str | None]] = []
     for edit in edits:
         try:
-            write_private_file(edit.path, edit.after.encode("utf-8"), overwrite=True)
+            write_private_file(edit.path, edit.after.encode("utf-8"), overwrite=True, keep_mode=True)
         except OSError as exc:
             if not written:
                 raise
             raise ProfileWriteError(f"Cannot write {edit.path}: {exc.strerror or exc}. {_put_back(written)}") from None
         written.append((edit.path, edit.before))
+        if on_written is not None:
+            on_written(edit.path)
     for edit in edits:
         try:
-            ok = _reads_back(edit.parsed, _botocore_reads(edit.path), edit.expected, config_file=edit.config_file)
+            after = _botocore_reads(edit.path)
+            ok = _reads_back(edit.parsed, after, edit.expected, config_file=edit.config_file) and not any(
+                name in _profiles_read(after, edit.config_file) for name in edit.gone)
             problem = "" if ok else f"botocore reads {edit.path} differently than intended after the edit."
         except ProfileWriteError as exc:
             problem = str(exc)
@@ -286,7 +305,8 @@ def _write(paths: CliPaths, profile: str, access_key_id: str, secret: Secret, re
                    lambda text: aws_config.set_profile(text, profile, conf_values, config_file=True))], "The profile")
 
 
-def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_key_id: str, secret: Secret) -> None:
+def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_key_id: str, secret: Secret,
+                  on_written: Written | None = None) -> None:
     """Put a new key in place of the old one in each profile of ``profiles`` (by file: False the credentials file,
     True the config file), changing only the two values (``aws_config.replace_values``). Blocking. Raises
     ProfileWriteError (nothing changed: a half-written pair is undone)."""
@@ -303,9 +323,29 @@ def write_new_key(paths: CliPaths, profiles: Mapping[bool, list[str]], access_ke
     def write() -> None:
         _commit([_edit(paths.config if config_file else paths.credentials, config_file,
                        dict.fromkeys(names, values), replaced(names, config_file))
-                 for config_file, names in profiles.items() if names], "The new key")
+                 for config_file, names in profiles.items() if names], "The new key", on_written)
 
     _guarded(write, ", ".join(n for names in profiles.values() for n in names))
+
+
+def remove_sections(paths: CliPaths, removal: Mapping[bool, list[str]]) -> None:
+    """Remove the profiles' sections (by file: False the credentials file, True the config file), every other byte
+    kept (``aws_config.remove_profile``). Blocking. Raises ProfileWriteError (nothing changed)."""
+
+    def removed(names: list[str], config_file: bool) -> Callable[[str], str]:
+        def change(text: str) -> str:
+            for name in names:
+                text = aws_config.remove_profile(text, name, config_file=config_file)
+            return text
+
+        return change
+
+    def write() -> None:
+        _commit([_edit(paths.config if config_file else paths.credentials, config_file,
+                       {name: {} for name in names}, removed(names, config_file), tuple(names))
+                 for config_file, names in removal.items() if names], "The profile removal")
+
+    _guarded(write, ", ".join(n for names in removal.values() for n in names))
 
 
 # --- using the profile ------------------------------------------------------------------------------------------

@@ -8,14 +8,16 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from ..core.analyzer_fix import analyzers_plan
 from ..core.authz import AuthorizationDetails
 from ..core.credential_fixes import delete_keys_plan, one_active_key_plan, root_keys_plan, unused_credentials_plan
 from ..core.credential_report import CredentialReport, ReportRow
 from ..core.fix_plan import FixPlan
-from ..core.group_move import GroupTarget, group_move_plan, suggest_group_name
+from ..core.group_move import GroupTarget, change_password_detach_plan, group_move_plan, suggest_group_name
 from ..core.scan_inputs import LiveUser, effective_user_rows
 from ..core.support_role import role_name_problem, suggest_role_name, support_role_plan
 from .account import AccountService
+from .account_settings import read_analyzers
 from .errors import AwsError
 from .keys import KeysService
 from .plan_runner import OnChange, PlanRun, PlanRunner
@@ -117,11 +119,38 @@ class FixPlansService:
     def suggested_group(authz: AuthorizationDetails, user_name: str) -> str:
         return suggest_group_name(authz, user_name)
 
+    async def users_change_password(self) -> bool:
+        """Whether the account password policy lets users change their own password (then IAMUserChangePassword
+        on a user grants nothing more). Not readable: False, and the policy moves to a group as any other."""
+        try:
+            policy = await self.account.password_policy()
+        except AwsError:
+            return False
+        return policy is not None and policy.allow_users_to_change
+
+    async def change_password_detach(self, user_name: str,
+                                     authz: AuthorizationDetails | None = None) -> FixPlan | None:
+        """The plain detach of IAMUserChangePassword, when it is the user's only policy and the password policy
+        already lets users change their own password; None otherwise (the policies move to a group)."""
+        plan = change_password_detach_plan(authz or await self.authorization_details(), user_name)
+        return plan if plan is not None and await self.users_change_password() else None
+
     async def permissions_via_group(self, user_name: str, target: GroupTarget,
                                     authz: AuthorizationDetails | None = None) -> FixPlan:
-        """Move the user's attached and inline policies to ``target`` (created, or an existing group). Raises
-        FixProblem when that cannot work (the message says why)."""
-        return group_move_plan(authz or await self.authorization_details(), user_name, target)
+        """Move the user's attached and inline policies to ``target`` (created, or an existing group);
+        IAMUserChangePassword is only detached when the password policy makes it needless. Raises FixProblem when
+        that cannot work (the message says why)."""
+        details, allowed = await asyncio.gather(self._authz(authz), self.users_change_password())
+        return group_move_plan(details, user_name, target, users_change_password=allowed)
+
+    async def _authz(self, authz: AuthorizationDetails | None) -> AuthorizationDetails:
+        return authz or await self.authorization_details()
+
+    # --- CIS 1.19 ----------------------------------------------------------------------------------------------
+
+    async def access_analyzers(self) -> FixPlan:
+        """An external-access analyzer in every enabled region that has no active one, read now."""
+        return analyzers_plan((await read_analyzers(self.aws)).regions_without)
 
     # --- CIS 1.16 ----------------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from ..core.plan import PlanState, PlanStep
 from .calls import AwsCaller
 from .errors import AwsError
 from .patience import BUSY, Patience
-from .reconcile import UNKNOWN_OUTCOME, may_have_happened, read_effect, resend_answer
+from .reconcile import GONE, UNKNOWN_OUTCOME, may_have_happened, read_effect, resend_answer
 
 NEW_ENTITY_WAIT_S = 20.0  # a new user or group may be unknown to the next call for a few seconds
 ROLLBACK_WAIT_S = 60.0  # a user whose password or keys were just deleted may still be "in use" for a while
@@ -105,6 +105,9 @@ class PlanRunner:
         self.patience = patience or Patience()
         self._users_changed = users_changed  # UsersService.names_changed: its name index is read again
 
+    def _caller(self, step: PlanStep) -> AwsCaller:
+        return self.aws.in_region(step.region)
+
     def _after(self, step: PlanStep) -> None:
         """After a step or its undo was sent (whatever came of it): a user may have been created or deleted."""
         if step.operation == "CreateUser" and self._users_changed is not None:
@@ -145,8 +148,8 @@ class PlanRunner:
                     on_change: OnChange) -> None:
         step = progress.step
         try:
-            await self.patience.call(lambda: self.aws.call("iam", step.operation, **step.params), transient,
-                                     within, _waiting(progress, on_change))
+            await self.patience.call(lambda: self._caller(step).call(step.service, step.operation, **step.params),
+                                     transient, within, _waiting(progress, on_change))
             progress.uncertain, progress.note = False, ""
             return
         except AwsError as err:
@@ -156,7 +159,7 @@ class PlanRunner:
             failure = err
         assert progress.attempted_at is not None
         try:
-            presence = await read_effect(self.aws, step.operation, step.params)
+            presence = await read_effect(self._caller(step), step.operation, step.params)
         except AwsError:
             progress.uncertain = True  # AWS may hold it: a roll back will try to undo it
             raise failure from None
@@ -196,19 +199,19 @@ class PlanRunner:
         undo = step.undo_operation
         assert undo is not None  # rollback() skips the steps that cannot be undone
         try:
-            await self.patience.call(lambda: self.aws.call("iam", undo, **step.undo_params),
+            await self.patience.call(lambda: self._caller(step).call(step.service, undo, **step.undo_params),
                                      transient, ROLLBACK_WAIT_S, _waiting(progress, on_change))
             progress.note = ""
             return True
         except AwsError as err:
-            if err.code == "NoSuchEntity":  # already gone (or our own first attempt deleted it): nothing to undo
+            if err.code in GONE:  # already gone (or our own first attempt deleted it): nothing to undo
                 return True
             if not may_have_happened(err, undo):
                 progress.error = err
                 return False
             failure = err
         try:
-            gone = not (await read_effect(self.aws, step.operation, step.params)).present
+            gone = not (await read_effect(self._caller(step), step.operation, step.params)).present
         except AwsError:
             gone = False
         if not gone:
@@ -221,7 +224,8 @@ class PlanRunner:
             if progress.state is not PlanState.UNDONE:
                 continue
             try:
-                present = (await read_effect(self.aws, progress.step.operation, progress.step.params)).present
+                present = (await read_effect(self._caller(progress.step), progress.step.operation,
+                                             progress.step.params)).present
             except AwsError as err:
                 progress.state, progress.error = PlanState.UNDO_FAILED, err
                 continue
@@ -229,6 +233,6 @@ class PlanRunner:
                 progress.state = PlanState.UNDO_FAILED
                 progress.error = AwsError("StillPresent", "AWS accepted the undo, but reading back shows it is still "
                                           "there.", "Wait a minute, then b again.",
-                                          action=f"iam:{progress.step.undo_operation}")
+                                          action=f"{progress.step.service}:{progress.step.undo_operation}")
         on_change()
         return not run.leftovers

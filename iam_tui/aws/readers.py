@@ -51,3 +51,17 @@ async def read_login_profile(aws: AwsCaller, name: str) -> LoginProfile | None:
             return None
         raise
     return LoginProfile(data.get("CreateDate"), bool(data.get("PasswordResetRequired", False)))
+
+
+async def read_service_credentials(aws: AwsCaller, user: str) -> list[dict[str, Any]]:
+    """Every service-specific credential of ``user``. The call pages (Marker, IsTruncated) but botocore has no
+    paginator for it: each page is asked for in turn."""
+    found: list[dict[str, Any]] = []
+    marker: str | None = None
+    while True:
+        page = await aws.call("iam", "ListServiceSpecificCredentials", UserName=user,
+                              **({"Marker": marker} if marker else {}))
+        found.extend(page.get("ServiceSpecificCredentials") or ())
+        marker = page.get("Marker")
+        if not page.get("IsTruncated") or not marker:
+            return found

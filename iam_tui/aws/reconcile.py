@@ -15,7 +15,7 @@ from typing import Any
 
 from .calls import AwsCaller
 from .errors import AwsError
-from .readers import read_login_profile
+from .readers import read_login_profile, read_service_credentials
 
 # Errors after which the write may or may not have been made: AWS failed while answering, or the answer was lost.
 UNKNOWN_OUTCOME = frozenset({"InternalFailure", "InternalError", "ServiceFailure", "ServiceUnavailable", "Timeout",
@@ -24,10 +24,18 @@ UNKNOWN_OUTCOME = frozenset({"InternalFailure", "InternalError", "ServiceFailure
 CLOCK_MARGIN = timedelta(minutes=5)
 
 
+# What AWS answers for something that is not there: IAM's code, and Access Analyzer's.
+GONE = frozenset({"NoSuchEntity", "ResourceNotFoundException"})
+
+
 def resend_answer(operation: str) -> str | None:
     """What AWS answers when botocore re-sends ``operation`` after the first attempt already made the change."""
     if operation == "CreateAccessKey":  # the first attempt's key may fill the user's two
         return "LimitExceeded"
+    if operation == "CreateAnalyzer":  # Access Analyzer's word for it
+        return "ConflictException"
+    if operation == "DeleteAnalyzer":
+        return "ResourceNotFoundException"
     if operation.startswith(("Create", "Enable")):
         return "EntityAlreadyExists"
     if operation.startswith(("Delete", "Detach", "Remove", "Deactivate")):
@@ -36,7 +44,10 @@ def resend_answer(operation: str) -> str | None:
 
 
 def may_have_happened(err: AwsError, operation: str) -> bool:
-    """True when, despite ``err``, AWS may have made the change (so only a read can tell)."""
+    """True when, despite ``err``, AWS may have made the change (so only a read can tell). An analyzer of the name
+    already there is always read back: another run may have made it a moment ago, for the same fix."""
+    if operation == "CreateAnalyzer" and err.code == "ConflictException":
+        return True
     return err.code in UNKNOWN_OUTCOME or (err.retried > 0 and err.code == resend_answer(operation))
 
 
@@ -76,7 +87,7 @@ async def _absent_if_missing(read: Awaitable[Presence]) -> Presence:
     try:
         return await read
     except AwsError as err:
-        if err.code == "NoSuchEntity":
+        if err.code in GONE:
             return ABSENT
         raise
 
@@ -137,9 +148,8 @@ def _listed(operation: str, key: str, id_key: str, param: str) -> Reader:
 
 
 async def _service_credential(aws: AwsCaller, p: dict[str, Any]) -> Presence:
-    listed = (await aws.call("iam", "ListServiceSpecificCredentials", UserName=p["UserName"]))
-    return Presence(any(c["ServiceSpecificCredentialId"] == p["ServiceSpecificCredentialId"]
-                        for c in listed.get("ServiceSpecificCredentials") or ()))
+    listed = await read_service_credentials(aws, p["UserName"])
+    return Presence(any(c["ServiceSpecificCredentialId"] == p["ServiceSpecificCredentialId"] for c in listed))
 
 
 async def _virtual_device(aws: AwsCaller, p: dict[str, Any]) -> Presence:
@@ -181,6 +191,13 @@ async def _untagged(aws: AwsCaller, p: dict[str, Any]) -> Presence:
     return Presence(not {t["Key"] for t in pages["Tags"]} & set(p["TagKeys"]))
 
 
+async def _analyzer(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    """The analyzer ``analyzerName`` in the caller's region (``aws`` is already the step's region)."""
+    pages = await aws.paginate("accessanalyzer", "ListAnalyzers", ("analyzers",))
+    found = next((a for a in pages["analyzers"] if a.get("name") == p["analyzerName"]), None)
+    return Presence(True, found.get("createdAt")) if found else ABSENT
+
+
 _READERS: dict[str, Reader] = {
     "CreateGroup": _group,
     "AttachGroupPolicy": _group_policy,
@@ -209,6 +226,7 @@ _READERS |= {
     "PutGroupPolicy": _group_inline,
     "CreateRole": _entity("Role"),
     "AttachRolePolicy": _attached("Role"),
+    "CreateAnalyzer": _analyzer,
 }
 
 

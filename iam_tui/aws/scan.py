@@ -3,12 +3,13 @@
 Calls, all at once: GetCallerIdentity and ListAccountAliases (once per session), GetAccountSummary,
 ListVirtualMFADevices (assigned ones, for root's device), GetAccountPasswordPolicy, GetCredentialReport
 (GenerateCredentialReport and polls only when there is none, or it expired), GetAccountAuthorizationDetails (1,000 a
-page, read from its XML: core/authz_xml.py), ListPolicies for the attached AWS managed policies and GetPolicyVersion
-once per policy version (cached, at most ``POLICY_READS_AT_ONCE`` at a time so a large account is not throttled),
+page, read from its XML: core/authz_xml.py; the attached AWS managed policies' documents come with it, and
+GetPolicy/GetPolicyVersion only for an attached policy the pages did not list),
 IAM's ListOrganizationsFeatures (DescribeOrganization only when central root management is on),
-account:GetContactInformation, account:GetAlternateContact, ListServerCertificates and
-access-analyzer:ListAnalyzers. Users the app itself changed are re-read directly, because the credential report can
-be up to four hours old. The TUI's first scan may start while it connects (aws/early_scan.py).
+account:GetContactInformation, account:GetAlternateContact, ListServerCertificates, and the enabled regions
+(account:ListRegions, else ec2:DescribeRegions) then access-analyzer:ListAnalyzers in each, eight at a time.
+Users the app itself changed are re-read directly, because the credential report can be up to four hours old.
+The TUI's first scan may start while it connects (aws/early_scan.py).
 """
 
 from __future__ import annotations
@@ -112,39 +113,36 @@ class ScanService:
             raise
 
     async def authorization_details(self) -> AuthorizationDetails:
+        """Users, groups, roles and the documents of the managed policies attached to them, from one paged call:
+        with ``AWSManagedPolicy`` in the filter AWS lists the AWS managed policies attached in the account (with
+        their versions; the default one is kept), so no call per policy is needed."""
         pages = AuthzPages()
         await self.aws.read_pages("iam", "GetAccountAuthorizationDetails", partial(read_page, into=pages),
-                                  Filter=["User", "Group", "Role", "LocalManagedPolicy"])
+                                  Filter=["User", "Group", "Role", "LocalManagedPolicy", "AWSManagedPolicy"])
         users, groups, roles, documents = tuple(pages.users), tuple(pages.groups), tuple(pages.roles), pages.documents
         attached = AuthorizationDetails(users, groups, roles).attached_policy_arns()
         missing = sorted(arn for arn in attached if arn not in documents)
         try:
-            documents.update(await self._aws_policy_documents(missing))
+            documents.update(await self._policy_documents_of(missing))
         except AwsError as err:
             return AuthorizationDetails(users, groups, roles, documents, documents_error=err.unavailable())
         return AuthorizationDetails(users, groups, roles, documents)
 
-    async def _aws_policy_documents(self, arns: list[str]) -> dict[str, dict[str, Any]]:
-        """The default version's document of each AWS managed policy in ``arns``: one ListPolicies for every
-        attached AWS managed policy's default version id, then one GetPolicyVersion per policy not read before in
-        this session, at most ``POLICY_READS_AT_ONCE`` at a time (a large account must not be throttled)."""
-        if not arns:
-            return {}
-        listed = await self.aws.paginate("iam", "ListPolicies", ("Policies",), Scope="AWS", OnlyAttached=True)
-        versions = {p["Arn"]: p.get("DefaultVersionId") for p in listed["Policies"]}
+    async def _policy_documents_of(self, arns: list[str]) -> dict[str, dict[str, Any]]:
+        """The default version's document of attached policies the pages did not list (attached between two pages,
+        say): GetPolicy then GetPolicyVersion each, at most ``POLICY_READS_AT_ONCE`` at a time, a version read
+        once per session (a policy version never changes)."""
         limit = asyncio.Semaphore(POLICY_READS_AT_ONCE)
 
         async def read(arn: str) -> dict[str, Any]:
-            version = versions.get(arn)
-            cached = self._policy_documents.get((arn, version)) if version else None
-            if cached is not None:
-                return cached
             async with limit:
-                if not version:  # attached since ListPolicies answered (or listed elsewhere): ask for it
-                    version = (await self.aws.call("iam", "GetPolicy", PolicyArn=arn))["Policy"]["DefaultVersionId"]
+                version = (await self.aws.call("iam", "GetPolicy", PolicyArn=arn))["Policy"]["DefaultVersionId"]
+                cached = self._policy_documents.get((arn, version))
+                if cached is not None:
+                    return cached
                 data = await self.aws.call("iam", "GetPolicyVersion", PolicyArn=arn, VersionId=version)
             document = policy_document(data["PolicyVersion"].get("Document"))
-            self._policy_documents[(arn, version)] = document  # a policy version never changes
+            self._policy_documents[(arn, version)] = document
             return document
 
         fetched = await asyncio.gather(*(read(arn) for arn in arns))

@@ -107,17 +107,20 @@ class AwsContext:
                 credentials.get_frozen_credentials()  # a deferred (assume-role, SSO, login) fetch happens here, once
             return credentials
 
-    def client(self, service: str) -> Any:
+    def client(self, service: str, region: str | None = None) -> Any:
+        """The client of ``service`` in ``region`` (the session's region by default: IAM and STS are global; Access
+        Analyzer is read in every enabled region)."""
+        key = service if region in (None, self.region) else f"{service}@{region}"
         with self._lock:
-            client = self._clients.get(service)
+            client = self._clients.get(key)
             if client is None:
                 client = self.session.create_client(
                     service,
-                    region_name=self.region,
+                    region_name=region or self.region,
                     endpoint_url=self.settings.endpoint_url,
                     config=client_config(),
                 )
-                self._clients[service] = client
+                self._clients[key] = client
             return client
 
     def largest_page(self, service: str, operation: str) -> int | None:

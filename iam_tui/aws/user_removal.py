@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.authz import InlinePolicy, PolicyRef, policy_document
 from ..core.identity import CallerIdentity
+from ..core.mfa import device_name
 from ..core.plan import PlanStep
 from ..core.user_removal import (
     MfaDeviceRef,
@@ -20,7 +21,7 @@ from ..core.user_removal import (
     removes_the_caller,
 )
 from .calls import AwsCaller
-from .readers import read_login_profile, read_user_devices
+from .readers import read_login_profile, read_service_credentials, read_user_devices
 
 if TYPE_CHECKING:
     from .scan import ScanService
@@ -50,18 +51,20 @@ class UserRemovalService:
         """Everything ``user`` holds that AWS wants gone before DeleteUser, read now (the calls go out side by
         side). Raises AwsError (``NoSuchEntity`` when the user does not exist)."""
         await self.aws.call("iam", "GetUser", UserName=user)  # one clear NoSuchEntity rather than ten
-        reads: list[Any] = await asyncio.gather(  # nine kinds of answer: more than gather's typed overloads
+        reads: list[Any] = await asyncio.gather(  # ten kinds of answer: more than gather's typed overloads
             read_login_profile(self.aws, user),
             self.aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",), UserName=user),
             self.aws.paginate("iam", "ListSigningCertificates", ("Certificates",), UserName=user),
             self.aws.paginate("iam", "ListSSHPublicKeys", ("SSHPublicKeys",), UserName=user),
-            self.aws.call("iam", "ListServiceSpecificCredentials", UserName=user),
+            read_service_credentials(self.aws, user),
             read_user_devices(self.aws, user),
             self.aws.paginate("iam", "ListGroupsForUser", ("Groups",), UserName=user),
             self.aws.paginate("iam", "ListAttachedUserPolicies", ("AttachedPolicies",), UserName=user),
             self._inline_policies(user),
+            self._unassigned_devices(user),
         )
-        login, keys, certificates, ssh_keys, service_credentials, devices, groups, attached, inline = reads
+        (login, keys, certificates, ssh_keys, service_credentials, devices, groups, attached, inline,
+         unassigned) = reads
         return UserDependents(
             user_name=user,
             login_profile=login is not None,
@@ -69,12 +72,21 @@ class UserRemovalService:
             signing_certificates=tuple(c["CertificateId"] for c in certificates["Certificates"]),
             ssh_public_keys=tuple(k["SSHPublicKeyId"] for k in ssh_keys["SSHPublicKeys"]),
             service_credentials=tuple(ServiceCredential(c["ServiceSpecificCredentialId"], c["ServiceName"])
-                                      for c in service_credentials.get("ServiceSpecificCredentials") or ()),
+                                      for c in service_credentials),
             mfa_devices=tuple(MfaDeviceRef(d.serial) for d in devices),
             groups=tuple(g["GroupName"] for g in groups["Groups"]),
             attached_policies=tuple(PolicyRef(p["PolicyName"], p["PolicyArn"]) for p in attached["AttachedPolicies"]),
             inline_policies=inline,
+            unassigned_devices=unassigned,
         )
+
+    async def _unassigned_devices(self, user: str) -> tuple[MfaDeviceRef, ...]:
+        """Virtual MFA devices named after the user (the name iam-tui gives a user's device) that were never
+        enabled: DeleteUser leaves them behind, and they keep the name taken for the next device."""
+        pages = await self.aws.paginate("iam", "ListVirtualMFADevices", ("VirtualMFADevices",),
+                                        AssignmentStatus="Unassigned")
+        return tuple(MfaDeviceRef(d["SerialNumber"]) for d in pages["VirtualMFADevices"]
+                     if device_name(d["SerialNumber"]).lower() == user.lower())
 
     async def _inline_policies(self, user: str) -> tuple[InlinePolicy, ...]:
         """The user's inline policies with their documents (kept, so that a roll back can put them back)."""

@@ -39,9 +39,13 @@ ANALYZER_NAME = "iam-tui-external-access"  # the analyzer the dashboard's fix cr
 
 @dataclass(frozen=True)
 class AnalyzerCoverage:
-    """Active IAM Access Analyzer analyzers in each region that was checked (region -> analyzer names)."""
+    """Active external-access analyzers in each enabled region that was read (region -> analyzer names); the
+    regions whose ListAnalyzers could not be read (region -> why, naming the call); and, when the account's
+    enabled regions could not be listed, why (then only the session's region was read)."""
 
     active: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)
+    regions_error: str | None = None
 
     @property
     def regions(self) -> tuple[str, ...]:

@@ -300,3 +300,33 @@ def replace_values(text: str, profile: str, values: Mapping[str, str | Secret], 
         new = _render(key, value)[len(key) + 3:]  # the checks of a new value; "key = " taken off
         out[index] = parts["head"] + new + parts["tail"]
     return "".join(out)
+
+
+# --- removing a profile whose key was deleted ----------------------------------------------------------------------
+
+COMPANION_OPTIONS = frozenset({"region", "output", "endpoint_url"})  # what iam-tui writes beside a profile's key
+
+
+def section_options(text: str, profile: str, *, config_file: bool) -> dict[str, str] | None:
+    """The options of the profile's section (None: no section): :func:`profile_options`, named for removal."""
+    return profile_options(text, profile, config_file=config_file)
+
+
+def remove_profile(text: str, profile: str, *, config_file: bool) -> str:
+    """``text`` without the profile's sections (every section botocore reads as that profile): the header, the
+    lines up to its last option, and the blank lines right after it. Every other byte stays, comments after the
+    last option included (they may describe the next section). Unchanged when there is no such section."""
+    lines = split_lines(text)
+    roles = _roles(lines)
+    drop: set[int] = set()
+    for block in _blocks(roles):
+        if (config_profile(block.name) if config_file else credentials_section(block.name)) != profile:
+            continue
+        last = max((i for i in range(block.start, block.end) if roles[i].kind in ("header", "option",
+                                                                                   "continuation", "bad")),
+                   default=block.start)
+        end = last + 1
+        while end < block.end and roles[end].kind == "blank":
+            end += 1
+        drop.update(range(block.start, end))
+    return "".join(line for i, line in enumerate(lines) if i not in drop)

@@ -249,8 +249,9 @@ SPECS: dict[str, CheckSpec] = {
             "access-analyzer",
             "IAM Access Analyzer is enabled",
             "Access Analyzer finds resources (buckets, keys, roles) shared with someone outside the account.",
-            "Create an analyzer in each region you use: console > IAM > Access analyzer > Create analyzer, or "
-            "`aws accessanalyzer create-analyzer --analyzer-name account --type ACCOUNT --region REGION`.",
+            "Press f: iam-tui creates one (type ACCOUNT, free) in each listed region. Or: console > IAM > Access "
+            "analyzer > Create analyzer in each region, or `aws accessanalyzer create-analyzer --analyzer-name "
+            "account --type ACCOUNT --region REGION`.",
             cis="1.19",
             security_hub="IAM.28",
         ),
@@ -604,17 +605,25 @@ def check_server_certificates(inputs: ScanInputs) -> CheckResult:
 
 
 def check_access_analyzer(inputs: ScanInputs) -> CheckResult:
+    """CIS 1.19 asks for an external-access analyzer in every enabled region (an analyzer sees only its region)."""
     coverage = inputs.analyzers
     if isinstance(coverage, Unavailable):
         return _result("access-analyzer", Status.UNKNOWN, coverage.describe())
-    checked = f"Regions checked: {', '.join(coverage.regions)} (the region iam-tui uses); CIS asks for every " \
-        "region you use."
     missing = coverage.regions_without
+    unknown = "; ".join(f"{region}: {why}" for region, why in coverage.unreadable.items())
+    notes = " ".join(part for part in (
+        f"Not read: {unknown}" if unknown else "",
+        f"Only {', '.join(coverage.regions)} was read: {coverage.regions_error}" if coverage.regions_error else "",
+    ) if part)
     if missing:
-        return _result("access-analyzer", Status.FAIL, f"No active analyzer in {', '.join(missing)}. {checked}",
+        detail = f"No active external-access analyzer in {len(missing)} enabled region(s): {', '.join(missing)}."
+        return _result("access-analyzer", Status.FAIL, " ".join(part for part in (detail, notes) if part),
                        [f"region {region}" for region in missing])
-    names = "; ".join(f"{region}: {', '.join(found)}" for region, found in coverage.active.items())
-    return _result("access-analyzer", Status.PASS, f"Active analyzers: {names}. {checked}")
+    names = "; ".join(f"{region}: {', '.join(found)}" for region, found in coverage.active.items() if found)
+    if notes:
+        return _result("access-analyzer", Status.UNKNOWN, f"{notes} Active analyzers: {names or 'none read'}.")
+    return _result("access-analyzer", Status.PASS,
+                   f"An active analyzer in each of the {len(coverage.active)} enabled region(s): {names}.")
 
 
 @_with_authz("cloudshell-full-access")

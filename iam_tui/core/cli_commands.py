@@ -48,8 +48,8 @@ def _value(value: Any) -> str:
 
 
 def step_as_cli(step: PlanStep, profile: str | None = None) -> tuple[str, list[str]]:
-    """One step as an ``aws iam`` command, and the notes on what it leaves out."""
-    words = ["aws", "iam", kebab(step.operation)]
+    """One step as an ``aws iam`` (or its service's) command, and the notes on what it leaves out."""
+    words = ["aws", step.service, kebab(step.operation)]
     notes = []
     for name, value in step.params.items():
         option = f"--{kebab(name)}"
@@ -61,6 +61,8 @@ def step_as_cli(step: PlanStep, profile: str | None = None) -> tuple[str, list[s
             words.append(option if value else f"--no-{kebab(name)}")
         else:
             words += [option, _value(value)]
+    if step.region:
+        words += ["--region", step.region]
     if profile:
         words += ["--profile", profile]
     return " ".join(shlex.quote(w) for w in words), notes

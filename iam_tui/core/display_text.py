@@ -63,6 +63,8 @@ def visible(value: object, *, multiline: bool = False) -> str:
         return text
     if multiline:
         text = text.replace("\r\n", "\n")
+        if "".join(text.split("\n")).replace("\t", "").isprintable():  # prose: printable lines
+            return text
     return "".join(
         escape_char(char) if is_hidden(char) and not (multiline and char in _LINES) else char for char in text
     )

@@ -44,7 +44,8 @@ FIXES: dict[str, Fix] = {
     "key-rotation": Fix("rotate-key", "Rotate the access key: new key, AWS CLI profiles updated, old key retired"),
     "permissions-via-groups": Fix("move-policies-to-group", "Move the user's policies to a group"),
     "support-role": Fix("create-support-role", "Create a support role with AWSSupportAccess"),
-    "access-analyzer": Fix("create-access-analyzer", "Create an IAM Access Analyzer (external access, free) here"),
+    "access-analyzer": Fix("create-access-analyzer",
+                           "Create IAM Access Analyzers (external access, free) in the regions without one"),
     "no-full-admin-policy": Fix("accept-guide-admin-group", "Accept the guide's own admin group (PowerUsers)",
                                 offered=_only_the_guide_group),
 }

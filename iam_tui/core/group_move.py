@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .authz import AuthorizationDetails, InlinePolicy, Principal
+from .authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
 from .fix_plan import FixItem, FixPlan, FixProblem
 from .plan import PlanStep
 from .validation import name_taken, validate_group_name, validate_policy_name
@@ -62,15 +62,46 @@ def _inline_name(policy: InlinePolicy, group: Principal | None, user_name: str) 
     return renamed
 
 
-def group_move_plan(authz: AuthorizationDetails, user_name: str, target: GroupTarget) -> FixPlan:
-    """The plan that moves every policy of ``user_name`` (from the scan's authorization details) to the group
-    ``target``. Raises FixProblem when it cannot work (no such user or group, a name AWS refuses or that exists,
-    a quota the group or the user would exceed)."""
+def _is_change_password(ref: PolicyRef) -> bool:
+    return ref.aws_managed and ref.name == CHANGE_PASSWORD
+
+
+def _user_with_policies(authz: AuthorizationDetails, user_name: str) -> Principal:
     user = _find(authz.users, user_name)
     if user is None:
         raise FixProblem(f"No user {user_name} in the account's authorization details: refresh, then retry.")
     if not user.attached and not user.inline:
         raise FixProblem(f"{user_name} has no policies of its own: nothing to move.")
+    return user
+
+
+def change_password_detach_plan(authz: AuthorizationDetails, user_name: str) -> FixPlan | None:
+    """When IAMUserChangePassword is the user's only policy of its own and the account password policy already
+    lets users change their own password (the caller checks that), the fix is to detach it: no group needed.
+    None when the user holds other policies too (they move to a group, see :func:`group_move_plan`)."""
+    user = _user_with_policies(authz, user_name)
+    if user.inline or not all(_is_change_password(ref) for ref in user.attached):
+        return None
+    ref = user.attached[0]
+    params = {"UserName": user_name, "PolicyArn": ref.arn}
+    step = PlanStep(f"Detach {ref.name} from {user_name}", "DetachUserPolicy", params, "AttachUserPolicy", params)
+    return FixPlan(("permissions-via-groups",), f"Detach {CHANGE_PASSWORD} from {user_name}", (step,),
+                   (FixItem(f"{ref.name} (AWS managed): detach", "attached to the user directly (CIS 1.14)"),),
+                   (_ALREADY_ALLOWED,), (), (user_name,))
+
+
+_ALREADY_ALLOWED = (f"The account password policy already lets users change their own password "
+                    f"(AllowUsersToChangePassword), so {CHANGE_PASSWORD} grants nothing more: it is detached, not "
+                    "moved to a group.")
+
+
+def group_move_plan(authz: AuthorizationDetails, user_name: str, target: GroupTarget, *,
+                    users_change_password: bool = False) -> FixPlan:
+    """The plan that moves every policy of ``user_name`` (from the scan's authorization details) to the group
+    ``target``. With ``users_change_password`` (the account password policy's AllowUsersToChangePassword),
+    IAMUserChangePassword is only detached, not moved. Raises FixProblem when it cannot work (no such user or group,
+    a name AWS refuses or that exists, a quota the group or the user would exceed)."""
+    user = _user_with_policies(authz, user_name)
     group = _find(authz.groups, target.name)
     if target.create:
         problem = validate_group_name(target.name) or name_taken(target.name, (g.name for g in authz.groups))
@@ -79,7 +110,8 @@ def group_move_plan(authz: AuthorizationDetails, user_name: str, target: GroupTa
     elif group is None:
         raise FixProblem(f"No group {target.name}: pick an existing group, or create it.")
     on_group = {p.arn for p in group.attached} if group else set()
-    to_attach = [p for p in user.attached if p.arn not in on_group]
+    to_attach = [p for p in user.attached
+                 if p.arn not in on_group and not (users_change_password and _is_change_password(p))]
     if len(on_group) + len(to_attach) > GROUP_MANAGED_POLICIES_MAX:
         raise FixProblem(f"Group {target.name} would have {len(on_group) + len(to_attach)} managed policies; AWS "
                          f"allows {GROUP_MANAGED_POLICIES_MAX} per group: pick or create another group.")
@@ -121,8 +153,10 @@ def group_move_plan(authz: AuthorizationDetails, user_name: str, target: GroupTa
                               {"UserName": u, "PolicyName": policy.name,
                                "PolicyDocument": json.dumps(policy.document)}))
 
-    items = [FixItem(f"{ref.name} ({'AWS managed' if ref.aws_managed else 'customer managed'}): move to {g}",
-                     "attached to the user directly (CIS 1.14)") for ref in user.attached]
+    dropped = [ref for ref in user.attached if users_change_password and _is_change_password(ref)]
+    items = [FixItem(f"{ref.name} ({'AWS managed' if ref.aws_managed else 'customer managed'}): "
+                     + ("detach" if ref in dropped else f"move to {g}"), "attached to the user directly (CIS 1.14)")
+             for ref in user.attached]
     items += [FixItem(f"{p.name} (inline): copy to {g}" + (f" as {name}" if name and name != p.name else "")
                       + " and delete from the user", "an inline policy of the user (CIS 1.14)")
               for p, name in copies]
@@ -133,7 +167,9 @@ def group_move_plan(authz: AuthorizationDetails, user_name: str, target: GroupTa
     members = [other.name for other in authz.users if g in other.groups and other.name != u]
     if members:
         notes.append(f"The other members of {g} get these permissions too: {', '.join(members)}.")
-    if any(ref.name == CHANGE_PASSWORD for ref in user.attached):
+    if dropped:
+        notes.append(_ALREADY_ALLOWED)
+    elif any(ref.name == CHANGE_PASSWORD for ref in user.attached):
         notes.append(f"{CHANGE_PASSWORD} is on the user so that it can change its own password. Better: let "
                      "users change their own password in the account password policy (`p` on the dashboard); "
                      "then this policy is not needed at all.")

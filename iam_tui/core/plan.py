@@ -44,6 +44,8 @@ class PlanStep:
     undo_operation: str | None
     undo_params: dict[str, Any] = field(default_factory=dict)
     no_undo: str = ""  # why the step cannot be undone (set when ``undo_operation`` is None)
+    service: str = "iam"  # botocore's name of the service the call goes to
+    region: str | None = None  # for a regional service (Access Analyzer); None: the session's region
 
     def __post_init__(self) -> None:
         if self.undo_operation is None and not self.no_undo:
@@ -56,18 +58,22 @@ class PlanStep:
     reversible = undoable  # the fix plans' word for it
 
     def call_text(self) -> str:
-        return _call(self.operation, self.params)
+        return self._call(self.operation, self.params)
 
     def undo_text(self) -> str:
         """The undo call, or why there is none."""
         if self.undo_operation is None:
             return f"cannot be undone: {self.no_undo}"
-        return _call(self.undo_operation, self.undo_params)
+        return self._call(self.undo_operation, self.undo_params)
+
+    def _call(self, operation: str, params: dict[str, Any]) -> str:
+        shown = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
+        where = f" in {self.region}" if self.region else ""
+        return f"{_ACTION_PREFIX.get(self.service, self.service)}:{operation}({shown}){where}"
 
 
-def _call(operation: str, params: dict[str, Any]) -> str:
-    shown = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
-    return f"iam:{operation}({shown})"
+# IAM action prefixes that differ from botocore's service names.
+_ACTION_PREFIX = {"accessanalyzer": "access-analyzer"}
 
 
 def _short(value: Any) -> str:

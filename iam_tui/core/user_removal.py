@@ -51,6 +51,9 @@ class UserDependents:
     groups: tuple[str, ...] = ()
     attached_policies: tuple[PolicyRef, ...] = ()
     inline_policies: tuple[InlinePolicy, ...] = ()
+    # Virtual MFA devices named after the user but never enabled: not the user's (DeleteUser leaves them), but
+    # they keep the name taken, so the removal deletes them too.
+    unassigned_devices: tuple[MfaDeviceRef, ...] = ()
 
 
 NO_UNDO_PASSWORD = "AWS never reveals a password: the user would need a new one."
@@ -90,6 +93,10 @@ def build_removal_plan(d: UserDependents) -> list[PlanStep]:
         if device.virtual:
             steps.append(PlanStep(f"Delete virtual MFA device {device.serial}", "DeleteVirtualMFADevice",
                                   {"SerialNumber": device.serial}, None, no_undo=NO_UNDO_DELETE_MFA))
+    for device in d.unassigned_devices:
+        steps.append(PlanStep(f"Delete unassigned virtual MFA device {device.serial} (named after {user}, never "
+                              "enabled)", "DeleteVirtualMFADevice", {"SerialNumber": device.serial}, None,
+                              no_undo=NO_UNDO_DELETE_MFA))
     for group in d.groups:
         membership = {"GroupName": group, "UserName": user}
         steps.append(PlanStep(f"Remove {user} from group {group}", "RemoveUserFromGroup", membership,
@@ -138,10 +145,15 @@ def removal_notes(d: UserDependents, caller: CallerIdentity | None = None) -> li
     lost = [what for what, present in (
         ("console password", d.login_profile), ("access keys", d.access_keys),
         ("signing certificates", d.signing_certificates), ("SSH public keys", d.ssh_public_keys),
-        ("service-specific credentials", d.service_credentials), ("MFA devices", d.mfa_devices)) if present]
+        ("service-specific credentials", d.service_credentials),
+        ("MFA devices", d.mfa_devices or d.unassigned_devices)) if present]
     if lost:
         notes.append(f"Cannot be undone: the {', '.join(lost)} are deleted for good. A roll back after a failure "
                      "puts back only group memberships and policies.")
+    if d.unassigned_devices:
+        names = ", ".join(device.serial for device in d.unassigned_devices)
+        notes.append(f"Never-enabled virtual MFA devices named after {d.user_name} ({names}) would survive DeleteUser "
+                     "and keep the name taken: they are deleted too.")
     if d.groups or d.attached_policies or d.inline_policies:
         notes.append("A roll back re-adds the user to its groups and re-attaches (or re-puts) its policies.")
     return notes

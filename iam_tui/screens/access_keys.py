@@ -25,6 +25,7 @@ from ..widgets.data_text import Static
 from ..widgets.fitted_table import FitColumn, FittedTable
 from .base import REFUSED, AppScreen, Dialog, failure_text
 from .confirm import ConfirmScreen, TypedConfirmScreen
+from .key_profiles import offer_profile_removal, profiles_of
 from .messages import GuideUserChosen, Recorded, StepDone
 from .user_picker import UserPickerScreen
 
@@ -172,9 +173,12 @@ class AccessKeysScreen(AppScreen[None]):
     ]
     WAIT_WHILE_BUSY = frozenset({"back", "new_key", "toggle_active", "delete_key", "choose_user"})
 
-    def __init__(self, user_name: str | None = None) -> None:
+    def __init__(self, user_name: str | None = None, *, delete_leftover: bool = False) -> None:
+        """``delete_leftover``: once the keys are read, ask to delete the user's inactive key that is older than an
+        active one (what a rotation leaves; the dashboard's x)."""
         super().__init__()
         self.user_name = user_name
+        self.delete_leftover = delete_leftover
         self.keys: list[AccessKeyInfo] = []
         self.running_key: str | None = None
         self.notice = ""  # shown above the status after the next refresh
@@ -237,6 +241,19 @@ class AccessKeysScreen(AppScreen[None]):
                                                       else self._status_text())
         if any(k.active and k.last_used for k in self.keys):
             self.tell(StepDone(StepKey.ACCESS_KEYS))
+        if self.delete_leftover:
+            self.delete_leftover = False
+            self._offer_leftover()
+
+    def _offer_leftover(self) -> None:
+        # oldest first (list_keys): an inactive key listed before an active one was made before it
+        last_active = max((i for i, k in enumerate(self.keys) if k.active), default=-1)
+        old = next((i for i, k in enumerate(self.keys) if not k.active and i < last_active), None)
+        if old is None:
+            self.notify("No inactive key older than an active one is left: nothing to delete.")
+            return
+        self.query_one("#keys", DataTable).move_cursor(row=old)
+        self.change_key(self.keys[old], "delete")
 
     def _status_text(self) -> str:
         count = len(self.keys)
@@ -361,11 +378,13 @@ class AccessKeysScreen(AppScreen[None]):
             return
         self.change_key(key, "delete")
 
-    async def _confirmed(self, key: AccessKeyInfo, verb: str) -> bool:
+    async def _confirmed(self, key: AccessKeyInfo, verb: str, profiles: str | None = None) -> bool:
         if verb == "activate":
             return True
         effect = ("Programs that use it get errors until it is activated again." if verb == "deactivate" else
                   "This cannot be undone: anything that uses it stops working, for good.")
+        if profiles:
+            effect += f"\n\n{profiles}"
         if not await self.iam.push_screen_wait(TypedConfirmScreen(
                 f"{verb.capitalize()} access key {key.access_key_id} of {self.user_name}? {effect}",
                 key.access_key_id)):
@@ -380,7 +399,8 @@ class AccessKeysScreen(AppScreen[None]):
 
     @work(exclusive=True, group="keys-change")
     async def change_key(self, key: AccessKeyInfo, verb: str) -> None:
-        if not await self._confirmed(key, verb):
+        held, note = await profiles_of(self, [key.access_key_id]) if verb == "delete" else ([], None)
+        if not await self._confirmed(key, verb, note):
             self.app.notify(f"{key.access_key_id} was not changed.")
             return
         user = self.user_name
@@ -397,6 +417,7 @@ class AccessKeysScreen(AppScreen[None]):
         past = {"delete": "deleted", "deactivate": "deactivated", "activate": "activated"}[verb]
         self.app.notify(f"Access key {key.access_key_id} {past}.")
         self.action_refresh()
+        await offer_profile_removal(self, held)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -10,10 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Static
 
 from ..core.crash_report import CrashReport, report_file_name
 from ..files import TargetExists, write_private_file
+from ..widgets.data_text import Static
 from .base import Dialog
 
 SAVE_ATTEMPTS = 20  # names tried in one second before giving up (a name is never reused: no file is replaced)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual import getters, on, work
@@ -17,9 +18,10 @@ from ..aws.models import AccountIdentity, ScanResult
 from ..core.account_settings import AlternateContact
 from ..core.changes import Changed
 from ..core.checks import CheckResult, Status
-from ..core.credential_report import report_age
+from ..core.credential_report import CredentialReport, report_age
 from ..core.display_text import visible
 from ..core.fixes import fix_for
+from ..core.leftover_keys import LeftoverKey, leftover_keys, leftover_text
 from ..guide import StepKey
 from ..widgets.data_text import Static, data_text
 from ..widgets.fitted_table import FitColumn, FittedTable
@@ -134,6 +136,8 @@ class DashboardScreen(AppScreen[None]):
         "'partial' when another principal allows \"*:*\" too.\n\n"
         "g moves to the guide list: a step's digit opens it, or ↑/↓ (j/k) then enter (ctrl+p opens any step "
         "from anywhere).\n\n"
+        "An inactive key older than an active key of the same user (what a rotation leaves: it passes CIS 1.12 "
+        "and 1.13) is named above the table with its age; x opens the first on the keys screen to delete it.\n\n"
         "Root MFA and root keys are read live (GetAccountSummary). The per-user checks use the credential report, "
         "which AWS regenerates at most every 4 hours; users changed by iam-tui are re-read directly."
     )
@@ -144,10 +148,12 @@ class DashboardScreen(AppScreen[None]):
         Binding("f", "fix", "Fix"),
         Binding("u", "app.open_users", "Users"),
         Binding("s", "security_contact", "Contact"),
+        Binding("x", "delete_leftover", "Old key"),
     ]
     WAIT_WHILE_BUSY = frozenset({"security_contact", "fix"})
 
     scan: var[ScanResult | None] = var(None)  # the last scan; watch_scan shows it
+    leftovers: var[list[LeftoverKey]] = var(list)  # inactive keys a rotation left: x deletes the first
 
     status = getters.query_one("#scan-status", Static)
     table = getters.query_one("#checks", ChecksTable)
@@ -168,6 +174,7 @@ class DashboardScreen(AppScreen[None]):
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="dashboard"):
             yield Static("Scanning…", id="scan-status")
+            yield Static("", id="leftover-keys", markup=False)
             yield ChecksTable(id="checks")
             with Horizontal(id="lower"):
                 with Vertical(id="side"):
@@ -196,6 +203,25 @@ class DashboardScreen(AppScreen[None]):
         self.table.show_checks(by_attention(scan.results))
         self._show_detail(self.table.cursor_row)
         self._show_summary()
+        inputs = scan.inputs
+        report = inputs.report if inputs is not None else None
+        self.leftovers = (leftover_keys(inputs.user_rows(report))
+                          if inputs is not None and isinstance(report, CredentialReport) else [])
+
+    def watch_leftovers(self, leftovers: list[LeftoverKey]) -> None:
+        line = self.query_one("#leftover-keys", Static)
+        line.display = bool(leftovers)
+        line.update(leftover_text(leftovers, self.scan.inputs.now if self.scan and self.scan.inputs else
+                                  datetime.now(UTC)))
+        self.refresh_bindings()
+
+    def action_delete_leftover(self) -> None:
+        """The first inactive key a rotation left: the keys screen opens on it and asks for its ID to delete it."""
+        from .access_keys import AccessKeysScreen
+
+        if self.leftovers:
+            first = self.leftovers[0]
+            self.app.push_screen(AccessKeysScreen(first.user, delete_leftover=True), lambda _: self.action_refresh())
 
     # --- scanning -----------------------------------------------------------------------------------------
 
@@ -248,6 +274,8 @@ class DashboardScreen(AppScreen[None]):
         return self.checks[row] if 0 <= row < len(self.checks) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete_leftover" and not self.leftovers:
+            return False
         if action == "fix":
             result = self._highlighted()
             if result is None or fix_for(result) is None:

@@ -23,7 +23,6 @@ from textual.widgets.option_list import Option
 from ..aws.errors import AwsError
 from ..core.accepted import MARKER_NAME, REASON_MAX, reason_problem
 from ..core.access_keys import last_use_text
-from ..core.account_settings import ANALYZER_NAME
 from ..core.changes import Changed
 from ..core.checks import CheckResult
 from ..core.console_checklist import checklist_text, console_checklist
@@ -35,7 +34,7 @@ from ..core.plan_review import review_of_fix
 from ..core.scan_inputs import LiveKey
 from ..core.validation import validate_group_name
 from ..widgets.data_text import Static, data_text
-from .base import REFUSED, AppScreen, Dialog, Say, failure_text
+from .base import AppScreen, Dialog, Say, failure_text
 from .confirm import ConfirmScreen
 from .messages import AwsChanged
 from .plan_progress import review_then_run
@@ -295,6 +294,10 @@ async def _move_to_group(screen: AppScreen[Any], result: CheckResult) -> None:
     if user is None:
         return
     authz = await fixes.authorization_details()
+    detach = await fixes.change_password_detach(user, authz)
+    if detach is not None:  # the password policy already does what the policy grants: no group needed
+        await _run_fix(screen, detach)
+        return
     groups = [g.name for g in authz.groups]
 
     def rule(name: str) -> str | None:
@@ -327,21 +330,9 @@ async def _support_role(screen: AppScreen[Any], _result: CheckResult) -> None:
         await _run_fix(screen, await fixes.support_role(name))
 
 
-async def _access_analyzer(screen: AppScreen[Any], result: CheckResult) -> None:
-    settings = screen.iam.service.account_settings
-    region = screen.iam.service.ctx.region
-    if not await screen.confirm(ConfirmScreen(
-            f"Create the IAM Access Analyzer {ANALYZER_NAME} (external access, type ACCOUNT) in {region}? It reports "
-            "resources shared outside the account and costs nothing. Call: accessanalyzer:CreateAnalyzer. CIS asks "
-            "for one in every region you use: run iam-tui with --region for the others.", yes="Create",
-            no="Cancel")):
-        return
-    done_in = await screen.act(f"creating the Access Analyzer {ANALYZER_NAME}", settings.create_analyzer(),
-                               changed=Changed.setting("access analyzer"), status=_refused_notice(screen, result))
-    if done_in is REFUSED:
-        return
-    await screen.app.push_screen_wait(NoticeDialog("Access Analyzer created",
-                                                   f"{ANALYZER_NAME} is active in {done_in}; the dashboard rescans."))
+async def _access_analyzer(screen: AppScreen[Any], _result: CheckResult) -> None:
+    """An analyzer in every enabled region without one: read now, reviewed and run as a plan (one call a region)."""
+    await _run_fix(screen, await screen.iam.service.fixes.access_analyzers())
 
 
 async def _accept_admin_group(screen: AppScreen[Any], result: CheckResult) -> None:

@@ -37,11 +37,13 @@ def plan_text(plan: RotationPlan) -> str:
     """The review: what will happen, in order, and what it touches."""
     lines = [f"Rotate access key {plan.old_key_id} of {plan.user_name}. Nothing changes until you press enter.", ""]
     lines += [f"{number}. {text}" for number, text in enumerate(plan.steps_text(), start=1)]
+    lines += ["", f"Before the old key is deactivated: {plan.before_deactivating()}"]
     if plan.rotates_running_key:
         lines += ["", f"iam-tui itself signs its calls with {plan.old_key_id}: once the new key is verified, it goes "
                   "on with the new key through the first profile above."]
+    lines += [line for note in plan.notes for line in ("", note)]
     lines += ["", "If iam-tui stops half-way, the next start finds the rotation and offers to resume it. The old "
-              "key is only deactivated by the run; deleting it asks you first."]
+              "key is only deactivated by the run, and kept inactive; deleting it is your choice."]
     return "\n".join(lines)
 
 
@@ -51,9 +53,10 @@ def finished_text(journal: Journal, deleted: bool) -> str:
     if deleted:
         return (f"✓ Rotated: {journal.user_name} now uses {new} (profiles {names}); the old key {journal.old_key_id} "
                 "is deleted. esc returns.")
-    return (f"The new key {new} works through the profiles ({names}) and the old key {journal.old_key_id} is "
-            "deactivated. It still counts as one of the user's two keys: d deletes it (you type its ID), or leave "
-            "it and resume later.")
+    return (f"✓ Rotated: {journal.user_name} now uses {new}, verified through the profiles ({names}). The old key "
+            f"{journal.old_key_id} is inactive and kept: an inactive key passes CIS 1.12 and 1.13, and if something "
+            "still used it, a reactivates it. It still counts as one of the user's two keys: d deletes it now (you "
+            "type its ID), or later from the dashboard or the keys screen.")
 
 
 class KeyRotationScreen(AppScreen[None]):
@@ -64,15 +67,16 @@ class KeyRotationScreen(AppScreen[None]):
     AUTO_FOCUS = "#review"
     HELP = ("Rotating an access key: iam-tui creates a new key, writes it into every AWS CLI profile that used the old "
             "one (only the key ID and secret change), checks with STS that it works, and deactivates the old key. "
-            "Then you confirm, by typing its ID, that the old key is deleted.\n"
-            "enter starts (or resumes) · d deletes the deactivated old key · esc returns. If iam-tui stops half-way, "
-            "the next start offers to resume where it stopped.")
+            "The old key stays inactive (it can be reactivated) until you delete it, by typing its ID.\n"
+            "enter starts (or resumes) · d deletes the deactivated old key · a reactivates it · esc returns (it stays "
+            "inactive). If iam-tui stops half-way, the next start offers to resume where it stopped.")
     BINDINGS = [
         Binding("enter", "go", "Rotate / resume"),
         Binding("d", "delete_old", "Delete old key"),
+        Binding("a", "reactivate_old", "Reactivate old key"),
         Binding("escape", "back", "Back"),
     ]
-    WAIT_WHILE_BUSY = frozenset({"go", "delete_old", "back"})
+    WAIT_WHILE_BUSY = frozenset({"go", "delete_old", "reactivate_old", "back"})
     DEFAULT_CSS = """
     KeyRotationScreen #rotation-title { padding: 0 1; height: auto; text-style: bold; }
     KeyRotationScreen #rotation-pages { height: 1fr; }
@@ -107,7 +111,7 @@ class KeyRotationScreen(AppScreen[None]):
         yield Static("", id="rotation-status", markup=False)
 
     def on_mount(self) -> None:
-        self.load()
+        self.call_after_refresh(self.load)  # the pages' own children mount after this screen's Mount
 
     def watch_page(self, page: str) -> None:
         self.pages.current = page
@@ -115,7 +119,7 @@ class KeyRotationScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "go" and self.plan is None and self.unfinished is None:
             return False
-        if action == "delete_old" and self.journal is None:
+        if action in ("delete_old", "reactivate_old") and self.journal is None:
             return False
         return super().check_action(action, parameters)
 
@@ -173,7 +177,7 @@ class KeyRotationScreen(AppScreen[None]):
         text = why + (f"A key rotation was left unfinished: access key {journal.old_key_id} of {journal.user_name}, "
                 f"started {journal.started_at:%Y-%m-%d %H:%M} UTC, reached “{journal.step.value}”.\n\n"
                 f"{unfinished.explanation}")
-        if unfinished.point is Resume.OTHER_ACCOUNT:
+        if unfinished.point in (Resume.OTHER_ACCOUNT, Resume.NO_ROOM):
             self.unfinished = None
             self._review(text, "esc returns.")
             return
@@ -223,15 +227,16 @@ class KeyRotationScreen(AppScreen[None]):
             await self._stopped(f"The rotation stopped. {reason}")
             return
         self.tell(AwsChanged())
-        self._ran(result, runs_on_old, finished=unfinished is not None and unfinished.point is Resume.FINISHED)
+        await self._ran(result, runs_on_old, finished=unfinished is not None and unfinished.point is Resume.FINISHED)
 
     async def _stopped(self, why: str) -> None:
         """After a failure: what the journal says now, so that enter resumes from there."""
         assert self.rotation is not None
         try:
             unfinished = await self.rotation.unfinished()
-        except AwsError as err:
-            self._review(f"{why}\n\nCould not read where it stopped: {err.text}", "esc returns; open it again to "
+        except (AwsError, FixProblem) as err:
+            reason = err.text if isinstance(err, AwsError) else str(err)
+            self._review(f"{why}\n\nCould not read where it stopped: {reason}", "esc returns; open it again to "
                          "resume.")
             return
         if unfinished is None:
@@ -240,7 +245,7 @@ class KeyRotationScreen(AppScreen[None]):
             return
         self._offer_resume(unfinished, f"{why}\n\n")
 
-    def _ran(self, result: RotationResult, runs_on_old: bool, *, finished: bool) -> None:
+    async def _ran(self, result: RotationResult, runs_on_old: bool, *, finished: bool) -> None:
         journal = result.journal
         if runs_on_old and result.new_service is not None:
             self.tell(ServiceChanged(result.new_service))  # the old key no longer signs: go on with the new one
@@ -249,12 +254,17 @@ class KeyRotationScreen(AppScreen[None]):
             self._review(f"✓ The rotation of {journal.user_name}'s key {journal.old_key_id} is complete.",
                          "esc returns.")
             return
+        assert self.rotation is not None
+        try:
+            await self.rotation.keep_old(journal)  # the default: the rotation is complete, the old key inactive
+        except (AwsError, FixProblem) as err:
+            self.status.update(err.text if isinstance(err, AwsError) else str(err))
         self.journal = journal
-        self._review(finished_text(journal, deleted=False), "d deletes the old key · esc leaves it deactivated")
+        self._review(finished_text(journal, deleted=False),
+                     "d deletes the old key · a reactivates it · esc returns (it stays inactive)")
         if runs_on_old and result.new_service is None:
             self.status.update(f"iam-tui ran on {journal.old_key_id}, now deactivated: restart it with one of the "
                                "rotated profiles to go on.")
-        self.action_delete_old()
 
     def action_delete_old(self) -> None:
         journal = self.journal
@@ -263,6 +273,27 @@ class KeyRotationScreen(AppScreen[None]):
         question = (f"Delete the old access key {journal.old_key_id} of {journal.user_name}? It is deactivated and "
                     "the profiles use the new key; deleting cannot be undone.")
         self.app.push_screen(TypedConfirmScreen(question, journal.old_key_id), self._delete_confirmed)
+
+    def action_reactivate_old(self) -> None:
+        if self.journal is not None and not self.session.busy:
+            self.reactivate_old()
+
+    @work(exclusive=True, group="rotation")
+    async def reactivate_old(self) -> None:
+        journal, rotation = self.journal, self.rotation
+        assert journal is not None and rotation is not None
+        try:
+            async with self.session.mutating(f"reactivating access key {journal.old_key_id}"):
+                await rotation.reactivate_old(journal)
+        except AwsError as err:
+            self.status.update(f"Could not reactivate {journal.old_key_id}. {err.text}")
+            return
+        finally:
+            self.tell(AwsChanged())
+        self.journal = None
+        self._review(f"{journal.old_key_id} is active again: {journal.user_name} has two active keys (CIS 1.12 fails "
+                     f"until one is deactivated). The profiles use {journal.new_key_id}. Once whatever needed the "
+                     "old key has the new one, deactivate and delete the old key on the keys screen.", "esc returns.")
 
     def _delete_confirmed(self, confirmed: bool | None) -> None:
         if confirmed:
@@ -288,13 +319,24 @@ class KeyRotationScreen(AppScreen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def on_unmount(self) -> None:
+        if self.rotation is not None:
+            self.rotation.release()  # another instance may rotate now (an unfinished journal stays for it)
+
 
 async def offer_unfinished_rotation(app: App[Any], service: IamService) -> None:
     """For the app's start (run it in a worker once connected): when an earlier run left a key rotation unfinished,
     open the rotation screen, which explains where it stopped and offers to resume it."""
+    rotation = KeyRotationService(service)
+    removed = await rotation.remove_stale_temps()
+    if removed:
+        files = ", ".join(map(str, removed))
+        app.notify(f"Removed {len(removed)} temporary file{'s' if len(removed) > 1 else ''} that an interrupted "
+                   f"write of the AWS CLI files or the rotation journal left (it could hold a secret): {files}",
+                   title="Cleaned up", timeout=20, markup=False)
     try:
-        unfinished = await KeyRotationService(service).unfinished()
-    except AwsError:
-        return  # the screen would say the same when opened; the start goes on
+        unfinished = await rotation.unfinished()
+    except (AwsError, FixProblem):
+        return  # the screen says the same when opened (another instance rotating included); the start goes on
     if unfinished is not None and unfinished.point is not Resume.OTHER_ACCOUNT:
         app.push_screen(KeyRotationScreen())

@@ -7,6 +7,7 @@ first. What a roll back cannot undo is kept and said so, with why; what is still
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -311,7 +312,17 @@ async def review_then_run(screen: AppScreen[object], review: PlanReview, run_sta
                           rollback: RunPlan, *, confirm_rule: Rule | None = None,
                           unfinished: str | None = None) -> bool | None:
     """The whole flow from a worker of ``screen``: the review, then the progress. None when the person left at the
-    review (nothing sent); else whether every step is done."""
+    review (nothing sent); else whether every step is done. A plan that deletes access keys names, in its review,
+    the AWS CLI profiles holding them, and once done offers to remove those sections."""
+    from .key_profiles import offer_profile_removal, profiles_of
+
+    held, note = await profiles_of(screen, [step.params["AccessKeyId"] for step in review.steps
+                                            if step.operation == "DeleteAccessKey"])
+    if note:
+        review = dataclasses.replace(review, notes=(*review.notes, note))
     if not await screen.confirm(PlanReviewScreen(review, confirm_rule=confirm_rule)):
         return None
-    return await screen.confirm(PlanProgressScreen(review.title, run_state, run, rollback, unfinished=unfinished))
+    done = await screen.confirm(PlanProgressScreen(review.title, run_state, run, rollback, unfinished=unfinished))
+    if done:
+        await offer_profile_removal(screen, held)
+    return done

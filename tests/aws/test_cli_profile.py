@@ -71,6 +71,30 @@ def test_existing_profiles_and_comments_are_kept(tmp_path: Path) -> None:
         "region": "us-east-1", "output": "table"}
 
 
+def test_an_existing_files_mode_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 0400 credentials file (its owner made it read-only) stays 0400, a 0640 config file 0640: rewritten, never
+    silently widened or narrowed; and a write that is put back keeps them too."""
+    paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
+    paths.credentials.write_text(EXISTING_CREDENTIALS)
+    paths.config.write_text(EXISTING_CONFIG)
+    os.chmod(paths.credentials, 0o400)
+    os.chmod(paths.config, 0o640)
+    _write(paths)
+    assert "AKIANEWKEY" in paths.credentials.read_text()
+    assert (file_mode(paths.credentials), file_mode(paths.config)) == (0o400, 0o640)
+    real_replace = os.replace
+
+    def failing_replace(src, dst) -> None:
+        if Path(dst).name == "config":
+            raise OSError(28, "No space left on device", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", failing_replace)
+    with pytest.raises(ProfileWriteError):
+        _write(paths, output="table", replace=True)
+    assert (file_mode(paths.credentials), file_mode(paths.config)) == (0o400, 0o640)
+
+
 def test_an_existing_profile_is_replaced_only_when_confirmed(tmp_path: Path) -> None:
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
     paths.credentials.write_text("[alice]\naws_access_key_id = AKIAOLD\naws_secret_access_key = old\n")

@@ -256,6 +256,41 @@ async def test_policies_moved_to_an_existing_group(quick: IamService, admin) -> 
         await quick.fixes.permissions_via_group("dave", GroupTarget("Readers", create=False))
 
 
+async def test_change_password_is_detached_not_moved_when_users_may_change_their_password(quick: IamService,
+                                                                                          admin) -> None:
+    user_with_policies(admin)
+    assert await quick.fixes.change_password_detach("dave") is None  # other policies: they move to a group
+    admin.update_account_password_policy(AllowUsersToChangePassword=True)
+    assert await quick.fixes.change_password_detach("dave") is None
+    plan = await quick.fixes.permissions_via_group("dave", GroupTarget("dave-permissions", create=True))
+    assert [s.operation for s in plan.steps] == ["CreateGroup", "AttachGroupPolicy", "PutGroupPolicy",
+                                                 "AddUserToGroup", "DetachUserPolicy", "DetachUserPolicy",
+                                                 "DeleteUserPolicy"]
+    assert any("AllowUsersToChangePassword" in note for note in plan.notes)
+    assert await quick.fixes.run(plan, quick.fixes.start(plan)) is True
+    attached = admin.list_attached_group_policies(GroupName="dave-permissions")["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == [S3_READ]
+    assert admin.list_attached_user_policies(UserName="dave")["AttachedPolicies"] == []
+
+
+async def test_change_password_alone_is_a_plain_detach_only_when_the_password_policy_allows_it(
+        quick: IamService, admin) -> None:
+    admin.create_user(UserName="erin")
+    admin.attach_user_policy(UserName="erin", PolicyArn=CHANGE_PASSWORD)
+    assert await quick.fixes.change_password_detach("erin") is None  # no password policy: users may not
+    admin.update_account_password_policy(AllowUsersToChangePassword=True)
+    plan = await quick.fixes.change_password_detach("erin")
+    assert plan is not None and [(s.operation, s.undo_operation) for s in plan.steps] == [
+        ("DetachUserPolicy", "AttachUserPolicy")]
+    run = quick.fixes.start(plan)
+    assert await quick.fixes.run(plan, run) is True
+    assert admin.list_attached_user_policies(UserName="erin")["AttachedPolicies"] == []
+    assert await quick.fixes.rollback(plan, run) is True  # the roll back attaches it again
+    assert [p["PolicyArn"] for p in admin.list_attached_user_policies(UserName="erin")["AttachedPolicies"]] == [
+        CHANGE_PASSWORD]
+    assert admin.list_groups()["Groups"] == []
+
+
 # --- CIS 1.16: the support role ----------------------------------------------------------------------------------
 
 

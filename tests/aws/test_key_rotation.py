@@ -5,17 +5,20 @@ run"; the state is checked through plain clients."""
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from iam_tui.aws import cli_profile
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.key_rotation import KeyRotationService
+from iam_tui.aws.sandbox import responses
 from iam_tui.aws.service import IamService
 from iam_tui.core import aws_config
 from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.fix_plan import FixProblem
-from iam_tui.core.key_rotation import JOURNAL_NAME, ProfileUse, Resume, Step
+from iam_tui.core.key_rotation import JOURNAL_NAME, Journal, ProfileUse, Resume, Step
 from iam_tui.core.secret import Secret
 
 from ..helpers import FakeTime, inject_error
@@ -61,6 +64,8 @@ def paths(tmp_path: Path, alice: tuple[str, str]) -> CliPaths:
     paths.credentials.write_bytes(CREDENTIALS.format(old=old, secret=secret).encode())
     # the config file's default profile holds the key too (botocore reads keys from either file)
     paths.config.write_bytes(CONFIG.format(old=old, secret=secret).encode())
+    os.chmod(paths.credentials, 0o600)  # as `aws configure` makes them; a rotation keeps the mode it finds
+    os.chmod(paths.config, 0o600)
     return paths
 
 
@@ -75,6 +80,11 @@ def interrupt_at(point: str):
             raise Interrupted(point)
 
     return fault
+
+
+def unknown_key(admin, alice: tuple[str, str]) -> str:
+    return next(k["AccessKeyId"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]
+                if k["AccessKeyId"] != alice[0])
 
 
 def assert_rotated(admin, sandbox, paths: CliPaths, alice: tuple[str, str]) -> None:
@@ -117,7 +127,9 @@ async def test_a_rotation_end_to_end(service: IamService, admin, sandbox, paths:
 
 
 POINTS = {
-    "created": Resume.DELETE_ORPHAN,  # the key exists, the journal does not know it yet: its secret is lost
+    # the key exists, the journal does not know it yet: its secret is lost, but iam-tui cannot tell it from a key
+    # another run made, so it is only named, and the user deletes it
+    "created": Resume.NO_ROOM,
     "recorded-created": Resume.DELETE_ORPHAN,
     "written": Resume.VERIFY,  # the files hold the new key, the journal does not know yet
     "recorded-written": Resume.VERIFY,
@@ -135,6 +147,7 @@ async def test_interrupted_after_each_step_then_resumed(service: IamService, adm
     plan = await first_run.plan("alice", alice[0])
     with pytest.raises(Interrupted):
         await first_run.rotate(plan)
+    first_run.release()  # the process ended: the kernel drops its lock
 
     next_run = rotation(service, paths)
     unfinished = await next_run.unfinished()
@@ -145,6 +158,17 @@ async def test_interrupted_after_each_step_then_resumed(service: IamService, adm
         assert "secret is lost" in unfinished.explanation and orphan.pop() in unfinished.explanation
         # the files were not touched: the old key still works from them
         assert alice[0] in paths.credentials.read_text()
+    if unfinished.point is Resume.NO_ROOM:
+        unknown = {k["AccessKeyId"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]} - {
+            alice[0]}
+        assert unknown.pop() in unfinished.explanation and "does not delete" in unfinished.explanation
+        with pytest.raises(FixProblem):
+            await next_run.resume(unfinished)
+        next_run.release()
+        assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 2  # nothing deleted
+        admin.delete_access_key(UserName="alice", AccessKeyId=unknown_key(admin, alice))  # the user, on the keys screen
+        unfinished = await next_run.unfinished()
+        assert unfinished.point is Resume.CREATE
     with pytest.raises(FixProblem, match="unfinished"):
         await next_run.plan("alice", alice[0])
     result = await next_run.resume(unfinished)
@@ -159,10 +183,12 @@ async def test_an_aws_failure_at_deactivation_is_resumed(service: IamService, ad
     first_run = rotation(service, paths)
     with pytest.raises(AwsError):
         await first_run.rotate(await first_run.plan("alice", alice[0]))
+    first_run.release()
     unfinished = await rotation(service, paths).unfinished()
     assert unfinished.point is Resume.DEACTIVATE_OLD
-    result = await rotation(service, paths).resume(unfinished)
-    await rotation(service, paths).delete_old(result.journal)
+    next_run = rotation(service, paths)
+    result = await next_run.resume(unfinished)
+    await next_run.delete_old(result.journal)
     assert_rotated(admin, sandbox, paths, alice)
 
 
@@ -180,19 +206,22 @@ async def test_a_failed_file_write_leaves_the_files_and_the_orphan_is_deleted(
     first_run = rotation(service, paths)
     with pytest.raises(AwsError) as caught:
         await first_run.rotate(await first_run.plan("alice", alice[0]))
+    first_run.release()
     monkeypatch.undo()
     assert caught.value.code == "ProfileWrite" and "No space left" in caught.value.message
     assert (paths.credentials.read_bytes(), paths.config.read_bytes()) == before  # put back
     unfinished = await rotation(service, paths).unfinished()
     assert unfinished.point is Resume.DELETE_ORPHAN
-    result = await rotation(service, paths).resume(unfinished)
-    await rotation(service, paths).delete_old(result.journal)
+    next_run = rotation(service, paths)
+    result = await next_run.resume(unfinished)
+    await next_run.delete_old(result.journal)
     assert_rotated(admin, sandbox, paths, alice)
 
 
 async def test_deleted_but_journal_left_is_finished(service: IamService, admin, paths: CliPaths, alice) -> None:
     first_run = rotation(service, paths)
     result = await first_run.rotate(await first_run.plan("alice", alice[0]))
+    first_run.release()
     admin.delete_access_key(UserName="alice", AccessKeyId=alice[0])  # deleted; the app stopped before the journal
     unfinished = await rotation(service, paths).unfinished()
     assert unfinished.point is Resume.FINISHED
@@ -221,6 +250,7 @@ async def test_a_journal_of_another_account_is_not_resumed(service: IamService, 
     first_run = rotation(service, paths, interrupt_at("recorded-verified"))
     with pytest.raises(Interrupted):
         await first_run.rotate(await first_run.plan("alice", alice[0]))
+    first_run.release()
     journal = paths.credentials.parent / JOURNAL_NAME
     journal.write_text(journal.read_text().replace(service.sandbox.account_id, "999999999999"))
     unfinished = await rotation(service, paths).unfinished()
@@ -236,3 +266,146 @@ async def test_a_journal_of_another_account_is_not_resumed(service: IamService, 
     with pytest.raises(AwsError) as caught:
         await rotation(service, paths).unfinished()
     assert caught.value.code == "RotationJournal" and "{not" not in caught.value.text
+
+
+class Killed(BaseException):
+    """kill -9: nothing after this point runs (not the app's error handling either)."""
+
+
+def kill_after_writing(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """The process dies right after ``path`` is written (renamed into place), before anything else: the journal
+    does not know, the other file is not written, and the other file's temporary copy is left behind."""
+    real = cli_profile.write_private_file
+
+    def write(target, data: bytes, **kwargs):
+        written = real(target, data, **kwargs)
+        if Path(target) == path:
+            leftover = path.parent / ".config.0badc0de.tmp"  # what a kill during the next write leaves
+            leftover.write_bytes(data)
+            os.utime(leftover, (1, 1))
+            raise Killed
+        return written
+
+    monkeypatch.setattr(cli_profile, "write_private_file", write)
+
+
+@pytest.mark.parametrize("recorded", [False, True])
+async def test_killed_between_the_two_file_writes_then_resumed(service: IamService, admin, sandbox, paths: CliPaths,
+                                                               alice, monkeypatch: pytest.MonkeyPatch,
+                                                               recorded: bool) -> None:
+    """The credentials file holds the new key (its secret's only copy; the old one overwritten there), the config
+    file still the old one. The resume must go forward from the files, never delete the new key."""
+    first_run = rotation(service, paths, interrupt_at("never"))
+    if recorded:
+        def killed_at(point: str) -> None:
+            if point == "recorded-written-credentials":
+                (paths.credentials.parent / ".config.0badc0de.tmp").write_bytes(b"new secret")
+                os.utime(paths.credentials.parent / ".config.0badc0de.tmp", (1, 1))
+                raise Killed
+
+        first_run = rotation(service, paths, killed_at)
+    else:
+        kill_after_writing(monkeypatch, paths.credentials)
+    with pytest.raises(Killed):
+        await first_run.rotate(await first_run.plan("alice", alice[0]))
+    first_run.release()
+    monkeypatch.undo()
+    new = unknown_key(admin, alice)
+    assert aws_config.profile_options(paths.credentials.read_text(), "work", config_file=False)[
+        "aws_access_key_id"] == new
+    assert alice[0] in paths.config.read_text() and alice[1] not in paths.credentials.read_text()
+    journal = Journal.from_json((paths.credentials.parent / JOURNAL_NAME).read_text())
+    assert journal.written == ((("credentials", new),) if recorded else ())
+
+    next_run = rotation(service, paths)
+    removed = await next_run.remove_stale_temps()
+    assert [p.name for p in removed] == [".config.0badc0de.tmp"] and not removed[0].exists()
+    unfinished = await next_run.unfinished()
+    assert unfinished.point is Resume.VERIFY
+    assert f"Profile work already holds the new key {new}" in unfinished.explanation
+    result = await next_run.resume(unfinished)
+    assert result.journal.step is Step.OLD_DEACTIVATED and new in {
+        k["AccessKeyId"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
+    assert dict(result.journal.written) == {"config": new} | ({"credentials": new} if recorded else {})
+    await next_run.delete_old(result.journal)
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_a_fresh_temporary_file_is_another_writes_and_stays(service: IamService, paths: CliPaths,
+                                                                  alice) -> None:
+    fresh = paths.credentials.parent / ".credentials.12345678.tmp"
+    fresh.write_bytes(b"being written")
+    other = paths.credentials.parent / ".credentials.notours.tmp"
+    other.write_bytes(b"not a name iam-tui uses")
+    os.utime(other, (1, 1))
+    assert await rotation(service, paths).remove_stale_temps() == []
+    assert fresh.exists() and other.exists()
+
+
+async def test_a_read_only_credentials_file_stays_read_only(service: IamService, admin, paths: CliPaths,
+                                                            alice) -> None:
+    os.chmod(paths.credentials, 0o400)
+    run = rotation(service, paths)
+    result = await run.rotate(await run.plan("alice", alice[0]))
+    assert result.journal.new_key_id in paths.credentials.read_text()
+    assert oct(paths.credentials.stat().st_mode & 0o777) == oct(0o400)
+    assert oct(paths.config.stat().st_mode & 0o777) == oct(0o600)
+
+
+async def test_a_file_others_can_read_is_named_in_the_review_and_keeps_its_mode(service: IamService,
+                                                                                 paths: CliPaths, alice) -> None:
+    os.chmod(paths.config, 0o644)
+    run = rotation(service, paths)
+    plan = await run.plan("alice", alice[0])
+    assert any(f"{paths.config} has mode 0644" in note and "chmod 600" in note for note in plan.notes)
+    await run.rotate(plan)
+    assert oct(paths.config.stat().st_mode & 0o777) == oct(0o644)
+
+
+async def test_the_review_shows_the_old_keys_last_use_and_what_iam_tui_cannot_update(
+        service: IamService, paths: CliPaths, alice) -> None:
+    plan = await rotation(service, paths).plan("alice", alice[0])
+    assert plan.old_last_used == "never used"
+    assert "last used: never used" in plan.before_deactivating()
+    for cannot in ("environment variables", "other hosts", "CI systems"):
+        assert cannot in plan.before_deactivating()
+
+    def used(**_) -> object:
+        return responses.ok({"UserName": "alice", "AccessKeyLastUsed": {
+            "LastUsedDate": datetime(2026, 11, 30, 8, 15, tzinfo=UTC), "ServiceName": "s3", "Region": "eu-west-1"}})
+
+    service.ctx.client("iam").meta.events.register_first("before-call.iam.GetAccessKeyLastUsed", used)
+    plan = await rotation(service, paths).plan("alice", alice[0])
+    assert plan.old_last_used == "2026-11-30 08:15 s3 eu-west-1"
+
+
+async def test_the_old_key_is_kept_inactive_and_can_be_reactivated(service: IamService, admin, paths: CliPaths,
+                                                                   alice) -> None:
+    run = rotation(service, paths)
+    result = await run.rotate(await run.plan("alice", alice[0]))
+    await run.keep_old(result.journal)
+    assert not (paths.credentials.parent / JOURNAL_NAME).exists() and not run.lock.held
+    statuses = {k["AccessKeyId"]: k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
+    assert statuses == {alice[0]: "Inactive", result.journal.new_key_id: "Active"}
+    assert await rotation(service, paths).unfinished() is None  # nothing to resume: the rotation is complete
+    await run.reactivate_old(result.journal)
+    assert {k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]} == {"Active"}
+
+
+async def test_a_new_key_deleted_elsewhere_is_replaced_by_another(service: IamService, admin, sandbox,
+                                                                  paths: CliPaths, alice) -> None:
+    """The profiles hold the new key, then someone deletes it: they do not work; resuming makes another key and
+    writes it where the old or the dead key is."""
+    first_run = rotation(service, paths, interrupt_at("recorded-written"))
+    with pytest.raises(Interrupted):
+        await first_run.rotate(await first_run.plan("alice", alice[0]))
+    first_run.release()
+    dead = unknown_key(admin, alice)
+    admin.delete_access_key(UserName="alice", AccessKeyId=dead)
+    next_run = rotation(service, paths)
+    unfinished = await next_run.unfinished()
+    assert unfinished.point is Resume.NEW_KEY_GONE and "no longer exists" in unfinished.explanation
+    result = await next_run.resume(unfinished)
+    assert result.journal.new_key_id not in (None, dead, alice[0])
+    await next_run.delete_old(result.journal)
+    assert_rotated(admin, sandbox, paths, alice)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from botocore.parsers import ResponseParserError
 
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.keys import NewAccessKey, SecretNeverReceived
@@ -185,3 +186,20 @@ async def test_an_unreadable_answer_says_the_change_may_have_been_made(service: 
         await service.aws.call("iam", "TagUser", UserName="bob", Tags=[{"Key": "k", "Value": "v"}])
     assert err.value.code == "ResponseParserError" and "may or may not have been made" in err.value.message
     assert admin.list_user_tags(UserName="bob")["Tags"] == [{"Key": "k", "Value": "v"}]
+
+
+async def test_an_unreadable_read_names_the_call_and_never_speaks_of_a_change(service: IamService, admin) -> None:
+    """A read changes nothing: its unreadable answer (an endpoint that does not implement the call, a proxy's HTML
+    page) names the call that could not be read, not a change that may have been made."""
+    admin.create_user(UserName="bob")
+
+    def unreadable(**_: object) -> None:
+        raise ResponseParserError("Unable to parse response: <html><body>Not Implemented</body></html>")
+
+    service.ctx.client("iam").meta.events.register_first("before-call.iam.ListServiceSpecificCredentials",
+                                                         unreadable)
+    with pytest.raises(AwsError) as err:
+        await service.removal.dependents("bob")
+    assert err.value.code == "ResponseParserError" and err.value.action == "iam:ListServiceSpecificCredentials"
+    assert "iam:ListServiceSpecificCredentials could not be read" in err.value.message
+    assert "may or may not" not in err.value.text and "change" not in err.value.text

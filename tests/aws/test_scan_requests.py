@@ -4,6 +4,8 @@ managed policy documents read once per version, and timestamps parsed like botoc
 from __future__ import annotations
 
 import asyncio
+import re
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -55,20 +57,98 @@ async def test_an_existing_credential_report_is_read_without_generating_one(serv
     assert seen == ["GetCredentialReport"]  # AWS keeps it four hours: nothing to generate
 
 
-async def test_aws_managed_policy_documents_are_read_once_per_version(service: IamService, admin) -> None:
+async def test_aws_managed_policy_documents_come_with_the_authorization_details(service: IamService, admin) -> None:
+    """GetAccountAuthorizationDetails with AWSManagedPolicy lists the attached AWS managed policies with their
+    versions: no ListPolicies, and no call per policy."""
     for policy in ("AdministratorAccess", "AWSSupportAccess", "IAMUserChangePassword"):
         admin.create_group(GroupName=f"g-{policy}")
         admin.attach_group_policy(GroupName=f"g-{policy}", PolicyArn=f"arn:aws:iam::aws:policy/{policy}")
     seen = operations(service)
+    result = await service.scan.scan()
+    assert seen.count("GetAccountAuthorizationDetails") == 1
+    assert not {"ListPolicies", "GetPolicy", "GetPolicyVersion"} & set(seen)
+    assert result.result("no-full-admin-policy").resources == (
+        "AdministratorAccess (AWS managed) attached to group g-AdministratorAccess",)
+
+
+async def test_the_sandbox_lists_only_the_attached_aws_managed_policies_as_aws_does(service: IamService,
+                                                                                   admin) -> None:
+    admin.create_user(UserName="u")
+    admin.attach_user_policy(UserName="u", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    details = service.ctx.client("iam").get_account_authorization_details(Filter=["AWSManagedPolicy"])
+    assert [(p["PolicyName"], p["AttachmentCount"]) for p in details["Policies"]] == [("ReadOnlyAccess", 1)]
+    assert details["UserDetailList"] == []  # only what the filter asked for
+    (version,) = details["Policies"][0]["PolicyVersionList"]
+    assert version["IsDefaultVersion"] and version["Document"]["Statement"]
+
+
+async def test_an_attached_policy_the_pages_did_not_list_is_read_directly(service: IamService, admin) -> None:
+    admin.create_group(GroupName="admins")
+    admin.attach_group_policy(GroupName="admins", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+
+    def drop_policies(response_dict, **_) -> None:  # attached after the page was written, say
+        response_dict["body"] = re.sub(rb"<Policies>.*</Policies>", b"<Policies/>", response_dict["body"],
+                                       flags=re.DOTALL)
+
+    service.ctx.client("iam").meta.events.register("before-parse.iam.GetAccountAuthorizationDetails", drop_policies)
+    seen = operations(service)
     first = await service.scan.scan()
-    # one ListPolicies for every attached AWS policy's version, not a GetPolicy each
-    assert seen.count("ListPolicies") == 1 and seen.count("GetPolicy") == 0
-    assert seen.count("GetPolicyVersion") == 3
+    assert seen.count("GetPolicy") == 1 and seen.count("GetPolicyVersion") == 1
     seen.clear()
     again = await service.scan.scan()
-    assert seen.count("GetPolicyVersion") == 0  # a policy version never changes: known from the first scan
+    assert seen.count("GetPolicy") == 1 and seen.count("GetPolicyVersion") == 0  # a version never changes
     assert again.result("no-full-admin-policy").resources == first.result("no-full-admin-policy").resources == (
-        "AdministratorAccess (AWS managed) attached to group g-AdministratorAccess",)
+        "AdministratorAccess (AWS managed) attached to group admins",)
+
+
+def seed_users(start: int, stop: int) -> None:
+    """Users straight into moto (quick), as the benchmark seeds them: passwords, keys, groups, inline and AWS
+    managed policies on some."""
+    from moto.iam.models import iam_backends
+
+    iam = iam_backends["123456789012"]["aws"]
+    inline = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+    if start == 0:
+        iam.create_group("Readers")
+        iam.attach_group_policy("arn:aws:iam::aws:policy/ReadOnlyAccess", "Readers")
+    for i in range(start, stop):
+        name = f"user{i:05d}"
+        iam.create_user("us-east-1", name)
+        if i % 2 == 0:
+            iam.create_login_profile(name, "Bench-Passw0rd!")
+        if i % 3 == 0:
+            iam.create_access_key(name)
+        if i % 4 == 0:
+            iam.add_user_to_group("Readers", name)
+        if i % 7 == 0:
+            iam.put_user_policy(name, "s3", inline)
+        if i % 11 == 0:
+            iam.attach_user_policy("arn:aws:iam::aws:policy/IAMUserChangePassword", name)
+
+
+async def test_a_check_makes_the_same_few_iam_and_sts_requests_for_20_and_300_users(sandbox) -> None:
+    """At most 10 IAM and STS requests per scan, whatever the number of users (a counter on every call the SDK
+    makes, each page one call); the account API and Access Analyzer come on top and are counted apart."""
+    def count_scan() -> Counter[str]:
+        ctx = AwsContext(sandbox.session(), ConnectionSettings(demo=True), source="demo sandbox")
+        counted: Counter[str] = Counter()
+
+        def count(model, **_) -> None:
+            counted[f"{model.service_model.endpoint_prefix}:{model.name}"] += 1
+
+        # emitted for every call (each page one call), even those the sandbox answers itself in before-call
+        ctx.session.get_component("event_emitter").register("before-parameter-build", count)
+        asyncio.run(IamService(ctx, sandbox).scan.scan())
+        return counted
+
+    sandbox.plain_client("iam").generate_credential_report()  # AWS keeps one four hours: read, not made
+    seed_users(0, 20)
+    small = await asyncio.to_thread(count_scan)
+    seed_users(20, 300)
+    large = await asyncio.to_thread(count_scan)
+    iam_sts = {k: v for k, v in small.items() if k.split(":")[0] in {"iam", "sts"}}
+    assert small == large, (small, large)
+    assert sum(iam_sts.values()) <= 10, iam_sts
 
 
 async def test_who_am_i_does_not_wait_for_a_round_trip_of_its_own(service: IamService, monkeypatch) -> None:

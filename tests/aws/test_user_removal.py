@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from botocore.stub import Stubber
 
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.plan_runner import PlanRun, PlanRunner
+from iam_tui.aws.readers import read_service_credentials
 from iam_tui.aws.sandbox import Sandbox, responses
 from iam_tui.aws.service import IamService
 
@@ -187,3 +189,38 @@ async def test_a_service_credential_deleted_behind_a_failed_answer_is_read_back(
     assert await PlanRunner(service.aws, FakeTime().patience()).run(run) is True
     assert calls and "read back from AWS: done" in run.progress[OPS.index("DeleteServiceSpecificCredential")].note
     assert_alice_gone(sandbox, admin, serial)
+
+
+async def test_a_never_enabled_device_named_after_the_user_is_deleted_too(service: IamService, sandbox,
+                                                                          admin) -> None:
+    """DeleteUser leaves an unassigned virtual device behind, and it keeps the name: the removal deletes those
+    named after the user (any case, any path), and no other unassigned device."""
+    admin.create_user(UserName="carol")
+    own = admin.create_virtual_mfa_device(VirtualMFADeviceName="Carol", Path="/team/")["VirtualMFADevice"]
+    other = admin.create_virtual_mfa_device(VirtualMFADeviceName="carol-old")["VirtualMFADevice"]
+    plan = await service.removal.plan("carol")
+    assert [(s.operation, s.params) for s in plan.steps] == [
+        ("DeleteVirtualMFADevice", {"SerialNumber": own["SerialNumber"]}), ("DeleteUser", {"UserName": "carol"})]
+    assert any("survive DeleteUser" in note and own["SerialNumber"] in note for note in plan.notes)
+    assert await PlanRunner(service.aws, FakeTime().patience()).run(PlanRun(plan.steps)) is True
+    left = [d["SerialNumber"] for d in admin.list_virtual_mfa_devices()["VirtualMFADevices"]]
+    assert left == [other["SerialNumber"]]
+    assert admin.list_users()["Users"] == []
+
+
+async def test_service_credentials_are_read_from_every_page(service: IamService, admin) -> None:
+    """ListServiceSpecificCredentials pages (Marker, IsTruncated) and botocore has no paginator for it."""
+    def credential(n: int) -> dict[str, object]:
+        return {"UserName": "dan", "Status": "Active", "ServiceUserName": f"dan-at-{n}", "CreateDate": "2024-01-01",
+                "ServiceSpecificCredentialId": f"ACCAEXAMPLE{n:010d}", "ServiceName": "codecommit.amazonaws.com"}
+
+    with Stubber(service.ctx.client("iam")) as stub:
+        stub.add_response("list_service_specific_credentials", {
+            "ServiceSpecificCredentials": [credential(1)], "IsTruncated": True, "Marker": "page-2"},
+            {"UserName": "dan"})
+        stub.add_response("list_service_specific_credentials", {
+            "ServiceSpecificCredentials": [credential(2)], "IsTruncated": False}, {"UserName": "dan",
+                                                                                    "Marker": "page-2"})
+        found = await read_service_credentials(service.aws, "dan")
+        stub.assert_no_pending_responses()
+    assert [c["ServiceSpecificCredentialId"] for c in found] == ["ACCAEXAMPLE0000000001", "ACCAEXAMPLE0000000002"]

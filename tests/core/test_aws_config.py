@@ -160,3 +160,16 @@ def test_any_edit_parses_and_leaves_other_sections_alone(values: dict[str, str],
     assert parsed[config_section(profile)] == values
     assert {k: v for k, v in parsed.items() if k != config_section(profile)} == {
         k: v for k, v in before.items() if k != config_section(profile)}
+
+
+def test_removing_a_profile_keeps_every_other_byte() -> None:
+    from iam_tui.core.aws_config import remove_profile
+
+    text = ("# my keys\r\n[work]\r\naws_access_key_id = AKIAOLD\r\n# inside\r\naws_secret_access_key = s\r\n\r\n"
+            "# the personal one\r\n[personal]\r\naws_access_key_id=AKIAOTHER\r\n")
+    assert remove_profile(text, "work", config_file=False) == (
+        "# my keys\r\n# the personal one\r\n[personal]\r\naws_access_key_id=AKIAOTHER\r\n")
+    assert remove_profile(text, "personal", config_file=False) == text[:text.index("[personal]")]
+    assert remove_profile(text, "nope", config_file=False) == text
+    config = "[default]\nregion = x\n[profile work]\nregion = y\n  nested = 1\n[profile  \"work\"]\noutput = json"
+    assert remove_profile(config, "work", config_file=True) == "[default]\nregion = x\n"

@@ -314,11 +314,29 @@ def test_expired_server_certificates_are_listed() -> None:
     assert fine.status is Status.PASS and "1 certificate(s)" in fine.detail
 
 
-def test_access_analyzer_says_which_regions_were_checked() -> None:
-    result = by_id(inputs(analyzers=AnalyzerCoverage({"eu-west-1": ()})))["access-analyzer"]
-    assert result.status is Status.FAIL and result.resources == ("region eu-west-1",)
-    assert "Regions checked: eu-west-1" in result.detail and result.spec.security_hub == "IAM.28"
+def test_access_analyzer_fails_on_every_enabled_region_without_one_and_names_them() -> None:
+    coverage = AnalyzerCoverage({"eu-west-1": (), "us-east-1": ("account",), "us-west-2": ()})
+    result = by_id(inputs(analyzers=coverage))["access-analyzer"]
+    assert result.status is Status.FAIL and result.resources == ("region eu-west-1", "region us-west-2")
+    assert "2 enabled region(s): eu-west-1, us-west-2" in result.detail and result.spec.security_hub == "IAM.28"
     assert "us-east-1: account" in by_id(inputs())["access-analyzer"].detail
+
+
+def test_a_region_whose_analyzers_cannot_be_read_is_unknown_and_names_the_call() -> None:
+    denied = "Not allowed to call access-analyzer:ListAnalyzers (AccessDeniedException); grant it to see this check."
+    coverage = AnalyzerCoverage({"us-east-1": ("account",)}, {"eu-west-1": denied})
+    result = by_id(inputs(analyzers=coverage))["access-analyzer"]
+    assert result.status is Status.UNKNOWN and f"eu-west-1: {denied}" in result.detail
+    failing = by_id(inputs(analyzers=AnalyzerCoverage({"us-east-1": ()}, {"eu-west-1": denied})))["access-analyzer"]
+    assert failing.status is Status.FAIL and failing.resources == ("region us-east-1",) and "eu-west-1" in \
+        failing.detail
+
+
+def test_when_the_regions_cannot_be_listed_the_check_says_only_one_was_read() -> None:
+    coverage = AnalyzerCoverage({"us-east-1": ("account",)}, regions_error="Not allowed to call account:ListRegions")
+    result = by_id(inputs(analyzers=coverage))["access-analyzer"]
+    assert result.status is Status.UNKNOWN and "Only us-east-1 was read" in result.detail
+    assert "account:ListRegions" in result.detail
 
 
 def test_cloudshell_full_access_holders_fail() -> None:

@@ -52,25 +52,48 @@ def test_the_journal_round_trips_and_refuses_what_it_did_not_write() -> None:
             Journal.from_json(text)
 
 
-@pytest.mark.parametrize(("step", "keys", "holds_new", "expected"), [
-    (Step.STARTED, ["AKIAOLD"], False, Resume.CREATE),
-    (Step.STARTED, ["AKIAOLD", "AKIANEW"], False, Resume.DELETE_ORPHAN),
-    (Step.KEY_CREATED, ["AKIAOLD", "AKIANEW"], False, Resume.DELETE_ORPHAN),
-    (Step.KEY_CREATED, ["AKIAOLD"], False, Resume.CREATE),  # the orphan was deleted by hand
-    (Step.KEY_CREATED, ["AKIAOLD", "AKIANEW"], True, Resume.VERIFY),
-    (Step.PROFILES_WRITTEN, ["AKIAOLD", "AKIANEW"], True, Resume.VERIFY),
-    (Step.VERIFIED, ["AKIAOLD", "AKIANEW"], True, Resume.DEACTIVATE_OLD),
-    (Step.OLD_DEACTIVATED, ["AKIAOLD", "AKIANEW"], True, Resume.DELETE_OLD),
-    (Step.OLD_DEACTIVATED, ["AKIANEW"], True, Resume.FINISHED),
+WORK, DEFAULT = ProfileUse("work"), ProfileUse("default", config_file=True)
+HOLDS = {"none": {WORK: "AKIAOLD", DEFAULT: "AKIAOLD"}, "all": {WORK: "AKIANEW", DEFAULT: "AKIANEW"},
+         "credentials only": {WORK: "AKIANEW", DEFAULT: "AKIAOLD"}}  # stopped between the two files' writes
+
+
+@pytest.mark.parametrize(("step", "keys", "holds", "expected"), [
+    (Step.STARTED, ["AKIAOLD"], "none", Resume.CREATE),
+    # a key the journal does not name: never deleted, and it takes the second place
+    (Step.STARTED, ["AKIAOLD", "AKIAMADE"], "none", Resume.NO_ROOM),
+    (Step.KEY_CREATED, ["AKIAOLD", "AKIANEW"], "none", Resume.DELETE_ORPHAN),
+    (Step.KEY_CREATED, ["AKIAOLD"], "none", Resume.CREATE),  # the orphan was deleted by hand
+    (Step.KEY_CREATED, ["AKIAOLD", "AKIANEW"], "all", Resume.VERIFY),
+    (Step.KEY_CREATED, ["AKIAOLD", "AKIANEW"], "credentials only", Resume.VERIFY),
+    (Step.KEY_CREATED, ["AKIAOLD"], "credentials only", Resume.NEW_KEY_GONE),
+    (Step.PROFILES_WRITTEN, ["AKIAOLD", "AKIANEW"], "all", Resume.VERIFY),
+    (Step.VERIFIED, ["AKIAOLD", "AKIANEW"], "all", Resume.DEACTIVATE_OLD),
+    (Step.VERIFIED, ["AKIAOLD", "AKIANEW"], "credentials only", Resume.VERIFY),
+    (Step.OLD_DEACTIVATED, ["AKIAOLD", "AKIANEW"], "all", Resume.DELETE_OLD),
+    (Step.OLD_DEACTIVATED, ["AKIANEW"], "all", Resume.FINISHED),
 ])
-def test_where_an_interrupted_rotation_goes_on(step: Step, keys: list[str], holds_new: bool,
-                                               expected: Resume) -> None:
+def test_where_an_interrupted_rotation_goes_on(step: Step, keys: list[str], holds: str, expected: Resume) -> None:
     journal = JOURNAL.at(step, new_key_id=None if step is Step.STARTED else "AKIANEW")
-    assert resume_point(journal, "123456789012", keys, holds_new) is expected
-    assert resume_point(journal, "999999999999", keys, holds_new) is Resume.OTHER_ACCOUNT
-    assert "{" not in resume_text(journal, expected, keys)
+    holding = HOLDS[holds]
+    assert resume_point(journal, "123456789012", keys, holding) is expected
+    assert resume_point(journal, "999999999999", keys, holding) is Resume.OTHER_ACCOUNT
+    assert "{" not in resume_text(journal, expected, keys, holding)
+
+
+def test_a_profile_holding_the_new_key_is_never_given_up() -> None:
+    """Whatever step the journal reached, once a file holds the new key (its secret) a resume goes forward."""
+    for step in Step:
+        journal = JOURNAL.at(step, new_key_id="AKIANEW")
+        point = resume_point(journal, "123456789012", ["AKIAOLD", "AKIANEW"], HOLDS["credentials only"])
+        assert point is Resume.VERIFY
+    text = resume_text(JOURNAL.at(Step.KEY_CREATED, new_key_id="AKIANEW"), Resume.VERIFY, ["AKIAOLD", "AKIANEW"],
+                       HOLDS["credentials only"])
+    assert "Profile work already holds the new key AKIANEW" in text
 
 
 def test_the_orphan_is_named() -> None:
-    text = resume_text(JOURNAL, Resume.DELETE_ORPHAN, ["AKIAOLD", "AKIAMADE"])
+    made = JOURNAL.at(Step.KEY_CREATED, new_key_id="AKIAMADE")
+    text = resume_text(made, Resume.DELETE_ORPHAN, ["AKIAOLD", "AKIAMADE"])
     assert "AKIAMADE" in text and "secret is lost" in text and "AKIAOLD" in text
+    text = resume_text(JOURNAL, Resume.NO_ROOM, ["AKIAOLD", "AKIAELSE"])
+    assert "AKIAELSE" in text and "does not delete" in text

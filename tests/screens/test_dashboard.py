@@ -372,3 +372,38 @@ async def test_the_acceptance_shows_on_the_row_and_in_the_detail_as_check_says_i
         assert "Acceptance lapsed: members of PowerUsers changed since " in detail
         assert "f or enter: Accept the guide's own admin group" in detail
         assert screen.scan.result("no-full-admin-policy").accepted is None
+
+
+async def test_an_inactive_key_left_after_a_rotation_is_named_and_x_deletes_it(make_app, admin) -> None:
+    from iam_tui.screens.access_keys import AccessKeysScreen
+    from iam_tui.screens.confirm import TypedConfirmScreen
+
+    from .waiting import until_shown
+
+    admin.create_user(UserName="alice")
+    old = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+    admin.create_access_key(UserName="alice")
+    admin.update_access_key(UserName="alice", AccessKeyId=old, Status="Inactive")  # a rotation kept it inactive
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        line = static_text(screen, "#leftover-keys")
+        assert "Inactive keys left after a rotation: alice's key 1 (0 d old). x deletes it" in line
+        assert screen.query_one("#leftover-keys").display
+        assert screen.scan.result("one-active-key").status is Status.PASS  # inactive: 1.12 has nothing to say
+        await pilot.press("x")
+        await until_shown(pilot, TypedConfirmScreen)
+        assert isinstance(app.screen_stack[-2], AccessKeysScreen)
+        assert old in visible_text(app)
+        await pilot.press(*old, "enter")
+        await until(pilot, lambda: len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 1)
+    assert old not in {k["AccessKeyId"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
+
+
+async def test_no_leftover_line_without_one(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#leftover-keys").display
+        assert not app.screen.check_action("delete_leftover", ())

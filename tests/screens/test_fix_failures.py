@@ -252,22 +252,38 @@ async def test_accepting_and_clearing_the_guides_admin_group_fail_then_work(make
         assert not app.last_scan.result("no-full-admin-policy").accepted
 
 
-async def test_the_access_analyzer_creation_fails_nothing_is_made_then_it_is(make_app, service) -> None:
-    """CIS 1.19: CreateAnalyzer refused: the notice says so, no analyzer exists; f again makes it."""
-    inject_error(service, "accessanalyzer", "CreateAnalyzer", *DENIED, times=1)
+async def test_the_access_analyzers_fail_half_way_are_rolled_back_then_made(make_app, service, sandbox) -> None:
+    """CIS 1.19: the third region's CreateAnalyzer is refused: the progress names the call, b deletes the two
+    analyzers made, r makes one in every region."""
+    from iam_tui.aws.sandbox.rules_account import REGIONS_ON
 
-    async def analyzers() -> list[str]:
-        return [a["name"] for a in (await service.aws.call("accessanalyzer", "ListAnalyzers"))["analyzers"]]
+    seen: list[int] = []
+
+    def third_refused(**_: Any) -> Any:
+        seen.append(1)
+        return responses.error("AccessDeniedException", "not authorized", 403) if len(seen) == 3 else None
+
+    # on the session, before the app makes a client for any region
+    service.ctx.session.get_component("event_emitter").register_first(
+        "before-call.accessanalyzer.CreateAnalyzer", third_refused)
+
+    def made() -> int:
+        return sum("iam-tui-external-access" in analyzers for analyzers in sandbox.state.analyzers.values())
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await fix_and_confirm(app, pilot, "access-analyzer")
-        await notice_after_failure(app, pilot, "access-analyzer:CreateAnalyzer")
-        assert await analyzers() == []
-        await fix_and_confirm(app, pilot, "access-analyzer")
-        await until_shown(pilot, NoticeDialog)
-        assert text(app, "#notice-text").startswith("iam-tui-external-access is active in us-east-1")
-    assert await analyzers() == ["iam-tui-external-access"]
+        await press_fix(app, pilot, "access-analyzer")
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press("enter")
+        await run_to_done(app, pilot)
+        assert stopped(app) and "access-analyzer:CreateAnalyzer" in text(app, "#progress-error")
+        assert made() == 2
+        await pilot.press("b")
+        await until(pilot, lambda: "Rolled back" in text(app, "#progress-status"))
+        assert made() == 0
+        await pilot.press("r")
+        await until(pilot, lambda: "Done" in text(app, "#progress-status"))
+    assert made() == len(REGIONS_ON)
 
 
 async def test_the_cis_password_policy_is_refused_the_old_one_stays_then_it_is_applied(

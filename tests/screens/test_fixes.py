@@ -117,6 +117,25 @@ async def test_moving_policies_to_a_group_fails_then_rolls_back_through_the_ui(m
     assert [p["PolicyArn"] for p in attached] == [arn]
 
 
+async def test_change_password_policy_is_just_detached_when_the_password_policy_allows_it(make_app, admin) -> None:
+    """IAMUserChangePassword grants nothing the password policy does not already: no one-member group for it."""
+    admin.update_account_password_policy(MinimumPasswordLength=14, AllowUsersToChangePassword=True)
+    admin.create_user(UserName="ann")
+    admin.attach_user_policy(UserName="ann", PolicyArn="arn:aws:iam::aws:policy/IAMUserChangePassword")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fix(app, pilot, "permissions-via-groups")
+        await until_screen(pilot, PlanReviewScreen)  # no group name asked
+        review = text(app, "#review-text")
+        assert "IAMUserChangePassword (AWS managed): detach" in review and "AllowUsersToChangePassword" in review
+        assert "CreateGroup" not in review and "AddUserToGroup" not in review
+        await pilot.press("enter")
+        await run_to_done(app, pilot)
+        assert text(app, "#progress-status").startswith("✓ Done")
+    assert admin.list_attached_user_policies(UserName="ann")["AttachedPolicies"] == []
+    assert admin.list_groups()["Groups"] == []
+
+
 async def test_the_support_role_name_is_suggested_and_checked_as_typed(make_app, admin) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -221,15 +240,18 @@ async def test_root_mfa_checklist_is_ticked_off_once_the_summary_shows_it(make_a
         await until(pilot, lambda: not isinstance(app.screen, ConsoleChecklistScreen))
 
 
-async def test_the_access_analyzer_is_created_after_a_confirmation(make_app, service) -> None:
-    from iam_tui.screens.fixes import NoticeDialog
+async def test_the_access_analyzers_are_reviewed_then_made_in_every_region_without_one(make_app, sandbox) -> None:
+    from iam_tui.aws.sandbox.rules_account import REGIONS_ON
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await fix(app, pilot, "access-analyzer")
-        await until_shown(pilot, ConfirmScreen)
-        assert "accessanalyzer:CreateAnalyzer" in visible_text(app)
-        await pilot.press("y")
-        await until_shown(pilot, NoticeDialog)
-    analyzers = await service.aws.call("accessanalyzer", "ListAnalyzers")
-    assert [a["name"] for a in analyzers["analyzers"]] == ["iam-tui-external-access"]
+        await until_screen(pilot, PlanReviewScreen)
+        review = text(app, "#review-text")
+        assert "access-analyzer:CreateAnalyzer(analyzerName=iam-tui-external-access, type=ACCOUNT) in us-west-2" \
+            in review and "region eu-north-1: create iam-tui-external-access" in review
+        await pilot.press("enter")
+        await run_to_done(app, pilot)
+        assert text(app, "#progress-status").startswith("✓ Done")
+    made = {region for region, analyzers in sandbox.state.analyzers.items() if "iam-tui-external-access" in analyzers}
+    assert made == set(REGIONS_ON)

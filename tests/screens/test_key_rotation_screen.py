@@ -5,6 +5,8 @@ files (tests/aws/test_key_rotation.py's fixtures and checks)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from textual.widgets import Static
 
@@ -12,10 +14,19 @@ from iam_tui.aws.cli_profile import demo_folder
 from iam_tui.aws.key_rotation import KeyRotationService
 from iam_tui.aws.service import IamService
 from iam_tui.core.aws_config import CliPaths
-from iam_tui.core.key_rotation import Resume
+from iam_tui.core.key_rotation import JOURNAL_NAME, Resume
 from iam_tui.screens.confirm import TypedConfirmScreen
 from iam_tui.screens.key_rotation import KeyRotationScreen
-from tests.aws.test_key_rotation import CONFIG, CREDENTIALS, Interrupted, alice, assert_rotated, interrupt_at
+from tests.aws.test_key_rotation import (
+    CONFIG,
+    CREDENTIALS,
+    Interrupted,
+    Killed,
+    alice,
+    assert_rotated,
+    interrupt_at,
+    kill_after_writing,
+)
 from tests.helpers import inject_error
 
 from .test_users import app_signed_in_as
@@ -30,6 +41,8 @@ def paths(service: IamService, alice: tuple[str, str]) -> CliPaths:
     paths = CliPaths(folder / "credentials", folder / "config")
     paths.credentials.write_bytes(CREDENTIALS.format(old=old, secret=secret).encode())
     paths.config.write_bytes(CONFIG.format(old=old, secret=secret).encode())
+    os.chmod(paths.credentials, 0o600)
+    os.chmod(paths.config, 0o600)
     return paths
 
 
@@ -37,7 +50,8 @@ __all__ = ["alice"]  # the fixture: alice with one access key
 
 
 def _review(app) -> str:
-    return str(app.screen.query_one("#review-text", Static).render())
+    found = app.screen.query("#review-text")
+    return str(found.first(Static).render()) if found else ""
 
 
 async def _open(pilot, app, *args: str) -> KeyRotationScreen:
@@ -50,6 +64,10 @@ async def _open(pilot, app, *args: str) -> KeyRotationScreen:
 
 
 async def _confirm_delete(pilot, app, old: str) -> None:
+    """The run ends with the old key kept inactive (the default); d deletes it after its ID is typed."""
+    await until(pilot, lambda: "is inactive and kept" in _review(app))
+    assert not (demo_folder(app.service.sandbox) / JOURNAL_NAME).exists()  # the rotation is complete
+    await pilot.press("d")
     await until_shown(pilot, TypedConfirmScreen)
     await pilot.press(*old, "enter")
     await until(pilot, lambda: isinstance(app.screen, KeyRotationScreen) and "✓ Rotated" in _review(app))
@@ -88,13 +106,14 @@ async def test_a_rotation_left_half_done_is_offered_at_start_and_resumed(make_ap
     first = KeyRotationService(service, fault=interrupt_at("recorded-written"))
     with pytest.raises(Interrupted):
         await first.rotate(await first.plan("alice", alice[0]))
+    first.release()  # that run ended
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await until_screen(pilot, KeyRotationScreen)  # the app looks for an unfinished rotation once connected
         screen = app.screen
         await until(pilot, lambda: screen.unfinished is not None)
         assert screen.unfinished.point is Resume.VERIFY
-        assert "left unfinished" in _review(app) and "resuming verifies it with STS" in _review(app)
+        assert "left unfinished" in _review(app) and "verifies it with STS" in _review(app)
         await pilot.press("enter")
         await _confirm_delete(pilot, app, alice[0])
     assert_rotated(admin, sandbox, paths, alice)
@@ -107,6 +126,8 @@ async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(admin, 
         await _open(pilot, app, "alice")
         assert "iam-tui itself signs its calls with" in _review(app)
         await pilot.press("enter")
+        await until(pilot, lambda: "is inactive and kept" in _review(app))
+        await pilot.press("d")
         await until_shown(pilot, TypedConfirmScreen)
         assert app.service is not as_alice  # ServiceChanged: the app went on with the new key
         new = await app.service.keys.running_access_key_id()
@@ -114,3 +135,68 @@ async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(admin, 
         await pilot.press(*old, "enter")  # deleted through the new key
         await until(pilot, lambda: isinstance(app.screen, KeyRotationScreen) and "✓ Rotated" in _review(app))
     assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_a_second_instance_is_told_who_rotates_and_offered_nothing(make_app, service, admin, paths,
+                                                                         alice) -> None:
+    """Another instance is mid-rotation (it holds the lock; its journal says "profiles written"): this one, started
+    now, does not offer that journal at start, and its rotation screen names the holder instead of a plan."""
+    other = KeyRotationService(service, fault=interrupt_at("recorded-written"))
+    with pytest.raises(Interrupted):
+        await other.rotate(await other.plan("alice", alice[0]))
+    assert other.lock.held  # still running, as far as this process can tell
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.last_scan is not None)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, KeyRotationScreen)
+        app.push_screen(KeyRotationScreen("alice"))
+        await until_screen(pilot, KeyRotationScreen)
+        await until(pilot, lambda: "is rotating a key" in _review(app))
+        assert f"pid {os.getpid()}" in _review(app) and app.screen.plan is None and app.screen.unfinished is None
+        await pilot.press("enter")  # nothing to run
+        await pilot.pause()
+        assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 2
+    other.release()
+
+
+async def test_killed_between_the_file_writes_the_start_cleans_up_and_resumes(
+        make_app, service, admin, sandbox, paths, alice, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = KeyRotationService(service)
+    kill_after_writing(monkeypatch, paths.credentials)
+    with pytest.raises(Killed):
+        await first.rotate(await first.plan("alice", alice[0]))
+    first.release()
+    monkeypatch.undo()
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until_screen(pilot, KeyRotationScreen)
+        screen = app.screen
+        await until(pilot, lambda: screen.unfinished is not None)
+        toasts = [n.message for n in app._notifications]
+        assert any("Removed 1 temporary file" in t and ".config.0badc0de.tmp" in t for t in toasts)
+        assert not (paths.config.parent / ".config.0badc0de.tmp").exists()
+        assert screen.unfinished.point is Resume.VERIFY and "Profile work already holds the new key" in _review(app)
+        await pilot.press("enter")
+        await _confirm_delete(pilot, app, alice[0])
+    assert_rotated(admin, sandbox, paths, alice)
+
+
+async def test_the_old_key_stays_inactive_by_default_and_a_reactivates_it(make_app, admin, paths, alice) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open(pilot, app, "alice")
+        review = _review(app)
+        assert "was last used: never used" in review and "environment variables" in review and "CI" in review
+        await pilot.press("enter")
+        await until(pilot, lambda: "is inactive and kept" in _review(app))
+        assert not isinstance(app.screen, TypedConfirmScreen)  # no deletion unless asked for
+        statuses = {k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
+        assert statuses == {"Active", "Inactive"}
+        await pilot.press("a")
+        await until(pilot, lambda: "is active again" in _review(app))
+        assert {k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]} == {"Active"}
+        await pilot.press("escape")
+        await pilot.pause()
+    assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 2

@@ -19,6 +19,7 @@ from ..sealed import sealed_session
 from . import (
     rules_account,
     rules_alias,
+    rules_authz,
     rules_deletes,
     rules_mfa,
     rules_password_policy,
@@ -34,7 +35,8 @@ from .state import ACCOUNT_ID, REGION, Propagation, SandboxState
 RuleRegistrar = Callable[[Any, Caller], None]
 RULES: list[RuleRegistrar] = [register_root_rules, rules_users.register, rules_password_policy.register,
                               rules_mfa.register, rules_alias.register, rules_deletes.register,
-                              rules_service_credentials.register, rules_account.register, rules_propagation.register]
+                              rules_service_credentials.register, rules_account.register, rules_authz.register,
+                              rules_propagation.register]
 
 
 class Sandbox:

@@ -1,17 +1,19 @@
-"""The account-level answers moto 5.2.5 does not give: the account's contact information (AWS has it from
-sign-up; moto answers 404), IAM Access Analyzer (not in moto at all) and IAM's ListOrganizationsFeatures (moto
-answers 500, which botocore retries). A fresh account has contact details, no analyzer, no security contact (moto
-keeps the alternate contacts itself) and no organization."""
+"""The account-level answers moto 5.2 does not give: the account's contact information (AWS has it from sign-up;
+moto answers 404), the account's regions (account:ListRegions), IAM Access Analyzer (not in moto at all; per
+region, as in AWS: an analyzer lives in the region of the call that made it) and IAM's ListOrganizationsFeatures
+(moto answers 500, which botocore retries). A fresh account has contact details, the regions AWS enables by default,
+no analyzer, no security contact (moto keeps the alternate contacts itself) and no organization."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.organizations.models import organizations_backends
 
 from . import responses
 from .fidelity import Caller, params_of
-from .state import ACCOUNT_ID
+from .state import ACCOUNT_ID, REGION
 
 CONTACT_INFORMATION = {
     "FullName": "Demo Owner",
@@ -24,6 +26,15 @@ CONTACT_INFORMATION = {
     "CountryCode": "US",
 }
 ANALYZER_TYPES = frozenset({"ACCOUNT", "ORGANIZATION", "ACCOUNT_UNUSED_ACCESS", "ORGANIZATION_UNUSED_ACCESS"})
+# The regions AWS enables for every account, and some of those an account must opt in to (off in a new account).
+REGIONS_ON = ("ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
+              "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3", "sa-east-1",
+              "us-east-1", "us-east-2", "us-west-1", "us-west-2")
+REGIONS_OPT_IN = ("af-south-1", "ap-east-1", "ap-south-2", "eu-south-1", "il-central-1", "me-south-1")
+
+
+def _region(context: dict[str, Any]) -> str:
+    return str(context.get("client_region") or REGION)
 
 
 def register(events: Any, caller: Caller) -> None:
@@ -32,21 +43,34 @@ def register(events: Any, caller: Caller) -> None:
     def contact_information(**_: Any) -> Any:
         return responses.ok({"ContactInformation": dict(CONTACT_INFORMATION)})
 
+    def list_regions(context: dict[str, Any], **_: Any) -> Any:
+        wanted = set(params_of(context).get("RegionOptStatusContains") or ())
+        regions = [{"RegionName": r, "RegionOptStatus": "ENABLED_BY_DEFAULT"} for r in REGIONS_ON]
+        regions += [{"RegionName": r, "RegionOptStatus": "DISABLED"} for r in REGIONS_OPT_IN]
+        return responses.ok({"Regions": [r for r in regions if not wanted or r["RegionOptStatus"] in wanted]})
+
     def list_analyzers(context: dict[str, Any], **_: Any) -> Any:
         wanted = params_of(context).get("type")
-        found = [a for a in state.analyzers.values() if wanted in (None, a["type"])]
-        return responses.ok({"analyzers": found})
+        here = state.analyzers.get(_region(context), {})
+        return responses.ok({"analyzers": [dict(a) for a in here.values() if wanted in (None, a["type"])]})
 
     def create_analyzer(context: dict[str, Any], **_: Any) -> Any:
         params = params_of(context)
-        name, kind = str(params.get("analyzerName", "")), str(params.get("type", ""))
+        name, kind, region = str(params.get("analyzerName", "")), str(params.get("type", "")), _region(context)
         if kind not in ANALYZER_TYPES:
             return responses.error("ValidationException", f"Invalid analyzer type {kind}.", 400)
-        if name in state.analyzers:
+        here = state.analyzers.setdefault(region, {})
+        if name in here:
             return responses.error("ConflictException", f"Analyzer {name} already exists.", 409)
-        arn = f"arn:aws:access-analyzer:{caller.sandbox.region}:{ACCOUNT_ID}:analyzer/{name}"
-        state.analyzers[name] = {"arn": arn, "name": name, "type": kind, "status": "ACTIVE"}
+        arn = f"arn:aws:access-analyzer:{region}:{ACCOUNT_ID}:analyzer/{name}"
+        here[name] = {"arn": arn, "name": name, "type": kind, "status": "ACTIVE", "createdAt": datetime.now(UTC)}
         return responses.ok({"arn": arn})
+
+    def delete_analyzer(context: dict[str, Any], **_: Any) -> Any:
+        name = str(params_of(context).get("analyzerName", ""))
+        if state.analyzers.get(_region(context), {}).pop(name, None) is None:
+            return responses.error("ResourceNotFoundException", f"Analyzer {name} not found.", 404)
+        return responses.ok()
 
     def organizations_features(**_: Any) -> Any:
         organizations = organizations_backends[ACCOUNT_ID]["aws"]  # the sandbox is in the standard partition
@@ -63,3 +87,5 @@ def register(events: Any, caller: Caller) -> None:
     events.register("before-call.iam.ListOrganizationsFeatures", organizations_features)
     events.register("before-call.accessanalyzer.ListAnalyzers", list_analyzers)
     events.register("before-call.accessanalyzer.CreateAnalyzer", create_analyzer)
+    events.register("before-call.accessanalyzer.DeleteAnalyzer", delete_analyzer)
+    events.register("before-call.account.ListRegions", list_regions)

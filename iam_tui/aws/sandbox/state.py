@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ...core.secret import Secret
 
@@ -47,7 +48,8 @@ class SandboxState:
     root_keys: dict[str, RootKey] = field(default_factory=dict)
     report: tuple[datetime, bytes] | None = None  # the credential report AWS would hand out, and when it was made
     mfa_seeds: dict[str, Secret] = field(default_factory=dict)  # virtual MFA serial -> seed (rules_mfa)
-    analyzers: dict[str, dict[str, str]] = field(default_factory=dict)  # IAM Access Analyzer (rules_account)
+    # IAM Access Analyzer, per region: region -> analyzer name -> analyzer (rules_account)
+    analyzers: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     @classmethod
     def brand_new_account(cls, now: datetime | None = None) -> SandboxState:

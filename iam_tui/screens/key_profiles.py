@@ -1,0 +1,42 @@
+"""Deleting an access key names the AWS CLI profiles that hold it and, once it is gone, offers to remove their
+sections (``aws/key_profiles.py``): the keys screen's d, the plans that delete keys (the fixes, user removal)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..aws import cli_profile
+from ..aws.errors import AwsError
+from ..aws.key_profiles import HeldProfile, held_note, profiles_holding, remove_profiles
+from .base import AppScreen
+from .confirm import ConfirmScreen
+
+
+async def profiles_of(screen: AppScreen[Any], key_ids: list[str]) -> tuple[list[HeldProfile], str | None]:
+    """The profiles holding any of ``key_ids``, and the review's line about them (None when there is none). A
+    file that cannot be read is said in that line (the deletion itself does not depend on it)."""
+    if not key_ids:
+        return [], None
+    service = screen.iam.service
+    try:
+        held = await profiles_holding(service, key_ids)
+    except AwsError as err:
+        return [], f"Could not look for AWS CLI profiles that hold the key: {err.text}"
+    return held, held_note(held, cli_profile.paths_for(service)) if held else None
+
+
+async def offer_profile_removal(screen: AppScreen[Any], held: list[HeldProfile]) -> None:
+    """After the keys are deleted: remove the sections that held them? (default: keep them)."""
+    if not held:
+        return
+    names = ", ".join(f"{p.name} ({p.where})" for p in held)
+    keys = ", ".join(dict.fromkeys(p.key_id for p in held))
+    if not await screen.confirm(ConfirmScreen(
+            f"{keys} is deleted. These AWS CLI profiles held it and no longer work: {names}. Remove their sections "
+            "from the files? Every other line stays as it is.", yes="Remove the sections", no="Keep them")):
+        return
+    try:
+        text = await remove_profiles(screen.iam.service, held)
+    except AwsError as err:
+        text = f"The profiles were not removed. {err.text}"
+    screen.notify(text, timeout=15, markup=False)
