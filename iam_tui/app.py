@@ -300,7 +300,10 @@ class IamTuiApp(App[int]):
             self.guide_state = self.session.steps
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
-                screen.action_refresh()
+                if changed.users_only:
+                    screen.reread_users(changed.users)
+                else:
+                    screen.action_refresh()
             elif isinstance(screen, FinishScreen):
                 screen.refresh_summary()
 

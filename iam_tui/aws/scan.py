@@ -15,8 +15,9 @@ The TUI's first scan may start while it connects (aws/early_scan.py).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -282,6 +283,31 @@ class ScanService:
             seconds=time.perf_counter() - started,
             inputs=inputs,
         )
+
+    async def reread_users(self, result: ScanResult, users: Iterable[str]) -> ScanResult:
+        """``result`` with these users read again directly (the app changed their keys or MFA devices) and the
+        checks run again on it: a few calls per user instead of the whole scan."""
+        if result.inputs is None:
+            return await self.scan()
+        calls = 0
+
+        def count(_service: str, _operation: str) -> None:
+            nonlocal calls
+            calls += 1
+
+        started = time.perf_counter()
+        names = sorted(set(users))
+        self.touched.update(names)
+        self.aws.ctx.call_listeners.append(count)
+        try:
+            states = await asyncio.gather(*(self.live_user(n) for n in names))
+        finally:
+            self.aws.ctx.call_listeners.remove(count)
+        inputs = dataclasses.replace(result.inputs, now=datetime.now(UTC),
+                                     live_users={**result.inputs.live_users, **dict(zip(names, states, strict=True))})
+        results = await asyncio.to_thread(run_checks, inputs)
+        return dataclasses.replace(result, results=tuple(results), inputs=inputs, api_calls=calls,
+                                   seconds=time.perf_counter() - started)
 
     async def _signs_with_long_term_key(self) -> bool:
         try:

@@ -44,6 +44,13 @@ class Changed:
         return frozenset(e.user for e in self.entities if e.user is not None)
 
     @property
+    def users_only(self) -> bool:
+        """Only existing users' keys and MFA devices changed: re-reading those users is enough (a new or removed
+        user, a group, a policy or an account setting needs the whole scan)."""
+        return bool(self.entities) and all(e.kind in (Kind.ACCESS_KEY, Kind.MFA_DEVICE) and e.user is not None
+                                           for e in self.entities)
+
+    @property
     def removed_users(self) -> frozenset[str]:
         return frozenset(e.name for e in self.entities if e.kind is Kind.USER and e.removed)
 

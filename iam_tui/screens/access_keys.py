@@ -311,7 +311,8 @@ class AccessKeysScreen(AppScreen[None]):
         status.update(f"Creating an access key for {user}…")
         refused: list[AwsError] = []
         made = await self.act("creating an access key", self._create(user, request.description),
-                              changed=Changed.user(user), status=status, on_error=refused.append)
+                              changed=lambda made: Changed.key(user, made[0].access_key_id), status=status,
+                              on_error=refused.append)
         if made is REFUSED:
             err = refused[0] if refused else None
             if isinstance(err, SecretNeverReceived):

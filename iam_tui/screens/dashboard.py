@@ -246,6 +246,26 @@ class DashboardScreen(AppScreen[None]):
         self.scan = result
         self.tell(ScanFinished(result))
 
+    def reread_users(self, users: frozenset[str]) -> None:
+        """The app changed these users' keys or devices: read just them again, over the last scan. A scan still
+        running goes on (it reads them too), and so does the full scan when there is no last scan yet."""
+        scanning = any(w.group == "scan" and not w.is_finished for w in self.workers)
+        if self.scan is None or scanning:
+            self.action_refresh()
+        else:
+            self.run_reread(self.scan, users)
+
+    @work(exclusive=True, group="scan")
+    async def run_reread(self, last: ScanResult, users: frozenset[str]) -> None:
+        service = await self.iam.wait_for_service()
+        try:
+            result = await service.scan.reread_users(last, users)
+        except AwsError as err:
+            self.status.update(failure_text(err, "Reading the changed users failed."))
+            return
+        self.scan = result
+        self.tell(ScanFinished(result))
+
     def _show_summary(self) -> None:
         if self.scan is not None:
             width = self.status.content_size.width or self.size.width - 2
