@@ -40,12 +40,14 @@ from .calls import AwsCaller
 from .early_scan import EarlyScan, Progress
 from .errors import AwsError
 from .models import ScanResult
+from .patience import Patience
 from .readers import read_keys, read_login_profile, read_user_devices
 
 T = TypeVar("T")
 
 REPORT_TIMEOUT_S = 60.0
 REPORT_FIRST_POLL_S = 0.1  # then twice as long each time, up to 2 s
+REPORT_MAX_POLL_S = 2.0
 REPORT_STATES_PENDING = {"STARTED", "INPROGRESS"}
 REPORT_NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
 POLICY_READS_AT_ONCE = 4
@@ -75,26 +77,26 @@ class ScanService:
         except AwsError as err:
             if err.code not in REPORT_NOT_READY:
                 raise
-        deadline = time.monotonic() + timeout
-        delay = REPORT_FIRST_POLL_S
-        while True:
+
+        async def generated() -> CredentialReport:
             try:
                 state = (await self.aws.call("iam", "GenerateCredentialReport")).get("State")
             except AwsError as err:
                 if err.code != "LimitExceeded":
                     raise
                 return await self._existing_report(err)
-            if state not in REPORT_STATES_PENDING:
-                try:
-                    return await self._read_report()
-                except AwsError as err:
-                    if err.code not in REPORT_NOT_READY:
-                        raise
-            if time.monotonic() + delay > deadline:
-                raise AwsError("ReportInProgress", f"The credential report was not ready after {timeout:.0f} s.",
-                               "Refresh in a minute.", action="iam:GetCredentialReport")
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 2.0)
+            if state in REPORT_STATES_PENDING:
+                raise AwsError("ReportInProgress", "AWS is still making the credential report.")
+            return await self._read_report()
+
+        patience = Patience(first_delay=REPORT_FIRST_POLL_S, max_delay=REPORT_MAX_POLL_S)
+        try:
+            return await patience.call(generated, REPORT_NOT_READY, timeout)
+        except AwsError as err:
+            if err.code not in REPORT_NOT_READY:
+                raise
+            raise AwsError("ReportInProgress", f"The credential report was not ready after {timeout:.0f} s.",
+                           "Refresh in a minute.", action="iam:GetCredentialReport") from None
 
     async def _read_report(self) -> CredentialReport:
         data = await self.aws.call("iam", "GetCredentialReport")
