@@ -4,6 +4,7 @@ imports Textual)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -59,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="run the security recommendations scan without the UI",
         description="Run the security recommendations (CIS AWS Foundations, IAM section) and print them. "
-        "Exit status: 0 nothing fails, 1 a check fails, 2 the scan could not run.",
+        "Exit status: 0 nothing fails, 1 a check fails, 2 the scan could not run, 3 iam-tui crashed (a bug).",
     )
     check.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     _common(check, suppress=True)
@@ -120,7 +121,22 @@ def _run(argv: list[str] | None) -> int:
     from .app import run_app
 
     _freeze_imports()
-    return run_app(settings, exit_when_ready=args.exit_when_ready)
+    code = run_app(settings, exit_when_ready=args.exit_when_ready)
+    _drop_unwritable_output()
+    return code
+
+
+def _drop_unwritable_output() -> None:
+    """After a hang-up, what is still buffered for the terminal cannot be written: point the streams at /dev/null,
+    or the interpreter's last flush fails and turns the exit status into 120."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+                os.close(devnull)
 
 
 def _freeze_imports() -> None:

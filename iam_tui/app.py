@@ -64,7 +64,13 @@ from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
 from .session import GuideSession
 from .settings import ConnectionSettings
-from .textual_fixes import handler_errors_go_to_the_app, never_negative_timers, terminal_gets_only_printable_text
+from .textual_fixes import (
+    handler_errors_go_to_the_app,
+    input_that_fails_is_a_hang_up,
+    never_negative_timers,
+    terminal_gets_only_printable_text,
+    writes_to_a_gone_terminal_never_block,
+)
 from .widgets.guide_navigator import GuideNavigator
 from .widgets.secret_field import SecretField
 
@@ -93,6 +99,8 @@ async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> 
 never_negative_timers()
 terminal_gets_only_printable_text()
 handler_errors_go_to_the_app()
+writes_to_a_gone_terminal_never_block()
+input_that_fails_is_a_hang_up()
 
 # Signals that end the app the way quitting does: cleanups run, the terminal is restored.
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -136,7 +144,7 @@ class IamTuiApp(App[int]):
         self._connected: asyncio.Future[IamService] | None = None
         self.clipboard_service = Clipboard(self.copy_to_clipboard)
         self.session = GuideSession(on_busy_changed=self._busy_changed)
-        self._signalled = False
+        self._leaving_for: int | None = None  # the signal the app is leaving for (SIGHUP: the terminal went away)
         self.crashes: list[CrashReport] = []  # unexpected exceptions of this session (see survive_crash)
         self._crash_report_saved: Path | None = None
         self.startup_error: AwsError | None = None  # connecting failed and nothing connected since
@@ -382,11 +390,18 @@ class IamTuiApp(App[int]):
         cleanups run, what is left unfinished is printed, the terminal is restored). A second signal exits at
         once."""
         code = 128 + signum  # what a shell reports for a process ended by that signal
-        if self._signalled:
+        if self._leaving_for is not None:
+            if signum == self._leaving_for == signal.SIGHUP:
+                return  # the same hang-up, seen twice: by the signal and by the input (see terminal_gone)
             self.exit(code, return_code=code)
             return
-        self._signalled = True
+        self._leaving_for = signum
         self.run_worker(self._quit(code), group="exit")
+
+    def terminal_gone(self) -> None:
+        """Reading the terminal failed or ended: it hung up (see textual_fixes). Leave as on SIGHUP, which usually
+        comes too, before or after."""
+        self.exit_on_signal(signal.SIGHUP)
 
     async def _quit(self, code: int = 0) -> None:
         """Run the exit cleanups, then exit; what could not be cleaned up is printed after the app closes. A session
@@ -426,7 +441,7 @@ class IamTuiApp(App[int]):
         The exception is also kept where ``run_test`` re-raises it at the end of a test: a bug still fails the
         test that met it."""
         crash = error.error if isinstance(error, WorkerFailed) else error
-        if self._closing or self._closed or not self.is_running or not self.screen_stack:
+        if self._exit or self._closing or self._closed or not self.is_running or not self.screen_stack:
             return False
         if len(self.crashes) >= MAX_CRASHES:
             return False
@@ -464,7 +479,7 @@ class IamTuiApp(App[int]):
         self._return_code = EXIT_CRASHED
         if self._exception is None:
             self._exception = crash if isinstance(crash, Exception) else error
-            self._exception_event.set()
+        self._exception_event.set()  # a pilot waiting for the screen stops waiting (after a survived crash too)
         self.exit_message = crash_line(crash)
         self._close_messages_no_wait()
 

@@ -4,12 +4,20 @@ it works around; drop it when Textual fixes the behaviour (Textual is pinned exa
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import functools
+import os
+import queue
+import time
 from typing import Any
 
 from rich.console import Console
 from rich.segment import Segment
 from textual._context import active_app
+from textual.drivers import linux_driver
+from textual.drivers._writer_thread import WriterThread
+from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.strip import Strip
@@ -89,3 +97,116 @@ def handler_errors_go_to_the_app() -> None:
 
     dispatch._goes_to_the_app = True  # type: ignore[attr-defined]
     MessagePump._dispatch_message = dispatch  # type: ignore[method-assign]
+
+
+WRITE_WAIT = 0.25  # seconds between looks at the writer thread while its queue is full
+STOP_WAIT = 2.0  # seconds the app's exit waits for output still queued for a terminal that is slow to read it
+
+
+def writes_to_a_gone_terminal_never_block() -> None:
+    """Keep Textual's output thread draining its queue after the terminal went away, and drop what is written once
+    it has: a write then never blocks, shutting down included.
+
+    Textual 8.2.8's ``WriterThread`` writes in a thread fed by a bounded queue (30 entries). When the terminal hangs
+    up (a killed tmux pane, a dropped SSH connection), its ``write`` raises ``OSError`` (EIO), the thread dies, and
+    the next 30 writes fill the queue: the following ``write`` (``Queue.put``) blocks the event loop's thread for
+    good, in the middle of a screen update or of ``App._shutdown``. The process then ignores SIGTERM and SIGHUP
+    (their handlers run on the blocked loop) and the exit cleanups never run. This was seen at 80x24 on the MFA
+    step, whose countdown and cursor redraw the screen several times a second."""
+    if getattr(WriterThread.run, "_never_blocks", False):
+        return
+
+    def run(self: WriterThread) -> None:
+        get, qsize = self._queue.get, self._queue.qsize
+        while True:
+            text = get()
+            if text is None:
+                break
+            if getattr(self, "terminal_gone", False):
+                continue  # keep draining: nobody reads the terminal any more
+            try:
+                self._file.write(text)
+                if qsize() == 0:
+                    self._file.flush()
+            except (OSError, ValueError):  # EIO once the terminal hung up; ValueError: the file was closed
+                self.terminal_gone = True  # type: ignore[attr-defined]
+        with contextlib.suppress(OSError, ValueError):
+            if not getattr(self, "terminal_gone", False):
+                self._file.flush()
+
+    def put(self: WriterThread, item: str | None) -> bool:
+        """Queue ``item`` unless the terminal is gone or the thread has stopped; waits while the terminal is only
+        slow (its reader applies back-pressure, as a blocking write would)."""
+        while not getattr(self, "terminal_gone", False):
+            if not self.is_alive() and self.ident is not None:
+                return False
+            try:
+                self._queue.put(item, timeout=WRITE_WAIT)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def write(self: WriterThread, text: str) -> None:
+        put(self, text)
+
+    def stop(self: WriterThread) -> None:
+        """Ask the thread to finish what is queued and wait for it, for STOP_WAIT at most."""
+        if self.ident is None:
+            return
+        deadline = time.monotonic() + STOP_WAIT
+        while self.is_alive() and time.monotonic() < deadline:
+            try:
+                self._queue.put(None, timeout=WRITE_WAIT)
+            except queue.Full:
+                continue
+            break
+        self.join(timeout=max(0.0, deadline - time.monotonic()))
+
+    run._never_blocks = True  # type: ignore[attr-defined]
+    WriterThread.run = run  # type: ignore[method-assign]
+    WriterThread.write = write  # type: ignore[method-assign]
+    WriterThread.stop = stop  # type: ignore[method-assign]
+
+
+class _EmptyReadIsAHangUp:
+    """``os`` for Textual's Linux driver, whose input thread reads the terminal with ``os.read``: a read of nothing
+    raises EIO. The terminal is in raw mode, where ctrl+d is a byte like any other, so an empty read means the
+    other end closed (a hung-up pseudo-terminal of a process without a controlling terminal reads as end of file)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(os, name)
+
+    @staticmethod
+    def read(fd: int, size: int) -> bytes:
+        data = os.read(fd, size)
+        if not data and size:
+            raise OSError(errno.EIO, "the terminal hung up")
+        return data
+
+
+def input_that_fails_is_a_hang_up() -> None:
+    """Call the app's ``terminal_gone()`` (when it has one) when reading the terminal fails or ends.
+
+    Textual 8.2.8's input thread ends with ``App.panic`` and a traceback when ``os.read`` raises (EIO once the
+    terminal hung up): the app closed at once, without its exit cleanups. And an empty read (end of file) only
+    leaves its inner loop: the thread then spins on a terminal that is always "ready", and the app runs on for
+    good, unseen (where no SIGHUP comes, a process without a controlling terminal, nothing else tells it). A
+    terminal that is gone is a hang-up: leave as SIGHUP makes the app leave."""
+    original = LinuxDriver.run_input_thread
+    if getattr(original, "_hang_up", False):
+        return
+    linux_driver.os = _EmptyReadIsAHangUp()  # type: ignore[assignment,attr-defined]
+
+    @functools.wraps(original)
+    def run_input_thread(self: LinuxDriver) -> None:
+        try:
+            original(self)
+        except OSError:
+            gone = getattr(self._app, "terminal_gone", None)
+            if gone is None:
+                raise
+            self._app.call_later(gone)
+
+    run_input_thread._hang_up = True  # type: ignore[attr-defined]
+    LinuxDriver.run_input_thread = run_input_thread  # type: ignore[method-assign]

@@ -53,7 +53,10 @@ class UsersService:
         self._names = None
 
     def _name_index(self) -> asyncio.Task[dict[str, str]]:
-        if self._names is None or self._names.get_loop() is not asyncio.get_running_loop():
+        # A read that failed is made again even before its done-callback has run (it runs one loop turn later: a
+        # check made at once after the failure would otherwise get the same failure).
+        if (self._names is None or self._names.get_loop() is not asyncio.get_running_loop()
+                or (self._names.done() and (self._names.cancelled() or self._names.exception() is not None))):
             self._names = asyncio.create_task(self._read_names())
             self._names.add_done_callback(self._forget_failed_read)
         return self._names

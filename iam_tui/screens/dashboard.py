@@ -198,8 +198,8 @@ class DashboardScreen(AppScreen[None]):
         self.query_one("#identity-panel", Static).update(data_text(identity_panel_text(identity), multiline=True))
 
     def watch_scan(self, scan: ScanResult | None) -> None:
-        if scan is None:
-            return
+        if scan is None or not self.query(ChecksTable):
+            return  # a scan that ends while the app closes: the table is already gone
         self.table.show_checks(by_attention(scan.results))
         self._show_detail(self.table.cursor_row)
         self._show_summary()
@@ -275,6 +275,8 @@ class DashboardScreen(AppScreen[None]):
         self._show_summary()
 
     def _progress(self, done: int, total: int, what: str) -> None:
+        if not self.query("#scan-status"):
+            return  # the scan goes on while the app closes: the screen's widgets are already gone
         self.status.update(data_text(f"Scanning… {done}/{total} ({what} done)"))
 
     @on(DataTable.RowHighlighted, "#checks")

@@ -134,3 +134,26 @@ async def test_a_crash_in_a_worker_is_shown_and_the_app_goes_on(make_app, servic
             app.action_open_users()  # the app goes on
             await until_screen(pilot, UsersScreen)
             assert app.is_running and len(app.crashes) == 1
+
+
+async def test_a_bug_that_keeps_coming_back_ends_the_app_with_one_line(make_app, service, monkeypatch) -> None:
+    """Past MAX_CRASHES the app stops showing them (one raised at every frame would loop): it ends, with the crash
+    status and one line, never Textual's traceback with local variables."""
+    from iam_tui import app as app_module
+
+    async def broken(**_: object) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(app_module, "MAX_CRASHES", 1)
+    monkeypatch.setattr(service.scan, "scan", broken)
+    app = make_app()
+    with pytest.raises(KeyError):
+        async with app.run_test(size=(100, 32)) as pilot:
+            await until_screen(pilot, CrashScreen)
+            await pilot.press("escape")
+            await until_screen(pilot, DashboardScreen)
+            await pilot.press("r")  # the same bug again
+            await until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == EXIT_CRASHED
+    assert app.exit_message is not None and app.exit_message.startswith("iam-tui: crashed (KeyError at ")
+    assert "\n" not in app.exit_message and not app._exit_renderables

@@ -54,6 +54,7 @@ class Sandbox:
         self._started = False
 
     def start(self) -> Sandbox:
+        _seal_moto()
         self._mock.start()
         self._started = True
         return self
@@ -92,6 +93,29 @@ def _session(access_key_id: str, secret: str) -> botocore.session.Session:
     session.set_credentials(access_key_id, secret)
     session.register("before-sign", _name_the_account)
     return session
+
+
+def _own_session() -> botocore.session.Session:
+    """A sealed session for moto's own look-ups (service names, regions)."""
+    session = sealed_session(region=REGION)
+    session.register_component("data_loader", _bundled_data())
+    return session
+
+
+@cache
+def _seal_moto() -> None:
+    """moto builds botocore sessions of its own, from the environment and ~/.aws: to name the service of an error
+    it serializes (``service_name_from_moto_package_name``) and to list regions. An unknown AWS_PROFILE made every
+    AWS error of the sandbox (the credential report's first ReportNotPresent, for one) a ProfileNotFound. Give it
+    sealed ones (a documented moto issue, getmoto/moto#5469, suggests removing AWS_PROFILE from the environment:
+    that would change the environment of the whole process)."""
+    import boto3  # type: ignore[import-untyped]
+    from moto.core import base_backend
+    from moto.core import utils as moto_utils
+
+    moto_utils.Session = _own_session  # type: ignore[attr-defined]
+    base_backend.Session = lambda: boto3.Session(botocore_session=_own_session())  # type: ignore[attr-defined]
+    base_backend.AccountSpecificBackend.get_session.cache_clear()
 
 
 @cache
