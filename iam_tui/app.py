@@ -38,6 +38,7 @@ from .aws.errors import AwsError, mfa_code_needed
 from .aws.models import AccountIdentity, ScanResult
 from .aws.threads import use_daemon_threads
 from .clipboard import CLEAR_AFTER_SECONDS, Clipboard
+from .core.changes import Changed
 from .core.checks import Status
 from .core.crash_report import CrashReport, crash_report
 from .core.display_text import visible
@@ -318,11 +319,27 @@ class IamTuiApp(App[int]):
         self.identity = message.identity
 
     @on(AwsChanged)
-    def _aws_changed(self) -> None:
-        """Rescan, so the recommendations and the guide reflect the change."""
+    def _aws_changed(self, message: AwsChanged | None = None) -> None:
+        """Re-read what changed (the users it names directly: the credential report lags by up to four hours) and
+        rescan, so the recommendations, the users screen, the summary and the guide reflect it; a removed user
+        leaves the summary and, when it was the guide's, the guide's marks."""
+        changed = message.changed if message is not None else Changed()
+        if self._service is not None:
+            for user in changed.users:
+                self._service.scan.touch(user)
+        steps_changed = False
+        for user in changed.removed_users:
+            steps_changed |= self.session.user_removed(user)
+        if steps_changed:
+            self.guide_state = self.session.steps
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
-                screen.action_refresh()
+                if changed.users_only:
+                    screen.reread_users(changed.users)
+                else:
+                    screen.action_refresh()
+            elif isinstance(screen, FinishScreen):
+                screen.refresh_summary()
 
     @on(ServiceChanged)
     def _service_changed(self, message: ServiceChanged) -> None:

@@ -8,7 +8,7 @@ import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from .core.finish import Made
+from .core.finish import Made, without_user
 from .guide import MAKING_STEPS, STEPS, StepKey, StepState
 
 ExitCleanup = Callable[[], Awaitable[str | None]]
@@ -62,6 +62,17 @@ class GuideSession:
 
     def record(self, item: Made) -> None:
         self.made.append(item)
+
+    def user_removed(self, name: str) -> bool:
+        """``name`` no longer exists: what the guide made for it leaves the summary (one line says it was removed),
+        and when it was the guide's user, the steps made for it are to do again. True when the steps changed."""
+        self.made = without_user(self.made, name)
+        if self.guide_user != name:
+            return False
+        self.guide_user = None
+        for key in (*MAKING_STEPS, StepKey.FINISH):
+            self._steps.pop(key, None)
+        return True
 
     def choose_guide_user(self, name: str, *, replace: bool = True) -> None:
         """The user the later steps are about; with ``replace=False`` only when none is chosen yet (opening MFA

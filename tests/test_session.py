@@ -98,3 +98,18 @@ def test_a_summary_seen_early_is_ticked_once_the_making_steps_are_done() -> None
     for step in (StepKey.CREATE_USER, StepKey.MFA, StepKey.SIGN_IN, StepKey.ACCESS_KEYS):
         session.mark(step, StepState.DONE)
     assert session.state(StepKey.FINISH) is StepState.DONE
+
+
+def test_removing_the_guides_user_clears_it_and_the_steps_made_for_it() -> None:
+    session = GuideSession()
+    session.choose_guide_user("bob")
+    for step in (StepKey.SECURITY, StepKey.CREATE_USER, StepKey.MFA, StepKey.SIGN_IN, StepKey.ACCESS_KEYS):
+        session.mark(step, StepState.DONE)
+    assert session.summary_seen()
+    assert session.state(StepKey.FINISH) is StepState.DONE
+    assert session.user_removed("someone-else") is False and session.guide_user == "bob"
+    assert session.user_removed("bob") is True
+    assert session.guide_user is None
+    assert session.state(StepKey.SECURITY) is StepState.DONE  # the account's checks are not the user's
+    assert all(session.state(s) is StepState.TODO for s in (StepKey.CREATE_USER, StepKey.MFA, StepKey.SIGN_IN,
+                                                             StepKey.ACCESS_KEYS, StepKey.FINISH))

@@ -36,6 +36,8 @@ from ..core.aws_config import CliPaths
 from ..core.secret import Secret
 from ..files import NotARegularFile, existing_target, write_private_file
 from .errors import INVALID_CRED_CODES, AwsError
+from .models import AccountIdentity
+from .patience import Patience
 from .sealed import sealed_session
 from .service import IamService
 from .session import DEFAULT_REGION, AwsContext
@@ -402,29 +404,30 @@ async def verify(build: Callable[[], IamService], expected_arn: str, *, progress
 
     Returns the working service; raises AwsError (the last error, or a wrong identity)."""
     new_service = await asyncio.to_thread(build)
-    deadline = clock() + timeout
-    delay = FIRST_DELAY_S
-    attempt = 0
-    while True:
-        attempt += 1
+    attempts = 0
+
+    async def attempt() -> AccountIdentity:
+        nonlocal attempts
+        attempts += 1
         if progress is not None:
-            progress(attempt, f"Attempt {attempt}: sts:GetCallerIdentity with the new profile…")
-        try:
-            identity = await new_service.account.identity(refresh=True)
-        except AwsError as err:
-            if err.code not in INVALID_CRED_CODES:
-                raise
-            if clock() + delay > deadline:  # the key was just made and read back from the file: not a typo
-                raise AwsError(err.code, f"The new key is not active yet: AWS is still propagating it (STS still "
-                               f"rejects it after {timeout:.0f} s).", "Try again in a minute.",
-                               action=err.action) from None
-            if progress is not None:
-                progress(attempt, f"Attempt {attempt}: {err.code} (a new key takes a few seconds to reach every "
-                                  f"AWS endpoint); retrying in {delay:.0f} s…")
-            await sleep(delay)
-            delay = min(delay * 2, MAX_DELAY_S)
-            continue
-        if identity.caller.arn != expected_arn:
-            raise AwsError("WrongIdentity", f"The profile signs in as {identity.caller.arn}, not {expected_arn}.",
-                           "Check the profile's settings (role_arn, credential_process) and the files' paths.")
-        return new_service
+            progress(attempts, f"Attempt {attempts}: sts:GetCallerIdentity with the new profile…")
+        return await new_service.account.identity(refresh=True)
+
+    def waiting(err: AwsError, delay: float) -> None:
+        if progress is not None:
+            progress(attempts, f"Attempt {attempts}: {err.code} (a new key takes a few seconds to reach every AWS "
+                               f"endpoint); retrying in {delay:.0f} s…")
+
+    patience = Patience(clock=clock, sleep=sleep, first_delay=FIRST_DELAY_S, max_delay=MAX_DELAY_S)
+    try:
+        identity = await patience.call(attempt, INVALID_CRED_CODES, timeout, waiting)
+    except AwsError as err:
+        if err.code not in INVALID_CRED_CODES:
+            raise
+        # the key was just made and read back from the file: not a typo
+        raise AwsError(err.code, f"The new key is not active yet: AWS is still propagating it (STS still rejects "
+                       f"it after {timeout:.0f} s).", "Try again in a minute.", action=err.action) from None
+    if identity.caller.arn != expected_arn:
+        raise AwsError("WrongIdentity", f"The profile signs in as {identity.caller.arn}, not {expected_arn}.",
+                       "Check the profile's settings (role_arn, credential_process) and the files' paths.")
+    return new_service

@@ -15,8 +15,9 @@ The TUI's first scan may start while it connects (aws/early_scan.py).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -39,12 +40,14 @@ from .calls import AwsCaller
 from .early_scan import EarlyScan, Progress
 from .errors import AwsError
 from .models import ScanResult
+from .patience import Patience
 from .readers import read_keys, read_login_profile, read_user_devices
 
 T = TypeVar("T")
 
 REPORT_TIMEOUT_S = 60.0
 REPORT_FIRST_POLL_S = 0.1  # then twice as long each time, up to 2 s
+REPORT_MAX_POLL_S = 2.0
 REPORT_STATES_PENDING = {"STARTED", "INPROGRESS"}
 REPORT_NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
 POLICY_READS_AT_ONCE = 4
@@ -74,26 +77,26 @@ class ScanService:
         except AwsError as err:
             if err.code not in REPORT_NOT_READY:
                 raise
-        deadline = time.monotonic() + timeout
-        delay = REPORT_FIRST_POLL_S
-        while True:
+
+        async def generated() -> CredentialReport:
             try:
                 state = (await self.aws.call("iam", "GenerateCredentialReport")).get("State")
             except AwsError as err:
                 if err.code != "LimitExceeded":
                     raise
                 return await self._existing_report(err)
-            if state not in REPORT_STATES_PENDING:
-                try:
-                    return await self._read_report()
-                except AwsError as err:
-                    if err.code not in REPORT_NOT_READY:
-                        raise
-            if time.monotonic() + delay > deadline:
-                raise AwsError("ReportInProgress", f"The credential report was not ready after {timeout:.0f} s.",
-                               "Refresh in a minute.", action="iam:GetCredentialReport")
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 2.0)
+            if state in REPORT_STATES_PENDING:
+                raise AwsError("ReportInProgress", "AWS is still making the credential report.")
+            return await self._read_report()
+
+        patience = Patience(first_delay=REPORT_FIRST_POLL_S, max_delay=REPORT_MAX_POLL_S)
+        try:
+            return await patience.call(generated, REPORT_NOT_READY, timeout)
+        except AwsError as err:
+            if err.code not in REPORT_NOT_READY:
+                raise
+            raise AwsError("ReportInProgress", f"The credential report was not ready after {timeout:.0f} s.",
+                           "Refresh in a minute.", action="iam:GetCredentialReport") from None
 
     async def _read_report(self) -> CredentialReport:
         data = await self.aws.call("iam", "GetCredentialReport")
@@ -282,6 +285,31 @@ class ScanService:
             seconds=time.perf_counter() - started,
             inputs=inputs,
         )
+
+    async def reread_users(self, result: ScanResult, users: Iterable[str]) -> ScanResult:
+        """``result`` with these users read again directly (the app changed their keys or MFA devices) and the
+        checks run again on it: a few calls per user instead of the whole scan."""
+        if result.inputs is None:
+            return await self.scan()
+        calls = 0
+
+        def count(_service: str, _operation: str) -> None:
+            nonlocal calls
+            calls += 1
+
+        started = time.perf_counter()
+        names = sorted(set(users))
+        self.touched.update(names)
+        self.aws.ctx.call_listeners.append(count)
+        try:
+            states = await asyncio.gather(*(self.live_user(n) for n in names))
+        finally:
+            self.aws.ctx.call_listeners.remove(count)
+        inputs = dataclasses.replace(result.inputs, now=datetime.now(UTC),
+                                     live_users={**result.inputs.live_users, **dict(zip(names, states, strict=True))})
+        results = await asyncio.to_thread(run_checks, inputs)
+        return dataclasses.replace(result, results=tuple(results), inputs=inputs, api_calls=calls,
+                                   seconds=time.perf_counter() - started)
 
     async def _signs_with_long_term_key(self) -> bool:
         try:

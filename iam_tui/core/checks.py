@@ -60,6 +60,7 @@ class CheckResult:
     users: tuple[str, ...] = ()  # the IAM users a per-user finding names (for the users screen)
     # The finding's acceptance, lapsed or not (the status stays as it is); see core.accepted.
     acceptance: Acceptance | None = None
+    groups: tuple[str, ...] = ()  # the IAM groups a finding names (a fix reads them here, not from the text)
 
     @property
     def accepted(self) -> str | None:
@@ -557,9 +558,11 @@ def check_via_groups(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckRe
 def check_full_admin(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckResult:
     if authz.documents_error is not None:
         return _result("no-full-admin-policy", Status.UNKNOWN, authz.documents_error.describe())
-    offenders = []
+    offenders: list[str] = []
+    groups: list[str] = []
     holders = full_admin_principals(authz)
     for principal in holders:
+        found = len(offenders)
         for ref in principal.attached:
             if allows_full_admin(authz.documents.get(ref.arn)):
                 owner = "AWS managed" if ref.aws_managed else "customer managed"
@@ -567,6 +570,8 @@ def check_full_admin(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckRe
         for inline in principal.inline:
             if allows_full_admin(inline.document):
                 offenders.append(f"{inline.name} (inline) on {principal.kind} {principal.name}")
+        if principal.kind == "group" and len(offenders) > found:
+            groups.append(principal.name)
     result = _verdict("no-full-admin-policy", offenders, 'No attached policy allows "*:*".',
                       '{n} attachment(s) of policies that allow "*:*".',
                       [p.name for p in holders if p.kind == "user"])
@@ -575,7 +580,7 @@ def check_full_admin(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckRe
     acceptance = acceptance_of(authz, holders)
     ignored = ignored_markers(holders, acceptance)
     detail = result.detail + (f" Not an acceptance (ignored): {'; '.join(ignored)}." if ignored else "")
-    return dataclasses.replace(result, detail=detail, acceptance=acceptance)
+    return dataclasses.replace(result, detail=detail, acceptance=acceptance, groups=tuple(groups))
 
 
 @_with_authz("support-role")

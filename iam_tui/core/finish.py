@@ -19,6 +19,8 @@ class Made:
     kind: str  # "IAM user", "group", "MFA device", "account alias", "access key", "AWS CLI profile", "file", ...
     name: str
     note: str = ""  # e.g. the policies a group has, or what a file holds
+    user: str | None = None  # the IAM user it belongs to: it goes from the summary when that user is removed
+    gone: bool = False  # something the guide removed (a user, the root access key): listed as removed
 
 
 def made_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
@@ -27,18 +29,19 @@ def made_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
     for step in steps:
         p = step.params
         if step.operation == "CreateUser":
-            made.append(Made("IAM user", p["UserName"]))
+            made.append(Made("IAM user", p["UserName"], user=p["UserName"]))
         elif step.operation == "CreateLoginProfile":
             change = " (to be changed at first sign-in)" if p.get("PasswordResetRequired") else ""
-            made.append(Made("console password", p["UserName"] + change))
+            made.append(Made("console password", p["UserName"] + change, user=p["UserName"]))
         elif step.operation == "CreateGroup":
             made.append(Made("group", p["GroupName"]))
         elif step.operation == "AttachGroupPolicy":
             made.append(Made("group policy", f"{p['PolicyArn'].rsplit('/', 1)[-1]} on {p['GroupName']}"))
         elif step.operation == "AttachUserPolicy":
-            made.append(Made("user policy", f"{p['PolicyArn'].rsplit('/', 1)[-1]} on {p['UserName']}"))
+            made.append(Made("user policy", f"{p['PolicyArn'].rsplit('/', 1)[-1]} on {p['UserName']}",
+                             user=p["UserName"]))
         elif step.operation == "AddUserToGroup":
-            made.append(Made("group membership", f"{p['UserName']} in {p['GroupName']}"))
+            made.append(Made("group membership", f"{p['UserName']} in {p['GroupName']}", user=p["UserName"]))
         elif step.operation == "CreateRole":
             made.append(Made("role", p["RoleName"]))
     return made
@@ -47,6 +50,15 @@ def made_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
 # Checks whose fix has no API: the console steps are in the check's own fix text.
 CONSOLE_ONLY = frozenset({"root-mfa", "root-hardware-mfa"})
 MARK = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.UNKNOWN: "?", Status.NOT_APPLICABLE: "-"}
+
+
+def without_user(made: Iterable[Made], user: str) -> list[Made]:
+    """What the guide made once ``user`` is removed: what belonged to the user goes, and one line says the user was
+    removed (with what went with it)."""
+    kept = [m for m in made if m.user != user]
+    went = sorted({m.kind for m in made if m.user == user and m.kind != "IAM user"})
+    note = "removed in this session" + (f", with its {', '.join(went)}" if went else "")
+    return [*kept, Made("IAM user", user, note, gone=True)]
 
 
 def made_lines(made: Iterable[Made]) -> list[str]:
@@ -93,10 +105,13 @@ def counts_line(results: Sequence[CheckResult]) -> str:
 def summary_text(made: Sequence[Made], results: Sequence[CheckResult] | None, steps_done: int,
                  steps_total: int) -> str:
     lines = [f"Guide steps done: {steps_done} of {steps_total}.", "", "What the guide made"]
-    lines += made_lines([m for m in made if m.kind != CLI_ACCESS]) or ["  nothing yet in this session"]
+    lines += made_lines([m for m in made if m.kind != CLI_ACCESS and not m.gone]) or ["  nothing yet in this session"]
     protection = cli_access_lines(made)
     if protection:
         lines += ["", "How the admin's AWS CLI is protected", *protection]
+    removed = made_lines([m for m in made if m.kind != CLI_ACCESS and m.gone])
+    if removed:
+        lines += ["", "What was removed", *removed]
     lines += ["", "What the checks say now"]
     if results is None:
         lines.append("  not scanned yet: the dashboard scans when you go back to it (r rescans)")

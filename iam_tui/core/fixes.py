@@ -24,7 +24,7 @@ class Fix:
 
 def _only_the_guide_group(result: CheckResult) -> bool:
     """no-full-admin-policy: accepting is offered only when the one finding is the guide's own admin group."""
-    return len(result.resources) == 1 and result.resources[0].endswith(f" attached to group {DEFAULT_GROUP}")
+    return len(result.resources) == 1 and result.groups == (DEFAULT_GROUP,)
 
 
 CONSOLE_CHECKLIST = Fix("console-checklist", "Follow the console checklist (no API exists), then tick it off")

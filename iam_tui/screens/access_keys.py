@@ -18,14 +18,15 @@ from ..aws.errors import AwsError
 from ..aws.keys import MAX_KEYS, NewAccessKey, SecretNeverReceived
 from ..aws.models import AccessKeyInfo
 from ..core.access_keys import USE_CASES, UseCase, last_use_text, validate_description
+from ..core.changes import Changed
 from ..core.finish import Made
 from ..guide import StepKey
 from ..widgets.data_text import Static
 from ..widgets.fitted_table import FitColumn, FittedTable
-from .base import AppScreen, Dialog
+from .base import REFUSED, AppScreen, Dialog, failure_text
 from .confirm import ConfirmScreen, TypedConfirmScreen
 from .key_profiles import offer_profile_removal, profiles_of
-from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
+from .messages import GuideUserChosen, Recorded, StepDone
 from .user_picker import UserPickerScreen
 
 CIS_NOTE = (
@@ -308,29 +309,34 @@ class AccessKeysScreen(AppScreen[None]):
             return
         status = self.query_one("#keys-status", Static)
         status.update(f"Creating an access key for {user}…")
-        problem = ""
-        async with self.session.mutating("creating an access key"):
-            service = self.iam.service
-            try:
-                new = await service.keys.create(user)
-            except SecretNeverReceived as err:
-                status.update(err.text)
+        refused: list[AwsError] = []
+        made = await self.act("creating an access key", self._create(user, request.description),
+                              changed=lambda made: Changed.key(user, made[0].access_key_id), status=status,
+                              on_error=refused.append)
+        if made is REFUSED:
+            err = refused[0] if refused else None
+            if isinstance(err, SecretNeverReceived):
                 await self._offer_to_delete_unseen(user, err.access_key_ids)
-                return
-            except AwsError as err:
-                status.update(err.text)
-                if err.code == "LimitExceeded":  # keys were added elsewhere: show them, keep the message
-                    self.notice = err.text
-                    self.action_refresh()
-                return
-            if new.unseen:
-                await self._offer_to_delete_unseen(user, new.unseen)
-            if request.description:
-                try:
-                    await service.keys.set_description(user, new.access_key_id, request.description)
-                except AwsError as err:
-                    problem = f"The key was created, but its description was not saved. {err.text}"
+            elif err is not None and err.code == "LimitExceeded":  # keys were added elsewhere: show them
+                self.notice = err.text
+                self.action_refresh()
+            return
+        new, problem = made
+        if new.unseen:
+            await self._offer_to_delete_unseen(user, new.unseen)
         self.show_new_key(new, request.use_case, problem)
+
+    async def _create(self, user: str, description: str) -> tuple[NewAccessKey, str]:
+        """The key, then its description (a tag): a description AWS refused is said, the key is kept."""
+        service = self.iam.service
+        new = await service.keys.create(user)
+        problem = ""
+        if description:
+            try:
+                await service.keys.set_description(user, new.access_key_id, description)
+            except AwsError as err:
+                problem = failure_text(err, "The key was created, but its description was not saved.").plain
+        return new, problem
 
     async def _offer_to_delete_unseen(self, user: str, key_ids: tuple[str, ...]) -> None:
         """Keys AWS made whose answer was lost: active, with a secret nobody will ever see. Offer to delete them."""
@@ -340,16 +346,20 @@ class AccessKeysScreen(AppScreen[None]):
                 f"{names} for {user}. It is active, but its secret was never received and cannot be recovered, so "
                 f"nobody can use it.\n\nDelete {names} now?", yes="Yes, delete it", no="No, keep it")):
             for key_id in key_ids:
-                try:
-                    await self.iam.service.keys.delete(user, key_id)
-                except AwsError as err:
-                    self.notice = f"{key_id} was not deleted: {err.text} Delete it with d."
+                deleted = await self.act(f"deleting {key_id}", self.iam.service.keys.delete(user, key_id),
+                                         changed=Changed.key(user, key_id, removed=True),
+                                         status=self._set_notice, failed=f"{key_id} was not deleted:")
+                if deleted is REFUSED:
+                    self.notice += " Delete it with d."
                     break
             else:
                 self.notice = f"Deleted {names}, the key whose secret was never received."
         else:
             self.notice = f"{names} is kept: its secret was never received; delete it with d when you like."
         self.action_refresh()
+
+    def _set_notice(self, text: object) -> None:
+        self.notice = str(text)
 
     def show_new_key(self, new: NewAccessKey, use_case: UseCase, problem: str) -> None:
         from .new_key import NewKeyScreen
@@ -398,19 +408,15 @@ class AccessKeysScreen(AppScreen[None]):
         status = self.query_one("#keys-status", Static)
         what = f"{verb[:-1]}ing {key.access_key_id}"
         status.update(f"{what.capitalize()}…")
-        try:
-            async with self.session.mutating(what):
-                keys = self.iam.service.keys
-                if verb == "delete":
-                    await keys.delete(user, key.access_key_id)
-                else:
-                    await keys.set_active(user, key.access_key_id, verb == "activate")
-        except AwsError as err:
-            status.update(err.text)
+        keys = self.iam.service.keys
+        assert user is not None
+        call = (keys.delete(user, key.access_key_id) if verb == "delete" else
+                keys.set_active(user, key.access_key_id, verb == "activate"))
+        if await self.act(what, call, status=status,
+                          changed=Changed.key(user, key.access_key_id, removed=verb == "delete")) is REFUSED:
             return
         past = {"delete": "deleted", "deactivate": "deactivated", "activate": "activated"}[verb]
         self.app.notify(f"Access key {key.access_key_id} {past}.")
-        self.tell(AwsChanged())
         self.action_refresh()
         await offer_profile_removal(self, held)
 

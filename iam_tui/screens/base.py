@@ -3,9 +3,11 @@ footer of key bindings (full screens), and the modal dialog (questions and small
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
+from collections.abc import Awaitable, Callable, Iterable
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, TypeVar, cast, runtime_checkable
 
+from rich.text import Text
 from textual import _time, events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,15 +16,52 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
+from ..aws.errors import AwsError
+from ..core.changes import Changed
+from ..widgets.data_text import data_text
 from ..widgets.demo_banner import DemoBanner
 from ..widgets.identity_bar import IdentityBar
 from ..widgets.key_footer import KeyFooter
+from .messages import AwsChanged
 
 if TYPE_CHECKING:
     from ..app import IamTuiApp
     from ..session import GuideSession
 
 ResultT = TypeVar("ResultT")
+T = TypeVar("T")
+
+
+class Refused(Enum):
+    """What :meth:`TypedScreen.act` returns when AWS refused the change (its call may well return None)."""
+
+    REFUSED = "refused"
+
+
+REFUSED = Refused.REFUSED
+
+
+@runtime_checkable
+class StatusLine(Protocol):
+    """Where a screen says how a call went: a ``Static`` (the app's, from widgets/data_text.py) or the like."""
+
+    def update(self, content: Text) -> object: ...
+
+
+Say = StatusLine | Callable[[Text], object]
+
+
+def failure_text(err: AwsError, lead: str = "") -> Text:
+    """An AWS error as every screen shows it: what did not happen (``lead``), then the code, the plain message and
+    the fix. A ``Text``: the message often holds AWS's own words, never markup."""
+    return data_text(f"{lead} {err.text}" if lead else err.text, multiline=True)
+
+
+def say(where: Say, text: Text) -> None:
+    if isinstance(where, StatusLine):
+        where.update(text)
+    else:
+        where(text)
 
 
 class TypedScreen(Screen[ResultT]):
@@ -44,6 +83,27 @@ class TypedScreen(Screen[ResultT]):
     def tell(self, message: Message) -> None:
         """Send a change up to the App, where it is handled in one place (see ``screens/messages.py``)."""
         self.iam.post_message(message)
+
+    async def act(self, doing: str, call: Awaitable[T], *, changed: Changed | Callable[[T], Changed] | None,
+                  status: Say, failed: str = "",
+                  on_error: Callable[[AwsError], object] | None = None) -> T | Literal[Refused.REFUSED]:
+        """The one way a screen changes AWS: while ``call`` runs the change is in flight (leaving and quitting
+        wait, see :meth:`GuideSession.mutating`); an ``AwsError`` goes to ``status`` as every screen shows it
+        (``failed``, what did not happen, then :func:`failure_text`), then to ``on_error`` (for a code that needs
+        more); on success the app is told what ``changed`` (it re-reads those entities, the screens follow; a
+        function of the result when only the result names them).
+        Returns the call's result, or :data:`REFUSED` when AWS refused."""
+        async with self.session.mutating(doing):
+            try:
+                result = await call
+            except AwsError as err:
+                say(status, failure_text(err, failed))
+                if on_error is not None:
+                    on_error(err)
+                return REFUSED
+        if changed is not None:
+            self.tell(AwsChanged(changed if isinstance(changed, Changed) else changed(result)))
+        return result
 
 
 class AppScreen(TypedScreen[ResultT]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 
+from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -19,10 +20,11 @@ from ..aws.service import IamService
 from ..core import aws_config
 from ..core.access_keys import is_long_term_key
 from ..core.aws_config import OUTPUT_FORMATS, CliPaths
+from ..core.changes import Changed
 from ..core.finish import Made, cli_access
 from ..guide import StepKey
 from ..widgets.data_text import Static
-from .base import AppScreen
+from .base import REFUSED, AppScreen
 from .confirm import ConfirmScreen, TypedConfirmScreen
 from .messages import AwsChanged, Recorded, ServiceChanged, StepDone
 
@@ -154,7 +156,7 @@ class CliProfileScreen(AppScreen[bool]):
 
     # --- write and verify -------------------------------------------------------------------------------------
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str | Text) -> None:
         """The result of writing, verifying or retiring, scrolled into view (at 80x24 it is below the form)."""
         status = self.query_one("#verify-status", Static)
         status.update(text)
@@ -229,9 +231,10 @@ class CliProfileScreen(AppScreen[bool]):
                   + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
         self._say(f"✓ Verified: profile {name} signs in as {expected}.\n{try_it}")
         self.tell(StepDone(StepKey.ACCESS_KEYS))
-        self.tell(Recorded(Made("AWS CLI profile", name, f"in {paths.credentials} and {paths.config}")))
+        self.tell(Recorded(Made("AWS CLI profile", name, f"in {paths.credentials} and {paths.config}",
+                                user=self.user_name)))
         self.tell(Recorded(cli_access(self.user_name, "key")))
-        self.tell(AwsChanged())
+        self.tell(AwsChanged(Changed.key(self.user_name, self.new_key.access_key_id)))  # used: last use changed
         await self._offer_retirement(service, name)
 
     async def _offer_retirement(self, service: IamService, profile: str) -> None:
@@ -278,12 +281,12 @@ class CliProfileScreen(AppScreen[bool]):
                 f"{self.user_name} (profile {profile}). This cannot be undone.", key)):
             return
         old: IamService = self.iam.service
-        try:
-            async with self.session.mutating("deleting the root access key"):
-                await old.keys.delete(None, key)
-        except AwsError as err:
-            self._say(f"The root key was not deleted. {err.text}")
+        if await self.act("deleting the root access key", old.keys.delete(None, key),
+                          changed=Changed.setting("root access key"), status=self._say,
+                          failed="The root key was not deleted.") is REFUSED:
             return
+        self.tell(Recorded(Made("root access key", key, "deleted; iam-tui went on with profile "
+                                f"{profile}", gone=True)))
         self.root_key = None
         self.query_one("#retire").display = False
         try:

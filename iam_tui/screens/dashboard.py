@@ -16,6 +16,7 @@ from textual.widgets import DataTable
 from ..aws.errors import AwsError
 from ..aws.models import AccountIdentity, ScanResult
 from ..core.account_settings import AlternateContact
+from ..core.changes import Changed
 from ..core.checks import CheckResult, Status
 from ..core.credential_report import CredentialReport, report_age
 from ..core.display_text import visible
@@ -26,7 +27,7 @@ from ..widgets.data_text import Static, data_text
 from ..widgets.fitted_table import FitColumn, FittedTable
 from ..widgets.guide_navigator import GuideNavigator
 from ..widgets.looks import readable
-from .base import AppScreen
+from .base import REFUSED, AppScreen, failure_text
 from .messages import ScanFinished
 from .security_contact import SecurityContactScreen
 from .startup import connecting_text
@@ -253,11 +254,31 @@ class DashboardScreen(AppScreen[None]):
             status.update("Scanning: account summary, password policy, credential report, authorization details…")
             result = await service.scan.scan(progress=self._progress)
         except AwsError as err:
-            status.update(data_text(f"Scan failed. {err.text}"))
+            status.update(failure_text(err, "Scan failed."))
             return
         finally:
             if table.is_attached:
                 table.loading = False
+        self.scan = result
+        self.tell(ScanFinished(result))
+
+    def reread_users(self, users: frozenset[str]) -> None:
+        """The app changed these users' keys or devices: read just them again, over the last scan. A scan still
+        running goes on (it reads them too), and so does the full scan when there is no last scan yet."""
+        scanning = any(w.group == "scan" and not w.is_finished for w in self.workers)
+        if self.scan is None or scanning:
+            self.action_refresh()
+        else:
+            self.run_reread(self.scan, users)
+
+    @work(exclusive=True, group="scan")
+    async def run_reread(self, last: ScanResult, users: frozenset[str]) -> None:
+        service = await self.iam.wait_for_service()
+        try:
+            result = await service.scan.reread_users(last, users)
+        except AwsError as err:
+            self.status.update(failure_text(err, "Reading the changed users failed."))
+            return
         self.scan = result
         self.tell(ScanFinished(result))
 
@@ -325,22 +346,22 @@ class DashboardScreen(AppScreen[None]):
         try:
             current = await service.account_settings.security_contact()
         except AwsError as err:
-            self.notify(f"Could not read the security contact. {err.text}", severity="error", timeout=10)
+            self.notify(failure_text(err, "Could not read the security contact.").plain, severity="error", timeout=10)
             return
         contact = await self.iam.push_screen_wait(SecurityContactScreen(self.unsaved_contact or current))
         self.unsaved_contact = None
         if contact is None:
             return
-        try:
-            async with self.session.mutating("setting the security contact"):
-                await service.account_settings.set_security_contact(contact)
-        except AwsError as err:
+
+        def refused(text: Text) -> None:
             self.unsaved_contact = contact
-            self.notify(f"The security contact was not saved. {err.text} s opens the form again as you typed it.",
-                        severity="error", timeout=10)
+            self.notify(text.append(" s opens the form again as you typed it.").plain, severity="error", timeout=10)
+
+        if await self.act("setting the security contact", service.account_settings.set_security_contact(contact),
+                          changed=Changed.setting("security contact"), status=refused,
+                          failed="The security contact was not saved.") is REFUSED:
             return
         self.notify(f"Security contact set: {contact.name} <{contact.email}>.")
-        self.action_refresh()
 
     def action_focus_guide(self) -> None:
         self.query_one(GuideNavigator).focus()

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from ..aws.errors import AwsError
 from ..core.accepted import MARKER_NAME, REASON_MAX, reason_problem
 from ..core.access_keys import last_use_text
+from ..core.changes import Changed
 from ..core.checks import CheckResult
 from ..core.console_checklist import checklist_text, console_checklist
 from ..core.display_text import visible
@@ -33,7 +34,7 @@ from ..core.plan_review import review_of_fix
 from ..core.scan_inputs import LiveKey
 from ..core.validation import validate_group_name
 from ..widgets.data_text import Static, data_text
-from .base import AppScreen, Dialog
+from .base import AppScreen, Dialog, Say, failure_text
 from .confirm import ConfirmScreen
 from .messages import AwsChanged
 from .plan_progress import review_then_run
@@ -167,13 +168,13 @@ class ConsoleChecklistScreen(AppScreen[bool]):
         try:
             summary = await self.iam.service.account.summary()
         except AwsError as err:
-            status.update(f"Could not read the account summary. {err.text}")
+            status.update(failure_text(err, "Could not read the account summary."))
             return
         if not summary.root_mfa_enabled:
             status.update("GetAccountSummary does not show root MFA yet (AccountMFAEnabled is 0). Finish the clicks "
                           "above as root, then t again · esc back")
             return
-        self.tell(AwsChanged())
+        self.tell(AwsChanged(Changed.setting("root MFA")))
         self.dismiss(True)
 
     def action_back(self) -> None:
@@ -196,8 +197,15 @@ async def _fix_flow(screen: AppScreen[Any], fix: Fix, result: CheckResult) -> No
     try:
         await FLOWS[fix.id](screen, result)
     except (AwsError, FixProblem) as err:
-        text = err.text if isinstance(err, AwsError) else str(err)
+        text = failure_text(err).plain if isinstance(err, AwsError) else str(err)
         await screen.app.push_screen_wait(NoticeDialog(f"{fix.title}: cannot go on", text))
+
+
+def _refused_notice(screen: AppScreen[Any], result: CheckResult) -> Say:
+    """Where a fix's one call says AWS refused it: the dialog a fix that cannot go on shows."""
+    fix = fix_for(result)
+    title = f"{fix.title}: cannot go on" if fix is not None else result.title
+    return lambda text: screen.app.push_screen(NoticeDialog(title, text.plain))
 
 
 async def _notice(screen: AppScreen[Any], title: str, text: str) -> None:
@@ -327,7 +335,7 @@ async def _access_analyzer(screen: AppScreen[Any], _result: CheckResult) -> None
     await _run_fix(screen, await screen.iam.service.fixes.access_analyzers())
 
 
-async def _accept_admin_group(screen: AppScreen[Any], _result: CheckResult) -> None:
+async def _accept_admin_group(screen: AppScreen[Any], result: CheckResult) -> None:
     """Accept no-full-admin-policy on the guide's admin group with a reason the user types; the record is bound to
     the members and policies shown here, and lapses when they change."""
     accepted = screen.iam.service.accepted
@@ -348,9 +356,8 @@ async def _accept_admin_group(screen: AppScreen[Any], _result: CheckResult) -> N
         keys="enter accepts · esc cancels", max_length=REASON_MAX))
     if reason is None:
         return
-    async with screen.session.mutating(f"accepting the finding on {group}"):
-        await accepted.accept_admin_group(subject, reason)
-    screen.tell(AwsChanged())
+    await screen.act(f"accepting the finding on {group}", accepted.accept_admin_group(subject, reason),
+                     changed=Changed.group(group), status=_refused_notice(screen, result))
 
 
 async def _clear_acceptance(screen: AppScreen[Any], result: CheckResult) -> None:
@@ -363,9 +370,8 @@ async def _clear_acceptance(screen: AppScreen[Any], result: CheckResult) -> None
             f"reason (the marker policy {MARKER_NAME} on {group} is deleted; nothing else changes)."),
             yes="Clear it", no="Keep it")):
         return
-    async with screen.session.mutating(f"clearing the acceptance on {group}"):
-        await screen.iam.service.accepted.clear_acceptance(group)
-    screen.tell(AwsChanged())
+    await screen.act(f"clearing the acceptance on {group}", screen.iam.service.accepted.clear_acceptance(group),
+                     changed=Changed.group(group), status=_refused_notice(screen, result))
 
 
 async def _password_policy(screen: AppScreen[Any], _result: CheckResult) -> None:

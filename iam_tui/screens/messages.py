@@ -4,11 +4,12 @@ take its message with it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from ..core.changes import Changed
 from ..core.finish import Made
 from ..guide import StepKey, StepState
 
@@ -42,7 +43,10 @@ class GuideUserChosen(Message):
 
 @dataclass
 class AwsChanged(Message):
-    """Something changed in AWS: rescan, so the recommendations and the guide reflect it."""
+    """Something changed in AWS: the app re-reads what ``changed`` names (users directly, not from the credential
+    report) and every screen that shows it follows; a removed user leaves the summary and the guide's marks."""
+
+    changed: Changed = field(default_factory=Changed)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from ..aws.mfa import NewVirtualMfaDevice, VirtualMfaDevice
 from ..aws.models import MfaDevice
 from ..aws.pending_mfa import PendingDevice
 from ..aws.service import IamService
+from ..core.changes import Changed
 from ..core.finish import Made
 from ..core.mfa import MAX_DEVICES_PER_USER, SEED_GROUP, free_device_name, otpauth_uri
 from ..core.secret import Secret
@@ -39,9 +40,9 @@ from ..widgets.data_text import Label, Static
 from ..widgets.qr_code import QrCode
 from ..widgets.secret_field import SecretField
 from ..widgets.secret_input import SecretInput
-from .base import AppScreen
+from .base import REFUSED, AppScreen, failure_text
 from .confirm import ConfirmScreen
-from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
+from .messages import GuideUserChosen, Recorded, StepDone
 from .qr_view import QrViewScreen, fits_full_screen
 from .user_picker import UserPickerScreen
 
@@ -367,29 +368,31 @@ class MfaScreen(AppScreen[None]):
             if not await self.iam.push_screen_wait(ConfirmScreen(question, yes="Delete it", no="Keep it")):
                 message.update(f"Kept {leftover.name}: pick another name.")
                 return
-            try:
-                async with self.session.mutating("deleting the leftover MFA device"):
-                    await service.mfa.delete(leftover.serial)
-            except AwsError as err:
-                message.update(f"Could not delete {leftover.name}. {err.text}")
+            if await self.act("deleting the leftover MFA device", service.mfa.delete(leftover.serial),
+                              changed=Changed.device(None, leftover.serial, removed=True), status=message,
+                              failed=f"Could not delete {leftover.name}.") is REFUSED:
                 return
-        try:
-            async with self.session.mutating("creating the MFA device"):
-                device = await service.mfa.create(name)
-                self.pending = PendingDevice(service.mfa, device)
-                self.session.add_exit_cleanup(self.pending.cleanup_key, self.pending.on_exit)
-        except AwsError as err:
-            if err.code == "EntityAlreadyExists" and self.devices is not None:  # taken since the list was read
-                with contextlib.suppress(AwsError):
+        refused: list[AwsError] = []
+        device = await self.act("creating the MFA device", self._create(service, name), changed=None, status=message,
+                                on_error=refused.append)
+        if device is REFUSED:
+            if refused and refused[0].code == "EntityAlreadyExists" and self.devices is not None:
+                with contextlib.suppress(AwsError):  # taken since the list was read: say by whom
                     self.devices = Devices(self.devices.user, self.devices.mine, await service.mfa.virtual_devices())
-                if self._validate_name() is not None or str(message.render()):
-                    return
-            message.set_class(True, "-error")
-            message.update(err.text)
+                if self._validate_name() is None and not str(message.render()):
+                    message.set_class(True, "-error")
+                    message.update(failure_text(refused[0]))
             return
         message.set_class(False, "-error")
         message.update("")
         await self._show_pending(device)
+
+    async def _create(self, service: IamService, name: str) -> NewVirtualMfaDevice:
+        """The device, pending until it is enabled: deleted on exit unless it is."""
+        device = await service.mfa.create(name)
+        self.pending = PendingDevice(service.mfa, device)
+        self.session.add_exit_cleanup(self.pending.cleanup_key, self.pending.on_exit)
+        return device
 
     async def _show_pending(self, device: NewVirtualMfaDevice) -> None:
         identity = self.iam.identity
@@ -517,20 +520,23 @@ class MfaScreen(AppScreen[None]):
             return
         message.update("Asking AWS to enable the device…")
         message.set_class(False, "-error")
-        try:
-            async with self.session.mutating("enabling the MFA device"):
-                await pending.mfa.enable(user, pending.device.serial, first, second, lambda err, delay: message.update(
-                    f"{err.code}: IAM is still settling a recent change to {user}; asking again in {delay:g} s…"))
-        except AwsError as err:  # the service already read back whether the device got assigned anyway
+
+        def refused(err: AwsError) -> None:  # the service already read back whether the device got assigned anyway
             message.set_class(True, "-error")
             if err.code == "InvalidAuthenticationCode":
                 message.update(f"{err.code}: AWS did not accept the codes (they may have expired while you typed, "
                                "or the phone's clock is off). The device is kept, no new QR code needed: enter the "
                                "code the app shows now, then the next one.")
             else:
-                message.update(f"{err.text} The device is kept: try again.")
+                message.update(failure_text(err).append(" The device is kept: try again."))
             self._send_anyway = None
             self._clear_codes()
+
+        if await self.act("enabling the MFA device", pending.mfa.enable(
+                user, pending.device.serial, first, second, lambda err, delay: message.update(
+                    f"{err.code}: IAM is still settling a recent change to {user}; asking again in {delay:g} s…")),
+                changed=Changed.device(user, pending.device.serial), status=message,
+                on_error=refused) is REFUSED:
             return
         await self._enabled(user, pending)
 
@@ -546,8 +552,7 @@ class MfaScreen(AppScreen[None]):
         guide_user = self.session.guide_user
         if guide_user is None or guide_user == user:
             self.tell(StepDone(StepKey.MFA))
-        self.tell(Recorded(Made("MFA device", pending.device.serial, f"virtual, assigned to {user}")))
-        self.tell(AwsChanged())
+        self.tell(Recorded(Made("MFA device", pending.device.serial, f"virtual, assigned to {user}", user=user)))
         self.load_devices()
 
     async def _wipe(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 
+from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -18,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input
 
 from ..aws.errors import AwsError
+from ..core.changes import Changed
 from ..core.password_policy import DEFAULT_POLICY_TEXT, PasswordPolicy
 from ..core.policy_edit import (
     ALLOW_CHANGE,
@@ -41,9 +43,8 @@ from ..core.policy_edit import (
     starting_form,
 )
 from ..widgets.data_text import Label, Static
-from .base import AppScreen
+from .base import REFUSED, AppScreen, failure_text
 from .confirm import ConfirmScreen
-from .messages import AwsChanged
 
 FormValues = tuple[dict[str, str], dict[str, bool]]
 PLACEHOLDERS = {MAX_AGE.key: "never", REUSE.key: "none"}
@@ -187,6 +188,9 @@ class PasswordPolicyScreen(AppScreen[None]):
         self.query_one("#policy-notes", Static).update(Content("\n".join(f"• {n}" for n in notes)))
         diff.set_class(bool(self.loaded and policy is not None and diff_policy(self.current, policy)), "-pending")
 
+    def _error(self, text: Text) -> None:
+        self._status(text.plain, error=True)
+
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#policy-status", Static)
         status.update(Content(text))
@@ -201,8 +205,8 @@ class PasswordPolicyScreen(AppScreen[None]):
             service = await self.iam.wait_for_service()
             current = await service.password_policy.current()
         except AwsError as err:
-            self._status(f"Could not read the current policy, so iam-tui cannot show what an update would change. "
-                         f"{err.text} Press r to retry.", error=True)
+            self._error(failure_text(err, "Could not read the current policy, so iam-tui cannot show what an update "
+                                     "would change.").append(" Press r to retry."))
             self.query_one("#policy-current", Static).update(Content("Unknown (could not be read)."))
             return
         self._show_loaded(current, fill_form)
@@ -303,18 +307,14 @@ class PasswordPolicyScreen(AppScreen[None]):
         """Run one change against AWS (quitting and leaving are refused meanwhile), then re-read the policy and
         rescan the dashboard."""
         self._status(f"{what.capitalize()} ({operation})…")
-        try:
-            async with self.session.mutating(what):
-                await call()
-        except AwsError as err:
-            self._status(f"Not changed. {err.text}", error=True)
+        if await self.act(what, call(), changed=Changed.setting("password policy"), status=self._error,
+                          failed="Not changed.") is REFUSED:
             return
-        self.tell(AwsChanged())
         self.app.notify(done)
         try:
             current = await self.iam.service.password_policy.current()
         except AwsError as err:
-            self._status(f"{done} It could not be read back: {err.text} Press r to retry.", error=True)
+            self._error(failure_text(err, f"{done} It could not be read back:").append(" Press r to retry."))
             return
         self._show_loaded(current, fill_form=True)
         self._status(f"{done} The form shows the policy now in AWS.")

@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 
 from ..aws.plan_runner import OnChange, PlanRun, StepProgress
+from ..core.changes import Changed, changed_by_steps
 from ..core.plan import STATE_MARKS, PlanState
 from ..core.plan_review import PlanReview
 from ..widgets.data_text import Static
@@ -166,6 +167,9 @@ class PlanRunScreen(AppScreen[bool]):
         """Every step is done."""
         raise NotImplementedError
 
+    def _changed(self) -> Changed:
+        return changed_by_steps(p.step.params for p in self.run_state.progress)
+
     def _undoable_left(self) -> bool:
         return any(p.step.undoable for p in self.run_state.leftovers)
 
@@ -178,7 +182,7 @@ class PlanRunScreen(AppScreen[bool]):
             async with self.session.mutating(self.doing):
                 complete = await self._run(self.run_state, self._show)
         finally:
-            self.tell(AwsChanged())
+            self.tell(AwsChanged(self._changed()))
         if complete:
             self._completed()
             return
@@ -211,7 +215,7 @@ class PlanRunScreen(AppScreen[bool]):
             async with self.session.mutating(self.undoing):
                 clean = await self._rollback(self.run_state, self._show)
         finally:
-            self.tell(AwsChanged())
+            self.tell(AwsChanged(self._changed()))
         if clean:
             self._stopped(self.TEXTS.rolled_back)
         elif self.TEXTS.rolled_back_kept is not None and self.run_state.kept and not self._undoable_left():

@@ -11,9 +11,11 @@ from typing import Any
 
 from ..aws.errors import AwsError
 from ..aws.plan_runner import PlanRun
+from ..core.changes import Changed
 from ..core.plan_review import PlanReview
 from ..core.user_removal import confirmation_problem
-from .base import AppScreen
+from .base import AppScreen, failure_text
+from .messages import AwsChanged
 from .plan_progress import review_then_run
 
 
@@ -42,13 +44,16 @@ async def remove_user(screen: AppScreen[Any], user_name: str, say: Say | None = 
     try:
         plan = await service.removal.plan(user_name, caller)
     except AwsError as err:
-        tell_person(f"Cannot prepare the removal of {user_name}. {err.text}")
+        tell_person(failure_text(err, f"Cannot prepare the removal of {user_name}.").plain)
         return None
     if plan.removes_caller:
         tell_person(refusal_text(user_name))
         return None
     review = PlanReview(f"Remove IAM user {user_name}", tuple(plan.steps), notes=tuple(plan.notes),
                         confirm_name=user_name, run_label="Remove the user")
-    return await review_then_run(screen, review, PlanRun(plan.steps), service.plans.run, service.plans.rollback,
-                                 confirm_rule=partial(confirmation_problem, user_name=user_name),
-                                 unfinished=f"IAM user {user_name} is half-removed")
+    removed = await review_then_run(screen, review, PlanRun(plan.steps), service.plans.run, service.plans.rollback,
+                                    confirm_rule=partial(confirmation_problem, user_name=user_name),
+                                    unfinished=f"IAM user {user_name} is half-removed")
+    if removed:
+        screen.tell(AwsChanged(Changed.user(user_name, removed=True)))
+    return removed

@@ -14,12 +14,13 @@ from textual.widgets import Button, Input
 from ..aws.errors import AwsError
 from ..aws.models import AccountIdentity
 from ..aws.signin import SigninUser
+from ..core.changes import Changed
 from ..core.finish import Made
 from ..core.signin import signin_url
 from ..core.validation import validate_account_alias
 from ..guide import StepKey
 from ..widgets.data_text import Static
-from .base import AppScreen
+from .base import REFUSED, AppScreen, failure_text
 from .confirm import ConfirmScreen
 from .messages import GuideUserChosen, IdentityChanged, Recorded, StepDone
 from .user_picker import UserPickerScreen
@@ -165,7 +166,7 @@ class SigninScreen(AppScreen[None]):
             service = await self.iam.wait_for_service()
             self.user = await service.signin.user(name)
         except AwsError as err:
-            self.query_one("#user-state", Static).update(f"IAM user {name}: {err.text}")
+            self.query_one("#user-state", Static).update(failure_text(err, f"IAM user {name}:"))
             return
         self._show_user()
         if self.user.password_last_used is not None:
@@ -240,14 +241,18 @@ class SigninScreen(AppScreen[None]):
         error = self.query_one("#alias-error", Static)
         self.query_one("#alias-save", Button).disabled = True
         error.update(f"Creating the alias {alias}…")
+
+        def refused(err: AwsError) -> None:
+            if err.code == "EntityAlreadyExists":
+                error.update(TAKEN_ELSEWHERE.format(alias=alias))
+
         try:
-            async with self.session.mutating("setting the account alias"):
-                new_identity = await self.iam.service.signin.set_alias(alias)
-        except AwsError as err:
-            error.update(TAKEN_ELSEWHERE.format(alias=alias) if err.code == "EntityAlreadyExists" else err.text)
-            return
+            new_identity = await self.act("setting the account alias", self.iam.service.signin.set_alias(alias),
+                                          changed=Changed.alias(alias), status=error, on_error=refused)
         finally:
             self.query_one("#alias-save", Button).disabled = False
+        if new_identity is REFUSED:
+            return
         self.tell(IdentityChanged(new_identity))
         self.tell(Recorded(Made("account alias", alias, new_identity.signin_url)))
         self.alias_input.value = ""

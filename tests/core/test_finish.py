@@ -1,5 +1,6 @@
+from iam_tui.core.changes import Changed, changed_by_steps
 from iam_tui.core.checks import SPECS, CheckResult, Status
-from iam_tui.core.finish import Made, counts_line, made_by_steps, made_lines, summary_text
+from iam_tui.core.finish import Made, counts_line, made_by_steps, made_lines, summary_text, without_user
 
 
 def _result(check_id: str, status: Status) -> CheckResult:
@@ -54,3 +55,20 @@ def test_a_create_plan_records_what_it_made() -> None:
     assert ("group membership", "alice in PowerUsers") in kinds
     assert ("console password", "alice (to be changed at first sign-in)") in kinds
     assert not any("Zq9-never-listed" in m.name + m.note for m in made_by_steps(build_plan(request)))
+
+
+def test_a_removed_user_leaves_what_the_guide_made_with_one_line_saying_so() -> None:
+    made = [Made("IAM user", "bob", user="bob"), Made("group", "Admins"),
+            Made("MFA device", "arn:aws:iam::1:mfa/bob", "virtual, assigned to bob", user="bob"),
+            Made("access key", "AKIA1", "of bob", user="bob"), Made("file", "/tmp/bob_accessKeys.csv")]
+    text = summary_text(without_user(made, "bob"), None, 1, 5)
+    kept, removed = text.split("What the guide made")[1].split("What was removed")
+    assert "bob" not in kept.replace("/tmp/bob_accessKeys.csv", "") and "Admins" in kept
+    assert "• IAM user: bob (removed in this session, with its MFA device, access key)" in removed
+
+
+def test_what_a_write_changed_names_its_users_and_the_removed_ones() -> None:
+    changed = Changed.key("alice", "AKIA1") | Changed.user("bob", removed=True) | Changed.setting("password policy")
+    assert changed.users == {"alice", "bob"} and changed.removed_users == {"bob"}
+    steps = changed_by_steps([{"UserName": "ann", "PolicyArn": "arn"}, {"GroupName": "g", "UserName": "ann"}])
+    assert steps.users == {"ann"} and [e.name for e in steps.entities] == ["ann", "g"]

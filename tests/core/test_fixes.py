@@ -50,13 +50,22 @@ def test_a_fix_is_offered_for_failing_checks_only() -> None:
 
 
 def test_accepting_the_admin_group_is_offered_only_when_it_is_the_only_finding() -> None:
-    guide = failing("no-full-admin-policy", ("AdministratorAccess (AWS managed) attached to group PowerUsers",))
-    assert fix_for(guide).id == "accept-guide-admin-group"
-    other = failing("no-full-admin-policy", ("AdministratorAccess (AWS managed) attached to group Admins",))
-    assert fix_for(other) is None
-    bob = "AdministratorAccess (AWS managed) attached to user bob"
-    both = failing("no-full-admin-policy", (*guide.resources, bob))
-    assert fix_for(both) is None
+    """The group comes from the check's result (``groups``), never from the display text."""
+    def full_admin(*holders: Principal) -> CheckResult:
+        authz = AuthorizationDetails(groups=tuple(h for h in holders if h.kind == "group"),
+                                     users=tuple(h for h in holders if h.kind == "user"),
+                                     documents={ADMIN.arn: ADMIN_DOC})
+        return next(r for r in run_checks(inputs(authz=authz)) if r.id == "no-full-admin-policy")
+
+    guide = full_admin(Principal("group", "PowerUsers", "arn:g:PowerUsers", (ADMIN,)))
+    assert guide.groups == ("PowerUsers",) and fix_for(guide).id == "accept-guide-admin-group"
+    other = full_admin(Principal("group", "Admins", "arn:g:Admins", (ADMIN,)))
+    assert other.groups == ("Admins",) and fix_for(other) is None
+    both = full_admin(Principal("group", "PowerUsers", "arn:g:PowerUsers", (ADMIN,)),
+                      Principal("user", "bob", "arn:u:bob", (ADMIN,)))
+    assert both.groups == ("PowerUsers",) and fix_for(both) is None
+    worded_alike = failing("no-full-admin-policy", ("AdministratorAccess (AWS managed) attached to group PowerUsers",))
+    assert fix_for(worded_alike) is None  # text alone names no group
 
 
 def test_per_user_findings_name_their_users() -> None:

@@ -109,6 +109,9 @@ async def test_profile_verified_then_root_key_retired(make_app, admin, sandbox, 
         await until(pilot, lambda: dashboard.scan is not None and dashboard.scan.identity.caller.name == "alice")
         assert dashboard.scan.result("root-access-keys").status is Status.PASS
         assert dashboard.scan.result("caller-not-root").status is Status.PASS
+        summary = summary_text(app.session.made, dashboard.scan.results, 0, 5)  # the summary names what went
+        assert f"What was removed\n  • root access key: {root_key} (deleted; iam-tui went on with profile alice)" \
+            in summary
 
 
 async def test_an_existing_profile_is_replaced_only_when_confirmed(make_app, admin, aws_dir: Path) -> None:

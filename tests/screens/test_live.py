@@ -1,0 +1,336 @@
+"""Live means live: after each kind of write the app makes, from the screen that makes it, the dashboard (rows and
+detail), the users screen and the summary show the change without anyone pressing r."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.widgets import DataTable, Input, Static
+
+from iam_tui.core.checks import Status
+from iam_tui.core.finish import Made
+from iam_tui.guide import StepKey, StepState
+from iam_tui.screens.access_keys import AccessKeysScreen, CreateKeyScreen
+from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
+from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.finish import FinishScreen
+from iam_tui.screens.fixes import NameDialog
+from iam_tui.screens.mfa import MfaScreen
+from iam_tui.screens.new_key import NewKeyScreen
+from iam_tui.screens.plan_progress import PlanProgressScreen
+from iam_tui.screens.plan_review import PlanReviewScreen
+from iam_tui.screens.security_contact import SecurityContactScreen
+from iam_tui.screens.signin import SigninScreen
+from iam_tui.screens.user_picker import UserPickerScreen
+from iam_tui.screens.users import UsersScreen
+
+from .pilot import open_step, settle, visible_text
+from .test_mfa import create_device, open_mfa, two_codes, type_codes
+from .test_users import names
+from .waiting import until, until_screen, until_shown
+
+SCAN_TRIES = 2000  # a scan under a loaded CI machine: bounded, never timed
+
+
+def dashboard(app) -> DashboardScreen:
+    return next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
+
+
+async def first_scan(pilot, app):
+    """The scan the change is compared with (an app started on a step has not scanned yet)."""
+    await settle(pilot)
+    dashboard(app).action_refresh()
+    await until(pilot, lambda: app.last_scan is not None, tries=SCAN_TRIES)
+    await settle(pilot)
+    return app.last_scan
+
+
+async def rescanned(pilot, app, before) -> None:
+    """The change's own re-read is in: nobody pressed r."""
+    await until(pilot, lambda: app.last_scan is not before and not app.session.busy, tries=SCAN_TRIES)
+    await settle(pilot)
+
+
+@dataclass
+class Seen:
+    statuses: dict[str, Status]  # the dashboard's rows
+    detail: dict[str, str]  # the dashboard's detail panel, per check, as drawn with the cursor on it
+    users: str  # the users screen as a person sees it
+    user_names: list[str]
+    summary: str  # the summary's text
+
+
+def _rows(app) -> dict[str, Status]:
+    return {c.id: c.status for c in dashboard(app).checks}
+
+
+async def look(pilot, app, *detail_of: str) -> Seen:
+    """What the dashboard, the users screen and the summary show now."""
+    board = dashboard(app)
+    detail = {}
+    for check_id in detail_of:
+        board.table.move_cursor(row=[c.id for c in board.checks].index(check_id))
+        await pilot.pause()
+        detail[check_id] = str(board.detail.render())
+    app.push_screen(UsersScreen())
+    await until_screen(pilot, UsersScreen)
+    await until(pilot, lambda: app.screen.overview is not None)
+    await settle(pilot)
+    users, user_names = visible_text(app), names(app)
+    app.pop_screen()
+    app.push_screen(FinishScreen())
+    await until_screen(pilot, FinishScreen)
+    await until(pilot, lambda: app.screen.query("#finish-text"))
+    summary = str(app.screen.query_one("#finish-text", Static).render())
+    app.pop_screen()
+    await pilot.pause()
+    return Seen(_rows(app), detail, users, user_names, summary)
+
+
+def user_row(seen: Seen, name: str) -> str:
+    return next(line for line in seen.users.splitlines() if f" {name} " in f" {line} ")
+
+
+# --- keys (step 5) -------------------------------------------------------------------------------------------------
+
+
+async def _keys_screen(pilot, app) -> AccessKeysScreen:
+    screen = await open_step(pilot, StepKey.ACCESS_KEYS, AccessKeysScreen)
+    await until(pilot, lambda: screen.keys or "no access keys" in str(screen.query_one("#keys-status",
+                                                                                       Static).render()))
+    return screen
+
+
+async def test_a_key_made_in_step_5_fails_1_10_on_the_dashboard_users_and_summary(make_app, admin) -> None:
+    admin.create_user(UserName="dan")
+    admin.create_login_profile(UserName="dan", Password="Correct-Horse-9-battery")
+    app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="dan")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _keys_screen(pilot, app)
+        before = await first_scan(pilot, app)
+        assert before.result("setup-keys-unused").status is Status.PASS
+        await pilot.press("n")
+        await until_screen(pilot, CreateKeyScreen)
+        await pilot.press("enter")
+        await until_screen(pilot, NewKeyScreen)
+        key_id = app.screen.new_key.access_key_id
+        await pilot.press("escape")
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await until_screen(pilot, AccessKeysScreen)
+        await rescanned(pilot, app, before)
+        after = app.last_scan
+        seen = await look(pilot, app, "setup-keys-unused")
+    assert after.api_calls < before.api_calls / 2  # dan read again, not the whole account
+    assert seen.statuses["setup-keys-unused"] is Status.FAIL
+    assert "dan" in seen.detail["setup-keys-unused"]
+    assert "1.10" in user_row(seen, "dan")
+    assert f"access key: {key_id} (of dan)" in seen.summary
+    assert "✗ 1.10" in seen.summary
+
+
+async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    first = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+    second = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+    app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await _keys_screen(pilot, app)
+        before = await first_scan(pilot, app)
+        assert before.result("one-active-key").status is Status.FAIL
+        table = screen.query_one("#keys", DataTable)
+        table.focus()
+        table.move_cursor(row=[k.access_key_id for k in screen.keys].index(second))
+        await pilot.press("a")  # deactivate the second key
+        await until_screen(pilot, TypedConfirmScreen)
+        await pilot.press(*second, "enter")
+        await until_screen(pilot, AccessKeysScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+        assert seen.statuses["one-active-key"] is Status.PASS
+        assert "1.13" not in user_row(seen, "alice")
+
+        before = app.last_scan  # then delete the first: alice has one key left, inactive
+        table.move_cursor(row=[k.access_key_id for k in screen.keys].index(first))
+        await pilot.press("d")
+        await until_screen(pilot, TypedConfirmScreen)
+        await pilot.press(*first, "enter")
+        await until_screen(pilot, AccessKeysScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+    keys = app.last_scan.inputs.live_users["alice"].keys
+    assert [k.access_key_id for k in keys] == [second]
+    assert seen.statuses["one-active-key"] is Status.PASS
+
+
+# --- removing the guide's user ----------------------------------------------------------------------------------
+
+
+async def test_a_removed_guide_user_leaves_the_summary_the_marks_and_step_3(make_app, admin) -> None:
+    admin.create_user(UserName="bob")
+    serial = admin.create_virtual_mfa_device(VirtualMFADeviceName="bob")["VirtualMFADevice"]["SerialNumber"]
+    admin.enable_mfa_device(UserName="bob", SerialNumber=serial, AuthenticationCode1="123456",
+                            AuthenticationCode2="654321")
+    key_id = admin.create_access_key(UserName="bob")["AccessKey"]["AccessKeyId"]
+    app = make_app(guide_user="bob")
+    for item in (Made("IAM user", "bob", user="bob"), Made("MFA device", serial, "virtual, assigned to bob",
+                                                           user="bob"),
+                 Made("access key", key_id, "of bob", user="bob"),
+                 Made("AWS CLI profile", "bob", "in ~/.aws/credentials and ~/.aws/config", user="bob")):
+        app.session.record(item)  # as the guide's steps record them
+    for step in (StepKey.CREATE_USER, StepKey.MFA, StepKey.ACCESS_KEYS):
+        app.session.mark(step, StepState.DONE)
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        app.push_screen(UsersScreen())
+        await until_screen(pilot, UsersScreen)
+        await until(pilot, lambda: "bob" in names(app))
+        app.screen.query_one("#users", DataTable).move_cursor(row=names(app).index("bob"))
+        await pilot.press("x")
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press(*"bob", "enter")
+        await until_screen(pilot, PlanProgressScreen)
+        progress = app.screen
+        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+        await pilot.press("escape")
+        await until_screen(pilot, UsersScreen)
+        await rescanned(pilot, app, before)
+        app.pop_screen()
+        seen = await look(pilot, app)
+        assert "bob" not in seen.user_names
+        made, removed = seen.summary.split("What the guide made")[1].split("What the checks say now")[0].split(
+            "What was removed")
+        assert "bob" not in made and serial not in made and key_id not in made
+        assert "IAM user: bob (removed in this session, with its AWS CLI profile, MFA device, access key)" in removed
+        assert app.session.guide_user is None
+        assert all(app.session.state(s) is StepState.TODO for s in (StepKey.CREATE_USER, StepKey.MFA,
+                                                                      StepKey.ACCESS_KEYS))
+        app.open_step(StepKey.MFA)  # step 3 asks whom, instead of NoSuchEntity for bob
+        await until_screen(pilot, UserPickerScreen)
+        await settle(pilot)
+        assert "NoSuchEntity" not in visible_text(app)
+        await pilot.press("escape")
+        await until_screen(pilot, MfaScreen)
+        assert "NoSuchEntity" not in visible_text(app)
+
+
+# --- account settings -------------------------------------------------------------------------------------------
+
+
+async def test_setting_the_password_policy_passes_1_7_and_1_8_everywhere(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        assert before.result("password-policy-length").status is Status.FAIL
+        await pilot.press("p")
+        await settle(pilot)
+        field = app.screen.query_one("#minimum_length", Input)
+        assert app.focused is field
+        await pilot.press("tab", "c", "a")  # the CIS preset, apply
+        await until_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app, "password-policy-length")
+    assert seen.statuses["password-policy-length"] is Status.PASS
+    assert seen.statuses["password-policy-reuse"] is Status.PASS
+    assert "[pass]" in seen.detail["password-policy-length"]
+    assert "1.7" not in seen.summary and "1.8" not in seen.summary
+
+
+async def test_accepting_1_15_shows_on_the_row_and_detail_at_once(make_app, admin) -> None:
+    admin.create_group(GroupName="PowerUsers")
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        board = dashboard(app)
+        board.table.move_cursor(row=[c.id for c in board.checks].index("no-full-admin-policy"))
+        await pilot.pause()
+        await pilot.press("f")
+        await until_shown(pilot, NameDialog)
+        await pilot.press(*"the guide's admins", "enter")
+        await until_screen(pilot, DashboardScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app, "no-full-admin-policy")
+        row = board.table.get_row("no-full-admin-policy")[0].plain
+    assert row == "✗ fail\naccepted"
+    assert "Accepted on PowerUsers by " in seen.detail["no-full-admin-policy"]
+    assert "the guide's admins" in seen.detail["no-full-admin-policy"]
+
+
+async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_app, admin) -> None:
+    admin.create_user(UserName="ann")
+    admin.attach_user_policy(UserName="ann", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        assert "1.14" in user_row(await look(pilot, app), "ann")
+        board = dashboard(app)
+        board.table.move_cursor(row=[c.id for c in board.checks].index("permissions-via-groups"))
+        await pilot.pause()
+        await pilot.press("f")
+        await until_shown(pilot, NameDialog)
+        await pilot.press("enter")  # the suggested group, ann-permissions
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press("enter")
+        await until_screen(pilot, PlanProgressScreen)
+        progress = app.screen
+        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+        await pilot.press("escape")
+        await until_screen(pilot, DashboardScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+    assert seen.statuses["permissions-via-groups"] is Status.PASS
+    assert "1.14" not in user_row(seen, "ann") and "ann-pe" in user_row(seen, "ann")  # its new group
+
+
+async def test_the_security_contact_set_from_the_dashboard_passes_1_2_everywhere(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        await pilot.press("s")
+        await until_screen(pilot, SecurityContactScreen)
+        modal = app.screen
+        for field, value in (("name", "Sec"), ("title", "CISO"), ("email", "security@example.com"),
+                             ("phone", "+1 206 555 0100")):
+            modal.query_one(f"#contact-{field}", Input).value = value
+        await pilot.press("ctrl+s")
+        await until_screen(pilot, DashboardScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app, "security-contact")
+    assert seen.statuses["security-contact"] is Status.PASS
+    assert "[pass]" in seen.detail["security-contact"]
+    assert "1.2 " not in seen.summary
+
+
+async def test_an_alias_set_in_step_4_is_in_the_header_the_dashboard_and_the_summary(make_app) -> None:
+    app = make_app(start_at=StepKey.SIGN_IN)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_step(pilot, StepKey.SIGN_IN, SigninScreen)
+        before = await first_scan(pilot, app)
+        field = app.screen.query_one("#alias-input", Input)
+        if app.focused is not field:
+            await pilot.press("a")
+        await pilot.press(*"acme-corp", "enter")
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+        panel = str(dashboard(app).query_one("#identity-panel", Static).render())
+    assert "Alias    acme-corp" in panel
+    assert "account alias: acme-corp (https://acme-corp.signin.aws.amazon.com/console)" in seen.summary
+
+
+async def test_an_mfa_device_enabled_in_step_3_passes_1_9_everywhere(make_app, admin) -> None:
+    admin.create_user(UserName="alice")
+    admin.create_login_profile(UserName="alice", Password="Aa1!aaaaaaaaaaaa")
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_mfa(app, pilot)
+        before = await first_scan(pilot, app)
+        assert before.result("console-users-mfa").status is Status.FAIL
+        seed = await create_device(app, pilot, screen)
+        await type_codes(app, pilot, screen, *two_codes(seed))
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+    assert seen.statuses["console-users-mfa"] is Status.PASS
+    assert "1.9" not in user_row(seen, "alice")
+    assert "MFA device: arn:aws:iam::123456789012:mfa/alice (virtual, assigned to alice)" in seen.summary
