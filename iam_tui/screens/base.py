@@ -75,6 +75,12 @@ class TypedScreen(Screen[ResultT]):
     def session(self) -> GuideSession:
         return self.iam.session
 
+    @property
+    def session_region(self) -> str:
+        """The region iam-tui runs in, for a CLI profile's default (IAM is global: us-east-1 until known)."""
+        identity = self.iam.identity
+        return identity.region if identity else "us-east-1"
+
     async def confirm(self, question: Screen[bool]) -> bool:
         """Ask a yes/no question (from a worker): True only for yes."""
         answer: bool | None = await self.iam.push_screen_wait(question)

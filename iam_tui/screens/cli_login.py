@@ -95,14 +95,10 @@ class CliLoginScreen(AppScreen[None]):
                 yield Static("Profile name", classes="label")
                 yield Input(self.user_name, id="login-profile", max_length=aws_config.PROFILE_NAME_MAX)
                 yield Static("Region", classes="label")
-                yield Input(self._region(), id="login-region", max_length=30)
+                yield Input(self.session_region, id="login-region", max_length=30)
             with Horizontal(id="login-actions"):
                 yield Button("Write the profile and log in (enter)", id="login-run", variant="primary")
             yield Static("", id="login-status", markup=False)
-
-    def _region(self) -> str:
-        identity = self.iam.identity
-        return identity.region if identity else "us-east-1"
 
     @property
     def _demo(self) -> bool:

@@ -96,7 +96,7 @@ class CliProfileScreen(AppScreen[bool]):
                 yield Static("Profile name", classes="label")
                 yield Input(self.user_name, id="profile-name", max_length=aws_config.PROFILE_NAME_MAX)
                 yield Static("Region", classes="label")
-                yield Input(self._default_region(), id="region", max_length=30)
+                yield Input(self.session_region, id="region", max_length=30)
                 yield Static("Output", classes="label")
                 yield Select([(o, o) for o in OUTPUT_FORMATS], value="json", allow_blank=False, id="output")
             yield Static("", id="profile-error", classes="field-error")
@@ -110,10 +110,6 @@ class CliProfileScreen(AppScreen[bool]):
                 with Horizontal(id="retire-actions"):
                     yield Button("Delete the root access key", id="retire-key", variant="error")
                     yield Button("Keep it for now", id="keep-root")
-
-    def _default_region(self) -> str:
-        identity = self.iam.identity
-        return identity.region if identity else "us-east-1"
 
     def on_mount(self) -> None:
         self.query_one("#mfa-note").display = False

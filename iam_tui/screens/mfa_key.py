@@ -90,14 +90,10 @@ class MfaKeyScreen(AppScreen[None]):
                 yield Static("Profile name", classes="label")
                 yield Input(self.user_name, id="gate-profile", max_length=aws_config.PROFILE_NAME_MAX - 10)
                 yield Static("Region", classes="label")
-                yield Input(self._region(), id="gate-region", max_length=30)
+                yield Input(self.session_region, id="gate-region", max_length=30)
             with Horizontal(id="gate-actions"):
                 yield Button("Review the plan (enter)", id="gate-run", variant="primary")
             yield Static("", id="gate-status", markup=False)
-
-    def _region(self) -> str:
-        identity = self.iam.identity
-        return identity.region if identity else "us-east-1"
 
     def on_mount(self) -> None:
         self.load()
