@@ -15,13 +15,13 @@ import struct
 import subprocess
 import sys
 import termios
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from .pty_output import PtyOutput
 from .test_cli import CLEAN_ENV
 
 EXIT_BOUND_S = 10.0  # "within a few seconds"; a hung process never exits (it is killed after this)
@@ -65,31 +65,15 @@ sys.exit(main(["--demo"]))
 """
 
 
-class Terminal:
+class Terminal(PtyOutput):
     """The master side of a pseudo-terminal at 80x24; everything the app writes is collected."""
 
     def __init__(self, master: int) -> None:
         fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        self.master = master
-        self.output = bytearray()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            self.output += data
+        super().__init__(master)
 
     def wait_for(self, needle: bytes, running: Callable[[], bool], timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while needle not in self.output:
-            assert running(), self.output[-2000:]
-            assert time.monotonic() < deadline, f"never saw {needle!r}"
-            time.sleep(0.05)
+        self.wait_until_seen(needle, running, timeout)
 
     def open_the_mfa_step(self, running: Callable[[], bool]) -> None:
         self.wait_for(b"Device name", running)

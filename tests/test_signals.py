@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from .pty_output import PtyOutput
 from .test_cli import CLEAN_ENV
 
 # Runs the rest of the command line with SIGINT as a terminal gives it: handled by default and not blocked, whatever
@@ -68,7 +69,7 @@ def silent_endpoint() -> Iterator[SilentEndpoint]:
     endpoint.close()
 
 
-class AppInPty:
+class AppInPty(PtyOutput):
     """The app in a 100x32 pseudo-terminal; everything it writes is collected."""
 
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
@@ -77,34 +78,17 @@ class AppInPty:
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
                                      env={**env, "TERM": "xterm-256color"})
         os.close(slave)
-        self.master = master
-        self.output = bytearray()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            self.output += data
+        super().__init__(master)
 
     def wait_for(self, needle: bytes, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while needle not in self.output:
-            assert self.proc.poll() is None, self.output[-2000:]
-            assert time.monotonic() < deadline, f"never saw {needle!r}: {self.output[-2000:]!r}"
-            time.sleep(0.05)
+        self.wait_until_seen(needle, lambda: self.proc.poll() is None, timeout)
 
     def press(self, keys: bytes) -> None:
         os.write(self.master, keys)
 
     def exit_code(self, timeout: float = BOUND_S) -> int:
         code = self.proc.wait(timeout=timeout)
-        self._reader.join(timeout=5)
+        self.reader.join(timeout=5)
         return code
 
     def close(self) -> None:
