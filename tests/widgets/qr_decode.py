@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import zxingcpp
 from rich.color import Color
@@ -18,8 +18,8 @@ def _dark(color: Color | None) -> bool:
     return (0.2126 * r + 0.7152 * g + 0.0722 * b) < 128
 
 
-def modules_of(strips: Sequence[Strip]) -> list[list[bool]]:
-    """Module rows (True = dark) from rendered strips: each cell is two modules, one above the other."""
+def _rows(strips: Sequence[Strip], glyph: Callable[[str], tuple[bool, bool]]) -> list[list[bool]]:
+    """Two module rows (True = dark) per strip: the top and bottom halves of each cell, by ``glyph``'s colours."""
     rows: list[list[bool]] = []
     for strip in strips:
         top: list[bool] = []
@@ -28,30 +28,24 @@ def modules_of(strips: Sequence[Strip]) -> list[list[bool]]:
             style = segment.style
             assert style is not None
             for char in segment.text:
-                upper_fg, lower_fg = GLYPHS[char]
+                upper_fg, lower_fg = glyph(char)
                 top.append(_dark(style.color if upper_fg else style.bgcolor))
                 bottom.append(_dark(style.color if lower_fg else style.bgcolor))
         rows += [top, bottom]
     return rows
+
+
+def modules_of(strips: Sequence[Strip]) -> list[list[bool]]:
+    """Module rows (True = dark) from rendered strips: each cell is two modules, one above the other. Every
+    character must be one of the widget's glyphs."""
+    return _rows(strips, GLYPHS.__getitem__)
 
 
 def screen_modules(strips: Sequence[Strip]) -> list[list[bool]]:
     """What a camera sees of a whole terminal screen, two modules per cell as :func:`modules_of`: a half-block
     glyph by its colours, any other character (text, borders) by its background, as if the glyph were too thin to
     count. The QR code, its quiet zone and whatever surrounds it are all in the picture, as in a phone's."""
-    rows: list[list[bool]] = []
-    for strip in strips:
-        top: list[bool] = []
-        bottom: list[bool] = []
-        for segment in strip:
-            style = segment.style
-            assert style is not None
-            for char in segment.text:
-                upper_fg, lower_fg = GLYPHS.get(char, (False, False))
-                top.append(_dark(style.color if upper_fg else style.bgcolor))
-                bottom.append(_dark(style.color if lower_fg else style.bgcolor))
-        rows += [top, bottom]
-    return rows
+    return _rows(strips, lambda char: GLYPHS.get(char, (False, False)))
 
 
 def decode(modules: list[list[bool]], scale: int = 4, invert: bool = False) -> list[str]:
