@@ -1,6 +1,6 @@
 """`make bench`: whole-process figures against a local moto server on loopback, side by side with the AWS CLI.
 
-Every figure of issue 13's goals table, measured in one run:
+Every figure of the performance goals, measured in one run:
 - `iam-tui check` / one `aws iam get-account-summary` call (whole processes), at 20 and at 2,000 users;
 - the TUI (headless) from launch to its first frame, and to the recommendations table populated, / that call;
 - requests per `check` process (counted at the server), at 20, 2,000 and 10,000 users: IAM and STS, the account

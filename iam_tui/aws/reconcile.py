@@ -226,7 +226,7 @@ _READERS: dict[str, Reader] = {
     "DeleteUserPolicy": _gone(_user_policy_inline),
     "DeleteUser": _gone(_user),
 }
-# The fixes of the security checks (issue 12). A delete's or detach's "effect" is the thing being gone.
+# The fixes of the security checks. A delete's or detach's "effect" is the thing being gone.
 _READERS |= {
     "UpdateAccessKey": _key_status_set,
     "UntagUser": _untagged,

@@ -1,4 +1,4 @@
-"""Which fix the app offers for each failing check (issue 12's table): a stable id the screens open and
+"""Which fix the app offers for each failing check: a stable id the screens open and
 ``iam-tui check --json`` names, with a one-line title. The fixes themselves are plans and screens elsewhere; this
 is only the registry, so that the JSON and the screens agree on the ids."""
 

@@ -1,4 +1,4 @@
-"""Fix a failing check in place (issue 12): one entry point, :func:`open_fix`, for ``enter``/``f`` on a failing check.
+"""Fix a failing check in place: one entry point, :func:`open_fix`, for ``enter``/``f`` on a failing check.
 
 Per ``core.fixes.fix_for(result)`` it asks what the fix needs (which user of the finding, which key, a group or role
 name validated as typed), builds the plan with ``service.fixes``, shows the review and runs it with progress

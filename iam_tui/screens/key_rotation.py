@@ -1,4 +1,4 @@
-"""Guided access key rotation (CIS 1.13, issue 12): the plan (its steps, the AWS CLI profiles it edits, whether it
+"""Guided access key rotation (CIS 1.13): the plan (its steps, the AWS CLI profiles it edits, whether it
 rotates the key iam-tui itself runs on), then the run (new key, profiles, STS check, old key deactivated), then the
 typed confirmation to delete the old key. A rotation an earlier run left unfinished is found when the screen opens
 (and when the app starts: :func:`offer_unfinished_rotation`), explained, and resumed with enter.

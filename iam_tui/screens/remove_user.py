@@ -1,4 +1,4 @@
-"""Removing an IAM user the way the console does (issue 12): the plan is read for this one user (everything it holds
+"""Removing an IAM user the way the console does: the plan is read for this one user (everything it holds
 that AWS wants gone first), reviewed (each dependent's step, which steps cannot be undone, copy as ``aws iam``
 commands, the user name typed to confirm), then run with progress, retry and roll back. iam-tui refuses to remove
 the user it runs as: once that user's keys are gone it could make no further call, nor roll back."""

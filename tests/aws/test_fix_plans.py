@@ -1,4 +1,4 @@
-"""The fixes of failing checks (issue 12) against the sandbox: each plan run, a failure injected and rolled back,
+"""The fixes of failing checks against the sandbox: each plan run, a failure injected and rolled back,
 then run again; the IAM state checked through a plain client."""
 
 from __future__ import annotations

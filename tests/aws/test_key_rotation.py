@@ -1,4 +1,4 @@
-"""Guided key rotation (issue 12, CIS 1.13) against the sandbox: two profiles use the old key (one in each file),
+"""Guided key rotation (CIS 1.13) against the sandbox: two profiles use the old key (one in each file),
 an unrelated profile stays byte for byte; the rotation is interrupted after each step and resumed on the "next
 run"; the state is checked through plain clients."""
 

@@ -1,4 +1,4 @@
-"""Issue 10: a write whose answer is lost after AWS made the change, at every mutating call the app makes outside
+"""A write whose answer is lost after AWS made the change, at every mutating call the app makes outside
 the create plan (the plan's steps and undos: ``test_plan_runner.py``). Through the sandbox's fault injection the
 answer is a 500 that botocore's standard retry answers by sending the write again (``resend``), a 500 that reaches
 the app (``error``), or unreadable (``garbage``, no retry). Afterwards the IAM state read through a plain client

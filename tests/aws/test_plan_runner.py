@@ -97,7 +97,7 @@ async def test_running_again_for_an_existing_user_says_so(service: IamService, a
     assert "Alice" in failed.error.message
 
 
-# --- IAM's eventual consistency (issue 9): waited out for a bounded time, shown in the step's note -------------
+# --- IAM's eventual consistency: waited out for a bounded time, shown in the step's note -------------
 
 
 async def test_steps_after_a_create_wait_for_it_to_propagate(service: IamService, sandbox, admin) -> None:
@@ -179,7 +179,7 @@ async def test_delete_conflict_is_final_when_nothing_was_just_deleted(service: I
     assert await runner.rollback(run) is False and fake.slept == []
 
 
-# --- lost answers (issue 10): settled by reading AWS ---------------------------------------------------------------
+# --- lost answers: settled by reading AWS ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("then", ["resend", "error", "garbage"])

@@ -1,4 +1,4 @@
-"""Issue 9: the sandbox simulates IAM's eventual consistency (on by default in the demo), and the app comes through
+"""The sandbox simulates IAM's eventual consistency (on by default in the demo), and the app comes through
 each delay without the user pressing retry, within its bounds. Delays run on a fake clock: nothing waits."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The pure builders of the checks' fixes (issue 12): what each plan does, what the review says, what is refused."""
+"""The pure builders of the checks' fixes: what each plan does, what the review says, what is refused."""
 
 from __future__ import annotations
 

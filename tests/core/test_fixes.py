@@ -12,8 +12,8 @@ from iam_tui.core.fixes import FIXES, fix_for
 from .reports import report, root_row, row
 from .test_checks import ADMIN, ADMIN_DOC, NOW, SUPPORT, inputs, iso
 
-# Issue 12's table: check -> the fix the app offers.
-ISSUE_TABLE = {
+# Check -> the fix the app offers.
+FIX_TABLE = {
     "admin-keys-mfa": "gate-admin-key",  # beyond CIS: way 2 of step 5 for that user
     "root-access-keys": "delete-root-keys",
     "password-policy-length": "password-policy-cis",
@@ -28,7 +28,7 @@ ISSUE_TABLE = {
     "no-full-admin-policy": "accept-guide-admin-group",
     "root-mfa": "console-checklist",
     "root-hardware-mfa": "console-checklist",
-    "access-analyzer": "create-access-analyzer",  # not in the issue's table, but the demo's "all pass" needs it
+    "access-analyzer": "create-access-analyzer",  # the demo's "all pass" needs it
 }
 
 
@@ -36,8 +36,8 @@ def failing(check_id: str, resources: tuple[str, ...] = ("x",)) -> CheckResult:
     return CheckResult(SPECS[check_id], Status.FAIL, "failed", resources)
 
 
-def test_every_check_of_the_issue_table_has_its_fix_and_no_other_check_has_one() -> None:
-    assert {check: fix.id for check, fix in FIXES.items()} == ISSUE_TABLE
+def test_every_check_of_the_table_has_its_fix_and_no_other_check_has_one() -> None:
+    assert {check: fix.id for check, fix in FIXES.items()} == FIX_TABLE
     assert set(FIXES) <= set(CHECK_IDS)
     assert all(fix.title and "\n" not in fix.title for fix in FIXES.values())
 

@@ -1,4 +1,4 @@
-"""Key rotation's pure parts (issue 12): the profiles that use a key, their two values replaced in place, the
+"""Key rotation's pure parts: the profiles that use a key, their two values replaced in place, the
 journal, and where an interrupted rotation goes on."""
 
 from __future__ import annotations

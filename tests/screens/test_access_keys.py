@@ -350,7 +350,7 @@ async def test_a_description_that_fails_still_shows_the_new_key(make_app, admin,
 
 async def test_a_key_made_by_a_lost_answer_is_shown_and_offered_for_deletion(make_app, admin,
                                                                              service: IamService) -> None:
-    """Issue 10: the answer of the first CreateAccessKey is lost and the SDK sends it again: AWS made two keys. The
+    """The answer of the first CreateAccessKey is lost and the SDK sends it again: AWS made two keys. The
     one whose secret never arrived is named and deleted on request; the other is shown as usual."""
     admin.create_user(UserName="alice")
     app = _app(make_app)

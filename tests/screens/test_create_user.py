@@ -240,7 +240,7 @@ async def test_an_existing_powerusers_group_is_joined(make_app, admin) -> None:
 
 
 async def test_the_policy_list_is_there_when_the_page_opens_and_enter_in_the_search_chooses(make_app, admin) -> None:
-    """Issue 11: the list stayed empty until you typed and cleared the search; enter in the search did nothing."""
+    """The list is filled before anything is typed, and enter in the search chooses the highlighted policy."""
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_permissions(app, pilot, "uma")
@@ -466,7 +466,7 @@ async def test_failure_at_a_step_through_the_ui_then_retry(make_app, admin, serv
     assert [p["PolicyName"] for p in policies] == ["AdministratorAccess"]
 
 
-# --- issue 10: lost answers, and retry after a roll back ---------------------------------------------------------
+# --- lost answers, and retry after a roll back ---------------------------------------------------------
 
 
 async def test_a_lost_create_user_answer_is_read_back_and_rolled_back(make_app, admin, service) -> None:
@@ -534,7 +534,7 @@ async def test_after_a_failed_undo_retry_is_not_offered(make_app, admin, service
 
 
 async def test_steps_show_that_they_wait_for_iam_to_propagate(make_app, admin, service, sandbox) -> None:
-    """Issue 9: right after CreateGroup/CreateUser, the next step is told NoSuchEntity for a moment; the screen says
+    """Right after CreateGroup/CreateUser, the next step is told NoSuchEntity for a moment; the screen says
     it is waiting, and the plan completes without the user pressing retry."""
     fake = FakeTime()
     sandbox.propagation = fake.propagation(new_entity=1.0)

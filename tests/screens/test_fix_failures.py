@@ -1,4 +1,4 @@
-"""Issue 12's fixes with one AWS failure injected, driven through the UI as a person would (f on the failing check,
+"""The checks' fixes with one AWS failure injected, driven through the UI as a person would (f on the failing check,
 the keys of each dialog, b to roll back, r to retry); the IAM state is read through the plain ``admin`` client after
 the failure, after the roll back and after the retry. The service-level tests (tests/aws/test_fix_plans.py) fail
 every step; these show that the screens say what failed and how to go on, and leave nothing half-made.

@@ -1,4 +1,4 @@
-"""Fixing failing checks in place (issue 12) through ``screens.fixes.open_fix``, against the sandbox; the IAM state is
+"""Fixing failing checks in place through ``screens.fixes.open_fix``, against the sandbox; the IAM state is
 checked through a plain client."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Guided key rotation through the UI (issue 12, CIS 1.13): two profiles use the old key (one in each AWS CLI
+"""Guided key rotation through the UI (CIS 1.13): two profiles use the old key (one in each AWS CLI
 file); a rotation run from the screen, one stopped by an AWS error and resumed with enter, and one an earlier run
 left half-done that the app offers to resume. The state is checked through the plain ``admin`` client and the
 files (tests/aws/test_key_rotation.py's fixtures and checks)."""

@@ -531,7 +531,7 @@ async def test_devices_that_cannot_be_listed_are_said_and_do_not_block(make_app,
 
 
 async def test_enabling_right_after_the_password_was_set_waits_for_iam(make_app, service, sandbox, admin) -> None:
-    """Issue 9: EnableMFADevice right after CreateLoginProfile is briefly refused; the app waits it out (bounded)
+    """EnableMFADevice right after CreateLoginProfile is briefly refused; the app waits it out (bounded)
     without the user having to send the codes again."""
     fake = FakeTime()
     sandbox.propagation = fake.propagation(new_login_profile=2.0)

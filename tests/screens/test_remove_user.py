@@ -1,4 +1,4 @@
-"""Removing a user through the UI (issue 12), from the users screen: a user with every kind of dependent, reviewed
+"""Removing a user through the UI, from the users screen: a user with every kind of dependent, reviewed
 (the typed name checked), run, gone (read through the plain ``admin`` client); a failure injected half-way, rolled
 back through the UI (what can be undone is put back), then run again; and the user iam-tui runs as refused."""
 

@@ -1,4 +1,4 @@
-"""The users screen (issue 12): every IAM user from the last scan, sorted and searched through the keys, a rescan
+"""The users screen: every IAM user from the last scan, sorted and searched through the keys, a rescan
 when there is no scan yet, and a step opened for the highlighted user."""
 
 from __future__ import annotations
