@@ -90,14 +90,14 @@ class TypedScreen(Screen[ResultT]):
         """Send a change up to the App, where it is handled in one place (see ``screens/messages.py``)."""
         self.iam.post_message(message)
 
-    async def act(self, doing: str, call: Awaitable[T], *, changed: Changed | Callable[[T], Changed] | None,
+    async def act(self, doing: str, call: Awaitable[T], *, changed: Changed | Callable[[T], Changed | None] | None,
                   status: Say, failed: str = "",
                   on_error: Callable[[AwsError], object] | None = None) -> T | Literal[Refused.REFUSED]:
         """The one way a screen changes AWS: while ``call`` runs the change is in flight (leaving and quitting
         wait, see :meth:`GuideSession.mutating`); an ``AwsError`` goes to ``status`` as every screen shows it
         (``failed``, what did not happen, then :func:`failure_text`), then to ``on_error`` (for a code that needs
         more); on success the app is told what ``changed`` (it re-reads those entities, the screens follow; a
-        function of the result when only the result names them).
+        function of the result when only the result names them, or says that nothing changed: None).
         Returns the call's result, or :data:`REFUSED` when AWS refused."""
         async with self.session.mutating(doing):
             try:
@@ -107,8 +107,9 @@ class TypedScreen(Screen[ResultT]):
                 if on_error is not None:
                     on_error(err)
                 return REFUSED
-        if changed is not None:
-            self.tell(AwsChanged(changed if isinstance(changed, Changed) else changed(result)))
+        what = changed(result) if callable(changed) else changed
+        if what is not None:
+            self.tell(AwsChanged(what))
         return result
 
 

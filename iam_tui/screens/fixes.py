@@ -7,18 +7,15 @@ API, shows the console's clicks as a checklist that is ticked off once ``GetAcco
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, OptionList
-from textual.widgets.option_list import Option
 
 from ..aws.errors import AwsError
 from ..core.accepted import MARKER_NAME, REASON_MAX, reason_problem
@@ -33,102 +30,11 @@ from ..core.group_move import GroupTarget
 from ..core.plan_review import review_of_fix
 from ..core.scan_inputs import LiveKey
 from ..core.validation import validate_group_name
-from ..widgets.data_text import Static, data_text
-from .base import AppScreen, Dialog, Say, failure_text
+from ..widgets.data_text import Static
+from .base import REFUSED, AppScreen, Say, failure_text
 from .confirm import ConfirmScreen
-from .messages import AwsChanged
+from .dialogs import ChoiceDialog, NameDialog, NoticeDialog
 from .plan_progress import review_then_run
-from .plan_review import CoreRule, Rule
-
-
-class NoticeDialog(Dialog[None]):
-    """A few lines to read (why a fix cannot run here, what to do instead); enter or esc closes it."""
-
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
-
-    def __init__(self, title: str, text: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_text, classes="section-title", markup=False)
-            yield Static(self.text, id="notice-text", markup=False)
-            yield Static("enter or esc closes", classes="muted")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-class ChoiceDialog(Dialog[str | None]):
-    """Pick one of a few things (a user of the finding, a key): enter chooses, esc cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    AUTO_FOCUS = "#choices"
-
-    def __init__(self, question: str, choices: Sequence[tuple[str, str]]) -> None:
-        """``choices``: (value, label) pairs."""
-        super().__init__()
-        self.question = question
-        self.choices = list(choices)
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.question, markup=False)
-            yield OptionList(*(Option(data_text(label), id=value) for value, label in self.choices), id="choices")
-            yield Static("enter chooses · esc cancels", classes="muted")
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class NameDialog(Dialog[str | None]):
-    """A name with a suggestion, checked against AWS's rules as it is typed; enter takes it, esc cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    AUTO_FOCUS = "#name"
-
-    def __init__(self, question: str, suggested: str, rule: Rule, *, problem: str = "", hint: str = "",
-                 keys: str = "enter takes the name · esc cancels", max_length: int = 0,
-                 placeholder: str | None = None) -> None:
-        super().__init__()
-        self.question = question
-        self.suggested = suggested
-        self.rule = rule
-        self.problem = problem
-        self.hint = hint
-        self.keys = keys
-        self.max_length = max_length
-        self.placeholder = suggested if placeholder is None else placeholder
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.question, markup=False)
-            if self.hint:
-                yield Static(self.hint, classes="muted", markup=False)
-            yield Input(self.suggested, placeholder=self.placeholder, id="name", validators=[CoreRule(self.rule)],
-                        max_length=self.max_length)
-            yield Static(self.problem, id="name-problem", markup=False)
-            yield Static(self.keys, classes="muted", markup=False)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        result = event.validation_result
-        self.query_one("#name-problem", Static).update(
-            "" if result is None or result.is_valid else "; ".join(result.failure_descriptions))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        problem = self.rule(event.value)
-        if problem:
-            self.query_one("#name-problem", Static).update(problem)
-            return
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConsoleChecklistScreen(AppScreen[bool]):
@@ -165,16 +71,16 @@ class ConsoleChecklistScreen(AppScreen[bool]):
     async def tick(self) -> None:
         status = self.query_one("#checklist-status", Static)
         status.update("Reading GetAccountSummary…")
-        try:
-            summary = await self.iam.service.account.summary()
-        except AwsError as err:
-            status.update(failure_text(err, "Could not read the account summary."))
+        # The change was made in the console; the app learns of it here, when the summary shows it.
+        summary = await self.act("reading the account summary", self.iam.service.account.summary(),
+                                 changed=lambda read: Changed.setting("root MFA") if read.root_mfa_enabled else None,
+                                 status=status, failed="Could not read the account summary.")
+        if summary is REFUSED:
             return
         if not summary.root_mfa_enabled:
             status.update("GetAccountSummary does not show root MFA yet (AccountMFAEnabled is 0). Finish the clicks "
                           "above as root, then t again · esc back")
             return
-        self.tell(AwsChanged(Changed.setting("root MFA")))
         self.dismiss(True)
 
     def action_back(self) -> None:

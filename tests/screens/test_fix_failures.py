@@ -17,7 +17,7 @@ from iam_tui.aws.sandbox import responses
 from iam_tui.aws.service import IamService
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
-from iam_tui.screens.fixes import ChoiceDialog, NameDialog, NoticeDialog
+from iam_tui.screens.dialogs import ChoiceDialog, NameDialog, NoticeDialog
 from iam_tui.screens.plan_review import PlanReviewScreen
 
 from ..aws.test_fix_plans import has_password, key_status

@@ -3,11 +3,21 @@ checked through a plain client."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
+from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.service import IamService
+from iam_tui.core.changes import Changed
+from iam_tui.core.checks import Status
 from iam_tui.core.scan_inputs import AccountSummary
 from iam_tui.screens.confirm import ConfirmScreen
-from iam_tui.screens.fixes import ChoiceDialog, ConsoleChecklistScreen, NameDialog, open_fix
+from iam_tui.screens.dialogs import ChoiceDialog, NameDialog
+from iam_tui.screens.fixes import ConsoleChecklistScreen, open_fix
+from iam_tui.screens.messages import AwsChanged
 from iam_tui.screens.mfa import MfaScreen
 from iam_tui.screens.password_policy import PasswordPolicyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
@@ -238,6 +248,38 @@ async def test_root_mfa_checklist_is_ticked_off_once_the_summary_shows_it(make_a
         monkeypatch.setattr(service.account, "summary", summary)
         await pilot.press("t")
         await until(pilot, lambda: not isinstance(app.screen, ConsoleChecklistScreen))
+
+
+async def test_ticking_off_root_mfa_tells_the_app_and_the_dashboard_follows_without_r(
+        make_app: Callable[..., IamTuiApp], service: IamService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tick goes through ``act``: the app is told the root MFA setting changed only once the summary shows it,
+    and the rescan it starts shows the check passing."""
+    app = make_app()
+    told: list[Changed] = []
+    post = app.post_message
+
+    def recording(message: Message) -> bool:
+        if isinstance(message, AwsChanged):
+            told.append(message.changed)
+        return post(message)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fix(app, pilot, "root-mfa")
+        await until_screen(pilot, ConsoleChecklistScreen)
+        monkeypatch.setattr(app, "post_message", recording)
+        await pilot.press("t")
+        await until(pilot, lambda: "does not show root MFA yet" in text(app, "#checklist-status"))
+        assert told == []
+
+        async def summary() -> AccountSummary:
+            return AccountSummary(root_mfa_enabled=True, root_access_keys_present=True)
+
+        monkeypatch.setattr(service.account, "summary", summary)
+        await pilot.press("t")
+        await until(pilot, lambda: not isinstance(app.screen, ConsoleChecklistScreen))
+        assert told == [Changed.setting("root MFA")]
+        await until(pilot, lambda: app.last_scan is not None
+                    and app.last_scan.result("root-mfa").status is Status.PASS)
 
 
 async def test_the_access_analyzers_are_reviewed_then_made_in_every_region_without_one(make_app, sandbox) -> None:

@@ -13,8 +13,8 @@ from iam_tui.guide import StepKey, StepState
 from iam_tui.screens.access_keys import AccessKeysScreen, CreateKeyScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.dialogs import NameDialog
 from iam_tui.screens.finish import FinishScreen
-from iam_tui.screens.fixes import NameDialog
 from iam_tui.screens.mfa import MfaScreen
 from iam_tui.screens.new_key import NewKeyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
