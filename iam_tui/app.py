@@ -130,6 +130,9 @@ class IamTuiApp(App[int]):
 
     identity: var[AccountIdentity | None] = var(None)
     guide_state: var[dict[StepKey, StepState]] = var(dict, always_update=True)  # the session's, for the navigator
+    # The account as last read: a scan, or a scan with the users iam-tui changed read again. Screens that show it
+    # watch it (set on every scan that lands; never compared, a scan at 10,000 users is large).
+    last_scan: var[ScanResult | None] = var(None, always_update=True)
 
     def __init__(self, settings: ConnectionSettings, *, connector: Connector | None = None,
                  exit_when_ready: str | None = None, start_at: StepKey | None = None,
@@ -146,7 +149,6 @@ class IamTuiApp(App[int]):
         self.connector = connector or partial(connect, scan_early=start_at is None)
         self.exit_when_ready = exit_when_ready  # benchmarks: "table" (scan shown) or "first-frame"
         self.start_at = start_at
-        self.last_scan: ScanResult | None = None
         self.exit_message: str | None = None  # what is printed once the terminal is back (problems left behind)
         self._service: IamService | None = None
         self._connected: asyncio.Future[IamService] | None = None

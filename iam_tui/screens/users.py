@@ -31,7 +31,6 @@ from .messages import AwsChanged, GuideUserChosen
 
 USER_KEYS = "Highlighted user: m MFA · a access keys · l sign-in · t rotate key · x remove"
 SORTS: tuple[UserSort, ...] = tuple(UserSort)
-SCAN_POLL_S = 0.3  # how often the screen looks whether the app holds a newer scan (after r, or any change)
 # Sized from their cells; on a narrow terminal the widest give way first (a cut cell ends in "…"), but no column
 # below its title, and a name not below 8 (the detail panel shows it whole).
 USER_COLUMNS = tuple(LineColumn(title, least=8 if title == "User" else len(title)) for title in COLUMNS)
@@ -75,7 +74,7 @@ class UsersScreen(AppScreen[None]):
     table = getters.query_one("#users", LineTable)
     filter_input = getters.query_one("#users-filter", Input)
 
-    scan: var[ScanResult | None] = var(None)
+    scan: var[ScanResult | None] = var(None, always_update=True)  # set only when it is another scan (never compared)
     overview: var[UsersOverview | None] = var(None)
     sort: var[UserSort] = var(UserSort.NAME)
     needle: var[str] = var("")  # what the filter holds
@@ -105,11 +104,11 @@ class UsersScreen(AppScreen[None]):
         self.say("")
         self.scan = self.iam.last_scan
         self._fill()  # says there is no scan yet, when there is none
-        self.set_interval(SCAN_POLL_S, self._newer_scan)
+        self.watch(self.iam, "last_scan", self._scan_landed, init=False)  # after r, or any change iam-tui made
 
-    def _newer_scan(self) -> None:
-        if self.iam.last_scan is not self.scan:
-            self.scan = self.iam.last_scan
+    def _scan_landed(self, scan: ScanResult | None) -> None:
+        if scan is not self.scan:
+            self.scan = scan
 
     # --- showing ---------------------------------------------------------------------------------------------
 
