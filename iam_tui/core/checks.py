@@ -12,12 +12,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from .accepted import Acceptance, acceptance_of, full_admin_principals, ignored_markers
+from .account_settings import AlternateContact, ContactInformation
 from .authz import AuthorizationDetails, allows_full_admin
 from .credential_report import ReportRow
 from .mfa_gate import gates_everything
+from .password_policy import PasswordPolicy
 from .scan_inputs import ScanInputs
 from .unavailable import Unavailable
 
@@ -30,6 +32,8 @@ SUPPORT_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSSupportAccess"
 CLOUDSHELL_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSCloudShellFullAccess"
 GOVCLOUD = "aws-us-gov"
 ADMIN_CLI_CHECK = "admin-keys-mfa"  # beyond CIS: iam-tui's own
+
+T = TypeVar("T")
 
 
 class Status(StrEnum):
@@ -391,34 +395,46 @@ def check_root_recent_use(inputs: ScanInputs) -> CheckResult:
                    "is a fair reason; afterwards, stop using root.", ["root user"])
 
 
-def check_password_length(inputs: ScanInputs) -> CheckResult:
-    policy = inputs.password_policy
-    if isinstance(policy, Unavailable):
-        return _result("password-policy-length", Status.UNKNOWN, policy.describe())
-    if policy is None:
-        return _result("password-policy-length", Status.FAIL,
-                       "No password policy is set: AWS's default allows 8 characters.", ["account password policy"])
+def _with_input(check_id: str, read: Callable[[ScanInputs], T | Unavailable | None], missing: str,
+                resource: str) -> Callable[[Callable[[T], CheckResult]], Callable[[ScanInputs], CheckResult]]:
+    """A check of one account-wide input (``read``): unknown when it could not be read, failing (``missing`` says
+    so, on ``resource``) when the account has none."""
+
+    def wrap(check: Callable[[T], CheckResult]) -> Callable[[ScanInputs], CheckResult]:
+        def run(inputs: ScanInputs) -> CheckResult:
+            value = read(inputs)
+            if isinstance(value, Unavailable):
+                return _result(check_id, Status.UNKNOWN, value.describe())
+            if value is None:
+                return _result(check_id, Status.FAIL, missing, [resource])
+            return check(value)
+
+        return run
+
+    return wrap
+
+
+PASSWORD_POLICY = "account password policy"
+
+
+@_with_input("password-policy-length", lambda inputs: inputs.password_policy,
+             "No password policy is set: AWS's default allows 8 characters.", PASSWORD_POLICY)
+def check_password_length(policy: PasswordPolicy) -> CheckResult:
     if policy.minimum_length >= CIS_MIN_LENGTH:
         return _result("password-policy-length", Status.PASS, f"Minimum length is {policy.minimum_length}.")
     return _result("password-policy-length", Status.FAIL,
-                   f"Minimum length is {policy.minimum_length}; CIS asks for {CIS_MIN_LENGTH}.",
-                   ["account password policy"])
+                   f"Minimum length is {policy.minimum_length}; CIS asks for {CIS_MIN_LENGTH}.", [PASSWORD_POLICY])
 
 
-def check_password_reuse(inputs: ScanInputs) -> CheckResult:
-    policy = inputs.password_policy
-    if isinstance(policy, Unavailable):
-        return _result("password-policy-reuse", Status.UNKNOWN, policy.describe())
-    if policy is None:
-        return _result("password-policy-reuse", Status.FAIL,
-                       "No password policy is set: old passwords can be reused.", ["account password policy"])
+@_with_input("password-policy-reuse", lambda inputs: inputs.password_policy,
+             "No password policy is set: old passwords can be reused.", PASSWORD_POLICY)
+def check_password_reuse(policy: PasswordPolicy) -> CheckResult:
     if (policy.reuse_prevention or 0) >= CIS_REUSE:
         return _result("password-policy-reuse", Status.PASS,
                        f"The last {policy.reuse_prevention} passwords cannot be reused.")
     current = policy.reuse_prevention or "no"
     return _result("password-policy-reuse", Status.FAIL,
-                   f"Reuse prevention remembers {current} passwords; CIS asks for {CIS_REUSE}.",
-                   ["account password policy"])
+                   f"Reuse prevention remembers {current} passwords; CIS asks for {CIS_REUSE}.", [PASSWORD_POLICY])
 
 
 def _per_user(check_id: str) -> Callable[[Callable[[ScanInputs, list[ReportRow]], CheckResult]],
@@ -591,22 +607,16 @@ def check_support_role(inputs: ScanInputs, authz: AuthorizationDetails) -> Check
     return _result("support-role", Status.FAIL, "No role has AWSSupportAccess attached.", ["(no support role)"])
 
 
-def check_contact_details(inputs: ScanInputs) -> CheckResult:
-    info = inputs.contact_information
-    if isinstance(info, Unavailable):
-        return _result("contact-details", Status.UNKNOWN, info.describe())
-    if info is None:
-        return _result("contact-details", Status.FAIL, "The account has no contact information.", ["account"])
+@_with_input("contact-details", lambda inputs: inputs.contact_information,
+             "The account has no contact information.", "account")
+def check_contact_details(info: ContactInformation) -> CheckResult:
     who = ", ".join(part for part in (info.full_name, info.company, info.phone, info.country) if part)
     return _result("contact-details", Status.PASS, f"Primary contact: {who}. Make sure it is current.")
 
 
-def check_security_contact(inputs: ScanInputs) -> CheckResult:
-    contact = inputs.security_contact
-    if isinstance(contact, Unavailable):
-        return _result("security-contact", Status.UNKNOWN, contact.describe())
-    if contact is None:
-        return _result("security-contact", Status.FAIL, "No security contact is registered.", ["account"])
+@_with_input("security-contact", lambda inputs: inputs.security_contact, "No security contact is registered.",
+             "account")
+def check_security_contact(contact: AlternateContact) -> CheckResult:
     return _result("security-contact", Status.PASS, f"Security contact: {contact.name} <{contact.email}>.")
 
 

@@ -168,6 +168,23 @@ def test_password_policy(policy: PasswordPolicy | None, length: Status, reuse: S
     assert results["password-policy-reuse"].status is reuse
 
 
+@pytest.mark.parametrize("check_id, field, missing, resource", [
+    ("password-policy-length", "password_policy", "No password policy is set: AWS's default allows 8 characters.",
+     "account password policy"),
+    ("password-policy-reuse", "password_policy", "No password policy is set: old passwords can be reused.",
+     "account password policy"),
+    ("contact-details", "contact_information", "The account has no contact information.", "account"),
+    ("security-contact", "security_contact", "No security contact is registered.", "account"),
+])
+def test_an_account_wide_input_unread_is_unknown_and_absent_fails(check_id: str, field: str, missing: str,
+                                                                  resource: str) -> None:
+    denied = Unavailable("AccessDenied", "not allowed", "iam:Read")
+    unknown = by_id(inputs(**{field: denied}))[check_id]
+    assert unknown.status is Status.UNKNOWN and unknown.detail == denied.describe() and unknown.resources == ()
+    absent = by_id(inputs(**{field: None}))[check_id]
+    assert (absent.status, absent.detail, absent.resources) == (Status.FAIL, missing, (resource,))
+
+
 def test_console_user_without_mfa_fails_and_is_named() -> None:
     text = report(root_row(), row("alice", password_enabled="true", mfa_active="false"),
                   row("bob", password_enabled="true", mfa_active="true"), row("svc", password_enabled="false"))
