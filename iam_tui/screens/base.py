@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
 from ..aws.errors import AwsError
+from ..aws.outcome import outcome_unknown
 from ..core.changes import Changed
 from ..widgets.data_text import data_text
 from ..widgets.demo_banner import DemoBanner
@@ -97,15 +98,27 @@ class TypedScreen(Screen[ResultT]):
         wait, see :meth:`GuideSession.mutating`); an ``AwsError`` goes to ``status`` as every screen shows it
         (``failed``, what did not happen, then :func:`failure_text`), then to ``on_error`` (for a code that needs
         more); on success the app is told what ``changed`` (it re-reads those entities, the screens follow; a
-        function of the result when only the result names them).
-        Returns the call's result, or :data:`REFUSED` when AWS refused."""
+        function of the result when only the result names them; None only for a write no screen shows).
+
+        When the error leaves the outcome unknown (AWS's answer was lost: the change may have been made), the
+        app is told what ``changed`` all the same, so that the screens show what AWS really holds, and ``status``
+        says the change may have been made.
+        Returns the call's result, or :data:`REFUSED` when AWS refused (or its answer was lost)."""
         async with self.session.mutating(doing):
             try:
                 result = await call
             except AwsError as err:
-                say(status, failure_text(err, failed))
+                lost = outcome_unknown(err)
+                if not lost:
+                    say(status, failure_text(err, failed))
                 if on_error is not None:
                     on_error(err)
+                if lost:  # said last: what an on_error shows for its code is not the whole story here
+                    say(status, failure_text(err, f"{doing.capitalize()}: AWS's answer was lost, so the change may "
+                                                  "have been made; iam-tui reads it again and shows what AWS holds."))
+                    if changed is not None:
+                        # Only the result would have named the entities: everything is read again.
+                        self.tell(AwsChanged(changed if isinstance(changed, Changed) else Changed()))
                 return REFUSED
         if changed is not None:
             self.tell(AwsChanged(changed if isinstance(changed, Changed) else changed(result)))
