@@ -54,6 +54,10 @@ class Changed:
     def removed_users(self) -> frozenset[str]:
         return frozenset(e.name for e in self.entities if e.kind is Kind.USER and e.removed)
 
+    def with_removed_users(self, names: Iterable[str]) -> Changed:
+        """These entities, and these users as removed."""
+        return Changed(self.entities + tuple(Entity(Kind.USER, n, n, True) for n in names))
+
     @classmethod
     def user(cls, name: str, *, removed: bool = False) -> Changed:
         return cls((Entity(Kind.USER, name, name, removed),))

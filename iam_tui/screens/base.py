@@ -102,7 +102,7 @@ class TypedScreen(Screen[ResultT]):
 
         When the error leaves the outcome unknown (AWS's answer was lost: the change may have been made), the
         app is told what ``changed`` all the same, so that the screens show what AWS really holds, and ``status``
-        says the change may have been made.
+        says the change may have been made; so it is when the call ends any other way (cancelled, or a bug).
         Returns the call's result, or :data:`REFUSED` when AWS refused (or its answer was lost)."""
         async with self.session.mutating(doing):
             try:
@@ -120,6 +120,10 @@ class TypedScreen(Screen[ResultT]):
                         # Only the result would have named the entities: everything is read again.
                         self.tell(AwsChanged(changed if isinstance(changed, Changed) else Changed()))
                 return REFUSED
+            except BaseException:  # cancelled (the app closing) or a bug: the call may have changed AWS all the same
+                if changed is not None:
+                    self.tell(AwsChanged(changed if isinstance(changed, Changed) else Changed()))
+                raise
         if changed is not None:
             self.tell(AwsChanged(changed if isinstance(changed, Changed) else changed(result)))
         return result
