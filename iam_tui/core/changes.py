@@ -51,6 +51,12 @@ class Changed:
                                            for e in self.entities)
 
     @property
+    def shown_nowhere(self) -> bool:
+        """Only unassigned MFA devices changed (made for a user, not yet enabled, or deleted): no check, list or
+        summary shows one (the scan reads the assigned devices), so there is nothing to read again."""
+        return bool(self.entities) and all(e.kind is Kind.MFA_DEVICE and e.user is None for e in self.entities)
+
+    @property
     def removed_users(self) -> frozenset[str]:
         return frozenset(e.name for e in self.entities if e.kind is Kind.USER and e.removed)
 
