@@ -11,13 +11,17 @@ from textual.widgets import Input
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.service import IamService
 from iam_tui.core.checks import Status
+from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.password_handover import PasswordHandoverScreen
+from iam_tui.screens.password_policy import PasswordPolicyScreen
 from iam_tui.screens.security_contact import SecurityContactScreen
 
 from ..helpers import lose_answers
-from .pilot import notifications_into
-from .test_live import first_scan, look, rescanned
-from .waiting import until_screen
+from .pilot import notifications_into, settle
+from .test_create_user import run_plan
+from .test_live import first_scan, look, rescanned, user_row
+from .waiting import until_screen, until_shown
 
 MakeApp = Any  # the conftest's factory: (**kwargs) -> IamTuiApp
 
@@ -51,3 +55,43 @@ async def test_a_lost_answer_still_rereads_what_the_write_names_and_says_it_may_
     assert "may have been made" in said and "ServiceFailure" in said
     assert seen.statuses["security-contact"] is Status.PASS
     assert "[pass]" in seen.detail["security-contact"]
+
+
+async def test_a_user_created_with_its_group_is_on_the_dashboard_the_users_screen_and_the_summary(
+        make_app: MakeApp) -> None:
+    """Step 2's plan (a new PowerUsers group with AdministratorAccess, the user with a console password, in it):
+    the new user's missing MFA and the group's admin policy fail on the dashboard, the users screen lists the user
+    in the group, the summary names both, with nobody pressing r."""
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        assert before.result("no-full-admin-policy").status is Status.PASS
+        await run_plan(app, pilot, "carl")
+        assert isinstance(app.screen, PasswordHandoverScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app, "console-users-mfa", "no-full-admin-policy")
+    assert seen.statuses["console-users-mfa"] is Status.FAIL and "carl" in seen.detail["console-users-mfa"]
+    assert seen.statuses["no-full-admin-policy"] is Status.FAIL
+    assert "PowerUsers" in seen.detail["no-full-admin-policy"]
+    assert "carl" in seen.user_names and "PowerUsers" in user_row(seen, "carl")
+    assert "IAM user: carl" in seen.summary and "group: PowerUsers" in seen.summary
+
+
+async def test_removing_the_password_policy_fails_its_checks_everywhere(make_app: MakeApp, admin: Any) -> None:
+    admin.update_account_password_policy(MinimumPasswordLength=14, PasswordReusePrevention=24)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        assert before.result("password-policy-length").status is Status.PASS
+        await pilot.press("p")
+        await until_screen(pilot, PasswordPolicyScreen)
+        await settle(pilot)
+        await pilot.press("d")
+        await until_shown(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app, "password-policy-length")
+    assert seen.statuses["password-policy-length"] is Status.FAIL
+    assert seen.statuses["password-policy-reuse"] is Status.FAIL
+    assert "[fail]" in seen.detail["password-policy-length"]
+    assert "✗ 1.7 " in seen.summary and "✗ 1.8 " in seen.summary
