@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.notifications import Notification
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.service import IamService
@@ -17,7 +17,7 @@ from iam_tui.screens.password_handover import PasswordHandoverScreen
 from iam_tui.screens.password_policy import PasswordPolicyScreen
 from iam_tui.screens.security_contact import SecurityContactScreen
 
-from ..helpers import lose_answers
+from ..helpers import inject_error, lose_answers
 from .pilot import notifications_into, settle
 from .test_create_user import run_plan
 from .test_live import first_scan, look, rescanned, user_row
@@ -95,3 +95,32 @@ async def test_removing_the_password_policy_fails_its_checks_everywhere(make_app
     assert seen.statuses["password-policy-reuse"] is Status.FAIL
     assert "[fail]" in seen.detail["password-policy-length"]
     assert "✗ 1.7 " in seen.summary and "✗ 1.8 " in seen.summary
+
+
+async def test_a_policy_whose_answer_was_lost_and_could_not_be_read_back_is_shown_as_aws_holds_it(
+        make_app: MakeApp, service: IamService) -> None:
+    """The update is made, its answer lost, and the read that would settle it fails too: the screen says the change
+    may have been made and shows the policy AWS holds; the dashboard reads it again, no r."""
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        assert before.result("password-policy-length").status is Status.FAIL
+        await pilot.press("p")
+        await until_screen(pilot, PasswordPolicyScreen)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PasswordPolicyScreen)
+        lost = lose_answers(service, "UpdateAccountPasswordPolicy", then="error")
+        unread = inject_error(service, "iam", "GetAccountPasswordPolicy", "ServiceFailure", "down", 500, times=1)
+        await pilot.press("c", "a")
+        await until_shown(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await rescanned(pilot, app, before)
+        await settle(pilot)
+        status = str(screen.query_one("#policy-status", Static).render())
+        current = str(screen.query_one("#policy-current", Static).render())
+        seen = await look(pilot, app, "password-policy-length")
+    assert lost and unread, "the answer was not lost, or its read back not refused: the test tests nothing"
+    assert "may have been made" in status and "The form shows the policy now in AWS" in status
+    assert "14" in current
+    assert seen.statuses["password-policy-length"] is Status.PASS
