@@ -3,9 +3,11 @@ detail), the users screen and the summary show what AWS holds without anyone pre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.notifications import Notification
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from iam_tui.app import IamTuiApp
@@ -23,10 +25,10 @@ from .test_create_user import run_plan
 from .test_live import first_scan, look, rescanned, user_row
 from .waiting import until_screen, until_shown
 
-MakeApp = Any  # the conftest's factory: (**kwargs) -> IamTuiApp
+MakeApp = Callable[..., IamTuiApp]  # the conftest's factory
 
 
-async def _set_contact(pilot: Any, app: IamTuiApp) -> None:
+async def _set_contact(pilot: Pilot[Any], app: IamTuiApp) -> None:
     await pilot.press("s")
     await until_screen(pilot, SecurityContactScreen)
     modal = app.screen
