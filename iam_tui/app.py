@@ -326,6 +326,8 @@ class IamTuiApp(App[int]):
         rescan, so the recommendations, the users screen, the summary and the guide reflect it; a removed user
         leaves the summary and, when it was the guide's, the guide's marks."""
         changed = message.changed if message is not None else Changed()
+        if changed.shown_nowhere:
+            return
         if self._service is not None:
             for user in changed.users:
                 self._service.scan.touch(user)

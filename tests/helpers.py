@@ -74,8 +74,9 @@ class FakeTime:
         return replace(Propagation.off(), clock=self.clock, **delays)
 
 
-def lose_answers(service: IamService, operation: str, *, times: int = 1,
-                 then: sandbox_faults.Then = "resend") -> list[int]:
-    """The next ``times`` successful IAM ``operation`` calls of ``service`` make their change, then lose the answer."""
-    return sandbox_faults.lose_answers(service.ctx.client("iam").meta.events, "iam", operation, times=times,
-                                       then=then)
+def lose_answers(service: IamService, operation: str, *, times: int = 1, then: sandbox_faults.Then = "resend",
+                 aws_service: str = "iam") -> list[int]:
+    """The next ``times`` successful ``operation`` calls of ``service`` (IAM's, or ``aws_service``'s) make their
+    change, then lose the answer."""
+    return sandbox_faults.lose_answers(service.ctx.client(aws_service).meta.events, aws_service, operation,
+                                       times=times, then=then)

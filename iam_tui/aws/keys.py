@@ -18,8 +18,9 @@ from ..core.secret import Secret
 from .calls import AwsCaller
 from .errors import AwsError
 from .models import AccessKeyInfo
+from .outcome import may_have_happened
 from .readers import read_keys, read_user_devices
-from .reconcile import may_have_happened, settle
+from .reconcile import settle
 from .timestamps import aware
 
 MAX_KEYS = 2  # per user, and for root (IAM quotas)

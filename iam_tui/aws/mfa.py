@@ -16,9 +16,10 @@ from ..core.secret import Secret
 from .calls import AwsCaller
 from .errors import AwsError
 from .models import MfaDevice
+from .outcome import may_have_happened
 from .patience import BUSY, OnWait, Patience
 from .readers import read_user_devices
-from .reconcile import may_have_happened, settle
+from .reconcile import settle
 
 ENABLE_WAIT_S = 20.0  # EnableMFADevice right after CreateLoginProfile: "EntityTemporarilyUnmodifiable" for a while
 

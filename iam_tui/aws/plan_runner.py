@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from ..core.plan import PlanState, PlanStep
 from .calls import AwsCaller
 from .errors import AwsError
+from .outcome import UNKNOWN_OUTCOME, may_have_happened, resend_answer
 from .patience import BUSY, Patience
-from .reconcile import GONE, UNKNOWN_OUTCOME, may_have_happened, read_effect, resend_answer
+from .reconcile import GONE, read_effect
 
 NEW_ENTITY_WAIT_S = 20.0  # a new user or group may be unknown to the next call for a few seconds
 ROLLBACK_WAIT_S = 60.0  # a user whose password or keys were just deleted may still be "in use" for a while

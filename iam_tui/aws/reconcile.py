@@ -3,8 +3,9 @@ acted, after which botocore re-sends the write and gets ``EntityAlreadyExists`` 
 delete) for the change its own first attempt made. Such a write is settled by reading AWS, never by retrying it
 blindly into duplicates or by reporting a change that did happen as failed.
 
-:func:`may_have_happened` says when the outcome is unknown; the readers below say whether a plan step's effect is in
-AWS now (and, for what has a creation date, when it was made). A removal step's effect is that the thing is gone."""
+:func:`.outcome.may_have_happened` says when the outcome is unknown; the readers below say whether a plan step's
+effect is in AWS now (and, for what has a creation date, when it was made). A removal step's effect is that the thing
+is gone."""
 
 from __future__ import annotations
 
@@ -15,40 +16,15 @@ from typing import Any
 
 from .calls import AwsCaller
 from .errors import AwsError
+from .outcome import may_have_happened
 from .readers import read_login_profile, read_service_credentials
 
-# Errors after which the write may or may not have been made: AWS failed while answering, or the answer was lost.
-UNKNOWN_OUTCOME = frozenset({"InternalFailure", "InternalError", "ServiceFailure", "ServiceUnavailable", "Timeout",
-                             "ResponseParserError"})
 # How far the local clock may be ahead of AWS's when telling whether AWS's creation date is from this attempt.
 CLOCK_MARGIN = timedelta(minutes=5)
 
 
 # What AWS answers for something that is not there: IAM's code, and Access Analyzer's.
 GONE = frozenset({"NoSuchEntity", "ResourceNotFoundException"})
-
-
-def resend_answer(operation: str) -> str | None:
-    """What AWS answers when botocore re-sends ``operation`` after the first attempt already made the change."""
-    if operation == "CreateAccessKey":  # the first attempt's key may fill the user's two
-        return "LimitExceeded"
-    if operation == "CreateAnalyzer":  # Access Analyzer's word for it
-        return "ConflictException"
-    if operation == "DeleteAnalyzer":
-        return "ResourceNotFoundException"
-    if operation.startswith(("Create", "Enable")):
-        return "EntityAlreadyExists"
-    if operation.startswith(("Delete", "Detach", "Remove", "Deactivate")):
-        return "NoSuchEntity"
-    return None
-
-
-def may_have_happened(err: AwsError, operation: str) -> bool:
-    """True when, despite ``err``, AWS may have made the change (so only a read can tell). An analyzer of the name
-    already there is always read back: another run may have made it a moment ago, for the same fix."""
-    if operation == "CreateAnalyzer" and err.code == "ConflictException":
-        return True
-    return err.code in UNKNOWN_OUTCOME or (err.retried > 0 and err.code == resend_answer(operation))
 
 
 async def settle(write: Callable[[], Awaitable[object]], operation: str,

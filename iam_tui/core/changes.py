@@ -51,8 +51,18 @@ class Changed:
                                            for e in self.entities)
 
     @property
+    def shown_nowhere(self) -> bool:
+        """Only unassigned MFA devices changed (made for a user, not yet enabled, or deleted): no check, list or
+        summary shows one (the scan reads the assigned devices), so there is nothing to read again."""
+        return bool(self.entities) and all(e.kind is Kind.MFA_DEVICE and e.user is None for e in self.entities)
+
+    @property
     def removed_users(self) -> frozenset[str]:
         return frozenset(e.name for e in self.entities if e.kind is Kind.USER and e.removed)
+
+    def with_removed_users(self, names: Iterable[str]) -> Changed:
+        """These entities, and these users as removed."""
+        return Changed(self.entities + tuple(Entity(Kind.USER, n, n, True) for n in names))
 
     @classmethod
     def user(cls, name: str, *, removed: bool = False) -> Changed:

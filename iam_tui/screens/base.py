@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
 from ..aws.errors import AwsError
+from ..aws.outcome import outcome_unknown
 from ..core.changes import Changed
 from ..widgets.data_text import data_text
 from ..widgets.demo_banner import DemoBanner
@@ -98,15 +99,31 @@ class TypedScreen(Screen[ResultT]):
         (``failed``, what did not happen, then :func:`failure_text`), then to ``on_error`` (for a code that needs
         more); on success the app is told what ``changed`` (it re-reads those entities, the screens follow; a
         function of the result when only the result names them, or says that nothing changed: None).
-        Returns the call's result, or :data:`REFUSED` when AWS refused."""
+
+        When the error leaves the outcome unknown (AWS's answer was lost: the change may have been made), the
+        app is told what ``changed`` all the same, so that the screens show what AWS really holds, and ``status``
+        says the change may have been made; so it is when the call ends any other way (cancelled, or a bug).
+        Returns the call's result, or :data:`REFUSED` when AWS refused (or its answer was lost)."""
         async with self.session.mutating(doing):
             try:
                 result = await call
             except AwsError as err:
-                say(status, failure_text(err, failed))
+                lost = outcome_unknown(err)
+                if not lost:
+                    say(status, failure_text(err, failed))
                 if on_error is not None:
                     on_error(err)
+                if lost:  # said last: what an on_error shows for its code is not the whole story here
+                    say(status, failure_text(err, f"{doing.capitalize()}: AWS's answer was lost, so the change may "
+                                                  "have been made; iam-tui reads it again and shows what AWS holds."))
+                    if changed is not None:
+                        # Only the result would have named the entities: everything is read again.
+                        self.tell(AwsChanged(changed if isinstance(changed, Changed) else Changed()))
                 return REFUSED
+            except BaseException:  # cancelled (the app closing) or a bug: the call may have changed AWS all the same
+                if changed is not None:
+                    self.tell(AwsChanged(changed if isinstance(changed, Changed) else Changed()))
+                raise
         what = changed(result) if callable(changed) else changed
         if what is not None:
             self.tell(AwsChanged(what))

@@ -92,7 +92,6 @@ class CreateProgressScreen(PlanRunScreen):
 
     def _completed(self) -> None:
         self._status(f"✓ {self.request.user_name} created.")
-        self.iam.service.scan.touch(self.request.user_name)
         self.tell(GuideUserChosen(self.request.user_name))
         for item in made_by_steps(p.step for p in self.run_state.progress):
             self.tell(Recorded(item))

@@ -42,7 +42,9 @@ class FinishScreen(AppScreen[None]):
         self.refresh_summary()
 
     def action_rescan(self) -> None:
-        self.tell(AwsChanged())  # the dashboard rescans; the app refreshes this screen when the scan is in
+        # Not a write: r asks for everything to be read again (an unnamed change); the dashboard rescans and the app
+        # refreshes this screen when the scan is in.
+        self.tell(AwsChanged())
 
     def refresh_summary(self) -> None:
         self.query_one("#finish-text", Static).update(self._text())

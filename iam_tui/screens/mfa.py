@@ -42,7 +42,7 @@ from ..widgets.secret_field import SecretField
 from ..widgets.secret_input import SecretInput
 from .base import REFUSED, AppScreen, failure_text
 from .confirm import ConfirmScreen
-from .messages import GuideUserChosen, Recorded, StepDone
+from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
 from .qr_view import QrViewScreen, fits_full_screen
 from .user_picker import UserPickerScreen
 
@@ -373,7 +373,8 @@ class MfaScreen(AppScreen[None]):
                               failed=f"Could not delete {leftover.name}.") is REFUSED:
                 return
         refused: list[AwsError] = []
-        device = await self.act("creating the MFA device", self._create(service, name), changed=None, status=message,
+        device = await self.act("creating the MFA device", self._create(service, name),
+                                changed=lambda made: Changed.device(None, made.serial), status=message,
                                 on_error=refused.append)
         if device is REFUSED:
             if refused and refused[0].code == "EntityAlreadyExists" and self.devices is not None:
@@ -591,11 +592,14 @@ class MfaScreen(AppScreen[None]):
                     "AWS. If you already added it to your authenticator app, remove that entry too.")
         if not await self.iam.push_screen_wait(ConfirmScreen(question, yes="Delete and leave", no="Stay")):
             return
-        async with self.session.mutating("deleting the unassigned MFA device"):
-            deleted = await _delete_and_report(self.iam, self.session, pending)
+        # _delete_and_report says itself what went wrong (and keeps the exit cleanup): act never sees an error here
+        deleted = await self.act("deleting the unassigned MFA device",
+                                 _delete_and_report(self.iam, self.session, pending),
+                                 changed=Changed.device(None, pending.device.serial, removed=True),
+                                 status=self.code_message)
         self.pending = None
         await self._wipe()
-        if deleted:
+        if deleted is True:
             self.notify(f"Deleted the unassigned MFA device {pending.device.name}.")
         self.iam.pop_screen()
 
@@ -608,8 +612,9 @@ class MfaScreen(AppScreen[None]):
 
         app, session = self.iam, self.session
 
-        async def delete() -> None:
+        async def delete() -> None:  # not the screen's act: the screen is gone, the app's worker deletes it
             async with session.mutating("deleting the unassigned MFA device"):
-                await _delete_and_report(app, session, pending)
+                if await _delete_and_report(app, session, pending):
+                    app.post_message(AwsChanged(Changed.device(None, pending.device.serial, removed=True)))
 
         app.run_worker(delete(), group="mfa-cleanup")

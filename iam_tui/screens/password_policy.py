@@ -8,6 +8,7 @@ from the service when it resumes.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable
 
 from rich.text import Text
@@ -19,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input
 
 from ..aws.errors import AwsError
+from ..aws.outcome import outcome_unknown
 from ..core.changes import Changed
 from ..core.password_policy import DEFAULT_POLICY_TEXT, PasswordPolicy
 from ..core.policy_edit import (
@@ -307,8 +309,14 @@ class PasswordPolicyScreen(AppScreen[None]):
         """Run one change against AWS (quitting and leaving are refused meanwhile), then re-read the policy and
         rescan the dashboard."""
         self._status(f"{what.capitalize()} ({operation})…")
+        refused: list[AwsError] = []
         if await self.act(what, call(), changed=Changed.setting("password policy"), status=self._error,
-                          failed="Not changed.") is REFUSED:
+                          failed="Not changed.", on_error=refused.append) is REFUSED:
+            if refused and outcome_unknown(refused[0]):  # it may have been made: show the policy AWS holds now
+                said = str(self.query_one("#policy-status", Static).render())
+                with contextlib.suppress(AwsError):  # unread, the form stays as it was; r reads again
+                    self._show_loaded(await self.iam.service.password_policy.current(), fill_form=True)
+                self._status(f"{said} The form shows the policy now in AWS.", error=True)
             return
         self.app.notify(done)
         try:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -22,9 +23,8 @@ from ..core.changes import Changed, changed_by_steps
 from ..core.plan import STATE_MARKS, PlanState
 from ..core.plan_review import PlanReview
 from ..widgets.data_text import Static
-from .base import AppScreen
+from .base import REFUSED, AppScreen
 from .confirm import ConfirmScreen
-from .messages import AwsChanged
 from .plan_review import PlanReviewScreen, Rule
 
 RunPlan = Callable[[PlanRun, OnChange], Awaitable[bool]]
@@ -159,6 +159,9 @@ class PlanRunScreen(AppScreen[bool]):
     def _status(self, text: str) -> None:
         self.query_one(f"#{self.ID_PREFIX}-status", Static).update(text)
 
+    def _say(self, text: Text) -> None:
+        self._status(text.plain)
+
     def _stopped(self, text: str) -> None:
         self._status(text)
         self.refresh_bindings()
@@ -168,7 +171,11 @@ class PlanRunScreen(AppScreen[bool]):
         raise NotImplementedError
 
     def _changed(self) -> Changed:
-        return changed_by_steps(p.step.params for p in self.run_state.progress)
+        """The users and groups the plan's steps name, and the users its done steps removed."""
+        progress = self.run_state.progress
+        removed = [p.step.params["UserName"] for p in progress
+                   if p.step.operation == "DeleteUser" and p.state is PlanState.DONE]
+        return changed_by_steps(p.step.params for p in progress).with_removed_users(removed)
 
     def _undoable_left(self) -> bool:
         return any(p.step.undoable for p in self.run_state.leftovers)
@@ -178,11 +185,10 @@ class PlanRunScreen(AppScreen[bool]):
     @work(exclusive=True, group="plan")
     async def execute(self) -> None:
         self._status(f"{self.plan_title}: step by step…")
-        try:
-            async with self.session.mutating(self.doing):
-                complete = await self._run(self.run_state, self._show)
-        finally:
-            self.tell(AwsChanged(self._changed()))
+        complete = await self.act(self.doing, self._run(self.run_state, self._show),
+                                  changed=lambda _: self._changed(), status=self._say)
+        if complete is REFUSED:  # the runner keeps each step's error in its progress: not expected here
+            return
         if complete:
             self._completed()
             return
@@ -211,11 +217,10 @@ class PlanRunScreen(AppScreen[bool]):
     @work(exclusive=True, group="plan")
     async def rollback(self) -> None:
         self._status("Rolling back: undoing the done steps, last first…")
-        try:
-            async with self.session.mutating(self.undoing):
-                clean = await self._rollback(self.run_state, self._show)
-        finally:
-            self.tell(AwsChanged(self._changed()))
+        clean = await self.act(self.undoing, self._rollback(self.run_state, self._show),
+                               changed=lambda _: self._changed(), status=self._say)
+        if clean is REFUSED:
+            return
         if clean:
             self._stopped(self.TEXTS.rolled_back)
         elif self.TEXTS.rolled_back_kept is not None and self.run_state.kept and not self._undoable_left():

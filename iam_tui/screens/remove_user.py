@@ -11,11 +11,9 @@ from typing import Any
 
 from ..aws.errors import AwsError
 from ..aws.plan_runner import PlanRun
-from ..core.changes import Changed
 from ..core.plan_review import PlanReview
 from ..core.user_removal import confirmation_problem
 from .base import AppScreen, failure_text
-from .messages import AwsChanged
 from .plan_progress import review_then_run
 
 
@@ -51,9 +49,8 @@ async def remove_user(screen: AppScreen[Any], user_name: str, say: Say | None = 
         return None
     review = PlanReview(f"Remove IAM user {user_name}", tuple(plan.steps), notes=tuple(plan.notes),
                         confirm_name=user_name, run_label="Remove the user")
-    removed = await review_then_run(screen, review, PlanRun(plan.steps), service.plans.run, service.plans.rollback,
-                                    confirm_rule=partial(confirmation_problem, user_name=user_name),
-                                    unfinished=f"IAM user {user_name} is half-removed")
-    if removed:
-        screen.tell(AwsChanged(Changed.user(user_name, removed=True)))
-    return removed
+    # The run tells the app what it changed (``PlanRunScreen.act``): its DeleteUser step, once done, names the user
+    # as removed, so the summary and the guide's marks drop it.
+    return await review_then_run(screen, review, PlanRun(plan.steps), service.plans.run, service.plans.rollback,
+                                 confirm_rule=partial(confirmation_problem, user_name=user_name),
+                                 unfinished=f"IAM user {user_name} is half-removed")

@@ -270,7 +270,7 @@ class UsersScreen(AppScreen[None]):
 
     def action_rescan(self) -> None:
         self._update("#users-summary", "Scanning the account again…")
-        self.tell(AwsChanged())
+        self.tell(AwsChanged())  # not a write: r asks for everything to be read again, which an unnamed change does
 
     def action_back(self) -> None:
         self.dismiss(None)
