@@ -31,6 +31,7 @@ from .cli_profile import (
     _guarded,
     _profile_session,
     existing_profile,
+    login_cache,
     read_cli_file,
 )
 from .errors import AwsError
@@ -90,10 +91,13 @@ def login_command(profile: str, env: Mapping[str, str] | None = None) -> list[st
     return command
 
 
-def run_login(command: Sequence[str], path: str, paths: CliPaths) -> int:
-    """Run the login in this terminal (the app has suspended itself), on the files iam-tui wrote the profile to.
-    Blocking; returns the exit status."""
+def run_login(command: Sequence[str], path: str, paths: CliPaths, *, demo: bool = False) -> int:
+    """Run the login in this terminal (the app has suspended itself), on the files iam-tui wrote the profile to
+    (in the demo, with the demo's own token cache, where the verification looks). Blocking; returns the exit
+    status."""
     env = dict(os.environ, AWS_CONFIG_FILE=str(paths.config), AWS_SHARED_CREDENTIALS_FILE=str(paths.credentials))
+    if demo:
+        env["AWS_LOGIN_CACHE_DIRECTORY"] = str(login_cache(paths))
     try:
         return subprocess.run([path, *command[1:]], check=False, env=env).returncode
     except OSError:
@@ -168,9 +172,10 @@ class LoginVerified:
 
 def _login_service(service: IamService, paths: CliPaths, profile: str) -> tuple[IamService, object]:
     """The profile's credentials as botocore's chain resolves them (its login provider for a login_session), and a
-    service signing with them. Blocking. Raises AwsError."""
+    service signing with them; in the demo, through a sealed session that reads the demo's own files and token cache
+    only. Blocking. Raises AwsError."""
     try:
-        session = _profile_session(paths, profile, demo=False)
+        session = _profile_session(paths, profile, demo=service.sandbox is not None)
         credentials = session.get_credentials()
         frozen = credentials.get_frozen_credentials() if credentials is not None else None
     except Exception as exc:

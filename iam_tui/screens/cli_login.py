@@ -188,7 +188,7 @@ class CliLoginScreen(AppScreen[None]):
         command = cli_login.login_command(name, os.environ)
         try:
             with self.app.suspend():
-                return cli_login.run_login(command, path, paths)
+                return cli_login.run_login(command, path, paths, demo=self._demo)
         except SuspendNotSupported:
             return None
 

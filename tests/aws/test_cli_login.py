@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from iam_tui.aws import cli_login
-from iam_tui.aws.cli_profile import ProfileExists, write_profile
+from iam_tui.aws.cli_profile import ProfileExists, login_cache, write_profile
 from iam_tui.aws.errors import AwsError
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.secret import Secret
@@ -53,10 +54,15 @@ def test_a_profile_with_a_key_is_refused_as_aws_login_refuses_it(paths: CliPaths
     assert cli_login.existing_credentials(paths, "alice") == "aws_access_key_id"
 
 
-async def test_verified_through_the_login_provider(service: IamService, sandbox, paths: CliPaths, tmp_path: Path,
-                                                   monkeypatch) -> None:
-    cache = tmp_path / "login-cache"
-    monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(cache))
+async def test_verified_through_the_login_provider(service: IamService, sandbox: Sandbox, paths: CliPaths,
+                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the demo the session is sealed: the token is read from the demo's own cache beside its AWS files, and a
+    token that AWS_LOGIN_CACHE_DIRECTORY points at is never read."""
+    elsewhere = tmp_path / "env-cache"
+    monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(elsewhere))
+    cached_token(sandbox, elsewhere)
+    cache = login_cache(paths)
+    assert cache == tmp_path / "login" / "cache"
     sandbox.plain_client("iam").create_user(UserName="alice")
     expires = cached_token(sandbox, cache)
     cli_login.write_login_profile(paths, "alice", region="us-east-1")
@@ -66,15 +72,16 @@ async def test_verified_through_the_login_provider(service: IamService, sandbox,
     paths.config.write_text(paths.config.read_text() + f"login_session = {ALICE}\n")
     verified = await cli_login.verify_login(service, paths, "alice")
     assert verified.arn == ALICE and verified.expires == expires
+    for token in cache.iterdir():
+        token.unlink()  # only the environment's token is left: the sealed session does not see it
+    with pytest.raises(AwsError):
+        await cli_login.verify_login(service, paths, "alice")
 
 
-async def test_an_expired_token_without_refresh_is_not_verified(service: IamService, sandbox, paths: CliPaths,
-                                                                tmp_path: Path, monkeypatch) -> None:
+async def test_an_expired_token_without_refresh_is_not_verified(service: IamService, sandbox: Sandbox,
+                                                                paths: CliPaths) -> None:
     """botocore tries to refresh an expired token with the signin service; the sandbox has none: never verified."""
-    cache = tmp_path / "login-cache"
-    monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(cache))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    cached_token(sandbox, cache, hours=-1)
+    cached_token(sandbox, login_cache(paths), hours=-1)
     cli_login.write_login_profile(paths, "alice", region="us-east-1")
     paths.config.write_text(paths.config.read_text() + f"login_session = {ALICE}\n")
     with pytest.raises(AwsError):

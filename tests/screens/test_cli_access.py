@@ -173,12 +173,11 @@ async def test_way_1_hands_the_terminal_to_aws_login(make_app, sandbox, admin, a
     args = stand_in_aws(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
     monkeypatch.setenv("STAND_IN_ARGS", str(args))
-    monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(tmp_path / "login-cache"))
     if ssh:
         monkeypatch.setenv("SSH_CONNECTION", "192.0.2.1 50000 192.0.2.2 22")
     else:
         monkeypatch.delenv("SSH_CONNECTION", raising=False)
-    expires = cached_token(sandbox, tmp_path / "login-cache")
+    expires = cached_token(sandbox, aws_dir / "login" / "cache")  # the demo's own cache (aws/sealed.py)
     app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
     suspended: list[bool] = []
 
