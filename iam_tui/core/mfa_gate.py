@@ -39,6 +39,7 @@ NOT_GATED = (  # what the key alone may still do: set up MFA, change the passwor
 )
 SESSION_SECONDS = 43_200  # GetSessionToken's default (12 hours), and aws configure mfa-login's
 KEY_PROFILE_PROMPT = "Access key profile"  # starts the question for a key profile's code (aws/mfa_profile.py)
+REFUSED_KEY_PROMPT = "Access key refused without MFA"  # starts it for a key AWS refused (aws/mfa_refused.py)
 
 
 def policy_document(partition: str = "aws") -> dict[str, Any]:
