@@ -12,6 +12,7 @@ from iam_tui.aws.errors import AwsError
 from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.core.aws_config import CliPaths
+from iam_tui.core.mfa_gate import POLICY_NAME, gate_plan, policy_json
 from iam_tui.core.secret import Secret
 from tests.login_fixtures import ALICE, cached_token, stand_in_aws
 
@@ -86,3 +87,33 @@ async def test_an_expired_token_without_refresh_is_not_verified(service: IamServ
     paths.config.write_text(paths.config.read_text() + f"login_session = {ALICE}\n")
     with pytest.raises(AwsError):
         await cli_login.verify_login(service, paths, "alice")
+
+
+@pytest.mark.parametrize("mfa", [True, False])
+async def test_login_credentials_that_force_mfa_refuses_are_not_verified(service: IamService, sandbox: Sandbox,
+                                                                        paths: CliPaths, mfa: bool) -> None:
+    """Way 2's policy on a group of a way-1 user: AWS answers GetCallerIdentity whatever the policies say, so the
+    proof makes an ordinary call too. Credentials that carry MFA pass; ones that do not (AWS does not document
+    which aws login's are) are named as refused by the MFA-required policy, never 'verified'."""
+    admin = sandbox.plain_client("iam")
+    admin.create_user(UserName="alice")
+    admin.create_group(GroupName="PowerUsers")
+    admin.add_user_to_group(GroupName="PowerUsers", UserName="alice")
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    arn = admin.create_policy(PolicyName=POLICY_NAME, PolicyDocument=policy_json())["Policy"]["Arn"]
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn=arn)
+    cached_token(sandbox, login_cache(paths), mfa=mfa)
+    cli_login.write_login_profile(paths, "alice", region="us-east-1")
+    paths.config.write_text(paths.config.read_text() + f"login_session = {ALICE}\n")
+    if mfa:
+        assert (await cli_login.verify_login(service, paths, "alice")).arn == ALICE
+        return
+    with pytest.raises(AwsError) as err:
+        await cli_login.verify_login(service, paths, "alice")
+    assert err.value.code == "RefusedWithoutMfa" and POLICY_NAME in err.value.fix
+
+
+def test_way_2_review_says_what_it_may_do_to_aws_login() -> None:
+    plan = gate_plan("alice", "PowerUsers", "123456789012", "aws", policy_exists=False, attached=False,
+                     members=("alice", "bob"))
+    assert any("aws login" in note and "aws:MultiFactorAuthPresent" in note for note in plan.notes)
