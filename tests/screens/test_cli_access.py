@@ -110,6 +110,8 @@ async def test_way_2_gates_the_key_and_proves_it(make_app, sandbox, admin, aws_d
         await until(pilot, lambda: app.service.settings.profile is None and "MFA session" in
                     app.service.ctx.credential_source())
         assert (await app.service.account.identity()).caller.arn.endswith(":user/alice")
+        await app.service.aws.call("iam", "GetAccountSummary")  # the work the key alone may not do
+        await app.service.aws.call("iam", "ListUsers")
 
 
 async def test_way_2_refused_without_mfa_device(make_app, sandbox, admin, aws_dir: Path) -> None:
@@ -197,6 +199,8 @@ async def test_way_1_hands_the_terminal_to_aws_login(make_app, sandbox, admin, a
         assert "alice: aws login: no long-term key exists" in summary_text(app.session.made, None, 0, 6)
         await pilot.press("o")
         await until(pilot, lambda: "aws login" in app.service.ctx.credential_source())
+        assert (await app.service.account.identity(refresh=True)).caller.arn.endswith(":user/alice")
+        await app.service.aws.call("iam", "GetAccountSummary")  # iam-tui's work, as the new admin
     assert suspended == [True]
     assert args.read_text() == ("login --profile alice --remote\n" if ssh else "login --profile alice\n")
 
