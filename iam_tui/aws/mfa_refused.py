@@ -37,6 +37,19 @@ def refused_for_mfa(err: AwsError) -> bool:
     return err.is_denied and EXPLICIT_DENY in err.message.lower()
 
 
+async def refused_without_mfa(aws: AwsCaller) -> bool:
+    """Whether AWS refuses the ordinary call of these credentials with an explicit deny (an MFA-required policy):
+    GetCallerIdentity alone proves nothing, AWS answers it whatever the policies say."""
+    try:
+        await aws.call(*PROBE)
+    except AwsError as err:
+        if refused_for_mfa(err):
+            return True
+        if not err.is_denied:
+            raise
+    return False
+
+
 def _long_term_key(ctx: AwsContext) -> str | None:
     """The access key ID when the credentials are a long-term key (no session token). Blocking."""
     credentials = ctx.credentials()
@@ -83,12 +96,8 @@ async def session_context(aws: AwsCaller, account: AccountService, sandbox: Any 
         return None
     if await asyncio.to_thread(_long_term_key, aws.ctx) is None:
         return None
-    try:
-        await aws.call(*PROBE)
-        return None
-    except AwsError as err:
-        if not refused_for_mfa(err):
-            return None  # not an MFA matter: the screens say what is missing, as for any key
+    if not await refused_without_mfa(aws):
+        return None  # not an MFA matter: the screens say what is missing, as for any key
     devices = (await aws.call("iam", "ListMFADevices", UserName=identity.caller.name))["MFADevices"]
     if not devices:
         raise no_device(identity.caller.name)
