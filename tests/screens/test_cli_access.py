@@ -7,10 +7,15 @@ import contextlib
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input, Static
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox
+from iam_tui.aws.service import IamService
+from iam_tui.aws.session import AwsContext
 from iam_tui.core.aws_config import profile_options
 from iam_tui.core.finish import summary_text
 from iam_tui.core.mfa_gate import POLICY_NAME
@@ -24,6 +29,7 @@ from iam_tui.screens.mfa_code import MfaCodeScreen
 from iam_tui.screens.mfa_key import MfaKeyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
+from iam_tui.settings import ConnectionSettings
 from tests.login_fixtures import cached_token, stand_in_aws
 
 from .pilot import settle
@@ -242,3 +248,41 @@ async def test_way_1_offers_the_signin_policy(make_app, sandbox, admin, aws_dir:
         await until(pilot, lambda: "Demo" in _text(app, "#login-status"))
     attached = admin.list_attached_group_policies(GroupName="Readers")["AttachedPolicies"]
     assert "SignInLocalDevelopmentAccess" in [p["PolicyName"] for p in attached]
+
+
+async def test_way_2_while_iam_tui_runs_as_a_member_of_the_group(sandbox: Sandbox, admin: Any,
+                                                                 aws_dir: Path) -> None:
+    """iam-tui on alice's own plain key (after way 3): attaching the policy to her group refuses iam-tui's own calls
+    too, so it asks the code at once and goes on with an MFA session; the key, the profile and the proof follow."""
+    seed = _admin_with_mfa(sandbox, admin)
+    assert seed is not None
+    key = admin.create_access_key(UserName="alice")["AccessKey"]
+
+    async def connector(settings: ConnectionSettings) -> IamService:
+        service = IamService(AwsContext(sandbox.session(key["AccessKeyId"], Secret(key["SecretAccessKey"])),
+                                        settings), sandbox)
+        await service.account.identity()
+        return service
+
+    app = IamTuiApp(ConnectionSettings(demo=True), connector=connector, start_at=StepKey.ACCESS_KEYS)
+    app.session.guide_user = "alice"
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _chooser(pilot, app)
+        await pilot.press("m")
+        await until_screen(pilot, MfaKeyScreen)
+        await until(pilot, lambda: "MFA device" in _text(app, "#gate-intro"))
+        await pilot.press("enter")
+        await until_screen(pilot, PlanReviewScreen)
+        assert "asks your MFA code right after" in str(app.screen.query_one("#review-text", Static).render())
+        await pilot.press("enter")
+        await until_screen(pilot, PlanProgressScreen)
+        await until(pilot, lambda: "Done" in str(app.screen.query_one("#progress-status", Static).render()))
+        await pilot.press("enter")
+        await until_shown(pilot, MfaCodeScreen)  # iam-tui's own session
+        await pilot.press(*totp(seed, time.time()), "enter")
+        await until_shown(pilot, MfaCodeScreen)  # the proof's session, with the next code
+        await pilot.press(*totp(seed, time.time() + 30), "enter")
+        await until(pilot, lambda: "Verified" in _text(app, "#gate-status"))
+        assert "iam-tui itself now runs on an MFA session as alice" in _text(app, "#gate-status")
+        assert "MFA session" in app.service.ctx.credential_source()
+        await app.service.aws.call("iam", "GetAccountSummary")
