@@ -6,13 +6,16 @@ import dataclasses
 import html
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Button, Input, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws import cli_profile
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext
 from iam_tui.core.aws_config import profile_options
@@ -252,7 +255,7 @@ async def test_the_profile_carries_the_endpoint_url(make_app, admin, aws_dir: Pa
 
 
 async def test_a_key_that_force_mfa_gates_is_not_just_verified_and_the_hand_over_asks_the_code(
-        make_app, admin, sandbox, aws_dir: Path) -> None:
+        make_app: Callable[..., IamTuiApp], admin: Any, sandbox: Sandbox, aws_dir: Path) -> None:
     """Way 3 for a user whose group carries way 2's policy: GetCallerIdentity answers, but the key alone can do
     nothing, and the screen says so; after the root key goes, iam-tui asks the code and runs on an MFA session."""
     admin.create_user(UserName="alice")

@@ -4,6 +4,7 @@ Each test arranges the sandbox, opens the screen the way a person does (keys), a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
+from iam_tui.app import IamTuiApp
 from iam_tui.aws import cli_login
 from iam_tui.aws.cli_login import CliFound
 from iam_tui.aws.errors import AwsError
@@ -41,6 +43,7 @@ from iam_tui.settings import ConnectionSettings
 
 from ..screens.pilot import settle
 from ..screens.waiting import until, until_screen, until_shown
+from .conftest import Shoot
 
 pytestmark = pytest.mark.usefixtures("seeded_ids")
 
@@ -352,7 +355,7 @@ def _admin_with_device(sandbox: Sandbox, admin: Any) -> None:
                             AuthenticationCode2="654321")
 
 
-async def test_cli_access_chooser(make_app, admin, shoot) -> None:
+async def test_cli_access_chooser(make_app: Callable[..., IamTuiApp], admin: Any, shoot: Shoot) -> None:
     _alice(admin)
     app = make_app(guide_user="alice")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -360,7 +363,8 @@ async def test_cli_access_chooser(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_cli_login(make_app, sandbox, admin, shoot, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_cli_login(make_app: Callable[..., IamTuiApp], sandbox: Sandbox, admin: Any, shoot: Shoot,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Way 1 in the demo after enter: the profile written, and what would happen on a real account."""
     _admin_with_device(sandbox, admin)
     found = CliFound("/usr/local/bin/aws", (2, 32, 7))  # not whatever this machine has on PATH
@@ -375,7 +379,7 @@ async def test_cli_login(make_app, sandbox, admin, shoot, monkeypatch: pytest.Mo
         await shoot(pilot)
 
 
-async def test_mfa_key(make_app, sandbox, admin, shoot) -> None:
+async def test_mfa_key(make_app: Callable[..., IamTuiApp], sandbox: Sandbox, admin: Any, shoot: Shoot) -> None:
     """Way 2 before enter: the user's device, the policy to be created, the group, the profile name."""
     _admin_with_device(sandbox, admin)
     app = make_app(guide_user="alice")
