@@ -14,13 +14,14 @@ from iam_tui.aws.sandbox.state import StsSession, new_secret_key, new_session_ke
 ALICE = "arn:aws:iam::123456789012:user/alice"
 
 
-def cached_token(sandbox: Sandbox, cache: Path, arn: str = ALICE, *, hours: float = 1.0) -> datetime:
+def cached_token(sandbox: Sandbox, cache: Path, arn: str = ALICE, *, hours: float = 1.0, mfa: bool = True) -> datetime:
     """Write the token a console sign-in as ``arn`` would leave in ``cache``; the sandbox knows its credentials as
-    an MFA session of that user (the console sign-in had MFA). Returns when the credentials expire."""
+    an aws login session of that user, MFA-authenticated unless ``mfa`` is False (AWS does not document whether
+    such credentials carry aws:MultiFactorAuthPresent). Returns when the credentials expire."""
     key_id, secret = new_session_key_id(), new_secret_key()
     expires = (datetime.now(UTC) + timedelta(hours=hours)).replace(microsecond=0)
     name = arn.rsplit("/", 1)[-1]
-    sandbox.state.sessions[key_id] = StsSession(name, arn, "AIDAALICE", expires, True)
+    sandbox.state.sessions[key_id] = StsSession(name, arn, "AIDAALICE", expires, mfa, from_login=True)
     token = {
         "accessToken": {"accessKeyId": key_id, "secretAccessKey": secret.reveal(), "sessionToken": "token",
                         "accountId": "123456789012", "expiresAt": expires.strftime("%Y-%m-%dT%H:%M:%SZ")},

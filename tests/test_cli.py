@@ -42,6 +42,8 @@ def test_check_json_in_the_demo() -> None:
         assert {"id", "status", "title", "detail", "cis", "security_hub", "resources"} <= set(check)
         assert check["status"] in {"pass", "fail", "warn", "unknown", "n/a"}
         assert ("fix" in check) is (check["status"] == "fail")  # the fix the app offers, for failing checks only
+    admin_cli = next(c for c in data["checks"] if c["id"] == "admin-keys-mfa")  # beyond CIS: no CIS id
+    assert admin_cli["cis"] is None and admin_cli["status"] == "pass" and "can do everything" in admin_cli["detail"]
     fixes = {c["id"]: c["fix"] for c in data["checks"] if c["status"] == "fail"}
     assert fixes["root-mfa"] == {"id": "console-checklist", "title": fixes["root-mfa"]["title"]}
     assert fixes["password-policy-length"]["id"] == "password-policy-cis"

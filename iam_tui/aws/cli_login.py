@@ -22,6 +22,7 @@ from datetime import datetime
 
 from ..core import aws_config
 from ..core.aws_config import CliPaths
+from ..core.mfa_gate import POLICY_NAME
 from ..core.secret import Secret
 from ..core.signin_access import has_signin_access
 from .cli_profile import (
@@ -31,6 +32,7 @@ from .cli_profile import (
     _guarded,
     _profile_session,
     existing_profile,
+    login_cache,
     read_cli_file,
 )
 from .errors import AwsError
@@ -38,6 +40,7 @@ from .service import IamService
 from .session import AwsContext
 from .translate import from_botocore_error
 
+ORDINARY_CALL = ("iam", "GetAccountSummary")  # what "works" means beyond who-am-I (aws/mfa_gate.py's proof)
 LOGIN_VERSION = (2, 32, 0)  # aws login appeared in AWS CLI 2.32.0 (November 2025)
 MFA_LOGIN_VERSION = (2, 30, 3)  # aws configure mfa-login appeared in 2.30.3
 CREDENTIAL_SETTINGS = ("aws_access_key_id", "role_arn", "sso_session", "sso_account_id", "sso_role_name",
@@ -90,10 +93,13 @@ def login_command(profile: str, env: Mapping[str, str] | None = None) -> list[st
     return command
 
 
-def run_login(command: Sequence[str], path: str, paths: CliPaths) -> int:
-    """Run the login in this terminal (the app has suspended itself), on the files iam-tui wrote the profile to.
-    Blocking; returns the exit status."""
+def run_login(command: Sequence[str], path: str, paths: CliPaths, *, demo: bool = False) -> int:
+    """Run the login in this terminal (the app has suspended itself), on the files iam-tui wrote the profile to
+    (in the demo, with the demo's own token cache, where the verification looks). Blocking; returns the exit
+    status."""
     env = dict(os.environ, AWS_CONFIG_FILE=str(paths.config), AWS_SHARED_CREDENTIALS_FILE=str(paths.credentials))
+    if demo:
+        env["AWS_LOGIN_CACHE_DIRECTORY"] = str(login_cache(paths))
     try:
         return subprocess.run([path, *command[1:]], check=False, env=env).returncode
     except OSError:
@@ -168,9 +174,10 @@ class LoginVerified:
 
 def _login_service(service: IamService, paths: CliPaths, profile: str) -> tuple[IamService, object]:
     """The profile's credentials as botocore's chain resolves them (its login provider for a login_session), and a
-    service signing with them. Blocking. Raises AwsError."""
+    service signing with them; in the demo, through a sealed session that reads the demo's own files and token cache
+    only. Blocking. Raises AwsError."""
     try:
-        session = _profile_session(paths, profile, demo=False)
+        session = _profile_session(paths, profile, demo=service.sandbox is not None)
         credentials = session.get_credentials()
         frozen = credentials.get_frozen_credentials() if credentials is not None else None
     except Exception as exc:
@@ -191,8 +198,21 @@ def _login_service(service: IamService, paths: CliPaths, profile: str) -> tuple[
 
 async def verify_login(service: IamService, paths: CliPaths, profile: str) -> LoginVerified:
     """GetCallerIdentity with the profile as botocore resolves it (its login provider reads the cached token and
-    refreshes it when due). Raises AwsError."""
+    refreshes it when due), then one ordinary call: AWS answers GetCallerIdentity whatever the policies say, and an
+    MFA-required policy (Force_MFA, way 2's) refuses everything else to credentials that do not carry
+    aws:MultiFactorAuthPresent, which AWS does not document for aws login's. Raises AwsError."""
     new_service, credentials = await asyncio.to_thread(_login_service, service, paths, profile)
     identity = await new_service.account.identity(refresh=True)
+    try:
+        await new_service.aws.call(*ORDINARY_CALL)
+    except AwsError as err:
+        if err.is_denied and "explicit deny" in err.message.lower():
+            raise AwsError("RefusedWithoutMfa", f"Profile {profile} signs in as {identity.caller.arn}, but AWS "
+                           "refuses its calls with an explicit deny: an MFA-required policy (such as Force_MFA) "
+                           "applies to the user, and these aws login credentials do not count as MFA-authenticated.",
+                           f"Detach {POLICY_NAME} from the user's groups (or move the user to a group without it), "
+                           "or use way 2's MFA session for the CLI.", action=err.action) from None
+        if not err.is_denied:
+            raise
     expires = getattr(credentials, "_expiry_time", None)  # botocore's RefreshableCredentials keeps it there
     return LoginVerified(identity.caller.arn, expires if isinstance(expires, datetime) else None, new_service)

@@ -358,12 +358,21 @@ def remove_sections(paths: CliPaths, removal: Mapping[bool, list[str]]) -> None:
 # --- using the profile ------------------------------------------------------------------------------------------
 
 
+def login_cache(paths: CliPaths) -> Path:
+    """Where the demo's ``aws login`` tokens live: beside its own AWS CLI files, as ``~/.aws/login/cache`` is beside
+    ``~/.aws/config`` (a real account's tokens are botocore's to find: ``AWS_LOGIN_CACHE_DIRECTORY`` or that
+    folder)."""
+    return paths.config.parent / "login" / "cache"
+
+
 def _profile_session(paths: CliPaths, profile: str, *, demo: bool) -> botocore.session.Session:
-    """The profile as botocore reads it from ``paths``. In the demo, from those files alone (aws/sealed.py): the
-    environment's keys, endpoints and credential sources stay out of the sandbox."""
+    """The profile as botocore reads it from ``paths``. In the demo, from those files (and its own aws login token
+    cache) alone (aws/sealed.py): the environment's keys, endpoints and credential sources stay out of the
+    sandbox."""
     if demo:
         session = sealed_session(region=DEFAULT_REGION, config_file=str(paths.config),
-                                 credentials_file=str(paths.credentials), profile=profile)
+                                 credentials_file=str(paths.credentials), profile=profile,
+                                 login_cache=str(login_cache(paths)))
         session.get_scoped_config()  # a profile that is in neither file: ProfileNotFound, as botocore says it
         return session
     session = botocore.session.Session(profile=profile)

@@ -7,7 +7,9 @@ extra model folders (``AWS_DATA_PATH``), credentials and instance metadata from 
 and writes somewhere else (a local endpoint, a profile's endpoint) while the banner said nothing leaves the machine,
 and an unknown ``AWS_PROFILE`` crashed it. A sealed session has the environment replaced by an empty mapping for
 its own look-ups (``os.environ`` itself is left alone), both AWS files pointed at nothing unless given, configured
-endpoints ignored, and credentials only from what it is handed or from the given files.
+endpoints ignored, and credentials only from what it is handed or from the given files (and, for a profile with
+``login_session``, from the given ``aws login`` token cache: botocore's login provider would otherwise read its
+folder from ``AWS_LOGIN_CACHE_DIRECTORY`` in ``os.environ`` or take ``~/.aws/login/cache``).
 """
 
 from __future__ import annotations
@@ -26,14 +28,16 @@ from botocore.configprovider import (
     ConfigValueStore,
     SectionConfigProvider,
 )
+from botocore.utils import JSONFileCache
 
 NOWHERE = os.devnull  # not a regular file: botocore reads it as "no such file"
 
 
 def sealed_session(*, region: str, config_file: str = NOWHERE, credentials_file: str = NOWHERE,
-                   profile: str | None = None) -> botocore.session.Session:
+                   profile: str | None = None, login_cache: str | None = None) -> botocore.session.Session:
     """A session whose every setting is its own: see the module docstring. ``config_file``/``credentials_file``:
-    files of the demo's own (its temporary AWS CLI folder); credentials then come from those files only."""
+    files of the demo's own (its temporary AWS CLI folder); credentials then come from those files only, and from
+    the tokens in ``login_cache`` for a profile that ``aws login`` signed in."""
     session = botocore.session.Session()
     session.register_component("config_store", ConfigValueStore(mapping=_mapping(session, environ={})))
     session.set_config_variable("config_file", config_file)
@@ -42,7 +46,12 @@ def sealed_session(*, region: str, config_file: str = NOWHERE, credentials_file:
     session.set_config_variable("ignore_configured_endpoint_urls", True)  # also ignores AWS_ENDPOINT_URL_*
     if profile is not None:
         session.set_config_variable("profile", profile)
-    session.register_component("credential_provider", _files_only(config_file, credentials_file, profile))
+    resolver = _files_only(config_file, credentials_file, profile)
+    if login_cache is not None:
+        resolver.providers.insert(0, botocore.credentials.LoginProvider(
+            load_config=lambda: session.full_config, client_creator=session.create_client,
+            profile_name=profile or "default", token_cache=JSONFileCache(login_cache)))
+    session.register_component("credential_provider", resolver)
     return session
 
 

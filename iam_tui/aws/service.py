@@ -11,6 +11,7 @@ from ..settings import ConnectionSettings
 from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError
+from .mfa_refused import session_context
 from .scan import ScanService
 from .session import AwsContext
 from .translate import from_botocore_error
@@ -143,8 +144,9 @@ def build_service(settings: ConnectionSettings) -> IamService:
 
 
 async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> IamService:
-    """Build the service and prove the credentials work (``sts:GetCallerIdentity``). ``scan_early``: start the
-    first scan alongside (aws/early_scan.py), for an app that shows it as soon as it is connected."""
+    """Build the service and prove the credentials work (``sts:GetCallerIdentity``); an IAM user's access key that
+    AWS refuses for lack of MFA goes on with an MFA session asked in the app. ``scan_early``: start the first scan
+    alongside (aws/early_scan.py), for an app that shows it as soon as it is connected."""
     service = await asyncio.to_thread(build_service, settings)
     if scan_early:
         # Credentials first, as who-am-I does: a role's MFA code is asked once, and what goes wrong is connecting's.
@@ -152,10 +154,26 @@ async def connect(settings: ConnectionSettings, *, scan_early: bool = False) -> 
         service.scan.start_early()
     try:
         await service.account.identity()
+        gated = await session_if_refused(service)
     except BaseException:
         service.scan.drop_early()
         raise
-    return service
+    if gated is not service:
+        service.scan.drop_early()  # its calls were refused: the app scans with the session
+    return gated
+
+
+async def session_if_refused(service: IamService) -> IamService:
+    """``service``, or when AWS refuses its IAM user's access key for lack of MFA, a service on an MFA session asked
+    in the app (aws/mfa_refused.py)."""
+    ctx = await session_context(service.aws, service.account, service.sandbox)
+    if ctx is None:
+        return service
+    gated = IamService(ctx, service.sandbox)
+    if service.sandbox is not None:
+        service.hand_over_sandbox(gated)
+    await gated.account.identity()  # the session's identity, as connecting reads the key's
+    return gated
 
 
 __all__ = ["AwsError", "IamService", "build_service", "connect"]

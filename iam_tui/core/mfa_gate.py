@@ -39,6 +39,7 @@ NOT_GATED = (  # what the key alone may still do: set up MFA, change the passwor
 )
 SESSION_SECONDS = 43_200  # GetSessionToken's default (12 hours), and aws configure mfa-login's
 KEY_PROFILE_PROMPT = "Access key profile"  # starts the question for a key profile's code (aws/mfa_profile.py)
+REFUSED_KEY_PROMPT = "Access key refused without MFA"  # starts it for a key AWS refused (aws/mfa_refused.py)
 
 
 def policy_document(partition: str = "aws") -> dict[str, Any]:
@@ -163,6 +164,9 @@ def gate_plan(user: str, group: str, account_id: str, partition: str, *, policy_
              "Then iam-tui creates the access key (its secret goes straight into the profile), writes the key's "
              "profile with mfa_serial, and proves both halves: the key alone is refused, a session made with your "
              "code works."]
+    notes.append(f"aws login (way 1) for a member of {group}: AWS does not document whether its credentials count "
+                 "as MFA-authenticated (aws:MultiFactorAuthPresent), so this policy may refuse them too; way 1's "
+                 "verification makes an ordinary call and says so if it is refused.")
     if others:
         notes.insert(0, f"The group has other members, whose keys and console sessions without MFA are refused "
                         f"too: {', '.join(others)}.")

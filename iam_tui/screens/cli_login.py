@@ -45,7 +45,7 @@ def demo_text(command: str) -> str:
             "It opens the console's sign-in in your browser (with --remote on an SSH host: a URL to open elsewhere and "
             "a code to paste back), you sign in as the user with MFA, and the CLI caches short-lived credentials "
             "under ~/.aws/login/cache that it refreshes for up to 12 hours. Then v here proves the profile with "
-            "sts:GetCallerIdentity.")
+            "sts:GetCallerIdentity and one ordinary call.")
 
 
 class CliLoginScreen(AppScreen[None]):
@@ -61,7 +61,8 @@ class CliLoginScreen(AppScreen[None]):
         "command and the version needed.\n\n"
         f"The user needs signin:AuthorizeOAuth2Access and signin:CreateOAuth2Token ({SIGNIN_POLICY}, which "
         "AdministratorAccess covers): if not, iam-tui offers to attach it to the user's group, reviewed.\n\n"
-        "v verifies the profile (sts:GetCallerIdentity through botocore's login provider); o then goes on as the user."
+        "v verifies the profile (sts:GetCallerIdentity through botocore's login provider, then one ordinary call: an "
+        "MFA-required policy on the user's group may refuse aws login's credentials); o then goes on as the user."
     )
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -188,7 +189,7 @@ class CliLoginScreen(AppScreen[None]):
         command = cli_login.login_command(name, os.environ)
         try:
             with self.app.suspend():
-                return cli_login.run_login(command, path, paths)
+                return cli_login.run_login(command, path, paths, demo=self._demo)
         except SuspendNotSupported:
             return None
 

@@ -16,12 +16,14 @@ from textual.widgets import Button, Input, Select
 from ..aws import cli_profile
 from ..aws.errors import AwsError
 from ..aws.keys import NewAccessKey
-from ..aws.service import IamService
+from ..aws.mfa_refused import refused_without_mfa
+from ..aws.service import IamService, session_if_refused
 from ..core import aws_config
 from ..core.access_keys import is_long_term_key
 from ..core.aws_config import OUTPUT_FORMATS, CliPaths
 from ..core.changes import Changed
 from ..core.finish import Made, cli_access
+from ..core.mfa_gate import POLICY_NAME
 from ..guide import StepKey
 from ..widgets.data_text import Static
 from .base import REFUSED, AppScreen
@@ -225,6 +227,11 @@ class CliProfileScreen(AppScreen[bool]):
                   if self.iam.is_demo else
                   f"Try it: aws sts get-caller-identity --profile {name}"
                   + (f" (the profile's endpoint_url sends it to {endpoint})" if endpoint else ""))
+        if await self.verified_is_gated():
+            try_it = (f"AWS refuses its other calls without MFA (an MFA-required policy such as {POLICY_NAME} on "
+                      f"{self.user_name}'s group): use it through an MFA session (aws configure mfa-login "
+                      f"--profile {name} --serial-number ARN --update-profile SESSION-PROFILE); iam-tui --profile "
+                      f"{name} asks the code.\n{try_it}")
         self._say(f"✓ Verified: profile {name} signs in as {expected}.\n{try_it}")
         self.tell(StepDone(StepKey.ACCESS_KEYS))
         self.tell(Recorded(Made("AWS CLI profile", name, f"in {paths.credentials} and {paths.config}",
@@ -232,6 +239,13 @@ class CliProfileScreen(AppScreen[bool]):
         self.tell(Recorded(cli_access(self.user_name, "key")))
         self.tell(AwsChanged(Changed.key(self.user_name, self.new_key.access_key_id)))  # used: last use changed
         await self._offer_retirement(service, name)
+
+    async def verified_is_gated(self) -> bool:
+        """Whether the verified key's ordinary calls are refused for lack of MFA (way 2's policy on its group)."""
+        try:
+            return self.verified is not None and await refused_without_mfa(self.verified.aws)
+        except AwsError:
+            return False
 
     async def _offer_retirement(self, service: IamService, profile: str) -> None:
         try:
@@ -285,8 +299,8 @@ class CliProfileScreen(AppScreen[bool]):
                                 f"{profile}", gone=True)))
         self.root_key = None
         self.query_one("#retire").display = False
-        try:
-            await new_service.account.identity()
+        try:  # a key that an MFA-required policy gates goes on with an MFA session (the code asked here)
+            new_service = await session_if_refused(new_service)
         except AwsError as err:  # the key is gone either way: go on with the verified profile regardless
             self.app.notify(f"Going on as {profile}; reading its identity failed for now. {err.text}",
                             severity="warning")

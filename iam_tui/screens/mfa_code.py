@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input
 
-from ..core.mfa_gate import KEY_PROFILE_PROMPT
+from ..core.mfa_gate import KEY_PROFILE_PROMPT, REFUSED_KEY_PROMPT
 from ..core.totp import DIGITS
 from ..widgets.data_text import Static
 from .base import Dialog
@@ -28,11 +28,16 @@ class MfaCodeScreen(Dialog[str | None]):
     KEY_INTRO = ("The profile holds an access key with mfa_serial: iam-tui gets a session from sts:GetSessionToken "
                  "with your code and keeps it in memory only (it asks again when the session runs out).")
 
+    REFUSED_INTRO = ("AWS refuses this access key's calls without MFA (an MFA-required policy): iam-tui gets a session "
+                     "from sts:GetSessionToken with your code and keeps it in memory only (it asks again when the "
+                     "session runs out).")
+
     def __init__(self, prompt: str, answer: Future[str | None], intro: str | None = None) -> None:
         super().__init__()
         self.prompt = prompt.strip().rstrip(":")
         self.answer = answer
-        self.intro = intro or (self.KEY_INTRO if prompt.startswith(KEY_PROFILE_PROMPT) else self.INTRO)
+        self.intro = intro or (self.KEY_INTRO if prompt.startswith(KEY_PROFILE_PROMPT) else
+                               self.REFUSED_INTRO if prompt.startswith(REFUSED_KEY_PROMPT) else self.INTRO)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -21,7 +21,7 @@ from ..aws import cli_profile, mfa_gate
 from ..aws.errors import AwsError
 from ..aws.keys import NewAccessKey, SecretNeverReceived
 from ..aws.mfa_gate import GateSetup, MfaSession
-from ..aws.service import IamService
+from ..aws.service import IamService, session_if_refused
 from ..core import aws_config
 from ..core.access_keys import USE_CASES
 from ..core.finish import Made, cli_access
@@ -178,8 +178,8 @@ class MfaKeyScreen(AppScreen[None]):
             if caller is not None and not caller.is_root and caller.name in group_members:
                 plan = dataclasses.replace(plan, notes=(*plan.notes, (
                     f"iam-tui itself runs as {caller.name}, a member of {group}: unless it runs on an MFA session, "
-                    f"its own calls are refused once the policy is attached. Start it again with --profile "
-                    f"{caller.name}-long-term (it asks the code) or on aws login.")))
+                    f"its own calls are refused once the policy is attached, so it asks your MFA code right after "
+                    f"and goes on with a session (in memory).")))
         except (AwsError, FixProblem) as err:
             self._say(err.text if isinstance(err, AwsError) else str(err))
             return
@@ -194,6 +194,15 @@ class MfaKeyScreen(AppScreen[None]):
             self.tell(Recorded(Made("policy", POLICY_NAME, f"attached to group {group}: its keys need MFA")))
             self.tell(AwsChanged())
         self._say(f"✓ {POLICY_NAME} is attached to group {group}.")
+        try:  # iam-tui's own key, a member's, is refused from now on: it goes on with an MFA session
+            gated = await session_if_refused(service)
+        except AwsError as err:
+            self._say(f"iam-tui's own access key is refused now and no MFA session was made: {err.text}")
+            return
+        if gated is not service:
+            service = gated
+            self.tell(ServiceChanged(gated))
+            self._say(f"✓ iam-tui itself now runs on an MFA session as {self.user_name} (its key is gated too).")
         self.query_one("#gate-intro", Static).update(f"MFA device {setup.serial}. {POLICY_NAME} is attached to "
                                                      f"group {group}.")
         new = await self._create_key(service)

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 
 from iam_tui.aws import cli_login
-from iam_tui.aws.cli_profile import ProfileExists, write_profile
+from iam_tui.aws.cli_profile import ProfileExists, login_cache, write_profile
 from iam_tui.aws.errors import AwsError
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.core.aws_config import CliPaths
+from iam_tui.core.mfa_gate import POLICY_NAME, gate_plan, policy_json
 from iam_tui.core.secret import Secret
 from tests.login_fixtures import ALICE, cached_token, stand_in_aws
 
@@ -53,10 +55,15 @@ def test_a_profile_with_a_key_is_refused_as_aws_login_refuses_it(paths: CliPaths
     assert cli_login.existing_credentials(paths, "alice") == "aws_access_key_id"
 
 
-async def test_verified_through_the_login_provider(service: IamService, sandbox, paths: CliPaths, tmp_path: Path,
-                                                   monkeypatch) -> None:
-    cache = tmp_path / "login-cache"
-    monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(cache))
+async def test_verified_through_the_login_provider(service: IamService, sandbox: Sandbox, paths: CliPaths,
+                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the demo the session is sealed: the token is read from the demo's own cache beside its AWS files, and a
+    token that AWS_LOGIN_CACHE_DIRECTORY points at is never read."""
+    elsewhere = tmp_path / "env-cache"
+    monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(elsewhere))
+    cached_token(sandbox, elsewhere)
+    cache = login_cache(paths)
+    assert cache == tmp_path / "login" / "cache"
     sandbox.plain_client("iam").create_user(UserName="alice")
     expires = cached_token(sandbox, cache)
     cli_login.write_login_profile(paths, "alice", region="us-east-1")
@@ -66,16 +73,47 @@ async def test_verified_through_the_login_provider(service: IamService, sandbox,
     paths.config.write_text(paths.config.read_text() + f"login_session = {ALICE}\n")
     verified = await cli_login.verify_login(service, paths, "alice")
     assert verified.arn == ALICE and verified.expires == expires
+    for token in cache.iterdir():
+        token.unlink()  # only the environment's token is left: the sealed session does not see it
+    with pytest.raises(AwsError):
+        await cli_login.verify_login(service, paths, "alice")
 
 
-async def test_an_expired_token_without_refresh_is_not_verified(service: IamService, sandbox, paths: CliPaths,
-                                                                tmp_path: Path, monkeypatch) -> None:
+async def test_an_expired_token_without_refresh_is_not_verified(service: IamService, sandbox: Sandbox,
+                                                                paths: CliPaths) -> None:
     """botocore tries to refresh an expired token with the signin service; the sandbox has none: never verified."""
-    cache = tmp_path / "login-cache"
-    monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(cache))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    cached_token(sandbox, cache, hours=-1)
+    cached_token(sandbox, login_cache(paths), hours=-1)
     cli_login.write_login_profile(paths, "alice", region="us-east-1")
     paths.config.write_text(paths.config.read_text() + f"login_session = {ALICE}\n")
     with pytest.raises(AwsError):
         await cli_login.verify_login(service, paths, "alice")
+
+
+@pytest.mark.parametrize("mfa", [True, False])
+async def test_login_credentials_that_force_mfa_refuses_are_not_verified(service: IamService, sandbox: Sandbox,
+                                                                        paths: CliPaths, mfa: bool) -> None:
+    """Way 2's policy on a group of a way-1 user: AWS answers GetCallerIdentity whatever the policies say, so the
+    proof makes an ordinary call too. Credentials that carry MFA pass; ones that do not (AWS does not document
+    which aws login's are) are named as refused by the MFA-required policy, never 'verified'."""
+    admin = sandbox.plain_client("iam")
+    admin.create_user(UserName="alice")
+    admin.create_group(GroupName="PowerUsers")
+    admin.add_user_to_group(GroupName="PowerUsers", UserName="alice")
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    arn = admin.create_policy(PolicyName=POLICY_NAME, PolicyDocument=policy_json())["Policy"]["Arn"]
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn=arn)
+    cached_token(sandbox, login_cache(paths), mfa=mfa)
+    cli_login.write_login_profile(paths, "alice", region="us-east-1")
+    paths.config.write_text(paths.config.read_text() + f"login_session = {ALICE}\n")
+    if mfa:
+        assert (await cli_login.verify_login(service, paths, "alice")).arn == ALICE
+        return
+    with pytest.raises(AwsError) as err:
+        await cli_login.verify_login(service, paths, "alice")
+    assert err.value.code == "RefusedWithoutMfa" and POLICY_NAME in err.value.fix
+
+
+def test_way_2_review_says_what_it_may_do_to_aws_login() -> None:
+    plan = gate_plan("alice", "PowerUsers", "123456789012", "aws", policy_exists=False, attached=False,
+                     members=("alice", "bob"))
+    assert any("aws login" in note and "aws:MultiFactorAuthPresent" in note for note in plan.notes)

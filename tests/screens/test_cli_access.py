@@ -7,10 +7,15 @@ import contextlib
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input, Static
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox
+from iam_tui.aws.service import IamService
+from iam_tui.aws.session import AwsContext
 from iam_tui.core.aws_config import profile_options
 from iam_tui.core.finish import summary_text
 from iam_tui.core.mfa_gate import POLICY_NAME
@@ -24,6 +29,7 @@ from iam_tui.screens.mfa_code import MfaCodeScreen
 from iam_tui.screens.mfa_key import MfaKeyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
+from iam_tui.settings import ConnectionSettings
 from tests.login_fixtures import cached_token, stand_in_aws
 
 from .pilot import settle
@@ -110,6 +116,8 @@ async def test_way_2_gates_the_key_and_proves_it(make_app, sandbox, admin, aws_d
         await until(pilot, lambda: app.service.settings.profile is None and "MFA session" in
                     app.service.ctx.credential_source())
         assert (await app.service.account.identity()).caller.arn.endswith(":user/alice")
+        await app.service.aws.call("iam", "GetAccountSummary")  # the work the key alone may not do
+        await app.service.aws.call("iam", "ListUsers")
 
 
 async def test_way_2_refused_without_mfa_device(make_app, sandbox, admin, aws_dir: Path) -> None:
@@ -173,12 +181,11 @@ async def test_way_1_hands_the_terminal_to_aws_login(make_app, sandbox, admin, a
     args = stand_in_aws(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
     monkeypatch.setenv("STAND_IN_ARGS", str(args))
-    monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(tmp_path / "login-cache"))
     if ssh:
         monkeypatch.setenv("SSH_CONNECTION", "192.0.2.1 50000 192.0.2.2 22")
     else:
         monkeypatch.delenv("SSH_CONNECTION", raising=False)
-    expires = cached_token(sandbox, tmp_path / "login-cache")
+    expires = cached_token(sandbox, aws_dir / "login" / "cache")  # the demo's own cache (aws/sealed.py)
     app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
     suspended: list[bool] = []
 
@@ -198,6 +205,8 @@ async def test_way_1_hands_the_terminal_to_aws_login(make_app, sandbox, admin, a
         assert "alice: aws login: no long-term key exists" in summary_text(app.session.made, None, 0, 6)
         await pilot.press("o")
         await until(pilot, lambda: "aws login" in app.service.ctx.credential_source())
+        assert (await app.service.account.identity(refresh=True)).caller.arn.endswith(":user/alice")
+        await app.service.aws.call("iam", "GetAccountSummary")  # iam-tui's work, as the new admin
     assert suspended == [True]
     assert args.read_text() == ("login --profile alice --remote\n" if ssh else "login --profile alice\n")
 
@@ -239,3 +248,41 @@ async def test_way_1_offers_the_signin_policy(make_app, sandbox, admin, aws_dir:
         await until(pilot, lambda: "Demo" in _text(app, "#login-status"))
     attached = admin.list_attached_group_policies(GroupName="Readers")["AttachedPolicies"]
     assert "SignInLocalDevelopmentAccess" in [p["PolicyName"] for p in attached]
+
+
+async def test_way_2_while_iam_tui_runs_as_a_member_of_the_group(sandbox: Sandbox, admin: Any,
+                                                                 aws_dir: Path) -> None:
+    """iam-tui on alice's own plain key (after way 3): attaching the policy to her group refuses iam-tui's own calls
+    too, so it asks the code at once and goes on with an MFA session; the key, the profile and the proof follow."""
+    seed = _admin_with_mfa(sandbox, admin)
+    assert seed is not None
+    key = admin.create_access_key(UserName="alice")["AccessKey"]
+
+    async def connector(settings: ConnectionSettings) -> IamService:
+        service = IamService(AwsContext(sandbox.session(key["AccessKeyId"], Secret(key["SecretAccessKey"])),
+                                        settings), sandbox)
+        await service.account.identity()
+        return service
+
+    app = IamTuiApp(ConnectionSettings(demo=True), connector=connector, start_at=StepKey.ACCESS_KEYS)
+    app.session.guide_user = "alice"
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _chooser(pilot, app)
+        await pilot.press("m")
+        await until_screen(pilot, MfaKeyScreen)
+        await until(pilot, lambda: "MFA device" in _text(app, "#gate-intro"))
+        await pilot.press("enter")
+        await until_screen(pilot, PlanReviewScreen)
+        assert "asks your MFA code right after" in str(app.screen.query_one("#review-text", Static).render())
+        await pilot.press("enter")
+        await until_screen(pilot, PlanProgressScreen)
+        await until(pilot, lambda: "Done" in str(app.screen.query_one("#progress-status", Static).render()))
+        await pilot.press("enter")
+        await until_shown(pilot, MfaCodeScreen)  # iam-tui's own session
+        await pilot.press(*totp(seed, time.time()), "enter")
+        await until_shown(pilot, MfaCodeScreen)  # the proof's session, with the next code
+        await pilot.press(*totp(seed, time.time() + 30), "enter")
+        await until(pilot, lambda: "Verified" in _text(app, "#gate-status"))
+        assert "iam-tui itself now runs on an MFA session as alice" in _text(app, "#gate-status")
+        assert "MFA session" in app.service.ctx.credential_source()
+        await app.service.aws.call("iam", "GetAccountSummary")

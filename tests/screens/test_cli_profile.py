@@ -5,24 +5,31 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Button, Input, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws import cli_profile
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext
 from iam_tui.core.aws_config import profile_options
 from iam_tui.core.checks import Status
 from iam_tui.core.finish import summary_text
+from iam_tui.core.mfa_gate import POLICY_NAME, policy_json
 from iam_tui.core.secret import Secret
+from iam_tui.core.totp import totp
 from iam_tui.files import file_mode
 from iam_tui.guide import StepKey
 from iam_tui.screens.cli_profile import CliProfileScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.mfa_code import MfaCodeScreen
 from iam_tui.screens.new_key import NewKeyScreen
 from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.identity_bar import IdentityBar
@@ -30,7 +37,7 @@ from tests.helpers import inject_error
 
 from .pilot import settle
 from .test_access_keys import _app, _create, _open
-from .waiting import until, until_screen
+from .waiting import until, until_screen, until_shown
 
 
 def _seen(app) -> str:
@@ -245,3 +252,37 @@ async def test_the_profile_carries_the_endpoint_url(make_app, admin, aws_dir: Pa
         await until(pilot, lambda: "✓" in _text(app, "#verify-status") or "✗" in _text(app, "#verify-status"))
         options = profile_options((aws_dir / "config").read_text(), "alice", config_file=True) or {}
         assert options.get("endpoint_url") == "http://127.0.0.1:9"
+
+
+async def test_a_key_that_force_mfa_gates_is_not_just_verified_and_the_hand_over_asks_the_code(
+        make_app: Callable[..., IamTuiApp], admin: Any, sandbox: Sandbox, aws_dir: Path) -> None:
+    """Way 3 for a user whose group carries way 2's policy: GetCallerIdentity answers, but the key alone can do
+    nothing, and the screen says so; after the root key goes, iam-tui asks the code and runs on an MFA session."""
+    admin.create_user(UserName="alice")
+    admin.create_group(GroupName="PowerUsers")
+    admin.add_user_to_group(GroupName="PowerUsers", UserName="alice")
+    arn = admin.create_policy(PolicyName=POLICY_NAME, PolicyDocument=policy_json())["Policy"]["Arn"]
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn=arn)
+    iam = sandbox.session().create_client("iam")
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]
+    seed = Secret(device["Base32StringSeed"].decode())
+    iam.enable_mfa_device(UserName="alice", SerialNumber=device["SerialNumber"],
+                          AuthenticationCode1=totp(seed, time.time() - 30), AuthenticationCode2=totp(seed, time.time()))
+    root_key = sandbox.state.first_root_key.access_key_id
+    app = _app(make_app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _profile_screen(pilot, app)
+        # as connecting builds it: the app's question in the service's settings (the fixture's has none)
+        app.service.ctx.settings = dataclasses.replace(app.service.settings, mfa_prompter=app.ask_mfa_code)
+        await pilot.press("enter")
+        await until(pilot, lambda: "Verified" in _text(app, "#verify-status"))
+        assert "refuses its other calls without MFA" in _text(app, "#verify-status")
+        await until(pilot, lambda: app.screen.query_one("#retire").display)
+        await pilot.press("enter")
+        await until_screen(pilot, TypedConfirmScreen)
+        await pilot.press(*root_key, "enter")
+        await until_shown(pilot, MfaCodeScreen)
+        await pilot.press(*totp(seed, time.time() + 30), "enter")
+        await until(pilot, lambda: app.identity is not None and app.identity.caller.name == "alice")
+        assert "MFA session" in app.service.ctx.credential_source()
+        await app.service.aws.call("iam", "GetAccountSummary")  # what the key alone may not do

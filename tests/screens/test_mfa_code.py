@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,9 +14,15 @@ from moto import mock_aws
 from textual.widgets import Input, Static
 
 from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox
+from iam_tui.aws.service import IamService, session_if_refused
+from iam_tui.aws.session import AwsContext
+from iam_tui.core.totp import totp
+from iam_tui.guide import StepKey
 from iam_tui.screens.mfa_code import MfaCodeScreen
 from iam_tui.screens.startup import StartupErrorScreen
 from iam_tui.settings import ConnectionSettings
+from tests.aws.test_mfa_refused import alice_key
 
 from .waiting import until, until_screen, until_shown
 
@@ -85,3 +92,27 @@ async def test_a_key_profile_with_mfa_serial_asks_the_code_and_runs_on_a_session
         await until(pilot, lambda: app.identity is not None)
         assert app.identity.source.startswith("profile alice-long-term (MFA session (GetSessionToken, in memory) "
                                               "until ")
+
+
+async def test_a_key_refused_without_mfa_asks_the_code_and_runs_on_a_session(sandbox: Sandbox) -> None:
+    """A profile without mfa_serial whose key Force_MFA refuses: the app notices, asks the code (the device found
+    through iam:ListMFADevices), and goes on with a session in memory, saying until when."""
+    key_id, secret, seed, serial = alice_key(sandbox)
+    assert seed is not None
+
+    async def connector(settings: ConnectionSettings) -> IamService:
+        service = IamService(AwsContext(sandbox.session(key_id, secret), settings), sandbox)
+        await service.account.identity()
+        return await session_if_refused(service)
+
+    app = IamTuiApp(ConnectionSettings(), connector=connector, start_at=StepKey.ACCESS_KEYS)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MfaCodeScreen) and app.screen.query("#mfa-prompt"))
+        await until_shown(pilot, MfaCodeScreen)
+        seen = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "refuses this access key's calls without MFA" in seen and serial in seen
+        await pilot.press(*totp(seed, time.time()), "enter")
+        await until(pilot, lambda: app.identity is not None)
+        assert app.identity.caller.arn.endswith(":user/alice")
+        assert app.identity.source.startswith("MFA session (GetSessionToken, in memory) until ")
+        await app.service.aws.call("iam", "GetAccountSummary")  # what the key alone may not do

@@ -4,26 +4,36 @@ Each test arranges the sandbox, opens the screen the way a person does (keys), a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Static
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws import cli_login
+from iam_tui.aws.cli_login import CliFound
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.keys import NewAccessKey
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.core.access_keys import USE_CASES
 from iam_tui.core.plan_review import review_of_fix
 from iam_tui.core.secret import Secret
 from iam_tui.guide import StepKey
 from iam_tui.screens.access_keys import CreateKeyScreen
+from iam_tui.screens.cli_access import CliAccessScreen
+from iam_tui.screens.cli_login import CliLoginScreen
 from iam_tui.screens.cli_profile import CliProfileScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.fixes import ConsoleChecklistScreen
 from iam_tui.screens.mfa_code import MfaCodeScreen
+from iam_tui.screens.mfa_key import MfaKeyScreen
 from iam_tui.screens.new_key import NewKeyScreen
 from iam_tui.screens.password_handover import InstructionsScreen, PasswordHandoverScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
@@ -33,6 +43,7 @@ from iam_tui.settings import ConnectionSettings
 
 from ..screens.pilot import settle
 from ..screens.waiting import until, until_screen, until_shown
+from .conftest import Shoot
 
 pytestmark = pytest.mark.usefixtures("seeded_ids")
 
@@ -328,4 +339,52 @@ async def test_key_rotation(make_app, admin, shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _pushed(pilot, KeyRotationScreen("alice"))
+        await shoot(pilot)
+
+
+# --- step 5's three ways --------------------------------------------------------------------------------------
+
+def _admin_with_device(sandbox: Sandbox, admin: Any) -> None:
+    """alice in PowerUsers (AdministratorAccess) with an enabled virtual MFA device (moto takes any code)."""
+    _alice(admin)
+    admin.create_group(GroupName="PowerUsers")
+    admin.add_user_to_group(GroupName="PowerUsers", UserName="alice")
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    serial = admin.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
+    admin.enable_mfa_device(UserName="alice", SerialNumber=serial, AuthenticationCode1="123456",
+                            AuthenticationCode2="654321")
+
+
+async def test_cli_access_chooser(make_app: Callable[..., IamTuiApp], admin: Any, shoot: Shoot) -> None:
+    _alice(admin)
+    app = make_app(guide_user="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, CliAccessScreen("alice"))
+        await shoot(pilot)
+
+
+async def test_cli_login(make_app: Callable[..., IamTuiApp], sandbox: Sandbox, admin: Any, shoot: Shoot,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Way 1 in the demo after enter: the profile written, and what would happen on a real account."""
+    _admin_with_device(sandbox, admin)
+    found = CliFound("/usr/local/bin/aws", (2, 32, 7))  # not whatever this machine has on PATH
+    monkeypatch.setattr(cli_login, "find_cli", lambda *_a: found)
+    app = make_app(guide_user="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, CliLoginScreen("alice"))
+        await until(pilot, lambda: "2.32.7" in str(app.screen.query_one("#login-cli", Static).render()))
+        await pilot.press("enter")
+        await until(pilot, lambda: "Demo" in str(app.screen.query_one("#login-status", Static).render()))
+        await settle(pilot)
+        await shoot(pilot)
+
+
+async def test_mfa_key(make_app: Callable[..., IamTuiApp], sandbox: Sandbox, admin: Any, shoot: Shoot) -> None:
+    """Way 2 before enter: the user's device, the policy to be created, the group, the profile name."""
+    _admin_with_device(sandbox, admin)
+    app = make_app(guide_user="alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _pushed(pilot, MfaKeyScreen("alice"))
+        await until(pilot, lambda: "MFA device" in str(app.screen.query_one("#gate-intro", Static).render()))
+        await settle(pilot)
         await shoot(pilot)

@@ -7,7 +7,7 @@ Importing this package imports moto; only ``--demo`` and the tests do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import botocore.session
@@ -66,14 +66,23 @@ class Sandbox:
             self._mock.stop()
             self._started = False
 
-    def session(self, access_key_id: str | None = None, secret: Secret | None = None) -> botocore.session.Session:
+    def session(self, access_key_id: str | None = None, secret: Secret | None = None, *,
+                credentials: Any = None) -> botocore.session.Session:
         """An SDK session signed with the given key (default: the root key the demo 'runs on'), with the
-        fidelity rules installed."""
-        if access_key_id is None:
-            root = self.state.first_root_key
-            access_key_id, secret = root.access_key_id, root.secret
-        session = _session(access_key_id, secret.reveal() if secret else "sandbox")
-        caller = Caller(self, access_key_id)
+        fidelity rules installed. ``credentials``: botocore credentials instead (refreshable ones: an MFA session
+        that asks the code again), whose current key the rules see at each request."""
+        if credentials is not None:
+            session = _session("", "")
+            session._credentials = credentials  # what set_credentials sets, for a credentials object
+            caller = Caller(self, "")
+            session.get_component("event_emitter").register_first("before-parameter-build",
+                                                                  partial(_current_key, caller, credentials))
+        else:
+            if access_key_id is None:
+                root = self.state.first_root_key
+                access_key_id, secret = root.access_key_id, root.secret
+            session = _session(access_key_id, secret.reveal() if secret else "sandbox")
+            caller = Caller(self, access_key_id)
         for register in RULES:
             register(session.get_component("event_emitter"), caller)
         return session
@@ -87,6 +96,11 @@ class Sandbox:
                 client.meta.events.register("after-call.iam", rules_mfa_sessions.count_iam_write(self.state))
             self._plain[service] = client
         return client
+
+
+def _current_key(caller: Caller, credentials: Any, **_: Any) -> None:
+    """Before each request: the key the request is signed with (a refresh, asking the code, happens here)."""
+    caller.access_key_id = credentials.get_frozen_credentials().access_key
 
 
 def _session(access_key_id: str, secret: str) -> botocore.session.Session:

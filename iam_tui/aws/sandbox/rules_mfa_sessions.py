@@ -5,9 +5,10 @@
   device's seed (RFC 6238, one step of clock skew either way) and the session is MFA-authenticated; a wrong code is
   ``AccessDenied`` ("MultiFactorAuthentication failed with invalid MFA one time pass code."). Called with session
   credentials it is refused, as in AWS; ``DurationSeconds`` must lie in 900..129600.
-* A session answers ``GetCallerIdentity`` as its user; an expired one gets ``ExpiredToken``; one made without MFA
-  may not call IAM at all (AWS: "you cannot call any IAM API operations unless MFA authentication information is
-  included"), nor any STS operation but ``GetCallerIdentity``/``AssumeRole``.
+* A session answers ``GetCallerIdentity`` as its user; an expired one gets ``ExpiredToken``; one made by
+  GetSessionToken without MFA may not call IAM at all (AWS: "you cannot call any IAM API operations unless MFA
+  authentication information is included"), nor any STS operation but ``GetCallerIdentity``/``AssumeRole``. An
+  ``aws login`` session (``from_login``, the tests' cached token) is judged by the MFA-required policy alone.
 * Every request signed by an IAM user's long-term key or session is checked against the explicit denies on MFA
   (``core.mfa_gate``) in the user's policies, attached or inline, directly or through groups: the documented
   ``BoolIfExists aws:MultiFactorAuthPresent false`` deny refuses a long-term key and a session made without MFA,
@@ -123,11 +124,12 @@ def register(events: Any, caller: Caller) -> None:
         if current is not None:
             if datetime.now(UTC) >= current.expires:
                 raise _denied("ExpiredToken", "The security token included in the request is expired", model.name)
-            if not current.mfa and action.startswith("iam:"):
+            if not current.mfa and not current.from_login and action.startswith("iam:"):
                 raise _denied("AccessDenied", f"User: {current.user_arn} is not authorized to perform: {action} "
                               "because no MFA authentication information is included in the request (a session "
                               "from GetSessionToken without MFA cannot call IAM)", model.name)
-            if action.startswith("sts:") and action not in ("sts:GetCallerIdentity", "sts:AssumeRole"):
+            if (action.startswith("sts:") and action not in ("sts:GetCallerIdentity", "sts:AssumeRole")
+                    and not current.from_login):
                 raise _denied("AccessDenied", f"Cannot call {model.name} with session credentials", model.name)
             user, arn, mfa = current.user_name, current.user_arn, current.mfa
         else:

@@ -48,6 +48,7 @@ class StsSession:
     user_id: str
     expires: datetime
     mfa: bool
+    from_login: bool = False  # an aws login session (signin's OAuth2 token), not GetSessionToken's
 
 
 def new_session_key_id() -> str:
