@@ -16,7 +16,10 @@ from botocore.parsers import ResponseParserError
 
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.keys import NewAccessKey, SecretNeverReceived
+from iam_tui.aws.sandbox import faults as sandbox_faults
 from iam_tui.aws.service import IamService
+from iam_tui.core.accepted import MARKER_NAME
+from iam_tui.core.account_settings import AlternateContact
 from iam_tui.core.password_policy import PasswordPolicy
 from iam_tui.core.totp import totp
 
@@ -138,6 +141,64 @@ CASES = [
     Case("UpdateAccountPasswordPolicy", user_bob, lambda s, _: s.password_policy.update(STRICT), check_policy),
     Case("DeleteAccountPasswordPolicy", policy_set, lambda s, _: s.password_policy.delete(), check_no_policy),
 ]
+
+
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+async def guide_group(service: IamService, admin: Any) -> None:
+    admin.create_group(GroupName="PowerUsers")
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn=ADMIN)
+
+
+async def accept_group(service: IamService, _arranged: None) -> None:
+    subject = await service.accepted.acceptable_subject()
+    assert subject is not None
+    await service.accepted.accept_admin_group(subject, "Our admin group")
+
+
+async def group_accepted(service: IamService, admin: Any) -> None:
+    await guide_group(service, admin)
+    await accept_group(service, None)
+
+
+def check_marker(admin: Any, _arranged: None, result: None) -> None:
+    assert result is None
+    assert admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"] == [MARKER_NAME]
+
+
+def check_no_marker(admin: Any, _arranged: None, result: None) -> None:
+    assert result is None and admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"] == []
+
+
+IAM_CASES = [
+    Case("PutGroupPolicy", guide_group, accept_group, check_marker),
+    Case("DeleteGroupPolicy", group_accepted, lambda s, _: s.accepted.clear_acceptance("PowerUsers"),
+         check_no_marker),
+]
+
+
+@pytest.mark.parametrize("then", ["resend", "error", "garbage"])
+@pytest.mark.parametrize("case", IAM_CASES, ids=[c.operation for c in IAM_CASES])
+async def test_a_lost_answer_of_an_acceptance_is_settled(service: IamService, admin: Any, case: Case,
+                                                          then: sandbox_faults.Then) -> None:
+    arranged = await case.arrange(service, admin)
+    fired = lose_answers(service, case.operation, then=then)
+    result = await case.act(service, arranged)
+    assert fired, "the answer was not lost: the case does not test anything"
+    case.check(admin, arranged, result)
+
+
+CONTACT = AlternateContact("Sec Team", "security@example.com", "+1 206 555 0100", "Security")
+
+
+@pytest.mark.parametrize("then", ["resend", "error", "garbage"])
+async def test_a_lost_answer_of_the_security_contact_is_settled(service: IamService,
+                                                                then: sandbox_faults.Then) -> None:
+    fired = sandbox_faults.lose_answers(service.ctx.client("account").meta.events, "account", "PutAlternateContact",
+                                        then=then)
+    await service.account_settings.set_security_contact(CONTACT)
+    assert fired and await service.account_settings.security_contact() == CONTACT
 
 
 def _has_policy(admin) -> bool:
