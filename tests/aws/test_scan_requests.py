@@ -14,6 +14,7 @@ from botocore.utils import parse_timestamp as botocore_parse_timestamp
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iam_tui.aws import scan
 from iam_tui.aws.calls import AwsCaller
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.service import IamService
@@ -21,7 +22,7 @@ from iam_tui.aws.session import AwsContext, ConnectionSettings
 from iam_tui.aws.timestamps import parse_timestamp
 from iam_tui.core.checks import Status
 from iam_tui.core.identity import CallerIdentity
-from tests.helpers import inject_error
+from tests.helpers import FakeTime, inject_error
 
 
 def operations(service: IamService) -> list[str]:
@@ -214,11 +215,16 @@ async def test_virtual_mfa_devices_are_listed_only_when_root_has_mfa(service: Ia
 
 async def test_a_credential_report_still_being_made_is_waited_for_then_given_up_on(service: IamService) -> None:
     """The poll is Patience's: it asks again while the report is not ready, and says so after the time limit."""
+    fake = FakeTime()
+    fake.install(service)
     seen = operations(service)
     inject_error(service, "iam", "GetCredentialReport", "ReportInProgress", "in progress", 410, times=3)
     await service.scan.credential_report()
     assert seen.count("GetCredentialReport") == 4
-    inject_error(service, "iam", "GetCredentialReport", "ReportExpired", "expired", 410)
+    assert fake.slept == [scan.REPORT_FIRST_POLL_S * 2**i for i in range(3)]  # doubling, on Patience's clock
+    fake.slept.clear()
+    inject_error(service, "iam", "GetCredentialReport", "ReportInProgress", "in progress", 410, times=100)
     with pytest.raises(AwsError) as caught:
-        await service.scan.credential_report(timeout=0.01)
-    assert caught.value.code == "ReportInProgress" and "not ready after 0 s" in caught.value.message
+        await service.scan.credential_report(timeout=10)
+    assert caught.value.code == "ReportInProgress" and "not ready after 10 s" in caught.value.message
+    assert fake.slept and sum(fake.slept) <= 10 and max(fake.slept) == scan.REPORT_MAX_POLL_S
