@@ -336,7 +336,6 @@ _READERS |= {
     "EnableMFADevice": _listed("ListMFADevices", "MFADevices", "SerialNumber", "SerialNumber"),
     "DeleteGroupPolicy": _gone(_group_inline),
     "CreateAccountAlias": _alias,
-    "DeleteAccountAlias": _gone(_alias),
     "UpdateAccountPasswordPolicy": _password_policy,
     "DeleteAccountPasswordPolicy": _gone(_any_password_policy),
     "PutAlternateContact": _alternate_contact,

@@ -34,10 +34,6 @@ class SigninService:
         await write(self.aws, "CreateAccountAlias", {"AccountAlias": alias})
         return await self.account.with_alias(alias)
 
-    async def delete_alias(self, alias: str) -> AccountIdentity:
-        await write(self.aws, "DeleteAccountAlias", {"AccountAlias": alias})
-        return await self.account.with_alias(None)
-
     async def user(self, name: str) -> SigninUser:
         user = (await self.aws.call("iam", "GetUser", UserName=name))["User"]
         has_password = await read_login_profile(self.aws, name) is not None

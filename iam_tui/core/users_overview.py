@@ -163,11 +163,3 @@ def sort_users(users: Iterable[UserAtAGlance], by: UserSort, now: datetime) -> l
     if by is UserSort.FAILING:
         return sorted(by_name, key=lambda u: -len(u.failing))
     return sorted(by_name, key=lambda u: (u.created is None, -(u.created or now).timestamp()))
-
-
-def search_users(users: Iterable[UserAtAGlance], query: str) -> list[UserAtAGlance]:
-    """The users whose name or one of whose groups contains ``query``, ignoring case; all of them for a blank query."""
-    needle = query.strip().casefold()
-    if not needle:
-        return list(users)
-    return [u for u in users if needle in u.name.casefold() or any(needle in g.casefold() for g in u.groups)]

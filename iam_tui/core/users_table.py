@@ -123,7 +123,8 @@ class UserRows:
         return self._orders[by]
 
     def shown(self, by: UserSort, query: str) -> list[int]:
-        """The indexes of the users :func:`search_users` keeps for ``query``, in the order ``by`` names."""
+        """The indexes of the users whose name or one of whose groups contains ``query`` (ignoring case; all of them
+        for a blank query), in the order ``by`` names."""
         order = self.order(by)
         needle = query.strip().casefold()
         if not needle:

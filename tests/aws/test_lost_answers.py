@@ -88,10 +88,6 @@ async def policy_set(service: IamService, admin) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=20)
 
 
-async def alias_set(service: IamService, admin) -> None:
-    admin.create_account_alias(AccountAlias="bobs-sandbox")
-
-
 STRICT = PasswordPolicy(minimum_length=14, require_symbols=True, allow_users_to_change=True, reuse_prevention=24)
 
 
@@ -116,10 +112,6 @@ def check_alias(admin, _arranged, identity) -> None:
     assert admin.list_account_aliases()["AccountAliases"] == [identity.alias] == ["bobs-sandbox"]
 
 
-def check_no_alias(admin, _arranged, identity) -> None:
-    assert admin.list_account_aliases()["AccountAliases"] == [] and identity.alias is None
-
-
 def check_policy(admin, _arranged, result) -> None:
     assert result is None and admin.get_account_password_policy()["PasswordPolicy"]["MinimumPasswordLength"] == 14
 
@@ -137,7 +129,6 @@ CASES = [
     Case("EnableMFADevice", bob_with_device, enable_new_device, check_enabled),
     Case("DeleteVirtualMFADevice", bob_with_device, lambda s, device: s.mfa.delete(device.serial), check_no_device),
     Case("CreateAccountAlias", user_bob, lambda s, _: s.signin.set_alias("bobs-sandbox"), check_alias),
-    Case("DeleteAccountAlias", alias_set, lambda s, _: s.signin.delete_alias("bobs-sandbox"), check_no_alias),
     Case("UpdateAccountPasswordPolicy", user_bob, lambda s, _: s.password_policy.update(STRICT), check_policy),
     Case("DeleteAccountPasswordPolicy", policy_set, lambda s, _: s.password_policy.delete(), check_no_policy),
 ]

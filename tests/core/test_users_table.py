@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from iam_tui.core.users_overview import UserSort, search_users, sort_users
+from iam_tui.core.users_overview import UserSort, sort_users
 from iam_tui.core.users_table import COLUMNS, UserRows, ago, detail_text, row_cells, summary_text
 
 from .test_checks import NOW
-from .test_users_overview import overview
+from .test_users_overview import overview, search_users
 
 
 def test_ago_is_compact() -> None:
@@ -53,7 +53,7 @@ def test_summary_text() -> None:
 
 
 def test_user_rows_pick_what_sort_and_search_pick() -> None:
-    """Rows made once answer every sort and filter as sort_users and search_users do (the screen uses them)."""
+    """Rows made once answer every sort and filter as sort_users and the plain search do."""
     view = overview()
     rows = UserRows.of(view)
     assert rows.cells[rows.index["alice"]] == row_cells(view.user("alice"), view.now)
