@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from .accepted import Acceptance, acceptance_of, full_admin_principals, ignored_markers
+from .ago import ago
 from .authz import AuthorizationDetails, allows_full_admin
 from .credential_report import ReportRow
 from .mfa_gate import gates_everything
@@ -284,15 +285,6 @@ SPECS: dict[str, CheckSpec] = {
 CHECK_IDS: tuple[str, ...] = tuple(SPECS)
 
 
-def _days(delta: timedelta) -> int:
-    return max(0, delta.days)
-
-
-def _ago(now: datetime, when: datetime) -> str:
-    days = _days(now - when)
-    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
-
-
 def _result(check_id: str, status: Status, detail: str, resources: Iterable[str] = ()) -> CheckResult:
     return CheckResult(SPECS[check_id], status, detail, tuple(resources))
 
@@ -386,7 +378,7 @@ def check_root_recent_use(inputs: ScanInputs) -> CheckResult:
     if not recent:
         return _result("root-recent-use", Status.PASS, f"Root not used in the last {ROOT_RECENT_DAYS} days "
                        "(per the credential report).")
-    text = ", ".join(f"{what} used {_ago(inputs.now, when)}" for what, when in recent)
+    text = ", ".join(f"{what} used {ago(when, inputs.now)}" for what, when in recent)
     return _result("root-recent-use", Status.WARN, f"Root {text} (credential report). Setting up an admin user "
                    "is a fair reason; afterwards, stop using root.", ["root user"])
 
@@ -485,12 +477,12 @@ def unused_credentials(row: ReportRow, now: datetime) -> list[UnusedCredential]:
         last = row.password_last_used or row.password_last_changed or row.created
         if last is not None and now - last >= limit:
             how = "last used" if row.password_last_used else "set, never used,"
-            found.append(UnusedCredential("unused-credentials", row.user, None, f"{how} {_ago(now, last)}"))
+            found.append(UnusedCredential("unused-credentials", row.user, None, f"{how} {ago(last, now)}"))
     for key in row.active_keys:
         last = key.last_used or key.last_rotated
         if last is not None and now - last >= limit:
             how = "last used" if key.last_used else "created, never used,"
-            found.append(UnusedCredential("unused-credentials", row.user, key.slot, f"{how} {_ago(now, last)}"))
+            found.append(UnusedCredential("unused-credentials", row.user, key.slot, f"{how} {ago(last, now)}"))
     return found
 
 
@@ -519,7 +511,7 @@ def check_one_active_key(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResu
 @_per_user("key-rotation")
 def check_key_rotation(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     limit = timedelta(days=ROTATION_DAYS)
-    found = [(r.user, f"{r.user} (key {k.slot}, {_ago(inputs.now, k.last_rotated)})") for r in rows
+    found = [(r.user, f"{r.user} (key {k.slot}, {ago(k.last_rotated, inputs.now)})") for r in rows
              for k in r.active_keys if k.last_rotated is not None and inputs.now - k.last_rotated > limit]
     return _verdict("key-rotation", [text for _, text in found],
                     f"Every active key is younger than {ROTATION_DAYS} days.",
@@ -614,7 +606,7 @@ def check_server_certificates(inputs: ScanInputs) -> CheckResult:
     certificates = inputs.server_certificates
     if isinstance(certificates, Unavailable):
         return _result("expired-server-certificates", Status.UNKNOWN, certificates.describe())
-    expired = [f"{c.name} (expired {_ago(inputs.now, c.expires)})" for c in certificates
+    expired = [f"{c.name} (expired {ago(c.expires, inputs.now)})" for c in certificates
                if c.expires is not None and c.expires <= inputs.now]
     stored = f"{len(certificates)} certificate(s) stored, none expired." if certificates else \
         "No server certificates are stored in IAM."

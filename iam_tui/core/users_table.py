@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .ago import ago
 from .checks import SPECS
 from .display_text import visible
 from .users_overview import KeyAtAGlance, UserAtAGlance, UserSort, UsersOverview, sort_users
@@ -16,16 +17,6 @@ COLUMNS = ("User", "Failing", "Console", "MFA", "Keys", "Key age", "Last activit
 
 def yes_no(value: bool | None) -> str:
     return "?" if value is None else "yes" if value else "no"
-
-
-def ago(when: datetime | None, now: datetime, never: str = "never") -> str:
-    """``when`` in days before ``now``, compactly: "today", "3d ago", "2y ago"."""
-    if when is None:
-        return never
-    days = max(0, (now - when).days)
-    if days == 0:
-        return "today"
-    return f"{days // 365}y ago" if days >= 730 else f"{days}d ago"
 
 
 def check_label(check_id: str) -> str:
@@ -50,7 +41,7 @@ def row_cells(user: UserAtAGlance, now: datetime) -> tuple[str, ...]:
         yes_no(user.mfa),
         keys_cell(user),
         "-" if oldest is None else f"{oldest}d",
-        ago(user.last_activity, now),
+        ago(user.last_activity, now, compact=True),
         ", ".join(user.groups) or "-",
     )
 
@@ -58,7 +49,7 @@ def row_cells(user: UserAtAGlance, now: datetime) -> tuple[str, ...]:
 def _key_line(key: KeyAtAGlance, now: datetime) -> str:
     age = key.age_days(now)
     where = ", ".join(w for w in (key.last_used_service, key.last_used_region) if w)
-    used = ago(key.last_used, now, "never used")
+    used = ago(key.last_used, now, never="never used", compact=True)
     used = used if key.last_used is None else f"last used {used}" + (f" ({where})" if where else "")
     return (f"  key {key.slot}: {'active' if key.active else 'inactive'}, "
             f"{'age unknown' if age is None else f'{age} days old'}, {used}")
@@ -71,7 +62,7 @@ def detail_text(user: UserAtAGlance, now: datetime) -> str:
         f"{user.name}   {user.arn}",
         f"Created: {user.created:%Y-%m-%d}" if user.created else "Created: unknown",
         f"Console password: {console[user.console_access]}"
-        + (f", last sign-in {ago(user.password_last_used, now)}" if user.console_access else "")
+        + (f", last sign-in {ago(user.password_last_used, now, compact=True)}" if user.console_access else "")
         + f" · MFA: {yes_no(user.mfa)}",
         "Access keys:" if user.keys else "Access keys: none",
         *(_key_line(k, now) for k in user.keys),

@@ -33,12 +33,12 @@ from ..core.group_move import GroupTarget
 from ..core.plan_review import review_of_fix
 from ..core.scan_inputs import LiveKey
 from ..core.validation import validate_group_name
+from ..widgets.core_rule import CoreRule, Rule
 from ..widgets.data_text import Static, data_text
 from .base import AppScreen, Dialog, Say, failure_text
 from .confirm import ConfirmScreen
 from .messages import AwsChanged
 from .plan_progress import review_then_run
-from .plan_review import CoreRule, Rule
 
 
 class NoticeDialog(Dialog[None]):

@@ -142,7 +142,7 @@ def test_recent_root_use_is_reported_with_what_and_when() -> None:
                            access_key_1_last_used_date=iso(3)))
     result = by_id(inputs(report=parse_report(text)))["root-recent-use"]
     assert result.status is Status.WARN
-    assert "password used today" in result.detail and "access key 1 used 3 days ago" in result.detail
+    assert "password used 4 h ago" in result.detail and "access key 1 used 3 days ago" in result.detail
 
 
 def test_root_not_used_since_long_passes_and_never_used_passes() -> None:
