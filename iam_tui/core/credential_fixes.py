@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from .access_keys import last_use_text
-from .checks import UnusedCredential, setup_keys_unused, unused_credentials
+from .checks import CheckId, UnusedCredential, setup_keys_unused, unused_credentials
 from .credential_report import ReportRow
 from .fix_plan import FixItem, FixPlan, FixProblem
 from .plan import PlanStep, final_step
@@ -77,7 +77,7 @@ def unused_credentials_plan(live: LiveUser, row: ReportRow, now: datetime,
     why: dict[int | None, list[str]] = {}
     for found in findings:
         reasons = why.setdefault(found.slot, [])
-        text = f"{found.why} ({'CIS 1.10' if found.check_id == 'setup-keys-unused' else 'CIS 1.11'})"
+        text = f"{found.why} ({'CIS 1.10' if found.check_id == CheckId.SETUP_KEYS_UNUSED else 'CIS 1.11'})"
         if text not in reasons:
             reasons.append(text)
     steps: list[PlanStep] = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .ago import ago
-from .checks import SPECS
+from .checks import SPECS, CheckId
 from .display_text import visible
 from .users_overview import KeyAtAGlance, UserAtAGlance, UserSort, UsersOverview, sort_users
 
@@ -19,10 +19,9 @@ def yes_no(value: bool | None) -> str:
     return "?" if value is None else "yes" if value else "no"
 
 
-def check_label(check_id: str) -> str:
+def check_label(check_id: CheckId) -> str:
     """A check by its CIS number where it has one (short), else by its id."""
-    spec = SPECS.get(check_id)
-    return spec.cis if spec is not None and spec.cis else check_id
+    return SPECS[check_id].cis or check_id
 
 
 def keys_cell(user: UserAtAGlance) -> str:
@@ -69,8 +68,7 @@ def detail_text(user: UserAtAGlance, now: datetime) -> str:
         f"Groups: {', '.join(user.groups) or 'none'} · own policies: {', '.join(user.policies) or 'none'}",
     ]
     if user.failing:
-        lines.append("Fails: " + "; ".join(f"{check_label(c)} {SPECS[c].title}" if c in SPECS else c
-                                           for c in user.failing))
+        lines.append("Fails: " + "; ".join(f"{check_label(c)} {SPECS[c].title}" for c in user.failing))
     else:
         lines.append("Fails no check.")
     return "\n".join(lines)

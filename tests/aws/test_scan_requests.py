@@ -20,7 +20,7 @@ from iam_tui.aws.errors import AwsError
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext, ConnectionSettings
 from iam_tui.aws.timestamps import parse_timestamp
-from iam_tui.core.checks import Status
+from iam_tui.core.checks import CheckId, Status
 from iam_tui.core.identity import CallerIdentity
 from tests.helpers import FakeTime, inject_error
 
@@ -70,7 +70,7 @@ async def test_aws_managed_policy_documents_come_with_the_authorization_details(
     result = await service.scan.scan()
     assert seen.count("GetAccountAuthorizationDetails") == 1
     assert not {"ListPolicies", "GetPolicy", "GetPolicyVersion"} & set(seen)
-    assert result.result("no-full-admin-policy").resources == (
+    assert result.result(CheckId.NO_FULL_ADMIN_POLICY).resources == (
         "AdministratorAccess (AWS managed) attached to group g-AdministratorAccess",)
 
 
@@ -100,7 +100,8 @@ async def test_an_attached_policy_the_pages_did_not_list_is_read_directly(servic
     seen.clear()
     again = await service.scan.scan()
     assert seen.count("GetPolicy") == 1 and seen.count("GetPolicyVersion") == 0  # a version never changes
-    assert again.result("no-full-admin-policy").resources == first.result("no-full-admin-policy").resources == (
+    admin_check = CheckId.NO_FULL_ADMIN_POLICY
+    assert again.result(admin_check).resources == first.result(admin_check).resources == (
         "AdministratorAccess (AWS managed) attached to group admins",)
 
 
@@ -206,7 +207,7 @@ async def test_virtual_mfa_devices_are_listed_only_when_root_has_mfa(service: Ia
     seen = operations(service)
     result = await service.scan.scan()
     assert "ListVirtualMFADevices" not in seen
-    assert result.result("root-hardware-mfa").status is Status.FAIL  # no MFA at all
+    assert result.result(CheckId.ROOT_HARDWARE_MFA).status is Status.FAIL  # no MFA at all
     sandbox.state.root_mfa_enabled = True
     seen.clear()
     await service.scan.scan()
