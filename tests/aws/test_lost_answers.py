@@ -6,14 +6,17 @@ matches what the service said."""
 
 from __future__ import annotations
 
+import ast
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.parsers import ResponseParserError
 
+from iam_tui.aws import reconcile
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.keys import NewAccessKey, SecretNeverReceived
 from iam_tui.aws.sandbox import faults as sandbox_faults
@@ -255,3 +258,25 @@ async def test_an_unreadable_read_names_the_call_and_never_speaks_of_a_change(se
     assert err.value.code == "ResponseParserError" and err.value.action == "iam:ListServiceSpecificCredentials"
     assert "iam:ListServiceSpecificCredentials could not be read" in err.value.message
     assert "may or may not" not in err.value.text and "change" not in err.value.text
+
+
+def _operations_written() -> set[str]:
+    """Every operation the app writes through ``reconcile.write`` or as a plan step (read from the source)."""
+    found: set[str] = set()
+    package = Path(reconcile.__file__).parent.parent
+    for path in [*package.glob("aws/*.py"), *package.glob("core/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else ""
+            operation = node.args[1]
+            if name in ("write", "PlanStep") and isinstance(operation, ast.Constant):
+                found.add(str(operation.value))
+    return found
+
+
+def test_every_write_has_a_reader_for_its_lost_answer() -> None:
+    """A write whose operation had no Presence reader could only fail as "Unverifiable" after a lost answer."""
+    written = _operations_written()
+    assert {"UpdateAccessKey", "PutAlternateContact", "CreateUser", "DeleteUser"} <= written  # the scan finds them
+    assert written - set(reconcile._READERS) == set()
