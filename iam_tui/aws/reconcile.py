@@ -22,9 +22,11 @@ from .errors import AwsError
 from .patience import OnWait, Patience
 from .readers import read_login_profile, read_service_credentials
 
-# Errors after which the write may or may not have been made: AWS failed while answering, or the answer was lost.
+# Errors after which the write may or may not have been made: AWS failed while answering, or the answer was lost
+# (unreadable, or the connection dropped once the request was on its way: botocore's and Python's names for it).
 UNKNOWN_OUTCOME = frozenset({"InternalFailure", "InternalError", "ServiceFailure", "ServiceUnavailable", "Timeout",
-                             "ResponseParserError"})
+                             "ResponseParserError", "ConnectionClosedError", "ResponseStreamingError",
+                             "ConnectionResetError", "ConnectionAbortedError", "BrokenPipeError"})
 # How far the local clock may be ahead of AWS's when telling whether AWS's creation date is from this attempt.
 CLOCK_MARGIN = timedelta(minutes=5)
 

@@ -216,6 +216,20 @@ async def test_a_lost_answer_is_settled_by_reading_aws(service: IamService, admi
     case.check(admin, arranged, result)
 
 
+@pytest.mark.parametrize("case", [c for c in CASES if c.operation in ("UpdateAccessKey", "EnableMFADevice")],
+                         ids=lambda c: c.operation)
+async def test_a_connection_lost_after_aws_acted_is_settled(service: IamService, admin: Any, case: Case) -> None:
+    """The connection drops once AWS made the change: not an AWS answer, but just as unknown an outcome."""
+    arranged = await case.arrange(service, admin)
+
+    def connection_lost(**_: Any) -> None:
+        raise ConnectionResetError("the answer never arrived")
+
+    service.ctx.client("iam").meta.events.register(f"after-call.iam.{case.operation}", connection_lost)
+    result = await case.act(service, arranged)
+    case.check(admin, arranged, result)
+
+
 async def test_the_untag_after_deleting_a_key_is_settled(service: IamService, admin) -> None:
     key = await bob_with_key(service, admin)
     await service.keys.set_description("bob", key, "laptop")
