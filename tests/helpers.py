@@ -69,6 +69,11 @@ class FakeTime:
     def patience(self) -> Patience:
         return Patience(clock=self.clock, sleep=self.sleep)
 
+    def install(self, service: IamService) -> None:
+        """Every wait of ``service`` (its one Patience, shared by the scan, plans, MFA and verifications) on this
+        clock."""
+        service.patience.clock, service.patience.sleep = self.clock, self.sleep
+
     def propagation(self, **delays: float) -> Propagation:
         """Propagation delays off except those given (seconds), on this clock."""
         return replace(Propagation.off(), clock=self.clock, **delays)

@@ -19,7 +19,7 @@ from ..core.accepted import (
 )
 from .calls import AwsCaller
 from .errors import AwsError
-from .reconcile import settle
+from .reconcile import GONE, write
 
 if TYPE_CHECKING:
     from .scan import ScanService
@@ -66,12 +66,8 @@ class AcceptedFindingsService:
                            action="iam:PutGroupPolicy")
         identity = await self.scan.account.identity()
         document = marker_document(new_record(subject, reason, identity.caller.arn, self.now()))
-
-        async def in_place() -> bool:
-            return MARKER_NAME in await self._policy_names(subject.group)
-
-        await settle(lambda: self.aws.call("iam", "PutGroupPolicy", GroupName=subject.group, PolicyName=MARKER_NAME,
-                                           PolicyDocument=document), "PutGroupPolicy", in_place)
+        await write(self.aws, "PutGroupPolicy", {"GroupName": subject.group, "PolicyName": MARKER_NAME,
+                                                 "PolicyDocument": document})
 
     async def clear_acceptance(self, group: str) -> None:
         """Remove the acceptance marker from ``group`` (nothing to do when it has none). Only the one name iam-tui
@@ -79,9 +75,9 @@ class AcceptedFindingsService:
         if MARKER_NAME not in await self._policy_names(group):
             return
         try:
-            await self.aws.call("iam", "DeleteGroupPolicy", GroupName=group, PolicyName=MARKER_NAME)
+            await write(self.aws, "DeleteGroupPolicy", {"GroupName": group, "PolicyName": MARKER_NAME})
         except AwsError as err:
-            if err.code != "NoSuchEntity":  # already gone (a lost answer's first attempt deleted it)
+            if err.code not in GONE:  # already gone (deleted meanwhile)
                 raise
 
     async def _policy_names(self, group: str) -> list[str]:

@@ -14,6 +14,7 @@ from ..core.account_settings import (
 )
 from .calls import AwsCaller
 from .errors import AwsError
+from .reconcile import write
 
 # Access Analyzer's external-access kinds (CIS 1.19 / Security Hub IAM.28); the unused-access ones are another
 # (paid) feature and do not count.
@@ -121,5 +122,6 @@ class AccountSettingsService:
             raise AwsError("InvalidParameter", f"The security contact needs {', '.join(missing)}: "
                            "account:PutAlternateContact requires name, title, email address and phone number.",
                            "Fill in every field.", action="account:PutAlternateContact")
-        await self.aws.call("account", "PutAlternateContact", AlternateContactType="SECURITY", Name=contact.name,
-                            Title=contact.title, EmailAddress=contact.email, PhoneNumber=contact.phone)
+        await write(self.aws, "PutAlternateContact", {"AlternateContactType": "SECURITY", "Name": contact.name,
+                                                      "Title": contact.title, "EmailAddress": contact.email,
+                                                      "PhoneNumber": contact.phone}, service="account")

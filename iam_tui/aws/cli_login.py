@@ -137,13 +137,6 @@ def existing_credentials(paths: CliPaths, profile: str) -> str | None:
     return next((s for s in CREDENTIAL_SETTINGS if s in settings), None)
 
 
-def login_session(paths: CliPaths, profile: str) -> str | None:
-    """The profile's ``login_session`` (the principal ARN aws login wrote), or None."""
-    options = aws_config.profile_options(read_cli_file(paths.config), profile, config_file=True)
-    value = (options or {}).get("login_session")
-    return value if isinstance(value, str) else None
-
-
 def write_login_profile(paths: CliPaths, profile: str, *, region: str, output: str = "json",
                         endpoint_url: str | None = None) -> None:
     """``[profile NAME]`` in the config file with region and output (every other byte kept; an existing

@@ -21,8 +21,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
-import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -402,14 +401,13 @@ def service_for_profile(service: IamService, paths: CliPaths, profile: str) -> I
 
 
 Progress = Callable[[int, str], None]
-Sleep = Callable[[float], Awaitable[None]]
 
 
 async def verify(build: Callable[[], IamService], expected_arn: str, *, progress: Progress | None = None,
-                 timeout: float = VERIFY_TIMEOUT_S, sleep: Sleep = asyncio.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> IamService:
+                 timeout: float = VERIFY_TIMEOUT_S, patience: Patience | None = None) -> IamService:
     """Build the profile's service (in a thread) and call sts:GetCallerIdentity until it answers with
-    ``expected_arn``; retries credential errors with backoff for at most ``timeout`` seconds.
+    ``expected_arn``; retries credential errors with backoff (``patience``'s clock, this check's pace) for at most
+    ``timeout`` seconds.
 
     Returns the working service; raises AwsError (the last error, or a wrong identity)."""
     new_service = await asyncio.to_thread(build)
@@ -427,9 +425,9 @@ async def verify(build: Callable[[], IamService], expected_arn: str, *, progress
             progress(attempts, f"Attempt {attempts}: {err.code} (a new key takes a few seconds to reach every AWS "
                                f"endpoint); retrying in {delay:.0f} s…")
 
-    patience = Patience(clock=clock, sleep=sleep, first_delay=FIRST_DELAY_S, max_delay=MAX_DELAY_S)
+    paced = (patience or Patience()).paced(FIRST_DELAY_S, MAX_DELAY_S)
     try:
-        identity = await patience.call(attempt, INVALID_CRED_CODES, timeout, waiting)
+        identity = await paced.call(attempt, INVALID_CRED_CODES, timeout, waiting)
     except AwsError as err:
         if err.code not in INVALID_CRED_CODES:
             raise

@@ -64,7 +64,7 @@ from ..core.key_rotation import (
 from ..core.secret import Secret
 from ..files import FileLock, LockHeld, file_mode, stale_temps, write_private_file
 from . import cli_profile
-from .cli_profile import ProfileWriteError, Progress, Sleep
+from .cli_profile import ProfileWriteError, Progress
 from .errors import AwsError
 from .keys import MAX_KEYS
 from .service import IamService
@@ -131,12 +131,11 @@ class KeyRotationService:
     holds it (:class:`RotationBusy`) and neither plans nor reads the journal as unfinished meanwhile."""
 
     def __init__(self, service: IamService, paths: CliPaths | None = None, *, fault: FaultHook | None = None,
-                 verify_timeout: float = cli_profile.VERIFY_TIMEOUT_S, sleep: Sleep = asyncio.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 verify_timeout: float = cli_profile.VERIFY_TIMEOUT_S) -> None:
         self.service = service
         self.paths = paths or cli_profile.paths_for(service)
         self._fault = fault or (lambda _point: None)
-        self._verify_timeout, self._sleep, self._clock = verify_timeout, sleep, clock
+        self._verify_timeout = verify_timeout
         self.lock = FileLock(self.paths.credentials.parent / LOCK_NAME)
 
     @property
@@ -542,6 +541,5 @@ class KeyRotationService:
 
             working.append(await cli_profile.verify(
                 build,
-                journal.user_arn, progress=progress, timeout=self._verify_timeout, sleep=self._sleep,
-                clock=self._clock))
+                journal.user_arn, progress=progress, timeout=self._verify_timeout, patience=self.service.patience))
         return working[0]

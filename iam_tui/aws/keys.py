@@ -18,9 +18,8 @@ from ..core.secret import Secret
 from .calls import AwsCaller
 from .errors import AwsError
 from .models import AccessKeyInfo
-from .outcome import may_have_happened
 from .readers import read_keys, read_user_devices
-from .reconcile import settle
+from .reconcile import ReadBack, read_back, write
 from .timestamps import aware
 
 MAX_KEYS = 2  # per user, and for root (IAM quotas)
@@ -83,16 +82,16 @@ class KeysService:
         """A new key, with the keys AWS made besides it when the answer of a first attempt was lost (``unseen``);
         raises :class:`SecretNeverReceived` when the call seemed to fail but a key was made anyway."""
         before = set(await self._status(user_name))
+        made: set[str] = set()
+
+        async def made_anyway() -> bool:
+            made.update(set(await self._status(user_name)) - before)
+            return bool(made)
+
         try:
             answer = await self.aws.call("iam", "CreateAccessKey", **self._user(user_name))
         except AwsError as err:
-            if not may_have_happened(err, "CreateAccessKey"):
-                raise
-            try:
-                made = set(await self._status(user_name)) - before
-            except AwsError:
-                raise err from None
-            if made:
+            if await read_back(err, "CreateAccessKey", made_anyway) is ReadBack.MADE:
                 self._changed(user_name)
                 raise SecretNeverReceived(tuple(sorted(made)), err) from None
             raise
@@ -105,11 +104,8 @@ class KeysService:
         return NewAccessKey(user_name, data["AccessKeyId"], secret, aware(data.get("CreateDate")), unseen)
 
     async def set_description(self, user_name: str, access_key_id: str, description: str) -> None:
-        async def in_place() -> bool:
-            return (await self.descriptions(user_name)).get(access_key_id) == description
-
-        await settle(lambda: self.aws.call("iam", "TagUser", UserName=user_name,
-                                           Tags=[{"Key": access_key_id, "Value": description}]), "TagUser", in_place)
+        await write(self.aws, "TagUser", {"UserName": user_name,
+                                          "Tags": [{"Key": access_key_id, "Value": description}]})
 
     async def _status(self, user_name: str | None) -> dict[str, str]:
         pages = await self.aws.paginate("iam", "ListAccessKeys", ("AccessKeyMetadata",), **self._user(user_name))
@@ -117,22 +113,13 @@ class KeysService:
 
     async def set_active(self, user_name: str | None, access_key_id: str, active: bool) -> None:
         status = "Active" if active else "Inactive"
-
-        async def in_place() -> bool:
-            return (await self._status(user_name)).get(access_key_id) == status
-
-        await settle(lambda: self.aws.call("iam", "UpdateAccessKey", AccessKeyId=access_key_id, Status=status,
-                                           **self._user(user_name)), "UpdateAccessKey", in_place)
+        await write(self.aws, "UpdateAccessKey", {"AccessKeyId": access_key_id, "Status": status,
+                                                  **self._user(user_name)})
         self._changed(user_name)
 
     async def delete(self, user_name: str | None, access_key_id: str) -> None:
         """Delete the key, then its description tag (as the console does); a tag left behind is harmless."""
-
-        async def gone() -> bool:
-            return access_key_id not in await self._status(user_name)
-
-        await settle(lambda: self.aws.call("iam", "DeleteAccessKey", AccessKeyId=access_key_id,
-                                           **self._user(user_name)), "DeleteAccessKey", gone)
+        await write(self.aws, "DeleteAccessKey", {"AccessKeyId": access_key_id, **self._user(user_name)})
         self._changed(user_name)
         if user_name:
             with contextlib.suppress(AwsError):

@@ -16,10 +16,9 @@ from ..core.secret import Secret
 from .calls import AwsCaller
 from .errors import AwsError
 from .models import MfaDevice
-from .outcome import may_have_happened
 from .patience import BUSY, OnWait, Patience
 from .readers import read_user_devices
-from .reconcile import settle
+from .reconcile import ReadBack, Waiting, read_back, write
 
 ENABLE_WAIT_S = 20.0  # EnableMFADevice right after CreateLoginProfile: "EntityTemporarilyUnmodifiable" for a while
 
@@ -94,18 +93,16 @@ class MfaService:
     async def create(self, name: str, path: str = "/") -> NewVirtualMfaDevice:
         """A new virtual device and its seed. When AWS's answer was lost, the device it made anyway has a seed that
         never arrived (nobody can use it): that device is deleted and the device made again."""
+        async def made_anyway() -> bool:
+            unusable = await self.unassigned_named(name)
+            for device in unusable:
+                await self.delete(device.serial)
+            return bool(unusable)
+
         try:
             data = await self.aws.call("iam", "CreateVirtualMFADevice", VirtualMFADeviceName=name, Path=path)
         except AwsError as err:
-            if not may_have_happened(err, "CreateVirtualMFADevice"):
-                raise
-            try:
-                unusable = await self.unassigned_named(name)
-                for device in unusable:
-                    await self.delete(device.serial)
-            except AwsError:
-                raise err from None
-            if not unusable:
+            if await read_back(err, "CreateVirtualMFADevice", made_anyway) is not ReadBack.MADE:
                 raise
             data = await self.aws.call("iam", "CreateVirtualMFADevice", VirtualMFADeviceName=name, Path=path)
         device = data["VirtualMFADevice"]
@@ -119,27 +116,13 @@ class MfaService:
         """Assign the device to ``user``; AWS checks the two consecutive codes (``InvalidAuthenticationCode``).
 
         Right after the user's console password was set, IAM may refuse for a moment: waited out (bounded). After
-        any other failure, the user's devices are read: the device may be assigned although the answer was lost."""
-        try:
-            await self.patience.call(lambda: self.aws.call("iam", "EnableMFADevice", UserName=user, SerialNumber=serial,
-                                                           AuthenticationCode1=code1, AuthenticationCode2=code2),
-                                     BUSY, ENABLE_WAIT_S, on_wait)
-        except AwsError as err:
-            if err.code == "InvalidAuthenticationCode" or not await self._assigned(user, serial):
-                raise
+        a lost answer, the user's devices are read: the device may be assigned although the answer was lost."""
+        await write(self.aws, "EnableMFADevice", {"UserName": user, "SerialNumber": serial,
+                                                  "AuthenticationCode1": code1, "AuthenticationCode2": code2},
+                    waiting=Waiting(self.patience, BUSY, ENABLE_WAIT_S, on_wait))
         if self._on_change is not None:
             self._on_change(user)
 
-    async def _assigned(self, user: str, serial: str) -> bool:
-        try:
-            return any(d.serial == serial for d in await read_user_devices(self.aws, user))
-        except AwsError:
-            return False
-
     async def delete(self, serial: str) -> None:
         """Delete a virtual device (only an unassigned one can be: ``DeleteConflict`` otherwise)."""
-        async def gone() -> bool:
-            return all(d.serial != serial for d in await self.virtual_devices())
-
-        await settle(lambda: self.aws.call("iam", "DeleteVirtualMFADevice", SerialNumber=serial),
-                     "DeleteVirtualMFADevice", gone)
+        await write(self.aws, "DeleteVirtualMFADevice", {"SerialNumber": serial})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from ..core.checks import CheckResult
+from ..core.checks import CheckId, CheckResult
 from ..core.identity import CallerIdentity
 from ..core.mfa import MfaKind, device_name
 from ..core.scan_inputs import LiveKey, ScanInputs
@@ -50,7 +50,7 @@ class ScanResult:
     # built from it without another call.
     inputs: ScanInputs | None = field(default=None, repr=False, compare=False)
 
-    def result(self, check_id: str) -> CheckResult:
+    def result(self, check_id: CheckId) -> CheckResult:
         return next(r for r in self.results if r.id == check_id)
 
     def users_overview(self) -> UsersOverview:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from .errors import AwsError
 
-# Errors after which the write may or may not have been made: AWS failed while answering, or the answer was lost.
+# Errors after which the write may or may not have been made: AWS failed while answering, or the answer was lost
+# (unreadable, or the connection dropped once the request was on its way: botocore's and Python's names for it).
 UNKNOWN_OUTCOME = frozenset({"InternalFailure", "InternalError", "ServiceFailure", "ServiceUnavailable", "Timeout",
-                             "ResponseParserError"})
+                             "ResponseParserError", "ConnectionClosedError", "ResponseStreamingError",
+                             "ConnectionResetError", "ConnectionAbortedError", "BrokenPipeError"})
 
 
 def resend_answer(operation: str) -> str | None:
@@ -25,12 +27,14 @@ def resend_answer(operation: str) -> str | None:
     return None
 
 
-def may_have_happened(err: AwsError, operation: str) -> bool:
-    """True when, despite ``err``, AWS may have made the change (so only a read can tell). An analyzer of the name
-    already there is always read back: another run may have made it a moment ago, for the same fix."""
+def may_have_happened(err: AwsError, operation: str, resent: bool = False) -> bool:
+    """True when, despite ``err``, AWS may have made the change (so only a read can tell). ``resent``: the write was
+    sent again after an earlier attempt whose answer was lost, so AWS's answer to a re-send means what it means
+    after botocore's own. An analyzer of the name already there is always read back: another run may have made it a
+    moment ago, for the same fix."""
     if operation == "CreateAnalyzer" and err.code == "ConflictException":
         return True
-    return err.code in UNKNOWN_OUTCOME or (err.retried > 0 and err.code == resend_answer(operation))
+    return err.code in UNKNOWN_OUTCOME or ((err.retried > 0 or resent) and err.code == resend_answer(operation))
 
 
 def outcome_unknown(err: AwsError) -> bool:

@@ -7,7 +7,7 @@ from ..core.policy_edit import policy_problems, update_request
 from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError
-from .reconcile import settle
+from .reconcile import write
 
 UPDATE_ACTION = "iam:UpdateAccountPasswordPolicy"
 
@@ -29,21 +29,12 @@ class PasswordPolicyService:
         if problems:
             raise AwsError("InvalidInput", "Not sent: " + "; ".join(problems.values()) + ".",
                            "Fix the highlighted field.", action=UPDATE_ACTION)
-        async def in_place() -> bool:
-            return await self.current() == policy
-
-        await settle(lambda: self.aws.call("iam", "UpdateAccountPasswordPolicy", **update_request(policy)),
-                     "UpdateAccountPasswordPolicy", in_place)
+        await write(self.aws, "UpdateAccountPasswordPolicy", update_request(policy))
 
     async def delete(self) -> bool:
         """Remove the account's policy. False when there was none to remove."""
-
-        async def gone() -> bool:
-            return await self.current() is None
-
         try:
-            await settle(lambda: self.aws.call("iam", "DeleteAccountPasswordPolicy"), "DeleteAccountPasswordPolicy",
-                         gone)
+            await write(self.aws, "DeleteAccountPasswordPolicy", {})
         except AwsError as err:
             if err.code == "NoSuchEntity":
                 return False

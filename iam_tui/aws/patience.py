@@ -2,11 +2,15 @@
 (``NoSuchEntity`` for a user made a second ago, ``DeleteConflict`` for a user whose password was just deleted,
 ``EntityTemporarilyUnmodifiable``). :class:`Patience` retries such answers with backoff for a bounded time.
 
-The clock and the sleep are injected so that tests prove the bounds without waiting."""
+It is the app's one way to wait: every bounded retry (a plan's steps, enabling an MFA device, a new key's
+verification, the credential report's poll) goes through it; botocore's own retries stay below it. The clock and
+the sleep are injected (one :class:`Patience` per service, ``IamService.patience``) so that tests prove the bounds
+without waiting; each waiter keeps the clock and sets its own pace (:meth:`Patience.paced`)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass, field
@@ -32,6 +36,10 @@ class Patience:
     sleep: Sleep = field(default=asyncio.sleep)
     first_delay: float = FIRST_DELAY_S
     max_delay: float = MAX_DELAY_S
+
+    def paced(self, first_delay: float, max_delay: float) -> Patience:
+        """The same clock and sleep with another schedule of delays."""
+        return dataclasses.replace(self, first_delay=first_delay, max_delay=max_delay)
 
     async def call(self, attempt: Callable[[], Awaitable[T]], transient: Container[str], within: float,
                    on_wait: OnWait | None = None) -> T:

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from ..core.plan import PlanState, PlanStep
 from .calls import AwsCaller
 from .errors import AwsError
-from .outcome import UNKNOWN_OUTCOME, may_have_happened, resend_answer
+from .outcome import UNKNOWN_OUTCOME, resend_answer
 from .patience import BUSY, Patience
-from .reconcile import GONE, read_effect
+from .reconcile import GONE, ReadBack, Unsettled, Waiting, read_effect, write
 
 NEW_ENTITY_WAIT_S = 20.0  # a new user or group may be unknown to the next call for a few seconds
 ROLLBACK_WAIT_S = 60.0  # a user whose password or keys were just deleted may still be "in use" for a while
@@ -148,28 +148,19 @@ class PlanRunner:
     async def _make(self, progress: StepProgress, transient: frozenset[str], within: float,
                     on_change: OnChange) -> None:
         step = progress.step
-        try:
-            await self.patience.call(lambda: self._caller(step).call(step.service, step.operation, **step.params),
-                                     transient, within, _waiting(progress, on_change))
-            progress.uncertain, progress.note = False, ""
-            return
-        except AwsError as err:
-            resent = progress.uncertain and err.code == resend_answer(step.operation)
-            if not (may_have_happened(err, step.operation) or resent):
-                raise
-            failure = err
         assert progress.attempted_at is not None
         try:
-            presence = await read_effect(self._caller(step), step.operation, step.params)
-        except AwsError:
-            progress.uncertain = True  # AWS may hold it: a roll back will try to undo it
-            raise failure from None
-        if presence.made_since(progress.attempted_at):
-            progress.uncertain = False
-            progress.note = f"AWS's answer was lost ({failure.code}); read back from AWS: done."
-            return
-        progress.uncertain = False  # read back: not made by this attempt
-        raise failure
+            lost = await write(self._caller(step), step.operation, step.params, service=step.service,
+                               waiting=Waiting(self.patience, transient, within, _waiting(progress, on_change)),
+                               since=progress.attempted_at, resent=progress.uncertain)
+        except Unsettled as err:
+            if err.found is ReadBack.UNREADABLE:
+                progress.uncertain = True  # AWS may hold it: a roll back will try to undo it
+            elif err.found is ReadBack.NOT_MADE:
+                progress.uncertain = False  # read back: not made by this attempt
+            raise
+        progress.uncertain = False
+        progress.note = f"AWS's answer was lost ({lost.code}); read back from AWS: done." if lost else ""
 
     async def rollback(self, run: PlanRun, on_change: OnChange = lambda: None) -> bool:
         """Undo every done step (and every failed one that AWS may have made), last first. Keeps going past a failed
@@ -199,25 +190,21 @@ class PlanRunner:
         step = progress.step
         undo = step.undo_operation
         assert undo is not None  # rollback() skips the steps that cannot be undone
+
+        async def gone() -> bool:  # the step's own effect is what must be gone
+            return not (await read_effect(self._caller(step), step.operation, step.params)).present
+
         try:
-            await self.patience.call(lambda: self._caller(step).call(step.service, undo, **step.undo_params),
-                                     transient, ROLLBACK_WAIT_S, _waiting(progress, on_change))
-            progress.note = ""
-            return True
+            await write(self._caller(step), undo, step.undo_params, service=step.service,
+                        waiting=Waiting(self.patience, transient, ROLLBACK_WAIT_S, _waiting(progress, on_change)),
+                        in_place=gone)
         except AwsError as err:
             if err.code in GONE:  # already gone (or our own first attempt deleted it): nothing to undo
                 return True
-            if not may_have_happened(err, undo):
-                progress.error = err
-                return False
-            failure = err
-        try:
-            gone = not (await read_effect(self._caller(step), step.operation, step.params)).present
-        except AwsError:
-            gone = False
-        if not gone:
-            progress.error = failure
-        return gone
+            progress.error = err
+            return False
+        progress.note = ""
+        return True
 
     async def _read_back_clean(self, run: PlanRun, on_change: OnChange) -> bool:
         """Read AWS to confirm that every undone step's effect is gone; a step still present is an undo failure."""

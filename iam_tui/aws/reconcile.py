@@ -1,49 +1,109 @@
 """When a write's answer is lost, AWS may have made the change anyway: a 5xx or an unreadable answer after AWS
-acted, after which botocore re-sends the write and gets ``EntityAlreadyExists`` (a create) or ``NoSuchEntity`` (a
-delete) for the change its own first attempt made. Such a write is settled by reading AWS, never by retrying it
-blindly into duplicates or by reporting a change that did happen as failed.
+acted, after which botocore (or :class:`.patience.Patience`) re-sends the write and gets ``EntityAlreadyExists`` (a
+create) or ``NoSuchEntity`` (a delete) for the change its own first attempt made. Such a write is settled by reading
+AWS, never by retrying it blindly into duplicates or by reporting a change that did happen as failed.
 
-:func:`.outcome.may_have_happened` says when the outcome is unknown; the readers below say whether a plan step's
-effect is in AWS now (and, for what has a creation date, when it was made). A removal step's effect is that the thing
-is gone."""
+The one way to do it: :func:`write` sends a write and, after a lost answer, reads its effect back through the
+:class:`Presence` reader of its operation (``_READERS``). The two creates whose answer carries a secret (an access
+key, a virtual MFA device) cannot succeed by a read, since the secret never arrived: they call :func:`read_back`
+with their own read and then do their extra step. A removal's effect is that the thing is gone."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
+from .account import policy_from_aws
 from .calls import AwsCaller
 from .errors import AwsError
-from .outcome import may_have_happened
+from .outcome import UNKNOWN_OUTCOME, may_have_happened
+from .patience import OnWait, Patience
 from .readers import read_login_profile, read_service_credentials
 
 # How far the local clock may be ahead of AWS's when telling whether AWS's creation date is from this attempt.
 CLOCK_MARGIN = timedelta(minutes=5)
 
 
-# What AWS answers for something that is not there: IAM's code, and Access Analyzer's.
+# What AWS answers for something that is not there: IAM's code, and Access Analyzer's (and the Account API's).
 GONE = frozenset({"NoSuchEntity", "ResourceNotFoundException"})
 
 
-async def settle(write: Callable[[], Awaitable[object]], operation: str,
-                 in_place: Callable[[], Awaitable[bool]]) -> None:
-    """Make ``write``; when it fails in a way after which AWS may have made the change anyway, read
-    (``in_place()``) and succeed if the change is in AWS. Otherwise (or if AWS cannot be read) raise the error."""
+class ReadBack(Enum):
+    """What reading AWS after a failed write found."""
+
+    NOT_NEEDED = "not needed"  # the error says AWS did not make the change: nothing was read
+    MADE = "made"
+    NOT_MADE = "not made"
+    UNREADABLE = "unreadable"  # AWS could not be read: the change may or may not be there
+
+
+async def read_back(failure: AwsError, operation: str, in_place: Callable[[], Awaitable[bool]], *,
+                    resent: bool = False) -> ReadBack:
+    """After ``failure`` of the write ``operation``: when AWS may have made the change anyway, whether reading AWS
+    (``in_place()``) shows it."""
+    if not may_have_happened(failure, operation, resent):
+        return ReadBack.NOT_NEEDED
     try:
-        await write()
-        return
-    except AwsError as err:
-        if not may_have_happened(err, operation):
-            raise
-        failure = err
-    try:
-        done = await in_place()
+        return ReadBack.MADE if await in_place() else ReadBack.NOT_MADE
     except AwsError:
-        done = False
-    if not done:
-        raise failure
+        return ReadBack.UNREADABLE
+
+
+class Unsettled(AwsError):
+    """A write failed: the error AWS answered (same code, message and fix), and what reading AWS back found."""
+
+    def __init__(self, cause: AwsError, found: ReadBack) -> None:
+        super().__init__(cause.code, cause.message, cause.fix, action=cause.action, retried=cause.retried)
+        self.found = found
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Answers that only mean "not yet" (``transient`` codes), waited out for ``within`` seconds."""
+
+    patience: Patience
+    transient: Container[str]
+    within: float
+    on_wait: OnWait | None = None
+
+
+async def write(aws: AwsCaller, operation: str, params: dict[str, Any], *, service: str = "iam",
+                waiting: Waiting | None = None, since: datetime | None = None, resent: bool = False,
+                in_place: Callable[[], Awaitable[bool]] | None = None) -> AwsError | None:
+    """Send ``operation(params)``. When its answer was lost, read AWS: the write succeeds if its effect is there
+    (``in_place()``, by default the operation's :class:`Presence` reader; made after ``since`` when given). Returns
+    None when AWS answered, the lost answer's error when the change was read back; raises :class:`Unsettled`.
+
+    ``resent``: an earlier attempt whose answer was lost may have made the change (a plan step sent again). Re-sends
+    by ``waiting`` after an unknown outcome count as such too."""
+    lost_before = resent
+
+    def noted(err: AwsError, delay: float) -> None:
+        nonlocal lost_before
+        lost_before = lost_before or err.code in UNKNOWN_OUTCOME
+        if waiting is not None and waiting.on_wait is not None:
+            waiting.on_wait(err, delay)
+
+    def send() -> Awaitable[Any]:
+        return aws.call(service, operation, **params)
+
+    async def effect_in_place() -> bool:
+        return (await read_effect(aws, operation, params)).made_since(since)
+
+    try:
+        if waiting is None:
+            await send()
+        else:
+            await waiting.patience.call(send, waiting.transient, waiting.within, noted)
+        return None
+    except AwsError as err:
+        found = await read_back(err, operation, in_place or effect_in_place, resent=lost_before)
+        if found is ReadBack.MADE:
+            return err
+        raise Unsettled(err, found) from None
 
 
 @dataclass(frozen=True)
@@ -51,9 +111,10 @@ class Presence:
     present: bool
     created: datetime | None = None
 
-    def made_since(self, started: datetime) -> bool:
-        """Present, and (where AWS keeps a creation date) made after ``started``, allowing for clock skew."""
-        return self.present and (self.created is None or self.created >= started - CLOCK_MARGIN)
+    def made_since(self, started: datetime | None) -> bool:
+        """Present, and (where AWS keeps a creation date and ``started`` is given) made after ``started``, allowing
+        for clock skew."""
+        return self.present and (started is None or self.created is None or self.created >= started - CLOCK_MARGIN)
 
 
 ABSENT = Presence(False)
@@ -211,6 +272,46 @@ _READERS |= {
     "AttachRolePolicy": _attached("Role"),
     "CreateAnalyzer": _analyzer,
     "CreatePolicy": _customer_policy,
+}
+
+
+async def _tagged(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    pages = await aws.paginate("iam", "ListUserTags", ("Tags",), UserName=p["UserName"])
+    tags = {t["Key"]: t.get("Value", "") for t in pages["Tags"]}
+    return Presence(all(tags.get(t["Key"]) == t.get("Value", "") for t in p["Tags"]))
+
+
+async def _alias(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    pages = await aws.paginate("iam", "ListAccountAliases", ("AccountAliases",))
+    return Presence(p["AccountAlias"] in pages["AccountAliases"])
+
+
+async def _password_policy(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    """The account's policy is the one sent (the request's fields are the ones GetAccountPasswordPolicy answers)."""
+    data = (await aws.call("iam", "GetAccountPasswordPolicy"))["PasswordPolicy"]
+    return Presence(policy_from_aws(data) == policy_from_aws(p))
+
+
+async def _any_password_policy(aws: AwsCaller, _p: dict[str, Any]) -> Presence:
+    await aws.call("iam", "GetAccountPasswordPolicy")
+    return Presence(True)
+
+
+async def _alternate_contact(aws: AwsCaller, p: dict[str, Any]) -> Presence:
+    data = (await aws.call("account", "GetAlternateContact",
+                           AlternateContactType=p["AlternateContactType"]))["AlternateContact"]
+    return Presence(all(data.get(k) == p[k] for k in ("Name", "Title", "EmailAddress", "PhoneNumber")))
+
+
+# The writes of the services (keys, MFA, sign-in, password policy, security contact, accepted findings).
+_READERS |= {
+    "TagUser": _tagged,
+    "EnableMFADevice": _listed("ListMFADevices", "MFADevices", "SerialNumber", "SerialNumber"),
+    "DeleteGroupPolicy": _gone(_group_inline),
+    "CreateAccountAlias": _alias,
+    "UpdateAccountPasswordPolicy": _password_policy,
+    "DeleteAccountPasswordPolicy": _gone(_any_password_policy),
+    "PutAlternateContact": _alternate_contact,
 }
 
 

@@ -56,9 +56,10 @@ ROOT_VIRTUAL_MFA_NAME = ":mfa/root-account-mfa-device"
 
 
 class ScanService:
-    def __init__(self, caller: AwsCaller, account: AccountService) -> None:
+    def __init__(self, caller: AwsCaller, account: AccountService, patience: Patience | None = None) -> None:
         self.aws = caller
         self.account = account
+        self.patience = patience or Patience()
         self.touched: set[str] = set()
         self._policy_documents: dict[tuple[str, str], dict[str, Any]] = {}
         self._early: EarlyScan | None = None
@@ -89,9 +90,9 @@ class ScanService:
                 raise AwsError("ReportInProgress", "AWS is still making the credential report.")
             return await self._read_report()
 
-        patience = Patience(first_delay=REPORT_FIRST_POLL_S, max_delay=REPORT_MAX_POLL_S)
+        polls = self.patience.paced(REPORT_FIRST_POLL_S, REPORT_MAX_POLL_S)
         try:
-            return await patience.call(generated, REPORT_NOT_READY, timeout)
+            return await polls.call(generated, REPORT_NOT_READY, timeout)
         except AwsError as err:
             if err.code not in REPORT_NOT_READY:
                 raise

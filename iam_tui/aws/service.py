@@ -12,6 +12,7 @@ from .account import AccountService
 from .calls import AwsCaller
 from .errors import AwsError
 from .mfa_refused import session_context
+from .patience import Patience
 from .scan import ScanService
 from .session import AwsContext
 from .translate import from_botocore_error
@@ -36,8 +37,9 @@ class IamService:
         self.sandbox = sandbox  # the demo sandbox, when running with --demo
         self._owns_sandbox = owns_sandbox
         self.aws = AwsCaller(ctx)
+        self.patience = Patience()  # every bounded wait's clock and sleep (tests give a fake one)
         self.account = AccountService(self.aws)
-        self.scan = ScanService(self.aws, self.account)
+        self.scan = ScanService(self.aws, self.account, self.patience)
 
     # The other areas are built (and their modules imported) on first use: `iam-tui check` needs only the scan.
 
@@ -57,7 +59,7 @@ class IamService:
     def plans(self) -> PlanRunner:
         from .plan_runner import PlanRunner
 
-        return PlanRunner(self.aws, users_changed=self.users.names_changed)
+        return PlanRunner(self.aws, self.patience, users_changed=self.users.names_changed)
 
     @cached_property
     def password_policy(self) -> PasswordPolicyService:
@@ -69,7 +71,7 @@ class IamService:
     def mfa(self) -> MfaService:
         from .mfa import MfaService
 
-        return MfaService(self.aws, self.scan.touch)
+        return MfaService(self.aws, self.scan.touch, self.patience)
 
     @cached_property
     def keys(self) -> KeysService:

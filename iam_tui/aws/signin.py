@@ -9,7 +9,7 @@ from .account import AccountService
 from .calls import AwsCaller
 from .models import AccountIdentity
 from .readers import read_login_profile, read_user_devices
-from .reconcile import settle
+from .reconcile import write
 from .timestamps import aware
 
 
@@ -31,20 +31,8 @@ class SigninService:
         """Create the alias; an account has one, so a new alias replaces the old one (whose URL stops working).
         Returns the identity with the new alias (the header shows it): once AWS said yes, no re-read can fail and
         make a done change look undone."""
-        async def in_place() -> bool:
-            return await self.account.alias() == alias
-
-        await settle(lambda: self.aws.call("iam", "CreateAccountAlias", AccountAlias=alias), "CreateAccountAlias",
-                     in_place)
+        await write(self.aws, "CreateAccountAlias", {"AccountAlias": alias})
         return await self.account.with_alias(alias)
-
-    async def delete_alias(self, alias: str) -> AccountIdentity:
-        async def gone() -> bool:
-            return await self.account.alias() != alias
-
-        await settle(lambda: self.aws.call("iam", "DeleteAccountAlias", AccountAlias=alias), "DeleteAccountAlias",
-                     gone)
-        return await self.account.with_alias(None)
 
     async def user(self, name: str) -> SigninUser:
         user = (await self.aws.call("iam", "GetUser", UserName=name))["User"]

@@ -21,5 +21,5 @@ def analyzers_plan(regions: Sequence[str], name: str = ANALYZER_NAME) -> FixPlan
              "costs nothing; each one sees only its own region, so CIS asks for one in every enabled region.",
              "An analyzer of that name already in a region (made a moment ago by another run) is read back and "
              "counted as made.")
-    return FixPlan(("access-analyzer",), f"Create the Access Analyzer {name} in {len(regions)} region(s)", steps,
+    return FixPlan(f"Create the Access Analyzer {name} in {len(regions)} region(s)", steps,
                    items, notes)

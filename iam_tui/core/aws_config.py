@@ -120,12 +120,6 @@ def validate_region(region: str, regions_by_partition: Mapping[str, frozenset[st
     return f"{region!r} is not an AWS region botocore knows.{hint}"
 
 
-def validate_output(output: str) -> str | None:
-    if output in OUTPUT_FORMATS:
-        return None
-    return f"Output is one of {', '.join(OUTPUT_FORMATS)}."
-
-
 # --- reading: lines and their roles, as configparser sees them ---------------------------------------------------
 
 

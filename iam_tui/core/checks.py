@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from .accepted import Acceptance, acceptance_of, full_admin_principals, ignored_markers
 from .account_settings import AlternateContact, ContactInformation
+from .ago import ago
 from .authz import AuthorizationDetails, allows_full_admin
 from .credential_report import ReportRow
 from .mfa_gate import gates_everything
@@ -31,7 +32,32 @@ CIS_REUSE = 24
 SUPPORT_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSSupportAccess"
 CLOUDSHELL_POLICY_ARN_SUFFIX = ":iam::aws:policy/AWSCloudShellFullAccess"
 GOVCLOUD = "aws-us-gov"
-ADMIN_CLI_CHECK = "admin-keys-mfa"  # beyond CIS: iam-tui's own
+
+
+class CheckId(StrEnum):
+    """The checks' stable ids (what ``iam-tui check --json`` names, in the order the checks run)."""
+
+    CALLER_NOT_ROOT = "caller-not-root"
+    CONTACT_DETAILS = "contact-details"
+    SECURITY_CONTACT = "security-contact"
+    ROOT_MFA = "root-mfa"
+    ROOT_HARDWARE_MFA = "root-hardware-mfa"
+    ROOT_ACCESS_KEYS = "root-access-keys"
+    ROOT_RECENT_USE = "root-recent-use"
+    PASSWORD_POLICY_LENGTH = "password-policy-length"
+    PASSWORD_POLICY_REUSE = "password-policy-reuse"
+    CONSOLE_USERS_MFA = "console-users-mfa"
+    SETUP_KEYS_UNUSED = "setup-keys-unused"
+    UNUSED_CREDENTIALS = "unused-credentials"
+    ONE_ACTIVE_KEY = "one-active-key"
+    KEY_ROTATION = "key-rotation"
+    PERMISSIONS_VIA_GROUPS = "permissions-via-groups"
+    NO_FULL_ADMIN_POLICY = "no-full-admin-policy"
+    SUPPORT_ROLE = "support-role"
+    EXPIRED_SERVER_CERTIFICATES = "expired-server-certificates"
+    ACCESS_ANALYZER = "access-analyzer"
+    CLOUDSHELL_FULL_ACCESS = "cloudshell-full-access"
+    ADMIN_KEYS_MFA = "admin-keys-mfa"
 
 T = TypeVar("T")
 
@@ -46,7 +72,7 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class CheckSpec:
-    id: str
+    id: CheckId
     title: str
     why: str
     fix: str
@@ -72,7 +98,7 @@ class CheckResult:
         return self.acceptance.reason if self.acceptance is not None and self.acceptance.in_effect else None
 
     @property
-    def id(self) -> str:
+    def id(self) -> CheckId:
         return self.spec.id
 
     @property
@@ -96,17 +122,17 @@ class CheckResult:
         }
 
 
-SPECS: dict[str, CheckSpec] = {
+SPECS: dict[CheckId, CheckSpec] = {
     spec.id: spec
     for spec in (
         CheckSpec(
-            "caller-not-root",
+            CheckId.CALLER_NOT_ROOT,
             "Work as an IAM user or role, not as root",
             "Root can do anything, including closing the account; the point of this guide is to stop using it.",
             "Finish the guide, then sign in as the new admin user (or with `aws login` / IAM Identity Center).",
         ),
         CheckSpec(
-            "contact-details",
+            CheckId.CONTACT_DETAILS,
             "The account's contact details are set",
             "AWS uses the account's contact details to reach you about abuse or a compromise of the account; "
             "outdated details mean the warning reaches nobody.",
@@ -115,7 +141,7 @@ SPECS: dict[str, CheckSpec] = {
             cis="1.1",
         ),
         CheckSpec(
-            "security-contact",
+            CheckId.SECURITY_CONTACT,
             "A security contact is registered",
             "Without one, AWS's security notifications go only to the root user's email address, which is often "
             "an unwatched mailbox.",
@@ -125,7 +151,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="Account.1",
         ),
         CheckSpec(
-            "root-mfa",
+            CheckId.ROOT_MFA,
             "Root user has MFA",
             "A stolen root password alone would hand over the whole account.",
             "Console only (no API exists): sign in as root > account menu > Security credentials > "
@@ -134,7 +160,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.9",
         ),
         CheckSpec(
-            "root-hardware-mfa",
+            CheckId.ROOT_HARDWARE_MFA,
             "Root user's MFA is a hardware device",
             "A virtual MFA app lives on a phone that can be lost, cloned or backed up elsewhere; CIS asks for a "
             "hardware device (FIDO security key or hardware TOTP token) on the one unrestricted identity.",
@@ -145,7 +171,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.6",
         ),
         CheckSpec(
-            "root-access-keys",
+            CheckId.ROOT_ACCESS_KEYS,
             "Root user has no access keys",
             "A root access key is a password to everything that never expires and cannot be limited.",
             "Finish this setup with an admin user's key, then delete the root key (iam-tui offers it at the "
@@ -154,14 +180,14 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.4",
         ),
         CheckSpec(
-            "root-recent-use",
+            CheckId.ROOT_RECENT_USE,
             "Root user is not used for everyday tasks",
             "Every root sign-in or key use is a chance for the one unrestricted identity to be misused.",
             "After this setup, use the admin user; keep root for the few tasks that need it.",
             cis="1.6",  # no current Security Hub control: IAM.20 was retired in April 2024 (it was CIS 1.2.0's)
         ),
         CheckSpec(
-            "password-policy-length",
+            CheckId.PASSWORD_POLICY_LENGTH,
             "Password policy requires 14 or more characters",
             "Short passwords are guessed; CIS asks for a minimum length of 14.",
             "Set the account password policy's minimum length to 14 or more (Password policy screen, `p`).",
@@ -169,7 +195,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.15",
         ),
         CheckSpec(
-            "password-policy-reuse",
+            CheckId.PASSWORD_POLICY_REUSE,
             "Password policy prevents reuse of the last 24 passwords",
             "Reused passwords bring back credentials that may already have leaked.",
             "Set the account password policy's reuse prevention to 24 (Password policy screen, `p`).",
@@ -177,7 +203,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.16",
         ),
         CheckSpec(
-            "console-users-mfa",
+            CheckId.CONSOLE_USERS_MFA,
             "Every user with a console password has MFA",
             "A password alone is phished or guessed; MFA stops that.",
             "Assign a virtual MFA device to each listed user (guide step 3).",
@@ -185,14 +211,14 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.5",
         ),
         CheckSpec(
-            "setup-keys-unused",
+            CheckId.SETUP_KEYS_UNUSED,
             "No unused access keys created at setup for console users",
             "Keys created 'just in case' for a console user are long-lived secrets nobody watches.",
             "Use the key (e.g. configure the AWS CLI) or delete it; prefer `aws login` for the CLI.",
             cis="1.10",
         ),
         CheckSpec(
-            "unused-credentials",
+            CheckId.UNUSED_CREDENTIALS,
             f"Credentials unused for {UNUSED_DAYS} days or more are disabled",
             "Forgotten passwords and keys are the ones nobody notices being misused.",
             "Deactivate or delete the listed access keys; remove the console password of inactive users.",
@@ -200,14 +226,14 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.22",
         ),
         CheckSpec(
-            "one-active-key",
+            CheckId.ONE_ACTIVE_KEY,
             "Each user has at most one active access key",
             "Two active keys usually means one forgotten key.",
             "Deactivate the older key once the newer one is in use.",
             cis="1.12",
         ),
         CheckSpec(
-            "key-rotation",
+            CheckId.KEY_ROTATION,
             f"Active access keys are rotated every {ROTATION_DAYS} days",
             "Old keys have had more time to leak.",
             "Create a new key, switch to it, then deactivate and delete the old one.",
@@ -215,7 +241,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.3",
         ),
         CheckSpec(
-            "permissions-via-groups",
+            CheckId.PERMISSIONS_VIA_GROUPS,
             "Users get permissions only through groups",
             "Policies attached to single users are hard to review and easy to forget.",
             "Move each listed policy to a group and add the user to it; for IAMUserChangePassword, allow users "
@@ -224,7 +250,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.2",
         ),
         CheckSpec(
-            "no-full-admin-policy",
+            CheckId.NO_FULL_ADMIN_POLICY,
             'No attached policy allows full "*:*" administrative privileges',
             "A policy that allows every action on every resource gives away the account, IAM included.",
             "Grant least privilege; if you keep an admin group on purpose (as the guide does), keep it small and "
@@ -235,7 +261,7 @@ SPECS: dict[str, CheckSpec] = {
             "no Security Hub control",
         ),
         CheckSpec(
-            "support-role",
+            CheckId.SUPPORT_ROLE,
             "A support role exists to manage incidents with AWS Support",
             "Someone must be able to open AWS Support cases during an incident without root.",
             "Create a role with the AWS managed policy AWSSupportAccess attached and decide who may assume it.",
@@ -243,7 +269,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.18",
         ),
         CheckSpec(
-            "expired-server-certificates",
+            CheckId.EXPIRED_SERVER_CERTIFICATES,
             "No expired TLS certificates are stored in IAM",
             "An expired certificate deployed by mistake (to a load balancer, say) breaks the site and looks like "
             "an attack to its users.",
@@ -253,7 +279,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.26",
         ),
         CheckSpec(
-            "access-analyzer",
+            CheckId.ACCESS_ANALYZER,
             "IAM Access Analyzer is enabled",
             "Access Analyzer finds resources (buckets, keys, roles) shared with someone outside the account.",
             "Press f: iam-tui creates one (type ACCOUNT, free) in each listed region. Or: console > IAM > Access "
@@ -263,7 +289,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.28",
         ),
         CheckSpec(
-            "cloudshell-full-access",
+            CheckId.CLOUDSHELL_FULL_ACCESS,
             "No one has AWSCloudShellFullAccess",
             "It lets its holders upload and download files to and from CloudShell: a way to move data out of "
             "the account past other controls.",
@@ -273,7 +299,7 @@ SPECS: dict[str, CheckSpec] = {
             security_hub="IAM.27",
         ),
         CheckSpec(
-            ADMIN_CLI_CHECK,
+            CheckId.ADMIN_KEYS_MFA,  # beyond CIS: iam-tui's own
             "Administrators' CLI access is short-lived or MFA-gated",
             "An administrator's access key that works without MFA is the whole account to whoever copies it "
             "(malware, a backup, a repository): leaked long-term keys are the most common way AWS accounts are "
@@ -285,19 +311,10 @@ SPECS: dict[str, CheckSpec] = {
     )
 }
 
-CHECK_IDS: tuple[str, ...] = tuple(SPECS)
+CHECK_IDS: tuple[CheckId, ...] = tuple(SPECS)
 
 
-def _days(delta: timedelta) -> int:
-    return max(0, delta.days)
-
-
-def _ago(now: datetime, when: datetime) -> str:
-    days = _days(now - when)
-    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
-
-
-def _result(check_id: str, status: Status, detail: str, resources: Iterable[str] = ()) -> CheckResult:
+def _result(check_id: CheckId, status: Status, detail: str, resources: Iterable[str] = ()) -> CheckResult:
     return CheckResult(SPECS[check_id], status, detail, tuple(resources))
 
 
@@ -307,15 +324,15 @@ def _result(check_id: str, status: Status, detail: str, resources: Iterable[str]
 def check_caller(inputs: ScanInputs) -> CheckResult:
     ident = inputs.identity
     if ident.is_root:
-        return _result("caller-not-root", Status.WARN, "You are signed in as the root user.", [ident.arn])
-    return _result("caller-not-root", Status.PASS, f"You are {ident.kind.value} {ident.name}.", [ident.arn])
+        return _result(CheckId.CALLER_NOT_ROOT, Status.WARN, "You are signed in as the root user.", [ident.arn])
+    return _result(CheckId.CALLER_NOT_ROOT, Status.PASS, f"You are {ident.kind.value} {ident.name}.", [ident.arn])
 
 
 CENTRAL_ROOT_NOTE = (" Note: AWS Organizations' central root management is on; it does not remove existing root "
                      "credentials by itself.")
 
 
-def _root_check(check_id: str, *, console: bool = False) -> Callable[[Callable[[ScanInputs], CheckResult]],
+def _root_check(check_id: CheckId, *, console: bool = False) -> Callable[[Callable[[ScanInputs], CheckResult]],
                                                                       Callable[[ScanInputs], CheckResult]]:
     """A check of the root user: ``n/a`` for console matters in GovCloud (root cannot use the console there);
     when Organizations manages root credentials centrally, the result says so as a note, never as a pass."""
@@ -335,67 +352,67 @@ def _root_check(check_id: str, *, console: bool = False) -> Callable[[Callable[[
     return wrap
 
 
-@_root_check("root-mfa", console=True)
+@_root_check(CheckId.ROOT_MFA, console=True)
 def check_root_mfa(inputs: ScanInputs) -> CheckResult:
     summary = inputs.summary
     if isinstance(summary, Unavailable):
-        return _result("root-mfa", Status.UNKNOWN, summary.describe())
+        return _result(CheckId.ROOT_MFA, Status.UNKNOWN, summary.describe())
     if summary.root_mfa_enabled:
-        return _result("root-mfa", Status.PASS, "The root user has an MFA device (live, GetAccountSummary).")
-    return _result("root-mfa", Status.FAIL, "The root user has no MFA device (live, GetAccountSummary). "
+        return _result(CheckId.ROOT_MFA, Status.PASS, "The root user has an MFA device (live, GetAccountSummary).")
+    return _result(CheckId.ROOT_MFA, Status.FAIL, "The root user has no MFA device (live, GetAccountSummary). "
                    "AWS offers no API for root MFA: assign it in the console.", ["root user"])
 
 
-@_root_check("root-hardware-mfa", console=True)
+@_root_check(CheckId.ROOT_HARDWARE_MFA, console=True)
 def check_root_hardware_mfa(inputs: ScanInputs) -> CheckResult:
     summary, virtual = inputs.summary, inputs.root_virtual_mfa
     if isinstance(summary, Unavailable):
-        return _result("root-hardware-mfa", Status.UNKNOWN, summary.describe())
+        return _result(CheckId.ROOT_HARDWARE_MFA, Status.UNKNOWN, summary.describe())
     if not summary.root_mfa_enabled:
-        return _result("root-hardware-mfa", Status.FAIL, "The root user has no MFA device at all.", ["root user"])
+        return _result(CheckId.ROOT_HARDWARE_MFA, Status.FAIL, "The root user has no MFA device at all.", ["root user"])
     if isinstance(virtual, Unavailable):
-        return _result("root-hardware-mfa", Status.UNKNOWN, virtual.describe())
+        return _result(CheckId.ROOT_HARDWARE_MFA, Status.UNKNOWN, virtual.describe())
     if virtual:
-        return _result("root-hardware-mfa", Status.FAIL, "The root user's MFA is a virtual device "
+        return _result(CheckId.ROOT_HARDWARE_MFA, Status.FAIL, "The root user's MFA is a virtual device "
                        "(root-account-mfa-device, ListVirtualMFADevices).", ["root user"])
-    return _result("root-hardware-mfa", Status.PASS, "The root user's MFA is not a virtual device.")
+    return _result(CheckId.ROOT_HARDWARE_MFA, Status.PASS, "The root user's MFA is not a virtual device.")
 
 
-@_root_check("root-access-keys")
+@_root_check(CheckId.ROOT_ACCESS_KEYS)
 def check_root_keys(inputs: ScanInputs) -> CheckResult:
     summary = inputs.summary
     if isinstance(summary, Unavailable):
-        return _result("root-access-keys", Status.UNKNOWN, summary.describe())
+        return _result(CheckId.ROOT_ACCESS_KEYS, Status.UNKNOWN, summary.describe())
     if not summary.root_access_keys_present:
-        return _result("root-access-keys", Status.PASS, "The root user has no access keys (live).")
+        return _result(CheckId.ROOT_ACCESS_KEYS, Status.PASS, "The root user has no access keys (live).")
     running = (" iam-tui is running on a root access key right now."
                if inputs.identity.is_root and inputs.caller_long_term_key else "")
-    return _result("root-access-keys", Status.FAIL, "The root user has at least one access key (live)." + running,
+    return _result(CheckId.ROOT_ACCESS_KEYS, Status.FAIL, "The root user has at least one access key (live)." + running,
                    ["root user"])
 
 
-@_root_check("root-recent-use")
+@_root_check(CheckId.ROOT_RECENT_USE)
 def check_root_recent_use(inputs: ScanInputs) -> CheckResult:
     report = inputs.report
     if isinstance(report, Unavailable):
-        return _result("root-recent-use", Status.UNKNOWN, report.describe())
+        return _result(CheckId.ROOT_RECENT_USE, Status.UNKNOWN, report.describe())
     root = report.root
     if root is None:
-        return _result("root-recent-use", Status.UNKNOWN, "The credential report has no root row.")
+        return _result(CheckId.ROOT_RECENT_USE, Status.UNKNOWN, "The credential report has no root row.")
     uses = [("password", root.password_last_used)] + [
         (f"access key {k.slot}", k.last_used) for k in root.keys
     ]
     recent = [(what, when) for what, when in uses
               if when is not None and inputs.now - when < timedelta(days=ROOT_RECENT_DAYS)]
     if not recent:
-        return _result("root-recent-use", Status.PASS, f"Root not used in the last {ROOT_RECENT_DAYS} days "
+        return _result(CheckId.ROOT_RECENT_USE, Status.PASS, f"Root not used in the last {ROOT_RECENT_DAYS} days "
                        "(per the credential report).")
-    text = ", ".join(f"{what} used {_ago(inputs.now, when)}" for what, when in recent)
-    return _result("root-recent-use", Status.WARN, f"Root {text} (credential report). Setting up an admin user "
+    text = ", ".join(f"{what} used {ago(when, inputs.now)}" for what, when in recent)
+    return _result(CheckId.ROOT_RECENT_USE, Status.WARN, f"Root {text} (credential report). Setting up an admin user "
                    "is a fair reason; afterwards, stop using root.", ["root user"])
 
 
-def _with_input(check_id: str, read: Callable[[ScanInputs], T | Unavailable | None], missing: str,
+def _with_input(check_id: CheckId, read: Callable[[ScanInputs], T | Unavailable | None], missing: str,
                 resource: str) -> Callable[[Callable[[T], CheckResult]], Callable[[ScanInputs], CheckResult]]:
     """A check of one account-wide input (``read``): unknown when it could not be read, failing (``missing`` says
     so, on ``resource``) when the account has none."""
@@ -417,27 +434,27 @@ def _with_input(check_id: str, read: Callable[[ScanInputs], T | Unavailable | No
 PASSWORD_POLICY = "account password policy"
 
 
-@_with_input("password-policy-length", lambda inputs: inputs.password_policy,
+@_with_input(CheckId.PASSWORD_POLICY_LENGTH, lambda inputs: inputs.password_policy,
              "No password policy is set: AWS's default allows 8 characters.", PASSWORD_POLICY)
 def check_password_length(policy: PasswordPolicy) -> CheckResult:
     if policy.minimum_length >= CIS_MIN_LENGTH:
-        return _result("password-policy-length", Status.PASS, f"Minimum length is {policy.minimum_length}.")
-    return _result("password-policy-length", Status.FAIL,
+        return _result(CheckId.PASSWORD_POLICY_LENGTH, Status.PASS, f"Minimum length is {policy.minimum_length}.")
+    return _result(CheckId.PASSWORD_POLICY_LENGTH, Status.FAIL,
                    f"Minimum length is {policy.minimum_length}; CIS asks for {CIS_MIN_LENGTH}.", [PASSWORD_POLICY])
 
 
-@_with_input("password-policy-reuse", lambda inputs: inputs.password_policy,
+@_with_input(CheckId.PASSWORD_POLICY_REUSE, lambda inputs: inputs.password_policy,
              "No password policy is set: old passwords can be reused.", PASSWORD_POLICY)
 def check_password_reuse(policy: PasswordPolicy) -> CheckResult:
     if (policy.reuse_prevention or 0) >= CIS_REUSE:
-        return _result("password-policy-reuse", Status.PASS,
+        return _result(CheckId.PASSWORD_POLICY_REUSE, Status.PASS,
                        f"The last {policy.reuse_prevention} passwords cannot be reused.")
     current = policy.reuse_prevention or "no"
-    return _result("password-policy-reuse", Status.FAIL,
+    return _result(CheckId.PASSWORD_POLICY_REUSE, Status.FAIL,
                    f"Reuse prevention remembers {current} passwords; CIS asks for {CIS_REUSE}.", [PASSWORD_POLICY])
 
 
-def _per_user(check_id: str) -> Callable[[Callable[[ScanInputs, list[ReportRow]], CheckResult]],
+def _per_user(check_id: CheckId) -> Callable[[Callable[[ScanInputs, list[ReportRow]], CheckResult]],
                                           Callable[[ScanInputs], CheckResult]]:
     """A check over the users' credential report rows (corrected by live re-reads); unknown without a report."""
 
@@ -452,7 +469,7 @@ def _per_user(check_id: str) -> Callable[[Callable[[ScanInputs, list[ReportRow]]
     return wrap
 
 
-def _verdict(check_id: str, offenders: list[str], ok: str, bad: str, users: Iterable[str] = ()) -> CheckResult:
+def _verdict(check_id: CheckId, offenders: list[str], ok: str, bad: str, users: Iterable[str] = ()) -> CheckResult:
     if offenders:
         named = tuple(dict.fromkeys(users))  # each user once, in the findings' order
         return dataclasses.replace(_result(check_id, Status.FAIL, bad.format(n=len(offenders)), offenders),
@@ -460,12 +477,12 @@ def _verdict(check_id: str, offenders: list[str], ok: str, bad: str, users: Iter
     return _result(check_id, Status.PASS, ok)
 
 
-@_per_user("console-users-mfa")
+@_per_user(CheckId.CONSOLE_USERS_MFA)
 def check_console_mfa(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     console = [r for r in rows if r.password_enabled]
     offenders = [r.user for r in console if not r.mfa_active]
     ok = f"All {len(console)} console users have MFA." if console else "No IAM user has a console password."
-    return _verdict("console-users-mfa", offenders, ok, "{n} console user(s) without MFA.", offenders)
+    return _verdict(CheckId.CONSOLE_USERS_MFA, offenders, ok, "{n} console user(s) without MFA.", offenders)
 
 
 @dataclass(frozen=True)
@@ -473,7 +490,7 @@ class UnusedCredential:
     """An enabled credential of one user that a check finds unused: the password (``slot`` None) or the access key
     in credential report slot ``slot``; ``why`` in words, as the check's finding says it."""
 
-    check_id: str  # setup-keys-unused (CIS 1.10) or unused-credentials (CIS 1.11)
+    check_id: CheckId  # setup-keys-unused (CIS 1.10) or unused-credentials (CIS 1.11)
     user: str
     slot: int | None
     why: str
@@ -481,7 +498,7 @@ class UnusedCredential:
     @property
     def finding(self) -> str:
         what = "password" if self.slot is None else f"key {self.slot}"
-        sep = ", " if self.check_id == "setup-keys-unused" else " "
+        sep = ", " if self.check_id == CheckId.SETUP_KEYS_UNUSED else " "
         return f"{self.user} ({what}{sep}{self.why})"
 
 
@@ -489,7 +506,7 @@ def setup_keys_unused(row: ReportRow) -> list[UnusedCredential]:
     """CIS 1.10: a console user's active keys that were never used."""
     if not row.password_enabled:
         return []
-    return [UnusedCredential("setup-keys-unused", row.user, k.slot, "never used") for k in row.active_keys
+    return [UnusedCredential(CheckId.SETUP_KEYS_UNUSED, row.user, k.slot, "never used") for k in row.active_keys
             if k.last_used is None]
 
 
@@ -501,48 +518,48 @@ def unused_credentials(row: ReportRow, now: datetime) -> list[UnusedCredential]:
         last = row.password_last_used or row.password_last_changed or row.created
         if last is not None and now - last >= limit:
             how = "last used" if row.password_last_used else "set, never used,"
-            found.append(UnusedCredential("unused-credentials", row.user, None, f"{how} {_ago(now, last)}"))
+            found.append(UnusedCredential(CheckId.UNUSED_CREDENTIALS, row.user, None, f"{how} {ago(last, now)}"))
     for key in row.active_keys:
         last = key.last_used or key.last_rotated
         if last is not None and now - last >= limit:
             how = "last used" if key.last_used else "created, never used,"
-            found.append(UnusedCredential("unused-credentials", row.user, key.slot, f"{how} {_ago(now, last)}"))
+            found.append(UnusedCredential(CheckId.UNUSED_CREDENTIALS, row.user, key.slot, f"{how} {ago(last, now)}"))
     return found
 
 
-@_per_user("setup-keys-unused")
+@_per_user(CheckId.SETUP_KEYS_UNUSED)
 def check_setup_keys(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     found = [u for r in rows for u in setup_keys_unused(r)]
-    return _verdict("setup-keys-unused", [u.finding for u in found], "No console user has an active key that was "
+    return _verdict(CheckId.SETUP_KEYS_UNUSED, [u.finding for u in found], "No console user has an active key that was "
                     "never used.", "{n} active key(s) of console users were never used.", [u.user for u in found])
 
 
-@_per_user("unused-credentials")
+@_per_user(CheckId.UNUSED_CREDENTIALS)
 def check_unused_credentials(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     found = [u for r in rows for u in unused_credentials(r, inputs.now)]
     offenders, users = [u.finding for u in found], [u.user for u in found]
-    return _verdict("unused-credentials", offenders, f"No enabled credential is unused for {UNUSED_DAYS} days.",
+    return _verdict(CheckId.UNUSED_CREDENTIALS, offenders, f"No enabled credential is unused for {UNUSED_DAYS} days.",
                     f"{{n}} enabled credential(s) unused for {UNUSED_DAYS}+ days.", users)
 
 
-@_per_user("one-active-key")
+@_per_user(CheckId.ONE_ACTIVE_KEY)
 def check_one_active_key(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     offenders = [r.user for r in rows if len(r.active_keys) > 1]
-    return _verdict("one-active-key", offenders, "No user has two active access keys.",
+    return _verdict(CheckId.ONE_ACTIVE_KEY, offenders, "No user has two active access keys.",
                     "{n} user(s) with two active access keys.", offenders)
 
 
-@_per_user("key-rotation")
+@_per_user(CheckId.KEY_ROTATION)
 def check_key_rotation(inputs: ScanInputs, rows: list[ReportRow]) -> CheckResult:
     limit = timedelta(days=ROTATION_DAYS)
-    found = [(r.user, f"{r.user} (key {k.slot}, {_ago(inputs.now, k.last_rotated)})") for r in rows
+    found = [(r.user, f"{r.user} (key {k.slot}, {ago(k.last_rotated, inputs.now)})") for r in rows
              for k in r.active_keys if k.last_rotated is not None and inputs.now - k.last_rotated > limit]
-    return _verdict("key-rotation", [text for _, text in found],
+    return _verdict(CheckId.KEY_ROTATION, [text for _, text in found],
                     f"Every active key is younger than {ROTATION_DAYS} days.",
                     f"{{n}} active key(s) older than {ROTATION_DAYS} days.", [user for user, _ in found])
 
 
-def _with_authz(check_id: str) -> Callable[[Callable[[ScanInputs, AuthorizationDetails], CheckResult]],
+def _with_authz(check_id: CheckId) -> Callable[[Callable[[ScanInputs, AuthorizationDetails], CheckResult]],
                                            Callable[[ScanInputs], CheckResult]]:
     """A check over who has which policies; unknown when the authorization details could not be read."""
 
@@ -557,7 +574,7 @@ def _with_authz(check_id: str) -> Callable[[Callable[[ScanInputs, AuthorizationD
     return wrap
 
 
-@_with_authz("permissions-via-groups")
+@_with_authz(CheckId.PERMISSIONS_VIA_GROUPS)
 def check_via_groups(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckResult:
     offenders = []
     users = []
@@ -566,14 +583,14 @@ def check_via_groups(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckRe
         if names:
             offenders.append(f"{user.name}: {', '.join(names)}")
             users.append(user.name)
-    return _verdict("permissions-via-groups", offenders, "No user has policies of their own.",
+    return _verdict(CheckId.PERMISSIONS_VIA_GROUPS, offenders, "No user has policies of their own.",
                     "{n} user(s) with policies attached directly.", users)
 
 
-@_with_authz("no-full-admin-policy")
+@_with_authz(CheckId.NO_FULL_ADMIN_POLICY)
 def check_full_admin(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckResult:
     if authz.documents_error is not None:
-        return _result("no-full-admin-policy", Status.UNKNOWN, authz.documents_error.describe())
+        return _result(CheckId.NO_FULL_ADMIN_POLICY, Status.UNKNOWN, authz.documents_error.describe())
     offenders: list[str] = []
     groups: list[str] = []
     holders = full_admin_principals(authz)
@@ -588,7 +605,7 @@ def check_full_admin(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckRe
                 offenders.append(f"{inline.name} (inline) on {principal.kind} {principal.name}")
         if principal.kind == "group" and len(offenders) > found:
             groups.append(principal.name)
-    result = _verdict("no-full-admin-policy", offenders, 'No attached policy allows "*:*".',
+    result = _verdict(CheckId.NO_FULL_ADMIN_POLICY, offenders, 'No attached policy allows "*:*".',
                       '{n} attachment(s) of policies that allow "*:*".',
                       [p.name for p in holders if p.kind == "user"])
     if not offenders:
@@ -599,43 +616,43 @@ def check_full_admin(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckRe
     return dataclasses.replace(result, detail=detail, acceptance=acceptance, groups=tuple(groups))
 
 
-@_with_authz("support-role")
+@_with_authz(CheckId.SUPPORT_ROLE)
 def check_support_role(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckResult:
     roles = [r.name for r in authz.roles if any(p.arn.endswith(SUPPORT_POLICY_ARN_SUFFIX) for p in r.attached)]
     if roles:
-        return _result("support-role", Status.PASS, f"Support role(s): {', '.join(roles)}.", roles)
-    return _result("support-role", Status.FAIL, "No role has AWSSupportAccess attached.", ["(no support role)"])
+        return _result(CheckId.SUPPORT_ROLE, Status.PASS, f"Support role(s): {', '.join(roles)}.", roles)
+    return _result(CheckId.SUPPORT_ROLE, Status.FAIL, "No role has AWSSupportAccess attached.", ["(no support role)"])
 
 
-@_with_input("contact-details", lambda inputs: inputs.contact_information,
+@_with_input(CheckId.CONTACT_DETAILS, lambda inputs: inputs.contact_information,
              "The account has no contact information.", "account")
 def check_contact_details(info: ContactInformation) -> CheckResult:
     who = ", ".join(part for part in (info.full_name, info.company, info.phone, info.country) if part)
-    return _result("contact-details", Status.PASS, f"Primary contact: {who}. Make sure it is current.")
+    return _result(CheckId.CONTACT_DETAILS, Status.PASS, f"Primary contact: {who}. Make sure it is current.")
 
 
-@_with_input("security-contact", lambda inputs: inputs.security_contact, "No security contact is registered.",
+@_with_input(CheckId.SECURITY_CONTACT, lambda inputs: inputs.security_contact, "No security contact is registered.",
              "account")
 def check_security_contact(contact: AlternateContact) -> CheckResult:
-    return _result("security-contact", Status.PASS, f"Security contact: {contact.name} <{contact.email}>.")
+    return _result(CheckId.SECURITY_CONTACT, Status.PASS, f"Security contact: {contact.name} <{contact.email}>.")
 
 
 def check_server_certificates(inputs: ScanInputs) -> CheckResult:
     certificates = inputs.server_certificates
     if isinstance(certificates, Unavailable):
-        return _result("expired-server-certificates", Status.UNKNOWN, certificates.describe())
-    expired = [f"{c.name} (expired {_ago(inputs.now, c.expires)})" for c in certificates
+        return _result(CheckId.EXPIRED_SERVER_CERTIFICATES, Status.UNKNOWN, certificates.describe())
+    expired = [f"{c.name} (expired {ago(c.expires, inputs.now)})" for c in certificates
                if c.expires is not None and c.expires <= inputs.now]
     stored = f"{len(certificates)} certificate(s) stored, none expired." if certificates else \
         "No server certificates are stored in IAM."
-    return _verdict("expired-server-certificates", expired, stored, "{n} expired certificate(s) stored in IAM.")
+    return _verdict(CheckId.EXPIRED_SERVER_CERTIFICATES, expired, stored, "{n} expired certificate(s) stored in IAM.")
 
 
 def check_access_analyzer(inputs: ScanInputs) -> CheckResult:
     """CIS 1.19 asks for an external-access analyzer in every enabled region (an analyzer sees only its region)."""
     coverage = inputs.analyzers
     if isinstance(coverage, Unavailable):
-        return _result("access-analyzer", Status.UNKNOWN, coverage.describe())
+        return _result(CheckId.ACCESS_ANALYZER, Status.UNKNOWN, coverage.describe())
     missing = coverage.regions_without
     unknown = "; ".join(f"{region}: {why}" for region, why in coverage.unreadable.items())
     notes = " ".join(part for part in (
@@ -644,20 +661,20 @@ def check_access_analyzer(inputs: ScanInputs) -> CheckResult:
     ) if part)
     if missing:
         detail = f"No active external-access analyzer in {len(missing)} enabled region(s): {', '.join(missing)}."
-        return _result("access-analyzer", Status.FAIL, " ".join(part for part in (detail, notes) if part),
+        return _result(CheckId.ACCESS_ANALYZER, Status.FAIL, " ".join(part for part in (detail, notes) if part),
                        [f"region {region}" for region in missing])
     names = "; ".join(f"{region}: {', '.join(found)}" for region, found in coverage.active.items() if found)
     if notes:
-        return _result("access-analyzer", Status.UNKNOWN, f"{notes} Active analyzers: {names or 'none read'}.")
-    return _result("access-analyzer", Status.PASS,
+        return _result(CheckId.ACCESS_ANALYZER, Status.UNKNOWN, f"{notes} Active analyzers: {names or 'none read'}.")
+    return _result(CheckId.ACCESS_ANALYZER, Status.PASS,
                    f"An active analyzer in each of the {len(coverage.active)} enabled region(s): {names}.")
 
 
-@_with_authz("cloudshell-full-access")
+@_with_authz(CheckId.CLOUDSHELL_FULL_ACCESS)
 def check_cloudshell(inputs: ScanInputs, authz: AuthorizationDetails) -> CheckResult:
     holders = [f"{p.kind} {p.name}" for p in authz.principals()
                if any(ref.arn.endswith(CLOUDSHELL_POLICY_ARN_SUFFIX) for ref in p.attached)]
-    return _verdict("cloudshell-full-access", holders, "AWSCloudShellFullAccess is attached to no one.",
+    return _verdict(CheckId.CLOUDSHELL_FULL_ACCESS, holders, "AWSCloudShellFullAccess is attached to no one.",
                     "AWSCloudShellFullAccess is attached to {n} principal(s).")
 
 
@@ -666,11 +683,11 @@ def check_admin_cli(inputs: ScanInputs) -> CheckResult:
     key fails, unless one of those policies denies work without MFA (``core.mfa_gate``)."""
     for source in (inputs.authz, inputs.report):
         if isinstance(source, Unavailable):
-            return _result(ADMIN_CLI_CHECK, Status.UNKNOWN, source.describe())
+            return _result(CheckId.ADMIN_KEYS_MFA, Status.UNKNOWN, source.describe())
     authz, report = inputs.authz, inputs.report
     assert not isinstance(authz, Unavailable) and not isinstance(report, Unavailable)
     if authz.documents_error is not None:
-        return _result(ADMIN_CLI_CHECK, Status.UNKNOWN, authz.documents_error.describe())
+        return _result(CheckId.ADMIN_KEYS_MFA, Status.UNKNOWN, authz.documents_error.describe())
     groups = {g.name: g for g in authz.groups}
     rows = {row.user: row for row in inputs.user_rows(report)}
     offenders, users, admins = [], [], 0
@@ -688,8 +705,8 @@ def check_admin_cli(inputs: ScanInputs) -> CheckResult:
             users.append(user.name)
     ok = (f"No administrator ({admins}) holds an access key that works without MFA." if admins
           else "No IAM user can do everything.")
-    return _verdict(ADMIN_CLI_CHECK, offenders, ok, "{n} administrator(s) with an access key that works without MFA.",
-                    users)
+    return _verdict(CheckId.ADMIN_KEYS_MFA, offenders, ok,
+                    "{n} administrator(s) with an access key that works without MFA.", users)
 
 
 CHECKS: tuple[Callable[[ScanInputs], CheckResult], ...] = (

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from .access_keys import last_use_text
-from .checks import UnusedCredential, setup_keys_unused, unused_credentials
+from .checks import CheckId, UnusedCredential, setup_keys_unused, unused_credentials
 from .credential_report import ReportRow
 from .fix_plan import FixItem, FixPlan, FixProblem
 from .plan import PlanStep, final_step
@@ -77,7 +77,7 @@ def unused_credentials_plan(live: LiveUser, row: ReportRow, now: datetime,
     why: dict[int | None, list[str]] = {}
     for found in findings:
         reasons = why.setdefault(found.slot, [])
-        text = f"{found.why} ({'CIS 1.10' if found.check_id == 'setup-keys-unused' else 'CIS 1.11'})"
+        text = f"{found.why} ({'CIS 1.10' if found.check_id == CheckId.SETUP_KEYS_UNUSED else 'CIS 1.11'})"
         if text not in reasons:
             reasons.append(text)
     steps: list[PlanStep] = []
@@ -100,7 +100,7 @@ def unused_credentials_plan(live: LiveUser, row: ReportRow, now: datetime,
         notes.append(f"Removing the console password cannot be undone: {live.name} can sign in to the console "
                      "again only after an admin sets a new password.")
     confirm = _running(keys, running_key_id)
-    return FixPlan(("setup-keys-unused", "unused-credentials"), f"Disable {live.name}'s unused credentials",
+    return FixPlan(f"Disable {live.name}'s unused credentials",
                    tuple(steps), tuple(items), tuple(notes) + _running_note(confirm, "deactivated"), confirm,
                    (live.name,) if steps else ())
 
@@ -120,7 +120,7 @@ def one_active_key_plan(user_name: str, keys: Sequence[LiveKey], deactivate: str
              f"{user_name} will have no active access key left."]
     notes.append("A deactivated key can be reactivated; delete it once nothing has broken.")
     confirm = _running([deactivate], running_key_id)
-    return FixPlan(("one-active-key",), f"Deactivate {user_name}'s access key {deactivate}",
+    return FixPlan(f"Deactivate {user_name}'s access key {deactivate}",
                    (_deactivate(user_name, deactivate),),
                    (FixItem(f"access key {deactivate} (key {slot}): deactivate",
                             f"{len(others) + 1} active keys (CIS 1.12 allows one); {_key_facts(chosen)}"),),
@@ -148,8 +148,7 @@ def delete_keys_plan(user_name: str | None, keys: Sequence[LiveKey], key_ids: Co
                                     {"UserName": user_name, "TagKeys": [key.access_key_id]},
                                     "the description belongs to the key deleted just before."))
     items = tuple(FixItem(f"access key {k.access_key_id}: delete", f"inactive; {_key_facts(k)}") for k in wanted)
-    return FixPlan(("setup-keys-unused", "unused-credentials", "one-active-key"),
-                   f"Delete {_whose(user_name)}'s inactive access keys", tuple(steps), items,
+    return FixPlan(f"Delete {_whose(user_name)}'s inactive access keys", tuple(steps), items,
                    ("Deleting a key cannot be undone.",), (), (user_name,) if user_name and steps else ())
 
 
@@ -164,7 +163,7 @@ def root_keys_plan(keys: Sequence[LiveKey], running_key_id: str | None) -> FixPl
                           f"{'active' if k.active else 'inactive'}, {_key_facts(k)}"
                           + ("; iam-tui is signing its calls with it now" if k.access_key_id == running_key_id
                              else "")) for k in ordered)
-    return FixPlan(("root-access-keys",), "Delete the root user's access keys",
+    return FixPlan("Delete the root user's access keys",
                    tuple(_delete(None, k.access_key_id) for k in ordered), items,
                    ("Deleting a key cannot be undone; root keeps its password (and MFA) for the console.",
                     *_running_note(confirm, "deleted")), confirm)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from .ago import ago
+
 ROOT_USER = "<root_account>"
 
 COLUMNS = (
@@ -147,19 +149,5 @@ def report_age(generated_at: datetime | None, now: datetime | None = None) -> st
     """How old the credential report is, in words (it matters: AWS regenerates it at most every 4 hours)."""
     if generated_at is None:
         return "credential report unavailable"
-    minutes = int(((now or datetime.now(UTC)) - generated_at).total_seconds() // 60)
-    return f"credential report generated {_ago(minutes)} (AWS regenerates it at most every 4 hours)"
-
-
-def _ago(minutes: int) -> str:
-    """A duration as a person says it: "just now", "25 min ago", "5 h ago", "3 days ago", "11 years ago"."""
-    hours, days = minutes // 60, minutes // (60 * 24)
-    if minutes < 1:
-        return "just now"
-    if minutes < 120:
-        return f"{minutes} min ago"
-    if hours < 48:
-        return f"{hours} h ago"
-    if days < 2 * 365:
-        return f"{days} days ago"
-    return f"{days // 365} years ago"
+    age = ago(generated_at, now or datetime.now(UTC))
+    return f"credential report generated {age} (AWS regenerates it at most every 4 hours)"

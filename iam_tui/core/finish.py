@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .checks import CheckResult, Status
+from .checks import CheckId, CheckResult, Status
 from .plan import PlanStep
 
 
@@ -48,7 +48,7 @@ def made_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
 
 
 # Checks whose fix has no API: the console steps are in the check's own fix text.
-CONSOLE_ONLY = frozenset({"root-mfa", "root-hardware-mfa"})
+CONSOLE_ONLY = frozenset({CheckId.ROOT_MFA, CheckId.ROOT_HARDWARE_MFA})
 MARK = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.UNKNOWN: "?", Status.NOT_APPLICABLE: "-"}
 
 

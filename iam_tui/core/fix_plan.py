@@ -27,7 +27,6 @@ class FixItem:
 
 @dataclass(frozen=True)
 class FixPlan:
-    check_ids: tuple[str, ...]  # the checks this plan fixes
     title: str
     steps: tuple[PlanStep, ...]
     items: tuple[FixItem, ...] = ()

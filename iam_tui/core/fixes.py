@@ -6,14 +6,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
-from .checks import CheckResult, Status
+from .checks import CheckId, CheckResult, Status
 from .guide_names import DEFAULT_GROUP
+
+
+class FixId(StrEnum):
+    """The fixes' stable ids (what ``iam-tui check --json`` names, and what the dashboard opens)."""
+
+    CONSOLE_CHECKLIST = "console-checklist"
+    PASSWORD_POLICY_CIS = "password-policy-cis"
+    REMOVE_UNUSED_CREDENTIALS = "remove-unused-credentials"
+    DELETE_ROOT_KEYS = "delete-root-keys"
+    USER_MFA = "user-mfa"
+    DEACTIVATE_EXTRA_KEY = "deactivate-extra-key"
+    ROTATE_KEY = "rotate-key"
+    MOVE_POLICIES_TO_GROUP = "move-policies-to-group"
+    CREATE_SUPPORT_ROLE = "create-support-role"
+    CREATE_ACCESS_ANALYZER = "create-access-analyzer"
+    ACCEPT_GUIDE_ADMIN_GROUP = "accept-guide-admin-group"
+    GATE_ADMIN_KEY = "gate-admin-key"
+    CLEAR_ACCEPTANCE = "clear-acceptance"
 
 
 @dataclass(frozen=True)
 class Fix:
-    id: str
+    id: FixId
     title: str
     # When the fix is offered only for some failures of its check (None: for every failure).
     offered: Callable[[CheckResult], bool] | None = None
@@ -27,32 +46,34 @@ def _only_the_guide_group(result: CheckResult) -> bool:
     return len(result.resources) == 1 and result.groups == (DEFAULT_GROUP,)
 
 
-CONSOLE_CHECKLIST = Fix("console-checklist", "Follow the console checklist (no API exists), then tick it off")
-PASSWORD_POLICY_CIS = Fix("password-policy-cis", "Set the password policy with the CIS preset filled in")
-REMOVE_UNUSED = Fix("remove-unused-credentials", "Deactivate or delete unused keys and remove unused passwords")
+CONSOLE_CHECKLIST = Fix(FixId.CONSOLE_CHECKLIST, "Follow the console checklist (no API exists), then tick it off")
+PASSWORD_POLICY_CIS = Fix(FixId.PASSWORD_POLICY_CIS, "Set the password policy with the CIS preset filled in")
+REMOVE_UNUSED = Fix(FixId.REMOVE_UNUSED_CREDENTIALS, "Deactivate or delete unused keys and remove unused passwords")
 
-FIXES: dict[str, Fix] = {
-    "root-access-keys": Fix("delete-root-keys", "Delete the root user's access key(s)"),
-    "root-mfa": CONSOLE_CHECKLIST,
-    "root-hardware-mfa": CONSOLE_CHECKLIST,
-    "password-policy-length": PASSWORD_POLICY_CIS,
-    "password-policy-reuse": PASSWORD_POLICY_CIS,
-    "console-users-mfa": Fix("user-mfa", "Assign an MFA device to the user named in the finding"),
-    "setup-keys-unused": REMOVE_UNUSED,
-    "unused-credentials": REMOVE_UNUSED,
-    "one-active-key": Fix("deactivate-extra-key", "Deactivate the extra access key, choosing which"),
-    "key-rotation": Fix("rotate-key", "Rotate the access key: new key, AWS CLI profiles updated, old key retired"),
-    "permissions-via-groups": Fix("move-policies-to-group", "Move the user's policies to a group"),
-    "support-role": Fix("create-support-role", "Create a support role with AWSSupportAccess"),
-    "access-analyzer": Fix("create-access-analyzer",
+FIXES: dict[CheckId, Fix] = {
+    CheckId.ROOT_ACCESS_KEYS: Fix(FixId.DELETE_ROOT_KEYS, "Delete the root user's access key(s)"),
+    CheckId.ROOT_MFA: CONSOLE_CHECKLIST,
+    CheckId.ROOT_HARDWARE_MFA: CONSOLE_CHECKLIST,
+    CheckId.PASSWORD_POLICY_LENGTH: PASSWORD_POLICY_CIS,
+    CheckId.PASSWORD_POLICY_REUSE: PASSWORD_POLICY_CIS,
+    CheckId.CONSOLE_USERS_MFA: Fix(FixId.USER_MFA, "Assign an MFA device to the user named in the finding"),
+    CheckId.SETUP_KEYS_UNUSED: REMOVE_UNUSED,
+    CheckId.UNUSED_CREDENTIALS: REMOVE_UNUSED,
+    CheckId.ONE_ACTIVE_KEY: Fix(FixId.DEACTIVATE_EXTRA_KEY, "Deactivate the extra access key, choosing which"),
+    CheckId.KEY_ROTATION: Fix(FixId.ROTATE_KEY,
+                              "Rotate the access key: new key, AWS CLI profiles updated, old key retired"),
+    CheckId.PERMISSIONS_VIA_GROUPS: Fix(FixId.MOVE_POLICIES_TO_GROUP, "Move the user's policies to a group"),
+    CheckId.SUPPORT_ROLE: Fix(FixId.CREATE_SUPPORT_ROLE, "Create a support role with AWSSupportAccess"),
+    CheckId.ACCESS_ANALYZER: Fix(FixId.CREATE_ACCESS_ANALYZER,
                            "Create IAM Access Analyzers (external access, free) in the regions without one"),
-    "no-full-admin-policy": Fix("accept-guide-admin-group", "Accept the guide's own admin group (PowerUsers)",
+    CheckId.NO_FULL_ADMIN_POLICY: Fix(FixId.ACCEPT_GUIDE_ADMIN_GROUP, "Accept the guide's own admin group (PowerUsers)",
                                 offered=_only_the_guide_group),
-    "admin-keys-mfa": Fix("gate-admin-key", "Require MFA for the administrator's access key (step 5, way 2)"),
+    CheckId.ADMIN_KEYS_MFA: Fix(FixId.GATE_ADMIN_KEY, "Require MFA for the administrator's access key (step 5, way 2)"),
 }
 # A finding accepted on purpose (and the acceptance in effect) offers to clear it instead.
-WHEN_ACCEPTED: dict[str, Fix] = {
-    "no-full-admin-policy": Fix("clear-acceptance", "Clear the acceptance of the guide's admin group (PowerUsers)"),
+WHEN_ACCEPTED: dict[CheckId, Fix] = {
+    CheckId.NO_FULL_ADMIN_POLICY: Fix(FixId.CLEAR_ACCEPTANCE,
+                                      "Clear the acceptance of the guide's admin group (PowerUsers)"),
 }
 
 

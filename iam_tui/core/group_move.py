@@ -85,7 +85,7 @@ def change_password_detach_plan(authz: AuthorizationDetails, user_name: str) -> 
     ref = user.attached[0]
     params = {"UserName": user_name, "PolicyArn": ref.arn}
     step = PlanStep(f"Detach {ref.name} from {user_name}", "DetachUserPolicy", params, "AttachUserPolicy", params)
-    return FixPlan(("permissions-via-groups",), f"Detach {CHANGE_PASSWORD} from {user_name}", (step,),
+    return FixPlan(f"Detach {CHANGE_PASSWORD} from {user_name}", (step,),
                    (FixItem(f"{ref.name} (AWS managed): detach", "attached to the user directly (CIS 1.14)"),),
                    (_ALREADY_ALLOWED,), (), (user_name,))
 
@@ -174,5 +174,5 @@ def group_move_plan(authz: AuthorizationDetails, user_name: str, target: GroupTa
                      "users change their own password in the account password policy (`p` on the dashboard); "
                      "then this policy is not needed at all.")
     documents = tuple((f"{name} (inline, to {g})", _document_text(p.document)) for p, name in copies if name)
-    return FixPlan(("permissions-via-groups",), f"Move {u}'s policies to group {g}", tuple(steps), tuple(items),
+    return FixPlan(f"Move {u}'s policies to group {g}", tuple(steps), tuple(items),
                    tuple(notes), (), (u,), documents)

@@ -138,9 +138,6 @@ class Journal:
     def at(self, step: Step, **changes: Any) -> Journal:
         return replace(self, step=step, **changes)
 
-    def profiles_in(self, config_file: bool) -> list[str]:
-        return [p.name for p in self.profiles if p.config_file is config_file]
-
     def to_json(self) -> str:
         data = {
             "version": self.version, "account_id": self.account_id, "user_name": self.user_name,

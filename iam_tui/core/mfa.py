@@ -54,15 +54,6 @@ def device_name(serial: str) -> str:
     return match["rest"].rsplit("/", 1)[-1] if match else serial
 
 
-def device_path(serial: str) -> str:
-    """The path part of a virtual device ARN (``/`` for ``arn:...:mfa/alice``)."""
-    match = _MFA_ARN.match(serial)
-    if not match:
-        return "/"
-    head, _, _ = match["rest"].rpartition("/")
-    return f"/{head}/" if head else "/"
-
-
 def seed_secret(raw: bytes | str) -> Secret:
     """``Base32StringSeed`` as it arrives (bytes from boto3, text elsewhere), wrapped at once."""
     return Secret(raw.decode("ascii") if isinstance(raw, bytes) else str(raw))

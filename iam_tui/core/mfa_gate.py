@@ -20,7 +20,6 @@ from typing import Any
 from .fix_plan import FixItem, FixPlan
 from .plan import PlanStep
 
-CHECK_ID = "admin-keys-mfa"  # the check "Administrators' CLI access is short-lived or MFA-gated" (core/checks.py)
 POLICY_NAME = "Force_MFA"  # the name AWS's tutorial gives it ("Enable your users to configure their own ...")
 POLICY_DESCRIPTION = "Denies every action but managing one's own MFA device and password unless signed in with MFA"
 MFA_PRESENT = "aws:multifactorauthpresent"
@@ -174,7 +173,7 @@ def gate_plan(user: str, group: str, account_id: str, partition: str, *, policy_
         notes.append(f"{POLICY_NAME} exists in the account already and is attached as it is: check that its "
                      "document is the one below.")
     title = f"Require MFA for {user}'s access key (group {group})"
-    return FixPlan((CHECK_ID,), title, tuple(steps),
+    return FixPlan(title, tuple(steps),
                    (FixItem(f"group {group}: {POLICY_NAME} attached", "an access key of an admin is the whole "
                             "account to whoever finds it; with this policy the key alone can do nothing"),),
                    tuple(notes), touches=(user,), documents=((f"Policy {POLICY_NAME}", document),))

@@ -23,7 +23,7 @@ def signin_plan(user: str, group: str, partition: str = "aws") -> FixPlan:
     arn = aws_managed_policy_arn(SIGNIN_POLICY, partition)
     step = PlanStep(f"Attach {SIGNIN_POLICY} to group {group}", "AttachGroupPolicy",
                     {"GroupName": group, "PolicyArn": arn}, "DetachGroupPolicy", {"GroupName": group, "PolicyArn": arn})
-    return FixPlan((), f"Let {user} use aws login (group {group})", (step,),
+    return FixPlan(f"Let {user} use aws login (group {group})", (step,),
                    (FixItem(f"group {group}: {SIGNIN_POLICY} attached",
                             f"{user}'s policies do not allow signin:AuthorizeOAuth2Access and "
                             "signin:CreateOAuth2Token, which aws login needs"),),

@@ -60,7 +60,7 @@ def support_role_plan(account_id: str, partition: str, role_name: str, existing_
     notes = (f"The role trusts the account, not everyone in it: a user or role of {account_id} may assume it only "
              "when its own policies allow sts:AssumeRole on the role (AdministratorAccess does). Decide who: "
              "for example, a policy on your admins' group.",)
-    return FixPlan(("support-role",), f"Create the support role {role_name}", steps,
+    return FixPlan(f"Create the support role {role_name}", steps,
                    (FixItem(f"role {role_name} with {SUPPORT_POLICY}: create",
                             "no role can open AWS Support cases (CIS 1.16)"),),
                    notes, documents=((f"Trust policy of {role_name}", trust),))

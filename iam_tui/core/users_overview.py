@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from .authz import AuthorizationDetails, Principal
-from .checks import CheckResult, Status
+from .checks import CheckId, CheckResult, Status
 from .credential_report import AccessKeyUsage, CredentialReport, ReportRow
 from .scan_inputs import ScanInputs
 from .unavailable import Unavailable
@@ -43,7 +43,7 @@ class UserAtAGlance:
     keys: tuple[KeyAtAGlance, ...]
     groups: tuple[str, ...]
     policies: tuple[str, ...]  # the user's own policies: attached managed ones, then inline ones marked so
-    failing: tuple[str, ...]  # ids of the checks whose findings name this user, in the checks' order
+    failing: tuple[CheckId, ...]  # ids of the checks whose findings name this user, in the checks' order
 
     @property
     def last_activity(self) -> datetime | None:
@@ -88,8 +88,8 @@ def _policies(principal: Principal | None) -> tuple[str, ...]:
     return tuple(p.name for p in principal.attached) + tuple(f"{p.name} (inline)" for p in principal.inline)
 
 
-def _failing(results: Iterable[CheckResult]) -> dict[str, list[str]]:
-    by_user: dict[str, list[str]] = {}
+def _failing(results: Iterable[CheckResult]) -> dict[str, list[CheckId]]:
+    by_user: dict[str, list[CheckId]] = {}
     for result in results:
         if result.status is Status.FAIL:
             for name in result.users:
@@ -163,11 +163,3 @@ def sort_users(users: Iterable[UserAtAGlance], by: UserSort, now: datetime) -> l
     if by is UserSort.FAILING:
         return sorted(by_name, key=lambda u: -len(u.failing))
     return sorted(by_name, key=lambda u: (u.created is None, -(u.created or now).timestamp()))
-
-
-def search_users(users: Iterable[UserAtAGlance], query: str) -> list[UserAtAGlance]:
-    """The users whose name or one of whose groups contains ``query``, ignoring case; all of them for a blank query."""
-    needle = query.strip().casefold()
-    if not needle:
-        return list(users)
-    return [u for u in users if needle in u.name.casefold() or any(needle in g.casefold() for g in u.groups)]

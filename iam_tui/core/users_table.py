@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .checks import SPECS
+from .ago import ago
+from .checks import SPECS, CheckId
 from .display_text import visible
 from .users_overview import KeyAtAGlance, UserAtAGlance, UserSort, UsersOverview, sort_users
 
@@ -18,20 +19,9 @@ def yes_no(value: bool | None) -> str:
     return "?" if value is None else "yes" if value else "no"
 
 
-def ago(when: datetime | None, now: datetime, never: str = "never") -> str:
-    """``when`` in days before ``now``, compactly: "today", "3d ago", "2y ago"."""
-    if when is None:
-        return never
-    days = max(0, (now - when).days)
-    if days == 0:
-        return "today"
-    return f"{days // 365}y ago" if days >= 730 else f"{days}d ago"
-
-
-def check_label(check_id: str) -> str:
+def check_label(check_id: CheckId) -> str:
     """A check by its CIS number where it has one (short), else by its id."""
-    spec = SPECS.get(check_id)
-    return spec.cis if spec is not None and spec.cis else check_id
+    return SPECS[check_id].cis or check_id
 
 
 def keys_cell(user: UserAtAGlance) -> str:
@@ -50,7 +40,7 @@ def row_cells(user: UserAtAGlance, now: datetime) -> tuple[str, ...]:
         yes_no(user.mfa),
         keys_cell(user),
         "-" if oldest is None else f"{oldest}d",
-        ago(user.last_activity, now),
+        ago(user.last_activity, now, compact=True),
         ", ".join(user.groups) or "-",
     )
 
@@ -58,7 +48,7 @@ def row_cells(user: UserAtAGlance, now: datetime) -> tuple[str, ...]:
 def _key_line(key: KeyAtAGlance, now: datetime) -> str:
     age = key.age_days(now)
     where = ", ".join(w for w in (key.last_used_service, key.last_used_region) if w)
-    used = ago(key.last_used, now, "never used")
+    used = ago(key.last_used, now, never="never used", compact=True)
     used = used if key.last_used is None else f"last used {used}" + (f" ({where})" if where else "")
     return (f"  key {key.slot}: {'active' if key.active else 'inactive'}, "
             f"{'age unknown' if age is None else f'{age} days old'}, {used}")
@@ -71,15 +61,14 @@ def detail_text(user: UserAtAGlance, now: datetime) -> str:
         f"{user.name}   {user.arn}",
         f"Created: {user.created:%Y-%m-%d}" if user.created else "Created: unknown",
         f"Console password: {console[user.console_access]}"
-        + (f", last sign-in {ago(user.password_last_used, now)}" if user.console_access else "")
+        + (f", last sign-in {ago(user.password_last_used, now, compact=True)}" if user.console_access else "")
         + f" · MFA: {yes_no(user.mfa)}",
         "Access keys:" if user.keys else "Access keys: none",
         *(_key_line(k, now) for k in user.keys),
         f"Groups: {', '.join(user.groups) or 'none'} · own policies: {', '.join(user.policies) or 'none'}",
     ]
     if user.failing:
-        lines.append("Fails: " + "; ".join(f"{check_label(c)} {SPECS[c].title}" if c in SPECS else c
-                                           for c in user.failing))
+        lines.append("Fails: " + "; ".join(f"{check_label(c)} {SPECS[c].title}" for c in user.failing))
     else:
         lines.append("Fails no check.")
     return "\n".join(lines)
@@ -123,7 +112,8 @@ class UserRows:
         return self._orders[by]
 
     def shown(self, by: UserSort, query: str) -> list[int]:
-        """The indexes of the users :func:`search_users` keeps for ``query``, in the order ``by`` names."""
+        """The indexes of the users whose name or one of whose groups contains ``query`` (ignoring case; all of them
+        for a blank query), in the order ``by`` names."""
         order = self.order(by)
         needle = query.strip().casefold()
         if not needle:

@@ -217,7 +217,7 @@ class CliProfileScreen(AppScreen[bool]):
             expected = (await service.signin.user(self.user_name)).arn
             self.verified = await cli_profile.verify(
                 lambda: cli_profile.service_for_profile(service, paths, name), expected,
-                progress=lambda _n, text: self._say(text))
+                progress=lambda _n, text: self._say(text), patience=service.patience)
         except AwsError as err:
             self._say(f"✗ The profile was written but does not work yet. {err.text}\nenter tries again.")
             return

@@ -17,7 +17,7 @@ from ..aws.errors import AwsError
 from ..aws.models import AccountIdentity, ScanResult
 from ..core.account_settings import AlternateContact
 from ..core.changes import Changed
-from ..core.checks import CheckResult, Status
+from ..core.checks import CheckId, CheckResult, Status
 from ..core.credential_report import CredentialReport, report_age
 from ..core.display_text import visible
 from ..core.fixes import fix_for
@@ -93,7 +93,7 @@ def summary_text(result: ScanResult, width: int) -> str:
 
 
 # Checks whose fix is another key of this screen rather than f.
-OTHER_KEY_FIXES = {"security-contact": "s sets the security contact here"}
+OTHER_KEY_FIXES = {CheckId.SECURITY_CONTACT: "s sets the security contact here"}
 
 
 def no_fix_text(result: CheckResult) -> str:

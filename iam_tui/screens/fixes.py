@@ -7,7 +7,7 @@ API, shows the console's clicks as a checklist that is ticked off once ``GetAcco
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -25,7 +25,7 @@ from ..core.checks import CheckResult
 from ..core.console_checklist import checklist_text, console_checklist
 from ..core.display_text import visible
 from ..core.fix_plan import FixPlan, FixProblem
-from ..core.fixes import Fix, fix_for
+from ..core.fixes import Fix, FixId, fix_for
 from ..core.group_move import GroupTarget
 from ..core.plan_review import review_of_fix
 from ..core.scan_inputs import LiveKey
@@ -324,18 +324,18 @@ async def _rotate_key(screen: AppScreen[Any], result: CheckResult) -> None:
         await screen.app.push_screen(KeyRotationScreen(user))
 
 
-FLOWS = {
-    "create-access-analyzer": _access_analyzer,
-    "delete-root-keys": _root_keys,
-    "remove-unused-credentials": _unused_credentials,
-    "deactivate-extra-key": _one_active_key,
-    "move-policies-to-group": _move_to_group,
-    "create-support-role": _support_role,
-    "accept-guide-admin-group": _accept_admin_group,
-    "clear-acceptance": _clear_acceptance,
-    "password-policy-cis": _password_policy,
-    "user-mfa": _user_mfa,
-    "console-checklist": _console_checklist,
-    "rotate-key": _rotate_key,
-    "gate-admin-key": _gate_admin_key,
+FLOWS: dict[FixId, Callable[[AppScreen[Any], CheckResult], Awaitable[None]]] = {
+    FixId.CREATE_ACCESS_ANALYZER: _access_analyzer,
+    FixId.DELETE_ROOT_KEYS: _root_keys,
+    FixId.REMOVE_UNUSED_CREDENTIALS: _unused_credentials,
+    FixId.DEACTIVATE_EXTRA_KEY: _one_active_key,
+    FixId.MOVE_POLICIES_TO_GROUP: _move_to_group,
+    FixId.CREATE_SUPPORT_ROLE: _support_role,
+    FixId.ACCEPT_GUIDE_ADMIN_GROUP: _accept_admin_group,
+    FixId.CLEAR_ACCEPTANCE: _clear_acceptance,
+    FixId.PASSWORD_POLICY_CIS: _password_policy,
+    FixId.USER_MFA: _user_mfa,
+    FixId.CONSOLE_CHECKLIST: _console_checklist,
+    FixId.ROTATE_KEY: _rotate_key,
+    FixId.GATE_ADMIN_KEY: _gate_admin_key,
 }

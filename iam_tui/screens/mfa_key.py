@@ -265,7 +265,7 @@ class MfaKeyScreen(AppScreen[None]):
             expected = (await service.signin.user(self.user_name)).arn
             key_service = await cli_profile.verify(
                 lambda: cli_profile.service_for_profile(service, paths, key_profile), expected,
-                progress=lambda _n, text: self._say(text, replace_last=True))
+                progress=lambda _n, text: self._say(text, replace_last=True), patience=service.patience)
             refused = await mfa_gate.key_alone_refused(key_service)
         except AwsError as err:
             self._say(f"✗ {err.text}", replace_last=True)

@@ -22,10 +22,11 @@ from ..aws.plan_runner import OnChange, PlanRun, StepProgress
 from ..core.changes import Changed, changed_by_steps
 from ..core.plan import STATE_MARKS, PlanState
 from ..core.plan_review import PlanReview
+from ..widgets.core_rule import Rule
 from ..widgets.data_text import Static
 from .base import REFUSED, AppScreen
 from .confirm import ConfirmScreen
-from .plan_review import PlanReviewScreen, Rule
+from .plan_review import PlanReviewScreen
 
 RunPlan = Callable[[PlanRun, OnChange], Awaitable[bool]]
 

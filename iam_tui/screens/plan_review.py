@@ -4,33 +4,19 @@ the typed confirmation when the plan asks for one, and after one more question p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from textual import getters, work
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input
 
 from ..core.plan_review import PlanReview, exact_name_problem, review_cli, review_text, running_key_question
+from ..widgets.core_rule import CoreRule, Rule
 from ..widgets.data_text import Static
 from .base import AppScreen
 from .confirm import ConfirmScreen
-
-Rule = Callable[[str], str | None]
-
-
-class CoreRule(Validator):
-    """A rule from ``core`` (text -> problem or None) as a Textual validator."""
-
-    def __init__(self, rule: Rule) -> None:
-        super().__init__()
-        self.rule = rule
-
-    def validate(self, value: str) -> ValidationResult:
-        problem = self.rule(value)
-        return self.failure(problem) if problem else self.success()
 
 
 class PlanReviewScreen(AppScreen[bool]):

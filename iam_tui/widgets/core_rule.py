@@ -6,11 +6,13 @@ from collections.abc import Callable
 
 from textual.validation import ValidationResult, Validator
 
+Rule = Callable[[str], str | None]  # what is wrong with the value, in words, or None when it is fine
+
 
 class CoreRule(Validator):
-    """``rule(value)`` returns what is wrong with the value, in words, or None when it is fine."""
+    """The one validator of the app's fields: ``rule(value)`` (one of ``core``'s rules) says what is wrong."""
 
-    def __init__(self, rule: Callable[[str], str | None]) -> None:
+    def __init__(self, rule: Rule) -> None:
         super().__init__()
         self.rule = rule
 

@@ -53,11 +53,6 @@ def with_quiet_zone(symbol: Matrix, quiet_zone: int) -> Matrix:
     return blank + tuple(margin + row + margin for row in symbol) + blank
 
 
-def qr_matrix(text: Secret, quiet_zone: int = QUIET_ZONE) -> Matrix:
-    """``text``'s QR code (see :func:`qr_symbol`) with its quiet zone."""
-    return with_quiet_zone(qr_symbol(text), quiet_zone)
-
-
 def best_fit(symbols: Sequence[Matrix], room: Size) -> tuple[int, int] | None:
     """(index of the symbol, quiet zone) to draw in ``room``: the first symbol that fits, at its widest quiet zone;
     None when none fits even with the narrowest."""
@@ -146,11 +141,6 @@ class QrCode(Widget):
     @property
     def quiet_zone(self) -> int:
         return (len(self._matrix) - len(self._symbols[self._shown])) // 2 if self._matrix else 0
-
-    @staticmethod
-    def size_for(text: Secret) -> Size:
-        """Cells the QR code of ``text`` needs, without drawing it."""
-        return cells_for(qr_matrix(text))
 
     @property
     def cell_size(self) -> Size:

@@ -13,7 +13,7 @@ from iam_tui.aws.errors import AwsError
 from iam_tui.aws.service import IamService
 from iam_tui.check_command import as_table, to_json
 from iam_tui.core.accepted import MARKER_NAME, read_record
-from iam_tui.core.checks import Status
+from iam_tui.core.checks import CheckId, Status
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 REASON = "Our admin group; reviewed by Jo [EMEA] <jo@example.com>"
@@ -43,7 +43,7 @@ async def test_accepted_on_the_group_survives_as_a_fail_with_its_reason(service:
     guide_group(admin, "alice")
     await service.scan.scan()  # the first scan also reads what a session reads once (identity, report, ...)
     before = await service.scan.scan()
-    assert before.result("no-full-admin-policy").accepted is None
+    assert before.result(CheckId.NO_FULL_ADMIN_POLICY).accepted is None
     assert full_admin_json(before)["fix"]["id"] == "accept-guide-admin-group"
     subject = await service.accepted.acceptable_subject()
     assert subject is not None and (subject.group, subject.members, subject.policies) == \
@@ -56,7 +56,7 @@ async def test_accepted_on_the_group_survives_as_a_fail_with_its_reason(service:
     caller = (await service.scan.account.identity()).caller.arn
     assert record.by == caller
     after = await service.scan.scan()
-    result = after.result("no-full-admin-policy")
+    result = after.result(CheckId.NO_FULL_ADMIN_POLICY)
     assert result.status is Status.FAIL and result.accepted == REASON
     data = full_admin_json(after)
     assert data["status"] == "fail" and data["accepted"] == REASON
@@ -65,11 +65,11 @@ async def test_accepted_on_the_group_survives_as_a_fail_with_its_reason(service:
     assert data["fix"]["id"] == "clear-acceptance"
     assert f"accepted on PowerUsers by {caller} on 2026-12-01 09:30 UTC: {REASON}" in as_table(after)
     assert after.api_calls == before.api_calls  # read from the authorization details the scan reads anyway
-    assert after.result("permissions-via-groups").status is Status.PASS  # the marker is no user policy
+    assert after.result(CheckId.PERMISSIONS_VIA_GROUPS).status is Status.PASS  # the marker is no user policy
 
     await service.accepted.clear_acceptance("PowerUsers")
     assert admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"] == []
-    assert (await service.scan.scan()).result("no-full-admin-policy").acceptance is None
+    assert (await service.scan.scan()).result(CheckId.NO_FULL_ADMIN_POLICY).acceptance is None
     await service.accepted.clear_acceptance("PowerUsers")  # nothing left to clear: no error
 
 
@@ -94,7 +94,7 @@ async def test_the_acceptance_lapses_when_a_member_is_added(service: IamService,
     admin.create_user(UserName="mallory")
     admin.add_user_to_group(GroupName="PowerUsers", UserName="mallory")
     scan = await service.scan.scan()
-    result = scan.result("no-full-admin-policy")
+    result = scan.result(CheckId.NO_FULL_ADMIN_POLICY)
     assert result.status is Status.FAIL and result.accepted is None and result.acceptance.lapsed
     data = full_admin_json(scan)
     assert data["accepted"] is None and data["acceptance"]["lapsed"] is True
@@ -107,10 +107,10 @@ async def test_the_acceptance_lapses_when_a_policy_is_attached(service: IamServi
     guide_group(admin)
     await accept(service)
     admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/IAMFullAccess")
-    result = (await service.scan.scan()).result("no-full-admin-policy")
+    result = (await service.scan.scan()).result(CheckId.NO_FULL_ADMIN_POLICY)
     assert result.accepted is None and result.acceptance.changed == ("policies",)
     admin.detach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/IAMFullAccess")
-    assert (await service.scan.scan()).result("no-full-admin-policy").accepted == REASON  # the state accepted
+    assert (await service.scan.scan()).result(CheckId.NO_FULL_ADMIN_POLICY).accepted == REASON  # the state accepted
 
 
 async def test_only_the_guide_group_as_the_one_finding_can_be_accepted(service: IamService, admin) -> None:
@@ -149,6 +149,6 @@ async def test_a_new_full_admin_holder_undoes_the_acceptance_in_the_result(servi
     await accept(service)
     admin.create_user(UserName="bob")
     admin.attach_user_policy(UserName="bob", PolicyArn=ADMIN)
-    result = (await service.scan.scan()).result("no-full-admin-policy")
+    result = (await service.scan.scan()).result(CheckId.NO_FULL_ADMIN_POLICY)
     assert result.status is Status.FAIL and result.accepted is None
     assert result.acceptance.text().endswith("it does not cover user bob")

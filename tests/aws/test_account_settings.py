@@ -15,7 +15,7 @@ from iam_tui.aws.sandbox import responses
 from iam_tui.aws.sandbox.rules_account import REGIONS_ON
 from iam_tui.aws.service import IamService
 from iam_tui.core.account_settings import AlternateContact
-from iam_tui.core.checks import Status
+from iam_tui.core.checks import CheckId, Status
 
 from ..helpers import FakeTime
 
@@ -23,12 +23,12 @@ from ..helpers import FakeTime
 async def test_a_fresh_account_has_contact_details_but_no_security_contact_and_no_analyzer(
         service: IamService) -> None:
     result = await service.scan.scan()
-    assert result.result("contact-details").status is Status.PASS
-    assert result.result("security-contact").status is Status.FAIL
-    assert result.result("access-analyzer").status is Status.FAIL
-    assert result.result("access-analyzer").resources == tuple(f"region {r}" for r in sorted(REGIONS_ON))
-    assert result.result("expired-server-certificates").status is Status.PASS
-    assert result.result("cloudshell-full-access").status is Status.PASS
+    assert result.result(CheckId.CONTACT_DETAILS).status is Status.PASS
+    assert result.result(CheckId.SECURITY_CONTACT).status is Status.FAIL
+    assert result.result(CheckId.ACCESS_ANALYZER).status is Status.FAIL
+    assert result.result(CheckId.ACCESS_ANALYZER).resources == tuple(f"region {r}" for r in sorted(REGIONS_ON))
+    assert result.result(CheckId.EXPIRED_SERVER_CERTIFICATES).status is Status.PASS
+    assert result.result(CheckId.CLOUDSHELL_FULL_ACCESS).status is Status.PASS
 
 
 async def test_the_fixes_can_be_tried_in_the_demo(service: IamService) -> None:
@@ -38,8 +38,8 @@ async def test_the_fixes_can_be_tried_in_the_demo(service: IamService) -> None:
     await service.aws.in_region("eu-west-1").call("accessanalyzer", "CreateAnalyzer", analyzerName="unused",
                                                   type="ACCOUNT_UNUSED_ACCESS")
     result = await service.scan.scan()
-    assert result.result("security-contact").status is Status.PASS
-    analyzer = result.result("access-analyzer")
+    assert result.result(CheckId.SECURITY_CONTACT).status is Status.PASS
+    analyzer = result.result(CheckId.ACCESS_ANALYZER)
     assert analyzer.status is Status.FAIL and "region us-east-1" not in analyzer.resources  # an analyzer sees only
     assert "region eu-west-1" in analyzer.resources  # its region; the unused-access one does not count
 
@@ -48,7 +48,7 @@ async def test_cloudshell_full_access_is_found_in_the_authorization_details(serv
     admin.create_group(GroupName="Ops")
     admin.attach_group_policy(GroupName="Ops", PolicyArn="arn:aws:iam::aws:policy/AWSCloudShellFullAccess")
     result = await service.scan.scan()
-    assert result.result("cloudshell-full-access").resources == ("group Ops",)
+    assert result.result(CheckId.CLOUDSHELL_FULL_ACCESS).resources == ("group Ops",)
 
 
 def everywhere(service: IamService, event: str, handler: Any) -> None:
@@ -63,9 +63,9 @@ def denied(**_: Any) -> Any:
 async def test_a_denied_read_names_the_iam_action(service: IamService) -> None:
     everywhere(service, "before-call.accessanalyzer.ListAnalyzers", denied)
     result = await service.scan.scan()
-    analyzer = result.result("access-analyzer")
+    analyzer = result.result(CheckId.ACCESS_ANALYZER)
     assert analyzer.status is Status.UNKNOWN and "access-analyzer:ListAnalyzers" in analyzer.detail
-    assert result.result("security-contact").status is Status.FAIL  # the other checks still run
+    assert result.result(CheckId.SECURITY_CONTACT).status is Status.FAIL  # the other checks still run
 
 
 async def test_every_enabled_region_is_read_and_one_denied_region_is_unknown(service: IamService) -> None:
@@ -81,7 +81,7 @@ async def test_every_enabled_region_is_read_and_one_denied_region_is_unknown(ser
     plan = await service.fixes.access_analyzers()
     assert sorted(asked) == sorted(REGIONS_ON) and "eu-west-1" not in [s.region for s in plan.steps]
     assert await PlanRunner(service.aws, FakeTime().patience()).run(service.fixes.start(plan)) is True
-    analyzer = (await service.scan.scan()).result("access-analyzer")
+    analyzer = (await service.scan.scan()).result(CheckId.ACCESS_ANALYZER)
     assert analyzer.status is Status.UNKNOWN
     assert "eu-west-1: Not allowed to call access-analyzer:ListAnalyzers" in analyzer.detail
     assert "af-south-1" not in analyzer.detail  # an opt-in region the account has not enabled
@@ -102,7 +102,7 @@ async def test_without_any_region_list_only_the_session_region_is_read_and_said_
     everywhere(service, "before-call.account.ListRegions", denied)
     everywhere(service, "before-call.ec2.DescribeRegions", denied)
     await service.aws.call("accessanalyzer", "CreateAnalyzer", analyzerName="account", type="ACCOUNT")
-    analyzer = (await service.scan.scan()).result("access-analyzer")
+    analyzer = (await service.scan.scan()).result(CheckId.ACCESS_ANALYZER)
     assert analyzer.status is Status.UNKNOWN
     assert "Only us-east-1 was read" in analyzer.detail and "account:ListRegions" in analyzer.detail
 
@@ -131,11 +131,12 @@ async def test_the_analyzer_fix_creates_one_in_every_region_without_and_rolls_ba
     runner = PlanRunner(service.aws, FakeTime().patience())
     run = service.fixes.start(plan)
     assert await runner.run(run) is True
-    result = (await service.scan.scan()).result("access-analyzer")
+    result = (await service.scan.scan()).result(CheckId.ACCESS_ANALYZER)
     assert result.status is Status.PASS and "iam-tui-external-access" in result.detail
     assert (await service.fixes.access_analyzers()).empty
     assert await runner.rollback(run) is True  # DeleteAnalyzer in each region, read back
-    assert (await service.scan.scan()).result("access-analyzer").resources == tuple(f"region {r}" for r in regions)
+    after = (await service.scan.scan()).result(CheckId.ACCESS_ANALYZER)
+    assert after.resources == tuple(f"region {r}" for r in regions)
 
 
 async def test_an_analyzer_made_meanwhile_is_read_back_and_an_old_one_is_a_conflict(service: IamService,
@@ -186,7 +187,7 @@ async def test_a_caller_that_cannot_read_contacts_gets_unknown_naming_the_accoun
     events.register_first("before-call.account.GetContactInformation", deny)
     events.register_first("before-call.account.GetAlternateContact", deny)
     result = await service.scan.scan()
-    contact, security = result.result("contact-details"), result.result("security-contact")
+    contact, security = result.result(CheckId.CONTACT_DETAILS), result.result(CheckId.SECURITY_CONTACT)
     assert contact.status is Status.UNKNOWN and "account:GetContactInformation" in contact.detail
     assert security.status is Status.UNKNOWN and "account:GetAlternateContact" in security.detail
-    assert result.result("root-access-keys").status is not Status.UNKNOWN  # the others still run
+    assert result.result(CheckId.ROOT_ACCESS_KEYS).status is not Status.UNKNOWN  # the others still run

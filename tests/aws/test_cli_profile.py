@@ -17,6 +17,7 @@ from iam_tui import files
 from iam_tui.aws import cli_profile
 from iam_tui.aws.cli_profile import ProfileExists, ProfileWriteError, existing_profile, write_profile
 from iam_tui.aws.errors import AwsError
+from iam_tui.aws.patience import Patience
 from iam_tui.aws.service import IamService
 from iam_tui.core import aws_config
 from iam_tui.core.aws_config import CliPaths, profile_options
@@ -223,7 +224,7 @@ async def test_verify_retries_until_the_key_works(service: IamService, admin, tm
         slept.append(seconds)
 
     steps: list[str] = []
-    verified = await cli_profile.verify(build, "arn:aws:iam::123456789012:user/alice", sleep=sleep,
+    verified = await cli_profile.verify(build, "arn:aws:iam::123456789012:user/alice", patience=Patience(sleep=sleep),
                                         progress=lambda n, t: steps.append(t))
     assert len(failures[0]) == 3 and slept == [1.0, 2.0, 4.0]
     assert (await verified.account.identity()).caller.name == "alice"
@@ -245,8 +246,8 @@ async def test_verify_gives_up_after_the_time_limit(service: IamService, admin, 
         return new
 
     with pytest.raises(AwsError) as caught:
-        await cli_profile.verify(build, "arn:aws:iam::123456789012:user/alice", sleep=sleep, clock=lambda: now[0],
-                                 timeout=20)
+        await cli_profile.verify(build, "arn:aws:iam::123456789012:user/alice",
+                                 patience=Patience(clock=lambda: now[0], sleep=sleep), timeout=20)
     assert caught.value.code == "InvalidClientTokenId" and now[0] <= 20
     assert "not active yet, AWS is still propagating it" in caught.value.message.replace(":", ",")
     assert caught.value.fix == "Try again in a minute." and "mistyped" not in caught.value.text

@@ -71,7 +71,8 @@ def paths(tmp_path: Path, alice: tuple[str, str]) -> CliPaths:
 
 def rotation(service: IamService, paths: CliPaths, fault=None) -> KeyRotationService:
     fake = FakeTime()
-    return KeyRotationService(service, paths, fault=fault, sleep=fake.sleep, clock=fake.clock)
+    fake.install(service)
+    return KeyRotationService(service, paths, fault=fault)
 
 
 def interrupt_at(point: str):

@@ -6,17 +6,23 @@ matches what the service said."""
 
 from __future__ import annotations
 
+import ast
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.parsers import ResponseParserError
 
+from iam_tui.aws import reconcile
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.keys import NewAccessKey, SecretNeverReceived
+from iam_tui.aws.sandbox import faults as sandbox_faults
 from iam_tui.aws.service import IamService
+from iam_tui.core.accepted import MARKER_NAME
+from iam_tui.core.account_settings import AlternateContact
 from iam_tui.core.password_policy import PasswordPolicy
 from iam_tui.core.totp import totp
 
@@ -85,10 +91,6 @@ async def policy_set(service: IamService, admin) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=20)
 
 
-async def alias_set(service: IamService, admin) -> None:
-    admin.create_account_alias(AccountAlias="bobs-sandbox")
-
-
 STRICT = PasswordPolicy(minimum_length=14, require_symbols=True, allow_users_to_change=True, reuse_prevention=24)
 
 
@@ -113,10 +115,6 @@ def check_alias(admin, _arranged, identity) -> None:
     assert admin.list_account_aliases()["AccountAliases"] == [identity.alias] == ["bobs-sandbox"]
 
 
-def check_no_alias(admin, _arranged, identity) -> None:
-    assert admin.list_account_aliases()["AccountAliases"] == [] and identity.alias is None
-
-
 def check_policy(admin, _arranged, result) -> None:
     assert result is None and admin.get_account_password_policy()["PasswordPolicy"]["MinimumPasswordLength"] == 14
 
@@ -134,10 +132,67 @@ CASES = [
     Case("EnableMFADevice", bob_with_device, enable_new_device, check_enabled),
     Case("DeleteVirtualMFADevice", bob_with_device, lambda s, device: s.mfa.delete(device.serial), check_no_device),
     Case("CreateAccountAlias", user_bob, lambda s, _: s.signin.set_alias("bobs-sandbox"), check_alias),
-    Case("DeleteAccountAlias", alias_set, lambda s, _: s.signin.delete_alias("bobs-sandbox"), check_no_alias),
     Case("UpdateAccountPasswordPolicy", user_bob, lambda s, _: s.password_policy.update(STRICT), check_policy),
     Case("DeleteAccountPasswordPolicy", policy_set, lambda s, _: s.password_policy.delete(), check_no_policy),
 ]
+
+
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+async def guide_group(service: IamService, admin: Any) -> None:
+    admin.create_group(GroupName="PowerUsers")
+    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn=ADMIN)
+
+
+async def accept_group(service: IamService, _arranged: None) -> None:
+    subject = await service.accepted.acceptable_subject()
+    assert subject is not None
+    await service.accepted.accept_admin_group(subject, "Our admin group")
+
+
+async def group_accepted(service: IamService, admin: Any) -> None:
+    await guide_group(service, admin)
+    await accept_group(service, None)
+
+
+def check_marker(admin: Any, _arranged: None, result: None) -> None:
+    assert result is None
+    assert admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"] == [MARKER_NAME]
+
+
+def check_no_marker(admin: Any, _arranged: None, result: None) -> None:
+    assert result is None and admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"] == []
+
+
+IAM_CASES = [
+    Case("PutGroupPolicy", guide_group, accept_group, check_marker),
+    Case("DeleteGroupPolicy", group_accepted, lambda s, _: s.accepted.clear_acceptance("PowerUsers"),
+         check_no_marker),
+]
+
+
+@pytest.mark.parametrize("then", ["resend", "error", "garbage"])
+@pytest.mark.parametrize("case", IAM_CASES, ids=[c.operation for c in IAM_CASES])
+async def test_a_lost_answer_of_an_acceptance_is_settled(service: IamService, admin: Any, case: Case,
+                                                          then: sandbox_faults.Then) -> None:
+    arranged = await case.arrange(service, admin)
+    fired = lose_answers(service, case.operation, then=then)
+    result = await case.act(service, arranged)
+    assert fired, "the answer was not lost: the case does not test anything"
+    case.check(admin, arranged, result)
+
+
+CONTACT = AlternateContact("Sec Team", "security@example.com", "+1 206 555 0100", "Security")
+
+
+@pytest.mark.parametrize("then", ["resend", "error", "garbage"])
+async def test_a_lost_answer_of_the_security_contact_is_settled(service: IamService,
+                                                                then: sandbox_faults.Then) -> None:
+    fired = sandbox_faults.lose_answers(service.ctx.client("account").meta.events, "account", "PutAlternateContact",
+                                        then=then)
+    await service.account_settings.set_security_contact(CONTACT)
+    assert fired and await service.account_settings.security_contact() == CONTACT
 
 
 def _has_policy(admin) -> bool:
@@ -158,6 +213,20 @@ async def test_a_lost_answer_is_settled_by_reading_aws(service: IamService, admi
     except SecretNeverReceived as err:
         result = err
     assert fired, "the answer was not lost: the case does not test anything"
+    case.check(admin, arranged, result)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.operation in ("UpdateAccessKey", "EnableMFADevice")],
+                         ids=lambda c: c.operation)
+async def test_a_connection_lost_after_aws_acted_is_settled(service: IamService, admin: Any, case: Case) -> None:
+    """The connection drops once AWS made the change: not an AWS answer, but just as unknown an outcome."""
+    arranged = await case.arrange(service, admin)
+
+    def connection_lost(**_: Any) -> None:
+        raise ConnectionResetError("the answer never arrived")
+
+    service.ctx.client("iam").meta.events.register(f"after-call.iam.{case.operation}", connection_lost)
+    result = await case.act(service, arranged)
     case.check(admin, arranged, result)
 
 
@@ -203,3 +272,25 @@ async def test_an_unreadable_read_names_the_call_and_never_speaks_of_a_change(se
     assert err.value.code == "ResponseParserError" and err.value.action == "iam:ListServiceSpecificCredentials"
     assert "iam:ListServiceSpecificCredentials could not be read" in err.value.message
     assert "may or may not" not in err.value.text and "change" not in err.value.text
+
+
+def _operations_written() -> set[str]:
+    """Every operation the app writes through ``reconcile.write`` or as a plan step (read from the source)."""
+    found: set[str] = set()
+    package = Path(reconcile.__file__).parent.parent
+    for path in [*package.glob("aws/*.py"), *package.glob("core/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else ""
+            operation = node.args[1]
+            if name in ("write", "PlanStep") and isinstance(operation, ast.Constant):
+                found.add(str(operation.value))
+    return found
+
+
+def test_every_write_has_a_reader_for_its_lost_answer() -> None:
+    """A write whose operation had no Presence reader could only fail as "Unverifiable" after a lost answer."""
+    written = _operations_written()
+    assert {"UpdateAccessKey", "PutAlternateContact", "CreateUser", "DeleteUser"} <= written  # the scan finds them
+    assert written - set(reconcile._READERS) == set()

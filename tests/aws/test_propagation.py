@@ -63,8 +63,7 @@ async def test_profile_verification_waits_for_the_new_key(service: IamService, s
     paths = await _alice_profile(service, admin, tmp_path)
     steps: list[str] = []
     verified = await cli_profile.verify(lambda: cli_profile.service_for_profile(service, paths, "alice"), ALICE,
-                                        progress=lambda _n, text: steps.append(text), sleep=fake.sleep,
-                                        clock=fake.clock)
+                                        progress=lambda _n, text: steps.append(text), patience=fake.patience())
     assert (await verified.account.identity()).caller.arn == ALICE
     assert fake.slept and any("InvalidClientTokenId" in step and "retrying" in step for step in steps)
 
@@ -76,7 +75,7 @@ async def test_a_key_still_rejected_after_the_window_is_described_as_propagating
     paths = await _alice_profile(service, admin, tmp_path)
     with pytest.raises(AwsError) as err:
         await cli_profile.verify(lambda: cli_profile.service_for_profile(service, paths, "alice"), ALICE,
-                                 sleep=fake.sleep, clock=fake.clock)
+                                 patience=fake.patience())
     assert "still propagating" in err.value.message and "a minute" in err.value.fix
     assert "mistyped" not in err.value.text and "deleted" not in err.value.text
     assert sum(fake.slept) <= cli_profile.VERIFY_TIMEOUT_S

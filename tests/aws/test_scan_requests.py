@@ -14,14 +14,15 @@ from botocore.utils import parse_timestamp as botocore_parse_timestamp
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iam_tui.aws import scan
 from iam_tui.aws.calls import AwsCaller
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext, ConnectionSettings
 from iam_tui.aws.timestamps import parse_timestamp
-from iam_tui.core.checks import Status
+from iam_tui.core.checks import CheckId, Status
 from iam_tui.core.identity import CallerIdentity
-from tests.helpers import inject_error
+from tests.helpers import FakeTime, inject_error
 
 
 def operations(service: IamService) -> list[str]:
@@ -69,7 +70,7 @@ async def test_aws_managed_policy_documents_come_with_the_authorization_details(
     result = await service.scan.scan()
     assert seen.count("GetAccountAuthorizationDetails") == 1
     assert not {"ListPolicies", "GetPolicy", "GetPolicyVersion"} & set(seen)
-    assert result.result("no-full-admin-policy").resources == (
+    assert result.result(CheckId.NO_FULL_ADMIN_POLICY).resources == (
         "AdministratorAccess (AWS managed) attached to group g-AdministratorAccess",)
 
 
@@ -99,7 +100,8 @@ async def test_an_attached_policy_the_pages_did_not_list_is_read_directly(servic
     seen.clear()
     again = await service.scan.scan()
     assert seen.count("GetPolicy") == 1 and seen.count("GetPolicyVersion") == 0  # a version never changes
-    assert again.result("no-full-admin-policy").resources == first.result("no-full-admin-policy").resources == (
+    admin_check = CheckId.NO_FULL_ADMIN_POLICY
+    assert again.result(admin_check).resources == first.result(admin_check).resources == (
         "AdministratorAccess (AWS managed) attached to group admins",)
 
 
@@ -205,7 +207,7 @@ async def test_virtual_mfa_devices_are_listed_only_when_root_has_mfa(service: Ia
     seen = operations(service)
     result = await service.scan.scan()
     assert "ListVirtualMFADevices" not in seen
-    assert result.result("root-hardware-mfa").status is Status.FAIL  # no MFA at all
+    assert result.result(CheckId.ROOT_HARDWARE_MFA).status is Status.FAIL  # no MFA at all
     sandbox.state.root_mfa_enabled = True
     seen.clear()
     await service.scan.scan()
@@ -214,11 +216,16 @@ async def test_virtual_mfa_devices_are_listed_only_when_root_has_mfa(service: Ia
 
 async def test_a_credential_report_still_being_made_is_waited_for_then_given_up_on(service: IamService) -> None:
     """The poll is Patience's: it asks again while the report is not ready, and says so after the time limit."""
+    fake = FakeTime()
+    fake.install(service)
     seen = operations(service)
     inject_error(service, "iam", "GetCredentialReport", "ReportInProgress", "in progress", 410, times=3)
     await service.scan.credential_report()
     assert seen.count("GetCredentialReport") == 4
-    inject_error(service, "iam", "GetCredentialReport", "ReportExpired", "expired", 410)
+    assert fake.slept == [scan.REPORT_FIRST_POLL_S * 2**i for i in range(3)]  # doubling, on Patience's clock
+    fake.slept.clear()
+    inject_error(service, "iam", "GetCredentialReport", "ReportInProgress", "in progress", 410, times=100)
     with pytest.raises(AwsError) as caught:
-        await service.scan.credential_report(timeout=0.01)
-    assert caught.value.code == "ReportInProgress" and "not ready after 0 s" in caught.value.message
+        await service.scan.credential_report(timeout=10)
+    assert caught.value.code == "ReportInProgress" and "not ready after 10 s" in caught.value.message
+    assert fake.slept and sum(fake.slept) <= 10 and max(fake.slept) == scan.REPORT_MAX_POLL_S

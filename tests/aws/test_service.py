@@ -9,7 +9,7 @@ import pytest
 from iam_tui.aws.sandbox import responses
 from iam_tui.aws.scan import POLICY_READS_AT_ONCE, SCAN_INPUTS, ScanService
 from iam_tui.aws.service import IamService
-from iam_tui.core.checks import Status
+from iam_tui.core.checks import CheckId, Status
 
 from ..authz_pages import group, page
 from ..helpers import inject_error
@@ -32,11 +32,11 @@ async def test_alias_is_read(service: IamService, admin) -> None:
 async def test_scan_of_a_new_account(service: IamService) -> None:
     result = await service.scan.scan()
     status = {r.id: r.status for r in result.results}
-    assert status["caller-not-root"] is Status.WARN
-    assert status["root-mfa"] is Status.FAIL and status["root-access-keys"] is Status.FAIL
-    assert status["password-policy-length"] is Status.FAIL
-    assert status["support-role"] is Status.FAIL
-    assert status["console-users-mfa"] is Status.PASS
+    assert status[CheckId.CALLER_NOT_ROOT] is Status.WARN
+    assert status[CheckId.ROOT_MFA] is Status.FAIL and status[CheckId.ROOT_ACCESS_KEYS] is Status.FAIL
+    assert status[CheckId.PASSWORD_POLICY_LENGTH] is Status.FAIL
+    assert status[CheckId.SUPPORT_ROLE] is Status.FAIL
+    assert status[CheckId.CONSOLE_USERS_MFA] is Status.PASS
     assert result.report_generated_at is not None
 
 
@@ -48,10 +48,10 @@ async def test_scan_sees_admin_groups_user_policies_and_support_roles(service: I
     admin.create_role(RoleName="support", AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[]}')
     admin.attach_role_policy(RoleName="support", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
     result = await service.scan.scan()
-    assert result.result("no-full-admin-policy").resources == (
+    assert result.result(CheckId.NO_FULL_ADMIN_POLICY).resources == (
         "AdministratorAccess (AWS managed) attached to group PowerUsers",)
-    assert result.result("permissions-via-groups").resources == ("alice: IAMUserChangePassword",)
-    assert result.result("support-role").status is Status.PASS
+    assert result.result(CheckId.PERMISSIONS_VIA_GROUPS).resources == ("alice: IAMUserChangePassword",)
+    assert result.result(CheckId.SUPPORT_ROLE).status is Status.PASS
 
 
 async def test_scan_calls_do_not_grow_with_users(service: IamService, admin) -> None:
@@ -73,10 +73,10 @@ async def test_users_changed_by_the_app_are_read_live(service: IamService, admin
     admin.create_user(UserName="newbie")
     admin.create_login_profile(UserName="newbie", Password="Aa1!aaaaaaaa")
     stale = await service.scan.scan()
-    assert stale.result("console-users-mfa").status is Status.PASS  # the report does not know newbie yet
+    assert stale.result(CheckId.CONSOLE_USERS_MFA).status is Status.PASS  # the report does not know newbie yet
     service.scan.touch("newbie")
     live = await service.scan.scan()
-    assert live.result("console-users-mfa").resources == ("newbie",)
+    assert live.result(CheckId.CONSOLE_USERS_MFA).resources == ("newbie",)
 
 
 async def test_progress_is_reported(service: IamService) -> None:
@@ -104,14 +104,14 @@ async def test_root_virtual_mfa_device_fails_the_hardware_mfa_check(service: Iam
     sandbox.state.root_mfa_enabled = True
     sandbox.state.root_mfa_virtual = True
     virtual = await service.scan.scan()
-    assert virtual.result("root-mfa").status is Status.PASS
-    assert virtual.result("root-hardware-mfa").status is Status.FAIL
+    assert virtual.result(CheckId.ROOT_MFA).status is Status.PASS
+    assert virtual.result(CheckId.ROOT_HARDWARE_MFA).status is Status.FAIL
     sandbox.state.root_mfa_virtual = False  # a hardware device: nothing in ListVirtualMFADevices
-    assert (await service.scan.scan()).result("root-hardware-mfa").status is Status.PASS
+    assert (await service.scan.scan()).result(CheckId.ROOT_HARDWARE_MFA).status is Status.PASS
 
 
 async def test_root_key_wording_in_the_sandbox_which_runs_on_a_long_term_root_key(service: IamService) -> None:
-    result = (await service.scan.scan()).result("root-access-keys")
+    result = (await service.scan.scan()).result(CheckId.ROOT_ACCESS_KEYS)
     assert "running on a root access key" in result.detail
 
 
@@ -159,9 +159,9 @@ async def test_each_partition_from_a_stubbed_identity(service: IamService, parti
     assert identity.caller.partition == partition
     assert identity.signin_url == f"https://123456789012.{domain}/console"
     result = await service.scan.scan()
-    console = result.result("root-mfa").status
+    console = result.result(CheckId.ROOT_MFA).status
     assert console is (Status.NOT_APPLICABLE if partition == "aws-us-gov" else Status.FAIL)
-    assert result.result("root-access-keys").status is Status.FAIL
+    assert result.result(CheckId.ROOT_ACCESS_KEYS).status is Status.FAIL
 
 
 async def test_denied_alias_is_unknown_not_absent(service: IamService) -> None:
@@ -173,7 +173,7 @@ async def test_denied_alias_is_unknown_not_absent(service: IamService) -> None:
 
 
 async def test_organizations_not_in_use_is_the_normal_path(service: IamService) -> None:
-    result = (await service.scan.scan()).result("root-mfa")
+    result = (await service.scan.scan()).result(CheckId.ROOT_MFA)
     assert result.status is Status.FAIL and "central root management" not in result.detail
 
 

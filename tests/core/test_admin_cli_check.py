@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
-from iam_tui.core.checks import Status
+from iam_tui.core.checks import CheckId, Status
 from iam_tui.core.credential_report import parse_report
 from iam_tui.core.fixes import fix_for
 from iam_tui.core.mfa_gate import POLICY_NAME, denies_without_mfa, gates_everything, policy_document, policy_json
@@ -22,7 +22,7 @@ def _scan(users: tuple[Principal, ...], groups: tuple[Principal, ...] = (), **ro
              for u, active in rows.items()]
     authz = AuthorizationDetails(users=users, groups=groups,
                                  documents={ADMIN.arn: ADMIN_DOC, GATE.arn: policy_document()})
-    return by_id(inputs(authz=authz, report=parse_report(report(root_row(), *lines))))["admin-keys-mfa"]
+    return by_id(inputs(authz=authz, report=parse_report(report(root_row(), *lines))))[CheckId.ADMIN_KEYS_MFA]
 
 
 def test_admin_with_a_plain_key_fails_and_is_offered_way_2() -> None:

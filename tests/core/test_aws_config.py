@@ -19,7 +19,6 @@ from iam_tui.core.aws_config import (
     profile_values,
     set_profile,
     split_lines,
-    validate_output,
     validate_profile_name,
     validate_region,
 )
@@ -139,7 +138,6 @@ def test_validation_messages() -> None:
     assert "aws-cn partition" in (validate_region("cn-north-1", REGIONS) or "")
     assert validate_region("cn-north-1", REGIONS, "aws-cn") is None
     assert validate_region("", REGIONS)
-    assert validate_output("json") is None and validate_output("xml")
 
 
 def test_options_are_read_back() -> None:

@@ -57,11 +57,8 @@ def test_byte_order_mark_is_tolerated() -> None:
 
 def test_report_age_in_words() -> None:
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)
-    assert "just now" in report_age(now, now)
-    assert "30 min ago" in report_age(datetime(2026, 11, 28, 11, 30, tzinfo=UTC), now)
-    assert "5 h ago" in report_age(datetime(2026, 11, 28, 7, tzinfo=UTC), now)
-    assert "3 days ago" in report_age(datetime(2026, 11, 25, 11, tzinfo=UTC), now)
-    assert "11 years ago" in report_age(datetime(2015, 1, 1, tzinfo=UTC), now)  # was "103685 h ago"
+    assert report_age(datetime(2026, 11, 28, 11, 30, tzinfo=UTC), now) == (
+        "credential report generated 30 min ago (AWS regenerates it at most every 4 hours)")  # the scale: test_ago
     assert report_age(None) == "credential report unavailable"
 
 

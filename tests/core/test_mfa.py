@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from iam_tui.core.mfa import MfaKind, device_kind, device_name, device_path, free_device_name, otpauth_uri
+from iam_tui.core.mfa import MfaKind, device_kind, device_name, free_device_name, otpauth_uri
 from iam_tui.core.secret import Secret
 
 SEED = Secret("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
@@ -40,16 +40,15 @@ def test_uri_seed_is_normalised() -> None:
     assert "secret=JBSWY3DPEHPK3PXP&" in otpauth_uri("d", "123456789012", spaced).reveal()
 
 
-@pytest.mark.parametrize("serial, kind, name, path", [
-    ("arn:aws:iam::123456789012:mfa/alice", MfaKind.VIRTUAL, "alice", "/"),
-    ("arn:aws:iam::123456789012:mfa/team/ops/alice-phone", MfaKind.VIRTUAL, "alice-phone", "/team/ops/"),
-    ("arn:aws-cn:iam::123456789012:mfa/bob", MfaKind.VIRTUAL, "bob", "/"),
-    ("arn:aws:iam::123456789012:u2f/user/alice/fidosecuritykey-ABCDEF", MfaKind.FIDO, "fidosecuritykey-ABCDEF",
-     "/user/alice/"),
-    ("GAHT12345678", MfaKind.HARDWARE, "GAHT12345678", "/"),
+@pytest.mark.parametrize("serial, kind, name", [
+    ("arn:aws:iam::123456789012:mfa/alice", MfaKind.VIRTUAL, "alice"),
+    ("arn:aws:iam::123456789012:mfa/team/ops/alice-phone", MfaKind.VIRTUAL, "alice-phone"),
+    ("arn:aws-cn:iam::123456789012:mfa/bob", MfaKind.VIRTUAL, "bob"),
+    ("arn:aws:iam::123456789012:u2f/user/alice/fidosecuritykey-ABCDEF", MfaKind.FIDO, "fidosecuritykey-ABCDEF"),
+    ("GAHT12345678", MfaKind.HARDWARE, "GAHT12345678"),
 ])
-def test_device_kinds(serial: str, kind: MfaKind, name: str, path: str) -> None:
-    assert device_kind(serial) is kind and device_name(serial) == name and device_path(serial) == path
+def test_device_kinds(serial: str, kind: MfaKind, name: str) -> None:
+    assert device_kind(serial) is kind and device_name(serial) == name
 
 
 def test_a_spare_devices_name_is_a_free_one() -> None:

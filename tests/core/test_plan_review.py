@@ -15,7 +15,7 @@ REMOVE_PASSWORD = final_step("Remove lee's console password", "DeleteLoginProfil
 
 
 def test_the_review_lists_why_each_call_its_undo_and_what_cannot_be_undone() -> None:
-    plan = FixPlan(("unused-credentials",), "Disable lee's unused credentials", (DEACTIVATE, REMOVE_PASSWORD),
+    plan = FixPlan("Disable lee's unused credentials", (DEACTIVATE, REMOVE_PASSWORD),
                    (FixItem("access key AKIA1 (key 1): deactivate", "never used (CIS 1.10)"),),
                    ("A deactivated key can be reactivated.",), ("AKIA1",), ("lee",),
                    (("Trust policy", '{\n  "Version": "2012-10-17"\n}'),))

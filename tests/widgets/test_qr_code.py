@@ -8,7 +8,7 @@ from textual.geometry import Region, Size
 
 from iam_tui.core.mfa import otpauth_uri
 from iam_tui.core.secret import Secret
-from iam_tui.widgets.qr_code import QUIET_ZONE, QrCode, best_fit, qr_matrix, qr_symbol
+from iam_tui.widgets.qr_code import QUIET_ZONE, QrCode, best_fit, cells_for, qr_symbol, with_quiet_zone
 
 from .qr_decode import decode, modules_of
 
@@ -46,14 +46,14 @@ async def test_rendered_qr_decodes_to_the_uri(theme: str, device: str, account: 
 
 def test_size_quiet_zone_and_error_correction_l() -> None:
     uri = otpauth_uri("a", "123456789012", SEED)
-    matrix = qr_matrix(uri)
-    assert len(matrix) == 53 and QrCode.size_for(uri).width == 53 and QrCode.size_for(uri).height == 27
+    matrix = with_quiet_zone(qr_symbol(uri), QUIET_ZONE)
+    assert len(matrix) == 53 and cells_for(matrix) == Size(53, 27)
     for ring in range(QUIET_ZONE):  # the quiet zone is light all round
         assert not any(matrix[ring]) and not any(matrix[-1 - ring])
         assert not any(row[ring] or row[-1 - ring] for row in matrix)
     assert matrix[QUIET_ZONE][QUIET_ZONE]  # the finder pattern starts right after it
     long = otpauth_uri("d" * 64, "123456789012", SEED)
-    assert QrCode.size_for(long).width == 61  # version 9 at level L
+    assert cells_for(with_quiet_zone(qr_symbol(long), QUIET_ZONE)).width == 61  # version 9 at level L
 
 
 async def test_wipe_forgets_the_code() -> None:
