@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from iam_tui.core.account_settings import AlternateContact, AnalyzerCoverage, ContactInformation, ServerCertificate
 from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal, allows_full_admin
-from iam_tui.core.checks import CHECK_IDS, Status, any_failed, run_checks
+from iam_tui.core.checks import CHECK_IDS, CheckResult, Status, any_failed, run_checks
 from iam_tui.core.credential_report import parse_report
-from iam_tui.core.identity import parse_caller
+from iam_tui.core.identity import CallerIdentity, parse_caller
 from iam_tui.core.password_policy import PasswordPolicy
 from iam_tui.core.scan_inputs import AccountSummary, LiveKey, LiveUser, ScanInputs
 from iam_tui.core.unavailable import Unavailable
@@ -26,7 +27,7 @@ def iso(days_ago: float) -> str:
     return (NOW - timedelta(days=days_ago)).isoformat()
 
 
-def inputs(**overrides: object) -> ScanInputs:
+def inputs(**overrides: Any) -> ScanInputs:
     base = ScanInputs(
         identity=parse_caller("arn:aws:iam::123456789012:user/admin", "123456789012"),
         now=NOW,
@@ -42,7 +43,7 @@ def inputs(**overrides: object) -> ScanInputs:
     return replace(base, **overrides)
 
 
-def by_id(scan: ScanInputs) -> dict[str, object]:
+def by_id(scan: ScanInputs) -> dict[str, CheckResult]:
     return {r.id: r for r in run_checks(scan)}
 
 
@@ -73,7 +74,7 @@ ROOT_CHECKS = ("root-mfa", "root-hardware-mfa", "root-access-keys", "root-recent
 
 @pytest.mark.parametrize("identity", [ROOT_CALLER, parse_caller("arn:aws:iam::123456789012:user/admin",
                                                                  "123456789012")])
-def test_central_root_management_is_a_note_never_n_a_or_a_pass(identity: object) -> None:
+def test_central_root_management_is_a_note_never_n_a_or_a_pass(identity: CallerIdentity) -> None:
     """A delegated-admin account's own root can still have keys and no MFA: the checks run and fail."""
     results = by_id(inputs(identity=identity, root_centrally_managed=True,
                            summary=AccountSummary(root_mfa_enabled=False, root_access_keys_present=True)))
@@ -275,7 +276,7 @@ def test_live_state_of_touched_users_overrides_the_stale_report() -> None:
     ({}, False),
     (None, False),
 ])
-def test_full_admin_detection(document: dict | None, expected: bool) -> None:
+def test_full_admin_detection(document: dict[str, Any] | None, expected: bool) -> None:
     assert allows_full_admin(document) is expected
 
 
