@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from iam_tui.app import IamTuiApp
+from iam_tui.aws.errors import AwsError
 from iam_tui.aws.patience import Patience
+from iam_tui.aws.plan_runner import PlanRun, StepProgress
 from iam_tui.aws.sandbox import Propagation, responses
 from iam_tui.aws.sandbox import faults as sandbox_faults
 from iam_tui.aws.service import IamService
@@ -34,6 +36,18 @@ def inject_error(service: IamService, aws_service: str, operation: str, code: st
     client = service.ctx.client(aws_service)
     client.meta.events.register_first(f"before-call.{aws_service}.{operation}", handler)
     return fired
+
+
+def failed_step(run: PlanRun) -> StepProgress:
+    """The step ``run`` stopped at (it must have stopped at one)."""
+    assert run.failed_index is not None, "the run did not fail"
+    return run.progress[run.failed_index]
+
+
+def error_of(step: StepProgress) -> AwsError:
+    """The error a step failed with (it must have failed)."""
+    assert step.error is not None, f"{step.step.operation} did not fail"
+    return step.error
 
 
 def record_calls(service: IamService, aws_service: str, operation: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ import pytest
 from iam_tui.aws import cli_login
 from iam_tui.aws.cli_profile import ProfileExists, write_profile
 from iam_tui.aws.errors import AwsError
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.secret import Secret
@@ -53,8 +54,8 @@ def test_a_profile_with_a_key_is_refused_as_aws_login_refuses_it(paths: CliPaths
     assert cli_login.existing_credentials(paths, "alice") == "aws_access_key_id"
 
 
-async def test_verified_through_the_login_provider(service: IamService, sandbox, paths: CliPaths, tmp_path: Path,
-                                                   monkeypatch) -> None:
+async def test_verified_through_the_login_provider(service: IamService, sandbox: Sandbox, paths: CliPaths,
+                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "login-cache"
     monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(cache))
     sandbox.plain_client("iam").create_user(UserName="alice")
@@ -68,8 +69,9 @@ async def test_verified_through_the_login_provider(service: IamService, sandbox,
     assert verified.arn == ALICE and verified.expires == expires
 
 
-async def test_an_expired_token_without_refresh_is_not_verified(service: IamService, sandbox, paths: CliPaths,
-                                                                tmp_path: Path, monkeypatch) -> None:
+async def test_an_expired_token_without_refresh_is_not_verified(service: IamService, sandbox: Sandbox, paths: CliPaths,
+                                                                tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """botocore tries to refresh an expired token with the signin service; the sandbox has none: never verified."""
     cache = tmp_path / "login-cache"
     monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(cache))

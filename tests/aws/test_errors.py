@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from iam_tui.aws.translate import from_botocore_error
 from iam_tui.core.checks import Status
 from iam_tui.core.secret import Secret
 
-from ..helpers import inject_error
+from ..helpers import IamClient, inject_error
 
 THROTTLE_XML = (b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded"
                 b"</Message></Error><RequestId>1</RequestId></ErrorResponse>")
@@ -112,7 +113,7 @@ class _Raw:
     def __init__(self, body: bytes) -> None:
         self._body = body
 
-    def stream(self, **_: Any):
+    def stream(self, **_: Any) -> Iterator[bytes]:
         yield self._body
 
 
@@ -145,7 +146,8 @@ async def test_credential_report_limit_exceeded_still_reads_the_last_report(serv
 
 @pytest.mark.parametrize("operation, needle", [("EnableMFADevice", "most MFA devices IAM allows (8)"),
                                                ("CreateVirtualMFADevice", "quota of virtual MFA devices")])
-async def test_mfa_limit_exceeded_has_its_own_fix(service: IamService, admin, operation: str, needle: str) -> None:
+async def test_mfa_limit_exceeded_has_its_own_fix(service: IamService, admin: IamClient, operation: str,
+                                                  needle: str) -> None:
     admin.create_user(UserName="alice")
     inject_error(service, "iam", operation, "LimitExceeded", "Cannot exceed quota", 409)
     with pytest.raises(AwsError) as caught:
