@@ -19,7 +19,7 @@ import pytest
 import time_machine
 from moto.moto_api._internal import mock_random
 from pytest_textual_snapshot import SVGImageExtension  # type: ignore[import-untyped]
-from syrupy import SnapshotAssertion
+from syrupy.assertion import SnapshotAssertion
 from textual.pilot import Pilot
 from textual.widgets import Input
 
