@@ -92,7 +92,8 @@ def authorization_details(app: Any, environ: dict[str, Any], body: bytes, start_
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 class CountingServer:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import bench
 
@@ -79,19 +80,19 @@ def _subject(resource: str) -> str:
     return re.split(r"[ :]", resource, maxsplit=1)[0]
 
 
-def prowler_findings(prowler: str, endpoint: str, env: dict[str, str]) -> dict[str, list[dict]]:
+def prowler_findings(prowler: str, endpoint: str, env: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     with tempfile.TemporaryDirectory() as folder:
         subprocess.run(bench.prowler_argv(prowler, Path(folder)), env={**env, "AWS_ENDPOINT_URL": endpoint},
                        capture_output=True, timeout=3600)
         found = next(Path(folder).glob("*.ocsf.json"))
         data = json.loads(found.read_text())
-    by_check: dict[str, list[dict]] = {}
+    by_check: dict[str, list[dict[str, Any]]] = {}
     for finding in data:
         by_check.setdefault(finding["metadata"]["event_code"], []).append(finding)
     return by_check
 
 
-def _prowler_subject(finding: dict, kind: str) -> str:
+def _prowler_subject(finding: dict[str, Any], kind: str) -> str:
     resource = finding["resources"][0] if finding["resources"] else {}
     if kind == "user":
         return str(resource.get("uid", "")).rsplit("/", 1)[-1]
@@ -100,8 +101,8 @@ def _prowler_subject(finding: dict, kind: str) -> str:
     return "account"
 
 
-def compare(ours: dict[str, tuple[str, set[str]]], theirs: dict[str, list[dict]]) -> list[str]:
-    rows: dict[str, dict] = {}
+def compare(ours: dict[str, tuple[str, set[str]]], theirs: dict[str, list[dict[str, Any]]]) -> list[str]:
+    rows: dict[str, dict[str, Any]] = {}
     for check, (our_id, kind) in MAPPING.items():
         row = rows.setdefault(our_id, {"prowler": [], "statuses": set(), "fails": set(), "kind": kind})
         row["prowler"].append(check)

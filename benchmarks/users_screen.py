@@ -22,6 +22,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ def drive(endpoint: str, out: Path) -> None:
             event.set_sender(app)
             loop.call_soon_threadsafe(driver.send_message, event)
 
-        def press_at(keys: list[tuple[float, str, str | None]]) -> threading.Thread:
+        def press_at(keys: Sequence[tuple[float, str, str | None]]) -> threading.Thread:
             def run() -> None:
                 for when, key, character in keys:
                     time.sleep(max(0.0, when - time.perf_counter()))
@@ -120,7 +121,7 @@ def drive(endpoint: str, out: Path) -> None:
             expected = f"sorted by {order[step % len(order)].value}"
             started, cpu = time.perf_counter(), time.thread_time()
             press("s", "s")
-            await _until(lambda expected=expected, started=started: any(  # type: ignore[misc]
+            await _until(lambda expected=expected, started=started: any(
                 t >= started and expected in text for t, _, text in frames))
             frame = first_frame(started, lambda text, expected=expected: expected in text)
             sorts.append(frame[0] - started)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import textual
 from textual import events, on, work
@@ -563,7 +563,7 @@ class IamTuiApp(App[int]):
         if not isinstance(self.screen, PasswordPolicyScreen):
             self.push_screen(PasswordPolicyScreen())
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "What this screen does and its keys", self.action_help)
         for guide_step in STEPS:

@@ -3,8 +3,9 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
+import moto.iam.aws_managed_policies
 import moto.iam.models
 import pytest
 import textual._wait
@@ -24,7 +25,10 @@ from iam_tui.app import IamTuiApp
 from iam_tui.aws import scan
 from iam_tui.aws.sandbox import Propagation, Sandbox, start_sandbox
 from iam_tui.aws.service import IamService
-from iam_tui.aws.session import AwsContext, ConnectionSettings
+from iam_tui.aws.session import AwsContext
+from iam_tui.settings import ConnectionSettings
+
+from .helpers import IamClient, MakeApp
 
 # Every sandbox (one per test) would load AWS's ~1,300 managed policies (0.3-0.5 s each); the tests use a few. The
 # demo keeps them all. moto reads this module attribute whenever it builds an IAM backend.
@@ -34,8 +38,8 @@ TEST_MANAGED_POLICIES = frozenset({
     "AWSCloudShellFullAccess", "AWSBillingReadOnlyAccess", "Billing", "AmazonS3FullAccess",
     "AmazonS3ReadOnlyAccess", "AmazonEC2FullAccess", "AmazonEC2ReadOnlyAccess", "SignInLocalDevelopmentAccess",
 })
-_all_policies = json.loads(moto.iam.models.aws_managed_policies_data)
-moto.iam.models.aws_managed_policies_data = json.dumps(
+_all_policies = json.loads(moto.iam.aws_managed_policies.aws_managed_policies_data)
+moto.iam.models.aws_managed_policies_data = json.dumps(  # type: ignore[attr-defined]  # a name moto imported
     {name: body for name, body in _all_policies.items() if name in TEST_MANAGED_POLICIES})
 del _all_policies
 
@@ -105,13 +109,13 @@ def service(sandbox: Sandbox) -> IamService:
 
 
 @pytest.fixture
-def admin(sandbox: Sandbox):
+def admin(sandbox: Sandbox) -> IamClient:
     """A plain IAM client (no fidelity rules) to arrange and inspect sandbox state."""
     return sandbox.plain_client("iam")
 
 
 @pytest.fixture
-def make_app(service: IamService) -> Callable[..., IamTuiApp]:
+def make_app(service: IamService) -> MakeApp:
     """An app wired to the test's sandbox-backed service (arrange the service before calling this). Pass
     ``start_at=StepKey.X`` to start on that step's screen: no scan first (the dashboard scans when it is shown).
     ``guide_user``: the guide's user from the start (a step opened on connecting reads it as it mounts; set later,

@@ -4,13 +4,21 @@ clock for the bounded waits."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.errors import AwsError
 from iam_tui.aws.patience import Patience
+from iam_tui.aws.plan_runner import PlanRun, StepProgress
 from iam_tui.aws.sandbox import Propagation, responses
 from iam_tui.aws.sandbox import faults as sandbox_faults
 from iam_tui.aws.service import IamService
+
+# botocore ships no type information: a client (the ``admin`` fixture's plain one, or a sandbox session's) is Any.
+IamClient = Any
+# The ``make_app`` fixture: keyword arguments go to ``IamTuiApp`` (``start_at=``, ``guide_user=``...).
+MakeApp = Callable[..., IamTuiApp]
 
 
 def inject_error(service: IamService, aws_service: str, operation: str, code: str, message: str = "injected",
@@ -28,6 +36,18 @@ def inject_error(service: IamService, aws_service: str, operation: str, code: st
     client = service.ctx.client(aws_service)
     client.meta.events.register_first(f"before-call.{aws_service}.{operation}", handler)
     return fired
+
+
+def failed_step(run: PlanRun) -> StepProgress:
+    """The step ``run`` stopped at (it must have stopped at one)."""
+    assert run.failed_index is not None, "the run did not fail"
+    return run.progress[run.failed_index]
+
+
+def error_of(step: StepProgress) -> AwsError:
+    """The error a step failed with (it must have failed)."""
+    assert step.error is not None, f"{step.step.operation} did not fail"
+    return step.error
 
 
 def record_calls(service: IamService, aws_service: str, operation: str) -> list[dict[str, Any]]:
@@ -74,9 +94,10 @@ class FakeTime:
         clock."""
         service.patience.clock, service.patience.sleep = self.clock, self.sleep
 
-    def propagation(self, **delays: float) -> Propagation:
+    def propagation(self, *, new_entity: float = 0.0, new_key: float = 0.0, removed_dependent: float = 0.0,
+                    new_login_profile: float = 0.0) -> Propagation:
         """Propagation delays off except those given (seconds), on this clock."""
-        return replace(Propagation.off(), clock=self.clock, **delays)
+        return Propagation(new_entity, new_key, removed_dependent, new_login_profile, clock=self.clock)
 
 
 def lose_answers(service: IamService, operation: str, *, times: int = 1, then: sandbox_faults.Then = "resend",

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_check_never_imports_textual_and_real_runs_never_import_moto() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def test_credential_problems_are_one_actionable_line(tmp_path) -> None:
+def test_credential_problems_are_one_actionable_line(tmp_path: Path) -> None:
     """`aws login` with nothing cached, and a role profile that would prompt for an MFA code: one line, exit 2,
     and nothing waits for the terminal."""
     config = tmp_path / "config"

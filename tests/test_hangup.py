@@ -134,7 +134,8 @@ def no_controlling_terminal(deletions: Path) -> tuple[Terminal, Callable[[], int
     (controlling_terminal, True),  # tmux's kill-pane: SIGHUP to the pane's processes, then the terminal closes
     (no_controlling_terminal, False),
 ])
-def test_a_hang_up_on_the_mfa_step_runs_the_cleanups_and_exits(start, signal_first: bool, tmp_path: Path) -> None:
+def test_a_hang_up_on_the_mfa_step_runs_the_cleanups_and_exits(
+        start: Callable[[Path], tuple[Terminal, Callable[[], int | None]]], signal_first: bool, tmp_path: Path) -> None:
     deletions = tmp_path / "deleted"
     terminal, exit_code = start(deletions)
     try:
@@ -148,4 +149,4 @@ def test_a_hang_up_on_the_mfa_step_runs_the_cleanups_and_exits(start, signal_fir
         assert exit_code() == 128 + signal.SIGHUP, f"exit status {exit_code()} (None: still running)"
         assert deletions.read_text().startswith("arn:aws:iam::123456789012:mfa/alice")  # the device made for nothing
     finally:
-        exit_code.kill()
+        exit_code.kill()  # type: ignore[attr-defined]

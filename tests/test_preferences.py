@@ -11,6 +11,7 @@ from iam_tui.files import file_mode
 from iam_tui.preferences import Preferences, load_preferences, preferences_path, save_preferences
 from iam_tui.settings import ConnectionSettings
 
+from .helpers import MakeApp
 from .screens.pilot import notifications_into, settle
 
 
@@ -37,7 +38,7 @@ def test_a_broken_file_is_ignored_with_one_line(tmp_path: Path) -> None:
         assert preferences == Preferences() and note is not None and "\n" not in note and "ignored" in note
 
 
-async def test_the_chosen_theme_is_kept_between_runs(make_app, tmp_path: Path) -> None:
+async def test_the_chosen_theme_is_kept_between_runs(make_app: MakeApp, tmp_path: Path) -> None:
     path = tmp_path / "iam-tui" / "settings.json"
     app = make_app(preferences_file=path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -52,7 +53,7 @@ async def test_the_chosen_theme_is_kept_between_runs(make_app, tmp_path: Path) -
         assert again.theme == "textual-light"
 
 
-async def test_a_broken_file_starts_with_the_default_theme_and_a_note(make_app, tmp_path: Path) -> None:
+async def test_a_broken_file_starts_with_the_default_theme_and_a_note(make_app: MakeApp, tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     path.write_text("{oops")
     shown: list[Notification] = []

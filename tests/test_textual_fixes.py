@@ -42,7 +42,12 @@ def test_a_writer_that_stopped_drops_what_comes_after() -> None:
     writer = WriterThread(io.StringIO())
     writer.start()
     writer.stop()
-    done = threading.Thread(target=lambda: [writer.write("x") for _ in range(MAX_QUEUED_WRITES * 2)], daemon=True)
+
+    def write_many() -> None:
+        for _ in range(MAX_QUEUED_WRITES * 2):
+            writer.write("x")
+
+    done = threading.Thread(target=write_many, daemon=True)
     done.start()
     done.join(timeout=BOUND_S)
     assert not done.is_alive()

@@ -6,21 +6,25 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any, cast
 
 import pytest
 
 from iam_tui.aws.errors import AwsError
+from iam_tui.aws.models import ScanResult
 from iam_tui.aws.service import IamService
 from iam_tui.check_command import as_table, to_json
 from iam_tui.core.accepted import MARKER_NAME, read_record
 from iam_tui.core.checks import CheckId, Status
+
+from ..helpers import IamClient
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 REASON = "Our admin group; reviewed by Jo [EMEA] <jo@example.com>"
 AT = datetime(2026, 12, 1, 9, 30, 5, tzinfo=UTC)
 
 
-def guide_group(admin, *members: str) -> None:
+def guide_group(admin: IamClient, *members: str) -> None:
     admin.create_group(GroupName="PowerUsers")
     admin.attach_group_policy(GroupName="PowerUsers", PolicyArn=ADMIN)
     for name in members:
@@ -28,8 +32,9 @@ def guide_group(admin, *members: str) -> None:
         admin.add_user_to_group(GroupName="PowerUsers", UserName=name)
 
 
-def full_admin_json(result) -> dict:
-    return next(c for c in to_json(result)["checks"] if c["id"] == "no-full-admin-policy")
+def full_admin_json(result: ScanResult) -> dict[str, Any]:
+    checks = cast(list[dict[str, Any]], to_json(result)["checks"])  # JSON: a list of objects
+    return next(c for c in checks if c["id"] == "no-full-admin-policy")
 
 
 async def accept(service: IamService, reason: str = REASON) -> None:
@@ -39,7 +44,7 @@ async def accept(service: IamService, reason: str = REASON) -> None:
     await service.accepted.accept_admin_group(subject, reason)
 
 
-async def test_accepted_on_the_group_survives_as_a_fail_with_its_reason(service: IamService, admin) -> None:
+async def test_accepted_on_the_group_survives_as_a_fail_with_its_reason(service: IamService, admin: IamClient) -> None:
     guide_group(admin, "alice")
     await service.scan.scan()  # the first scan also reads what a session reads once (identity, report, ...)
     before = await service.scan.scan()
@@ -73,7 +78,7 @@ async def test_accepted_on_the_group_survives_as_a_fail_with_its_reason(service:
     await service.accepted.clear_acceptance("PowerUsers")  # nothing left to clear: no error
 
 
-async def test_a_forged_marker_on_a_back_door_group_is_not_accepted(service: IamService, admin) -> None:
+async def test_a_forged_marker_on_a_back_door_group_is_not_accepted(service: IamService, admin: IamClient) -> None:
     admin.create_group(GroupName="Shadow")
     admin.attach_group_policy(GroupName="Shadow", PolicyArn=ADMIN)
     admin.put_group_policy(GroupName="Shadow", PolicyName="iam-tui-accepted-approved-by-the-security-team",
@@ -88,14 +93,15 @@ async def test_a_forged_marker_on_a_back_door_group_is_not_accepted(service: Iam
     assert "accepted on" not in as_table(scan)
 
 
-async def test_the_acceptance_lapses_when_a_member_is_added(service: IamService, admin) -> None:
+async def test_the_acceptance_lapses_when_a_member_is_added(service: IamService, admin: IamClient) -> None:
     guide_group(admin, "alice")
     await accept(service)
     admin.create_user(UserName="mallory")
     admin.add_user_to_group(GroupName="PowerUsers", UserName="mallory")
     scan = await service.scan.scan()
     result = scan.result(CheckId.NO_FULL_ADMIN_POLICY)
-    assert result.status is Status.FAIL and result.accepted is None and result.acceptance.lapsed
+    assert result.status is Status.FAIL and result.accepted is None
+    assert result.acceptance is not None and result.acceptance.lapsed
     data = full_admin_json(scan)
     assert data["accepted"] is None and data["acceptance"]["lapsed"] is True
     assert data["acceptance"]["changed"] == ["members"] and data["acceptance"]["reason"] == REASON
@@ -103,19 +109,20 @@ async def test_the_acceptance_lapses_when_a_member_is_added(service: IamService,
     assert "acceptance lapsed: members of PowerUsers changed since 2026-12-01 09:30 UTC" in as_table(scan)
 
 
-async def test_the_acceptance_lapses_when_a_policy_is_attached(service: IamService, admin) -> None:
+async def test_the_acceptance_lapses_when_a_policy_is_attached(service: IamService, admin: IamClient) -> None:
     guide_group(admin)
     await accept(service)
     admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/IAMFullAccess")
     result = (await service.scan.scan()).result(CheckId.NO_FULL_ADMIN_POLICY)
-    assert result.accepted is None and result.acceptance.changed == ("policies",)
+    assert result.accepted is None and result.acceptance is not None and result.acceptance.changed == ("policies",)
     admin.detach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/IAMFullAccess")
     assert (await service.scan.scan()).result(CheckId.NO_FULL_ADMIN_POLICY).accepted == REASON  # the state accepted
 
 
-async def test_only_the_guide_group_as_the_one_finding_can_be_accepted(service: IamService, admin) -> None:
+async def test_only_the_guide_group_as_the_one_finding_can_be_accepted(service: IamService, admin: IamClient) -> None:
     guide_group(admin)
     subject = await service.accepted.acceptable_subject()
+    assert subject is not None
     admin.create_user(UserName="bob")
     admin.attach_user_policy(UserName="bob", PolicyArn=ADMIN)
     assert await service.accepted.acceptable_subject() is None
@@ -130,25 +137,30 @@ async def test_only_the_guide_group_as_the_one_finding_can_be_accepted(service: 
     assert await service.accepted.acceptable_group() is None
 
 
-async def test_a_group_changed_while_the_reason_was_typed_is_not_accepted(service: IamService, admin) -> None:
+async def test_a_group_changed_while_the_reason_was_typed_is_not_accepted(
+        service: IamService, admin: IamClient) -> None:
     guide_group(admin)
     subject = await service.accepted.acceptable_subject()
+    assert subject is not None
     admin.create_user(UserName="mallory")
     admin.add_user_to_group(GroupName="PowerUsers", UserName="mallory")
     with pytest.raises(AwsError) as caught:
         await service.accepted.accept_admin_group(subject, REASON)
     assert caught.value.code == "NotAcceptable" and "changed while you were typing" in caught.value.text
+    subject = await service.accepted.acceptable_subject()
+    assert subject is not None
     with pytest.raises(AwsError) as caught:
-        await service.accepted.accept_admin_group(await service.accepted.acceptable_subject(), "  ")
+        await service.accepted.accept_admin_group(subject, "  ")
     assert caught.value.code == "InvalidReason"
     assert admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"] == []
 
 
-async def test_a_new_full_admin_holder_undoes_the_acceptance_in_the_result(service: IamService, admin) -> None:
+async def test_a_new_full_admin_holder_undoes_the_acceptance_in_the_result(
+        service: IamService, admin: IamClient) -> None:
     guide_group(admin)
     await accept(service)
     admin.create_user(UserName="bob")
     admin.attach_user_policy(UserName="bob", PolicyArn=ADMIN)
     result = (await service.scan.scan()).result(CheckId.NO_FULL_ADMIN_POLICY)
     assert result.status is Status.FAIL and result.accepted is None
-    assert result.acceptance.text().endswith("it does not cover user bob")
+    assert result.acceptance is not None and result.acceptance.text().endswith("it does not cover user bob")

@@ -11,13 +11,13 @@ from botocore.stub import Stubber
 from iam_tui.aws.account_settings import read_analyzers, read_server_certificates
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.plan_runner import PlanRunner
-from iam_tui.aws.sandbox import responses
+from iam_tui.aws.sandbox import Sandbox, responses
 from iam_tui.aws.sandbox.rules_account import REGIONS_ON
 from iam_tui.aws.service import IamService
 from iam_tui.core.account_settings import AlternateContact
 from iam_tui.core.checks import CheckId, Status
 
-from ..helpers import FakeTime
+from ..helpers import FakeTime, IamClient, error_of
 
 
 async def test_a_fresh_account_has_contact_details_but_no_security_contact_and_no_analyzer(
@@ -44,7 +44,8 @@ async def test_the_fixes_can_be_tried_in_the_demo(service: IamService) -> None:
     assert "region eu-west-1" in analyzer.resources  # its region; the unused-access one does not count
 
 
-async def test_cloudshell_full_access_is_found_in_the_authorization_details(service: IamService, admin) -> None:
+async def test_cloudshell_full_access_is_found_in_the_authorization_details(
+        service: IamService, admin: IamClient) -> None:
     admin.create_group(GroupName="Ops")
     admin.attach_group_policy(GroupName="Ops", PolicyArn="arn:aws:iam::aws:policy/AWSCloudShellFullAccess")
     result = await service.scan.scan()
@@ -140,7 +141,7 @@ async def test_the_analyzer_fix_creates_one_in_every_region_without_and_rolls_ba
 
 
 async def test_an_analyzer_made_meanwhile_is_read_back_and_an_old_one_is_a_conflict(service: IamService,
-                                                                                    sandbox) -> None:
+                                                                                    sandbox: Sandbox) -> None:
     """ConflictException: the name is taken in that region. Made a moment ago (another run of the same fix, or a
     resend after a lost answer) it is read back and counted; an old one of that name is the failure it is."""
     plan = await service.fixes.access_analyzers()
@@ -159,7 +160,7 @@ async def test_an_analyzer_made_meanwhile_is_read_back_and_an_old_one_is_a_confl
                                                   analyzerName="iam-tui-external-access", type="ACCOUNT")
     sandbox.state.analyzers["sa-east-1"]["iam-tui-external-access"]["createdAt"] = datetime(2020, 1, 1, tzinfo=UTC)
     run = service.fixes.start(plan)
-    assert await runner.run(run) is False and run.progress[0].error.code == "ConflictException"
+    assert await runner.run(run) is False and error_of(run.progress[0]).code == "ConflictException"
 
 
 async def test_a_security_contact_without_a_title_is_refused_before_anything_is_sent(service: IamService) -> None:

@@ -6,18 +6,20 @@ import os
 import pwd
 import stat
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import botocore.configloader
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iam_tui import files
 from iam_tui.aws import cli_profile
 from iam_tui.aws.cli_profile import ProfileExists, ProfileWriteError, existing_profile, write_profile
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.patience import Patience
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.core import aws_config
 from iam_tui.core.aws_config import CliPaths, profile_options
@@ -25,13 +27,15 @@ from iam_tui.core.secret import Secret
 from iam_tui.files import file_mode
 from tests.helpers import inject_error
 
+from ..helpers import IamClient
+
 SECRET = Secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 
 EXISTING_CREDENTIALS = "# keys\n[default]\naws_access_key_id = AKIAOLD\naws_secret_access_key = old\n"
 EXISTING_CONFIG = "[default]\nregion = eu-west-1\n\n# work\n[profile work]\nsso_session = corp\n"
 
 
-def _write(paths: CliPaths, **kwargs) -> None:
+def _write(paths: CliPaths, **kwargs: Any) -> None:
     write_profile(paths, "alice", "AKIANEWKEY", SECRET, region="us-east-1", **kwargs)
 
 
@@ -85,12 +89,12 @@ def test_an_existing_files_mode_is_kept(tmp_path: Path, monkeypatch: pytest.Monk
     assert (file_mode(paths.credentials), file_mode(paths.config)) == (0o400, 0o640)
     real_replace = os.replace
 
-    def failing_replace(src, dst) -> None:
+    def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         if Path(dst).name == "config":
             raise OSError(28, "No space left on device", str(dst))
         real_replace(src, dst)
 
-    monkeypatch.setattr(files.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)  # the os module iam_tui.files uses
     with pytest.raises(ProfileWriteError):
         _write(paths, output="table", replace=True)
     assert (file_mode(paths.credentials), file_mode(paths.config)) == (0o400, 0o640)
@@ -124,12 +128,12 @@ def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     paths.config.write_text(EXISTING_CONFIG)
     real_replace = os.replace
 
-    def failing_replace(src, dst) -> None:
+    def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         if Path(dst).name == "config":
             raise OSError(28, "No space left on device", str(dst))
         real_replace(src, dst)
 
-    monkeypatch.setattr(files.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)  # the os module iam_tui.files uses
     with pytest.raises(ProfileWriteError) as caught:
         _write(paths)
     assert "No space left" in str(caught.value) and SECRET.reveal() not in str(caught.value)
@@ -143,12 +147,12 @@ def test_no_traceback_frame_holds_the_secret(tmp_path: Path, monkeypatch: pytest
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
     real_replace = os.replace
 
-    def failing_replace(src, dst) -> None:
+    def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         if Path(dst).name == "config":
             raise OSError(28, "No space left on device", str(dst))
         real_replace(src, dst)
 
-    monkeypatch.setattr(files.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)  # the os module iam_tui.files uses
     with pytest.raises(ProfileWriteError) as caught:
         _write(paths)
     tb = caught.value.__traceback__
@@ -162,10 +166,10 @@ def test_no_traceback_frame_holds_the_secret(tmp_path: Path, monkeypatch: pytest
 def test_a_failed_first_write_leaves_no_new_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
 
-    def failing_replace(src, dst) -> None:
+    def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         raise OSError(13, "Permission denied", str(dst))
 
-    monkeypatch.setattr(files.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)  # the os module iam_tui.files uses
     with pytest.raises(ProfileWriteError, match="Permission denied"):
         _write(paths)
     assert list(tmp_path.iterdir()) == []
@@ -188,13 +192,14 @@ def test_known_regions_come_from_botocore() -> None:
 # --- verification ---------------------------------------------------------------------------------------------
 
 
-async def _new_user_key(service: IamService, admin) -> tuple[str, Secret]:
+async def _new_user_key(service: IamService, admin: IamClient) -> tuple[str, Secret]:
     admin.create_user(UserName="alice")
     new = await service.keys.create("alice")
     return new.access_key_id, new.secret
 
 
-async def test_verify_reads_the_written_profile_in_the_demo(service: IamService, admin, tmp_path: Path) -> None:
+async def test_verify_reads_the_written_profile_in_the_demo(service: IamService, admin: IamClient,
+                                                            tmp_path: Path) -> None:
     key_id, secret = await _new_user_key(service, admin)
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
     write_profile(paths, "alice", key_id, secret, region="us-east-1")
@@ -207,7 +212,7 @@ async def test_verify_reads_the_written_profile_in_the_demo(service: IamService,
     assert len(steps) == 1
 
 
-async def test_verify_retries_until_the_key_works(service: IamService, admin, tmp_path: Path) -> None:
+async def test_verify_retries_until_the_key_works(service: IamService, admin: IamClient, tmp_path: Path) -> None:
     key_id, secret = await _new_user_key(service, admin)
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
     write_profile(paths, "alice", key_id, secret, region="us-east-1")
@@ -231,7 +236,7 @@ async def test_verify_retries_until_the_key_works(service: IamService, admin, tm
     assert sum("retrying" in s for s in steps) == 3 and "Attempt 4" in steps[-1]
 
 
-async def test_verify_gives_up_after_the_time_limit(service: IamService, admin, tmp_path: Path) -> None:
+async def test_verify_gives_up_after_the_time_limit(service: IamService, admin: IamClient, tmp_path: Path) -> None:
     key_id, secret = await _new_user_key(service, admin)
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
     write_profile(paths, "alice", key_id, secret, region="us-east-1")
@@ -253,7 +258,7 @@ async def test_verify_gives_up_after_the_time_limit(service: IamService, admin, 
     assert caught.value.fix == "Try again in a minute." and "mistyped" not in caught.value.text
 
 
-async def test_verify_refuses_another_identity(service: IamService, admin, tmp_path: Path) -> None:
+async def test_verify_refuses_another_identity(service: IamService, admin: IamClient, tmp_path: Path) -> None:
     key_id, secret = await _new_user_key(service, admin)
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
     write_profile(paths, "alice", key_id, secret, region="us-east-1")
@@ -263,7 +268,7 @@ async def test_verify_refuses_another_identity(service: IamService, admin, tmp_p
     assert caught.value.code == "WrongIdentity"
 
 
-async def test_other_errors_are_not_retried(service: IamService, admin, tmp_path: Path) -> None:
+async def test_other_errors_are_not_retried(service: IamService, admin: IamClient, tmp_path: Path) -> None:
     key_id, secret = await _new_user_key(service, admin)
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
     write_profile(paths, "alice", key_id, secret, region="us-east-1")
@@ -290,8 +295,8 @@ def test_demo_profiles_go_to_a_private_temporary_folder(service: IamService) -> 
     assert cli_profile.paths_for(service) == paths
 
 
-async def test_off_the_demo_botocore_signs_with_the_profile_itself(service: IamService, admin, sandbox,
-                                                                   tmp_path: Path,
+async def test_off_the_demo_botocore_signs_with_the_profile_itself(service: IamService, admin: IamClient,
+                                                                   sandbox: Sandbox, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The real-AWS path (no sandbox): a botocore session for the profile, read from the files just written.
     moto's in-process mock still answers, and it knows the new key."""
@@ -354,7 +359,7 @@ _KEYS = ("region", "output", "aws_access_key_id", "x_y", "Mixed_Case", "s3")
 
 
 @st.composite
-def _section_body(draw) -> list[str]:
+def _section_body(draw: st.DrawFn) -> list[str]:
     lines: list[str] = []
     for key in draw(st.lists(st.sampled_from(_KEYS), unique_by=str.lower, max_size=4)):
         lines += draw(st.lists(st.one_of(_comment, _blank), max_size=2))
@@ -371,7 +376,7 @@ def _section_body(draw) -> list[str]:
 
 
 @st.composite
-def _ini_file(draw, names: list[str]) -> tuple[list[str], list[str]]:
+def _ini_file(draw: st.DrawFn, names: list[str]) -> tuple[list[str], list[str]]:
     """(segments, section names): the text before the first section, then one segment per section."""
     chosen = draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)).flatmap(st.permutations))
     raw = [draw(st.lists(st.one_of(_comment, _blank), max_size=3))]
@@ -382,8 +387,9 @@ def _ini_file(draw, names: list[str]) -> tuple[list[str], list[str]]:
     return segments, chosen
 
 
-def _botocore(path: Path) -> dict:
-    return botocore.configloader.raw_config_parse(str(path))
+def _botocore(path: Path) -> dict[str, Any]:
+    parsed: dict[str, Any] = botocore.configloader.raw_config_parse(str(path))
+    return parsed
 
 
 def _check_file(path: Path, segments: list[str], chosen: list[str], edited: str | None) -> None:
@@ -441,13 +447,13 @@ def test_a_file_botocore_cannot_read_is_not_touched(tmp_path: Path) -> None:
                                     lambda text: text.replace("region = eu-west-1", "region = xx-east-9")])
 def test_a_written_file_that_does_not_read_back_is_put_back_and_said(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch,
-                                                                     damage) -> None:
+                                                                     damage: Callable[[str], str]) -> None:
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
     paths.credentials.write_text(EXISTING_CREDENTIALS)
     paths.config.write_text(EXISTING_CONFIG)
     real = aws_config.set_profile
 
-    def broken_editor(text: str, profile: str, values, *, config_file: bool) -> str:
+    def broken_editor(text: str, profile: str, values: Mapping[str, str | Secret], *, config_file: bool) -> str:
         out = real(text, profile, values, config_file=config_file)
         return damage(out) if config_file else out
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from awscrt.crypto import EC, ECExportFormat, ECType
+from awscrt.crypto import EC, ECExportFormat, ECType  # type: ignore[import-untyped]
 from moto import mock_aws
 
 from iam_tui.aws.errors import AwsError

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from botocore.exceptions import UnknownServiceError
 from botocore.loaders import Loader
@@ -51,7 +53,7 @@ def test_the_apps_clients_are_made_without_listing_every_service(monkeypatch: py
         assert ctx.client(service).meta.service_model.service_name == service
 
 
-def test_aws_data_path_is_searched_first(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_aws_data_path_is_searched_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     monkeypatch.setenv("AWS_DATA_PATH", f"{first}:{second}")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")

@@ -11,6 +11,7 @@ from iam_tui.aws import early_scan
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.scan import SCAN_INPUTS
 from iam_tui.aws.service import IamService
+from iam_tui.core.authz import AuthorizationDetails
 
 from ..helpers import inject_error
 
@@ -50,6 +51,7 @@ async def test_a_change_made_meanwhile_makes_the_scan_read_again(service: IamSer
     asked = operations(service)
     result = await service.scan.scan()
     assert asked.count("GetAccountSummary") == 1
+    assert result.inputs is not None and isinstance(result.inputs.authz, AuthorizationDetails)
     assert "made-meanwhile" in {user.name for user in result.inputs.authz.users}
 
 

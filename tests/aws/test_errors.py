@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,10 +15,10 @@ from iam_tui.aws.errors import AwsError
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import MAX_ATTEMPTS
 from iam_tui.aws.translate import from_botocore_error
-from iam_tui.core.checks import Status
+from iam_tui.core.checks import CheckId, Status
 from iam_tui.core.secret import Secret
 
-from ..helpers import inject_error
+from ..helpers import IamClient, inject_error
 
 THROTTLE_XML = (b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded"
                 b"</Message></Error><RequestId>1</RequestId></ErrorResponse>")
@@ -94,9 +95,9 @@ async def test_aws_text_is_scrubbed_of_the_secrets_of_the_call(service: IamServi
 async def test_a_denied_scan_input_only_blanks_its_checks(service: IamService) -> None:
     inject_error(service, "iam", "GetAccountPasswordPolicy", "AccessDenied", "not authorized")
     result = await service.scan.scan()
-    assert result.result("password-policy-length").status is Status.UNKNOWN
-    assert "iam:GetAccountPasswordPolicy" in result.result("password-policy-length").detail
-    assert result.result("root-mfa").status is Status.FAIL
+    assert result.result(CheckId.PASSWORD_POLICY_LENGTH).status is Status.UNKNOWN
+    assert "iam:GetAccountPasswordPolicy" in result.result(CheckId.PASSWORD_POLICY_LENGTH).detail
+    assert result.result(CheckId.ROOT_MFA).status is Status.FAIL
 
 
 def test_startup_errors_are_plain() -> None:
@@ -112,7 +113,7 @@ class _Raw:
     def __init__(self, body: bytes) -> None:
         self._body = body
 
-    def stream(self, **_: Any):
+    def stream(self, **_: Any) -> Iterator[bytes]:
         yield self._body
 
 
@@ -126,7 +127,7 @@ async def test_sdk_parameter_validation_is_explained_without_the_secret(service:
 async def test_credential_report_limit_exceeded_has_its_own_fix(service: IamService) -> None:
     inject_error(service, "iam", "GenerateCredentialReport", "LimitExceeded", "Rate exceeded", 409)
     inject_error(service, "iam", "GetCredentialReport", "ReportNotPresent", "none", 410)
-    result = (await service.scan.scan()).result("console-users-mfa")
+    result = (await service.scan.scan()).result(CheckId.CONSOLE_USERS_MFA)
     assert result.status is Status.UNKNOWN
     assert "LimitExceeded" in result.detail and "too many report requests" in result.detail
     assert "Wait a few minutes, then refresh" in result.detail
@@ -139,13 +140,14 @@ async def test_credential_report_limit_exceeded_still_reads_the_last_report(serv
     # report that appeared in the meantime still serves.
     inject_error(service, "iam", "GetCredentialReport", "ReportInProgress", "in progress", 410, times=1)
     refused = inject_error(service, "iam", "GenerateCredentialReport", "LimitExceeded", "Rate exceeded", 409)
-    result = (await service.scan.scan()).result("console-users-mfa")
+    result = (await service.scan.scan()).result(CheckId.CONSOLE_USERS_MFA)
     assert refused and result.status is Status.PASS
 
 
 @pytest.mark.parametrize("operation, needle", [("EnableMFADevice", "most MFA devices IAM allows (8)"),
                                                ("CreateVirtualMFADevice", "quota of virtual MFA devices")])
-async def test_mfa_limit_exceeded_has_its_own_fix(service: IamService, admin, operation: str, needle: str) -> None:
+async def test_mfa_limit_exceeded_has_its_own_fix(service: IamService, admin: IamClient, operation: str,
+                                                  needle: str) -> None:
     admin.create_user(UserName="alice")
     inject_error(service, "iam", operation, "LimitExceeded", "Cannot exceed quota", 409)
     with pytest.raises(AwsError) as caught:

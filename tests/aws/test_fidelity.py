@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 import pytest
 from botocore.exceptions import ClientError
 
@@ -10,8 +10,10 @@ from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.sandbox.state import ROOT_ARN
 from iam_tui.core.credential_report import parse_report
 
+from ..helpers import IamClient
 
-def test_caller_is_root_and_an_iam_users_key_is_that_user(sandbox: Sandbox, admin) -> None:
+
+def test_caller_is_root_and_an_iam_users_key_is_that_user(sandbox: Sandbox, admin: IamClient) -> None:
     sts = sandbox.session().create_client("sts")
     assert sts.get_caller_identity()["Arn"] == ROOT_ARN
     admin.create_user(UserName="alice")
@@ -40,7 +42,7 @@ def test_summary_follows_the_sandbox_state(sandbox: Sandbox) -> None:
     assert iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 1
 
 
-def test_credential_report_has_a_root_row_and_is_kept_four_hours(sandbox: Sandbox, admin) -> None:
+def test_credential_report_has_a_root_row_and_is_kept_four_hours(sandbox: Sandbox, admin: IamClient) -> None:
     iam = sandbox.session().create_client("iam")
     iam.generate_credential_report()
     first = iam.get_credential_report()

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.plan_runner import PlanRunner
+from iam_tui.aws.sandbox import Sandbox
+from iam_tui.aws.sandbox.faults import Then
 from iam_tui.aws.service import IamService
 from iam_tui.core.create_plan import PlanState
 from iam_tui.core.fix_plan import FixProblem
 from iam_tui.core.group_move import GroupTarget
 
-from ..helpers import FakeTime, inject_error, lose_answers
+from ..helpers import FakeTime, IamClient, error_of, inject_error, lose_answers
 
 S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 CHANGE_PASSWORD = "arn:aws:iam::aws:policy/IAMUserChangePassword"
@@ -30,11 +33,11 @@ def quick(service: IamService) -> IamService:
     return service
 
 
-def key_status(admin, user: str) -> dict[str, str]:
+def key_status(admin: IamClient, user: str) -> dict[str, str]:
     return {k["AccessKeyId"]: k["Status"] for k in admin.list_access_keys(UserName=user)["AccessKeyMetadata"]}
 
 
-def has_password(admin, user: str) -> bool:
+def has_password(admin: IamClient, user: str) -> bool:
     try:
         admin.get_login_profile(UserName=user)
     except admin.exceptions.NoSuchEntityException:
@@ -42,16 +45,17 @@ def has_password(admin, user: str) -> bool:
     return True
 
 
-def console_user_with_key(admin, user: str = "bob") -> str:
+def console_user_with_key(admin: IamClient, user: str = "bob") -> str:
     admin.create_user(UserName=user)
     admin.create_login_profile(UserName=user, Password="Str0ng-Enough-Pass!")
-    return admin.create_access_key(UserName=user)["AccessKey"]["AccessKeyId"]
+    return str(admin.create_access_key(UserName=user)["AccessKey"]["AccessKeyId"])
 
 
 # --- CIS 1.10 / 1.11: unused keys and passwords ---------------------------------------------------------------
 
 
-async def test_unused_credentials_deactivated_then_password_removed_with_a_roll_back(quick: IamService, admin) -> None:
+async def test_unused_credentials_deactivated_then_password_removed_with_a_roll_back(
+        quick: IamService, admin: IamClient) -> None:
     key = console_user_with_key(admin)
     later = datetime.now(UTC) + timedelta(days=60)
     plan = await quick.fixes.unused_credentials("bob", now=later)
@@ -80,7 +84,7 @@ async def test_unused_credentials_deactivated_then_password_removed_with_a_roll_
     assert key_status(admin, "bob") == {}
 
 
-async def test_only_the_never_used_key_of_a_console_user_today(quick: IamService, admin) -> None:
+async def test_only_the_never_used_key_of_a_console_user_today(quick: IamService, admin: IamClient) -> None:
     key = console_user_with_key(admin)
     plan = await quick.fixes.unused_credentials("bob")
     assert [s.operation for s in plan.steps] == ["UpdateAccessKey"]  # the password is new: not unused yet
@@ -88,7 +92,7 @@ async def test_only_the_never_used_key_of_a_console_user_today(quick: IamService
     assert plan.reversible and plan.steps[0].params["AccessKeyId"] == key
 
 
-async def test_a_removed_password_is_reported_as_not_undone(quick: IamService, admin) -> None:
+async def test_a_removed_password_is_reported_as_not_undone(quick: IamService, admin: IamClient) -> None:
     console_user_with_key(admin)
     admin.create_user(UserName="other")
     plan = await quick.fixes.unused_credentials("bob", now=datetime.now(UTC) + timedelta(days=60))
@@ -100,7 +104,7 @@ async def test_a_removed_password_is_reported_as_not_undone(quick: IamService, a
     assert not has_password(admin, "bob")
 
 
-async def test_a_lost_answer_to_a_deactivation_is_read_back(quick: IamService, admin) -> None:
+async def test_a_lost_answer_to_a_deactivation_is_read_back(quick: IamService, admin: IamClient) -> None:
     key = console_user_with_key(admin)
     lost = lose_answers(quick, "UpdateAccessKey", then="garbage")
     plan = await quick.fixes.unused_credentials("bob")
@@ -110,7 +114,7 @@ async def test_a_lost_answer_to_a_deactivation_is_read_back(quick: IamService, a
     assert key_status(admin, "bob") == {key: "Inactive"}
 
 
-async def test_deleting_an_active_key_is_refused(quick: IamService, admin) -> None:
+async def test_deleting_an_active_key_is_refused(quick: IamService, admin: IamClient) -> None:
     key = console_user_with_key(admin)
     with pytest.raises(FixProblem, match="still active"):
         await quick.fixes.delete_inactive_keys("bob", [key])
@@ -119,7 +123,7 @@ async def test_deleting_an_active_key_is_refused(quick: IamService, admin) -> No
 # --- CIS 1.12: one active key --------------------------------------------------------------------------------------
 
 
-async def test_the_chosen_extra_key_is_deactivated(quick: IamService, admin) -> None:
+async def test_the_chosen_extra_key_is_deactivated(quick: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="carol")
     first = admin.create_access_key(UserName="carol")["AccessKey"]["AccessKeyId"]
     second = admin.create_access_key(UserName="carol")["AccessKey"]["AccessKeyId"]
@@ -133,14 +137,14 @@ async def test_the_chosen_extra_key_is_deactivated(quick: IamService, admin) -> 
     assert key_status(admin, "carol") == {first: "Active", second: "Active"}
 
 
-async def test_the_chosen_extra_key_is_deactivated_on_retry(quick: IamService, admin) -> None:
+async def test_the_chosen_extra_key_is_deactivated_on_retry(quick: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="carol")
     first = admin.create_access_key(UserName="carol")["AccessKey"]["AccessKeyId"]
     second = admin.create_access_key(UserName="carol")["AccessKey"]["AccessKeyId"]
     inject_error(quick, "iam", "UpdateAccessKey", "AccessDenied", "no", 403, times=1)
     plan = await quick.fixes.one_active_key("carol", first)
     run = quick.fixes.start(plan)
-    assert await quick.fixes.run(plan, run) is False and run.progress[0].error.code == "AccessDenied"
+    assert await quick.fixes.run(plan, run) is False and error_of(run.progress[0]).code == "AccessDenied"
     assert await quick.fixes.run(plan, run) is True
     assert key_status(admin, "carol") == {first: "Inactive", second: "Active"}
     with pytest.raises(FixProblem, match="already inactive"):
@@ -152,7 +156,7 @@ async def test_the_chosen_extra_key_is_deactivated_on_retry(quick: IamService, a
 # --- CIS 1.3: root's keys -----------------------------------------------------------------------------------------
 
 
-async def test_root_keys_deleted_the_running_one_last_and_confirmed_twice(quick: IamService, sandbox) -> None:
+async def test_root_keys_deleted_the_running_one_last_and_confirmed_twice(quick: IamService, sandbox: Sandbox) -> None:
     running = sandbox.state.first_root_key.access_key_id
     other = (await quick.keys.create(None)).access_key_id
     plan = await quick.fixes.root_keys()
@@ -172,9 +176,10 @@ async def test_root_keys_deleted_the_running_one_last_and_confirmed_twice(quick:
     assert caught.value.code == "InvalidClientTokenId"
 
 
-async def test_root_keys_need_root(quick: IamService, sandbox, admin) -> None:
-    from iam_tui.aws.session import AwsContext, ConnectionSettings
+async def test_root_keys_need_root(quick: IamService, sandbox: Sandbox, admin: IamClient) -> None:
+    from iam_tui.aws.session import AwsContext
     from iam_tui.core.secret import Secret
+    from iam_tui.settings import ConnectionSettings
 
     admin.create_user(UserName="alice")
     made = admin.create_access_key(UserName="alice")["AccessKey"]
@@ -188,21 +193,21 @@ async def test_root_keys_need_root(quick: IamService, sandbox, admin) -> None:
 # --- CIS 1.14: permissions through groups --------------------------------------------------------------------------
 
 
-def user_with_policies(admin) -> None:
+def user_with_policies(admin: IamClient) -> None:
     admin.create_user(UserName="dave")
     admin.attach_user_policy(UserName="dave", PolicyArn=S3_READ)
     admin.attach_user_policy(UserName="dave", PolicyArn=CHANGE_PASSWORD)
     admin.put_user_policy(UserName="dave", PolicyName="list-buckets", PolicyDocument=json.dumps(INLINE))
 
 
-def assert_policies_on_user(admin) -> None:
+def assert_policies_on_user(admin: IamClient) -> None:
     attached = {p["PolicyArn"] for p in admin.list_attached_user_policies(UserName="dave")["AttachedPolicies"]}
     assert attached == {S3_READ, CHANGE_PASSWORD}
     assert admin.list_user_policies(UserName="dave")["PolicyNames"] == ["list-buckets"]
     assert admin.list_groups_for_user(UserName="dave")["Groups"] == []
 
 
-def assert_moved(admin, group: str) -> None:
+def assert_moved(admin: IamClient, group: str) -> None:
     assert admin.list_attached_user_policies(UserName="dave")["AttachedPolicies"] == []
     assert admin.list_user_policies(UserName="dave")["PolicyNames"] == []
     assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="dave")["Groups"]] == [group]
@@ -217,7 +222,7 @@ MOVE_OPS = ["CreateGroup", "AttachGroupPolicy", "AttachGroupPolicy", "PutGroupPo
 
 
 @pytest.mark.parametrize("failing", range(len(MOVE_OPS)))
-async def test_policies_moved_to_a_new_group_failure_at_each_step_rolled_back(quick: IamService, admin,
+async def test_policies_moved_to_a_new_group_failure_at_each_step_rolled_back(quick: IamService, admin: IamClient,
                                                                               failing: int) -> None:
     user_with_policies(admin)
     plan = await quick.fixes.permissions_via_group("dave", GroupTarget("dave-permissions", create=True))
@@ -227,7 +232,7 @@ async def test_policies_moved_to_a_new_group_failure_at_each_step_rolled_back(qu
     fail_on_call = MOVE_OPS[:failing].count(MOVE_OPS[failing])  # the n-th call of that operation fails
     calls: list[int] = []
 
-    def fail_nth(**_):
+    def fail_nth(**_: Any) -> tuple[Any, dict[str, Any]] | None:
         calls.append(1)
         if len(calls) == fail_on_call + 1:
             from iam_tui.aws.sandbox import responses
@@ -244,7 +249,7 @@ async def test_policies_moved_to_a_new_group_failure_at_each_step_rolled_back(qu
     assert_moved(admin, "dave-permissions")
 
 
-async def test_policies_moved_to_an_existing_group(quick: IamService, admin) -> None:
+async def test_policies_moved_to_an_existing_group(quick: IamService, admin: IamClient) -> None:
     user_with_policies(admin)
     admin.create_group(GroupName="Readers")
     admin.attach_group_policy(GroupName="Readers", PolicyArn=S3_READ)
@@ -257,7 +262,7 @@ async def test_policies_moved_to_an_existing_group(quick: IamService, admin) -> 
 
 
 async def test_change_password_is_detached_not_moved_when_users_may_change_their_password(quick: IamService,
-                                                                                          admin) -> None:
+                                                                                          admin: IamClient) -> None:
     user_with_policies(admin)
     assert await quick.fixes.change_password_detach("dave") is None  # other policies: they move to a group
     admin.update_account_password_policy(AllowUsersToChangePassword=True)
@@ -274,7 +279,7 @@ async def test_change_password_is_detached_not_moved_when_users_may_change_their
 
 
 async def test_change_password_alone_is_a_plain_detach_only_when_the_password_policy_allows_it(
-        quick: IamService, admin) -> None:
+        quick: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="erin")
     admin.attach_user_policy(UserName="erin", PolicyArn=CHANGE_PASSWORD)
     assert await quick.fixes.change_password_detach("erin") is None  # no password policy: users may not
@@ -294,7 +299,8 @@ async def test_change_password_alone_is_a_plain_detach_only_when_the_password_po
 # --- CIS 1.16: the support role ----------------------------------------------------------------------------------
 
 
-async def test_support_role_created_with_a_failure_rolled_back(quick: IamService, admin, sandbox) -> None:
+async def test_support_role_created_with_a_failure_rolled_back(quick: IamService, admin: IamClient,
+                                                               sandbox: Sandbox) -> None:
     admin.create_role(RoleName="AWSSupportRole", AssumeRolePolicyDocument="{}")
     plan = await quick.fixes.support_role()
     assert plan.steps[0].params["RoleName"] == "AWSSupportRole-2"  # suggested: the first name is taken
@@ -327,7 +333,8 @@ MOVE_UNDOS = ["DeleteGroup", "DetachGroupPolicy", "DeleteGroupPolicy", "RemoveUs
 
 @pytest.mark.parametrize("then", LOST)
 @pytest.mark.parametrize("op", MOVE_UNIQUE)
-async def test_a_lost_answer_at_each_move_step_is_read_back(quick: IamService, admin, op: str, then: str) -> None:
+async def test_a_lost_answer_at_each_move_step_is_read_back(quick: IamService, admin: IamClient, op: str,
+                                                            then: Then) -> None:
     user_with_policies(admin)
     plan = await quick.fixes.permissions_via_group("dave", GroupTarget("dave-permissions", create=True))
     fired = lose_answers(quick, op, then=then)
@@ -337,7 +344,8 @@ async def test_a_lost_answer_at_each_move_step_is_read_back(quick: IamService, a
 
 @pytest.mark.parametrize("then", LOST)
 @pytest.mark.parametrize("op", MOVE_UNDOS)
-async def test_a_lost_answer_at_each_move_undo_is_read_back(quick: IamService, admin, op: str, then: str) -> None:
+async def test_a_lost_answer_at_each_move_undo_is_read_back(quick: IamService, admin: IamClient, op: str,
+                                                            then: Then) -> None:
     user_with_policies(admin)
     plan = await quick.fixes.permissions_via_group("dave", GroupTarget("dave-permissions", create=True))
     run = quick.fixes.start(plan)
@@ -350,8 +358,8 @@ async def test_a_lost_answer_at_each_move_undo_is_read_back(quick: IamService, a
 
 @pytest.mark.parametrize("then", LOST)
 @pytest.mark.parametrize("op", ["CreateRole", "AttachRolePolicy", "DetachRolePolicy", "DeleteRole"])
-async def test_a_lost_answer_in_the_support_role_plan_is_read_back(quick: IamService, admin, op: str,
-                                                                   then: str) -> None:
+async def test_a_lost_answer_in_the_support_role_plan_is_read_back(quick: IamService, admin: IamClient, op: str,
+                                                                   then: Then) -> None:
     plan = await quick.fixes.support_role()
     run = quick.fixes.start(plan)
     fired = lose_answers(quick, op, then=then)
@@ -367,8 +375,8 @@ async def test_a_lost_answer_in_the_support_role_plan_is_read_back(quick: IamSer
 
 @pytest.mark.parametrize("then", LOST)
 @pytest.mark.parametrize("op", ["UpdateAccessKey", "DeleteLoginProfile", "DeleteAccessKey", "UntagUser"])
-async def test_a_lost_answer_in_the_credential_fixes_is_read_back(quick: IamService, admin, op: str,
-                                                                  then: str) -> None:
+async def test_a_lost_answer_in_the_credential_fixes_is_read_back(quick: IamService, admin: IamClient, op: str,
+                                                                  then: Then) -> None:
     key = console_user_with_key(admin)
     admin.tag_user(UserName="bob", Tags=[{"Key": key, "Value": "laptop"}])
     fired = lose_answers(quick, op, then=then)

@@ -7,13 +7,15 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from iam_tui import files
 from iam_tui.aws import cli_profile
 from iam_tui.aws.errors import AwsError
-from iam_tui.aws.key_rotation import KeyRotationService
-from iam_tui.aws.sandbox import responses
+from iam_tui.aws.key_rotation import FaultHook, KeyRotationService, UnfinishedRotation
+from iam_tui.aws.sandbox import Sandbox, responses
 from iam_tui.aws.service import IamService
 from iam_tui.core import aws_config
 from iam_tui.core.aws_config import CliPaths
@@ -21,7 +23,7 @@ from iam_tui.core.fix_plan import FixProblem
 from iam_tui.core.key_rotation import JOURNAL_NAME, Journal, ProfileUse, Resume, Step
 from iam_tui.core.secret import Secret
 
-from ..helpers import FakeTime, inject_error
+from ..helpers import FakeTime, IamClient, inject_error
 
 CREDENTIALS = """# keys for the CLI\r
 [work]\r
@@ -51,7 +53,7 @@ class Interrupted(Exception):
 
 
 @pytest.fixture
-def alice(admin) -> tuple[str, str]:
+def alice(admin: IamClient) -> tuple[str, str]:
     admin.create_user(UserName="alice")
     made = admin.create_access_key(UserName="alice")["AccessKey"]
     return made["AccessKeyId"], made["SecretAccessKey"]
@@ -69,13 +71,13 @@ def paths(tmp_path: Path, alice: tuple[str, str]) -> CliPaths:
     return paths
 
 
-def rotation(service: IamService, paths: CliPaths, fault=None) -> KeyRotationService:
+def rotation(service: IamService, paths: CliPaths, fault: FaultHook | None = None) -> KeyRotationService:
     fake = FakeTime()
     fake.install(service)
     return KeyRotationService(service, paths, fault=fault)
 
 
-def interrupt_at(point: str):
+def interrupt_at(point: str) -> FaultHook:
     def fault(reached: str) -> None:
         if reached == point:
             raise Interrupted(point)
@@ -83,17 +85,32 @@ def interrupt_at(point: str):
     return fault
 
 
-def unknown_key(admin, alice: tuple[str, str]) -> str:
-    return next(k["AccessKeyId"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]
-                if k["AccessKeyId"] != alice[0])
+async def left_unfinished(run: KeyRotationService) -> UnfinishedRotation:
+    """The rotation ``run`` finds unfinished (there must be one)."""
+    unfinished = await run.unfinished()
+    assert unfinished is not None
+    return unfinished
 
 
-def assert_rotated(admin, sandbox, paths: CliPaths, alice: tuple[str, str]) -> None:
+def work_profile(paths: CliPaths) -> dict[str, str]:
+    """The options of the credentials file's ``work`` profile (the one the rotation rewrites)."""
+    values = aws_config.profile_options(paths.credentials.read_text(), "work", config_file=False)
+    assert values is not None
+    return values
+
+
+def unknown_key(admin: IamClient, alice: tuple[str, str]) -> str:
+    key_id: str = next(k["AccessKeyId"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]
+                       if k["AccessKeyId"] != alice[0])
+    return key_id
+
+
+def assert_rotated(admin: IamClient, sandbox: Sandbox, paths: CliPaths, alice: tuple[str, str]) -> None:
     old, secret = alice
     keys = admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]
     assert len(keys) == 1 and keys[0]["AccessKeyId"] != old and keys[0]["Status"] == "Active"
     new = keys[0]["AccessKeyId"]
-    values = aws_config.profile_options(paths.credentials.read_text(), "work", config_file=False)
+    values = work_profile(paths)
     assert values["aws_access_key_id"] == new
     new_secret = values["aws_secret_access_key"]
     # every byte as before, apart from the two values, in both files; the unrelated profile untouched
@@ -107,7 +124,8 @@ def assert_rotated(admin, sandbox, paths: CliPaths, alice: tuple[str, str]) -> N
     assert not (paths.credentials.parent / JOURNAL_NAME).exists()
 
 
-async def test_a_rotation_end_to_end(service: IamService, admin, sandbox, paths: CliPaths, alice) -> None:
+async def test_a_rotation_end_to_end(service: IamService, admin: IamClient, sandbox: Sandbox, paths: CliPaths,
+                                     alice: tuple[str, str]) -> None:
     service_rotation = rotation(service, paths)
     assert await service_rotation.unfinished() is None
     plan = await service_rotation.plan("alice", alice[0])
@@ -120,8 +138,7 @@ async def test_a_rotation_end_to_end(service: IamService, admin, sandbox, paths:
     journal = paths.credentials.parent / JOURNAL_NAME
     text = journal.read_text()
     assert oct(journal.stat().st_mode & 0o777) == oct(0o600) and "secret" not in text.replace("_secret", "")
-    new_secret = aws_config.profile_options(paths.credentials.read_text(), "work", config_file=False)[
-        "aws_secret_access_key"]
+    new_secret = work_profile(paths)["aws_secret_access_key"]
     assert new_secret not in text and alice[1] not in text
     await service_rotation.delete_old(result.journal)
     assert_rotated(admin, sandbox, paths, alice)
@@ -142,8 +159,8 @@ POINTS = {
 
 
 @pytest.mark.parametrize("point", POINTS)
-async def test_interrupted_after_each_step_then_resumed(service: IamService, admin, sandbox, paths: CliPaths,
-                                                        alice, point: str) -> None:
+async def test_interrupted_after_each_step_then_resumed(service: IamService, admin: IamClient, sandbox: Sandbox,
+                                                        paths: CliPaths, alice: tuple[str, str], point: str) -> None:
     first_run = rotation(service, paths, interrupt_at(point))
     plan = await first_run.plan("alice", alice[0])
     with pytest.raises(Interrupted):
@@ -151,7 +168,7 @@ async def test_interrupted_after_each_step_then_resumed(service: IamService, adm
     first_run.release()  # the process ended: the kernel drops its lock
 
     next_run = rotation(service, paths)
-    unfinished = await next_run.unfinished()
+    unfinished = await left_unfinished(next_run)
     assert unfinished is not None and unfinished.point is POINTS[point]
     if unfinished.point is Resume.DELETE_ORPHAN:
         orphan = {k["AccessKeyId"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]} - {
@@ -168,7 +185,7 @@ async def test_interrupted_after_each_step_then_resumed(service: IamService, adm
         next_run.release()
         assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 2  # nothing deleted
         admin.delete_access_key(UserName="alice", AccessKeyId=unknown_key(admin, alice))  # the user, on the keys screen
-        unfinished = await next_run.unfinished()
+        unfinished = await left_unfinished(next_run)
         assert unfinished.point is Resume.CREATE
     with pytest.raises(FixProblem, match="unfinished"):
         await next_run.plan("alice", alice[0])
@@ -178,14 +195,14 @@ async def test_interrupted_after_each_step_then_resumed(service: IamService, adm
     assert_rotated(admin, sandbox, paths, alice)
 
 
-async def test_an_aws_failure_at_deactivation_is_resumed(service: IamService, admin, sandbox, paths: CliPaths,
-                                                         alice) -> None:
+async def test_an_aws_failure_at_deactivation_is_resumed(service: IamService, admin: IamClient, sandbox: Sandbox,
+                                                         paths: CliPaths, alice: tuple[str, str]) -> None:
     inject_error(service, "iam", "UpdateAccessKey", "AccessDenied", "no", 403, times=1)
     first_run = rotation(service, paths)
     with pytest.raises(AwsError):
         await first_run.rotate(await first_run.plan("alice", alice[0]))
     first_run.release()
-    unfinished = await rotation(service, paths).unfinished()
+    unfinished = await left_unfinished(rotation(service, paths))
     assert unfinished.point is Resume.DEACTIVATE_OLD
     next_run = rotation(service, paths)
     result = await next_run.resume(unfinished)
@@ -194,11 +211,12 @@ async def test_an_aws_failure_at_deactivation_is_resumed(service: IamService, ad
 
 
 async def test_a_failed_file_write_leaves_the_files_and_the_orphan_is_deleted(
-        service: IamService, admin, sandbox, paths: CliPaths, alice, monkeypatch: pytest.MonkeyPatch) -> None:
+        service: IamService, admin: IamClient, sandbox: Sandbox, paths: CliPaths, alice: tuple[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     before = paths.credentials.read_bytes(), paths.config.read_bytes()
     real_write = os.replace
 
-    def config_write_fails(src, dst, *args, **kwargs):
+    def config_write_fails(src: str, dst: str, *args: Any, **kwargs: Any) -> None:
         if Path(dst) == paths.config:  # the credentials file is written first: it must be put back
             raise OSError(28, "No space left on device")
         return real_write(src, dst, *args, **kwargs)
@@ -211,7 +229,7 @@ async def test_a_failed_file_write_leaves_the_files_and_the_orphan_is_deleted(
     monkeypatch.undo()
     assert caught.value.code == "ProfileWrite" and "No space left" in caught.value.message
     assert (paths.credentials.read_bytes(), paths.config.read_bytes()) == before  # put back
-    unfinished = await rotation(service, paths).unfinished()
+    unfinished = await left_unfinished(rotation(service, paths))
     assert unfinished.point is Resume.DELETE_ORPHAN
     next_run = rotation(service, paths)
     result = await next_run.resume(unfinished)
@@ -219,19 +237,21 @@ async def test_a_failed_file_write_leaves_the_files_and_the_orphan_is_deleted(
     assert_rotated(admin, sandbox, paths, alice)
 
 
-async def test_deleted_but_journal_left_is_finished(service: IamService, admin, paths: CliPaths, alice) -> None:
+async def test_deleted_but_journal_left_is_finished(service: IamService, admin: IamClient, paths: CliPaths,
+                                                    alice: tuple[str, str]) -> None:
     first_run = rotation(service, paths)
     result = await first_run.rotate(await first_run.plan("alice", alice[0]))
     first_run.release()
     admin.delete_access_key(UserName="alice", AccessKeyId=alice[0])  # deleted; the app stopped before the journal
-    unfinished = await rotation(service, paths).unfinished()
+    unfinished = await left_unfinished(rotation(service, paths))
     assert unfinished.point is Resume.FINISHED
     await rotation(service, paths).resume(unfinished)
     assert not (paths.credentials.parent / JOURNAL_NAME).exists()
-    assert result.journal.new_key_id in paths.credentials.read_text()
+    assert result.journal.new_key_id is not None and result.journal.new_key_id in paths.credentials.read_text()
 
 
-async def test_what_cannot_be_rotated_is_refused(service: IamService, admin, paths: CliPaths, alice) -> None:
+async def test_what_cannot_be_rotated_is_refused(service: IamService, admin: IamClient, paths: CliPaths,
+                                                 alice: tuple[str, str]) -> None:
     with pytest.raises(FixProblem, match="not an active access key"):
         await rotation(service, paths).plan("alice", "AKIANOTALICES0000000")
     admin.create_access_key(UserName="alice")
@@ -247,20 +267,21 @@ async def test_what_cannot_be_rotated_is_refused(service: IamService, admin, pat
         await rotation(service, paths).plan("bob", bobs)
 
 
-async def test_a_journal_of_another_account_is_not_resumed(service: IamService, paths: CliPaths, alice) -> None:
+async def test_a_journal_of_another_account_is_not_resumed(service: IamService, paths: CliPaths,
+                                                           alice: tuple[str, str]) -> None:
     first_run = rotation(service, paths, interrupt_at("recorded-verified"))
     with pytest.raises(Interrupted):
         await first_run.rotate(await first_run.plan("alice", alice[0]))
     first_run.release()
     journal = paths.credentials.parent / JOURNAL_NAME
     journal.write_text(journal.read_text().replace(service.sandbox.account_id, "999999999999"))
-    unfinished = await rotation(service, paths).unfinished()
+    unfinished = await left_unfinished(rotation(service, paths))
     assert unfinished.point is Resume.OTHER_ACCOUNT and "999999999999" in unfinished.explanation
     with pytest.raises(FixProblem):
         await rotation(service, paths).resume(unfinished)
     journal.write_text(journal.read_text().replace("999999999999", service.sandbox.account_id))
     elsewhere = CliPaths(paths.credentials, paths.config.with_name("other-config"))
-    unfinished = await rotation(service, elsewhere).unfinished()
+    unfinished = await left_unfinished(rotation(service, elsewhere))
     with pytest.raises(FixProblem, match="AWS_CONFIG_FILE"):
         await rotation(service, elsewhere).resume(unfinished)
     journal.write_text("{not json")
@@ -276,9 +297,9 @@ class Killed(BaseException):
 def kill_after_writing(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     """The process dies right after ``path`` is written (renamed into place), before anything else: the journal
     does not know, the other file is not written, and the other file's temporary copy is left behind."""
-    real = cli_profile.write_private_file
+    real = files.write_private_file
 
-    def write(target, data: bytes, **kwargs):
+    def write(target: str | os.PathLike[str], data: bytes, **kwargs: bool) -> Path:
         written = real(target, data, **kwargs)
         if Path(target) == path:
             leftover = path.parent / ".config.0badc0de.tmp"  # what a kill during the next write leaves
@@ -291,9 +312,9 @@ def kill_after_writing(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
 
 
 @pytest.mark.parametrize("recorded", [False, True])
-async def test_killed_between_the_two_file_writes_then_resumed(service: IamService, admin, sandbox, paths: CliPaths,
-                                                               alice, monkeypatch: pytest.MonkeyPatch,
-                                                               recorded: bool) -> None:
+async def test_killed_between_the_two_file_writes_then_resumed(service: IamService, admin: IamClient, sandbox: Sandbox,
+                                                               paths: CliPaths, alice: tuple[str, str],
+                                                               monkeypatch: pytest.MonkeyPatch, recorded: bool) -> None:
     """The credentials file holds the new key (its secret's only copy; the old one overwritten there), the config
     file still the old one. The resume must go forward from the files, never delete the new key."""
     first_run = rotation(service, paths, interrupt_at("never"))
@@ -312,8 +333,7 @@ async def test_killed_between_the_two_file_writes_then_resumed(service: IamServi
     first_run.release()
     monkeypatch.undo()
     new = unknown_key(admin, alice)
-    assert aws_config.profile_options(paths.credentials.read_text(), "work", config_file=False)[
-        "aws_access_key_id"] == new
+    assert work_profile(paths)["aws_access_key_id"] == new
     assert alice[0] in paths.config.read_text() and alice[1] not in paths.credentials.read_text()
     journal = Journal.from_json((paths.credentials.parent / JOURNAL_NAME).read_text())
     assert journal.written == ((("credentials", new),) if recorded else ())
@@ -321,7 +341,7 @@ async def test_killed_between_the_two_file_writes_then_resumed(service: IamServi
     next_run = rotation(service, paths)
     removed = await next_run.remove_stale_temps()
     assert [p.name for p in removed] == [".config.0badc0de.tmp"] and not removed[0].exists()
-    unfinished = await next_run.unfinished()
+    unfinished = await left_unfinished(next_run)
     assert unfinished.point is Resume.VERIFY
     assert f"Profile work already holds the new key {new}" in unfinished.explanation
     result = await next_run.resume(unfinished)
@@ -333,7 +353,7 @@ async def test_killed_between_the_two_file_writes_then_resumed(service: IamServi
 
 
 async def test_a_fresh_temporary_file_is_another_writes_and_stays(service: IamService, paths: CliPaths,
-                                                                  alice) -> None:
+                                                                  alice: tuple[str, str]) -> None:
     fresh = paths.credentials.parent / ".credentials.12345678.tmp"
     fresh.write_bytes(b"being written")
     other = paths.credentials.parent / ".credentials.notours.tmp"
@@ -343,18 +363,18 @@ async def test_a_fresh_temporary_file_is_another_writes_and_stays(service: IamSe
     assert fresh.exists() and other.exists()
 
 
-async def test_a_read_only_credentials_file_stays_read_only(service: IamService, admin, paths: CliPaths,
-                                                            alice) -> None:
+async def test_a_read_only_credentials_file_stays_read_only(service: IamService, admin: IamClient, paths: CliPaths,
+                                                            alice: tuple[str, str]) -> None:
     os.chmod(paths.credentials, 0o400)
     run = rotation(service, paths)
     result = await run.rotate(await run.plan("alice", alice[0]))
-    assert result.journal.new_key_id in paths.credentials.read_text()
+    assert result.journal.new_key_id is not None and result.journal.new_key_id in paths.credentials.read_text()
     assert oct(paths.credentials.stat().st_mode & 0o777) == oct(0o400)
     assert oct(paths.config.stat().st_mode & 0o777) == oct(0o600)
 
 
-async def test_a_file_others_can_read_is_named_in_the_review_and_keeps_its_mode(service: IamService,
-                                                                                 paths: CliPaths, alice) -> None:
+async def test_a_file_others_can_read_is_named_in_the_review_and_keeps_its_mode(
+        service: IamService, paths: CliPaths, alice: tuple[str, str]) -> None:
     os.chmod(paths.config, 0o644)
     run = rotation(service, paths)
     plan = await run.plan("alice", alice[0])
@@ -364,14 +384,14 @@ async def test_a_file_others_can_read_is_named_in_the_review_and_keeps_its_mode(
 
 
 async def test_the_review_shows_the_old_keys_last_use_and_what_iam_tui_cannot_update(
-        service: IamService, paths: CliPaths, alice) -> None:
+        service: IamService, paths: CliPaths, alice: tuple[str, str]) -> None:
     plan = await rotation(service, paths).plan("alice", alice[0])
     assert plan.old_last_used == "never used"
     assert "last used: never used" in plan.before_deactivating()
     for cannot in ("environment variables", "other hosts", "CI systems"):
         assert cannot in plan.before_deactivating()
 
-    def used(**_) -> object:
+    def used(**_: Any) -> object:
         return responses.ok({"UserName": "alice", "AccessKeyLastUsed": {
             "LastUsedDate": datetime(2026, 11, 30, 8, 15, tzinfo=UTC), "ServiceName": "s3", "Region": "eu-west-1"}})
 
@@ -380,8 +400,8 @@ async def test_the_review_shows_the_old_keys_last_use_and_what_iam_tui_cannot_up
     assert plan.old_last_used == "2026-11-30 08:15 s3 eu-west-1"
 
 
-async def test_the_old_key_is_kept_inactive_and_can_be_reactivated(service: IamService, admin, paths: CliPaths,
-                                                                   alice) -> None:
+async def test_the_old_key_is_kept_inactive_and_can_be_reactivated(service: IamService, admin: IamClient,
+                                                                   paths: CliPaths, alice: tuple[str, str]) -> None:
     run = rotation(service, paths)
     result = await run.rotate(await run.plan("alice", alice[0]))
     await run.keep_old(result.journal)
@@ -393,8 +413,9 @@ async def test_the_old_key_is_kept_inactive_and_can_be_reactivated(service: IamS
     assert {k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]} == {"Active"}
 
 
-async def test_a_new_key_deleted_elsewhere_is_replaced_by_another(service: IamService, admin, sandbox,
-                                                                  paths: CliPaths, alice) -> None:
+async def test_a_new_key_deleted_elsewhere_is_replaced_by_another(service: IamService, admin: IamClient,
+                                                                  sandbox: Sandbox, paths: CliPaths,
+                                                                  alice: tuple[str, str]) -> None:
     """The profiles hold the new key, then someone deletes it: they do not work; resuming makes another key and
     writes it where the old or the dead key is."""
     first_run = rotation(service, paths, interrupt_at("recorded-written"))
@@ -404,7 +425,7 @@ async def test_a_new_key_deleted_elsewhere_is_replaced_by_another(service: IamSe
     dead = unknown_key(admin, alice)
     admin.delete_access_key(UserName="alice", AccessKeyId=dead)
     next_run = rotation(service, paths)
-    unfinished = await next_run.unfinished()
+    unfinished = await left_unfinished(next_run)
     assert unfinished.point is Resume.NEW_KEY_GONE and "no longer exists" in unfinished.explanation
     result = await next_run.resume(unfinished)
     assert result.journal.new_key_id not in (None, dead, alice[0])

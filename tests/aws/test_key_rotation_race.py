@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.core import aws_config
 from iam_tui.core.aws_config import CliPaths
@@ -21,30 +22,31 @@ from iam_tui.core.fix_plan import FixProblem
 from iam_tui.core.key_rotation import JOURNAL_NAME, LOCK_NAME, Resume, RotationBusy, Step
 from iam_tui.core.secret import Secret
 
-from .test_key_rotation import Interrupted, alice, interrupt_at, paths, rotation
+from ..helpers import IamClient
+from .test_key_rotation import Interrupted, alice, interrupt_at, left_unfinished, paths, rotation
 
 __all__ = ["alice", "paths"]
 
 
-def keys_of(admin) -> dict[str, str]:
+def keys_of(admin: IamClient) -> dict[str, str]:
     return {k["AccessKeyId"]: k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
 
 
-def assert_alice_works(admin, sandbox, paths: CliPaths) -> None:
+def assert_alice_works(admin: IamClient, sandbox: Sandbox, paths: CliPaths) -> None:
     """alice has an active key, every profile that held one of hers holds it, and it signs."""
     active = [key for key, status in keys_of(admin).items() if status == "Active"]
     assert len(active) == 1
     for text, config_file, name in ((paths.credentials.read_text(), False, "work"),
                                     (paths.config.read_text(), True, "default")):
         values = aws_config.profile_options(text, name, config_file=config_file)
-        assert values["aws_access_key_id"] == active[0]
+        assert values is not None and values["aws_access_key_id"] == active[0]
         secret = Secret(values["aws_secret_access_key"])
         arn = sandbox.session(active[0], secret).create_client("sts").get_caller_identity()["Arn"]
         assert arn.endswith(":user/alice")
 
 
-async def test_two_instances_racing_as_in_the_report(service: IamService, admin, sandbox, paths: CliPaths,
-                                                     alice) -> None:
+async def test_two_instances_racing_as_in_the_report(service: IamService, admin: IamClient, sandbox: Sandbox,
+                                                     paths: CliPaths, alice: tuple[str, str]) -> None:
     """Both open the review; A runs up to the delete confirmation; B presses enter; then A deletes."""
     a, b = rotation(service, paths), rotation(service, paths)
     plan_a, plan_b = await a.plan("alice", alice[0]), await b.plan("alice", alice[0])
@@ -62,10 +64,11 @@ async def test_two_instances_racing_as_in_the_report(service: IamService, admin,
 
     await a.delete_old(result.journal)
     assert_alice_works(admin, sandbox, paths)
-    assert keys_of(admin) == {result.journal.new_key_id: "Active"}
+    new_key = result.journal.new_key_id
+    assert new_key is not None and keys_of(admin) == {new_key: "Active"}
     # A is done and let go: B may plan again (the new key, now)
     assert await b.unfinished() is None
-    assert (await b.plan("alice", result.journal.new_key_id)).old_key_id == result.journal.new_key_id
+    assert (await b.plan("alice", new_key)).old_key_id == new_key
 
 
 HOLDER = textwrap.dedent("""
@@ -81,7 +84,7 @@ HOLDER = textwrap.dedent("""
 """)
 
 
-async def test_the_lock_holds_across_processes(service: IamService, paths: CliPaths, alice) -> None:
+async def test_the_lock_holds_across_processes(service: IamService, paths: CliPaths, alice: tuple[str, str]) -> None:
     lock = paths.credentials.parent / LOCK_NAME
     other = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock)], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
@@ -98,8 +101,9 @@ async def test_the_lock_holds_across_processes(service: IamService, paths: CliPa
     assert (await rotation(service, paths).plan("alice", alice[0])).old_key_id == alice[0]
 
 
-async def test_a_key_a_profile_holds_is_never_deleted_as_an_orphan(service: IamService, admin, sandbox,
-                                                                   paths: CliPaths, alice) -> None:
+async def test_a_key_a_profile_holds_is_never_deleted_as_an_orphan(service: IamService, admin: IamClient,
+                                                                   sandbox: Sandbox, paths: CliPaths,
+                                                                   alice: tuple[str, str]) -> None:
     """The journal says the new key's secret was lost, but a profile holds it (another writer put it there): the
     resume reads the files again and refuses to delete it."""
     first = rotation(service, paths, interrupt_at("recorded-created"))
@@ -110,7 +114,7 @@ async def test_a_key_a_profile_holds_is_never_deleted_as_an_orphan(service: IamS
     new = next(key for key in keys_of(admin) if key != alice[0])
     assert new in journal
     next_run = rotation(service, paths)
-    unfinished = await next_run.unfinished()
+    unfinished = await left_unfinished(next_run)
     assert unfinished.point is Resume.DELETE_ORPHAN
     extra = f"\n[ci]\naws_access_key_id = {new}\naws_secret_access_key = whatever\n"
     with paths.credentials.open("a") as credentials:  # between the review and enter
@@ -120,8 +124,9 @@ async def test_a_key_a_profile_holds_is_never_deleted_as_an_orphan(service: IamS
     assert new in keys_of(admin)
 
 
-async def test_the_old_key_goes_only_while_the_new_one_is_active(service: IamService, admin, sandbox,
-                                                                  paths: CliPaths, alice) -> None:
+async def test_the_old_key_goes_only_while_the_new_one_is_active(service: IamService, admin: IamClient,
+                                                                 sandbox: Sandbox, paths: CliPaths,
+                                                                 alice: tuple[str, str]) -> None:
     run = rotation(service, paths)
     result = await run.rotate(await run.plan("alice", alice[0]))
     new = result.journal.new_key_id
@@ -134,8 +139,8 @@ async def test_the_old_key_goes_only_while_the_new_one_is_active(service: IamSer
     assert alice[0] in keys_of(admin)
 
 
-async def test_the_old_key_is_not_deactivated_while_a_profile_holds_it(service: IamService, admin, paths: CliPaths,
-                                                                       alice) -> None:
+async def test_the_old_key_is_not_deactivated_while_a_profile_holds_it(
+        service: IamService, admin: IamClient, paths: CliPaths, alice: tuple[str, str]) -> None:
     first = rotation(service, paths, interrupt_at("recorded-verified"))
     with pytest.raises(Interrupted):
         await first.rotate(await first.plan("alice", alice[0]))
@@ -143,7 +148,7 @@ async def test_the_old_key_is_not_deactivated_while_a_profile_holds_it(service: 
     with paths.credentials.open("a") as credentials:  # a profile that got the old key since the review
         credentials.write(f"\n[late]\naws_access_key_id = {alice[0]}\naws_secret_access_key = s\n")
     next_run = rotation(service, paths)
-    unfinished = await next_run.unfinished()
+    unfinished = await left_unfinished(next_run)
     with pytest.raises(FixProblem, match=r"Profile late \(credentials file\) still holds"):
         await next_run.resume(unfinished)
     assert keys_of(admin)[alice[0]] == "Active"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from iam_tui.aws.errors import AwsError
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.core.access_keys import is_long_term_key
 from tests.helpers import inject_error
 
+from ..helpers import IamClient
 
-async def test_create_list_describe_deactivate_delete(service: IamService, admin) -> None:
+
+async def test_create_list_describe_deactivate_delete(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     new = await service.keys.create("alice")
     assert new.user_name == "alice" and new.access_key_id.startswith("AKIA") and len(new.secret) == 40
@@ -27,7 +30,7 @@ async def test_create_list_describe_deactivate_delete(service: IamService, admin
     assert admin.list_user_tags(UserName="alice")["Tags"] == []  # the description tag went with the key
 
 
-async def test_last_use_is_read_per_key(service: IamService, admin, sandbox) -> None:
+async def test_last_use_is_read_per_key(service: IamService, admin: IamClient, sandbox: Sandbox) -> None:
     admin.create_user(UserName="alice")
     new = await service.keys.create("alice")
     sandbox.session(new.access_key_id, new.secret).create_client("sts").get_caller_identity()
@@ -35,14 +38,14 @@ async def test_last_use_is_read_per_key(service: IamService, admin, sandbox) -> 
     assert key.last_used is not None and key.last_used_service == "sts" and key.last_used_region == "us-east-1"
 
 
-async def test_root_keys_without_a_user_name(service: IamService, sandbox) -> None:
+async def test_root_keys_without_a_user_name(service: IamService, sandbox: Sandbox) -> None:
     (key,) = await service.keys.list_keys(None)
     assert key.access_key_id == sandbox.state.first_root_key.access_key_id
     assert await service.keys.running_access_key_id() == key.access_key_id
     assert is_long_term_key(key.access_key_id) and not is_long_term_key("ASIAXYZ") and not is_long_term_key(None)
 
 
-async def test_a_third_key_is_refused(service: IamService, admin) -> None:
+async def test_a_third_key_is_refused(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     await service.keys.create("alice")
     await service.keys.create("alice")
@@ -51,7 +54,7 @@ async def test_a_third_key_is_refused(service: IamService, admin) -> None:
     assert caught.value.code == "LimitExceeded" and "2 access keys" in caught.value.fix
 
 
-async def test_virtual_mfa_serial(service: IamService, admin) -> None:
+async def test_virtual_mfa_serial(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     assert await service.keys.virtual_mfa_serial("alice") is None
     serial = admin.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
@@ -60,7 +63,7 @@ async def test_virtual_mfa_serial(service: IamService, admin) -> None:
     assert await service.keys.virtual_mfa_serial("alice") == serial
 
 
-async def test_descriptions_denied_still_lists_keys(service: IamService, admin) -> None:
+async def test_descriptions_denied_still_lists_keys(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     await service.keys.create("alice")
     inject_error(service, "iam", "ListUserTags", "AccessDenied")
@@ -76,7 +79,7 @@ async def test_alias_create_and_replace_refreshes_identity(service: IamService) 
     assert (await service.account.identity()).alias == "my-company-2"
 
 
-async def test_signin_user_state(service: IamService, admin) -> None:
+async def test_signin_user_state(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     user = await service.signin.user("alice")
     assert not user.has_password and not user.has_mfa and user.password_last_used is None
@@ -84,7 +87,7 @@ async def test_signin_user_state(service: IamService, admin) -> None:
     assert (await service.signin.user("alice")).has_password
 
 
-async def test_hardware_and_fido_devices_give_no_mfa_serial(service: IamService, admin) -> None:
+async def test_hardware_and_fido_devices_give_no_mfa_serial(service: IamService, admin: IamClient) -> None:
     from iam_tui.aws.sandbox import responses
 
     admin.create_user(UserName="alice")
@@ -96,7 +99,8 @@ async def test_hardware_and_fido_devices_give_no_mfa_serial(service: IamService,
     assert await service.keys.virtual_mfa_serial("alice") is None
 
 
-async def test_a_saved_alias_is_shown_even_if_reading_the_identity_again_would_fail(service: IamService, admin) -> None:
+async def test_a_saved_alias_is_shown_even_if_reading_the_identity_again_would_fail(
+        service: IamService, admin: IamClient) -> None:
     await service.account.identity()
     inject_error(service, "sts", "GetCallerIdentity", "Throttling", "Rate exceeded")
     identity = await service.signin.set_alias("acme-corp")

@@ -19,27 +19,32 @@ from botocore.parsers import ResponseParserError
 from iam_tui.aws import reconcile
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.keys import NewAccessKey, SecretNeverReceived
+from iam_tui.aws.mfa import NewVirtualMfaDevice
+from iam_tui.aws.models import AccountIdentity
 from iam_tui.aws.sandbox import faults as sandbox_faults
+from iam_tui.aws.sandbox.faults import Then
 from iam_tui.aws.service import IamService
 from iam_tui.core.accepted import MARKER_NAME
 from iam_tui.core.account_settings import AlternateContact
 from iam_tui.core.password_policy import PasswordPolicy
+from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 
-from ..helpers import inject_error, lose_answers
+from ..helpers import IamClient, inject_error, lose_answers
 
 
-def two_codes(seed) -> tuple[str, str]:
+def two_codes(seed: Secret) -> tuple[str, str]:
     now = time.time()
     return totp(seed, now - 30), totp(seed, now)
 
 
-def key_ids(admin, user: str = "bob") -> set[str]:
+def key_ids(admin: IamClient, user: str = "bob") -> set[str]:
     return {k["AccessKeyId"] for k in admin.list_access_keys(UserName=user)["AccessKeyMetadata"]}
 
 
-def virtual_devices(admin) -> list[dict[str, Any]]:
-    return admin.list_virtual_mfa_devices(AssignmentStatus="Any")["VirtualMFADevices"]
+def virtual_devices(admin: IamClient) -> list[dict[str, Any]]:
+    devices: list[dict[str, Any]] = admin.list_virtual_mfa_devices(AssignmentStatus="Any")["VirtualMFADevices"]
+    return devices
 
 
 @dataclass
@@ -50,21 +55,22 @@ class Case:
     check: Callable[[Any, Any, Any], None]  # (admin, arranged, what the service returned or raised)
 
 
-async def user_bob(service: IamService, admin) -> None:
+async def user_bob(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="bob")
 
 
-async def bob_with_key(service: IamService, admin) -> str:
+async def bob_with_key(service: IamService, admin: IamClient) -> str:
     admin.create_user(UserName="bob")
-    return admin.create_access_key(UserName="bob")["AccessKey"]["AccessKeyId"]
+    key_id: str = admin.create_access_key(UserName="bob")["AccessKey"]["AccessKeyId"]
+    return key_id
 
 
-async def bob_with_device(service: IamService, admin):
+async def bob_with_device(service: IamService, admin: IamClient) -> NewVirtualMfaDevice:
     admin.create_user(UserName="bob")
     return await service.mfa.create("bob-phone")
 
 
-def check_new_key(admin, _arranged, result) -> None:
+def check_new_key(admin: IamClient, _arranged: None, result: NewAccessKey | SecretNeverReceived) -> None:
     if isinstance(result, SecretNeverReceived):  # the call seemed to fail: the key made anyway is named
         assert set(result.access_key_ids) == key_ids(admin) and len(result.access_key_ids) == 1
         return
@@ -73,53 +79,53 @@ def check_new_key(admin, _arranged, result) -> None:
     assert len(result.unseen) == 1  # the first attempt's key, whose secret never arrived
 
 
-def check_enabled(admin, device, result) -> None:
+def check_enabled(admin: IamClient, device: NewVirtualMfaDevice, result: None) -> None:
     assert result is None
     assert [d["SerialNumber"] for d in admin.list_mfa_devices(UserName="bob")["MFADevices"]] == [device.serial]
 
 
-def check_new_device(admin, _arranged, device) -> None:
+def check_new_device(admin: IamClient, _arranged: None, device: NewVirtualMfaDevice) -> None:
     serials = [d["SerialNumber"] for d in virtual_devices(admin)]
     assert serials == [device.serial]  # one device, the one whose seed the app holds
 
 
-async def enable_new_device(service: IamService, device) -> None:
+async def enable_new_device(service: IamService, device: NewVirtualMfaDevice) -> None:
     await service.mfa.enable("bob", device.serial, *two_codes(device.seed))
 
 
-async def policy_set(service: IamService, admin) -> None:
+async def policy_set(service: IamService, admin: IamClient) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=20)
 
 
 STRICT = PasswordPolicy(minimum_length=14, require_symbols=True, allow_users_to_change=True, reuse_prevention=24)
 
 
-def check_inactive(admin, _key, result) -> None:
+def check_inactive(admin: IamClient, _key: str, result: None) -> None:
     assert result is None
     assert admin.list_access_keys(UserName="bob")["AccessKeyMetadata"][0]["Status"] == "Inactive"
 
 
-def check_no_key(admin, _key, result) -> None:
+def check_no_key(admin: IamClient, _key: str, result: None) -> None:
     assert result is None and key_ids(admin) == set()
 
 
-def check_description(admin, key, result) -> None:
+def check_description(admin: IamClient, key: str, result: None) -> None:
     assert result is None and admin.list_user_tags(UserName="bob")["Tags"] == [{"Key": key, "Value": "laptop"}]
 
 
-def check_no_device(admin, _device, result) -> None:
+def check_no_device(admin: IamClient, _device: NewVirtualMfaDevice, result: None) -> None:
     assert result is None and virtual_devices(admin) == []
 
 
-def check_alias(admin, _arranged, identity) -> None:
+def check_alias(admin: IamClient, _arranged: None, identity: AccountIdentity) -> None:
     assert admin.list_account_aliases()["AccountAliases"] == [identity.alias] == ["bobs-sandbox"]
 
 
-def check_policy(admin, _arranged, result) -> None:
+def check_policy(admin: IamClient, _arranged: None, result: None) -> None:
     assert result is None and admin.get_account_password_policy()["PasswordPolicy"]["MinimumPasswordLength"] == 14
 
 
-def check_no_policy(admin, _arranged, removed) -> None:
+def check_no_policy(admin: IamClient, _arranged: None, removed: bool) -> None:
     assert removed is True and not _has_policy(admin)  # "removed", not "there was none"
 
 
@@ -195,7 +201,7 @@ async def test_a_lost_answer_of_the_security_contact_is_settled(service: IamServ
     assert fired and await service.account_settings.security_contact() == CONTACT
 
 
-def _has_policy(admin) -> bool:
+def _has_policy(admin: IamClient) -> bool:
     try:
         admin.get_account_password_policy()
     except admin.exceptions.NoSuchEntityException:
@@ -205,7 +211,8 @@ def _has_policy(admin) -> bool:
 
 @pytest.mark.parametrize("then", ["resend", "error", "garbage"])
 @pytest.mark.parametrize("case", CASES, ids=[c.operation for c in CASES])
-async def test_a_lost_answer_is_settled_by_reading_aws(service: IamService, admin, case: Case, then: str) -> None:
+async def test_a_lost_answer_is_settled_by_reading_aws(service: IamService, admin: IamClient, case: Case,
+                                                       then: Then) -> None:
     arranged = await case.arrange(service, admin)
     fired = lose_answers(service, case.operation, then=then)
     try:
@@ -230,7 +237,7 @@ async def test_a_connection_lost_after_aws_acted_is_settled(service: IamService,
     case.check(admin, arranged, result)
 
 
-async def test_the_untag_after_deleting_a_key_is_settled(service: IamService, admin) -> None:
+async def test_the_untag_after_deleting_a_key_is_settled(service: IamService, admin: IamClient) -> None:
     key = await bob_with_key(service, admin)
     await service.keys.set_description("bob", key, "laptop")
     lose_answers(service, "UntagUser")
@@ -238,7 +245,7 @@ async def test_the_untag_after_deleting_a_key_is_settled(service: IamService, ad
     assert key_ids(admin) == set() and admin.list_user_tags(UserName="bob")["Tags"] == []
 
 
-async def test_a_failure_that_did_not_happen_is_still_reported(service: IamService, admin) -> None:
+async def test_a_failure_that_did_not_happen_is_still_reported(service: IamService, admin: IamClient) -> None:
     """The read back only turns a failure into success when AWS shows the change."""
     await bob_with_key(service, admin)
     inject_error(service, "iam", "CreateAccessKey", "ServiceFailure", "down", 500)
@@ -248,7 +255,7 @@ async def test_a_failure_that_did_not_happen_is_still_reported(service: IamServi
     assert len(key_ids(admin)) == 1
 
 
-async def test_an_unreadable_answer_says_the_change_may_have_been_made(service: IamService, admin) -> None:
+async def test_an_unreadable_answer_says_the_change_may_have_been_made(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="bob")
     lose_answers(service, "TagUser", then="garbage")
     with pytest.raises(AwsError) as err:
@@ -257,7 +264,8 @@ async def test_an_unreadable_answer_says_the_change_may_have_been_made(service: 
     assert admin.list_user_tags(UserName="bob")["Tags"] == [{"Key": "k", "Value": "v"}]
 
 
-async def test_an_unreadable_read_names_the_call_and_never_speaks_of_a_change(service: IamService, admin) -> None:
+async def test_an_unreadable_read_names_the_call_and_never_speaks_of_a_change(
+        service: IamService, admin: IamClient) -> None:
     """A read changes nothing: its unreadable answer (an endpoint that does not implement the call, a proxy's HTML
     page) names the call that could not be read, not a change that may have been made."""
     admin.create_user(UserName="bob")

@@ -3,8 +3,10 @@ every call (in memory only), and an expired session asks again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import botocore.session
 import pytest
@@ -19,7 +21,7 @@ SERIAL = "arn:aws:iam::123456789012:mfa/alice"
 
 
 @pytest.fixture
-def profile_files(tmp_path: Path, monkeypatch) -> None:
+def profile_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "config").write_text(f"[profile alice-long-term]\nregion = us-east-1\nmfa_serial = {SERIAL}\n\n"
                                      "[profile plain]\nregion = us-east-1\n")
     (tmp_path / "credentials").write_text("[alice-long-term]\naws_access_key_id = AKIAALICE\n"
@@ -31,8 +33,8 @@ def profile_files(tmp_path: Path, monkeypatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def _stubbed(expirations: list[datetime], codes: list[str], keys_seen: list[str]):
-    def creator(service: str, **kwargs: str):
+def _stubbed(expirations: list[datetime], codes: list[str], keys_seen: list[str]) -> Callable[..., Any]:
+    def creator(service: str, **kwargs: str) -> Any:
         keys_seen.append(kwargs["aws_access_key_id"])
         client = botocore.session.Session().create_client(service, region_name="us-east-1", **kwargs)
         stub = Stubber(client)
@@ -47,11 +49,15 @@ def _stubbed(expirations: list[datetime], codes: list[str], keys_seen: list[str]
     return creator
 
 
-def test_the_code_is_asked_and_an_expired_session_asks_again(profile_files) -> None:
+def test_the_code_is_asked_and_an_expired_session_asks_again(profile_files: None) -> None:
     asked: list[str] = []
     codes = ["123456", "654321"]
-    ctx = AwsContext.create(ConnectionSettings(profile="alice-long-term",
-                                               mfa_prompter=lambda p: asked.append(p) or codes[len(asked) - 1]))
+
+    def prompter(prompt: str) -> str:
+        asked.append(prompt)
+        return codes[len(asked) - 1]
+
+    ctx = AwsContext.create(ConnectionSettings(profile="alice-long-term", mfa_prompter=prompter))
     keys_seen: list[str] = []
     now = datetime.now(UTC).replace(microsecond=0)
     provider = ctx.session.get_component("credential_provider").providers[0]
@@ -67,21 +73,22 @@ def test_the_code_is_asked_and_an_expired_session_asks_again(profile_files) -> N
                                               f"until {now + timedelta(hours=12):%Y-%m-%d %H:%M} UTC")
 
 
-def test_without_a_prompter_the_profile_is_refused_clearly(profile_files) -> None:
+def test_without_a_prompter_the_profile_is_refused_clearly(profile_files: None) -> None:
     ctx = AwsContext.create(ConnectionSettings(profile="alice-long-term"))
     with pytest.raises(AwsError) as err:
         ctx.credentials()
     assert err.value.code == "MfaCodeNeeded" and "mfa-login" in err.value.fix
 
 
-def test_other_profiles_resolve_as_before(profile_files) -> None:
+def test_other_profiles_resolve_as_before(profile_files: None) -> None:
     ctx = AwsContext.create(ConnectionSettings(profile="plain", mfa_prompter=lambda _p: "never"))
     credentials = ctx.credentials()
     assert credentials.method == "shared-credentials-file" and credentials.access_key == "AKIAPLAIN"
     assert mfa_profile.key_needs_mfa(ctx.session) is None
 
 
-def test_the_handed_over_session_starts_from_the_proof_and_asks_again_later(profile_files, tmp_path: Path) -> None:
+def test_the_handed_over_session_starts_from_the_proof_and_asks_again_later(profile_files: None,
+                                                                            tmp_path: Path) -> None:
     """Way 2's o: iam-tui goes on with the session made for the proof (no second question), and asks the code
     again once it runs out."""
     from iam_tui.aws.mfa_gate import MfaSession, handed_over
@@ -94,7 +101,7 @@ def test_the_handed_over_session_starts_from_the_proof_and_asks_again_later(prof
     proof = MfaSession(base, now + timedelta(hours=12), "ASIAPROOFSESSION0001", Secret("s"), Secret("t"))
     asked: list[str] = []
     service = handed_over(base, CliPaths(tmp_path / "credentials", tmp_path / "config"), "alice-long-term", proof,
-                          lambda p: asked.append(p) or "654321")
+                          lambda p: asked.append(p) or "654321")  # type: ignore[func-returns-value]
     credentials = service.ctx.credentials()
     assert credentials.get_frozen_credentials().access_key == "ASIAPROOFSESSION0001" and asked == []
     keys_seen: list[str] = []

@@ -4,6 +4,7 @@ same principals and documents as botocore's own parse, across pages, and nothing
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from iam_tui.aws.service import IamService
 from iam_tui.core.authz import InlinePolicy, PolicyRef, Principal
 
 from ..authz_pages import page, user
-from ..helpers import record_calls
+from ..helpers import IamClient, record_calls
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 S3 = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
@@ -22,14 +23,14 @@ TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal":
                                                  "Action": "sts:AssumeRole"}]}
 
 
-def _as_botocore_reads_it(admin) -> dict[str, Any]:
+def _as_botocore_reads_it(admin: IamClient) -> dict[str, Any]:
     """The principals and default documents as the scan built them from botocore's parse before the stream."""
     raw = admin.get_account_authorization_details(Filter=["User", "Group", "Role", "LocalManagedPolicy"])
 
-    def refs(items):
+    def refs(items: list[dict[str, str]] | None) -> tuple[PolicyRef, ...]:
         return tuple(PolicyRef(i["PolicyName"], i["PolicyArn"]) for i in items or [])
 
-    def inline(items):
+    def inline(items: list[dict[str, Any]] | None) -> tuple[InlinePolicy, ...]:
         return tuple(InlinePolicy(i["PolicyName"], i["PolicyDocument"]) for i in items or [])
 
     return {
@@ -45,7 +46,7 @@ def _as_botocore_reads_it(admin) -> dict[str, Any]:
     }
 
 
-async def test_the_stream_reads_what_botocores_parse_reads(service: IamService, admin) -> None:
+async def test_the_stream_reads_what_botocores_parse_reads(service: IamService, admin: IamClient) -> None:
     mine = admin.create_policy(PolicyName="mine", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}]}))["Policy"]["Arn"]
     admin.create_policy_version(PolicyArn=mine, PolicyDocument=json.dumps(S3), SetAsDefault=True)
@@ -75,7 +76,7 @@ class _Raw:
     def __init__(self, body: bytes) -> None:
         self.body = body
 
-    def stream(self, **_: Any):
+    def stream(self, **_: Any) -> Iterator[bytes]:
         yield self.body
 
 
@@ -103,7 +104,7 @@ async def test_every_page_is_read_and_the_next_one_asked_from_its_marker(service
     assert {call["MaxItems"] for call in sent} == {1000}
 
 
-async def test_other_callers_still_get_botocores_parse(service: IamService, admin) -> None:
+async def test_other_callers_still_get_botocores_parse(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="ann")
     await service.scan.authorization_details()
     pages = await service.aws.paginate("iam", "GetAccountAuthorizationDetails", ("UserDetailList",),

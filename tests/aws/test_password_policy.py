@@ -12,7 +12,7 @@ from iam_tui.aws.service import IamService
 from iam_tui.core.password_policy import EffectivePolicy, PasswordPolicy
 from iam_tui.core.passwords import generate_password, password_problems
 
-from ..helpers import inject_error, record_calls
+from ..helpers import IamClient, inject_error, record_calls
 
 STRONG = PasswordPolicy(minimum_length=14, require_symbols=True, require_numbers=True, require_uppercase=True,
                         require_lowercase=True, allow_users_to_change=True, reuse_prevention=24)
@@ -22,7 +22,7 @@ async def test_no_policy_reads_as_none(service: IamService) -> None:
     assert await service.password_policy.current() is None
 
 
-async def test_update_sends_the_whole_policy_and_reads_back(service: IamService, admin) -> None:
+async def test_update_sends_the_whole_policy_and_reads_back(service: IamService, admin: IamClient) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=20, MaxPasswordAge=90, HardExpiry=True,
                                          RequireSymbols=True)
     calls = record_calls(service, "iam", "UpdateAccountPasswordPolicy")
@@ -35,7 +35,7 @@ async def test_update_sends_the_whole_policy_and_reads_back(service: IamService,
     assert raw["ExpirePasswords"] is False and raw.get("MaxPasswordAge", 0) == 0
 
 
-async def test_never_expire_reads_as_none_even_when_aws_says_zero(service: IamService, admin) -> None:
+async def test_never_expire_reads_as_none_even_when_aws_says_zero(service: IamService, admin: IamClient) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=10)
     assert admin.get_account_password_policy()["PasswordPolicy"]["MaxPasswordAge"] == 0  # moto's way of saying it
     policy = await service.password_policy.current()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from iam_tui.aws.pending_mfa import PendingDevice
 from iam_tui.aws.service import IamService
 
-from ..helpers import inject_error
+from ..helpers import IamClient, inject_error
 
 
-async def test_delete_is_idempotent_and_already_gone_counts(service: IamService, admin) -> None:
+async def test_delete_is_idempotent_and_already_gone_counts(service: IamService, admin: IamClient) -> None:
     pending = PendingDevice(service.mfa, await service.mfa.create("alice"))
     assert pending.cleanup_key == "unassigned MFA device alice"
     admin.delete_virtual_mfa_device(SerialNumber=pending.device.serial)  # deleted elsewhere meanwhile
@@ -16,7 +16,7 @@ async def test_delete_is_idempotent_and_already_gone_counts(service: IamService,
     assert await pending.delete() is None  # a second attempt does not call AWS again
 
 
-async def test_a_failed_delete_names_the_device_and_how_to_delete_it(service: IamService, admin) -> None:
+async def test_a_failed_delete_names_the_device_and_how_to_delete_it(service: IamService, admin: IamClient) -> None:
     pending = PendingDevice(service.mfa, await service.mfa.create("alice"))
     denied = inject_error(service, "iam", "DeleteVirtualMFADevice", "AccessDenied", status=403, times=1)
     problem = await pending.on_exit()

@@ -11,7 +11,7 @@ import pytest
 from iam_tui.aws import cli_profile
 from iam_tui.aws.cli_profile import write_profile
 from iam_tui.aws.errors import AwsError
-from iam_tui.aws.mfa import ENABLE_WAIT_S, MfaService
+from iam_tui.aws.mfa import ENABLE_WAIT_S, MfaService, NewVirtualMfaDevice
 from iam_tui.aws.sandbox import Propagation, Sandbox
 from iam_tui.aws.service import IamService, build_service
 from iam_tui.core.aws_config import CliPaths
@@ -19,7 +19,7 @@ from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 from iam_tui.settings import ConnectionSettings
 
-from ..helpers import FakeTime
+from ..helpers import FakeTime, IamClient
 
 ALICE = "arn:aws:iam::123456789012:user/alice"
 
@@ -35,7 +35,8 @@ def test_the_demo_simulates_propagation_by_default() -> None:
         service.close()
 
 
-async def test_a_new_key_is_rejected_by_sts_for_a_moment(service: IamService, sandbox, admin) -> None:
+async def test_a_new_key_is_rejected_by_sts_for_a_moment(service: IamService, sandbox: Sandbox,
+                                                         admin: IamClient) -> None:
     fake = FakeTime()
     sandbox.propagation = fake.propagation(new_key=3.0)
     admin.create_user(UserName="alice")
@@ -49,7 +50,7 @@ async def test_a_new_key_is_rejected_by_sts_for_a_moment(service: IamService, sa
     assert (await as_alice.account.caller_identity()).arn == ALICE
 
 
-async def _alice_profile(service: IamService, admin, tmp_path: Path) -> CliPaths:
+async def _alice_profile(service: IamService, admin: IamClient, tmp_path: Path) -> CliPaths:
     admin.create_user(UserName="alice")
     new = await service.keys.create("alice")
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
@@ -57,7 +58,8 @@ async def _alice_profile(service: IamService, admin, tmp_path: Path) -> CliPaths
     return paths
 
 
-async def test_profile_verification_waits_for_the_new_key(service: IamService, sandbox, admin, tmp_path) -> None:
+async def test_profile_verification_waits_for_the_new_key(service: IamService, sandbox: Sandbox, admin: IamClient,
+                                                          tmp_path: Path) -> None:
     fake = FakeTime()
     sandbox.propagation = fake.propagation(new_key=5.0)
     paths = await _alice_profile(service, admin, tmp_path)
@@ -68,8 +70,8 @@ async def test_profile_verification_waits_for_the_new_key(service: IamService, s
     assert fake.slept and any("InvalidClientTokenId" in step and "retrying" in step for step in steps)
 
 
-async def test_a_key_still_rejected_after_the_window_is_described_as_propagating(service: IamService, sandbox, admin,
-                                                                                  tmp_path) -> None:
+async def test_a_key_still_rejected_after_the_window_is_described_as_propagating(
+        service: IamService, sandbox: Sandbox, admin: IamClient, tmp_path: Path) -> None:
     fake = FakeTime()
     sandbox.propagation = fake.propagation(new_key=10_000.0)
     paths = await _alice_profile(service, admin, tmp_path)
@@ -86,13 +88,14 @@ def _codes(seed: Secret) -> tuple[str, str]:
     return totp(seed, now - 30), totp(seed, now)
 
 
-async def _user_with_password_and_device(service: IamService, admin, mfa: MfaService):
+async def _user_with_password_and_device(service: IamService, admin: IamClient, mfa: MfaService) -> NewVirtualMfaDevice:
     admin.create_user(UserName="alice")
     await service.aws.call("iam", "CreateLoginProfile", UserName="alice", Password=Secret("Str0ng-Enough-Pass!"))
     return await mfa.create("alice-phone")
 
 
-async def test_mfa_enable_right_after_the_password_waits(service: IamService, sandbox, admin) -> None:
+async def test_mfa_enable_right_after_the_password_waits(service: IamService, sandbox: Sandbox,
+                                                         admin: IamClient) -> None:
     fake = FakeTime()
     sandbox.propagation = fake.propagation(new_login_profile=2.0)
     mfa = MfaService(service.aws, patience=fake.patience())
@@ -102,7 +105,7 @@ async def test_mfa_enable_right_after_the_password_waits(service: IamService, sa
     assert 2.0 <= sum(fake.slept) <= ENABLE_WAIT_S
 
 
-async def test_the_mfa_wait_is_bounded(service: IamService, sandbox, admin) -> None:
+async def test_the_mfa_wait_is_bounded(service: IamService, sandbox: Sandbox, admin: IamClient) -> None:
     fake = FakeTime()
     sandbox.propagation = fake.propagation(new_login_profile=10_000.0)
     mfa = MfaService(service.aws, patience=fake.patience())
@@ -113,7 +116,7 @@ async def test_the_mfa_wait_is_bounded(service: IamService, sandbox, admin) -> N
     assert admin.list_mfa_devices(UserName="alice")["MFADevices"] == []
 
 
-async def test_a_new_user_is_unknown_for_a_moment(service: IamService, sandbox, admin) -> None:
+async def test_a_new_user_is_unknown_for_a_moment(service: IamService, sandbox: Sandbox, admin: IamClient) -> None:
     fake = FakeTime()
     sandbox.propagation = fake.propagation(new_entity=1.0)
     await service.aws.call("iam", "CreateUser", UserName="alice")
@@ -125,8 +128,8 @@ async def test_a_new_user_is_unknown_for_a_moment(service: IamService, sandbox, 
     await service.aws.call("iam", "AddUserToGroup", UserName="alice", GroupName="g")
 
 
-async def test_a_just_deleted_login_profile_blocks_delete_user_for_a_moment(service: IamService, sandbox,
-                                                                           admin) -> None:
+async def test_a_just_deleted_login_profile_blocks_delete_user_for_a_moment(service: IamService, sandbox: Sandbox,
+                                                                           admin: IamClient) -> None:
     fake = FakeTime()
     sandbox.propagation = fake.propagation(removed_dependent=2.0)
     admin.create_user(UserName="alice")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from iam_tui.aws.sandbox import Sandbox
+
+from ..helpers import IamClient
 
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 DOC = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
@@ -29,12 +32,12 @@ def certificate() -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
-def _conflict(call) -> str:
+def _conflict(call: Callable[[], object]) -> str:
     with pytest.raises(ClientError) as caught:
         call()
     assert caught.value.response["Error"]["Code"] == "DeleteConflict"
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
-    return caught.value.response["Error"]["Message"]
+    return str(caught.value.response["Error"]["Message"])
 
 
 @pytest.mark.parametrize("arrange, message", [
@@ -46,7 +49,8 @@ def _conflict(call) -> str:
         UserName="alice", ServiceName="codecommit.amazonaws.com"),
      "Cannot delete entity, must remove referenced objects first."),
 ])
-def test_deleting_a_user_with_credentials_moto_ignores_is_a_conflict(sandbox: Sandbox, admin, arrange,
+def test_deleting_a_user_with_credentials_moto_ignores_is_a_conflict(sandbox: Sandbox, admin: IamClient,
+                                                                      arrange: Callable[[IamClient, Sandbox], object],
                                                                       message: str) -> None:
     admin.create_user(UserName="alice")
     arrange(admin, sandbox)
@@ -55,7 +59,7 @@ def test_deleting_a_user_with_credentials_moto_ignores_is_a_conflict(sandbox: Sa
     assert admin.get_user(UserName="alice")["User"]["UserName"] == "alice"
 
 
-def test_service_specific_credentials_are_listed_and_deleted(sandbox: Sandbox, admin) -> None:
+def test_service_specific_credentials_are_listed_and_deleted(sandbox: Sandbox, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     iam = sandbox.session().create_client("iam")
     made = iam.create_service_specific_credential(UserName="alice", ServiceName="codecommit.amazonaws.com")
@@ -79,7 +83,9 @@ def test_service_specific_credentials_are_listed_and_deleted(sandbox: Sandbox, a
     (lambda iam: iam.put_group_policy(GroupName="admins", PolicyName="p", PolicyDocument=DOC),
      "Cannot delete entity, must delete policies first."),
 ])
-def test_deleting_a_group_that_still_has_things_is_a_conflict(sandbox: Sandbox, admin, arrange, message) -> None:
+def test_deleting_a_group_that_still_has_things_is_a_conflict(sandbox: Sandbox, admin: IamClient,
+                                                              arrange: Callable[[IamClient], object],
+                                                              message: str) -> None:
     admin.create_group(GroupName="admins")
     arrange(admin)
     iam = sandbox.session().create_client("iam")
@@ -87,13 +93,13 @@ def test_deleting_a_group_that_still_has_things_is_a_conflict(sandbox: Sandbox, 
     assert admin.get_group(GroupName="admins")["Group"]["GroupName"] == "admins"
 
 
-def test_an_empty_group_is_deleted(sandbox: Sandbox, admin) -> None:
+def test_an_empty_group_is_deleted(sandbox: Sandbox, admin: IamClient) -> None:
     admin.create_group(GroupName="admins")
     sandbox.session().create_client("iam").delete_group(GroupName="admins")
     assert admin.list_groups()["Groups"] == []
 
 
-def test_deleting_an_attached_policy_is_a_conflict(sandbox: Sandbox, admin) -> None:
+def test_deleting_an_attached_policy_is_a_conflict(sandbox: Sandbox, admin: IamClient) -> None:
     arn = admin.create_policy(PolicyName="mine", PolicyDocument=DOC)["Policy"]["Arn"]
     admin.create_role(RoleName="r", AssumeRolePolicyDocument="{}")
     admin.attach_role_policy(RoleName="r", PolicyArn=arn)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from botocore.exceptions import ClientError
 
 from iam_tui.aws.sandbox import Sandbox
 
+from ..helpers import IamClient
+
 
 def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return exc.value.response["Error"]["Code"]
+    return str(exc.value.response["Error"]["Code"])
 
 
 @pytest.mark.parametrize("alias", ["a" * 64, "My-Company", "my--company", "-mycompany", "my_company"])
@@ -47,7 +51,7 @@ def test_deleting_an_alias_the_account_does_not_have(sandbox: Sandbox) -> None:
     assert iam.list_account_aliases()["AccountAliases"] == []
 
 
-def test_a_third_access_key_is_limit_exceeded(sandbox: Sandbox, admin) -> None:
+def test_a_third_access_key_is_limit_exceeded(sandbox: Sandbox, admin: IamClient) -> None:
     iam = sandbox.session().create_client("iam")
     admin.create_user(UserName="alice")
     first = iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
@@ -75,7 +79,9 @@ def test_a_third_access_key_is_limit_exceeded(sandbox: Sandbox, admin) -> None:
                                      '"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'),
      "delete policies"),
 ])
-def test_deleting_a_user_that_still_has_things_is_a_conflict(sandbox: Sandbox, admin, arrange, message: str) -> None:
+def test_deleting_a_user_that_still_has_things_is_a_conflict(sandbox: Sandbox, admin: IamClient,
+                                                              arrange: Callable[[IamClient], object],
+                                                             message: str) -> None:
     admin.create_user(UserName="alice")
     arrange(admin)
     iam = sandbox.session().create_client("iam")
@@ -85,7 +91,7 @@ def test_deleting_a_user_that_still_has_things_is_a_conflict(sandbox: Sandbox, a
     assert admin.get_user(UserName="alice")["User"]["UserName"] == "alice"
 
 
-def test_a_bare_user_is_deleted_and_a_missing_one_is_no_such_entity(sandbox: Sandbox, admin) -> None:
+def test_a_bare_user_is_deleted_and_a_missing_one_is_no_such_entity(sandbox: Sandbox, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     iam = sandbox.session().create_client("iam")
     iam.delete_user(UserName="alice")

@@ -11,6 +11,8 @@ from iam_tui.aws.sandbox import Sandbox
 from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 
+from ..helpers import IamClient
+
 
 def codes(seed: bytes, offset: int = 0) -> dict[str, str]:
     now = time.time()
@@ -20,16 +22,16 @@ def codes(seed: bytes, offset: int = 0) -> dict[str, str]:
 
 
 def error_code(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
-    return excinfo.value.response["Error"]["Code"]
+    return str(excinfo.value.response["Error"]["Code"])
 
 
 @pytest.fixture
-def iam(sandbox: Sandbox, admin):
+def iam(sandbox: Sandbox, admin: IamClient) -> IamClient:
     admin.create_user(UserName="alice")
     return sandbox.session().create_client("iam")
 
 
-def test_codes_are_checked_against_the_seed(iam, admin) -> None:
+def test_codes_are_checked_against_the_seed(iam: IamClient, admin: IamClient) -> None:
     device = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]
     serial, seed = device["SerialNumber"], device["Base32StringSeed"]
     assert "QRCodePNG" not in device  # moto's random bytes never reach the app
@@ -42,7 +44,7 @@ def test_codes_are_checked_against_the_seed(iam, admin) -> None:
     assert [d["SerialNumber"] for d in admin.list_mfa_devices(UserName="alice")["MFADevices"]] == [serial]
 
 
-def test_assigned_device_cannot_be_deleted_or_reused(iam, admin) -> None:
+def test_assigned_device_cannot_be_deleted_or_reused(iam: IamClient, admin: IamClient) -> None:
     device = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]
     iam.enable_mfa_device(UserName="alice", SerialNumber=device["SerialNumber"], **codes(device["Base32StringSeed"]))
     with pytest.raises(ClientError) as err:
@@ -57,7 +59,7 @@ def test_assigned_device_cannot_be_deleted_or_reused(iam, admin) -> None:
     assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
 
 
-def test_names_in_use_and_invalid_names(iam) -> None:
+def test_names_in_use_and_invalid_names(iam: IamClient) -> None:
     iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")
     for taken, path in (("alice", "/"), ("ALICE", "/"), ("alice", "/team/")):
         with pytest.raises(ClientError) as err:
@@ -69,13 +71,13 @@ def test_names_in_use_and_invalid_names(iam) -> None:
         assert error_code(err) == "ValidationError"
 
 
-def test_lists_never_hold_seeds(iam) -> None:
+def test_lists_never_hold_seeds(iam: IamClient) -> None:
     iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")
     (listed,) = iam.list_virtual_mfa_devices()["VirtualMFADevices"]
     assert "Base32StringSeed" not in listed and "QRCodePNG" not in listed
 
 
-def test_unknown_devices_and_the_quota(sandbox: Sandbox, iam, admin) -> None:
+def test_unknown_devices_and_the_quota(sandbox: Sandbox, iam: IamClient, admin: IamClient) -> None:
     with pytest.raises(ClientError) as err:
         iam.enable_mfa_device(UserName="alice", SerialNumber="arn:aws:iam::123456789012:mfa/ghost",
                               AuthenticationCode1="123456", AuthenticationCode2="234567")
@@ -95,7 +97,7 @@ def test_unknown_devices_and_the_quota(sandbox: Sandbox, iam, admin) -> None:
     assert error_code(err) == "LimitExceeded"
 
 
-def test_deleting_forgets_the_seed(sandbox: Sandbox, iam) -> None:
+def test_deleting_forgets_the_seed(sandbox: Sandbox, iam: IamClient) -> None:
     device = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]
     assert device["SerialNumber"] in sandbox.state.mfa_seeds
     iam.delete_virtual_mfa_device(SerialNumber=device["SerialNumber"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
@@ -14,12 +15,15 @@ from iam_tui.core.mfa_gate import POLICY_NAME, policy_json
 from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 
+from ..helpers import IamClient
+
 
 def error_code(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
-    return excinfo.value.response["Error"]["Code"]
+    return str(excinfo.value.response["Error"]["Code"])
 
 
-def gated_admin(sandbox: Sandbox, admin, *, gated: bool = True) -> tuple[Secret, str, object]:
+def gated_admin(sandbox: Sandbox, admin: IamClient, *,
+                gated: bool = True) -> tuple[Secret, str, botocore.session.Session]:
     """alice in group Admins (AdministratorAccess and, when ``gated``, the MFA policy), with an enabled virtual
     device and an access key. Returns (seed, serial, alice's own sandbox session)."""
     root_iam = sandbox.session().create_client("iam")
@@ -39,7 +43,7 @@ def gated_admin(sandbox: Sandbox, admin, *, gated: bool = True) -> tuple[Secret,
     return seed, device["SerialNumber"], sandbox.session(key["AccessKeyId"], Secret(key["SecretAccessKey"]))
 
 
-def test_the_key_alone_is_refused_and_an_mfa_session_works(sandbox: Sandbox, admin) -> None:
+def test_the_key_alone_is_refused_and_an_mfa_session_works(sandbox: Sandbox, admin: IamClient) -> None:
     seed, serial, alice = gated_admin(sandbox, admin)
     iam, sts = alice.create_client("iam"), alice.create_client("sts")
     with pytest.raises(ClientError) as err:
@@ -67,12 +71,12 @@ def test_the_key_alone_is_refused_and_an_mfa_session_works(sandbox: Sandbox, adm
     assert error_code(err) == "AccessDenied"  # AWS refuses GetSessionToken with session credentials
 
 
-def test_without_the_policy_the_key_works(sandbox: Sandbox, admin) -> None:
+def test_without_the_policy_the_key_works(sandbox: Sandbox, admin: IamClient) -> None:
     _seed, _serial, alice = gated_admin(sandbox, admin, gated=False)
     assert "Users" in alice.create_client("iam").list_users()
 
 
-def test_a_bool_condition_does_not_gate_a_long_term_key(sandbox: Sandbox, admin) -> None:
+def test_a_bool_condition_does_not_gate_a_long_term_key(sandbox: Sandbox, admin: IamClient) -> None:
     """AWS's pitfall: Bool on aws:MultiFactorAuthPresent does not match a request that carries no such key."""
     _seed, _serial, alice = gated_admin(sandbox, admin, gated=False)
     document = json.loads(policy_json())
@@ -81,7 +85,7 @@ def test_a_bool_condition_does_not_gate_a_long_term_key(sandbox: Sandbox, admin)
     assert "Users" in alice.create_client("iam").list_users()
 
 
-def test_an_expired_session_is_refused(sandbox: Sandbox, admin) -> None:
+def test_an_expired_session_is_refused(sandbox: Sandbox, admin: IamClient) -> None:
     seed, serial, alice = gated_admin(sandbox, admin)
     creds = alice.create_client("sts").get_session_token(SerialNumber=serial, TokenCode=totp(seed, time.time()),
                                                         DurationSeconds=900)["Credentials"]

@@ -7,6 +7,7 @@ import asyncio
 import re
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from botocore.stub import Stubber
@@ -17,12 +18,16 @@ from hypothesis import strategies as st
 from iam_tui.aws import scan
 from iam_tui.aws.calls import AwsCaller
 from iam_tui.aws.errors import AwsError
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
-from iam_tui.aws.session import AwsContext, ConnectionSettings
+from iam_tui.aws.session import AwsContext
 from iam_tui.aws.timestamps import parse_timestamp
 from iam_tui.core.checks import CheckId, Status
 from iam_tui.core.identity import CallerIdentity
+from iam_tui.settings import ConnectionSettings
 from tests.helpers import FakeTime, inject_error
+
+from ..helpers import IamClient
 
 
 def operations(service: IamService) -> list[str]:
@@ -60,7 +65,8 @@ async def test_an_existing_credential_report_is_read_without_generating_one(serv
     assert seen == ["GetCredentialReport"]  # AWS keeps it four hours: nothing to generate
 
 
-async def test_aws_managed_policy_documents_come_with_the_authorization_details(service: IamService, admin) -> None:
+async def test_aws_managed_policy_documents_come_with_the_authorization_details(
+        service: IamService, admin: IamClient) -> None:
     """GetAccountAuthorizationDetails with AWSManagedPolicy lists the attached AWS managed policies with their
     versions: no ListPolicies, and no call per policy."""
     for policy in ("AdministratorAccess", "AWSSupportAccess", "IAMUserChangePassword"):
@@ -75,7 +81,7 @@ async def test_aws_managed_policy_documents_come_with_the_authorization_details(
 
 
 async def test_the_sandbox_lists_only_the_attached_aws_managed_policies_as_aws_does(service: IamService,
-                                                                                   admin) -> None:
+                                                                                   admin: IamClient) -> None:
     admin.create_user(UserName="u")
     admin.attach_user_policy(UserName="u", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
     details = service.ctx.client("iam").get_account_authorization_details(Filter=["AWSManagedPolicy"])
@@ -85,11 +91,12 @@ async def test_the_sandbox_lists_only_the_attached_aws_managed_policies_as_aws_d
     assert version["IsDefaultVersion"] and version["Document"]["Statement"]
 
 
-async def test_an_attached_policy_the_pages_did_not_list_is_read_directly(service: IamService, admin) -> None:
+async def test_an_attached_policy_the_pages_did_not_list_is_read_directly(
+        service: IamService, admin: IamClient) -> None:
     admin.create_group(GroupName="admins")
     admin.attach_group_policy(GroupName="admins", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
 
-    def drop_policies(response_dict, **_) -> None:  # attached after the page was written, say
+    def drop_policies(response_dict: dict[str, Any], **_: Any) -> None:  # attached after the page was written, say
         response_dict["body"] = re.sub(rb"<Policies>.*</Policies>", b"<Policies/>", response_dict["body"],
                                        flags=re.DOTALL)
 
@@ -130,14 +137,14 @@ def seed_users(start: int, stop: int) -> None:
             iam.attach_user_policy("arn:aws:iam::aws:policy/IAMUserChangePassword", name)
 
 
-async def test_a_check_makes_the_same_few_iam_and_sts_requests_for_20_and_300_users(sandbox) -> None:
+async def test_a_check_makes_the_same_few_iam_and_sts_requests_for_20_and_300_users(sandbox: Sandbox) -> None:
     """At most 10 IAM and STS requests per scan, whatever the number of users (a counter on every call the SDK
     makes, each page one call); the account API and Access Analyzer come on top and are counted apart."""
     def count_scan() -> Counter[str]:
         ctx = AwsContext(sandbox.session(), ConnectionSettings(demo=True), source="demo sandbox")
         counted: Counter[str] = Counter()
 
-        def count(model, **_) -> None:
+        def count(model: Any, **_: Any) -> None:
             counted[f"{model.service_model.endpoint_prefix}:{model.name}"] += 1
 
         # emitted for every call (each page one call), even those the sandbox answers itself in before-call
@@ -155,13 +162,18 @@ async def test_a_check_makes_the_same_few_iam_and_sts_requests_for_20_and_300_us
     assert sum(iam_sts.values()) <= 10, iam_sts
 
 
-async def test_who_am_i_does_not_wait_for_a_round_trip_of_its_own(service: IamService, monkeypatch) -> None:
+async def test_who_am_i_does_not_wait_for_a_round_trip_of_its_own(service: IamService,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """GetCallerIdentity is answered only once the account summary was asked: in a scan that asked who-am-I
     before everything else, that never happens (the wait times out)."""
     loop = asyncio.get_running_loop()
     summary_asked = asyncio.Event()
-    service.ctx.call_listeners.append(
-        lambda _service, operation: operation == "GetAccountSummary" and loop.call_soon_threadsafe(summary_asked.set))
+
+    def on_call(_service: str, operation: str) -> None:
+        if operation == "GetAccountSummary":
+            loop.call_soon_threadsafe(summary_asked.set)
+
+    service.ctx.call_listeners.append(on_call)
     ask = service.account.caller_identity
 
     async def caller_identity() -> CallerIdentity:
@@ -174,7 +186,7 @@ async def test_who_am_i_does_not_wait_for_a_round_trip_of_its_own(service: IamSe
 
 
 async def test_the_scan_fails_with_the_identity_error_when_credentials_do_not_work(service: IamService,
-                                                                                   sandbox) -> None:
+                                                                                   sandbox: Sandbox) -> None:
     from iam_tui.aws.errors import AwsError
 
     sandbox.state.root_keys.clear()  # the key the demo runs on is deleted: AWS rejects every call
@@ -202,7 +214,7 @@ def test_other_timestamp_forms_go_to_botocore(value: object) -> None:
     assert parse_timestamp(value) == botocore_parse_timestamp(value)
 
 
-async def test_virtual_mfa_devices_are_listed_only_when_root_has_mfa(service: IamService, sandbox) -> None:
+async def test_virtual_mfa_devices_are_listed_only_when_root_has_mfa(service: IamService, sandbox: Sandbox) -> None:
     """The list has a page per 1,000 users with virtual MFA: a root without MFA (a new account) needs none."""
     seen = operations(service)
     result = await service.scan.scan()

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pytest
 
-from iam_tui.aws.sandbox import responses
+from iam_tui.aws.sandbox import Sandbox, responses
 from iam_tui.aws.scan import POLICY_READS_AT_ONCE, SCAN_INPUTS, ScanService
 from iam_tui.aws.service import IamService
 from iam_tui.core.checks import CheckId, Status
 
 from ..authz_pages import group, page
-from ..helpers import inject_error
+from ..helpers import IamClient, inject_error
 
 
 async def test_identity_is_root_with_no_alias(service: IamService) -> None:
@@ -22,7 +24,7 @@ async def test_identity_is_root_with_no_alias(service: IamService) -> None:
     assert identity.signin_url == "https://123456789012.signin.aws.amazon.com/console"
 
 
-async def test_alias_is_read(service: IamService, admin) -> None:
+async def test_alias_is_read(service: IamService, admin: IamClient) -> None:
     admin.create_account_alias(AccountAlias="my-company")
     identity = await service.account.identity(refresh=True)
     assert identity.alias == "my-company"
@@ -40,7 +42,7 @@ async def test_scan_of_a_new_account(service: IamService) -> None:
     assert result.report_generated_at is not None
 
 
-async def test_scan_sees_admin_groups_user_policies_and_support_roles(service: IamService, admin) -> None:
+async def test_scan_sees_admin_groups_user_policies_and_support_roles(service: IamService, admin: IamClient) -> None:
     admin.create_group(GroupName="PowerUsers")
     admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     admin.create_user(UserName="alice")
@@ -54,7 +56,7 @@ async def test_scan_sees_admin_groups_user_policies_and_support_roles(service: I
     assert result.result(CheckId.SUPPORT_ROLE).status is Status.PASS
 
 
-async def test_scan_calls_do_not_grow_with_users(service: IamService, admin) -> None:
+async def test_scan_calls_do_not_grow_with_users(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="u0")
     few = await service.scan.scan()
     for i in range(1, 40):
@@ -68,7 +70,7 @@ async def test_scan_calls_do_not_grow_with_users(service: IamService, admin) -> 
     assert few.api_calls <= 16 + 17
 
 
-async def test_users_changed_by_the_app_are_read_live(service: IamService, admin) -> None:
+async def test_users_changed_by_the_app_are_read_live(service: IamService, admin: IamClient) -> None:
     await service.scan.scan()  # the report is now fixed for four hours, as in AWS
     admin.create_user(UserName="newbie")
     admin.create_login_profile(UserName="newbie", Password="Aa1!aaaaaaaa")
@@ -87,9 +89,10 @@ async def test_progress_is_reported(service: IamService) -> None:
     assert {w for _, _, w in seen} >= {"credential report", "account summary"}
 
 
-def test_sandbox_ownership_moves_with_the_service(sandbox) -> None:
+def test_sandbox_ownership_moves_with_the_service(sandbox: Sandbox) -> None:
     from iam_tui.aws.service import IamService
-    from iam_tui.aws.session import AwsContext, ConnectionSettings
+    from iam_tui.aws.session import AwsContext
+    from iam_tui.settings import ConnectionSettings
 
     first = IamService(AwsContext(sandbox.session(), ConnectionSettings(demo=True)), sandbox, owns_sandbox=True)
     second = IamService(AwsContext(sandbox.session(), ConnectionSettings(demo=True)), sandbox)
@@ -100,7 +103,7 @@ def test_sandbox_ownership_moves_with_the_service(sandbox) -> None:
     assert not sandbox._started
 
 
-async def test_root_virtual_mfa_device_fails_the_hardware_mfa_check(service: IamService, sandbox) -> None:
+async def test_root_virtual_mfa_device_fails_the_hardware_mfa_check(service: IamService, sandbox: Sandbox) -> None:
     sandbox.state.root_mfa_enabled = True
     sandbox.state.root_mfa_virtual = True
     virtual = await service.scan.scan()
@@ -124,13 +127,15 @@ class _CountingCaller:
         self.in_flight = 0
         self.most = 0
 
-    async def read_pages(self, _service: str, _operation: str, reader, **_: object) -> None:
+    async def read_pages(self, _service: str, _operation: str, reader: Callable[[bytes], object],
+                         **_: object) -> None:
         reader(page(groups=[group(f"g{i}", attached=[arn]) for i, arn in enumerate(self.arns)]))
 
-    async def paginate(self, _service: str, _operation: str, keys, **_: object) -> dict[str, list]:
+    async def paginate(self, _service: str, _operation: str, keys: Iterable[str],
+                       **_: object) -> dict[str, list[Any]]:
         return {key: [] for key in keys}
 
-    async def call(self, _service: str, operation: str, **params: object) -> dict:
+    async def call(self, _service: str, operation: str, **params: object) -> dict[str, Any]:
         self.in_flight += 1
         self.most = max(self.most, self.in_flight)
         for _ in range(3):
@@ -187,8 +192,8 @@ async def test_central_root_management_seen_from_a_delegated_admin_is_a_note(ser
         lambda **_: responses.ok({"OrganizationId": "o-1", "EnabledFeatures": ["RootCredentialsManagement"]}))
     result = await service.scan.scan()
     for check_id in ("root-mfa", "root-access-keys"):
-        assert result.result(check_id).status is Status.FAIL
-        assert "central root management" in result.result(check_id).detail
+        assert result.result(CheckId(check_id)).status is Status.FAIL
+        assert "central root management" in result.result(CheckId(check_id)).detail
 
 
 async def test_a_standalone_account_is_answered_by_iam_alone(service: IamService) -> None:
@@ -202,7 +207,7 @@ async def test_a_standalone_account_is_answered_by_iam_alone(service: IamService
 
 
 async def test_the_management_account_and_a_plain_member_see_no_central_root_management(service: IamService,
-                                                                                        sandbox) -> None:
+                                                                                        sandbox: Sandbox) -> None:
     org = sandbox.plain_client("organizations").create_organization(FeatureSet="ALL")["Organization"]
     assert org["MasterAccountId"] == "123456789012"
     assert await service.account.root_centrally_managed("123456789012") is False  # no feature enabled in moto

@@ -15,7 +15,7 @@ from iam_tui.aws.readers import read_service_credentials
 from iam_tui.aws.sandbox import Sandbox, responses
 from iam_tui.aws.service import IamService
 
-from ..helpers import FakeTime, inject_error, lose_answers
+from ..helpers import FakeTime, IamClient, error_of, inject_error, lose_answers
 from .test_rules_deletes import SSH_KEY, certificate
 
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
@@ -25,7 +25,7 @@ OPS = ["DeleteLoginProfile", "DeleteAccessKey", "DeleteAccessKey", "DeleteSignin
        "RemoveUserFromGroup", "DetachUserPolicy", "DeleteUserPolicy", "DeleteUser"]
 
 
-def arrange_alice(sandbox: Sandbox, admin) -> str:
+def arrange_alice(sandbox: Sandbox, admin: IamClient) -> str:
     """alice with every dependent AWS knows of; bob shares her groups. Returns her MFA device's serial."""
     for group in ("PowerUsers", "Ops"):
         admin.create_group(GroupName=group)
@@ -45,14 +45,14 @@ def arrange_alice(sandbox: Sandbox, admin) -> str:
                             AuthenticationCode2="654321")  # the plain client has no code check
     admin.attach_user_policy(UserName="alice", PolicyArn=READ_ONLY)
     admin.put_user_policy(UserName="alice", PolicyName="extra", PolicyDocument=json.dumps(DOC))
-    return serial
+    return str(serial)
 
 
-def members(admin, group: str) -> list[str]:
+def members(admin: IamClient, group: str) -> list[str]:
     return sorted(u["UserName"] for u in admin.get_group(GroupName=group)["Users"])
 
 
-def assert_alice_gone(sandbox: Sandbox, admin, serial: str) -> None:
+def assert_alice_gone(sandbox: Sandbox, admin: IamClient, serial: str) -> None:
     assert [u["UserName"] for u in admin.list_users()["Users"]] == ["bob"]
     assert all(d["SerialNumber"] != serial for d in admin.list_virtual_mfa_devices()["VirtualMFADevices"])
     assert sandbox.service_credentials.get("alice") == []
@@ -60,7 +60,7 @@ def assert_alice_gone(sandbox: Sandbox, admin, serial: str) -> None:
     assert admin.get_policy(PolicyArn=READ_ONLY)["Policy"]["AttachmentCount"] == 0
 
 
-def assert_alice_put_back(admin) -> None:
+def assert_alice_put_back(admin: IamClient) -> None:
     """What a roll back can undo is undone: memberships and policies."""
     assert members(admin, "PowerUsers") == members(admin, "Ops") == ["alice", "bob"]
     attached = admin.list_attached_user_policies(UserName="alice")["AttachedPolicies"]
@@ -68,7 +68,8 @@ def assert_alice_put_back(admin) -> None:
     assert admin.get_user_policy(UserName="alice", PolicyName="extra")["PolicyDocument"] == DOC
 
 
-async def test_deleting_the_user_first_is_a_delete_conflict(service: IamService, sandbox, admin) -> None:
+async def test_deleting_the_user_first_is_a_delete_conflict(service: IamService, sandbox: Sandbox,
+                                                            admin: IamClient) -> None:
     arrange_alice(sandbox, admin)
     with pytest.raises(AwsError) as caught:
         await service.aws.call("iam", "DeleteUser", UserName="alice")
@@ -76,7 +77,8 @@ async def test_deleting_the_user_first_is_a_delete_conflict(service: IamService,
     assert admin.get_user(UserName="alice")["User"]["UserName"] == "alice"
 
 
-async def test_the_plan_is_read_from_aws_and_removes_everything(service: IamService, sandbox, admin) -> None:
+async def test_the_plan_is_read_from_aws_and_removes_everything(service: IamService, sandbox: Sandbox,
+                                                                admin: IamClient) -> None:
     serial = arrange_alice(sandbox, admin)
     plan = await service.removal.plan("alice")
     assert [s.operation for s in plan.steps] == OPS
@@ -106,8 +108,8 @@ def fail_from(service: IamService, operation: str, nth: int) -> None:
 
 
 @pytest.mark.parametrize("failing", range(len(OPS)), ids=[f"{i}-{op}" for i, op in enumerate(OPS)])
-async def test_a_failure_at_each_step_is_rolled_back_as_far_as_it_can_be(service: IamService, sandbox, admin,
-                                                                         failing: int) -> None:
+async def test_a_failure_at_each_step_is_rolled_back_as_far_as_it_can_be(
+        service: IamService, sandbox: Sandbox, admin: IamClient, failing: int) -> None:
     arrange_alice(sandbox, admin)
     plan = await service.removal.plan("alice")
     operation = plan.steps[failing].operation
@@ -115,7 +117,7 @@ async def test_a_failure_at_each_step_is_rolled_back_as_far_as_it_can_be(service
     runner = PlanRunner(service.aws, FakeTime().patience())
     run = PlanRun(plan.steps)
     assert await runner.run(run) is False
-    assert run.failed_index == failing and run.progress[failing].error.code == "AccessDenied"
+    assert run.failed_index == failing and error_of(run.progress[failing]).code == "AccessDenied"
     clean = await runner.rollback(run)
     kept = [p.step.operation for p in run.kept]
     assert kept == [s.operation for s in plan.steps[:failing] if not s.undoable]
@@ -125,7 +127,8 @@ async def test_a_failure_at_each_step_is_rolled_back_as_far_as_it_can_be(service
     assert_alice_put_back(admin)
 
 
-async def test_retry_after_a_roll_back_finishes_the_removal(service: IamService, sandbox, admin) -> None:
+async def test_retry_after_a_roll_back_finishes_the_removal(service: IamService, sandbox: Sandbox,
+                                                            admin: IamClient) -> None:
     serial = arrange_alice(sandbox, admin)
     plan = await service.removal.plan("alice")
     inject_error(service, "iam", "DeleteUserPolicy", "AccessDenied", "injected", 403, times=1)
@@ -143,7 +146,8 @@ async def test_retry_after_a_roll_back_finishes_the_removal(service: IamService,
 # The sandbox's service-specific credentials answer before any request is sent, where an answer cannot be lost:
 # that step has its own test below.
 @pytest.mark.parametrize("operation", [op for op in dict.fromkeys(OPS) if op != "DeleteServiceSpecificCredential"])
-async def test_a_lost_answer_at_each_step_is_read_back(service: IamService, sandbox, admin, operation: str) -> None:
+async def test_a_lost_answer_at_each_step_is_read_back(service: IamService, sandbox: Sandbox, admin: IamClient,
+                                                       operation: str) -> None:
     serial = arrange_alice(sandbox, admin)
     plan = await service.removal.plan("alice")
     fired = lose_answers(service, operation, then="error")
@@ -153,7 +157,8 @@ async def test_a_lost_answer_at_each_step_is_read_back(service: IamService, sand
     assert_alice_gone(sandbox, admin, serial)
 
 
-async def test_delete_user_waits_out_the_dependents_it_still_counts(service: IamService, sandbox, admin) -> None:
+async def test_delete_user_waits_out_the_dependents_it_still_counts(service: IamService, sandbox: Sandbox,
+                                                                    admin: IamClient) -> None:
     serial = arrange_alice(sandbox, admin)
     plan = await service.removal.plan("alice")
     fake = FakeTime()
@@ -166,8 +171,8 @@ async def test_delete_user_waits_out_the_dependents_it_still_counts(service: Iam
     assert_alice_gone(sandbox, admin, serial)
 
 
-async def test_a_service_credential_deleted_behind_a_failed_answer_is_read_back(service: IamService, sandbox,
-                                                                               admin) -> None:
+async def test_a_service_credential_deleted_behind_a_failed_answer_is_read_back(service: IamService, sandbox: Sandbox,
+                                                                               admin: IamClient) -> None:
     serial = arrange_alice(sandbox, admin)
     plan = await service.removal.plan("alice")
     other = sandbox.session().create_client("iam")
@@ -191,8 +196,8 @@ async def test_a_service_credential_deleted_behind_a_failed_answer_is_read_back(
     assert_alice_gone(sandbox, admin, serial)
 
 
-async def test_a_never_enabled_device_named_after_the_user_is_deleted_too(service: IamService, sandbox,
-                                                                          admin) -> None:
+async def test_a_never_enabled_device_named_after_the_user_is_deleted_too(service: IamService, sandbox: Sandbox,
+                                                                          admin: IamClient) -> None:
     """DeleteUser leaves an unassigned virtual device behind, and it keeps the name: the removal deletes those
     named after the user (any case, any path), and no other unassigned device."""
     admin.create_user(UserName="carol")
@@ -208,7 +213,7 @@ async def test_a_never_enabled_device_named_after_the_user_is_deleted_too(servic
     assert admin.list_users()["Users"] == []
 
 
-async def test_service_credentials_are_read_from_every_page(service: IamService, admin) -> None:
+async def test_service_credentials_are_read_from_every_page(service: IamService, admin: IamClient) -> None:
     """ListServiceSpecificCredentials pages (Marker, IsTruncated) and botocore has no paginator for it."""
     def credential(n: int) -> dict[str, object]:
         return {"UserName": "dan", "Status": "Active", "ServiceUserName": f"dan-at-{n}", "CreateDate": "2024-01-01",

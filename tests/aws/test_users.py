@@ -10,12 +10,12 @@ from iam_tui.aws.plan_runner import PlanRun
 from iam_tui.aws.service import IamService
 from iam_tui.core.create_plan import GroupChoice, NewUserRequest, build_plan
 
-from ..helpers import FakeTime, count_calls, inject_error
+from ..helpers import FakeTime, IamClient, count_calls, inject_error
 
 ALICE = NewUserRequest("alice", GroupChoice("Staff", True), console_access=False)
 
 
-async def test_a_check_is_one_get_user_once_the_names_are_read(service: IamService, admin) -> None:
+async def test_a_check_is_one_get_user_once_the_names_are_read(service: IamService, admin: IamClient) -> None:
     for name in ("Alice", "bob"):
         admin.create_user(UserName=name)
     calls = count_calls(service, "iam")
@@ -30,7 +30,7 @@ async def test_a_check_is_one_get_user_once_the_names_are_read(service: IamServi
     assert calls == {"GetUser": 4}
 
 
-async def test_a_user_deleted_elsewhere_frees_its_name(service: IamService, admin) -> None:
+async def test_a_user_deleted_elsewhere_frees_its_name(service: IamService, admin: IamClient) -> None:
     """The names read earlier may be old: GetUser says whether the very name typed exists."""
     admin.create_user(UserName="alice")
     assert await service.users.find_user("Alice") == "alice"
@@ -61,7 +61,7 @@ async def test_a_failed_create_reads_the_names_again(service: IamService) -> Non
     assert calls["ListUsers"] == 1
 
 
-async def test_a_names_read_that_failed_is_made_again(service: IamService, admin) -> None:
+async def test_a_names_read_that_failed_is_made_again(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     denied = inject_error(service, "iam", "ListUsers", "AccessDenied", "no", 403, times=1)
     calls = count_calls(service, "iam")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from iam_tui.aws.service import IamService
 
+from ..core.test_users_overview import user_of
+from ..helpers import IamClient
 
-async def test_the_scan_result_gives_every_user_at_a_glance(service: IamService, admin) -> None:
+
+async def test_the_scan_result_gives_every_user_at_a_glance(service: IamService, admin: IamClient) -> None:
     admin.create_group(GroupName="PowerUsers")
     for name in ("alice", "bob"):
         admin.create_user(UserName=name)
@@ -18,7 +21,7 @@ async def test_the_scan_result_gives_every_user_at_a_glance(service: IamService,
     service.ctx.call_listeners.append(lambda _service, operation: calls.append(operation))
     view = result.users_overview()
     assert calls == []  # built from the scan's reads alone
-    alice, bob = view.user("alice"), view.user("bob")
+    alice, bob = user_of(view, "alice"), user_of(view, "bob")
     assert alice.console_access is True and alice.mfa is False and alice.groups == ("PowerUsers",)
     assert "console-users-mfa" in alice.failing
     assert bob.console_access is False and [k.active for k in bob.keys] == [True]

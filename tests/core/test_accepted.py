@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from iam_tui.core.accepted import (
     MARKER_NAME,
     REASON_MAX,
+    Acceptance,
     AcceptanceRecord,
     acceptable_group,
     marker_document,
@@ -26,6 +27,7 @@ from iam_tui.core.checks import CheckResult, Status, run_checks
 from iam_tui.core.fixes import fix_for
 
 from .test_checks import ADMIN, ADMIN_DOC, SUPPORT, inputs
+from .test_fixes import fix_id
 
 SUPPORT_ROLE = Principal("role", "support", "arn:role", (SUPPORT,))
 BY = "arn:aws:iam::123456789012:user/admin"
@@ -61,6 +63,11 @@ def accepted(*principals: Principal, reason: str = REASON) -> Principal:
     return replace(target, inline=(*target.inline, InlinePolicy(MARKER_NAME, record_document(record))))
 
 
+def acceptance_of(result: CheckResult) -> Acceptance:
+    assert result.acceptance is not None
+    return result.acceptance
+
+
 def test_the_marker_grants_and_denies_nothing_and_is_not_full_admin() -> None:
     document = record_document(new_record(subject_of(authz_of(group()), group()), REASON, BY, AT))
     statement = document["Statement"][0]
@@ -84,7 +91,7 @@ def test_an_accepted_guide_group_still_fails_with_the_typed_reason_who_and_when(
     assert data["status"] == "fail" and data["accepted"] == REASON
     assert data["acceptance"] == {"group": "PowerUsers", "reason": REASON, "by": BY, "when": "2026-12-01T09:30:00Z",
                                   "lapsed": False, "changed": [], "in_effect": True}
-    assert fix_for(result).id == "clear-acceptance"
+    assert fix_id(result) == "clear-acceptance"
 
 
 def test_a_forged_marker_name_on_a_back_door_admin_group_is_no_acceptance() -> None:
@@ -103,7 +110,7 @@ def test_the_marker_name_without_a_valid_record_is_no_acceptance() -> None:
         result = full_admin(group("PowerUsers", InlinePolicy(MARKER_NAME, document)))
         assert result.acceptance is None and result.accepted is None
         assert "Not an acceptance (ignored)" in result.detail
-        assert fix_for(result).id == "accept-guide-admin-group"
+        assert fix_id(result) == "accept-guide-admin-group"
 
 
 def test_a_record_that_grants_more_or_says_other_things_is_no_record() -> None:
@@ -136,21 +143,21 @@ def test_the_acceptance_lapses_when_a_member_is_added() -> None:
     assert result.acceptance.text().startswith("acceptance lapsed: members of PowerUsers changed since "
                                                "2026-12-01 09:30 UTC (accepted by ")
     assert result.to_json()["acceptance"]["lapsed"] is True and result.to_json()["accepted"] is None
-    assert fix_for(result).id == "accept-guide-admin-group"  # accepting again records the group as it is now
-    assert full_admin(powerusers).acceptance.changed == ("members",)  # a member removed: lapsed as well
+    assert fix_id(result) == "accept-guide-admin-group"  # accepting again records the group as it is now
+    assert acceptance_of(full_admin(powerusers)).changed == ("members",)  # a member removed: lapsed as well
 
 
 def test_the_acceptance_lapses_when_a_policy_is_attached_or_an_inline_policy_added() -> None:
     powerusers = accepted(group())
     attached = replace(powerusers, attached=(*powerusers.attached, PolicyRef("IAMFullAccess", "arn:iam-full")))
-    assert full_admin(attached).acceptance.changed == ("policies",)
+    assert acceptance_of(full_admin(attached)).changed == ("policies",)
     sneaky = InlinePolicy("iam-tui-accepted-x", {"Statement": [{"Effect": "Allow", "Action": "iam:*",
                                                                 "Resource": "*"}]})
     inline = replace(powerusers, inline=(*powerusers.inline, sneaky))
     result = full_admin(inline)
-    assert result.acceptance.changed == ("policies",) and result.accepted is None
+    assert acceptance_of(result).changed == ("policies",) and result.accepted is None
     both = replace(attached, inline=inline.inline)
-    assert full_admin(both, user("mallory", "PowerUsers")).acceptance.text().startswith(
+    assert acceptance_of(full_admin(both, user("mallory", "PowerUsers"))).text().startswith(
         "acceptance lapsed: members and policies of PowerUsers changed since")
 
 

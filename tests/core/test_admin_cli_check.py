@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
-from iam_tui.core.checks import CheckId, Status
+from iam_tui.core.checks import CheckId, CheckResult, Status
 from iam_tui.core.credential_report import parse_report
 from iam_tui.core.fixes import fix_for
 from iam_tui.core.mfa_gate import POLICY_NAME, denies_without_mfa, gates_everything, policy_document, policy_json
@@ -16,7 +16,7 @@ from .test_checks import ADMIN, ADMIN_DOC, by_id, inputs, iso
 GATE = PolicyRef(POLICY_NAME, f"arn:aws:iam::123456789012:policy/{POLICY_NAME}")
 
 
-def _scan(users: tuple[Principal, ...], groups: tuple[Principal, ...] = (), **rows: bool):
+def _scan(users: tuple[Principal, ...], groups: tuple[Principal, ...] = (), **rows: bool) -> CheckResult:
     """``rows``: user -> has an active key."""
     lines = [row(u, access_key_1_active="true" if active else "false", access_key_1_last_rotated=iso(3))
              for u, active in rows.items()]

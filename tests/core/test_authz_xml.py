@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 
@@ -54,5 +55,5 @@ def test_xml_that_does_not_parse_is_an_error() -> None:
     ("%5B1%5D", {}),  # JSON, but not a document
     (None, {}),
 ])
-def test_policy_documents_are_decoded_or_read_as_empty(value, expected) -> None:
+def test_policy_documents_are_decoded_or_read_as_empty(value: str | None, expected: dict[str, Any]) -> None:
     assert policy_document(value) == expected

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -9,7 +10,7 @@ from iam_tui.core.account_settings import AlternateContact, AnalyzerCoverage, Co
 from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal, allows_full_admin
 from iam_tui.core.checks import CHECK_IDS, CheckId, CheckResult, Status, any_failed, run_checks
 from iam_tui.core.credential_report import parse_report
-from iam_tui.core.identity import parse_caller
+from iam_tui.core.identity import CallerIdentity, parse_caller
 from iam_tui.core.password_policy import PasswordPolicy
 from iam_tui.core.scan_inputs import AccountSummary, LiveKey, LiveUser, ScanInputs
 from iam_tui.core.unavailable import Unavailable
@@ -26,7 +27,7 @@ def iso(days_ago: float) -> str:
     return (NOW - timedelta(days=days_ago)).isoformat()
 
 
-def inputs(**overrides: object) -> ScanInputs:
+def inputs(**overrides: Any) -> ScanInputs:
     base = ScanInputs(
         identity=parse_caller("arn:aws:iam::123456789012:user/admin", "123456789012"),
         now=NOW,
@@ -73,13 +74,13 @@ ROOT_CHECKS = ("root-mfa", "root-hardware-mfa", "root-access-keys", "root-recent
 
 @pytest.mark.parametrize("identity", [ROOT_CALLER, parse_caller("arn:aws:iam::123456789012:user/admin",
                                                                  "123456789012")])
-def test_central_root_management_is_a_note_never_n_a_or_a_pass(identity: object) -> None:
+def test_central_root_management_is_a_note_never_n_a_or_a_pass(identity: CallerIdentity) -> None:
     """A delegated-admin account's own root can still have keys and no MFA: the checks run and fail."""
     results = by_id(inputs(identity=identity, root_centrally_managed=True,
                            summary=AccountSummary(root_mfa_enabled=False, root_access_keys_present=True)))
     for check_id in ("root-mfa", "root-hardware-mfa", "root-access-keys"):
-        assert results[check_id].status is Status.FAIL, check_id
-        assert "central root management" in results[check_id].detail
+        assert results[CheckId(check_id)].status is Status.FAIL, check_id
+        assert "central root management" in results[CheckId(check_id)].detail
     assert results[CheckId.ROOT_RECENT_USE].status is Status.PASS
     assert "central root management" in results[CheckId.ROOT_RECENT_USE].detail
     assert not any(r.status is Status.NOT_APPLICABLE for r in results.values())
@@ -111,7 +112,7 @@ def test_root_console_checks_are_n_a_in_govcloud_only(partition: str) -> None:
     root = parse_caller(f"arn:{partition}:iam::123456789012:root", "123456789012")
     results = by_id(inputs(identity=root, summary=AccountSummary(root_mfa_enabled=False,
                                                                  root_access_keys_present=True)))
-    console = {results[c].status for c in ("root-mfa", "root-hardware-mfa")}
+    console = {results[c].status for c in (CheckId.ROOT_MFA, CheckId.ROOT_HARDWARE_MFA)}
     if partition == "aws-us-gov":
         assert console == {Status.NOT_APPLICABLE}
         assert "cannot sign in to the console" in results[CheckId.ROOT_MFA].detail
@@ -179,9 +180,9 @@ def test_password_policy(policy: PasswordPolicy | None, length: Status, reuse: S
 def test_an_account_wide_input_unread_is_unknown_and_absent_fails(check_id: str, field: str, missing: str,
                                                                   resource: str) -> None:
     denied = Unavailable("AccessDenied", "not allowed", "iam:Read")
-    unknown = by_id(inputs(**{field: denied}))[check_id]
+    unknown = by_id(inputs(**{field: denied}))[CheckId(check_id)]
     assert unknown.status is Status.UNKNOWN and unknown.detail == denied.describe() and unknown.resources == ()
-    absent = by_id(inputs(**{field: None}))[check_id]
+    absent = by_id(inputs(**{field: None}))[CheckId(check_id)]
     assert (absent.status, absent.detail, absent.resources) == (Status.FAIL, missing, (resource,))
 
 
@@ -263,8 +264,8 @@ def test_denied_inputs_make_their_checks_unknown_and_name_the_permission() -> No
     results = by_id(inputs(report=denied))
     for check_id in ("root-recent-use", "console-users-mfa", "setup-keys-unused", "unused-credentials",
                      "one-active-key", "key-rotation"):
-        assert results[check_id].status is Status.UNKNOWN
-        assert "iam:GenerateCredentialReport" in results[check_id].detail
+        assert results[CheckId(check_id)].status is Status.UNKNOWN
+        assert "iam:GenerateCredentialReport" in results[CheckId(check_id)].detail
     assert results[CheckId.ROOT_MFA].status is Status.PASS  # the others still run
 
 
@@ -293,7 +294,7 @@ def test_live_state_of_touched_users_overrides_the_stale_report() -> None:
     ({}, False),
     (None, False),
 ])
-def test_full_admin_detection(document: dict | None, expected: bool) -> None:
+def test_full_admin_detection(document: dict[str, Any] | None, expected: bool) -> None:
     assert allows_full_admin(document) is expected
 
 

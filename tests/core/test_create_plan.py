@@ -11,6 +11,7 @@ from iam_tui.core.create_plan import (
     review_notes,
 )
 from iam_tui.core.password_policy import EffectivePolicy, PasswordPolicy
+from iam_tui.core.plan import PlanStep
 from iam_tui.core.secret import Secret
 
 PASSWORD = Secret("Very-Secret-1234")
@@ -22,7 +23,7 @@ def request(**overrides: object) -> NewUserRequest:
     return NewUserRequest(**{**base, **overrides})  # type: ignore[arg-type]
 
 
-def ops(plan: list) -> list[str]:
+def ops(plan: list[PlanStep]) -> list[str]:
     return [step.operation for step in plan]
 
 

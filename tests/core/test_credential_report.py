@@ -68,6 +68,6 @@ def test_report_age_in_words() -> None:
     "",
     "\n\n",
 ])
-def test_the_report_is_read_line_by_line_as_csv_reads_a_whole_text(text) -> None:
+def test_the_report_is_read_line_by_line_as_csv_reads_a_whole_text(text: str) -> None:
     assert "".join(csv_lines(text)) == text
     assert list(csv.reader(csv_lines(text))) == list(csv.reader(io.StringIO(text)))

@@ -1,10 +1,10 @@
 from iam_tui.core.changes import Changed, changed_by_steps
-from iam_tui.core.checks import SPECS, CheckResult, Status
+from iam_tui.core.checks import SPECS, CheckId, CheckResult, Status
 from iam_tui.core.finish import Made, counts_line, made_by_steps, made_lines, summary_text, without_user
 
 
 def _result(check_id: str, status: Status) -> CheckResult:
-    return CheckResult(SPECS[check_id], status, "detail")
+    return CheckResult(SPECS[CheckId(check_id)], status, "detail")
 
 
 def test_made_lines_keep_the_latest_record_of_each_thing_in_order() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from iam_tui.core.authz import AuthorizationDetails, InlinePolicy, PolicyRef, Principal
 from iam_tui.core.credential_fixes import delete_keys_plan, one_active_key_plan, root_keys_plan, unused_credentials_plan
 from iam_tui.core.credential_report import CredentialReport
-from iam_tui.core.fix_plan import FixProblem
+from iam_tui.core.fix_plan import FixPlan, FixProblem
 from iam_tui.core.group_move import GROUP_MANAGED_POLICIES_MAX, GroupTarget, group_move_plan, suggest_group_name
 from iam_tui.core.scan_inputs import LiveKey, LiveUser, effective_user_rows
 from iam_tui.core.support_role import role_name_problem, suggest_role_name, support_role_plan
@@ -23,7 +24,7 @@ def key(key_id: str, active: bool = True, days: int = 1, used_days: int | None =
     return LiveKey(key_id, active, NOW - timedelta(days=days), used, "s3" if used else None)
 
 
-def plan_for(live: LiveUser, running: str | None = None):
+def plan_for(live: LiveUser, running: str | None = None) -> FixPlan:
     row = effective_user_rows(CredentialReport(NOW, ()), {live.name: live})[0]
     return unused_credentials_plan(live, row, NOW, running)
 
@@ -78,7 +79,8 @@ DOC = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:
 S3_INLINE = InlinePolicy("s3", DOC)
 
 
-def authz(user_policies=(ADMIN,), inline=(S3_INLINE,), groups=(), user_groups=()):
+def authz(user_policies: Iterable[PolicyRef] = (ADMIN,), inline: Iterable[InlinePolicy] = (S3_INLINE,),
+          groups: Iterable[Principal] = (), user_groups: Iterable[str] = ()) -> AuthorizationDetails:
     return AuthorizationDetails(users=(Principal("user", "dave", "arn", tuple(user_policies), tuple(inline),
                                                  tuple(user_groups)),), groups=tuple(groups))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from iam_tui.core.authz import AuthorizationDetails, Principal
-from iam_tui.core.checks import CHECK_IDS, SPECS, CheckResult, Status, run_checks
+from iam_tui.core.checks import CHECK_IDS, SPECS, CheckId, CheckResult, Status, run_checks
 from iam_tui.core.credential_report import parse_report
 from iam_tui.core.fixes import FIXES, fix_for
 
@@ -33,7 +33,13 @@ FIX_TABLE = {
 
 
 def failing(check_id: str, resources: tuple[str, ...] = ("x",)) -> CheckResult:
-    return CheckResult(SPECS[check_id], Status.FAIL, "failed", resources)
+    return CheckResult(SPECS[CheckId(check_id)], Status.FAIL, "failed", resources)
+
+
+def fix_id(result: CheckResult) -> str | None:
+    """The id of the fix offered for ``result``, if any."""
+    fix = fix_for(result)
+    return fix.id if fix else None
 
 
 def test_every_check_of_the_table_has_its_fix_and_no_other_check_has_one() -> None:
@@ -43,7 +49,7 @@ def test_every_check_of_the_table_has_its_fix_and_no_other_check_has_one() -> No
 
 
 def test_a_fix_is_offered_for_failing_checks_only() -> None:
-    assert fix_for(failing("key-rotation")).id == "rotate-key"
+    assert fix_id(failing("key-rotation")) == "rotate-key"
     for status in (Status.PASS, Status.WARN, Status.UNKNOWN, Status.NOT_APPLICABLE):
         assert fix_for(replace(failing("key-rotation"), status=status)) is None
     assert fix_for(failing("caller-not-root")) is None  # no fix in the app for it (it is how you sign in)
@@ -58,7 +64,7 @@ def test_accepting_the_admin_group_is_offered_only_when_it_is_the_only_finding()
         return next(r for r in run_checks(inputs(authz=authz)) if r.id == "no-full-admin-policy")
 
     guide = full_admin(Principal("group", "PowerUsers", "arn:g:PowerUsers", (ADMIN,)))
-    assert guide.groups == ("PowerUsers",) and fix_for(guide).id == "accept-guide-admin-group"
+    assert guide.groups == ("PowerUsers",) and fix_id(guide) == "accept-guide-admin-group"
     other = full_admin(Principal("group", "Admins", "arn:g:Admins", (ADMIN,)))
     assert other.groups == ("Admins",) and fix_for(other) is None
     both = full_admin(Principal("group", "PowerUsers", "arn:g:PowerUsers", (ADMIN,)),
@@ -80,11 +86,11 @@ def test_per_user_findings_name_their_users() -> None:
         roles=(Principal("role", "support", "arn:role", (SUPPORT,)),),
         documents={ADMIN.arn: ADMIN_DOC})
     results = {r.id: r for r in run_checks(inputs(report=parse_report(text), authz=authz, now=NOW))}
-    assert results["console-users-mfa"].users == ("alice",)
-    assert results["setup-keys-unused"].users == ("alice",)  # both of alice's keys: named once
-    assert results["one-active-key"].users == ("alice",)
-    assert results["key-rotation"].users == ("alice",)
-    assert results["unused-credentials"].users == ("alice", "bob")
-    assert results["permissions-via-groups"].users == ("carol",)
-    assert results["no-full-admin-policy"].users == ("carol",)
-    assert results["password-policy-length"].users == ()
+    assert results[CheckId.CONSOLE_USERS_MFA].users == ("alice",)
+    assert results[CheckId.SETUP_KEYS_UNUSED].users == ("alice",)  # both of alice's keys: named once
+    assert results[CheckId.ONE_ACTIVE_KEY].users == ("alice",)
+    assert results[CheckId.KEY_ROTATION].users == ("alice",)
+    assert results[CheckId.UNUSED_CREDENTIALS].users == ("alice", "bob")
+    assert results[CheckId.PERMISSIONS_VIA_GROUPS].users == ("carol",)
+    assert results[CheckId.NO_FULL_ADMIN_POLICY].users == ("carol",)
+    assert results[CheckId.PASSWORD_POLICY_LENGTH].users == ()

@@ -11,7 +11,7 @@ from iam_tui.core.aws_config import profiles_with_key, replace_values
 from iam_tui.core.key_rotation import Journal, JournalError, ProfileUse, Resume, Step, resume_point, resume_text
 from iam_tui.core.secret import Secret
 
-NEW = {"aws_access_key_id": "AKIANEW", "aws_secret_access_key": Secret("new/secret")}
+NEW: dict[str, str | Secret] = {"aws_access_key_id": "AKIANEW", "aws_secret_access_key": Secret("new/secret")}
 TEXT = ("# top\r\n[a]\r\naws_access_key_id=AKIAOLD  \r\nAWS_Secret_Access_Key :  old\r\nregion = x\r\n"
         "[b]\naws_access_key_id = AKIAOTHER\n[c]\n  aws_access_key_id = AKIAOLD\n  aws_secret_access_key = s")
 

@@ -11,8 +11,7 @@ NOW = datetime(2026, 12, 7, tzinfo=UTC)
 
 
 def row(user: str, key1: tuple[bool, datetime | None], key2: tuple[bool, datetime | None]) -> ReportRow:
-    keys = tuple(AccessKeyUsage(slot, active, made, None, None, None)
-                 for slot, (active, made) in enumerate((key1, key2), start=1))
+    keys = (AccessKeyUsage(1, *key1, None, None, None), AccessKeyUsage(2, *key2, None, None, None))
     return ReportRow(user, f"arn:aws:iam::123456789012:user/{user}", None, True, None, None, False, keys)
 
 

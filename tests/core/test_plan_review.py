@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from iam_tui.core.checks import CheckId
 from iam_tui.core.fix_plan import FixItem, FixPlan
 from iam_tui.core.plan import PlanStep, final_step
 from iam_tui.core.plan_review import PlanReview, exact_name_problem, review_cli, review_of_fix, review_text
@@ -54,7 +55,7 @@ def test_a_console_fix_text_becomes_numbered_clicks() -> None:
     from iam_tui.core.checks import SPECS
     from iam_tui.core.console_checklist import checklist_text, console_checklist
 
-    text = checklist_text(console_checklist(SPECS["root-hardware-mfa"].fix))
+    text = checklist_text(console_checklist(SPECS[CheckId.ROOT_HARDWARE_MFA].fix))
     assert text.splitlines() == [
         "Console only:",
         "  1. sign in as root",

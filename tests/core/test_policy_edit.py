@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import botocore.session
 import pytest
 from hypothesis import given, settings
@@ -12,6 +14,7 @@ from iam_tui.core.policy_edit import (
     MINIMUM_LENGTH,
     NUMBER_FIELDS,
     REUSE,
+    NumberField,
     cis_preset,
     describe_policy,
     diff_policy,
@@ -29,9 +32,10 @@ STRONG = PasswordPolicy(minimum_length=14, require_symbols=True, require_numbers
                         require_lowercase=True, allow_users_to_change=True, reuse_prevention=24)
 
 
-def _model_members():
+def _model_members() -> dict[str, Any]:
     model = botocore.session.get_session().get_service_model("iam")
-    return model.operation_model("UpdateAccountPasswordPolicy").input_shape.members
+    members: dict[str, Any] = model.operation_model("UpdateAccountPasswordPolicy").input_shape.members
+    return members
 
 
 def test_fields_cover_the_whole_operation_with_aws_bounds() -> None:
@@ -59,7 +63,7 @@ def test_fields_cover_the_whole_operation_with_aws_bounds() -> None:
     (REUSE, "25", None, "At most 24"),
     (REUSE, "", None, None),
 ])
-def test_read_number(field, text: str, value: int | None, error: str | None) -> None:
+def test_read_number(field: NumberField, text: str, value: int | None, error: str | None) -> None:
     assert read_number(field, text) == (value, error)
 
 

@@ -79,7 +79,10 @@ def test_repeated_code() -> None:
 
 def test_typos_say_which_code() -> None:
     first, second = codes(-1)
-    typo = lambda code: code[:5] + str((int(code[5]) + 1) % 10)  # noqa: E731
+
+    def typo(code: str) -> str:
+        return code[:5] + str((int(code[5]) + 1) % 10)
+
     assert check_codes(SEED, typo(first), second, NOW).problem is CodeProblem.TYPO_FIRST
     assert check_codes(SEED, first, typo(second), NOW).problem is CodeProblem.TYPO_SECOND
     both = check_codes(SEED, typo(first), typo(second), NOW)

@@ -56,10 +56,10 @@ def test_a_user_with_nothing_is_one_step() -> None:
 
 def test_the_typed_confirmation_is_the_exact_user_name() -> None:
     assert confirmation_problem("Alice.Smith", "Alice.Smith") is None
-    assert "case" in confirmation_problem("alice.smith", "Alice.Smith")
-    assert "spaces" in confirmation_problem(" Alice.Smith ", "Alice.Smith")
-    assert "Type the user name" in confirmation_problem("", "Alice.Smith")
-    assert "not the user name" in confirmation_problem("Alice", "Alice.Smith")
+    assert "case" in (confirmation_problem("alice.smith", "Alice.Smith") or "")
+    assert "spaces" in (confirmation_problem(" Alice.Smith ", "Alice.Smith") or "")
+    assert "Type the user name" in (confirmation_problem("", "Alice.Smith") or "")
+    assert "not the user name" in (confirmation_problem("Alice", "Alice.Smith") or "")
 
 
 def test_the_notes_name_what_cannot_be_undone_and_removing_yourself() -> None:

@@ -10,7 +10,7 @@ from iam_tui.core.checks import run_checks
 from iam_tui.core.credential_report import parse_report
 from iam_tui.core.scan_inputs import LiveUser
 from iam_tui.core.unavailable import Unavailable
-from iam_tui.core.users_overview import UserAtAGlance, UserSort, build_users_overview, sort_users
+from iam_tui.core.users_overview import UserAtAGlance, UserSort, UsersOverview, build_users_overview, sort_users
 from iam_tui.core.users_table import UserRows
 
 from .reports import report, root_row, row
@@ -35,25 +35,32 @@ AUTHZ = AuthorizationDetails(
     documents={ADMIN.arn: ADMIN_DOC})
 
 
-def overview(**overrides: object):
+def overview(**overrides: object) -> UsersOverview:
     scan = inputs(**{"report": REPORT, "authz": AUTHZ, **overrides})
     return build_users_overview(scan, run_checks(scan))
+
+
+def user_of(view: UsersOverview, name: str) -> UserAtAGlance:
+    """The user, who must be in the view."""
+    found = view.user(name)
+    assert found is not None, name
+    return found
 
 
 def test_every_user_with_credentials_groups_policies_and_failing_checks() -> None:
     view = overview()
     assert [u.name for u in view.users] == ["alice", "Bob", "carol", "dave"]  # "gone" no longer exists
-    alice = view.user("alice")
+    alice = user_of(view, "alice")
     assert alice.console_access is True and alice.mfa is True and alice.groups == ("PowerUsers",)
     assert [(k.slot, k.active, k.age_days(NOW)) for k in alice.keys] == [(1, True, 100), (2, False, 30)]
     assert alice.keys[0].last_used_service == "s3" and alice.keys[0].last_used_region == "eu-west-1"
     assert alice.last_activity == NOW - timedelta(days=1)
     assert alice.failing == ("key-rotation",)
-    bob = view.user("Bob")
+    bob = user_of(view, "Bob")
     assert bob.policies == ("AdministratorAccess", "extra (inline)") and bob.groups == ("Developers", "Ops")
     assert bob.failing == ("console-users-mfa", "permissions-via-groups", "no-full-admin-policy")
     assert bob.last_activity is None and bob.keys == ()
-    dave = view.user("dave")
+    dave = user_of(view, "dave")
     assert dave.console_access is None and dave.mfa is None  # not in the report yet: unknown, not "no"
     assert view.notes == ()
 
@@ -61,7 +68,7 @@ def test_every_user_with_credentials_groups_policies_and_failing_checks() -> Non
 def test_live_rereads_correct_the_report() -> None:
     view = overview(live_users={"Bob": LiveUser("Bob", "arn:u/Bob", mfa_active=True, password_enabled=True),
                                 "carol": LiveUser("carol", "", exists=False)})
-    assert view.user("Bob").mfa is True and "console-users-mfa" not in view.user("Bob").failing
+    assert user_of(view, "Bob").mfa is True and "console-users-mfa" not in user_of(view, "Bob").failing
     assert view.user("carol") is None
 
 
@@ -69,9 +76,9 @@ def test_what_is_missing_is_said() -> None:
     denied = Unavailable("AccessDenied", "no", "iam:GetAccountAuthorizationDetails")
     view = overview(authz=denied)
     assert [u.name for u in view.users] == ["alice", "Bob", "carol", "gone"]  # from the report alone
-    assert view.user("Bob").groups == () and "groups and policies are not shown" in view.notes[0]
+    assert user_of(view, "Bob").groups == () and "groups and policies are not shown" in view.notes[0]
     view = overview(report=Unavailable("AccessDenied", "no", "iam:GetCredentialReport"))
-    assert view.user("alice").console_access is None and "Credential report unavailable" in view.notes[0]
+    assert user_of(view, "alice").console_access is None and "Credential report unavailable" in view.notes[0]
 
 
 def test_sorting() -> None:

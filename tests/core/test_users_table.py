@@ -5,12 +5,12 @@ from __future__ import annotations
 from iam_tui.core.users_overview import UserSort, sort_users
 from iam_tui.core.users_table import COLUMNS, UserRows, detail_text, row_cells, summary_text
 
-from .test_users_overview import overview, search_users
+from .test_users_overview import overview, search_users, user_of
 
 
 def test_row_cells() -> None:
     view = overview()
-    alice, bob, dave = view.user("alice"), view.user("Bob"), view.user("dave")
+    alice, bob, dave = user_of(view, "alice"), user_of(view, "Bob"), user_of(view, "dave")
     cells = dict(zip(COLUMNS, row_cells(alice, view.now), strict=True))
     assert cells == {"User": "alice", "Console": "yes", "MFA": "yes", "Keys": "1/2 active", "Key age": "100d",
                      "Last activity": "24h ago", "Groups": "PowerUsers", "Failing": "1.13"}
@@ -24,15 +24,15 @@ def test_row_cells() -> None:
 
 def test_detail_text_names_everything() -> None:
     view = overview()
-    text = detail_text(view.user("alice"), view.now)
+    text = detail_text(user_of(view, "alice"), view.now)
     assert "alice   arn:" in text and "Console password: yes, last sign-in 2d ago · MFA: yes" in text
     assert "key 1: active, 100 days old, last used 24h ago (s3, eu-west-1)" in text
     assert "key 2: inactive, 30 days old, never used" in text
     assert "Fails: 1.13 " in text
-    bob = detail_text(view.user("Bob"), view.now)
+    bob = detail_text(user_of(view, "Bob"), view.now)
     assert "own policies: AdministratorAccess, extra (inline)" in bob and "Access keys: none" in bob
-    assert "Fails no check." in detail_text(view.user("carol"), view.now)
-    assert "unknown (the credential report does not list" in detail_text(view.user("dave"), view.now)
+    assert "Fails no check." in detail_text(user_of(view, "carol"), view.now)
+    assert "unknown (the credential report does not list" in detail_text(user_of(view, "dave"), view.now)
 
 
 def test_summary_text() -> None:
@@ -45,7 +45,7 @@ def test_user_rows_pick_what_sort_and_search_pick() -> None:
     """Rows made once answer every sort and filter as sort_users and the plain search do."""
     view = overview()
     rows = UserRows.of(view)
-    assert rows.cells[rows.index["alice"]] == row_cells(view.user("alice"), view.now)
+    assert rows.cells[rows.index["alice"]] == row_cells(user_of(view, "alice"), view.now)
     for by in UserSort:
         for query in ("", "  ", "A", "power", "POWERUSERS-", "ops", "o", "nobody", "\x00"):
             expected = search_users(sort_users(view.users, by, view.now), query)

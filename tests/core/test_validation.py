@@ -83,10 +83,10 @@ def test_account_alias_problems_name_the_rule(alias: str, says: str) -> None:
 
 def test_name_problems_use_the_article_as_said() -> None:
     assert validate_mfa_device_name("") == "Enter an MFA device name."
-    assert validate_mfa_device_name("x" * 227).startswith("An MFA device name has at most 226")
-    assert validate_mfa_device_name("a b").startswith("An MFA device name may only contain")
+    assert (validate_mfa_device_name("x" * 227) or "").startswith("An MFA device name has at most 226")
+    assert (validate_mfa_device_name("a b") or "").startswith("An MFA device name may only contain")
     assert validate_user_name("") == "Enter a user name."
-    assert validate_group_name("a b").startswith("A group name may only contain")
+    assert (validate_group_name("a b") or "").startswith("A group name may only contain")
 
 
 @pytest.mark.parametrize("field, value, problem", [

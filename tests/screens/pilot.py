@@ -16,8 +16,11 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.models import AccountIdentity, ScanResult
 from iam_tui.guide import StepKey
 from iam_tui.screens.base import Dialog
+from iam_tui.screens.dashboard import DashboardScreen
 
 from .waiting import until
 
@@ -25,7 +28,7 @@ ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 SETTLE_TIMEOUT_S = 30.0
 
 
-async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
+async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
     """Wait for workers (and the workers they start) and for the screen to update, a dialog until it is drawn (it
     drops keys typed before that). Bounded: a worker parked on a dialog nobody answers fails the test instead of
     hanging the suite."""
@@ -44,7 +47,7 @@ async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
         await until(pilot, lambda: pilot.app.screen is not screen or screen.shown_at is not None)
 
 
-def visible_text(app: App[object]) -> str:
+def visible_text(app: App[Any]) -> str:
     """The text a person sees on the screen now: the screenshot SVG with its styles and tags stripped and its
     entities decoded (it writes a space as ``&#160;`` and escapes ``&``, ``<`` and ``'``). Leak tests first show that
     it finds a revealed secret, then that the masked one is absent."""
@@ -62,10 +65,36 @@ def notifications_into(shown: list[Notification]) -> Callable[[Message], None]:
     return hook
 
 
+def current(app: App[Any], screen_type: type[ScreenT]) -> ScreenT:
+    """The screen on top, which the test expects to be a ``screen_type``."""
+    screen = app.screen
+    assert isinstance(screen, screen_type), f"{type(screen).__name__} on top, not {screen_type.__name__}"
+    return screen
+
+
+def scan_of(screen: Screen[Any]) -> ScanResult:
+    """The scan the dashboard ``screen`` shows (it must be the dashboard, and have scanned)."""
+    assert isinstance(screen, DashboardScreen) and screen.scan is not None
+    return screen.scan
+
+
+def latest_scan(app: IamTuiApp) -> ScanResult:
+    """The app's last scan (there must be one)."""
+    assert app.last_scan is not None, "nothing scanned yet"
+    return app.last_scan
+
+
+def identity_of(app: IamTuiApp) -> AccountIdentity:
+    """Who the app is connected as (it must be connected)."""
+    assert app.identity is not None, "not connected"
+    return app.identity
+
+
 async def open_step(pilot: Pilot[Any], step: StepKey, screen_type: type[ScreenT]) -> ScreenT:
     """The step's screen, settled: an app made with ``start_at=step`` opens it on connecting (no scan first, the
     fast way); any other app is connected and scanned first, then the step is opened as a person would."""
     app = pilot.app
+    assert isinstance(app, IamTuiApp)
     for _ in range(200):
         if app.connected and (app.screen_stack and len(app.screen_stack) > 1):
             break

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from textual.notifications import Notification
+from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, RadioSet, Static
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext
 from iam_tui.clipboard import Clipboard
@@ -28,37 +31,39 @@ from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.secret_field import SecretField
 from tests.helpers import inject_error, lose_answers
 
-from .pilot import notifications_into, open_step, settle
+from ..helpers import IamClient, MakeApp
+from .pilot import current, notifications_into, open_step, settle
 from .waiting import until, until_screen
 
 
-def _text(app, selector: str) -> str:
+def _text(app: IamTuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-def _app(make_app, user: str | None = "alice"):
+def _app(make_app: MakeApp, user: str | None = "alice") -> IamTuiApp:
     """An app that opens the keys of ``user`` on connecting (no scan first)."""
     return make_app(start_at=StepKey.ACCESS_KEYS, guide_user=user)
 
 
-async def _open(pilot, app) -> AccessKeysScreen:
+async def _open(pilot: Pilot[int], app: IamTuiApp) -> AccessKeysScreen:
     screen = await open_step(pilot, StepKey.ACCESS_KEYS, AccessKeysScreen)
     assert app.screen is screen
     return screen
 
 
-def _statuses(admin) -> dict[str, str]:
+def _statuses(admin: IamClient) -> dict[str, str]:
     return {k["AccessKeyId"]: k["Status"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
 
 
-async def _confirm_typed(pilot, app, text: str) -> None:
+async def _confirm_typed(pilot: Pilot[int], app: IamTuiApp, text: str) -> None:
     await until_screen(pilot, TypedConfirmScreen)
     field = app.screen.query_one("#typed", Input)
     assert app.focused is field
     await pilot.press(*text, "enter")
 
 
-async def _create(pilot, app, *, down: int = 0, description: str = "", from_list: bool = False) -> NewKeyScreen:
+async def _create(pilot: Pilot[int], app: IamTuiApp, *, down: int = 0, description: str = "",
+                  from_list: bool = False) -> NewKeyScreen:
     """n, then ↓ ``down`` times in the use-case list; enter there (``from_list``), or in the description field."""
     await pilot.press("n")
     await until_screen(pilot, CreateKeyScreen)
@@ -67,16 +72,17 @@ async def _create(pilot, app, *, down: int = 0, description: str = "", from_list
         await pilot.press("down")  # chooses the highlighted use case
     if not from_list:
         await pilot.press("tab")
-        assert app.focused is app.screen.query_one("#description", Input)
+        assert app.screen.query_one("#description", Input).has_focus
         if description:
             await pilot.press(*description)
     await pilot.press("enter")
     await until_screen(pilot, NewKeyScreen)
     await settle(pilot)
-    return app.screen
+    return current(app, NewKeyScreen)
 
 
-async def test_enter_in_the_use_case_list_creates_the_key_for_the_highlighted_case(make_app, admin) -> None:
+async def test_enter_in_the_use_case_list_creates_the_key_for_the_highlighted_case(
+        make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -86,7 +92,7 @@ async def test_enter_in_the_use_case_list_creates_the_key_for_the_highlighted_ca
         assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 1
 
 
-async def test_choosing_the_user_when_the_guide_has_none(make_app, admin) -> None:
+async def test_choosing_the_user_when_the_guide_has_none(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app, user=None)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -102,7 +108,7 @@ async def test_choosing_the_user_when_the_guide_has_none(make_app, admin) -> Non
         assert "CIS 1.10" in _text(app, "#keys-note") and "aws login --remote" in _text(app, "#keys-note")
 
 
-async def test_create_with_use_case_and_description(make_app, admin, service: IamService) -> None:
+async def test_create_with_use_case_and_description(make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -120,16 +126,16 @@ async def test_create_with_use_case_and_description(make_app, admin, service: Ia
         await pilot.press("enter")
         await until_screen(pilot, NewKeyScreen)
         await settle(pilot)
-        screen = app.screen
+        screen = current(app, NewKeyScreen)
         (meta,) = admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]
         assert meta["AccessKeyId"] == screen.new_key.access_key_id
         assert admin.list_user_tags(UserName="alice")["Tags"] == [{"Key": meta["AccessKeyId"], "Value": "build server"}]
         assert meta["AccessKeyId"] in _text(app, "#key-id")
         assert "alice" in service.scan.touched
-        assert "Application running on an AWS compute service" in app.screen.query(".note").first().render().plain
+        assert "Application running on an AWS compute service" in str(app.screen.query(".note").first().render())
 
 
-async def test_the_secret_is_masked_copied_saved_and_never_logged(make_app, admin, tmp_path: Path,
+async def test_the_secret_is_masked_copied_saved_and_never_logged(make_app: MakeApp, admin: IamClient, tmp_path: Path,
                                                                   caplog: pytest.LogCaptureFixture,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     caplog.set_level(logging.DEBUG)
@@ -172,7 +178,7 @@ async def test_the_secret_is_masked_copied_saved_and_never_logged(make_app, admi
     assert secret not in caplog.text
 
 
-async def test_leaving_without_taking_the_secret_asks(make_app, admin) -> None:
+async def test_leaving_without_taking_the_secret_asks(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -196,7 +202,7 @@ async def test_leaving_without_taking_the_secret_asks(make_app, admin) -> None:
         assert not field.secret  # wiped
 
 
-async def test_leaving_anyway_after_the_warning(make_app, admin) -> None:
+async def test_leaving_anyway_after_the_warning(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -208,7 +214,7 @@ async def test_leaving_anyway_after_the_warning(make_app, admin) -> None:
         await until_screen(pilot, AccessKeysScreen)
 
 
-async def test_two_keys_block_creation_and_offer_deactivate_or_delete(make_app, admin) -> None:
+async def test_two_keys_block_creation_and_offer_deactivate_or_delete(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     first = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
     admin.create_access_key(UserName="alice")
@@ -251,7 +257,7 @@ async def test_two_keys_block_creation_and_offer_deactivate_or_delete(make_app, 
         assert "1 of 2 access keys" in _text(app, "#keys-status")
 
 
-async def test_limit_exceeded_from_aws_is_shown(make_app, admin, service: IamService) -> None:
+async def test_limit_exceeded_from_aws_is_shown(make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -266,7 +272,8 @@ async def test_limit_exceeded_from_aws_is_shown(make_app, admin, service: IamSer
         assert "LimitExceeded" in _text(app, "#keys-status")
 
 
-async def test_the_running_key_needs_a_second_confirmation(make_app, admin, sandbox) -> None:
+async def test_the_running_key_needs_a_second_confirmation(make_app: MakeApp, admin: IamClient,
+                                                           sandbox: Sandbox) -> None:
     admin.create_user(UserName="alice")
     key = admin.create_access_key(UserName="alice")["AccessKey"]
     running = key["AccessKeyId"]
@@ -299,7 +306,7 @@ async def test_the_running_key_needs_a_second_confirmation(make_app, admin, sand
         await until(pilot, lambda: not admin.list_access_keys(UserName="alice")["AccessKeyMetadata"])
 
 
-async def test_aws_errors_on_change_are_shown(make_app, admin, service: IamService) -> None:
+async def test_aws_errors_on_change_are_shown(make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     admin.create_user(UserName="alice")
     first = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
     app = _app(make_app)
@@ -314,7 +321,7 @@ async def test_aws_errors_on_change_are_shown(make_app, admin, service: IamServi
         assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 1
 
 
-async def test_quitting_with_an_untaken_secret_asks_first(make_app, admin) -> None:
+async def test_quitting_with_an_untaken_secret_asks_first(make_app: MakeApp, admin: IamClient) -> None:
     from iam_tui.screens.confirm import ConfirmScreen
 
     admin.create_user(UserName="alice")
@@ -336,7 +343,8 @@ async def test_quitting_with_an_untaken_secret_asks_first(make_app, admin) -> No
     assert key_id in str(app.exit_message) and "never revealed" in str(app.exit_message)
 
 
-async def test_a_description_that_fails_still_shows_the_new_key(make_app, admin, service: IamService) -> None:
+async def test_a_description_that_fails_still_shows_the_new_key(make_app: MakeApp, admin: IamClient,
+                                                                service: IamService) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -348,7 +356,7 @@ async def test_a_description_that_fails_still_shows_the_new_key(make_app, admin,
         assert "description was not saved" in problem and "LimitExceeded" in problem
 
 
-async def test_a_key_made_by_a_lost_answer_is_shown_and_offered_for_deletion(make_app, admin,
+async def test_a_key_made_by_a_lost_answer_is_shown_and_offered_for_deletion(make_app: MakeApp, admin: IamClient,
                                                                              service: IamService) -> None:
     """The answer of the first CreateAccessKey is lost and the SDK sends it again: AWS made two keys. The
     one whose secret never arrived is named and deleted on request; the other is shown as usual."""
@@ -368,6 +376,6 @@ async def test_a_key_made_by_a_lost_answer_is_shown_and_offered_for_deletion(mak
         assert len(named) == 1 and "never received" in question
         await pilot.press("y")
         await until_screen(pilot, NewKeyScreen)
-        shown = app.screen.new_key.access_key_id
+        shown = current(app, NewKeyScreen).new_key.access_key_id
         assert named == unseen - {shown}
         assert set(_statuses(admin)) == {shown}  # the key nobody can use is gone; the shown one stays

@@ -6,10 +6,12 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from iam_tui.app import IamTuiApp
@@ -32,22 +34,23 @@ from iam_tui.screens.plan_review import PlanReviewScreen
 from iam_tui.settings import ConnectionSettings
 from tests.login_fixtures import cached_token, stand_in_aws
 
-from .pilot import settle
+from ..helpers import IamClient, MakeApp
+from .pilot import current, settle
 from .waiting import until, until_screen, until_shown
 
 
-def _text(app, selector: str) -> str:
+def _text(app: IamTuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
 @pytest.fixture
-def aws_dir(sandbox, tmp_path: Path) -> Path:
+def aws_dir(sandbox: Sandbox, tmp_path: Path) -> Path:
     folder = tmp_path / ".aws"
-    sandbox.cli_folder = folder
+    sandbox.cli_folder = folder  # type: ignore[attr-defined]  # the demo's own attribute
     return folder
 
 
-def _admin_with_mfa(sandbox, admin, *, mfa: bool = True) -> Secret | None:
+def _admin_with_mfa(sandbox: Sandbox, admin: IamClient, *, mfa: bool = True) -> Secret | None:
     """alice in PowerUsers (AdministratorAccess), with an enabled virtual device whose seed the test knows."""
     admin.create_user(UserName="alice")
     admin.create_group(GroupName="PowerUsers")
@@ -64,13 +67,14 @@ def _admin_with_mfa(sandbox, admin, *, mfa: bool = True) -> Secret | None:
     return seed
 
 
-async def _chooser(pilot, app) -> CliAccessScreen:
+async def _chooser(pilot: Pilot[int], app: IamTuiApp) -> CliAccessScreen:
     await until_screen(pilot, CliAccessScreen)
     await settle(pilot)
-    return app.screen
+    return current(app, CliAccessScreen)
 
 
-async def test_way_2_gates_the_key_and_proves_it(make_app, sandbox, admin, aws_dir: Path) -> None:
+async def test_way_2_gates_the_key_and_proves_it(make_app: MakeApp, sandbox: Sandbox, admin: IamClient,
+                                                 aws_dir: Path) -> None:
     seed = _admin_with_mfa(sandbox, admin)
     assert seed is not None
     old_key = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]  # the guide's plain key
@@ -120,7 +124,8 @@ async def test_way_2_gates_the_key_and_proves_it(make_app, sandbox, admin, aws_d
         await app.service.aws.call("iam", "ListUsers")
 
 
-async def test_way_2_refused_without_mfa_device(make_app, sandbox, admin, aws_dir: Path) -> None:
+async def test_way_2_refused_without_mfa_device(make_app: MakeApp, sandbox: Sandbox, admin: IamClient,
+                                                aws_dir: Path) -> None:
     _admin_with_mfa(sandbox, admin, mfa=False)
     app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -138,20 +143,21 @@ async def test_way_2_refused_without_mfa_device(make_app, sandbox, admin, aws_di
 # --- way 1: aws login ----------------------------------------------------------------------------------------------
 
 
-async def _login_screen(pilot, app, **kwargs) -> CliLoginScreen:
+async def _login_screen(pilot: Pilot[int], app: IamTuiApp, **kwargs: Any) -> CliLoginScreen:
     await _chooser(pilot, app)
     if kwargs:
         app.push_screen(CliLoginScreen("alice", **kwargs))
     else:
         await pilot.press("l")
     await until_screen(pilot, CliLoginScreen)
-    screen = app.screen
+    screen = current(app, CliLoginScreen)
     await until(pilot, lambda: screen.cli is not None, tries=1000)  # aws --version: a process, slow under load
     return screen
 
 
-async def test_way_1_in_the_demo_says_what_would_happen(make_app, sandbox, admin, aws_dir: Path, tmp_path: Path,
-                                                        monkeypatch) -> None:
+async def test_way_1_in_the_demo_says_what_would_happen(make_app: MakeApp, sandbox: Sandbox, admin: IamClient,
+                                                        aws_dir: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     _admin_with_mfa(sandbox, admin, mfa=False)
     args = stand_in_aws(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
@@ -175,8 +181,9 @@ async def test_way_1_in_the_demo_says_what_would_happen(make_app, sandbox, admin
 
 
 @pytest.mark.parametrize("ssh", [False, True])
-async def test_way_1_hands_the_terminal_to_aws_login(make_app, sandbox, admin, aws_dir: Path, tmp_path: Path,
-                                                     monkeypatch, ssh: bool) -> None:
+async def test_way_1_hands_the_terminal_to_aws_login(make_app: MakeApp, sandbox: Sandbox, admin: IamClient,
+                                                     aws_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     ssh: bool) -> None:
     _admin_with_mfa(sandbox, admin, mfa=False)
     args = stand_in_aws(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
@@ -190,7 +197,7 @@ async def test_way_1_hands_the_terminal_to_aws_login(make_app, sandbox, admin, a
     suspended: list[bool] = []
 
     @contextlib.contextmanager
-    def suspend():
+    def suspend() -> Iterator[None]:
         suspended.append(True)
         yield
 
@@ -211,8 +218,9 @@ async def test_way_1_hands_the_terminal_to_aws_login(make_app, sandbox, admin, a
     assert args.read_text() == ("login --profile alice --remote\n" if ssh else "login --profile alice\n")
 
 
-async def test_way_1_without_cli_v2_shows_the_command(make_app, sandbox, admin, aws_dir: Path, tmp_path: Path,
-                                                      monkeypatch) -> None:
+async def test_way_1_without_cli_v2_shows_the_command(make_app: MakeApp, sandbox: Sandbox, admin: IamClient,
+                                                      aws_dir: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     _admin_with_mfa(sandbox, admin, mfa=False)
     args = stand_in_aws(tmp_path / "bin", version="aws-cli/1.45.11 Python/3.11.7 Linux/6.18")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
@@ -227,8 +235,8 @@ async def test_way_1_without_cli_v2_shows_the_command(make_app, sandbox, admin, 
     assert not args.exists()
 
 
-async def test_way_1_offers_the_signin_policy(make_app, sandbox, admin, aws_dir: Path, tmp_path: Path,
-                                              monkeypatch) -> None:
+async def test_way_1_offers_the_signin_policy(make_app: MakeApp, sandbox: Sandbox, admin: IamClient, aws_dir: Path,
+                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     admin.create_user(UserName="alice")
     admin.create_group(GroupName="Readers")
     admin.add_user_to_group(GroupName="Readers", UserName="alice")

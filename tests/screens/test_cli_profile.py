@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from iam_tui.app import IamTuiApp
@@ -18,7 +19,7 @@ from iam_tui.aws import cli_profile
 from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext
-from iam_tui.core.aws_config import profile_options
+from iam_tui.core.aws_config import CliPaths, profile_options
 from iam_tui.core.checks import Status
 from iam_tui.core.finish import summary_text
 from iam_tui.core.mfa_gate import POLICY_NAME, policy_json
@@ -35,40 +36,42 @@ from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.identity_bar import IdentityBar
 from tests.helpers import inject_error
 
-from .pilot import settle
+from ..helpers import IamClient, MakeApp
+from .pilot import current, identity_of, settle
 from .test_access_keys import _app, _create, _open
 from .waiting import until, until_screen, until_shown
 
 
-def _seen(app) -> str:
+def _seen(app: IamTuiApp) -> str:
     """The text a person sees on the screen."""
     return html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
 
 
-def _text(app, selector: str) -> str:
+def _text(app: IamTuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
 @pytest.fixture
-def aws_dir(sandbox, tmp_path: Path) -> Path:
+def aws_dir(sandbox: Sandbox, tmp_path: Path) -> Path:
     folder = tmp_path / ".aws"
-    sandbox.cli_folder = folder  # where the demo writes profiles (it never touches the real ~/.aws)
+    sandbox.cli_folder = folder  # type: ignore[attr-defined]  # where the demo writes profiles (it never touches the real ~/.aws)
     return folder
 
 
-async def _profile_screen(pilot, app) -> CliProfileScreen:
+async def _profile_screen(pilot: Pilot[int], app: IamTuiApp) -> CliProfileScreen:
     await _open(pilot, app)
     new_key_screen = await _create(pilot, app)
     await pilot.press("p")
     await until_screen(pilot, CliProfileScreen)
     await settle(pilot)
-    screen = app.screen
+    screen = current(app, CliProfileScreen)
     assert app.focused is screen.query_one("#profile-name", Input)
     assert new_key_screen.new_key is screen.new_key
     return screen
 
 
-async def test_profile_verified_then_root_key_retired(make_app, admin, sandbox, aws_dir: Path) -> None:
+async def test_profile_verified_then_root_key_retired(make_app: MakeApp, admin: IamClient, sandbox: Sandbox,
+                                                      aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
     serial = admin.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
     admin.enable_mfa_device(UserName="alice", SerialNumber=serial, AuthenticationCode1="123456",
@@ -102,7 +105,7 @@ async def test_profile_verified_then_root_key_retired(make_app, admin, sandbox, 
         await pilot.press("enter")
         await until_screen(pilot, TypedConfirmScreen)
         await pilot.press(*root_key, "enter")
-        await until(pilot, lambda: app.identity is not None and app.identity.caller.name == "alice")
+        await until(pilot, lambda: app.identity is not None and identity_of(app).caller.name == "alice")
         await settle(pilot)
         assert sandbox.state.root_keys == {}
         assert app.service is not root_service and app.settings.profile == "alice"
@@ -121,7 +124,8 @@ async def test_profile_verified_then_root_key_retired(make_app, admin, sandbox, 
             in summary
 
 
-async def test_an_existing_profile_is_replaced_only_when_confirmed(make_app, admin, aws_dir: Path) -> None:
+async def test_an_existing_profile_is_replaced_only_when_confirmed(make_app: MakeApp, admin: IamClient,
+                                                                   aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
     aws_dir.mkdir(mode=0o700)
     (aws_dir / "credentials").write_text("# mine\n[alice]\naws_access_key_id = AKIAOLDKEY\n"
@@ -147,7 +151,8 @@ async def test_an_existing_profile_is_replaced_only_when_confirmed(make_app, adm
         assert "AKIAOLDKEY" not in text and text.startswith("# mine\n[alice]\n") and "AKIAOTHER" in text
 
 
-async def test_invalid_region_and_name_are_refused_before_writing(make_app, admin, aws_dir: Path) -> None:
+async def test_invalid_region_and_name_are_refused_before_writing(make_app: MakeApp, admin: IamClient,
+                                                                  aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -165,12 +170,12 @@ async def test_invalid_region_and_name_are_refused_before_writing(make_app, admi
         assert "no spaces" in _text(app, "#profile-error")
 
 
-async def test_a_profile_that_does_not_work_is_reported(make_app, admin, aws_dir: Path,
+async def test_a_profile_that_does_not_work_is_reported(make_app: MakeApp, admin: IamClient, aws_dir: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     admin.create_user(UserName="alice")
     real = cli_profile.service_for_profile
 
-    def denied(service, paths, profile):
+    def denied(service: IamService, paths: CliPaths, profile: str) -> IamService:
         new = real(service, paths, profile)
         inject_error(new, "sts", "GetCallerIdentity", "AccessDenied", status=403)
         return new
@@ -185,10 +190,11 @@ async def test_a_profile_that_does_not_work_is_reported(make_app, admin, aws_dir
         await settle(pilot)
         assert "does not work yet" in _seen(app)  # below the form at 80x24: scrolled into view
         assert not app.screen.query_one("#retire").display
-        assert app.identity.caller.is_root
+        assert identity_of(app).caller.is_root
 
 
-async def test_no_root_key_to_retire_when_running_as_a_user(make_app, admin, sandbox, aws_dir: Path) -> None:
+async def test_no_root_key_to_retire_when_running_as_a_user(make_app: MakeApp, admin: IamClient, sandbox: Sandbox,
+                                                            aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
     key = admin.create_access_key(UserName="alice")["AccessKey"]
     alice = IamService(AwsContext(sandbox.session(key["AccessKeyId"], Secret(key["SecretAccessKey"])),
@@ -209,7 +215,7 @@ async def test_no_root_key_to_retire_when_running_as_a_user(make_app, admin, san
         assert app.service is alice
 
 
-async def test_keeping_the_root_key(make_app, admin, sandbox, aws_dir: Path) -> None:
+async def test_keeping_the_root_key(make_app: MakeApp, admin: IamClient, sandbox: Sandbox, aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -220,10 +226,10 @@ async def test_keeping_the_root_key(make_app, admin, sandbox, aws_dir: Path) -> 
         await pilot.click("#keep-root")
         await pilot.pause()
         assert not app.screen.query_one("#retire").display
-        assert len(sandbox.state.root_keys) == 1 and app.identity.caller.is_root
+        assert len(sandbox.state.root_keys) == 1 and identity_of(app).caller.is_root
 
 
-async def test_once_the_profile_holds_the_key_quitting_does_not_advise_deleting_it(make_app, admin,
+async def test_once_the_profile_holds_the_key_quitting_does_not_advise_deleting_it(make_app: MakeApp, admin: IamClient,
                                                                                    aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app)
@@ -242,7 +248,7 @@ async def test_once_the_profile_holds_the_key_quitting_does_not_advise_deleting_
         assert not isinstance(app.screen, ConfirmScreen) and app.return_code == 0
 
 
-async def test_the_profile_carries_the_endpoint_url(make_app, admin, aws_dir: Path) -> None:
+async def test_the_profile_carries_the_endpoint_url(make_app: MakeApp, admin: IamClient, aws_dir: Path) -> None:
     admin.create_user(UserName="alice")
     app = _app(make_app)
     async with app.run_test(size=(100, 32)) as pilot:

@@ -11,7 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.service import IamService
 from iam_tui.clipboard import Clipboard
 from iam_tui.core.exit_status import EXIT_CRASHED
 from iam_tui.files import file_mode
@@ -22,7 +25,8 @@ from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.password_handover import PasswordHandoverScreen
 from iam_tui.screens.users import UsersScreen
 
-from .pilot import open_step, settle
+from ..helpers import IamClient, MakeApp
+from .pilot import current, open_step, settle
 from .test_access_keys import _create
 from .test_create_user import create, go_to_review, open_form, type_name
 from .test_mfa import WIDE, create_device, open_mfa
@@ -37,18 +41,18 @@ def refusing_clipboard(text: str) -> None:
     raise TerminalRefused(f"the terminal refused {text!r}")
 
 
-def seen(app) -> str:
+def seen(app: IamTuiApp) -> str:
     """What a person sees (tags stripped, entities decoded)."""
     return html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
 
 
-async def crash_on_copy(app, pilot, secret: str, tmp_path: Path) -> CrashScreen:
+async def crash_on_copy(app: IamTuiApp, pilot: Pilot[int], secret: str, tmp_path: Path) -> CrashScreen:
     """Copy the secret with a clipboard that raises; the crash screen shows, is saved on request, and holds no
     trace of the secret (nor does the file)."""
     app.clipboard_service = Clipboard(refusing_clipboard, env={"SSH_CONNECTION": "x"})
     await pilot.press("c")
     await until_screen(pilot, CrashScreen)
-    screen = app.screen
+    screen = current(app, CrashScreen)
     assert isinstance(screen, CrashScreen)
     report = screen.report.text
     assert "TerminalRefused: the terminal refused '********'" in report  # the message, the secret masked
@@ -64,7 +68,8 @@ async def crash_on_copy(app, pilot, secret: str, tmp_path: Path) -> CrashScreen:
     return screen
 
 
-async def test_a_crash_during_the_password_handover(make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_crash_during_the_password_handover(make_app: MakeApp, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     app = make_app()
     with pytest.raises(TerminalRefused):
@@ -83,7 +88,7 @@ async def test_a_crash_during_the_password_handover(make_app, tmp_path: Path, mo
             assert password in seen(app)  # the screen still takes keys and draws
 
 
-async def test_a_crash_on_the_mfa_seed_screen_then_quit_runs_the_exit_cleanups(make_app, admin,
+async def test_a_crash_on_the_mfa_seed_screen_then_quit_runs_the_exit_cleanups(make_app: MakeApp, admin: IamClient,
                                                                                tmp_path: Path,
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -105,7 +110,8 @@ async def test_a_crash_on_the_mfa_seed_screen_then_quit_runs_the_exit_cleanups(m
     assert first.startswith("iam-tui: crashed (TerminalRefused at ") and "The report is in " in first
 
 
-async def test_a_crash_during_a_key_handover(make_app, admin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_crash_during_a_key_handover(make_app: MakeApp, admin: IamClient, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
@@ -119,7 +125,8 @@ async def test_a_crash_during_a_key_handover(make_app, admin, tmp_path: Path, mo
             await until(pilot, lambda: app.screen is handover)
 
 
-async def test_a_crash_in_a_worker_is_shown_and_the_app_goes_on(make_app, service, monkeypatch) -> None:
+async def test_a_crash_in_a_worker_is_shown_and_the_app_goes_on(make_app: MakeApp, service: IamService,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     async def broken(**_: object) -> None:
         raise KeyError("a bug")
 
@@ -128,7 +135,7 @@ async def test_a_crash_in_a_worker_is_shown_and_the_app_goes_on(make_app, servic
     with pytest.raises(KeyError):
         async with app.run_test(size=(100, 32)) as pilot:
             await until_screen(pilot, CrashScreen)
-            assert app.screen.report.title == "KeyError in a background task (scan) of DashboardScreen"
+            assert current(app, CrashScreen).report.title == "KeyError in a background task (scan) of DashboardScreen"
             await pilot.press("escape")
             await until_screen(pilot, DashboardScreen)
             app.action_open_users()  # the app goes on
@@ -136,7 +143,8 @@ async def test_a_crash_in_a_worker_is_shown_and_the_app_goes_on(make_app, servic
             assert app.is_running and len(app.crashes) == 1
 
 
-async def test_a_bug_that_keeps_coming_back_ends_the_app_with_one_line(make_app, service, monkeypatch) -> None:
+async def test_a_bug_that_keeps_coming_back_ends_the_app_with_one_line(
+        make_app: MakeApp, service: IamService, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past MAX_CRASHES the app stops showing them (one raised at every frame would loop): it ends, with the crash
     status and one line, never Textual's traceback with local variables."""
     from iam_tui import app as app_module

@@ -6,10 +6,16 @@ import logging
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, RadioButton, Static
 
+from iam_tui.app import IamTuiApp
 from iam_tui.aws.patience import Patience
 from iam_tui.aws.plan_runner import PlanRunner
+from iam_tui.aws.sandbox import Sandbox
+from iam_tui.aws.service import IamService
+from iam_tui.core import passwords
+from iam_tui.core.checks import CheckId
 from iam_tui.core.secret import Secret
 from iam_tui.files import file_mode
 from iam_tui.guide import StepKey, StepState
@@ -23,8 +29,8 @@ from iam_tui.screens.save_file import SaveFileScreen
 from iam_tui.widgets.search_list import SearchList
 from iam_tui.widgets.secret_field import SecretField
 
-from ..helpers import FakeTime, inject_error, lose_answers
-from .pilot import open_step, settle, visible_text
+from ..helpers import FakeTime, IamClient, MakeApp, error_of, failed_step, inject_error, lose_answers
+from .pilot import current, open_step, scan_of, settle, visible_text
 from .waiting import until_screen, until_shown
 
 
@@ -36,31 +42,31 @@ def quick_name_check(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def escaped_password(monkeypatch: pytest.MonkeyPatch) -> None:
     """Generated passwords end in & and ' (the screenshot's SVG escapes both, as it does for 39 % of them)."""
-    real = create_user.generate_password
+    real = passwords.generate_password
     monkeypatch.setattr(create_user, "generate_password", lambda policy: Secret(real(policy).reveal()[:-2] + "&'"))
 
 
-def text(app, selector: str) -> str:
+def text(app: IamTuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-def plan_text(app) -> str:
+def plan_text(app: IamTuiApp) -> str:
     return "\n".join(str(step.render()) for step in app.screen.query(".plan-step").results(Static))
 
 
-async def open_form(app, pilot) -> CreateUserScreen:
+async def open_form(app: IamTuiApp, pilot: Pilot[int]) -> CreateUserScreen:
     screen = await open_step(pilot, StepKey.CREATE_USER, CreateUserScreen)
     assert app.focused is screen.query_one("#user-name")
     return screen
 
 
-async def type_name(pilot, name: str) -> None:
+async def type_name(pilot: Pilot[int], name: str) -> None:
     await pilot.press(*name)
     await pilot.pause(0.05)
     await settle(pilot)
 
 
-async def open_permissions(app, pilot, name: str) -> CreateUserScreen:
+async def open_permissions(app: IamTuiApp, pilot: Pilot[int], name: str) -> CreateUserScreen:
     """Open the form, type ``name`` and go on to the permissions page with enter."""
     form = await open_form(app, pilot)
     await type_name(pilot, name)
@@ -70,7 +76,7 @@ async def open_permissions(app, pilot, name: str) -> CreateUserScreen:
     return form
 
 
-async def choose_custom_password(form, pilot) -> Input:
+async def choose_custom_password(form: CreateUserScreen, pilot: Pilot[int]) -> Input:
     """Pick "Custom password" and focus its field (returned)."""
     form.query_one("#custom", RadioButton).value = True
     await pilot.pause()
@@ -79,15 +85,15 @@ async def choose_custom_password(form, pilot) -> Input:
     return field
 
 
-async def go_to_review(pilot) -> None:
+async def go_to_review(pilot: Pilot[int]) -> None:
     for _ in range(3):
-        if pilot.app.screen.page != "review":
+        if current(pilot.app, CreateUserScreen).page != "review":
             await pilot.press("ctrl+n")
             await settle(pilot)
-    assert pilot.app.screen.page == "review"
+    assert current(pilot.app, CreateUserScreen).page == "review"
 
 
-async def run_plan(app, pilot, name: str) -> None:
+async def run_plan(app: IamTuiApp, pilot: Pilot[int], name: str) -> None:
     """From the dashboard: fill the form with the defaults for ``name`` and run the create plan."""
     await open_form(app, pilot)
     await type_name(pilot, name)
@@ -96,7 +102,7 @@ async def run_plan(app, pilot, name: str) -> None:
     await settle(pilot, rounds=6)
 
 
-async def create(pilot) -> PasswordHandoverScreen:
+async def create(pilot: Pilot[int]) -> PasswordHandoverScreen:
     await pilot.press("ctrl+s")
     await settle(pilot, rounds=6)
     screen = pilot.app.screen
@@ -104,7 +110,8 @@ async def create(pilot) -> PasswordHandoverScreen:
     return screen
 
 
-async def test_happy_path_creates_the_guides_user(make_app, admin, tmp_path: Path, monkeypatch, escaped_password,
+async def test_happy_path_creates_the_guides_user(make_app: MakeApp, admin: IamClient, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch, escaped_password: None,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     monkeypatch.chdir(tmp_path)
@@ -158,14 +165,14 @@ async def test_happy_path_creates_the_guides_user(make_app, admin, tmp_path: Pat
         await settle(pilot, rounds=6)
         assert isinstance(app.screen, DashboardScreen)
         assert app.session.guide_user == "alice" and app.guide_state[StepKey.CREATE_USER] is StepState.DONE
-        scan = app.screen.scan
-        assert scan.result("console-users-mfa").resources == ("alice",)  # re-read live, not from the old report
+        scan = scan_of(app.screen)
+        assert scan.result(CheckId.CONSOLE_USERS_MFA).resources == ("alice",)  # re-read live, not from the old report
         assert "no-full-admin-policy" in [r.id for r in scan.results if r.status.value == "fail"]
         assert form not in app.screen_stack
     assert password not in caplog.text
 
 
-async def test_invalid_name_blocks_the_next_page_and_makes_no_call(make_app, admin) -> None:
+async def test_invalid_name_blocks_the_next_page_and_makes_no_call(make_app: MakeApp, admin: IamClient) -> None:
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
@@ -177,7 +184,7 @@ async def test_invalid_name_blocks_the_next_page_and_makes_no_call(make_app, adm
     assert admin.list_users()["Users"] == []
 
 
-async def test_a_name_taken_in_another_case_is_refused(make_app, admin) -> None:
+async def test_a_name_taken_in_another_case_is_refused(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="Alice")
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -189,7 +196,7 @@ async def test_a_name_taken_in_another_case_is_refused(make_app, admin) -> None:
         assert form.page == "details"
 
 
-async def test_custom_password_shows_the_rules_it_misses(make_app, admin) -> None:
+async def test_custom_password_shows_the_rules_it_misses(make_app: MakeApp, admin: IamClient) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True,
                                          AllowUsersToChangePassword=True)
     app = make_app(start_at=StepKey.CREATE_USER)
@@ -209,7 +216,8 @@ async def test_custom_password_shows_the_rules_it_misses(make_app, admin) -> Non
         assert form.page == "permissions"
 
 
-async def test_policy_forbidding_password_change_attaches_iam_user_change_password(make_app, admin) -> None:
+async def test_policy_forbidding_password_change_attaches_iam_user_change_password(
+        make_app: MakeApp, admin: IamClient) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=14, AllowUsersToChangePassword=False)
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -224,7 +232,7 @@ async def test_policy_forbidding_password_change_attaches_iam_user_change_passwo
     assert [p["PolicyName"] for p in attached] == ["IAMUserChangePassword"]
 
 
-async def test_an_existing_powerusers_group_is_joined(make_app, admin) -> None:
+async def test_an_existing_powerusers_group_is_joined(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_group(GroupName="PowerUsers")
     admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     app = make_app(start_at=StepKey.CREATE_USER)
@@ -239,7 +247,8 @@ async def test_an_existing_powerusers_group_is_joined(make_app, admin) -> None:
     assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="dave")["Groups"]] == ["PowerUsers"]
 
 
-async def test_the_policy_list_is_there_when_the_page_opens_and_enter_in_the_search_chooses(make_app, admin) -> None:
+async def test_the_policy_list_is_there_when_the_page_opens_and_enter_in_the_search_chooses(
+        make_app: MakeApp, admin: IamClient) -> None:
     """The list is filled before anything is typed, and enter in the search chooses the highlighted policy."""
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -262,7 +271,7 @@ async def test_the_policy_list_is_there_when_the_page_opens_and_enter_in_the_sea
     assert [p["PolicyArn"] for p in policies] == [wanted.id]
 
 
-async def test_a_wide_terminal_shows_the_plan_beside_the_form(make_app) -> None:
+async def test_a_wide_terminal_shows_the_plan_beside_the_form(make_app: MakeApp) -> None:
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(200, 50)) as pilot:
         form = await open_form(app, pilot)
@@ -277,7 +286,7 @@ async def test_a_wide_terminal_shows_the_plan_beside_the_form(make_app) -> None:
         assert form.page == "tags" and not summary.display
 
 
-async def test_server_side_password_violation_then_roll_back(make_app, admin) -> None:
+async def test_server_side_password_violation_then_roll_back(make_app: MakeApp, admin: IamClient) -> None:
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)  # the form read "no policy": it generates a 20-character password
@@ -297,10 +306,10 @@ async def test_server_side_password_violation_then_roll_back(make_app, admin) ->
         assert admin.list_users()["Users"] == [] and admin.list_groups()["Groups"] == []
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is form
+        assert current(app, CreateUserScreen) is form
 
 
-async def test_failure_then_retry_completes(make_app, admin, service) -> None:
+async def test_failure_then_retry_completes(make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403, times=1)
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -312,7 +321,7 @@ async def test_failure_then_retry_completes(make_app, admin, service) -> None:
     assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="frank")["Groups"]] == ["PowerUsers"]
 
 
-async def test_leaving_before_handling_the_password_asks(make_app) -> None:
+async def test_leaving_before_handling_the_password_asks(make_app: MakeApp) -> None:
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_form(app, pilot)
@@ -336,7 +345,7 @@ async def test_leaving_before_handling_the_password_asks(make_app) -> None:
         assert isinstance(app.screen, DashboardScreen)
 
 
-async def test_tag_and_group_name_errors_sit_next_to_their_fields(make_app, admin) -> None:
+async def test_tag_and_group_name_errors_sit_next_to_their_fields(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_group(GroupName="Admins")
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -375,15 +384,17 @@ async def test_tag_and_group_name_errors_sit_next_to_their_fields(make_app, admi
     assert admin.list_users()["Users"] == []  # nothing was created by filling the form
 
 
-async def test_the_password_never_leaks_into_errors_or_the_screen(make_app, admin, service, escaped_password) -> None:
+async def test_the_password_never_leaks_into_errors_or_the_screen(make_app: MakeApp, admin: IamClient,
+                                                                  service: IamService, escaped_password: None) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(80, 24)) as pilot:
         await run_plan(app, pilot, "ivy")
         progress = app.screen
         assert isinstance(progress, CreateProgressScreen)
+        assert progress.request.password is not None
         password = progress.request.password.reveal()
-        failed = progress.run_state.progress[progress.run_state.failed_index].error
+        failed = error_of(failed_step(progress.run_state))
         assert password not in failed.text and password not in repr(failed)
         assert password.endswith("&'") and password not in visible_text(app)
         # the failed step, scrolled into view at 80x24, with its state (markup once swallowed "[failed]")
@@ -391,7 +402,7 @@ async def test_the_password_never_leaks_into_errors_or_the_screen(make_app, admi
         assert "********" in plan_text(app)
 
 
-async def test_quitting_with_a_half_made_user_asks_first(make_app, service) -> None:
+async def test_quitting_with_a_half_made_user_asks_first(make_app: MakeApp, service: IamService) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -408,7 +419,8 @@ async def test_quitting_with_a_half_made_user_asks_first(make_app, service) -> N
         assert not app.is_running
 
 
-async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_password(make_app, admin) -> None:
+async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_password(
+        make_app: MakeApp, admin: IamClient) -> None:
     from iam_tui.screens.password_policy import PasswordPolicyScreen
 
     admin.update_account_password_policy(MinimumPasswordLength=8, AllowUsersToChangePassword=False)
@@ -425,7 +437,7 @@ async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_pa
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is form
+        assert current(app, CreateUserScreen) is form
         note = text(app, "#policy-note")
         assert "at least 14 characters" in note and "IAMUserChangePassword" not in note
         await type_name(pilot, "kim")
@@ -437,7 +449,8 @@ async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_pa
 # each (a middle one, with done steps before it) proves the screen's side of it.
 
 
-async def test_failure_at_a_step_through_the_ui_then_roll_back(make_app, admin, service) -> None:
+async def test_failure_at_a_step_through_the_ui_then_roll_back(make_app: MakeApp, admin: IamClient,
+                                                               service: IamService) -> None:
     operation = "CreateLoginProfile"
     inject_error(service, "iam", operation, "AccessDenied", "not authorized", 403)
     app = make_app(start_at=StepKey.CREATE_USER)
@@ -450,7 +463,8 @@ async def test_failure_at_a_step_through_the_ui_then_roll_back(make_app, admin, 
     assert admin.list_users()["Users"] == [] and admin.list_groups()["Groups"] == []
 
 
-async def test_failure_at_a_step_through_the_ui_then_retry(make_app, admin, service) -> None:
+async def test_failure_at_a_step_through_the_ui_then_retry(make_app: MakeApp, admin: IamClient,
+                                                           service: IamService) -> None:
     operation = "CreateUser"
     inject_error(service, "iam", operation, "AccessDenied", "not authorized", 403, times=1)
     app = make_app(start_at=StepKey.CREATE_USER)
@@ -469,7 +483,8 @@ async def test_failure_at_a_step_through_the_ui_then_retry(make_app, admin, serv
 # --- lost answers, and retry after a roll back ---------------------------------------------------------
 
 
-async def test_a_lost_create_user_answer_is_read_back_and_rolled_back(make_app, admin, service) -> None:
+async def test_a_lost_create_user_answer_is_read_back_and_rolled_back(make_app: MakeApp, admin: IamClient,
+                                                                      service: IamService) -> None:
     """The first CreateUser's answer is lost; the SDK's retry meets EntityAlreadyExists. The app reads the user back
     as its own, so `b` removes it, and "nothing is left" is then true."""
     lose_answers(service, "CreateUser")
@@ -485,7 +500,8 @@ async def test_a_lost_create_user_answer_is_read_back_and_rolled_back(make_app, 
     assert admin.list_users()["Users"] == [] and admin.list_groups()["Groups"] == []
 
 
-async def test_a_lost_login_profile_answer_does_not_block_the_plan(make_app, admin, service) -> None:
+async def test_a_lost_login_profile_answer_does_not_block_the_plan(make_app: MakeApp, admin: IamClient,
+                                                                   service: IamService) -> None:
     """The first CreateLoginProfile's answer is lost; the retry meets "already has a password". The app reads the
     login profile back as its own and goes on (before, `r` failed the same way forever)."""
     lose_answers(service, "CreateLoginProfile")
@@ -497,7 +513,8 @@ async def test_a_lost_login_profile_answer_does_not_block_the_plan(make_app, adm
     assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="olga")["Groups"]] == ["PowerUsers"]
 
 
-async def test_retry_after_a_roll_back_makes_every_step_again(make_app, admin, service) -> None:
+async def test_retry_after_a_roll_back_makes_every_step_again(make_app: MakeApp, admin: IamClient,
+                                                              service: IamService) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403, times=1)
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -514,7 +531,8 @@ async def test_retry_after_a_roll_back_makes_every_step_again(make_app, admin, s
     assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="pia")["Groups"]] == ["PowerUsers"]
 
 
-async def test_after_a_failed_undo_retry_is_not_offered(make_app, admin, service) -> None:
+async def test_after_a_failed_undo_retry_is_not_offered(make_app: MakeApp, admin: IamClient,
+                                                        service: IamService) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
     inject_error(service, "iam", "DeleteGroup", "AccessDenied", "not authorized", 403)
     app = make_app(start_at=StepKey.CREATE_USER)
@@ -533,7 +551,8 @@ async def test_after_a_failed_undo_retry_is_not_offered(make_app, admin, service
     assert admin.list_users()["Users"] == []
 
 
-async def test_steps_show_that_they_wait_for_iam_to_propagate(make_app, admin, service, sandbox) -> None:
+async def test_steps_show_that_they_wait_for_iam_to_propagate(make_app: MakeApp, admin: IamClient, service: IamService,
+                                                              sandbox: Sandbox) -> None:
     """Right after CreateGroup/CreateUser, the next step is told NoSuchEntity for a moment; the screen says
     it is waiting, and the plan completes without the user pressing retry."""
     fake = FakeTime()
@@ -554,7 +573,7 @@ async def test_steps_show_that_they_wait_for_iam_to_propagate(make_app, admin, s
     assert [g["GroupName"] for g in admin.list_groups_for_user(UserName="rosa")["Groups"]] == ["PowerUsers"]
 
 
-async def test_a_half_made_user_is_rescanned_at_once(make_app, service) -> None:
+async def test_a_half_made_user_is_rescanned_at_once(make_app: MakeApp, service: IamService) -> None:
     """A failed create that left changes in AWS tells the dashboard below (before, only a complete create or a roll
     back did: the recommendations went on showing the account without the half-made user)."""
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
@@ -564,11 +583,12 @@ async def test_a_half_made_user_is_rescanned_at_once(make_app, service) -> None:
         assert isinstance(app.screen, CreateProgressScreen)
         dashboard = next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
         await settle(pilot)
-        users = [user.name for user in dashboard.scan.users_overview().users]
+        users = [user.name for user in scan_of(dashboard).users_overview().users]
         assert "uma" in users
 
 
-async def test_a_lost_answer_to_the_first_step_says_aws_may_have_made_it(make_app, admin, service) -> None:
+async def test_a_lost_answer_to_the_first_step_says_aws_may_have_made_it(
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     """CreateGroup's answer is lost and reading the group back is denied: the group may exist, b removes it."""
     lose_answers(service, "CreateGroup", then="garbage")
     inject_error(service, "iam", "GetGroup", "AccessDenied", "not authorized", 403, times=1)
@@ -584,14 +604,14 @@ async def test_a_lost_answer_to_the_first_step_says_aws_may_have_made_it(make_ap
     assert admin.list_groups()["Groups"] == [] and admin.list_users()["Users"] == []
 
 
-async def test_esc_on_the_first_page_asks_before_dropping_what_was_entered(make_app) -> None:
+async def test_esc_on_the_first_page_asks_before_dropping_what_was_entered(make_app: MakeApp) -> None:
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
         await type_name(pilot, "zed")
         await pilot.press("escape")
         await until_shown(pilot, ConfirmScreen)
-        assert "What you entered" in str(app.screen.question)
+        assert "What you entered" in str(current(app, ConfirmScreen).question)
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is form and form.details.user_name == "zed"
@@ -602,7 +622,7 @@ async def test_esc_on_the_first_page_asks_before_dropping_what_was_entered(make_
         assert isinstance(app.screen, DashboardScreen)
 
 
-async def test_esc_on_an_untouched_form_leaves_at_once(make_app) -> None:
+async def test_esc_on_an_untouched_form_leaves_at_once(make_app: MakeApp) -> None:
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await open_form(app, pilot)

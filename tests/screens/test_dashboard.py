@@ -2,12 +2,18 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
-from textual.widgets import DataTable, Static
+import pytest
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.errors import AwsError
-from iam_tui.core.checks import CHECK_IDS, SPECS, CheckResult, Status
+from iam_tui.aws.sandbox import Sandbox
+from iam_tui.aws.service import IamService
+from iam_tui.core.checks import CHECK_IDS, SPECS, CheckId, CheckResult, Status
 from iam_tui.guide import StepKey, StepState
 from iam_tui.screens.dashboard import ATTENTION_ORDER, DashboardScreen, detail_text
 from iam_tui.screens.help import HelpScreen
@@ -16,16 +22,16 @@ from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.guide_navigator import GuideNavigator
 from iam_tui.widgets.identity_bar import IdentityBar
 
-from ..helpers import inject_error
-from .pilot import settle, visible_text
+from ..helpers import IamClient, MakeApp, inject_error
+from .pilot import current, scan_of, settle, visible_text
 from .waiting import until, until_screen
 
 
-def static_text(screen, selector: str) -> str:
+def static_text(screen: Screen[Any], selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
-async def test_dashboard_loads_every_check(make_app) -> None:
+async def test_dashboard_loads_every_check(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -34,7 +40,7 @@ async def test_dashboard_loads_every_check(make_app) -> None:
         table = screen.query_one("#checks", DataTable)
         ids = [str(k.value) for k in table.rows]
         assert sorted(ids) == sorted(CHECK_IDS)
-        statuses = [screen.scan.result(i).status for i in ids]
+        statuses = [scan_of(screen).result(CheckId(i)).status for i in ids]
         assert statuses[0] is Status.FAIL and statuses == sorted(statuses, key=ATTENTION_ORDER.index)  # failing first
         assert app.focused is table
         assert "fail" in static_text(screen, "#scan-status")
@@ -46,33 +52,33 @@ async def test_dashboard_loads_every_check(make_app) -> None:
         assert app.guide_state[StepKey.SECURITY] is StepState.ATTENTION
 
 
-async def test_moving_the_cursor_shows_the_check_detail(make_app) -> None:
+async def test_moving_the_cursor_shows_the_check_detail(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#checks", DataTable)
         await pilot.press("j")
         detail = static_text(app.screen, "#check-detail")
-        second = app.screen.checks[1]
+        second = current(app, DashboardScreen).checks[1]
         assert table.cursor_row == 1 and second.title in detail
         assert "Why:" in detail and "Fix:" in detail and detail.index("Fix:") < detail.index("Why:")
         assert f"CIS {second.spec.cis}" in detail
 
 
-async def test_refresh_rescans(make_app, admin) -> None:
+async def test_refresh_rescans(make_app: MakeApp, admin: IamClient) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        first = app.screen.scan
+        first = scan_of(app.screen)
         admin.create_role(RoleName="support", AssumeRolePolicyDocument="{}")
         admin.attach_role_policy(RoleName="support", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
         await pilot.press("r")
         await settle(pilot)
-        assert app.screen.scan is not first
-        assert app.screen.scan.result("support-role").status.value == "pass"
+        assert scan_of(app.screen) is not first
+        assert scan_of(app.screen).result(CheckId.SUPPORT_ROLE).status.value == "pass"
 
 
-async def test_denied_call_shows_unknown_naming_the_permission(make_app, service) -> None:
+async def test_denied_call_shows_unknown_naming_the_permission(make_app: MakeApp, service: IamService) -> None:
     inject_error(service, "iam", "GetAccountAuthorizationDetails", "AccessDenied", "not authorized")
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -86,7 +92,7 @@ async def test_denied_call_shows_unknown_naming_the_permission(make_app, service
         assert "fail" in str(table.get_row("root-mfa")[0])  # the other checks still ran
 
 
-async def test_help_and_command_palette(make_app) -> None:
+async def test_help_and_command_palette(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -98,22 +104,22 @@ async def test_help_and_command_palette(make_app) -> None:
         assert "Refresh security recommendations" in titles and "Help" in titles
 
 
-async def test_fits_an_80x24_terminal(make_app) -> None:
+async def test_fits_an_80x24_terminal(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = app.screen
+        screen = current(app, DashboardScreen)
         assert screen.has_class("-narrow")
         assert not screen.query_one("#identity-panel").display
         table = screen.query_one("#checks", DataTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width  # no horizontal scrollbar
         failing = [c for c in screen.checks if c.status is Status.FAIL]
         assert failing and len(failing) < len(screen.checks)
-        needed = table.header_height + sum(table.rows[c.id].height for c in failing)
+        needed = table.header_height + sum(table.rows[RowKey(c.id)].height for c in failing)
         assert needed <= table.scrollable_content_region.height  # every failing check in view, not below
-        title = table.columns["title"]
+        title = table.columns[ColumnKey("title")]
         longest = max(len(c.title) for c in screen.checks)
-        assert all(table.rows[c.id].height > 1 for c in screen.checks if len(c.title) > title.width)  # wrapped
+        assert all(table.rows[RowKey(c.id)].height > 1 for c in screen.checks if len(c.title) > title.width)  # wrapped
         assert longest > title.width  # (so the line above is tested at this size)
         seen = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
         assert "Fix: " in seen  # the highlighted check's fix, not below the detail panel's edge
@@ -123,11 +129,11 @@ async def test_fits_an_80x24_terminal(make_app) -> None:
         assert "f Fix" in footer and "q Quit" in footer  # a fixable check: every key still fits 80 columns
 
 
-async def test_a_tall_terminal_shows_every_check_and_the_detail_right_below(make_app) -> None:
+async def test_a_tall_terminal_shows_every_check_and_the_detail_right_below(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        screen = app.screen
+        screen = current(app, DashboardScreen)
         table = screen.query_one("#checks", DataTable)
         assert table.row_count == len(screen.checks) and not table.max_scroll_y  # every row, no scrolling
         assert table.size.height == table.virtual_size.height  # and no empty rows below them: the detail has those
@@ -138,7 +144,7 @@ async def test_a_tall_terminal_shows_every_check_and_the_detail_right_below(make
 async def test_startup_error_screen_then_demo() -> None:
     calls: list[ConnectionSettings] = []
 
-    async def failing(settings: ConnectionSettings):
+    async def failing(settings: ConnectionSettings) -> IamService:
         calls.append(settings)
         if not settings.demo:
             raise AwsError("ExpiredToken", "Your AWS session has expired.", "Sign in again (`aws login`).")
@@ -161,7 +167,7 @@ async def test_startup_error_screen_then_demo() -> None:
         assert app.is_demo and calls[-1].demo
 
 
-async def test_digits_open_guide_steps_only_from_the_guide_list_where_the_footer_shows_them(make_app) -> None:
+async def test_digits_open_guide_steps_only_from_the_guide_list_where_the_footer_shows_them(make_app: MakeApp) -> None:
     from iam_tui.screens.create_user import CreateUserScreen
 
     app = make_app()
@@ -186,7 +192,7 @@ async def test_digits_open_guide_steps_only_from_the_guide_list_where_the_footer
         assert isinstance(app.screen, DashboardScreen)
 
 
-async def test_no_step_opens_while_an_aws_change_is_in_flight(make_app) -> None:
+async def test_no_step_opens_while_an_aws_change_is_in_flight(make_app: MakeApp) -> None:
     from iam_tui.screens.create_user import CreateUserScreen
 
     app = make_app()
@@ -203,7 +209,7 @@ async def test_no_step_opens_while_an_aws_change_is_in_flight(make_app) -> None:
         assert isinstance(app.screen, CreateUserScreen)
 
 
-async def test_help_lists_the_keys_as_the_footer_names_them(make_app) -> None:
+async def test_help_lists_the_keys_as_the_footer_names_them(make_app: MakeApp) -> None:
     from iam_tui.screens.help import bindings_text
 
     app = make_app()
@@ -217,14 +223,14 @@ async def test_help_lists_the_keys_as_the_footer_names_them(make_app) -> None:
 
 
 def test_detail_names_current_security_hub_controls_and_their_scope() -> None:
-    admin = detail_text(CheckResult(SPECS["no-full-admin-policy"], Status.FAIL, "x"))
+    admin = detail_text(CheckResult(SPECS[CheckId.NO_FULL_ADMIN_POLICY], Status.FAIL, "x"))
     assert "Security Hub IAM.1, customer managed policies only" in admin
-    recent = detail_text(CheckResult(SPECS["root-recent-use"], Status.WARN, "x"))
+    recent = detail_text(CheckResult(SPECS[CheckId.ROOT_RECENT_USE], Status.WARN, "x"))
     assert "CIS 1.6" in recent and "Security Hub" not in recent and "IAM.20" not in recent
 
 
 async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_to_each_field(
-        make_app, sandbox) -> None:
+        make_app: MakeApp, sandbox: Sandbox) -> None:
     from iam_tui.screens.security_contact import SecurityContactScreen
 
     account = sandbox.plain_client("account")
@@ -234,7 +240,7 @@ async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_
         assert app.screen.query_one("#checks", DataTable).get_row("security-contact")[0].plain == "✗ fail"
         await pilot.press("s")
         await until_screen(pilot, SecurityContactScreen)
-        modal = app.screen
+        modal = current(app, SecurityContactScreen)
         assert app.focused is modal.query_one("#contact-name")
         for text in ("Sec", "CISO", "bad", "x"):  # the email and the phone are ones AWS refuses
             await pilot.press(*text, "enter")
@@ -243,8 +249,8 @@ async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_
         assert "not an address" in static_text(modal, "#contact-email-error")
         assert "digits" in static_text(modal, "#contact-phone-error")
         assert app.focused is modal.query_one("#contact-email")
-        modal.query_one("#contact-email").value = "security@example.com"
-        modal.query_one("#contact-phone").value = "+1 206 555 0100"
+        modal.query_one("#contact-email", Input).value = "security@example.com"
+        modal.query_one("#contact-phone", Input).value = "+1 206 555 0100"
         await pilot.press("ctrl+s")
         await until_screen(pilot, DashboardScreen)
         await settle(pilot)
@@ -253,7 +259,7 @@ async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_
         assert app.screen.query_one("#checks", DataTable).get_row("security-contact")[0].plain == "✓ pass"
 
 
-async def test_starting_at_a_step_opens_it_and_scans_when_the_dashboard_is_shown(make_app) -> None:
+async def test_starting_at_a_step_opens_it_and_scans_when_the_dashboard_is_shown(make_app: MakeApp) -> None:
     from iam_tui.screens.signin import SigninScreen
 
     app = make_app(start_at=StepKey.SIGN_IN)
@@ -264,17 +270,18 @@ async def test_starting_at_a_step_opens_it_and_scans_when_the_dashboard_is_shown
         assert isinstance(dashboard, DashboardScreen) and dashboard.scan is None  # nothing scanned yet
         await pilot.press("escape", "escape")  # out of the alias field, then back
         await settle(pilot)
-        assert app.screen is dashboard and dashboard.scan is not None
+        assert app.screen is dashboard and scan_of(dashboard) is not None
 
 
-async def test_a_connection_quicker_than_the_dashboard_still_leaves_the_scan_until_it_is_shown(service) -> None:
+async def test_a_connection_quicker_than_the_dashboard_still_leaves_the_scan_until_it_is_shown(
+        service: IamService) -> None:
     """The dashboard is told it is shown (ScreenResume) after the connection already opened the step over it: it
     must not scan then (it once did, when the connection won that race)."""
     from iam_tui.screens.signin import SigninScreen
 
     await service.account.identity()  # read now: the app's connection answers at once
 
-    async def at_once(_settings: ConnectionSettings):
+    async def at_once(_settings: ConnectionSettings) -> IamService:
         return service
 
     app = IamTuiApp(ConnectionSettings(demo=True), connector=at_once, start_at=StepKey.SIGN_IN)
@@ -285,7 +292,7 @@ async def test_a_connection_quicker_than_the_dashboard_still_leaves_the_scan_unt
         assert isinstance(dashboard, DashboardScreen) and dashboard.scan is None
 
 
-async def test_a_notification_stays_off_the_checks_and_their_detail(make_app) -> None:
+async def test_a_notification_stays_off_the_checks_and_their_detail(make_app: MakeApp) -> None:
     from textual.widgets._toast import Toast
 
     app = make_app()
@@ -299,7 +306,7 @@ async def test_a_notification_stays_off_the_checks_and_their_detail(make_app) ->
             assert not toast.region.overlaps(app.screen.query_one(main).region), main
 
 
-async def test_ctrl_c_names_the_quit_key_the_footer_shows(make_app) -> None:
+async def test_ctrl_c_names_the_quit_key_the_footer_shows(make_app: MakeApp) -> None:
     from textual.widgets._toast import Toast
 
     app = make_app()
@@ -312,7 +319,7 @@ async def test_ctrl_c_names_the_quit_key_the_footer_shows(make_app) -> None:
         assert "Press q to quit" in said and "ctrl+q" not in said
 
 
-async def test_opening_on_the_dashboard_starts_its_scan_while_connecting(monkeypatch) -> None:
+async def test_opening_on_the_dashboard_starts_its_scan_while_connecting(monkeypatch: pytest.MonkeyPatch) -> None:
     """The default connector starts the scan alongside who-am-I when the dashboard opens first (aws/early_scan.py),
     and not when a step opens first (its scan waits until the dashboard is shown)."""
     import iam_tui.aws.service as service_module
@@ -320,7 +327,7 @@ async def test_opening_on_the_dashboard_starts_its_scan_while_connecting(monkeyp
     asked: list[bool] = []
     connect = service_module.connect
 
-    async def recording(settings: ConnectionSettings, *, scan_early: bool = False):
+    async def recording(settings: ConnectionSettings, *, scan_early: bool = False) -> IamService:
         asked.append(scan_early)
         return await connect(settings, scan_early=scan_early)
 
@@ -337,7 +344,7 @@ async def test_opening_on_the_dashboard_starts_its_scan_while_connecting(monkeyp
 
 
 async def test_the_acceptance_shows_on_the_row_and_in_the_detail_as_check_says_it_and_lapses(
-        make_app, admin, service) -> None:
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     """CIS 1.15 accepted on the guide's admin group: a second status line on the row, the same line as `iam-tui
     check` in the detail, f offers to clear it; once a member is added the row says lapsed and f offers to accept
     again."""
@@ -346,20 +353,23 @@ async def test_the_acceptance_shows_on_the_row_and_in_the_detail_as_check_says_i
     admin.create_group(GroupName="PowerUsers")
     admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     reason = "Admins [EMEA] [@click=app.quit] kept on purpose"
-    await service.accepted.accept_admin_group(await service.accepted.acceptable_subject(), reason)
+    subject = await service.accepted.acceptable_subject()
+    assert subject is not None
+    await service.accepted.accept_admin_group(subject, reason)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         screen = app.screen
         table = screen.query_one("#checks", DataTable)
-        result = screen.scan.result("no-full-admin-policy")
+        result = scan_of(screen).result(CheckId.NO_FULL_ADMIN_POLICY)
         assert result.accepted == reason
         assert table.get_row("no-full-admin-policy")[0].plain == "✗ fail\naccepted"
         table.move_cursor(row=table.get_row_index("no-full-admin-policy"))
         await settle(pilot)
         detail = static_text(screen, "#check-detail")
+        assert result.acceptance is not None
         said = result.acceptance.text()
-        assert said in as_table(screen.scan) and said[1:] in detail and "Accepted on PowerUsers by " in detail
+        assert said in as_table(scan_of(screen)) and said[1:] in detail and "Accepted on PowerUsers by " in detail
         assert reason in detail  # typed text, shown as typed: no markup read
         assert "f or enter: Clear the acceptance of the guide's admin group" in detail
 
@@ -371,10 +381,11 @@ async def test_the_acceptance_shows_on_the_row_and_in_the_detail_as_check_says_i
         detail = static_text(screen, "#check-detail")
         assert "Acceptance lapsed: members of PowerUsers changed since " in detail
         assert "f or enter: Accept the guide's own admin group" in detail
-        assert screen.scan.result("no-full-admin-policy").accepted is None
+        assert scan_of(screen).result(CheckId.NO_FULL_ADMIN_POLICY).accepted is None
 
 
-async def test_an_inactive_key_left_after_a_rotation_is_named_and_x_deletes_it(make_app, admin) -> None:
+async def test_an_inactive_key_left_after_a_rotation_is_named_and_x_deletes_it(
+        make_app: MakeApp, admin: IamClient) -> None:
     from iam_tui.screens.access_keys import AccessKeysScreen
     from iam_tui.screens.confirm import TypedConfirmScreen
 
@@ -391,7 +402,7 @@ async def test_an_inactive_key_left_after_a_rotation_is_named_and_x_deletes_it(m
         line = static_text(screen, "#leftover-keys")
         assert "Inactive keys left after a rotation: alice's key 1 (0 d old). x deletes it" in line
         assert screen.query_one("#leftover-keys").display
-        assert screen.scan.result("one-active-key").status is Status.PASS  # inactive: 1.12 has nothing to say
+        assert scan_of(screen).result(CheckId.ONE_ACTIVE_KEY).status is Status.PASS  # inactive: 1.12 has nothing to say
         await pilot.press("x")
         await until_shown(pilot, TypedConfirmScreen)
         assert isinstance(app.screen_stack[-2], AccessKeysScreen)
@@ -401,7 +412,7 @@ async def test_an_inactive_key_left_after_a_rotation_is_named_and_x_deletes_it(m
     assert old not in {k["AccessKeyId"] for k in admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
 
 
-async def test_no_leftover_line_without_one(make_app) -> None:
+async def test_no_leftover_line_without_one(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import signal
 
+from ..helpers import MakeApp
 from .pilot import settle
 from .waiting import until
 
 
-async def test_a_signal_during_a_change_exits_and_names_it(make_app) -> None:
+async def test_a_signal_during_a_change_exits_and_names_it(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

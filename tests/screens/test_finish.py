@@ -8,10 +8,11 @@ from iam_tui.screens.finish import FinishScreen
 from iam_tui.screens.messages import Recorded, StepDone
 from iam_tui.widgets.guide_navigator import GuideNavigator
 
+from ..helpers import MakeApp
 from .pilot import settle
 
 
-async def test_the_summary_lists_what_was_made_and_the_checks_and_is_done_with_the_guide(make_app) -> None:
+async def test_the_summary_lists_what_was_made_and_the_checks_and_is_done_with_the_guide(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

@@ -12,17 +12,20 @@ from datetime import timedelta
 from typing import Any
 
 from moto.iam.models import iam_backends
+from textual.pilot import Pilot
 
-from iam_tui.aws.sandbox import responses
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox, responses
 from iam_tui.aws.service import IamService
+from iam_tui.core.checks import CheckId
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.dialogs import ChoiceDialog, NameDialog, NoticeDialog
 from iam_tui.screens.plan_review import PlanReviewScreen
 
 from ..aws.test_fix_plans import has_password, key_status
-from ..helpers import inject_error
-from .pilot import settle
+from ..helpers import IamClient, MakeApp, inject_error
+from .pilot import current, latest_scan, scan_of, settle
 from .test_fixes import run_to_done, text
 from .waiting import until, until_screen, until_shown
 
@@ -42,31 +45,31 @@ def fail_call(service: IamService, operation: str, number: int) -> list[int]:
     return seen
 
 
-async def press_fix(app, pilot, check_id: str) -> None:
+async def press_fix(app: IamTuiApp, pilot: Pilot[int], check_id: str) -> None:
     """On the dashboard, once scanned: move to the failing check and press f, as a person does."""
     await settle(pilot)
     await until_screen(pilot, DashboardScreen)
-    dashboard = app.screen
+    dashboard = current(app, DashboardScreen)
     await until(pilot, lambda: dashboard.scan is not None and not dashboard.table.loading)
-    dashboard.table.move_cursor(row=[c.id for c in dashboard.checks].index(check_id))
+    dashboard.table.move_cursor(row=[c.id for c in dashboard.checks].index(CheckId(check_id)))
     await pilot.pause()
-    assert dashboard.scan.result(check_id).status.value == "fail"
+    assert scan_of(dashboard).result(CheckId(check_id)).status.value == "fail"
     await pilot.press("f")
 
 
-async def fix_and_confirm(app, pilot, check_id: str) -> None:
+async def fix_and_confirm(app: IamTuiApp, pilot: Pilot[int], check_id: str) -> None:
     """f on the check, then y to the question a single-call fix asks."""
     await press_fix(app, pilot, check_id)
     await until_shown(pilot, ConfirmScreen)
     await pilot.press("y")
 
 
-def stopped(app) -> bool:
+def stopped(app: IamTuiApp) -> bool:
     return "Stopped" in text(app, "#progress-status")
 
 
 async def test_unused_keys_deactivation_fails_half_way_rolls_back_then_the_delete_fails_and_is_retried(
-        make_app, admin, service) -> None:
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     """CIS 1.10: two never-used keys of a console user. The second deactivation fails; b reactivates the first;
     r deactivates both. Then the offered delete fails at the second key: the first is gone for good (said so, no
     roll back offered), r deletes the second."""
@@ -113,7 +116,7 @@ async def test_unused_keys_deactivation_fails_half_way_rolls_back_then_the_delet
     assert admin.get_login_profile(UserName="lee")  # set just now: not unused, kept
 
 
-def age(sandbox, user: str, days: int) -> None:
+def age(sandbox: Sandbox, user: str, days: int) -> None:
     """Make ``user``, its console password and its keys ``days`` older (no API can: moto's own records)."""
     record = iam_backends[sandbox.account_id]["global"].users[user]
     record.create_date -= timedelta(days=days)  # also when the password was set, in the credential report
@@ -122,7 +125,7 @@ def age(sandbox, user: str, days: int) -> None:
 
 
 async def test_unused_password_removal_fails_the_key_is_reactivated_by_the_roll_back_then_both_go(
-        make_app, admin, service, sandbox) -> None:
+        make_app: MakeApp, admin: IamClient, service: IamService, sandbox: Sandbox) -> None:
     """CIS 1.11: a key and a console password unused for 60 days. Removing the password (the second step) fails;
     b reactivates the key, the password was never touched; r does both."""
     admin.create_user(UserName="bob")
@@ -155,7 +158,7 @@ async def test_unused_password_removal_fails_the_key_is_reactivated_by_the_roll_
 
 
 async def test_the_extra_key_deactivation_fails_nothing_changes_and_trying_again_works(
-        make_app, admin, service) -> None:
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     """CIS 1.12: a one-step plan. Its failure changes nothing (no roll back to offer); r deactivates the key."""
     admin.create_user(UserName="kim")
     first, second = (admin.create_access_key(UserName="kim")["AccessKey"]["AccessKeyId"] for _ in range(2))
@@ -176,10 +179,12 @@ async def test_the_extra_key_deactivation_fails_nothing_changes_and_trying_again
     assert key_status(admin, "kim") == {first: "Active", second: "Inactive"}
 
 
-async def test_a_root_key_delete_fails_the_key_stays_and_trying_again_deletes_it(make_app, service, sandbox) -> None:
+async def test_a_root_key_delete_fails_the_key_stays_and_trying_again_deletes_it(
+        make_app: MakeApp, service: IamService, sandbox: Sandbox) -> None:
     """CIS 1.3: two root keys (typed "delete 2 keys", then a second question for the key iam-tui runs on, deleted
     last). Deleting the running key fails: it stays, the other is gone for good (said so); r deletes it."""
     running = await service.keys.running_access_key_id()
+    assert running is not None
     other = (await service.keys.create(None)).access_key_id
     deletions = fail_call(service, "DeleteAccessKey", 2)
     app = make_app()
@@ -202,7 +207,7 @@ async def test_a_root_key_delete_fails_the_key_stays_and_trying_again_deletes_it
     assert sandbox.state.root_keys == {}
 
 
-async def notice_after_failure(app, pilot, permission: str) -> str:
+async def notice_after_failure(app: IamTuiApp, pilot: Pilot[int], permission: str) -> str:
     """The notice a failed single-call fix shows: its text (checked to name the permission and what to do), then
     closed with enter."""
     await until_shown(pilot, NoticeDialog)
@@ -214,18 +219,20 @@ async def notice_after_failure(app, pilot, permission: str) -> str:
     return said
 
 
-async def fix_with_reason(app, pilot) -> None:
+async def fix_with_reason(app: IamTuiApp, pilot: Pilot[int]) -> None:
     """f on no-full-admin-policy, then a reason typed for accepting it."""
     await press_fix(app, pilot, "no-full-admin-policy")
     await until_shown(pilot, NameDialog)
     await pilot.press(*"the admin group", "enter")
 
 
-def inline_policies(admin, group: str) -> list[str]:
-    return admin.list_group_policies(GroupName=group)["PolicyNames"]
+def inline_policies(admin: IamClient, group: str) -> list[str]:
+    answer: list[str] = admin.list_group_policies(GroupName=group)["PolicyNames"]
+    return answer
 
 
-async def test_accepting_and_clearing_the_guides_admin_group_fail_then_work(make_app, admin, service) -> None:
+async def test_accepting_and_clearing_the_guides_admin_group_fail_then_work(
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     """CIS 1.15: writing the acceptance marker fails (nothing written), then works; clearing it fails (the marker
     stays), then works."""
     admin.create_group(GroupName="PowerUsers")
@@ -239,7 +246,7 @@ async def test_accepting_and_clearing_the_guides_admin_group_fail_then_work(make
         await fix_with_reason(app, pilot)
         await until(pilot, lambda: inline_policies(admin, "PowerUsers"))
         await settle(pilot)
-        assert app.last_scan.result("no-full-admin-policy").accepted
+        assert latest_scan(app).result(CheckId.NO_FULL_ADMIN_POLICY).accepted
         marker = inline_policies(admin, "PowerUsers")
 
         inject_error(service, "iam", "DeleteGroupPolicy", *DENIED, times=1)
@@ -249,10 +256,11 @@ async def test_accepting_and_clearing_the_guides_admin_group_fail_then_work(make
         await fix_and_confirm(app, pilot, "no-full-admin-policy")
         await until(pilot, lambda: not inline_policies(admin, "PowerUsers"))
         await settle(pilot)
-        assert not app.last_scan.result("no-full-admin-policy").accepted
+        assert not latest_scan(app).result(CheckId.NO_FULL_ADMIN_POLICY).accepted
 
 
-async def test_the_access_analyzers_fail_half_way_are_rolled_back_then_made(make_app, service, sandbox) -> None:
+async def test_the_access_analyzers_fail_half_way_are_rolled_back_then_made(
+        make_app: MakeApp, service: IamService, sandbox: Sandbox) -> None:
     """CIS 1.19: the third region's CreateAnalyzer is refused: the progress names the call, b deletes the two
     analyzers made, r makes one in every region."""
     from iam_tui.aws.sandbox.rules_account import REGIONS_ON
@@ -287,7 +295,7 @@ async def test_the_access_analyzers_fail_half_way_are_rolled_back_then_made(make
 
 
 async def test_the_cis_password_policy_is_refused_the_old_one_stays_then_it_is_applied(
-        make_app, admin, service) -> None:
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     """CIS 1.7/1.8 from the fix: UpdateAccountPasswordPolicy refused: the old policy is still in AWS, the screen
     says why and keeps the preset; applying again works."""
     from textual.widgets import Input
@@ -301,7 +309,7 @@ async def test_the_cis_password_policy_is_refused_the_old_one_stays_then_it_is_a
     async with app.run_test(size=(80, 24)) as pilot:
         await press_fix(app, pilot, "password-policy-length")
         await until_screen(pilot, PasswordPolicyScreen)
-        screen = app.screen
+        screen = current(app, PasswordPolicyScreen)
         await until(pilot, lambda: screen.query_one("#minimum_length", Input).value == "14")
         await pilot.press("ctrl+s")  # the length field has the focus: a would be typed into it
         await until_shown(pilot, ConfirmScreen)
@@ -319,7 +327,8 @@ async def test_the_cis_password_policy_is_refused_the_old_one_stays_then_it_is_a
     assert (after["MinimumPasswordLength"], after["PasswordReusePrevention"]) == (14, 24)
 
 
-async def test_the_security_contact_is_refused_then_saved_without_typing_it_again(make_app, service, sandbox) -> None:
+async def test_the_security_contact_is_refused_then_saved_without_typing_it_again(
+        make_app: MakeApp, service: IamService, sandbox: Sandbox) -> None:
     """CIS 1.2 from the dashboard (s): PutAlternateContact refused: the message names the permission, AWS has no
     contact; s again shows the form as it was typed, and saving works."""
     from textual.notifications import Notification
@@ -333,7 +342,8 @@ async def test_the_security_contact_is_refused_then_saved_without_typing_it_agai
 
     def saved() -> dict[str, str] | None:
         try:
-            return account.get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
+            answer: dict[str, str] = account.get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
+            return answer
         except account.exceptions.ResourceNotFoundException:
             return None
 
@@ -367,24 +377,25 @@ async def test_the_security_contact_is_refused_then_saved_without_typing_it_agai
 
 
 async def test_mfa_for_the_named_user_fails_to_enable_leaving_deletes_the_device_then_it_works(
-        make_app, admin, service) -> None:
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     """CIS 1.9 from the fix: EnableMFADevice refused: the device is kept for another try, and leaving deletes it
     (no orphan virtual device); f again assigns one. test_mfa.py covers wrong codes and a retry on the same device."""
     from iam_tui.screens.mfa import MfaScreen
 
     from .test_mfa import create_device, two_codes, type_codes
 
-    async def mfa_with_codes(app, pilot) -> None:
+    async def mfa_with_codes(app: IamTuiApp, pilot: Pilot[int]) -> None:
         """f on the check, a device made for mia, its two codes typed (and sent)."""
         await press_fix(app, pilot, "console-users-mfa")
         await until_screen(pilot, MfaScreen)
-        screen = app.screen
+        screen = current(app, MfaScreen)
         await until(pilot, lambda: screen.user == "mia")
         await settle(pilot)
         await type_codes(app, pilot, screen, *two_codes(await create_device(app, pilot, screen)))
 
     def devices() -> list[dict[str, Any]]:
-        return admin.list_virtual_mfa_devices()["VirtualMFADevices"]
+        answer: list[dict[str, Any]] = admin.list_virtual_mfa_devices()["VirtualMFADevices"]
+        return answer
 
     admin.create_user(UserName="mia")
     admin.create_login_profile(UserName="mia", Password="Correct-Horse-9-battery")
@@ -408,7 +419,7 @@ async def test_mfa_for_the_named_user_fails_to_enable_leaving_deletes_the_device
 
 
 async def test_the_root_mfa_checklist_says_when_the_summary_cannot_be_read_and_t_reads_it_again(
-        make_app, service) -> None:
+        make_app: MakeApp, service: IamService) -> None:
     """CIS 1.4/1.5 (no API: the console's clicks): the one call, GetAccountSummary, refused when ticking off: the
     status names the permission; t again reads it (root MFA not there yet, so it says so)."""
     from iam_tui.screens.fixes import ConsoleChecklistScreen

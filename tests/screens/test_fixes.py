@@ -7,13 +7,16 @@ from collections.abc import Callable
 
 import pytest
 from textual.message import Message
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.core.changes import Changed
-from iam_tui.core.checks import Status
+from iam_tui.core.checks import CheckId, Status
 from iam_tui.core.scan_inputs import AccountSummary
+from iam_tui.screens.base import AppScreen
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.dialogs import ChoiceDialog, NameDialog
 from iam_tui.screens.fixes import ConsoleChecklistScreen, open_fix
@@ -23,30 +26,31 @@ from iam_tui.screens.password_policy import PasswordPolicyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
 
-from ..helpers import inject_error
-from .pilot import settle, visible_text
+from ..helpers import IamClient, MakeApp, inject_error
+from .pilot import current, latest_scan, settle, visible_text
 from .waiting import until, until_screen, until_shown
 
 
-def text(app, selector: str) -> str:
+def text(app: IamTuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def fix(app, pilot, check_id: str) -> None:
+async def fix(app: IamTuiApp, pilot: Pilot[int], check_id: str) -> None:
     """Scan, then open the fix of the failing ``check_id`` as the dashboard will (enter on the check)."""
     await settle(pilot)
-    result = app.last_scan.result(check_id)
+    result = latest_scan(app).result(CheckId(check_id))
     assert result.status.value == "fail", result
-    open_fix(app.screen, result)
+    open_fix(current(app, AppScreen), result)
     await pilot.pause()
 
 
-async def run_to_done(app, pilot) -> None:
+async def run_to_done(app: IamTuiApp, pilot: Pilot[int]) -> None:
     await until_screen(pilot, PlanProgressScreen)
     await until(pilot, lambda: "Done" in text(app, "#progress-status") or "Stopped" in text(app, "#progress-status"))
 
 
-async def test_unused_keys_of_the_user_named_in_the_finding_are_deactivated(make_app, admin) -> None:
+async def test_unused_keys_of_the_user_named_in_the_finding_are_deactivated(
+        make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="lee")
     admin.create_login_profile(UserName="lee", Password="Correct-Horse-9-battery")
     key = admin.create_access_key(UserName="lee")["AccessKey"]["AccessKeyId"]
@@ -71,7 +75,7 @@ async def test_unused_keys_of_the_user_named_in_the_finding_are_deactivated(make
     assert admin.get_login_profile(UserName="lee")  # the password was set just now: not unused, kept
 
 
-async def test_the_extra_key_chosen_is_deactivated_after_typing_its_id(make_app, admin) -> None:
+async def test_the_extra_key_chosen_is_deactivated_after_typing_its_id(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="kim")
     first, second = (admin.create_access_key(UserName="kim")["AccessKey"]["AccessKeyId"] for _ in range(2))
     app = make_app()
@@ -96,7 +100,8 @@ async def test_the_extra_key_chosen_is_deactivated_after_typing_its_id(make_app,
     assert status == {first: "Active", second: "Inactive"}
 
 
-async def test_moving_policies_to_a_group_fails_then_rolls_back_through_the_ui(make_app, admin, service) -> None:
+async def test_moving_policies_to_a_group_fails_then_rolls_back_through_the_ui(
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     admin.create_user(UserName="ann")
     arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
     admin.attach_user_policy(UserName="ann", PolicyArn=arn)
@@ -127,7 +132,8 @@ async def test_moving_policies_to_a_group_fails_then_rolls_back_through_the_ui(m
     assert [p["PolicyArn"] for p in attached] == [arn]
 
 
-async def test_change_password_policy_is_just_detached_when_the_password_policy_allows_it(make_app, admin) -> None:
+async def test_change_password_policy_is_just_detached_when_the_password_policy_allows_it(
+        make_app: MakeApp, admin: IamClient) -> None:
     """IAMUserChangePassword grants nothing the password policy does not already: no one-member group for it."""
     admin.update_account_password_policy(MinimumPasswordLength=14, AllowUsersToChangePassword=True)
     admin.create_user(UserName="ann")
@@ -146,7 +152,7 @@ async def test_change_password_policy_is_just_detached_when_the_password_policy_
     assert admin.list_groups()["Groups"] == []
 
 
-async def test_the_support_role_name_is_suggested_and_checked_as_typed(make_app, admin) -> None:
+async def test_the_support_role_name_is_suggested_and_checked_as_typed(make_app: MakeApp, admin: IamClient) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await fix(app, pilot, "support-role")
@@ -165,15 +171,18 @@ async def test_the_support_role_name_is_suggested_and_checked_as_typed(make_app,
     assert [p["PolicyName"] for p in attached] == ["AWSSupportAccess"]
 
 
-async def test_root_keys_are_deleted_after_the_typed_id_and_a_second_question(make_app, sandbox, service) -> None:
+async def test_root_keys_are_deleted_after_the_typed_id_and_a_second_question(
+        make_app: MakeApp, sandbox: Sandbox, service: IamService) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         running = await service.keys.running_access_key_id()
+        assert running is not None
         await fix(app, pilot, "root-access-keys")
         await until_screen(pilot, PlanReviewScreen)
-        assert app.screen.review.confirm_twice == (running,)
-        await pilot.press(*app.screen.review.confirm_name, "enter")
+        review = current(app, PlanReviewScreen).review
+        assert review.confirm_twice == (running,) and review.confirm_name is not None
+        await pilot.press(*review.confirm_name, "enter")
         await until_shown(pilot, ConfirmScreen)
         assert running in str(app.screen.query_one("#question", Static).render())
         await pilot.press("y")
@@ -182,7 +191,8 @@ async def test_root_keys_are_deleted_after_the_typed_id_and_a_second_question(ma
     assert sandbox.state.root_keys == {}  # root's keys live in the sandbox: moto's summary always says 0
 
 
-async def test_the_guides_admin_group_is_accepted_with_a_typed_reason_then_cleared(make_app, admin) -> None:
+async def test_the_guides_admin_group_is_accepted_with_a_typed_reason_then_cleared(
+        make_app: MakeApp, admin: IamClient) -> None:
     admin.create_group(GroupName="PowerUsers")
     admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     app = make_app()
@@ -191,11 +201,11 @@ async def test_the_guides_admin_group_is_accepted_with_a_typed_reason_then_clear
         await until_shown(pilot, NameDialog)
         assert "Members: none. Policies: AdministratorAccess." in visible_text(app)
         await pilot.press("enter")  # nothing typed: refused, said why
-        assert app.screen.query_one("#name-problem", Static).render().plain == "Type why you accept this finding."
+        assert str(app.screen.query_one("#name-problem", Static).render()) == "Type why you accept this finding."
         await pilot.press(*"Kept [on] purpose", "enter")
         await until(pilot, lambda: admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"])
         await settle(pilot)
-        result = app.last_scan.result("no-full-admin-policy")
+        result = latest_scan(app).result(CheckId.NO_FULL_ADMIN_POLICY)
         assert result.accepted == "Kept [on] purpose" and result.status.value == "fail"
         await fix(app, pilot, "no-full-admin-policy")
         await until_shown(pilot, ConfirmScreen)
@@ -206,34 +216,35 @@ async def test_the_guides_admin_group_is_accepted_with_a_typed_reason_then_clear
     assert admin.list_group_policies(GroupName="PowerUsers")["PolicyNames"] == []
 
 
-async def test_the_password_policy_opens_with_the_cis_preset_filled_in(make_app) -> None:
+async def test_the_password_policy_opens_with_the_cis_preset_filled_in(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await fix(app, pilot, "password-policy-length")
         await until_screen(pilot, PasswordPolicyScreen)
         await until(pilot, lambda: app.screen.query_one("#minimum_length", Input).value == "14")
-        assert "CIS recommendation filled in" in app.screen.query_one("#policy-status", Static).render().plain
+        assert "CIS recommendation filled in" in str(app.screen.query_one("#policy-status", Static).render())
 
 
-async def test_mfa_opens_for_the_user_named_in_the_finding(make_app, admin) -> None:
+async def test_mfa_opens_for_the_user_named_in_the_finding(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="mia")
     admin.create_login_profile(UserName="mia", Password="Correct-Horse-9-battery")
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await fix(app, pilot, "console-users-mfa")  # MfaScreen(mia): the finding's user, whoever the guide is about
         await until_screen(pilot, MfaScreen)
-        await until(pilot, lambda: app.screen.user == "mia")
+        await until(pilot, lambda: current(app, MfaScreen).user == "mia")
         assert app.session.guide_user is None
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, MfaScreen))
         app.session.choose_guide_user("someone-else")
         await fix(app, pilot, "console-users-mfa")  # another guide user: it stays, the screen shows mia
         await until_screen(pilot, MfaScreen)
-        await until(pilot, lambda: app.screen.user == "mia")
+        await until(pilot, lambda: current(app, MfaScreen).user == "mia")
     assert app.session.guide_user == "someone-else"
 
 
-async def test_root_mfa_checklist_is_ticked_off_once_the_summary_shows_it(make_app, service, monkeypatch) -> None:
+async def test_root_mfa_checklist_is_ticked_off_once_the_summary_shows_it(
+        make_app: MakeApp, service: IamService, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await fix(app, pilot, "root-mfa")
@@ -279,10 +290,11 @@ async def test_ticking_off_root_mfa_tells_the_app_and_the_dashboard_follows_with
         await until(pilot, lambda: not isinstance(app.screen, ConsoleChecklistScreen))
         assert told == [Changed.setting("root MFA")]
         await until(pilot, lambda: app.last_scan is not None
-                    and app.last_scan.result("root-mfa").status is Status.PASS)
+                    and app.last_scan.result(CheckId.ROOT_MFA).status is Status.PASS)
 
 
-async def test_the_access_analyzers_are_reviewed_then_made_in_every_region_without_one(make_app, sandbox) -> None:
+async def test_the_access_analyzers_are_reviewed_then_made_in_every_region_without_one(
+        make_app: MakeApp, sandbox: Sandbox) -> None:
     from iam_tui.aws.sandbox.rules_account import REGIONS_ON
 
     app = make_app()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
+from iam_tui.aws.service import IamService
 from iam_tui.guide import StepKey
 from iam_tui.screens.access_keys import AccessKeysScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
@@ -13,14 +14,16 @@ from iam_tui.screens.plan_review import PlanReviewScreen
 from iam_tui.screens.users import UsersScreen
 from tests.aws.test_key_profiles import CONFIG, CREDENTIALS, demo_paths
 
-from .pilot import open_step, settle, visible_text
+from ..helpers import IamClient, MakeApp
+from .pilot import current, open_step, settle, visible_text
 from .test_users import names
 from .waiting import until, until_screen, until_shown
 
 REST_OF_CREDENTIALS = "# keys\n[other]\naws_access_key_id = AKIAOTHER0000000000\naws_secret_access_key = s2\n"
 
 
-async def test_d_names_the_profiles_and_removes_their_sections_on_request(make_app, service, admin) -> None:
+async def test_d_names_the_profiles_and_removes_their_sections_on_request(
+        make_app: MakeApp, service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     key = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
     paths = demo_paths(service, key)
@@ -44,7 +47,7 @@ async def test_d_names_the_profiles_and_removes_their_sections_on_request(make_a
     assert "[profile alice]" not in paths.config.read_text() and "[profile other]" in paths.config.read_text()
 
 
-async def test_keeping_them_changes_nothing(make_app, service, admin) -> None:
+async def test_keeping_them_changes_nothing(make_app: MakeApp, service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     key = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
     paths = demo_paths(service, key)
@@ -61,7 +64,8 @@ async def test_keeping_them_changes_nothing(make_app, service, admin) -> None:
     assert paths.config.read_text() == CONFIG.format(key=key)
 
 
-async def test_user_removal_names_them_in_the_review_and_offers_removal(make_app, service, admin) -> None:
+async def test_user_removal_names_them_in_the_review_and_offers_removal(
+        make_app: MakeApp, service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     key = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
     paths = demo_paths(service, key)
@@ -78,7 +82,7 @@ async def test_user_removal_names_them_in_the_review_and_offers_removal(make_app
                in review
         await pilot.press(*"alice", "enter")
         await until_screen(pilot, PlanProgressScreen)
-        screen = app.screen
+        screen = current(app, PlanProgressScreen)
         await until(pilot, lambda: screen.run_state.complete and not app.session.busy)
         await pilot.press("escape")
         await until_shown(pilot, ConfirmScreen)
@@ -87,7 +91,8 @@ async def test_user_removal_names_them_in_the_review_and_offers_removal(make_app
     assert paths.credentials.read_text() == REST_OF_CREDENTIALS
 
 
-async def test_the_unused_key_fix_names_the_profile_when_it_deletes_the_key(make_app, service, admin) -> None:
+async def test_the_unused_key_fix_names_the_profile_when_it_deletes_the_key(
+        make_app: MakeApp, service: IamService, admin: IamClient) -> None:
     """CIS 1.10: the fix deactivates the never-used key, then offers its deletion as a plan of its own: that
     review names the profile, and once the key is gone its removal is offered."""
     from .test_fixes import fix, run_to_done, text

@@ -8,10 +8,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 
+from iam_tui.app import IamTuiApp
 from iam_tui.aws.cli_profile import demo_folder
 from iam_tui.aws.key_rotation import KeyRotationService
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.key_rotation import JOURNAL_NAME, Resume
@@ -29,6 +32,8 @@ from tests.aws.test_key_rotation import (
 )
 from tests.helpers import inject_error
 
+from ..helpers import IamClient, MakeApp
+from .pilot import current
 from .test_users import app_signed_in_as
 from .waiting import until, until_screen, until_shown
 
@@ -49,21 +54,21 @@ def paths(service: IamService, alice: tuple[str, str]) -> CliPaths:
 __all__ = ["alice"]  # the fixture: alice with one access key
 
 
-def _review(app) -> str:
+def _review(app: IamTuiApp) -> str:
     found = app.screen.query("#review-text")
     return str(found.first(Static).render()) if found else ""
 
 
-async def _open(pilot, app, *args: str) -> KeyRotationScreen:
+async def _open(pilot: Pilot[int], app: IamTuiApp, *args: str) -> KeyRotationScreen:
     await until(pilot, lambda: app.last_scan is not None)
     app.push_screen(KeyRotationScreen(*args))
     await until_screen(pilot, KeyRotationScreen)
-    screen = app.screen
+    screen = current(app, KeyRotationScreen)
     await until(pilot, lambda: screen.plan is not None)
     return screen
 
 
-async def _confirm_delete(pilot, app, old: str) -> None:
+async def _confirm_delete(pilot: Pilot[int], app: IamTuiApp, old: str) -> None:
     """The run ends with the old key kept inactive (the default); d deletes it after its ID is typed."""
     await until(pilot, lambda: "is inactive and kept" in _review(app))
     assert not (demo_folder(app.service.sandbox) / JOURNAL_NAME).exists()  # the rotation is complete
@@ -73,7 +78,8 @@ async def _confirm_delete(pilot, app, old: str) -> None:
     await until(pilot, lambda: isinstance(app.screen, KeyRotationScreen) and "✓ Rotated" in _review(app))
 
 
-async def test_rotation_through_the_screen(make_app, admin, sandbox, paths, alice) -> None:
+async def test_rotation_through_the_screen(make_app: MakeApp, admin: IamClient, sandbox: Sandbox, paths: CliPaths,
+                                           alice: tuple[str, str]) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, app, "alice")
@@ -87,7 +93,9 @@ async def test_rotation_through_the_screen(make_app, admin, sandbox, paths, alic
     assert_rotated(admin, sandbox, paths, alice)
 
 
-async def test_an_aws_failure_stops_it_and_enter_resumes(make_app, service, admin, sandbox, paths, alice) -> None:
+async def test_an_aws_failure_stops_it_and_enter_resumes(make_app: MakeApp, service: IamService, admin: IamClient,
+                                                         sandbox: Sandbox, paths: CliPaths,
+                                                         alice: tuple[str, str]) -> None:
     fired = inject_error(service, "iam", "UpdateAccessKey", "AccessDenied", "not allowed", 403, times=1)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -101,8 +109,9 @@ async def test_an_aws_failure_stops_it_and_enter_resumes(make_app, service, admi
     assert_rotated(admin, sandbox, paths, alice)
 
 
-async def test_a_rotation_left_half_done_is_offered_at_start_and_resumed(make_app, service, admin, sandbox,
-                                                                         paths, alice) -> None:
+async def test_a_rotation_left_half_done_is_offered_at_start_and_resumed(
+        make_app: MakeApp, service: IamService, admin: IamClient, sandbox: Sandbox, paths: CliPaths,
+        alice: tuple[str, str]) -> None:
     first = KeyRotationService(service, fault=interrupt_at("recorded-written"))
     with pytest.raises(Interrupted):
         await first.rotate(await first.plan("alice", alice[0]))
@@ -110,16 +119,17 @@ async def test_a_rotation_left_half_done_is_offered_at_start_and_resumed(make_ap
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await until_screen(pilot, KeyRotationScreen)  # the app looks for an unfinished rotation once connected
-        screen = app.screen
+        screen = current(app, KeyRotationScreen)
         await until(pilot, lambda: screen.unfinished is not None)
-        assert screen.unfinished.point is Resume.VERIFY
+        assert screen.unfinished is not None and screen.unfinished.point is Resume.VERIFY
         assert "left unfinished" in _review(app) and "verifies it with STS" in _review(app)
         await pilot.press("enter")
         await _confirm_delete(pilot, app, alice[0])
     assert_rotated(admin, sandbox, paths, alice)
 
 
-async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(admin, sandbox, paths, alice) -> None:
+async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(
+        admin: IamClient, sandbox: Sandbox, paths: CliPaths, alice: tuple[str, str]) -> None:
     old, secret = alice
     app, as_alice = app_signed_in_as(sandbox, old, secret)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -137,8 +147,8 @@ async def test_rotating_the_key_iam_tui_runs_on_goes_on_with_the_new_key(admin, 
     assert_rotated(admin, sandbox, paths, alice)
 
 
-async def test_a_second_instance_is_told_who_rotates_and_offered_nothing(make_app, service, admin, paths,
-                                                                         alice) -> None:
+async def test_a_second_instance_is_told_who_rotates_and_offered_nothing(
+        make_app: MakeApp, service: IamService, admin: IamClient, paths: CliPaths, alice: tuple[str, str]) -> None:
     """Another instance is mid-rotation (it holds the lock; its journal says "profiles written"): this one, started
     now, does not offer that journal at start, and its rotation screen names the holder instead of a plan."""
     other = KeyRotationService(service, fault=interrupt_at("recorded-written"))
@@ -154,7 +164,8 @@ async def test_a_second_instance_is_told_who_rotates_and_offered_nothing(make_ap
         app.push_screen(KeyRotationScreen("alice"))
         await until_screen(pilot, KeyRotationScreen)
         await until(pilot, lambda: "is rotating a key" in _review(app))
-        assert f"pid {os.getpid()}" in _review(app) and app.screen.plan is None and app.screen.unfinished is None
+        assert f"pid {os.getpid()}" in _review(app) and current(app, KeyRotationScreen).plan is None
+        assert current(app, KeyRotationScreen).unfinished is None
         await pilot.press("enter")  # nothing to run
         await pilot.pause()
         assert len(admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]) == 2
@@ -162,7 +173,8 @@ async def test_a_second_instance_is_told_who_rotates_and_offered_nothing(make_ap
 
 
 async def test_killed_between_the_file_writes_the_start_cleans_up_and_resumes(
-        make_app, service, admin, sandbox, paths, alice, monkeypatch: pytest.MonkeyPatch) -> None:
+        make_app: MakeApp, service: IamService, admin: IamClient, sandbox: Sandbox, paths: CliPaths,
+        alice: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     first = KeyRotationService(service)
     kill_after_writing(monkeypatch, paths.credentials)
     with pytest.raises(Killed):
@@ -172,18 +184,20 @@ async def test_killed_between_the_file_writes_the_start_cleans_up_and_resumes(
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await until_screen(pilot, KeyRotationScreen)
-        screen = app.screen
+        screen = current(app, KeyRotationScreen)
         await until(pilot, lambda: screen.unfinished is not None)
         toasts = [n.message for n in app._notifications]
         assert any("Removed 1 temporary file" in t and ".config.0badc0de.tmp" in t for t in toasts)
         assert not (paths.config.parent / ".config.0badc0de.tmp").exists()
+        assert screen.unfinished is not None
         assert screen.unfinished.point is Resume.VERIFY and "Profile work already holds the new key" in _review(app)
         await pilot.press("enter")
         await _confirm_delete(pilot, app, alice[0])
     assert_rotated(admin, sandbox, paths, alice)
 
 
-async def test_the_old_key_stays_inactive_by_default_and_a_reactivates_it(make_app, admin, paths, alice) -> None:
+async def test_the_old_key_stays_inactive_by_default_and_a_reactivates_it(
+        make_app: MakeApp, admin: IamClient, paths: CliPaths, alice: tuple[str, str]) -> None:
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await _open(pilot, app, "alice")

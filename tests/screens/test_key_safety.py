@@ -3,25 +3,31 @@ the one-time password, and an expired notification re-mounted under a dialog."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import textual.notifications
 from textual import events
+from textual._types import MessageTarget
 from textual.notifications import Notification
+from textual.pilot import Pilot
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input
 from textual.widgets._toast import Toast
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.service import IamService
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.password_policy import PasswordPolicyScreen
 from iam_tui.textual_fixes import MIN_TIMER_DELAY
 
-from ..helpers import record_calls
-from .pilot import notifications_into, settle
+from ..helpers import IamClient, MakeApp, record_calls
+from .pilot import current, notifications_into, settle
 from .test_create_user import create, go_to_review, open_form, type_name
 from .waiting import until_screen, until_shown
 
 
-async def open_policy(app, pilot) -> PasswordPolicyScreen:
+async def open_policy(app: IamTuiApp, pilot: Pilot[int]) -> PasswordPolicyScreen:
     await settle(pilot)
     await pilot.press("p")
     await settle(pilot)
@@ -29,20 +35,22 @@ async def open_policy(app, pilot) -> PasswordPolicyScreen:
     return app.screen
 
 
-def policy(admin) -> dict[str, object] | None:
+def policy(admin: IamClient) -> dict[str, object] | None:
     try:
-        return admin.get_account_password_policy()["PasswordPolicy"]
+        answer: dict[str, object] | None = admin.get_account_password_policy()["PasswordPolicy"]
+        return answer
     except admin.exceptions.NoSuchEntityException:
         return None
 
 
-def burst(app, keys: str) -> None:
+def burst(app: IamTuiApp, keys: str) -> None:
     """Keys as a terminal delivers a quickly typed word: all of them created before the app handles the first."""
     for key in keys:
         app.post_message(events.Key(key, key))
 
 
-async def test_a_word_typed_into_a_number_field_runs_no_action(make_app, admin, service) -> None:
+async def test_a_word_typed_into_a_number_field_runs_no_action(make_app: MakeApp, admin: IamClient,
+                                                               service: IamService) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=14, PasswordReusePrevention=24)
     updates = record_calls(service, "iam", "UpdateAccountPasswordPolicy")
     app = make_app()
@@ -60,10 +68,10 @@ async def test_a_word_typed_into_a_number_field_runs_no_action(make_app, admin, 
         assert app.screen is screen and length.value == "16"
         await pilot.press(*"cu")  # neither the CIS preset nor undo
         assert length.value == "16" and screen.query_one("#require_symbols", Checkbox).value is False
-    assert updates == [] and policy(admin)["MinimumPasswordLength"] == 14
+    assert updates == [] and (policy(admin) or {}).get("MinimumPasswordLength") == 14
 
 
-async def test_a_dialog_ignores_keys_typed_before_it_was_drawn(make_app, admin) -> None:
+async def test_a_dialog_ignores_keys_typed_before_it_was_drawn(make_app: MakeApp, admin: IamClient) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=14)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -75,11 +83,12 @@ async def test_a_dialog_ignores_keys_typed_before_it_was_drawn(make_app, admin) 
         assert policy(admin) is not None
         await pilot.press("y")  # typed once the question is on screen: it counts
         await settle(pilot, rounds=5)
-        assert app.screen is screen and policy(admin) is None
+        assert current(app, PasswordPolicyScreen) is screen and policy(admin) is None
 
 
 @pytest.mark.parametrize("quit_key", ["q", "ctrl+q"])
-async def test_quitting_the_password_handover_asks_until_the_password_is_taken(make_app, quit_key: str) -> None:
+async def test_quitting_the_password_handover_asks_until_the_password_is_taken(
+        make_app: MakeApp, quit_key: str) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await open_form(app, pilot)
@@ -99,7 +108,8 @@ async def test_quitting_the_password_handover_asks_until_the_password_is_taken(m
     assert not app.is_running
 
 
-async def test_an_expired_toast_remounted_under_a_dialog_arms_no_negative_timer(make_app, monkeypatch) -> None:
+async def test_an_expired_toast_remounted_under_a_dialog_arms_no_negative_timer(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
     """Textual 8.2.8 re-mounts the notifications on every pushed screen; ``ToastRack.show`` skips expired ones,
     but a notification can expire between that check and ``Toast.__init__`` reading ``time_left``: the toast then
     arms ``set_timer(negative)``, which spins forever. A clock that moves on just as the toast is built makes it
@@ -107,14 +117,14 @@ async def test_an_expired_toast_remounted_under_a_dialog_arms_no_negative_timer(
     clock: list[float] = []
     build_toast = Toast.__init__
 
-    def toast_built_late(self, notification) -> None:
+    def toast_built_late(self: Toast, notification: Notification) -> None:
         clock[0] = notification.raised_at + 5.5  # (a 5 s notification) expired a moment after show() checked it
         build_toast(self, notification)
 
     delays: list[float] = []
     init = Timer.__init__
 
-    def recording_init(self, target, interval, *args, **kwargs) -> None:
+    def recording_init(self: Timer, target: MessageTarget, interval: float, *args: Any, **kwargs: Any) -> None:
         init(self, target, interval, *args, **kwargs)
         delays.append(self._interval)  # what reached the timer
         if self._interval <= 0:

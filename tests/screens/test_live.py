@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from iam_tui.core.checks import Status
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.models import ScanResult
+from iam_tui.core.checks import CheckId, Status
 from iam_tui.core.finish import Made
 from iam_tui.guide import StepKey, StepState
 from iam_tui.screens.access_keys import AccessKeysScreen, CreateKeyScreen
@@ -25,7 +28,8 @@ from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.screens.users import UsersScreen
 from iam_tui.widgets.line_table import LineTable
 
-from .pilot import open_step, settle, visible_text
+from ..helpers import IamClient, MakeApp
+from .pilot import current, latest_scan, open_step, settle, visible_text
 from .test_mfa import create_device, open_mfa, two_codes, type_codes
 from .test_users import names
 from .waiting import until, until_screen, until_shown
@@ -33,20 +37,20 @@ from .waiting import until, until_screen, until_shown
 SCAN_TRIES = 2000  # a scan under a loaded CI machine: bounded, never timed
 
 
-def dashboard(app) -> DashboardScreen:
+def dashboard(app: IamTuiApp) -> DashboardScreen:
     return next(s for s in app.screen_stack if isinstance(s, DashboardScreen))
 
 
-async def first_scan(pilot, app):
+async def first_scan(pilot: Pilot[int], app: IamTuiApp) -> ScanResult:
     """The scan the change is compared with (an app started on a step has not scanned yet)."""
     await settle(pilot)
     dashboard(app).action_refresh()
     await until(pilot, lambda: app.last_scan is not None, tries=SCAN_TRIES)
     await settle(pilot)
-    return app.last_scan
+    return latest_scan(app)
 
 
-async def rescanned(pilot, app, before) -> None:
+async def rescanned(pilot: Pilot[int], app: IamTuiApp, before: ScanResult | None) -> None:
     """The change's own re-read is in: nobody pressed r."""
     await until(pilot, lambda: app.last_scan is not before and not app.session.busy, tries=SCAN_TRIES)
     await settle(pilot)
@@ -61,21 +65,21 @@ class Seen:
     summary: str  # the summary's text
 
 
-def _rows(app) -> dict[str, Status]:
+def _rows(app: IamTuiApp) -> dict[str, Status]:
     return {c.id: c.status for c in dashboard(app).checks}
 
 
-async def look(pilot, app, *detail_of: str) -> Seen:
+async def look(pilot: Pilot[int], app: IamTuiApp, *detail_of: str) -> Seen:
     """What the dashboard, the users screen and the summary show now."""
     board = dashboard(app)
     detail = {}
     for check_id in detail_of:
-        board.table.move_cursor(row=[c.id for c in board.checks].index(check_id))
+        board.table.move_cursor(row=[c.id for c in board.checks].index(CheckId(check_id)))
         await pilot.pause()
         detail[check_id] = str(board.detail.render())
     app.push_screen(UsersScreen())
     await until_screen(pilot, UsersScreen)
-    await until(pilot, lambda: app.screen.overview is not None)
+    await until(pilot, lambda: current(app, UsersScreen).overview is not None)
     await settle(pilot)
     users, user_names = visible_text(app), names(app)
     app.pop_screen()
@@ -95,32 +99,33 @@ def user_row(seen: Seen, name: str) -> str:
 # --- keys (step 5) -------------------------------------------------------------------------------------------------
 
 
-async def _keys_screen(pilot, app) -> AccessKeysScreen:
+async def _keys_screen(pilot: Pilot[int], app: IamTuiApp) -> AccessKeysScreen:
     screen = await open_step(pilot, StepKey.ACCESS_KEYS, AccessKeysScreen)
     await until(pilot, lambda: screen.keys or "no access keys" in str(screen.query_one("#keys-status",
                                                                                        Static).render()))
     return screen
 
 
-async def test_a_key_made_in_step_5_fails_1_10_on_the_dashboard_users_and_summary(make_app, admin) -> None:
+async def test_a_key_made_in_step_5_fails_1_10_on_the_dashboard_users_and_summary(
+        make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="dan")
     admin.create_login_profile(UserName="dan", Password="Correct-Horse-9-battery")
     app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="dan")
     async with app.run_test(size=(100, 32)) as pilot:
         await _keys_screen(pilot, app)
         before = await first_scan(pilot, app)
-        assert before.result("setup-keys-unused").status is Status.PASS
+        assert before.result(CheckId.SETUP_KEYS_UNUSED).status is Status.PASS
         await pilot.press("n")
         await until_screen(pilot, CreateKeyScreen)
         await pilot.press("enter")
         await until_screen(pilot, NewKeyScreen)
-        key_id = app.screen.new_key.access_key_id
+        key_id = current(app, NewKeyScreen).new_key.access_key_id
         await pilot.press("escape")
         await until_screen(pilot, ConfirmScreen)
         await pilot.press("y")
         await until_screen(pilot, AccessKeysScreen)
         await rescanned(pilot, app, before)
-        after = app.last_scan
+        after = latest_scan(app)
         seen = await look(pilot, app, "setup-keys-unused")
     assert after.api_calls < before.api_calls / 2  # dan read again, not the whole account
     assert seen.statuses["setup-keys-unused"] is Status.FAIL
@@ -130,7 +135,8 @@ async def test_a_key_made_in_step_5_fails_1_10_on_the_dashboard_users_and_summar
     assert "✗ 1.10" in seen.summary
 
 
-async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(make_app, admin) -> None:
+async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(
+        make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     first = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
     second = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
@@ -138,7 +144,7 @@ async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(make
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await _keys_screen(pilot, app)
         before = await first_scan(pilot, app)
-        assert before.result("one-active-key").status is Status.FAIL
+        assert before.result(CheckId.ONE_ACTIVE_KEY).status is Status.FAIL
         table = screen.query_one("#keys", DataTable)
         table.focus()
         table.move_cursor(row=[k.access_key_id for k in screen.keys].index(second))
@@ -151,7 +157,7 @@ async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(make
         assert seen.statuses["one-active-key"] is Status.PASS
         assert "1.13" not in user_row(seen, "alice")
 
-        before = app.last_scan  # then delete the first: alice has one key left, inactive
+        before = latest_scan(app)  # then delete the first: alice has one key left, inactive
         table.move_cursor(row=[k.access_key_id for k in screen.keys].index(first))
         await pilot.press("d")
         await until_screen(pilot, TypedConfirmScreen)
@@ -159,7 +165,9 @@ async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(make
         await until_screen(pilot, AccessKeysScreen)
         await rescanned(pilot, app, before)
         seen = await look(pilot, app)
-    keys = app.last_scan.inputs.live_users["alice"].keys
+    inputs = latest_scan(app).inputs
+    assert inputs is not None
+    keys = inputs.live_users["alice"].keys
     assert [k.access_key_id for k in keys] == [second]
     assert seen.statuses["one-active-key"] is Status.PASS
 
@@ -167,7 +175,8 @@ async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(make
 # --- removing the guide's user ----------------------------------------------------------------------------------
 
 
-async def test_a_removed_guide_user_leaves_the_summary_the_marks_and_step_3(make_app, admin) -> None:
+async def test_a_removed_guide_user_leaves_the_summary_the_marks_and_step_3(
+        make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="bob")
     serial = admin.create_virtual_mfa_device(VirtualMFADeviceName="bob")["VirtualMFADevice"]["SerialNumber"]
     admin.enable_mfa_device(UserName="bob", SerialNumber=serial, AuthenticationCode1="123456",
@@ -191,7 +200,7 @@ async def test_a_removed_guide_user_leaves_the_summary_the_marks_and_step_3(make
         await until_screen(pilot, PlanReviewScreen)
         await pilot.press(*"bob", "enter")
         await until_screen(pilot, PlanProgressScreen)
-        progress = app.screen
+        progress = current(app, PlanProgressScreen)
         await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
         await pilot.press("escape")
         await until_screen(pilot, UsersScreen)
@@ -218,11 +227,11 @@ async def test_a_removed_guide_user_leaves_the_summary_the_marks_and_step_3(make
 # --- account settings -------------------------------------------------------------------------------------------
 
 
-async def test_setting_the_password_policy_passes_1_7_and_1_8_everywhere(make_app) -> None:
+async def test_setting_the_password_policy_passes_1_7_and_1_8_everywhere(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
-        assert before.result("password-policy-length").status is Status.FAIL
+        assert before.result(CheckId.PASSWORD_POLICY_LENGTH).status is Status.FAIL
         await pilot.press("p")
         await settle(pilot)
         await pilot.press("c", "a")  # the CIS preset, apply (the screen opens where its keys work)
@@ -236,14 +245,14 @@ async def test_setting_the_password_policy_passes_1_7_and_1_8_everywhere(make_ap
     assert "1.7" not in seen.summary and "1.8" not in seen.summary
 
 
-async def test_accepting_1_15_shows_on_the_row_and_detail_at_once(make_app, admin) -> None:
+async def test_accepting_1_15_shows_on_the_row_and_detail_at_once(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_group(GroupName="PowerUsers")
     admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
         board = dashboard(app)
-        board.table.move_cursor(row=[c.id for c in board.checks].index("no-full-admin-policy"))
+        board.table.move_cursor(row=[c.id for c in board.checks].index(CheckId.NO_FULL_ADMIN_POLICY))
         await pilot.pause()
         await pilot.press("f")
         await until_shown(pilot, NameDialog)
@@ -251,13 +260,13 @@ async def test_accepting_1_15_shows_on_the_row_and_detail_at_once(make_app, admi
         await until_screen(pilot, DashboardScreen)
         await rescanned(pilot, app, before)
         seen = await look(pilot, app, "no-full-admin-policy")
-        row = board.table.get_row("no-full-admin-policy")[0].plain
+        row = str(board.table.get_row("no-full-admin-policy")[0])
     assert row == "✗ fail\naccepted"
     assert "Accepted on PowerUsers by " in seen.detail["no-full-admin-policy"]
     assert "the guide's admins" in seen.detail["no-full-admin-policy"]
 
 
-async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_app, admin) -> None:
+async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="ann")
     admin.attach_user_policy(UserName="ann", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
     app = make_app()
@@ -265,7 +274,7 @@ async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_ap
         before = await first_scan(pilot, app)
         assert "1.14" in user_row(await look(pilot, app), "ann")
         board = dashboard(app)
-        board.table.move_cursor(row=[c.id for c in board.checks].index("permissions-via-groups"))
+        board.table.move_cursor(row=[c.id for c in board.checks].index(CheckId.PERMISSIONS_VIA_GROUPS))
         await pilot.pause()
         await pilot.press("f")
         await until_shown(pilot, NameDialog)
@@ -273,7 +282,7 @@ async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_ap
         await until_screen(pilot, PlanReviewScreen)
         await pilot.press("enter")
         await until_screen(pilot, PlanProgressScreen)
-        progress = app.screen
+        progress = current(app, PlanProgressScreen)
         await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
         await pilot.press("escape")
         await until_screen(pilot, DashboardScreen)
@@ -283,13 +292,13 @@ async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_ap
     assert "1.14" not in user_row(seen, "ann") and "ann-pe" in user_row(seen, "ann")  # its new group
 
 
-async def test_the_security_contact_set_from_the_dashboard_passes_1_2_everywhere(make_app) -> None:
+async def test_the_security_contact_set_from_the_dashboard_passes_1_2_everywhere(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
         await pilot.press("s")
         await until_screen(pilot, SecurityContactScreen)
-        modal = app.screen
+        modal = current(app, SecurityContactScreen)
         for field, value in (("name", "Sec"), ("title", "CISO"), ("email", "security@example.com"),
                              ("phone", "+1 206 555 0100")):
             modal.query_one(f"#contact-{field}", Input).value = value
@@ -302,7 +311,7 @@ async def test_the_security_contact_set_from_the_dashboard_passes_1_2_everywhere
     assert "1.2 " not in seen.summary
 
 
-async def test_an_alias_set_in_step_4_is_in_the_header_the_dashboard_and_the_summary(make_app) -> None:
+async def test_an_alias_set_in_step_4_is_in_the_header_the_dashboard_and_the_summary(make_app: MakeApp) -> None:
     app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await open_step(pilot, StepKey.SIGN_IN, SigninScreen)
@@ -318,14 +327,14 @@ async def test_an_alias_set_in_step_4_is_in_the_header_the_dashboard_and_the_sum
     assert "account alias: acme-corp (https://acme-corp.signin.aws.amazon.com/console)" in seen.summary
 
 
-async def test_an_mfa_device_enabled_in_step_3_passes_1_9_everywhere(make_app, admin) -> None:
+async def test_an_mfa_device_enabled_in_step_3_passes_1_9_everywhere(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     admin.create_login_profile(UserName="alice", Password="Aa1!aaaaaaaaaaaa")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_mfa(app, pilot)
         before = await first_scan(pilot, app)
-        assert before.result("console-users-mfa").status is Status.FAIL
+        assert before.result(CheckId.CONSOLE_USERS_MFA).status is Status.FAIL
         seed = await create_device(app, pilot, screen)
         await type_codes(app, pilot, screen, *two_codes(seed))
         await rescanned(pilot, app, before)

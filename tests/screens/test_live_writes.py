@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.service import IamService
-from iam_tui.core.checks import Status
+from iam_tui.core.checks import CheckId, Status
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.password_handover import PasswordHandoverScreen
@@ -47,7 +47,7 @@ async def test_a_lost_answer_still_rereads_what_the_write_names_and_says_it_may_
     shown: list[Notification] = []
     async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
         before = await first_scan(pilot, app)
-        assert before.result("security-contact").status is Status.FAIL
+        assert before.result(CheckId.SECURITY_CONTACT).status is Status.FAIL
         lost = lose_answers(service, "PutAlternateContact", then="error", aws_service="account")
         await _set_contact(pilot, app)
         await rescanned(pilot, app, before)
@@ -67,7 +67,7 @@ async def test_a_user_created_with_its_group_is_on_the_dashboard_the_users_scree
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
-        assert before.result("no-full-admin-policy").status is Status.PASS
+        assert before.result(CheckId.NO_FULL_ADMIN_POLICY).status is Status.PASS
         await run_plan(app, pilot, "carl")
         assert isinstance(app.screen, PasswordHandoverScreen)
         await rescanned(pilot, app, before)
@@ -84,7 +84,7 @@ async def test_removing_the_password_policy_fails_its_checks_everywhere(make_app
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
-        assert before.result("password-policy-length").status is Status.PASS
+        assert before.result(CheckId.PASSWORD_POLICY_LENGTH).status is Status.PASS
         await pilot.press("p")
         await until_screen(pilot, PasswordPolicyScreen)
         await settle(pilot)
@@ -106,7 +106,7 @@ async def test_a_policy_whose_answer_was_lost_and_could_not_be_read_back_is_show
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
-        assert before.result("password-policy-length").status is Status.FAIL
+        assert before.result(CheckId.PASSWORD_POLICY_LENGTH).status is Status.FAIL
         await pilot.press("p")
         await until_screen(pilot, PasswordPolicyScreen)
         await settle(pilot)

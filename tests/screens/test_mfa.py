@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import time
+from typing import Any
 
 import pytest
 from textual.notifications import Notification
@@ -14,13 +15,16 @@ from textual.widgets import Button, Input, Static
 from textual.widgets._toast import Toast
 
 from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.clipboard import Clipboard
+from iam_tui.core.checks import CheckId
 from iam_tui.core.mfa import otpauth_uri
 from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 from iam_tui.guide import StepKey, StepState
 from iam_tui.screens.confirm import ConfirmScreen
+from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.mfa import MfaScreen
 from iam_tui.screens.qr_view import QrViewScreen
 from iam_tui.screens.user_picker import UserPickerScreen
@@ -28,9 +32,9 @@ from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.qr_code import QrCode
 from iam_tui.widgets.secret_field import SecretField, group
 
-from ..helpers import FakeTime, inject_error
+from ..helpers import FakeTime, IamClient, MakeApp, inject_error
 from ..widgets.qr_decode import decode, modules_of, screen_modules
-from .pilot import notifications_into, open_step, settle, visible_text
+from .pilot import current, notifications_into, open_step, settle, visible_text
 from .waiting import until, until_screen, until_shown
 
 WIDE = (140, 50)  # room for the QR code beside the form
@@ -53,7 +57,7 @@ def calls_to(service: IamService) -> list[str]:
     the most specific handlers first), so calls that the sandbox's rules answer are counted too."""
     seen: list[str] = []
 
-    def record(model, **_) -> None:
+    def record(model: Any, **_: Any) -> None:
         seen.append(model.name)
 
     for operation in WATCHED:
@@ -61,7 +65,7 @@ def calls_to(service: IamService) -> list[str]:
     return seen
 
 
-async def open_mfa(app: IamTuiApp, pilot: Pilot[object], user: str | None = "alice") -> MfaScreen:
+async def open_mfa(app: IamTuiApp, pilot: Pilot[int], user: str | None = "alice") -> MfaScreen:
     app.session.guide_user = user  # an app started at the step is made with it: it opens the step on connecting
     await open_step(pilot, StepKey.MFA, MfaScreen)
     screen = next(s for s in reversed(app.screen_stack) if isinstance(s, MfaScreen))
@@ -70,7 +74,7 @@ async def open_mfa(app: IamTuiApp, pilot: Pilot[object], user: str | None = "ali
     return screen
 
 
-async def create_device(app: IamTuiApp, pilot: Pilot[object], screen: MfaScreen) -> Secret:
+async def create_device(app: IamTuiApp, pilot: Pilot[int], screen: MfaScreen) -> Secret:
     assert app.focused is screen.query_one("#device-name", Input)
     await pilot.press("enter")
     await settle(pilot)
@@ -79,7 +83,7 @@ async def create_device(app: IamTuiApp, pilot: Pilot[object], screen: MfaScreen)
     return screen.pending.device.seed
 
 
-async def type_codes(app: IamTuiApp, pilot: Pilot[object], screen: MfaScreen, first: str, second: str, *,
+async def type_codes(app: IamTuiApp, pilot: Pilot[int], screen: MfaScreen, first: str, second: str, *,
                      keys: bool = False) -> None:
     """Enter two codes as a person does (``keys``: key by key; else each field at once, which is faster). Focus
     moves to the second field after six digits; six digits there check and send them."""
@@ -95,7 +99,7 @@ async def type_codes(app: IamTuiApp, pilot: Pilot[object], screen: MfaScreen, fi
     await settle(pilot)
 
 
-async def test_happy_path(make_app, admin) -> None:
+async def test_happy_path(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     admin.create_login_profile(UserName="alice", Password="Aa1!aaaaaaaaaaaa")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
@@ -119,17 +123,19 @@ async def test_happy_path(make_app, admin) -> None:
         assert not screen.query("#qr") and not screen.query("#seed")
         await pilot.press("escape")
         await settle(pilot)
-        dashboard = app.screen
+        dashboard = current(app, DashboardScreen)
         assert dashboard.scan is not None
-        assert dashboard.scan.result("console-users-mfa").resources == ()  # re-read live after the change
+        assert dashboard.scan.result(CheckId.CONSOLE_USERS_MFA).resources == ()  # re-read live after the change
 
 
-async def test_wrong_codes_are_caught_before_aws_then_aws_rejects_then_right_codes(make_app, service, admin) -> None:
+async def test_wrong_codes_are_caught_before_aws_then_aws_rejects_then_right_codes(
+        make_app: MakeApp, service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         seed = await create_device(app, pilot, screen)
+        assert screen.pending is not None
         serial = screen.pending.device.serial
         calls = calls_to(service)
         first, second = two_codes(seed)
@@ -149,14 +155,15 @@ async def test_wrong_codes_are_caught_before_aws_then_aws_rejects_then_right_cod
         assert calls.count("CreateVirtualMFADevice") == 0  # no new device was made for the retries
 
 
-async def test_a_lost_answer_after_aws_enabled_the_device_still_counts(make_app, service, admin) -> None:
+async def test_a_lost_answer_after_aws_enabled_the_device_still_counts(
+        make_app: MakeApp, service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         seed = await create_device(app, pilot, screen)
 
-        def connection_lost(**_) -> None:
+        def connection_lost(**_: Any) -> None:
             raise ConnectionResetError("the answer never arrived")
 
         service.ctx.client("iam").meta.events.register("after-call.iam.EnableMFADevice", connection_lost)
@@ -165,7 +172,8 @@ async def test_a_lost_answer_after_aws_enabled_the_device_still_counts(make_app,
         assert "is assigned to alice" in text_of(screen, "#done-message") and not app.session.exit_cleanups
 
 
-async def test_clock_skew_is_named_and_can_be_sent_anyway(make_app, service, admin) -> None:
+async def test_clock_skew_is_named_and_can_be_sent_anyway(make_app: MakeApp, service: IamService,
+                                                          admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
@@ -182,7 +190,7 @@ async def test_clock_skew_is_named_and_can_be_sent_anyway(make_app, service, adm
         assert "InvalidAuthenticationCode" in text_of(screen, "#code-message")  # AWS's clock agrees with ours
 
 
-async def test_cancel_deletes_the_device(make_app, admin) -> None:
+async def test_cancel_deletes_the_device(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     shown: list[Notification] = []
@@ -204,7 +212,7 @@ async def test_cancel_deletes_the_device(make_app, admin) -> None:
         assert any("Deleted the unassigned MFA device alice" in str(n.message) for n in shown)
 
 
-async def test_leaving_any_other_way_deletes_the_device(make_app, admin) -> None:
+async def test_leaving_any_other_way_deletes_the_device(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
@@ -217,7 +225,7 @@ async def test_leaving_any_other_way_deletes_the_device(make_app, admin) -> None
 
 
 @pytest.mark.parametrize("signum", [None, signal.SIGTERM])
-async def test_quitting_mid_way_deletes_the_device(make_app, admin, signum: int | None) -> None:
+async def test_quitting_mid_way_deletes_the_device(make_app: MakeApp, admin: IamClient, signum: int | None) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
@@ -232,13 +240,15 @@ async def test_quitting_mid_way_deletes_the_device(make_app, admin, signum: int 
         assert app.return_value == (128 + signum if signum else 0) and not app.exit_message
 
 
-async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, service, admin) -> None:
+async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app: MakeApp, service: IamService,
+                                                                     admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     shown: list[Notification] = []
     async with app.run_test(size=WIDE, message_hook=notifications_into(shown)) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
+        assert screen.pending is not None
         serial = screen.pending.device.serial
         denied = inject_error(service, "iam", "DeleteVirtualMFADevice", "AccessDenied", status=403)
         await pilot.press("escape")
@@ -255,7 +265,7 @@ async def test_a_failed_delete_names_the_device_and_quitting_retries(make_app, s
         assert len(admin.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
 
 
-async def test_small_terminal_offers_the_full_screen_view(make_app, admin) -> None:
+async def test_small_terminal_offers_the_full_screen_view(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -270,7 +280,7 @@ async def test_small_terminal_offers_the_full_screen_view(make_app, admin) -> No
         assert "needs 45×24 cells and this terminal is 60×20" in help_text and "ctrl+f" in help_text
         await pilot.press("ctrl+f")
         await until_screen(pilot, QrViewScreen)
-        view = app.screen
+        view = current(app, QrViewScreen)
         assert not view.fits
         assert "needs 45×24 cells" in str(view.query_one("#qr-view-too-small", Static).render())
         await pilot.resize_terminal(100, 40)
@@ -286,7 +296,7 @@ async def test_small_terminal_offers_the_full_screen_view(make_app, admin) -> No
         assert screen.query_one("#qr-pane").display and not screen.query_one("#full-qr").display
 
 
-async def test_the_full_screen_qr_code_scans_at_80x24_in_both_themes(make_app, admin) -> None:
+async def test_the_full_screen_qr_code_scans_at_80x24_in_both_themes(make_app: MakeApp, admin: IamClient) -> None:
     """The whole 80x24 screen, read as a camera would (the caption, the theme's background around the code),
     decodes to the URI; it names the account as AWS's does, with the issuer once (in its parameter)."""
     admin.create_user(UserName="alice")
@@ -297,7 +307,7 @@ async def test_the_full_screen_qr_code_scans_at_80x24_in_both_themes(make_app, a
         await pilot.press("ctrl+f")
         await until_screen(pilot, QrViewScreen)
         await settle(pilot)
-        view = app.screen
+        view = current(app, QrViewScreen)
         expected = otpauth_uri("alice", "123456789012", seed, issuer_in_label=False).reveal()
         for theme in ("textual-dark", "textual-light"):
             app.theme = theme
@@ -308,7 +318,8 @@ async def test_the_full_screen_qr_code_scans_at_80x24_in_both_themes(make_app, a
         assert qr.quiet_zone == 2 and qr.region.height == 23  # version 6 (41 modules) and 2 + 2 modules of margin
 
 
-async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app, admin, caplog) -> None:
+async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app: MakeApp, admin: IamClient,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     admin.create_user(UserName="alice")
     app = make_app()
@@ -318,6 +329,7 @@ async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app, admi
         seed = await create_device(app, pilot, screen)
         field = screen.query_one("#seed", SecretField)
         grouped = group(seed.reveal(), 4)
+        assert screen.pending is not None
         assert seed.reveal() not in repr(screen.pending.device) and seed.reveal() not in repr(screen.uris)
         await pilot.press("v")
         assert field.revealed and grouped in visible_text(app)  # the helper does find the key when it is shown
@@ -331,7 +343,7 @@ async def test_the_seed_stays_masked_and_out_of_logs_and_messages(make_app, admi
         assert seed.reveal() not in text and grouped not in text
 
 
-async def test_the_keys_shown_for_the_secret_key_work_from_the_code_fields(make_app, admin) -> None:
+async def test_the_keys_shown_for_the_secret_key_work_from_the_code_fields(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
@@ -353,7 +365,7 @@ async def test_the_keys_shown_for_the_secret_key_work_from_the_code_fields(make_
         assert app.is_running and screen.query_one("#code1", Input).value == "12"
 
 
-async def test_toasts_never_cover_the_qr_code_or_the_countdown(make_app, admin) -> None:
+async def test_toasts_never_cover_the_qr_code_or_the_countdown(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
     async with app.run_test(size=(100, 32), notifications=True) as pilot:  # the QR beside the form, to the footer
@@ -372,6 +384,7 @@ async def test_toasts_never_cover_the_qr_code_or_the_countdown(make_app, admin) 
             assert covered.region.area and not any(t.region.overlaps(covered.region) for t in toasts)
         # What a camera sees: the composed screen where the QR code is (a toast over it would not decode).
         rows = screen._compositor.render_strips()[qr.region.y:qr.region.bottom]
+        assert qr.text is not None
         assert decode(modules_of([row.crop(qr.region.x, qr.region.right) for row in rows])) == [qr.text.reveal()]
         await pilot.resize_terminal(80, 24)  # no QR code beside the form: the toasts keep off the code fields
         await settle(pilot)
@@ -384,7 +397,7 @@ async def test_toasts_never_cover_the_qr_code_or_the_countdown(make_app, admin) 
         assert all(not t.visible for t in app.screen.query(Toast).results(Toast))  # nothing over the big one
 
 
-async def test_without_a_user_it_says_to_choose_one_first(make_app, admin) -> None:
+async def test_without_a_user_it_says_to_choose_one_first(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA)
     async with app.run_test(size=WIDE) as pilot:
@@ -401,14 +414,15 @@ async def test_without_a_user_it_says_to_choose_one_first(make_app, admin) -> No
         assert not admin.list_virtual_mfa_devices()["VirtualMFADevices"]
 
 
-async def type_codes_from_field(app: IamTuiApp, pilot: Pilot[object], screen: MfaScreen, first: str,
+async def type_codes_from_field(app: IamTuiApp, pilot: Pilot[int], screen: MfaScreen, first: str,
                                 second: str) -> None:
     screen.query_one("#code1", Input).focus()
     await pilot.pause()
     await type_codes(app, pilot, screen, first, second)
 
 
-async def test_a_leftover_device_is_offered_for_deletion(make_app, service, admin) -> None:
+async def test_a_leftover_device_is_offered_for_deletion(make_app: MakeApp, service: IamService,
+                                                         admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     leftover = await service.mfa.create("alice")  # an interrupted earlier attempt
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
@@ -417,7 +431,7 @@ async def test_a_leftover_device_is_offered_for_deletion(make_app, service, admi
         assert "unassigned device named alice exists" in text_of(screen, "#name-message")
         await pilot.press("enter")
         await until_screen(pilot, ConfirmScreen)
-        assert leftover.serial in str(app.screen.question)
+        assert leftover.serial in str(current(app, ConfirmScreen).question)
         await pilot.press("y")
         await settle(pilot)
         assert screen.pending is not None and screen.pending.device.seed != leftover.seed
@@ -425,7 +439,7 @@ async def test_a_leftover_device_is_offered_for_deletion(make_app, service, admi
         assert only["SerialNumber"] == leftover.serial  # the same name, a new device
 
 
-async def test_names_in_use_block_creation(make_app, service, admin) -> None:
+async def test_names_in_use_block_creation(make_app: MakeApp, service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     admin.create_user(UserName="bob")
     bobs = await service.mfa.create("Alice")
@@ -452,7 +466,7 @@ async def test_names_in_use_block_creation(make_app, service, admin) -> None:
         assert not app.session.exit_cleanups
 
 
-async def test_the_device_quota_blocks_creation(make_app, admin) -> None:
+async def test_the_device_quota_blocks_creation(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     for i in range(8):
         admin.enable_mfa_device(UserName="alice", SerialNumber=f"GAHT0000000{i}", AuthenticationCode1="123456",
@@ -469,7 +483,8 @@ async def test_the_device_quota_blocks_creation(make_app, admin) -> None:
         assert screen.pending is None
 
 
-async def test_without_a_guide_user_the_picker_chooses_one(make_app, sandbox, admin) -> None:
+async def test_without_a_guide_user_the_picker_chooses_one(make_app: MakeApp, sandbox: Sandbox,
+                                                           admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     admin.create_user(UserName="bob")
     sandbox.state.root_mfa_enabled = True
@@ -492,11 +507,11 @@ async def test_without_a_guide_user_the_picker_chooses_one(make_app, sandbox, ad
         await pilot.press("ctrl+o")  # not while a device is pending
         await pilot.pause()
         assert app.screen is screen
-        await type_codes(app, pilot, screen, *two_codes(seed))
+        await type_codes(app, pilot, current(app, MfaScreen), *two_codes(seed))
         assert "mfa" not in app.guide_state  # alice is not the guide's user: step 3 is not done for bob
 
 
-async def test_opened_while_still_connecting(service, admin) -> None:
+async def test_opened_while_still_connecting(service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     gate = asyncio.Event()
 
@@ -519,7 +534,8 @@ async def test_opened_while_still_connecting(service, admin) -> None:
         assert isinstance(app.screen, MfaScreen) and app.screen.user == "alice"
 
 
-async def test_devices_that_cannot_be_listed_are_said_and_do_not_block(make_app, service, admin) -> None:
+async def test_devices_that_cannot_be_listed_are_said_and_do_not_block(
+        make_app: MakeApp, service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     inject_error(service, "iam", "ListMFADevices", "AccessDenied", status=403)
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
@@ -530,7 +546,8 @@ async def test_devices_that_cannot_be_listed_are_said_and_do_not_block(make_app,
         await create_device(app, pilot, screen)  # AWS still checks the name and the quota
 
 
-async def test_enabling_right_after_the_password_was_set_waits_for_iam(make_app, service, sandbox, admin) -> None:
+async def test_enabling_right_after_the_password_was_set_waits_for_iam(
+        make_app: MakeApp, service: IamService, sandbox: Sandbox, admin: IamClient) -> None:
     """EnableMFADevice right after CreateLoginProfile is briefly refused; the app waits it out (bounded)
     without the user having to send the codes again."""
     fake = FakeTime()
@@ -547,7 +564,7 @@ async def test_enabling_right_after_the_password_was_set_waits_for_iam(make_app,
     assert fake.slept and len(admin.list_mfa_devices(UserName="alice")["MFADevices"]) == 1
 
 
-async def test_a_spare_device_is_offered_a_free_name(make_app, service, admin) -> None:
+async def test_a_spare_device_is_offered_a_free_name(make_app: MakeApp, service: IamService, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     first = await service.mfa.create("alice")
     await service.mfa.enable("alice", first.serial, *two_codes(first.seed))
@@ -558,7 +575,8 @@ async def test_a_spare_device_is_offered_a_free_name(make_app, service, admin) -
         assert text_of(screen, "#name-message") == ""
 
 
-async def test_tab_or_enter_after_the_first_code_leaves_the_focus_in_the_second_field(make_app, admin) -> None:
+async def test_tab_or_enter_after_the_first_code_leaves_the_focus_in_the_second_field(
+        make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:

@@ -24,6 +24,7 @@ from iam_tui.screens.startup import StartupErrorScreen
 from iam_tui.settings import ConnectionSettings
 from tests.aws.test_mfa_refused import alice_key
 
+from .pilot import current, identity_of
 from .waiting import until, until_screen, until_shown
 
 SERIAL = "arn:aws:iam::123456789012:mfa/alice"
@@ -53,8 +54,8 @@ async def test_role_mfa_code_is_asked_in_a_modal_and_the_role_is_assumed() -> No
         assert app.screen.query_one("#mfa-code", Input).value == "123456"
         await pilot.press("enter")
         await until(pilot, lambda: app.identity is not None)
-        assert app.identity.caller.arn.startswith("arn:aws:sts::123456789012:assumed-role/Admin/")
-        assert app.identity.source == "profile admin-mfa (assumed role)"
+        assert identity_of(app).caller.arn.startswith("arn:aws:sts::123456789012:assumed-role/Admin/")
+        assert identity_of(app).source == "profile admin-mfa (assumed role)"
 
 
 @pytest.mark.usefixtures("role_profile")
@@ -64,7 +65,8 @@ async def test_cancelling_the_mfa_code_says_what_to_do() -> None:
         await until_shown(pilot, MfaCodeScreen)
         await pilot.press("escape")
         await until_screen(pilot, StartupErrorScreen)
-        assert app.screen.error.code == "MfaCodeNeeded" and "Press r" in app.screen.error.fix
+        error = current(app, StartupErrorScreen).error
+        assert error.code == "MfaCodeNeeded" and "Press r" in error.fix
 
 
 @pytest.fixture
@@ -90,7 +92,7 @@ async def test_a_key_profile_with_mfa_serial_asks_the_code_and_runs_on_a_session
         assert "GetSessionToken" in seen and "in memory only" in seen and SERIAL in seen
         await pilot.press(*"123456", "enter")
         await until(pilot, lambda: app.identity is not None)
-        assert app.identity.source.startswith("profile alice-long-term (MFA session (GetSessionToken, in memory) "
+        assert identity_of(app).source.startswith("profile alice-long-term (MFA session (GetSessionToken, in memory) "
                                               "until ")
 
 
@@ -113,6 +115,7 @@ async def test_a_key_refused_without_mfa_asks_the_code_and_runs_on_a_session(san
         assert "refuses this access key's calls without MFA" in seen and serial in seen
         await pilot.press(*totp(seed, time.time()), "enter")
         await until(pilot, lambda: app.identity is not None)
+        assert app.identity is not None
         assert app.identity.caller.arn.endswith(":user/alice")
         assert app.identity.source.startswith("MFA session (GetSessionToken, in memory) until ")
         await app.service.aws.call("iam", "GetAccountSummary")  # what the key alone may not do

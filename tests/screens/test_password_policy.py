@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Static
 
+from iam_tui.app import IamTuiApp
 from iam_tui.aws.service import IamService
-from iam_tui.core.checks import Status
+from iam_tui.core.checks import CheckId, Status
 from iam_tui.core.password_policy import DEFAULT_POLICY_TEXT, EffectivePolicy, PasswordPolicy
 from iam_tui.core.passwords import generate_password, password_problems
 from iam_tui.core.policy_edit import CIS_EXPIRY_NOTE
@@ -15,27 +19,27 @@ from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.password_policy import PasswordPolicyScreen
 
-from ..helpers import inject_error, record_calls
-from .pilot import settle
+from ..helpers import IamClient, MakeApp, inject_error, record_calls
+from .pilot import current, scan_of, settle
 from .waiting import until_screen
 
 FLAGS = ("require_uppercase", "require_lowercase", "require_numbers", "require_symbols", "allow_users_to_change",
          "hard_expiry")
 
 
-def text(screen, selector: str) -> str:
+def text(screen: Screen[Any], selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
-def value(screen, key: str) -> str:
+def value(screen: Screen[Any], key: str) -> str:
     return screen.query_one(f"#{key}", Input).value
 
 
-def flags(screen) -> dict[str, bool]:
+def flags(screen: Screen[Any]) -> dict[str, bool]:
     return {key: screen.query_one(f"#{key}", Checkbox).value for key in FLAGS}
 
 
-async def open_policy(app, pilot) -> PasswordPolicyScreen:
+async def open_policy(app: IamTuiApp, pilot: Pilot[int]) -> PasswordPolicyScreen:
     await settle(pilot)
     await pilot.press("p")
     await settle(pilot)
@@ -47,7 +51,7 @@ async def open_policy(app, pilot) -> PasswordPolicyScreen:
     return screen
 
 
-async def test_it_opens_where_the_keys_it_names_work_and_the_footer_shows_them(make_app) -> None:
+async def test_it_opens_where_the_keys_it_names_work_and_the_footer_shows_them(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -65,7 +69,7 @@ async def test_it_opens_where_the_keys_it_names_work_and_the_footer_shows_them(m
         assert isinstance(app.screen, ConfirmScreen)
 
 
-async def test_view_when_none_is_set(make_app) -> None:
+async def test_view_when_none_is_set(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
@@ -77,7 +81,7 @@ async def test_view_when_none_is_set(make_app) -> None:
         assert screen.check_action("remove_policy", ()) is False  # nothing to remove: not offered
 
 
-async def test_view_when_a_policy_is_set(make_app, admin) -> None:
+async def test_view_when_a_policy_is_set(make_app: MakeApp, admin: IamClient) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=12, RequireNumbers=True, MaxPasswordAge=90,
                                          PasswordReusePrevention=5, AllowUsersToChangePassword=True)
     app = make_app()
@@ -94,7 +98,8 @@ async def test_view_when_a_policy_is_set(make_app, admin) -> None:
         assert screen.check_action("remove_policy", ()) is True
 
 
-async def test_invalid_values_are_flagged_next_to_the_field_and_nothing_is_sent(make_app, service) -> None:
+async def test_invalid_values_are_flagged_next_to_the_field_and_nothing_is_sent(
+        make_app: MakeApp, service: IamService) -> None:
     calls = record_calls(service, "iam", "UpdateAccountPasswordPolicy")
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -126,7 +131,8 @@ async def test_invalid_values_are_flagged_next_to_the_field_and_nothing_is_sent(
     assert calls == []
 
 
-async def test_the_diff_is_shown_before_applying_and_no_sends_nothing(make_app, service, admin) -> None:
+async def test_the_diff_is_shown_before_applying_and_no_sends_nothing(make_app: MakeApp, service: IamService,
+                                                                      admin: IamClient) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=8, MaxPasswordAge=90)
     calls = record_calls(service, "iam", "UpdateAccountPasswordPolicy")
     app = make_app()
@@ -149,7 +155,7 @@ async def test_the_diff_is_shown_before_applying_and_no_sends_nothing(make_app, 
         assert admin.get_account_password_policy()["PasswordPolicy"]["MinimumPasswordLength"] == 8
 
 
-async def test_cis_preset_fills_the_form_and_keeps_expiry(make_app, admin) -> None:
+async def test_cis_preset_fills_the_form_and_keeps_expiry(make_app: MakeApp, admin: IamClient) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=20, MaxPasswordAge=90, HardExpiry=True)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -170,14 +176,14 @@ async def test_cis_preset_fills_the_form_and_keeps_expiry(make_app, admin) -> No
         assert value(screen, "reuse_prevention") == "" and "No change" in text(screen, "#policy-diff")
 
 
-async def test_apply_updates_the_checks_and_the_generator_follows(make_app, service: IamService) -> None:
+async def test_apply_updates_the_checks_and_the_generator_follows(make_app: MakeApp, service: IamService) -> None:
     calls = record_calls(service, "iam", "UpdateAccountPasswordPolicy")
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        dashboard = app.screen
-        assert dashboard.scan.result("password-policy-length").status is Status.FAIL
-        assert dashboard.scan.result("password-policy-reuse").status is Status.FAIL
+        dashboard = current(app, DashboardScreen)
+        assert scan_of(dashboard).result(CheckId.PASSWORD_POLICY_LENGTH).status is Status.FAIL
+        assert scan_of(dashboard).result(CheckId.PASSWORD_POLICY_REUSE).status is Status.FAIL
         screen = await open_policy(app, pilot)
         await pilot.press("4", "0", "tab", "c", "a")
         await until_screen(pilot, ConfirmScreen)
@@ -190,9 +196,9 @@ async def test_apply_updates_the_checks_and_the_generator_follows(make_app, serv
         assert screen.check_action("remove_policy", ()) is True
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is dashboard
-        assert dashboard.scan.result("password-policy-length").status is Status.PASS
-        assert dashboard.scan.result("password-policy-reuse").status is Status.PASS
+        assert current(app, DashboardScreen) is dashboard
+        assert scan_of(dashboard).result(CheckId.PASSWORD_POLICY_LENGTH).status is Status.PASS
+        assert scan_of(dashboard).result(CheckId.PASSWORD_POLICY_REUSE).status is Status.PASS
         assert calls == [{"MinimumPasswordLength": 40, "RequireUppercaseCharacters": True,
                           "RequireLowercaseCharacters": True, "RequireNumbers": True, "RequireSymbols": True,
                           "AllowUsersToChangePassword": True, "HardExpiry": False, "PasswordReusePrevention": 24}]
@@ -206,7 +212,7 @@ async def test_apply_updates_the_checks_and_the_generator_follows(make_app, serv
         assert len(password) >= 40 and password_problems(password, effective) == []
 
 
-async def test_an_aws_error_is_shown_plainly_and_the_edits_stay(make_app, service) -> None:
+async def test_an_aws_error_is_shown_plainly_and_the_edits_stay(make_app: MakeApp, service: IamService) -> None:
     inject_error(service, "iam", "UpdateAccountPasswordPolicy", "AccessDenied", "not authorized", 403)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -221,7 +227,7 @@ async def test_an_aws_error_is_shown_plainly_and_the_edits_stay(make_app, servic
         assert value(screen, "reuse_prevention") == "24" and not app.session.busy
 
 
-async def test_remove_policy_asks_first(make_app, admin) -> None:
+async def test_remove_policy_asks_first(make_app: MakeApp, admin: IamClient) -> None:
     admin.update_account_password_policy(MinimumPasswordLength=14, PasswordReusePrevention=24)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -240,10 +246,10 @@ async def test_remove_policy_asks_first(make_app, admin) -> None:
         assert screen.check_action("remove_policy", ()) is False
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen.scan.result("password-policy-length").status is Status.FAIL
+        assert scan_of(app.screen).result(CheckId.PASSWORD_POLICY_LENGTH).status is Status.FAIL
 
 
-async def test_leaving_with_edits_asks_and_leaving_is_refused_mid_call(make_app, service) -> None:
+async def test_leaving_with_edits_asks_and_leaving_is_refused_mid_call(make_app: MakeApp, service: IamService) -> None:
     gate = asyncio.Event()
     update = service.password_policy.update
 
@@ -279,7 +285,7 @@ async def test_leaving_with_edits_asks_and_leaving_is_refused_mid_call(make_app,
         assert isinstance(app.screen, DashboardScreen)
 
 
-async def test_command_palette_opens_it_and_it_pops_normally(make_app) -> None:
+async def test_command_palette_opens_it_and_it_pops_normally(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -301,7 +307,7 @@ async def test_command_palette_opens_it_and_it_pops_normally(make_app) -> None:
         assert results == [None] and isinstance(app.screen, DashboardScreen)
 
 
-async def test_fits_an_80x24_terminal(make_app) -> None:
+async def test_fits_an_80x24_terminal(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_policy(app, pilot)
@@ -318,7 +324,7 @@ async def test_fits_an_80x24_terminal(make_app) -> None:
             assert message.region.y == region.y and message.region.width >= len("At most 24")
 
 
-async def test_reload_keeps_edits_and_shows_a_change_made_elsewhere(make_app, admin) -> None:
+async def test_reload_keeps_edits_and_shows_a_change_made_elsewhere(make_app: MakeApp, admin: IamClient) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
@@ -336,7 +342,7 @@ async def test_reload_keeps_edits_and_shows_a_change_made_elsewhere(make_app, ad
         assert value(screen, "minimum_length") == "10"
 
 
-async def test_its_look_does_not_depend_on_which_screens_were_opened_before(make_app) -> None:
+async def test_its_look_does_not_depend_on_which_screens_were_opened_before(make_app: MakeApp) -> None:
     """A screen's CSS_PATH joins the app-wide stylesheet: the sign-in screen's sheet once gave every
     .section-title a top margin, so this screen's layout changed once sign-in had been opened."""
     from iam_tui.guide import StepKey

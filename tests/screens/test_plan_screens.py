@@ -4,31 +4,37 @@ through a plain client."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
+from iam_tui.app import IamTuiApp
 from iam_tui.aws.sandbox import responses
+from iam_tui.aws.service import IamService
+from iam_tui.core.fix_plan import FixPlan
 from iam_tui.core.plan_review import review_of_fix
+from iam_tui.screens.base import AppScreen
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen, review_then_run
 from iam_tui.screens.plan_review import PlanReviewScreen
 
-from ..helpers import inject_error, lose_answers
-from .pilot import settle
+from ..helpers import IamClient, MakeApp, inject_error, lose_answers
+from .pilot import current, settle
 from .waiting import until, until_screen
 
 
-def text(app, selector: str) -> str:
+def text(app: IamTuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def start_support_role(app, pilot, outcome: list[object]):
+async def start_support_role(app: IamTuiApp, pilot: Pilot[int], outcome: list[object]) -> FixPlan:
     await settle(pilot)
     fixes = app.service.fixes
     plan = await fixes.support_role()
 
     async def flow() -> None:
-        outcome.append(await review_then_run(app.screen, review_of_fix(plan), fixes.start(plan),
+        outcome.append(await review_then_run(current(app, AppScreen), review_of_fix(plan), fixes.start(plan),
                                              partial(fixes.run, plan), partial(fixes.rollback, plan)))
 
     app.run_worker(flow())
@@ -37,7 +43,8 @@ async def start_support_role(app, pilot, outcome: list[object]):
     return plan
 
 
-async def test_review_shows_the_calls_undo_and_trust_policy_and_copies_the_cli(make_app, admin) -> None:
+async def test_review_shows_the_calls_undo_and_trust_policy_and_copies_the_cli(
+        make_app: MakeApp, admin: IamClient) -> None:
     app = make_app()
     outcome: list[object] = []
     async with app.run_test(size=(80, 24)) as pilot:
@@ -59,7 +66,8 @@ async def test_review_shows_the_calls_undo_and_trust_policy_and_copies_the_cli(m
     assert admin.list_roles()["Roles"] == []
 
 
-async def test_a_failed_step_is_rolled_back_then_retried_through_the_ui(make_app, admin, service) -> None:
+async def test_a_failed_step_is_rolled_back_then_retried_through_the_ui(
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     inject_error(service, "iam", "AttachRolePolicy", "AccessDenied", "not authorized", 403, times=1)
     app = make_app()
     outcome: list[object] = []
@@ -83,7 +91,8 @@ async def test_a_failed_step_is_rolled_back_then_retried_through_the_ui(make_app
     assert [p["PolicyName"] for p in policies] == ["AWSSupportAccess"]
 
 
-async def test_a_roll_back_keeps_what_cannot_be_undone_and_says_so(make_app, admin, service) -> None:
+async def test_a_roll_back_keeps_what_cannot_be_undone_and_says_so(make_app: MakeApp, admin: IamClient,
+                                                                   service: IamService) -> None:
     admin.create_user(UserName="lee")
     for _ in range(2):
         key = admin.create_access_key(UserName="lee")["AccessKey"]["AccessKeyId"]
@@ -91,7 +100,7 @@ async def test_a_roll_back_keeps_what_cannot_be_undone_and_says_so(make_app, adm
     plan = await service.fixes.delete_inactive_keys("lee")
     first, second = (step.params["AccessKeyId"] for step in plan.steps)
 
-    def refuse_the_second(params, **_):
+    def refuse_the_second(params: Any, **_: Any) -> tuple[Any, dict[str, Any]] | None:
         if params["body"].get("AccessKeyId") == second:
             return responses.error("AccessDenied", "not authorized", 403)
         return None
@@ -104,8 +113,9 @@ async def test_a_roll_back_keeps_what_cannot_be_undone_and_says_so(make_app, adm
         fixes = app.service.fixes
 
         async def flow() -> None:
-            outcome.append(await review_then_run(app.screen, review_of_fix(plan, "delete 2 keys"), fixes.start(plan),
-                                                 partial(fixes.run, plan), partial(fixes.rollback, plan)))
+            outcome.append(await review_then_run(current(app, AppScreen), review_of_fix(plan, "delete 2 keys"),
+                                                 fixes.start(plan), partial(fixes.run, plan),
+                                                 partial(fixes.rollback, plan)))
 
         app.run_worker(flow())
         await until_screen(pilot, PlanReviewScreen)
@@ -126,12 +136,13 @@ async def test_a_roll_back_keeps_what_cannot_be_undone_and_says_so(make_app, adm
     assert [k["AccessKeyId"] for k in admin.list_access_keys(UserName="lee")["AccessKeyMetadata"]] == [second]
 
 
-async def test_a_lost_answer_to_the_first_step_says_aws_may_have_made_it(make_app, admin, service) -> None:
+async def test_a_lost_answer_to_the_first_step_says_aws_may_have_made_it(
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     """CreateRole's answer is lost and reading the role back is denied: the role may exist. The status said "0 step(s)
     done, the next one failed" (the create-user screen said it right); b removes the role, read back as gone."""
     lose_answers(service, "CreateRole", then="garbage")
     inject_error(service, "iam", "GetRole", "AccessDenied", "not authorized", 403, times=1)
-    app, outcome = make_app(), []
+    app, outcome = make_app(), list[object]()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_support_role(app, pilot, outcome)
         await pilot.press("enter")

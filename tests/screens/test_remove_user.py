@@ -4,8 +4,12 @@ back through the UI (what can be undone is put back), then run again; and the us
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox
+from iam_tui.aws.service import IamService
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
 from iam_tui.screens.users import UsersScreen
@@ -13,15 +17,17 @@ from iam_tui.widgets.line_table import LineTable
 from tests.aws.test_user_removal import arrange_alice, assert_alice_gone, assert_alice_put_back
 from tests.helpers import inject_error
 
+from ..helpers import IamClient, MakeApp
+from .pilot import current
 from .test_users import app_signed_in_as, names
 from .waiting import until, until_screen
 
 
-def _text(app, selector: str) -> str:
+def _text(app: IamTuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def _remove_from_users_screen(pilot, app, user: str) -> None:
+async def _remove_from_users_screen(pilot: Pilot[int], app: IamTuiApp, user: str) -> None:
     await until(pilot, lambda: app.last_scan is not None)
     app.push_screen(UsersScreen())
     await until_screen(pilot, UsersScreen)
@@ -30,7 +36,7 @@ async def _remove_from_users_screen(pilot, app, user: str) -> None:
     await pilot.press("x")
 
 
-async def _review_and_confirm(pilot, app, user: str) -> None:
+async def _review_and_confirm(pilot: Pilot[int], app: IamTuiApp, user: str) -> None:
     await until_screen(pilot, PlanReviewScreen)
     review = _text(app, "#review-text")
     for what in ("console password", "access key", "signing certificate", "SSH public key",
@@ -46,13 +52,14 @@ async def _review_and_confirm(pilot, app, user: str) -> None:
     await until_screen(pilot, PlanProgressScreen)
 
 
-async def test_a_user_with_every_kind_of_dependent_is_removed(make_app, sandbox, admin) -> None:
+async def test_a_user_with_every_kind_of_dependent_is_removed(make_app: MakeApp, sandbox: Sandbox,
+                                                              admin: IamClient) -> None:
     serial = arrange_alice(sandbox, admin)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _remove_from_users_screen(pilot, app, "alice")
         await _review_and_confirm(pilot, app, "alice")
-        screen = app.screen
+        screen = current(app, PlanProgressScreen)
         await until(pilot, lambda: screen.run_state.complete and not app.session.busy)
         await pilot.press("escape")
         await until_screen(pilot, UsersScreen)
@@ -61,14 +68,15 @@ async def test_a_user_with_every_kind_of_dependent_is_removed(make_app, sandbox,
     assert_alice_gone(sandbox, admin, serial)
 
 
-async def test_a_failure_is_rolled_back_then_run_again(make_app, service, sandbox, admin) -> None:
+async def test_a_failure_is_rolled_back_then_run_again(make_app: MakeApp, service: IamService, sandbox: Sandbox,
+                                                       admin: IamClient) -> None:
     serial = arrange_alice(sandbox, admin)
     fired = inject_error(service, "iam", "DetachUserPolicy", "AccessDenied", "not authorized", 403, times=1)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await _remove_from_users_screen(pilot, app, "alice")
         await _review_and_confirm(pilot, app, "alice")
-        screen = app.screen
+        screen = current(app, PlanProgressScreen)
         await until(pilot, lambda: screen.run_state.failed_index is not None and not app.session.busy)
         assert fired and "AccessDenied" in _text(app, "#progress-error")
         assert app.session.unfinished  # quitting now would ask
@@ -81,7 +89,7 @@ async def test_a_failure_is_rolled_back_then_run_again(make_app, service, sandbo
     assert_alice_gone(sandbox, admin, serial)
 
 
-async def test_the_user_iam_tui_runs_as_is_not_removed(admin, sandbox) -> None:
+async def test_the_user_iam_tui_runs_as_is_not_removed(admin: IamClient, sandbox: Sandbox) -> None:
     admin.create_user(UserName="alice")
     key = admin.create_access_key(UserName="alice")["AccessKey"]
     app, _ = app_signed_in_as(sandbox, key["AccessKeyId"], key["SecretAccessKey"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import textual.constants
 
+from ..helpers import IamClient, MakeApp
 from .pilot import settle
 from .test_create_user import choose_custom_password, open_form, type_name
 from .test_mfa import WIDE, create_device, open_mfa, two_codes, type_codes
@@ -21,7 +22,7 @@ def textual_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return log
 
 
-async def test_a_custom_password_typed_in_stays_out_of_the_log(make_app, textual_log: Path) -> None:
+async def test_a_custom_password_typed_in_stays_out_of_the_log(make_app: MakeApp, textual_log: Path) -> None:
     password = "Zq#7-Typed-Pw!x"
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -41,7 +42,7 @@ async def test_a_custom_password_typed_in_stays_out_of_the_log(make_app, textual
         assert f"key='{char}'" not in log and f"character='{char}'" not in log
 
 
-async def test_mfa_codes_typed_in_stay_out_of_the_log(make_app, admin, textual_log: Path) -> None:
+async def test_mfa_codes_typed_in_stay_out_of_the_log(make_app: MakeApp, admin: IamClient, textual_log: Path) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

@@ -6,11 +6,14 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 from textual.app import ComposeResult
 from textual.notifications import Notification
+from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
+from iam_tui.app import IamTuiApp
 from iam_tui.clipboard import Clipboard
 from iam_tui.core.secret import Secret
 from iam_tui.files import file_mode
@@ -21,6 +24,7 @@ from iam_tui.widgets import secret_field
 from iam_tui.widgets.search_list import SearchList
 from iam_tui.widgets.secret_field import MASK_TEXT, SecretField
 
+from ..helpers import IamClient, MakeApp
 from .pilot import notifications_into, settle, visible_text
 from .waiting import until_screen, until_shown
 
@@ -36,7 +40,7 @@ class SecretScreen(Screen[None]):
         yield SecretField("Password", Secret(PASSWORD), remask_after=self.remask_after, id="pw")
 
 
-async def open_secret(app, pilot, remask_after: float = 0.3) -> SecretField:
+async def open_secret(app: IamTuiApp, pilot: Pilot[int], remask_after: float = 0.3) -> SecretField:
     """The secret field on a screen of its own, focused."""
     await settle(pilot)
     await app.push_screen(SecretScreen(remask_after))
@@ -46,7 +50,7 @@ async def open_secret(app, pilot, remask_after: float = 0.3) -> SecretField:
     return field
 
 
-async def test_secret_is_masked_revealed_and_masked_again(make_app) -> None:
+async def test_secret_is_masked_revealed_and_masked_again(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         field = await open_secret(app, pilot)
@@ -60,7 +64,7 @@ async def test_secret_is_masked_revealed_and_masked_again(make_app) -> None:
         assert PASSWORD not in visible_text(app)  # ...and gone once masked again
 
 
-async def test_the_time_left_before_masking_counts_down(make_app, monkeypatch) -> None:
+async def test_the_time_left_before_masking_counts_down(make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
     now = [1000.0]
     monkeypatch.setattr(secret_field, "monotonic", lambda: now[0])
     app = make_app()
@@ -72,7 +76,7 @@ async def test_the_time_left_before_masking_counts_down(make_app, monkeypatch) -
         assert "masked again in 26 s" in str(field.render()) and field.seconds_left == 26
 
 
-async def test_copy_goes_through_the_app_clipboard(make_app) -> None:
+async def test_copy_goes_through_the_app_clipboard(make_app: MakeApp) -> None:
     app = make_app()
     shown: list[Notification] = []
     async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
@@ -87,7 +91,7 @@ async def test_copy_goes_through_the_app_clipboard(make_app) -> None:
         assert any("OSC 52" in str(n.message) for n in shown)
 
 
-async def test_confirmations(make_app) -> None:
+async def test_confirmations(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -102,12 +106,12 @@ async def test_confirmations(make_app) -> None:
         await until_shown(pilot, TypedConfirmScreen)
         await pilot.press(*"AKIA", "enter")
         assert isinstance(app.screen, TypedConfirmScreen)  # wrong text: still asking
-        app.screen.query_one("Input").value = "AKIAEXAMPLE"
+        app.screen.query_one("Input", Input).value = "AKIAEXAMPLE"
         await pilot.press("enter")
         assert answers == [False, True, True]
 
 
-async def _save_to(pilot, path: Path) -> list[Path | None]:
+async def _save_to(pilot: Pilot[int], path: Path) -> list[Path | None]:
     """Open the save dialog on ``path`` and press enter; returns the list the dialog's result goes to."""
     saved: list[Path | None] = []
     pilot.app.push_screen(SaveFileScreen("Save", path, lambda: b"new"), saved.append)
@@ -117,7 +121,7 @@ async def _save_to(pilot, path: Path) -> list[Path | None]:
     return saved
 
 
-async def test_save_dialog_writes_0600_and_asks_before_replacing(make_app, tmp_path: Path) -> None:
+async def test_save_dialog_writes_0600_and_asks_before_replacing(make_app: MakeApp, tmp_path: Path) -> None:
     app = make_app()
     target = tmp_path / "alice_credentials.csv"
     target.write_bytes(b"old")
@@ -135,7 +139,7 @@ async def test_save_dialog_writes_0600_and_asks_before_replacing(make_app, tmp_p
         assert saved == [target] and target.read_bytes() == b"new" and file_mode(target) == 0o600
 
 
-async def test_quit_is_refused_while_a_change_is_in_flight_and_cleanups_run(make_app) -> None:
+async def test_quit_is_refused_while_a_change_is_in_flight_and_cleanups_run(make_app: MakeApp) -> None:
     app = make_app()
     ran: list[str] = []
 
@@ -154,7 +158,7 @@ async def test_quit_is_refused_while_a_change_is_in_flight_and_cleanups_run(make
     assert ran == ["cleanup"]
 
 
-async def test_user_picker_lists_every_user_and_filters(make_app, admin) -> None:
+async def test_user_picker_lists_every_user_and_filters(make_app: MakeApp, admin: IamClient) -> None:
     for name in ("alice", "Bob", "carol", "alicia"):
         admin.create_user(UserName=name)
     app = make_app()
@@ -172,7 +176,7 @@ async def test_user_picker_lists_every_user_and_filters(make_app, admin) -> None
         assert chosen == ["alicia"]
 
 
-async def test_a_long_revealed_secret_wraps_instead_of_being_cut(make_app) -> None:
+async def test_a_long_revealed_secret_wraps_instead_of_being_cut(make_app: MakeApp) -> None:
     class Narrow(Screen[None]):
         CSS = "SecretField { width: 43; }"
 
@@ -192,7 +196,7 @@ async def test_a_long_revealed_secret_wraps_instead_of_being_cut(make_app) -> No
         assert "WXYZ" in "".join(strip.text for strip in field.render_lines(field.region.reset_offset))
 
 
-async def test_user_picker_with_no_users_points_to_step_2(make_app) -> None:
+async def test_user_picker_with_no_users_points_to_step_2(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -201,7 +205,8 @@ async def test_user_picker_with_no_users_points_to_step_2(make_app) -> None:
         assert "create one first (guide step 2)" in str(app.screen.query_one("#user-status").render())
 
 
-async def test_save_dialog_replaces_a_dangling_link_after_asking_and_refuses_a_fifo(make_app, tmp_path: Path) -> None:
+async def test_save_dialog_replaces_a_dangling_link_after_asking_and_refuses_a_fifo(
+        make_app: MakeApp, tmp_path: Path) -> None:
     app = make_app()
     link, fifo = tmp_path / "alice_credentials.csv", tmp_path / "pipe.csv"
     link.symlink_to(tmp_path / "moved-away.csv")

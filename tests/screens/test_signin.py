@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox
+from iam_tui.aws.service import IamService
 from iam_tui.clipboard import Clipboard
 from iam_tui.guide import StepKey
 from iam_tui.screens.confirm import ConfirmScreen
@@ -11,20 +17,20 @@ from iam_tui.screens.signin import SigninScreen
 from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.widgets.identity_bar import IdentityBar
 
-from ..helpers import inject_error
-from .pilot import open_step, settle
+from ..helpers import IamClient, MakeApp, inject_error
+from .pilot import current, identity_of, open_step, settle
 from .waiting import until_screen
 
 
-def _text(app, selector: str) -> str:
+def _text(app: IamTuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def _open(pilot, app) -> None:
+async def _open(pilot: Pilot[int], app: IamTuiApp) -> None:
     await open_step(pilot, StepKey.SIGN_IN, SigninScreen)
 
 
-async def _type_alias(pilot, app, alias: str) -> None:
+async def _type_alias(pilot: Pilot[int], app: IamTuiApp, alias: str) -> None:
     field = app.screen.query_one("#alias-input", Input)
     if app.focused is not field:
         await pilot.press("a")
@@ -33,12 +39,12 @@ async def _type_alias(pilot, app, alias: str) -> None:
     await pilot.press(*alias)
 
 
-async def _leave_field(pilot, app) -> None:
+async def _leave_field(pilot: Pilot[int], app: IamTuiApp) -> None:
     await pilot.press("escape")
     assert not isinstance(app.focused, Input)
 
 
-async def test_urls_steps_and_copy(make_app, admin) -> None:
+async def test_urls_steps_and_copy(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.SIGN_IN, guide_user="alice")
     async with app.run_test(size=(100, 32)) as pilot:
@@ -57,7 +63,7 @@ async def test_urls_steps_and_copy(make_app, admin) -> None:
         assert sent == ["https://123456789012.signin.aws.amazon.com/console"]
 
 
-async def test_without_a_guide_user_u_picks_one(make_app, admin) -> None:
+async def test_without_a_guide_user_u_picks_one(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="bob")
     app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -73,7 +79,7 @@ async def test_without_a_guide_user_u_picks_one(make_app, admin) -> None:
         assert "has not signed in yet" in _text(app, "#user-state")
 
 
-async def test_typing_goes_into_the_alias_field_never_to_a_key(make_app, admin) -> None:
+async def test_typing_goes_into_the_alias_field_never_to_a_key(make_app: MakeApp, admin: IamClient) -> None:
     app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
@@ -95,7 +101,7 @@ async def test_typing_goes_into_the_alias_field_never_to_a_key(make_app, admin) 
         assert not isinstance(app.screen, SigninScreen)
 
 
-async def test_invalid_alias_is_refused_as_you_type(make_app, admin) -> None:
+async def test_invalid_alias_is_refused_as_you_type(make_app: MakeApp, admin: IamClient) -> None:
     app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
@@ -113,7 +119,7 @@ async def test_invalid_alias_is_refused_as_you_type(make_app, admin) -> None:
         assert admin.list_account_aliases()["AccountAliases"] == []
 
 
-async def test_create_then_replace_alias(make_app, admin) -> None:
+async def test_create_then_replace_alias(make_app: MakeApp, admin: IamClient) -> None:
     app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
@@ -123,7 +129,7 @@ async def test_create_then_replace_alias(make_app, admin) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert admin.list_account_aliases()["AccountAliases"] == ["acme-corp"]
-        assert app.identity.alias == "acme-corp"
+        assert identity_of(app).alias == "acme-corp"
         assert "(acme-corp)" in str(app.screen.query_one(IdentityBar).render())
         assert "https://acme-corp.signin.aws.amazon.com/console" in _text(app, "#urls")
         assert str(app.screen.query_one("#alias-save", Button).label) == "Replace alias"
@@ -142,10 +148,10 @@ async def test_create_then_replace_alias(make_app, admin) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert admin.list_account_aliases()["AccountAliases"] == ["acme-2"]
-        assert app.identity.alias == "acme-2"
+        assert identity_of(app).alias == "acme-2"
 
 
-async def test_alias_taken_by_another_account_is_explained(make_app, admin) -> None:
+async def test_alias_taken_by_another_account_is_explained(make_app: MakeApp, admin: IamClient) -> None:
     app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
@@ -155,10 +161,10 @@ async def test_alias_taken_by_another_account_is_explained(make_app, admin) -> N
         error = _text(app, "#alias-error")
         assert "EntityAlreadyExists" in error and "another account" in error
         assert admin.list_account_aliases()["AccountAliases"] == []
-        assert app.identity.alias is None
+        assert identity_of(app).alias is None
 
 
-async def test_same_alias_again_is_not_sent(make_app, admin, sandbox) -> None:
+async def test_same_alias_again_is_not_sent(make_app: MakeApp, admin: IamClient, sandbox: Sandbox) -> None:
     admin.create_account_alias(AccountAlias="acme-corp")
     app = make_app(start_at=StepKey.SIGN_IN)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -168,14 +174,16 @@ async def test_same_alias_again_is_not_sent(make_app, admin, sandbox) -> None:
         assert app.screen.query_one("#alias-save", Button).disabled
 
 
-async def test_a_user_who_signed_in_marks_the_step_done(make_app, admin, service) -> None:
+async def test_a_user_who_signed_in_marks_the_step_done(make_app: MakeApp, admin: IamClient,
+                                                        service: IamService) -> None:
     from datetime import UTC, datetime
 
     from iam_tui.guide import StepState
 
     admin.create_user(UserName="alice")
 
-    def signed_in(parsed, **_) -> None:  # moto never records console sign-ins; AWS reports PasswordLastUsed
+    # moto never records console sign-ins; AWS reports PasswordLastUsed
+    def signed_in(parsed: Any, **_: Any) -> None:
         parsed["User"]["PasswordLastUsed"] = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
 
     service.ctx.client("iam").meta.events.register("after-call.iam.GetUser", signed_in)
@@ -183,10 +191,10 @@ async def test_a_user_who_signed_in_marks_the_step_done(make_app, admin, service
     async with app.run_test(size=(100, 32)) as pilot:
         await _open(pilot, app)
         assert "last signed in 2026-11-28 10:30 UTC" in _text(app, "#user-state")
-        assert app.guide_state.get("sign-in") is StepState.DONE
+        assert app.guide_state.get(StepKey.SIGN_IN) is StepState.DONE
 
 
-async def test_help_explains_the_alias_rules(make_app) -> None:
+async def test_help_explains_the_alias_rules(make_app: MakeApp) -> None:
     from iam_tui.screens.help import HelpScreen
 
     app = make_app(start_at=StepKey.SIGN_IN)
@@ -195,10 +203,12 @@ async def test_help_explains_the_alias_rules(make_app) -> None:
         await _leave_field(pilot, app)
         await pilot.press("question_mark")
         await until_screen(pilot, HelpScreen)
-        assert "stops working" in app.screen.help_text and "Copy URL" in app.screen.keys
+        help_screen = current(app, HelpScreen)
+        assert "stops working" in help_screen.help_text and "Copy URL" in help_screen.keys
 
 
-async def test_denied_alias_is_unknown_and_a_new_alias_still_warns_it_replaces(make_app, admin, service) -> None:
+async def test_denied_alias_is_unknown_and_a_new_alias_still_warns_it_replaces(
+        make_app: MakeApp, admin: IamClient, service: IamService) -> None:
     admin.create_account_alias(AccountAlias="hidden-alias")
     inject_error(service, "iam", "ListAccountAliases", "AccessDenied", "not authorized", 403)
     app = make_app(start_at=StepKey.SIGN_IN)
@@ -211,7 +221,8 @@ async def test_denied_alias_is_unknown_and_a_new_alias_still_warns_it_replaces(m
         assert "unknown" in warning and "replaces it" in warning
 
 
-async def test_step_4_can_be_marked_done_while_aws_has_no_record_of_a_sign_in(make_app, admin) -> None:
+async def test_step_4_can_be_marked_done_while_aws_has_no_record_of_a_sign_in(
+        make_app: MakeApp, admin: IamClient) -> None:
     from iam_tui.guide import StepState
 
     admin.create_user(UserName="alice")

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 import pytest
 from textual.drivers import headless_driver
 from textual.notifications import Notification
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
-from iam_tui.aws.sandbox import rules_account
+from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox, rules_account
 from iam_tui.aws.service import IamService
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.help import HelpScreen
@@ -21,9 +22,9 @@ from iam_tui.screens.security_contact import SecurityContactScreen
 from iam_tui.screens.users import UsersScreen
 from iam_tui.widgets.line_table import LineTable
 
-from ..helpers import inject_error
+from ..helpers import IamClient, MakeApp, inject_error
 from ..payloads import OSC52, RAW, RTL, SHOWN, planted
-from .pilot import notifications_into, settle
+from .pilot import current, notifications_into, settle
 from .waiting import until, until_screen
 
 # What a terminal acts on: none of it may come from data. Textual's own output uses CSI (ESC [) for drawing, never
@@ -56,7 +57,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def planted_account(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+def planted_account(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     """Payloads in the account's contact information and its security contact (both accept almost any character in
     AWS: the account API's models give ``[\\s\\S]+``)."""
     for field in ("FullName", "CompanyName", "AddressLine1"):
@@ -66,7 +67,7 @@ def planted_account(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
         EmailAddress="security@example.com", PhoneNumber="+1 206 555 0100")
 
 
-def widgets_text(app) -> str:
+def widgets_text(app: IamTuiApp) -> str:
     """The text of every Static on the screen, toasts included (a type query misses them: they do not inherit
     Static's CSS), before wrapping."""
     return "\n".join(str(widget.render()) for widget in app.screen.query("*") if isinstance(widget, Static))
@@ -79,7 +80,7 @@ def assert_nothing_raw(written: list[str]) -> None:
         assert raw not in output, f"{raw!r} reached the terminal"
 
 
-async def test_planted_payloads_never_reach_the_terminal(make_app, service: IamService, planted_account,
+async def test_planted_payloads_never_reach_the_terminal(make_app: MakeApp, service: IamService, planted_account: None,
                                                          terminal: list[str]) -> None:
     inject_error(service, "accessanalyzer", "ListAnalyzers", "ValidationException", planted("AwsMessage"))
     toasts: list[Notification] = []
@@ -98,7 +99,7 @@ async def test_planted_payloads_never_reach_the_terminal(make_app, service: IamS
         await pilot.press("s")  # the prefilled contact form, its cursor blinking over the payload
         await until_screen(pilot, SecurityContactScreen)
         await pilot.pause(0.6)
-        assert app.screen.query_one("#contact-title").value.startswith(f"Title {SHOWN[0]}")
+        assert app.screen.query_one("#contact-title", Input).value.startswith(f"Title {SHOWN[0]}")
         await pilot.press("ctrl+s")  # unedited: saved as AWS holds it, then a toast names it
         await until_screen(pilot, DashboardScreen)
         await settle(pilot)
@@ -122,17 +123,18 @@ async def test_planted_payloads_never_reach_the_terminal(make_app, service: IamS
     assert_nothing_raw(terminal)
 
 
-async def test_an_unedited_contact_is_written_back_as_aws_holds_it(make_app, sandbox, planted_account) -> None:
+async def test_an_unedited_contact_is_written_back_as_aws_holds_it(make_app: MakeApp, sandbox: Sandbox,
+                                                                   planted_account: None) -> None:
     account = sandbox.plain_client("account")
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await pilot.press("s")
         await until_screen(pilot, SecurityContactScreen)
-        form = app.screen
-        assert form.query_one("#contact-name").value == planted("Name").replace(OSC52, SHOWN[0]).replace(
+        form = current(app, SecurityContactScreen)
+        assert form.query_one("#contact-name", Input).value == planted("Name").replace(OSC52, SHOWN[0]).replace(
             "\x1b]0;pwn\x07", SHOWN[1]).replace("\x1b[2J", SHOWN[2]).replace(RTL, SHOWN[3])
-        form.query_one("#contact-title").value = "CISO"  # edited: checked and saved as typed
+        form.query_one("#contact-title", Input).value = "CISO"  # edited: checked and saved as typed
         await pilot.press("ctrl+s")
         await until_screen(pilot, DashboardScreen)
         await settle(pilot)
@@ -142,7 +144,7 @@ async def test_an_unedited_contact_is_written_back_as_aws_holds_it(make_app, san
 
 @pytest.mark.parametrize("name", ["Security [/] team", "Security [EMEA] team", "[@click=app.quit]x[/]",
                                   "[link=https://x]x[/link]"])
-async def test_markup_in_a_contact_name_is_shown_as_typed(make_app, sandbox, name: str) -> None:
+async def test_markup_in_a_contact_name_is_shown_as_typed(make_app: MakeApp, sandbox: Sandbox, name: str) -> None:
     """``[/]`` once raised MarkupError from the toast (the app died after AWS had stored it); ``[EMEA]`` vanished."""
     toasts: list[Notification] = []
     app = make_app()
@@ -150,11 +152,11 @@ async def test_markup_in_a_contact_name_is_shown_as_typed(make_app, sandbox, nam
         await settle(pilot)
         await pilot.press("s")
         await until_screen(pilot, SecurityContactScreen)
-        form = app.screen
-        form.query_one("#contact-name").value = name
-        form.query_one("#contact-title").value = "CISO"
-        form.query_one("#contact-email").value = "security@example.com"
-        form.query_one("#contact-phone").value = "+1 206 555 0100"
+        form = current(app, SecurityContactScreen)
+        form.query_one("#contact-name", Input).value = name
+        form.query_one("#contact-title", Input).value = "CISO"
+        form.query_one("#contact-email", Input).value = "security@example.com"
+        form.query_one("#contact-phone", Input).value = "+1 206 555 0100"
         await pilot.press("ctrl+s")
         await until_screen(pilot, DashboardScreen)
         await until(pilot, lambda: toasts)
@@ -193,7 +195,7 @@ async def test_a_control_character_that_slips_past_the_widgets_is_dropped_at_the
     assert_nothing_raw(terminal)
 
 
-async def test_a_long_name_is_cut_with_an_ellipsis_in_its_column(make_app, admin) -> None:
+async def test_a_long_name_is_cut_with_an_ellipsis_in_its_column(make_app: MakeApp, admin: IamClient) -> None:
     long_name = "a" * 64  # IAM's longest user name
     admin.create_user(UserName=long_name)
     app = make_app()

@@ -3,9 +3,11 @@ when there is no scan yet, and a step opened for the highlighted user."""
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from iam_tui.app import IamTuiApp
+from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext
 from iam_tui.core.secret import Secret
@@ -13,11 +15,12 @@ from iam_tui.screens.users import UsersScreen
 from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.line_table import LineTable
 
-from .pilot import settle, visible_text
+from ..helpers import IamClient, MakeApp
+from .pilot import current, settle, visible_text
 from .waiting import until, until_screen
 
 
-def app_signed_in_as(sandbox, key_id: str, secret: str) -> tuple[IamTuiApp, IamService]:
+def app_signed_in_as(sandbox: Sandbox, key_id: str, secret: str) -> tuple[IamTuiApp, IamService]:
     """An app whose calls are signed with this access key (an IAM user's), and the service it starts with."""
     service = IamService(AwsContext(sandbox.session(key_id, Secret(secret)), ConnectionSettings(demo=True),
                                     source="test"), sandbox)
@@ -29,7 +32,7 @@ def app_signed_in_as(sandbox, key_id: str, secret: str) -> tuple[IamTuiApp, IamS
     return IamTuiApp(ConnectionSettings(demo=True), connector=connector), service
 
 
-def names(app) -> list[str]:
+def names(app: IamTuiApp) -> list[str]:
     tables = app.screen.query("#users").results(LineTable)
     table = next(tables, None)
     if table is None:
@@ -37,20 +40,24 @@ def names(app) -> list[str]:
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
-def _text(app, selector: str) -> str:
+def _text(app: IamTuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def _users_screen(pilot, app) -> UsersScreen:
+def highlighted_name(screen: UsersScreen) -> str | None:
+    return screen.highlighted.name if screen.highlighted else None
+
+
+async def _users_screen(pilot: Pilot[int], app: IamTuiApp) -> UsersScreen:
     await until(pilot, lambda: app.last_scan is not None)
     app.push_screen(UsersScreen())
     await until_screen(pilot, UsersScreen)
     await settle(pilot)
     await until(pilot, lambda: app.screen.query_one("#users", LineTable).row_count > 0)
-    return app.screen
+    return current(app, UsersScreen)
 
 
-def _arrange(admin) -> None:
+def _arrange(admin: IamClient) -> None:
     admin.create_group(GroupName="Auditors")
     for name in ("carol", "alice", "Bob"):
         admin.create_user(UserName=name)
@@ -60,7 +67,7 @@ def _arrange(admin) -> None:
     admin.attach_user_policy(UserName="Bob", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")  # fails 1.14
 
 
-async def test_lists_sorts_and_searches_the_users(make_app, admin) -> None:
+async def test_lists_sorts_and_searches_the_users(make_app: MakeApp, admin: IamClient) -> None:
     _arrange(admin)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -87,7 +94,7 @@ async def test_lists_sorts_and_searches_the_users(make_app, admin) -> None:
         # / focuses the filter; what is typed there never runs a binding (s, m, k, x, r are all bindings)
         await pilot.press("slash")
         field = screen.query_one("#users-filter", Input)
-        assert app.focused is field
+        assert field.has_focus
         await pilot.press(*"audit")
         assert field.value == "audit" and isinstance(app.screen, UsersScreen)
         assert names(app) == ["carol"]  # by group
@@ -100,7 +107,7 @@ async def test_lists_sorts_and_searches_the_users(make_app, admin) -> None:
         assert "sorted by failing checks" in _text(app, "#users-summary")  # s typed, not run
 
 
-async def test_without_a_scan_r_scans_and_the_users_appear(make_app, admin) -> None:
+async def test_without_a_scan_r_scans_and_the_users_appear(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -115,7 +122,7 @@ async def test_without_a_scan_r_scans_and_the_users_appear(make_app, admin) -> N
         await until(pilot, lambda: names(app) == ["alice", "bob"])
 
 
-async def test_a_step_opens_for_the_highlighted_user(make_app, admin) -> None:
+async def test_a_step_opens_for_the_highlighted_user(make_app: MakeApp, admin: IamClient) -> None:
     _arrange(admin)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -127,14 +134,14 @@ async def test_a_step_opens_for_the_highlighted_user(make_app, admin) -> None:
 
         await until_screen(pilot, CliAccessScreen)  # step 5 asks how the CLI is used; k: the keys list (way 3)
         await settle(pilot)
-        assert app.screen.user_name == "carol"
+        assert current(app, CliAccessScreen).user_name == "carol"
         await pilot.press("k")
         await until_screen(pilot, AccessKeysScreen)
         await settle(pilot)
-        assert app.session.guide_user == "carol" and app.screen.user_name == "carol"
+        assert app.session.guide_user == "carol" and current(app, AccessKeysScreen).user_name == "carol"
 
 
-def _many(admin, count: int = 300) -> None:
+def _many(admin: IamClient, count: int = 300) -> None:
     """``count`` users; every seventh in Auditors, every fiftieth with an access key (first by oldest key)."""
     admin.create_group(GroupName="Auditors")
     for i in range(count):
@@ -146,7 +153,7 @@ def _many(admin, count: int = 300) -> None:
             admin.create_access_key(UserName=name)
 
 
-async def test_many_users_sort_filter_and_keep_the_highlighted_user(make_app, admin) -> None:
+async def test_many_users_sort_filter_and_keep_the_highlighted_user(make_app: MakeApp, admin: IamClient) -> None:
     _many(admin)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -154,9 +161,9 @@ async def test_many_users_sort_filter_and_keep_the_highlighted_user(make_app, ad
         table = screen.query_one("#users", LineTable)
         assert names(app) == [f"user{i:03d}" for i in range(300)]
         await pilot.press("end")
-        assert screen.highlighted.name == "user299" and "user299" in _text(app, "#users-detail")
+        assert highlighted_name(screen) == "user299" and "user299" in _text(app, "#users-detail")
         await pilot.press("pageup", "home", "down")
-        assert screen.highlighted.name == "user001"
+        assert highlighted_name(screen) == "user001"
         table.move_cursor(row=123)
         await pilot.pause()
         assert "user123   arn:" in _text(app, "#users-detail")
@@ -165,25 +172,25 @@ async def test_many_users_sort_filter_and_keep_the_highlighted_user(make_app, ad
         assert "sorted by oldest key" in _text(app, "#users-summary")
         holders = [f"user{i:03d}" for i in range(0, 300, 50)]
         assert names(app)[:6] == holders and names(app)[6:9] == ["user001", "user002", "user003"]
-        assert screen.highlighted.name == "user123" and table.cursor_row == names(app).index("user123")
+        assert highlighted_name(screen) == "user123" and table.cursor_row == names(app).index("user123")
 
         await pilot.press("slash", *"USER12")  # by name, ignoring case
         assert names(app) == [f"user{i}" for i in range(120, 130)]
-        assert screen.highlighted.name == "user123" and "10 of 300 users match" in _text(app, "#users-summary")
+        assert highlighted_name(screen) == "user123" and "10 of 300 users match" in _text(app, "#users-summary")
         await pilot.press("3")
-        assert names(app) == ["user123"] and screen.highlighted.name == "user123"
+        assert names(app) == ["user123"] and highlighted_name(screen) == "user123"
         await pilot.press(*["backspace"] * 7)
-        assert len(names(app)) == 300 and screen.highlighted.name == "user123"  # kept through the filter
+        assert len(names(app)) == 300 and highlighted_name(screen) == "user123"  # kept through the filter
         await pilot.press(*"audit")  # by group: user123 is not in it, so the first match is highlighted
         auditors = [f"user{i:03d}" for i in range(0, 300, 7)]
         assert sorted(names(app)) == auditors and names(app)[:3] == ["user000", "user007", "user014"]  # key first
-        assert screen.highlighted.name == names(app)[0] and "43 of 300" in _text(app, "#users-summary")
+        assert highlighted_name(screen) == names(app)[0] and "43 of 300" in _text(app, "#users-summary")
         await pilot.press("escape", "down")
-        assert app.focused is table and screen.highlighted.name == names(app)[1]
+        assert app.focused is table and highlighted_name(screen) == names(app)[1]
         assert _text(app, "#users-detail").startswith(names(app)[1])
 
 
-async def test_groups_are_not_cut_at_100_columns(make_app, admin) -> None:
+async def test_groups_are_not_cut_at_100_columns(make_app: MakeApp, admin: IamClient) -> None:
     """Columns are sized from their cells: a short name leaves room for the groups."""
     admin.create_group(GroupName="PowerUsers")
     admin.create_user(UserName="alice")

@@ -14,11 +14,12 @@ from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.users import UsersScreen
 from iam_tui.widgets.line_table import LineTable
 
-from .pilot import notifications_into, open_step, settle, visible_text
+from ..helpers import IamClient, MakeApp
+from .pilot import current, notifications_into, open_step, settle, visible_text
 from .waiting import until, until_screen
 
 
-async def test_j_and_k_move_in_the_access_keys_list(make_app, admin) -> None:
+async def test_j_and_k_move_in_the_access_keys_list(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     admin.create_access_key(UserName="alice")
     admin.create_access_key(UserName="alice")
@@ -34,7 +35,7 @@ async def test_j_and_k_move_in_the_access_keys_list(make_app, admin) -> None:
         assert table.cursor_row == 0
 
 
-async def test_on_the_users_screen_k_moves_up_and_a_opens_the_access_keys(make_app, admin) -> None:
+async def test_on_the_users_screen_k_moves_up_and_a_opens_the_access_keys(make_app: MakeApp, admin: IamClient) -> None:
     for name in ("alice", "bob", "carol"):
         admin.create_user(UserName=name)
     app = make_app()
@@ -51,10 +52,10 @@ async def test_on_the_users_screen_k_moves_up_and_a_opens_the_access_keys(make_a
         from iam_tui.screens.cli_access import CliAccessScreen
         await until_screen(pilot, CliAccessScreen)  # step 5 asks how the CLI is used first; k there: the keys list
         await settle(pilot)
-        assert app.screen.user_name == "bob"
+        assert current(app, CliAccessScreen).user_name == "bob"
 
 
-async def test_j_scrolls_the_dashboards_detail_when_it_has_the_focus(make_app) -> None:
+async def test_j_scrolls_the_dashboards_detail_when_it_has_the_focus(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -65,11 +66,11 @@ async def test_j_scrolls_the_dashboards_detail_when_it_has_the_focus(make_app) -
         await pilot.pause()
         for key, line in (("j", 1), ("j", 2), ("k", 1)):  # each scroll settles before the next key (animated)
             await pilot.press(key)
-            await until(pilot, lambda line=line: detail.scroll_y == line)
+            await until(pilot, lambda line=line: detail.scroll_y == line)  # type: ignore[misc]
 
 
 async def test_back_from_a_step_opened_from_the_guide_list_the_checks_table_has_the_focus_and_f_works(
-        make_app) -> None:
+        make_app: MakeApp) -> None:
     from iam_tui.screens.finish import FinishScreen
 
     app = make_app()
@@ -81,7 +82,7 @@ async def test_back_from_a_step_opened_from_the_guide_list_the_checks_table_has_
         await pilot.press("escape")
         await until_screen(pilot, DashboardScreen)
         await settle(pilot)
-        screen = app.screen
+        screen = current(app, DashboardScreen)
         assert app.focused is screen.query_one("#checks", DataTable)
         fixable = next(i for i, c in enumerate(screen.checks) if fix_for(c) is not None)
         screen.table.move_cursor(row=fixable)
@@ -89,12 +90,12 @@ async def test_back_from_a_step_opened_from_the_guide_list_the_checks_table_has_
         await until(pilot, lambda: app.screen is not screen)
 
 
-async def test_f_on_a_check_without_a_fix_here_says_what_fixes_it(make_app) -> None:
+async def test_f_on_a_check_without_a_fix_here_says_what_fixes_it(make_app: MakeApp) -> None:
     shown: list[Notification] = []
     app = make_app()
     async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
         await settle(pilot)
-        screen = app.screen
+        screen = current(app, DashboardScreen)
         row = next(i for i, c in enumerate(screen.checks) if c.id == "security-contact")
         assert screen.checks[row].status is Status.FAIL
         screen.table.move_cursor(row=row)

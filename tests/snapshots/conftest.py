@@ -13,12 +13,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import time_machine
 from moto.moto_api._internal import mock_random
-from pytest_textual_snapshot import SVGImageExtension
-from syrupy import SnapshotAssertion
+from pytest_textual_snapshot import SVGImageExtension  # type: ignore[import-untyped]
+from syrupy.assertion import SnapshotAssertion
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -33,7 +34,7 @@ FROZEN_AT = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 SIZES = ((80, 24), (120, 40))
 THEMES = ("textual-dark", "textual-light")
 
-Shoot = Callable[[Pilot[object]], Awaitable[None]]
+Shoot = Callable[[Pilot[Any]], Awaitable[None]]
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +55,7 @@ def seeded_ids(sandbox: Sandbox) -> None:
     sandbox.cli_folder = Path("/tmp/iam-tui-snapshots/aws")  # type: ignore[attr-defined]
 
 
-async def _refreshed(pilot: Pilot[object]) -> None:
+async def _refreshed(pilot: Pilot[Any]) -> None:
     """Until the screen has refreshed twice: what a refresh schedules (the MFA screen places its QR code after a
     resize) is drawn too."""
     for _ in range(2):
@@ -69,7 +70,7 @@ def shoot(snapshot: SnapshotAssertion) -> Shoot:
     """Compare the current screen with its stored SVGs at both sizes and in both themes."""
     svg = snapshot.use_extension(SVGImageExtension)
 
-    async def take(pilot: Pilot[object]) -> None:
+    async def take(pilot: Pilot[Any]) -> None:
         app = pilot.app
         mismatched = []
         for width, height in SIZES:

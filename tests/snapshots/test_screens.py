@@ -21,11 +21,13 @@ from iam_tui.aws.cli_login import CliFound
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.keys import NewAccessKey
 from iam_tui.aws.sandbox import Sandbox
+from iam_tui.aws.service import IamService
 from iam_tui.core.access_keys import USE_CASES
 from iam_tui.core.plan_review import review_of_fix
 from iam_tui.core.secret import Secret
 from iam_tui.guide import StepKey
 from iam_tui.screens.access_keys import CreateKeyScreen
+from iam_tui.screens.base import Dialog
 from iam_tui.screens.cli_access import CliAccessScreen
 from iam_tui.screens.cli_login import CliLoginScreen
 from iam_tui.screens.cli_profile import CliProfileScreen
@@ -41,14 +43,15 @@ from iam_tui.screens.qr_view import QrViewScreen
 from iam_tui.screens.security_contact import SecurityContactScreen
 from iam_tui.settings import ConnectionSettings
 
-from ..screens.pilot import settle
+from ..helpers import IamClient, MakeApp
+from ..screens.pilot import latest_scan, settle
 from ..screens.waiting import until, until_screen, until_shown
 from .conftest import Shoot
 
 pytestmark = pytest.mark.usefixtures("seeded_ids")
 
 
-async def _open(pilot: Pilot[object], *keys: str) -> Screen[object]:
+async def _open(pilot: Pilot[int], *keys: str) -> Screen[object]:
     await until(pilot, lambda: pilot.app.screen is not None)
     await settle(pilot)
     for key in keys:
@@ -57,7 +60,7 @@ async def _open(pilot: Pilot[object], *keys: str) -> Screen[object]:
     return pilot.app.screen
 
 
-async def _dialog(pilot: Pilot[object], key: str, dialog: type) -> None:
+async def _dialog(pilot: Pilot[int], key: str, dialog: type) -> None:
     """Open a dialog with ``key``: its opener's worker waits for the answer, so wait until it is drawn instead."""
     await _open(pilot)
     await pilot.press(key)
@@ -65,12 +68,12 @@ async def _dialog(pilot: Pilot[object], key: str, dialog: type) -> None:
     await pilot.pause()
 
 
-async def _typed(pilot: Pilot[object], text: str) -> None:
+async def _typed(pilot: Pilot[int], text: str) -> None:
     await pilot.press(*text)
     await settle(pilot)
 
 
-def _alice(admin, *, key: bool = False, password: bool = False) -> None:
+def _alice(admin: IamClient, *, key: bool = False, password: bool = False) -> None:
     admin.create_user(UserName="alice")
     if key:
         admin.create_access_key(UserName="alice")
@@ -80,7 +83,7 @@ def _alice(admin, *, key: bool = False, password: bool = False) -> None:
 
 # --- the dashboard and what opens from it ----------------------------------------------------------------------
 
-async def test_dashboard(make_app, admin, shoot) -> None:
+async def test_dashboard(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin, key=True, password=True)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -89,31 +92,31 @@ async def test_dashboard(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_help(make_app, shoot) -> None:
+async def test_help(make_app: MakeApp, shoot: Shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, "question_mark")
         await shoot(pilot)
 
 
-async def test_password_policy(make_app, shoot) -> None:
+async def test_password_policy(make_app: MakeApp, shoot: Shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, "p")
         await shoot(pilot)
 
 
-async def test_security_contact_form(make_app, shoot) -> None:
+async def test_security_contact_form(make_app: MakeApp, shoot: Shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _dialog(pilot, "s", SecurityContactScreen)
         await shoot(pilot)
 
 
-async def test_startup_error(shoot) -> None:
+async def test_startup_error(shoot: Shoot) -> None:
     from iam_tui.app import IamTuiApp
 
-    async def fails(_settings: ConnectionSettings):
+    async def fails(_settings: ConnectionSettings) -> IamService:
         raise AwsError("ExpiredToken", "The security token included in the request is expired.",
                        "Sign in again (aws login), then press r.")
 
@@ -123,7 +126,7 @@ async def test_startup_error(shoot) -> None:
         await shoot(pilot)
 
 
-async def test_summary(make_app, shoot) -> None:
+async def test_summary(make_app: MakeApp, shoot: Shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, "g", "6")
@@ -132,7 +135,7 @@ async def test_summary(make_app, shoot) -> None:
 
 # --- step 2: create the user -----------------------------------------------------------------------------------
 
-async def test_create_user_form(make_app, shoot) -> None:
+async def test_create_user_form(make_app: MakeApp, shoot: Shoot) -> None:
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot)
@@ -143,7 +146,7 @@ async def test_create_user_form(make_app, shoot) -> None:
 
 # --- step 3: MFA --------------------------------------------------------------------------------------------------
 
-async def test_mfa_device_name(make_app, admin, shoot) -> None:
+async def test_mfa_device_name(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin, password=True)
     app = make_app(start_at=StepKey.MFA)
     app.session.guide_user = "alice"
@@ -152,7 +155,7 @@ async def test_mfa_device_name(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_mfa_qr_code(make_app, admin, shoot) -> None:
+async def test_mfa_qr_code(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin, password=True)
     app = make_app(start_at=StepKey.MFA)
     app.session.guide_user = "alice"
@@ -163,7 +166,7 @@ async def test_mfa_qr_code(make_app, admin, shoot) -> None:
 
 # --- step 4: sign in ---------------------------------------------------------------------------------------------
 
-async def test_sign_in(make_app, admin, shoot) -> None:
+async def test_sign_in(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin, password=True)
     app = make_app(start_at=StepKey.SIGN_IN)
     app.session.guide_user = "alice"
@@ -172,7 +175,7 @@ async def test_sign_in(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_user_picker(make_app, admin, shoot) -> None:
+async def test_user_picker(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     for name in ("alice", "bob", "carol"):
         admin.create_user(UserName=name)
     app = make_app(start_at=StepKey.SIGN_IN)
@@ -183,7 +186,7 @@ async def test_user_picker(make_app, admin, shoot) -> None:
 
 # --- step 5: access keys -----------------------------------------------------------------------------------------
 
-async def test_access_keys(make_app, admin, shoot) -> None:
+async def test_access_keys(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin, key=True)
     app = make_app(start_at=StepKey.ACCESS_KEYS)
     app.session.guide_user = "alice"
@@ -192,7 +195,7 @@ async def test_access_keys(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_create_key_dialog(make_app, admin, shoot) -> None:
+async def test_create_key_dialog(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin)
     app = make_app(start_at=StepKey.ACCESS_KEYS)
     app.session.guide_user = "alice"
@@ -202,7 +205,7 @@ async def test_create_key_dialog(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_typed_confirmation(make_app, admin, shoot) -> None:
+async def test_typed_confirmation(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin, key=True)
     app = make_app(start_at=StepKey.ACCESS_KEYS)
     app.session.guide_user = "alice"
@@ -218,15 +221,16 @@ SHOWN_KEY = NewAccessKey("alice", "AKIAEXAMPLE000000001", Secret("never/shown/se
                          datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
 
 
-async def _pushed(pilot: Pilot[object], screen: Screen[object], dialog: bool = False) -> None:
+async def _pushed(pilot: Pilot[int], screen: Screen[Any], dialog: bool = False) -> None:
     await _open(pilot)
     pilot.app.push_screen(screen)
     if dialog:
+        assert isinstance(screen, Dialog)
         await until_shown(pilot, type(screen))
     await settle(pilot)
 
 
-async def test_password_handover(make_app, admin, shoot) -> None:
+async def test_password_handover(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin, password=True)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -234,7 +238,7 @@ async def test_password_handover(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_sign_in_instructions(make_app, admin, shoot) -> None:
+async def test_sign_in_instructions(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin, password=True)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -242,7 +246,7 @@ async def test_sign_in_instructions(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_new_key(make_app, admin, shoot) -> None:
+async def test_new_key(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -250,7 +254,7 @@ async def test_new_key(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_cli_profile(make_app, admin, shoot) -> None:
+async def test_cli_profile(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -258,7 +262,7 @@ async def test_cli_profile(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_yes_no_question(make_app, shoot) -> None:
+async def test_yes_no_question(make_app: MakeApp, shoot: Shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _pushed(pilot, ConfirmScreen("Leave without applying? Your edits are not sent to AWS.", yes="Leave",
@@ -266,7 +270,7 @@ async def test_yes_no_question(make_app, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_mfa_code_question(make_app, shoot) -> None:
+async def test_mfa_code_question(make_app: MakeApp, shoot: Shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _pushed(pilot, MfaCodeScreen("Enter MFA code for arn:aws:iam::123456789012:mfa/admin: ", Future()),
@@ -274,7 +278,7 @@ async def test_mfa_code_question(make_app, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_full_screen_qr(make_app, shoot) -> None:
+async def test_full_screen_qr(make_app: MakeApp, shoot: Shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         uri = Secret("otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=JBSWY3DPEHPK3PXP"
@@ -283,7 +287,7 @@ async def test_full_screen_qr(make_app, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_users(make_app, admin, shoot) -> None:
+async def test_users(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     _alice(admin, key=True, password=True)
     admin.create_user(UserName="bob")
     app = make_app()
@@ -292,7 +296,7 @@ async def test_users(make_app, admin, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_fix_review(make_app, service, shoot) -> None:
+async def test_fix_review(make_app: MakeApp, service: IamService, shoot: Shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         plan = await service.fixes.support_role()
@@ -300,16 +304,16 @@ async def test_fix_review(make_app, service, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_console_checklist(make_app, shoot) -> None:
+async def test_console_checklist(make_app: MakeApp, shoot: Shoot) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot)
-        result = next(r for r in app.last_scan.results if r.id == "root-mfa")
+        result = next(r for r in latest_scan(app).results if r.id == "root-mfa")
         await _pushed(pilot, ConsoleChecklistScreen(result))
         await shoot(pilot)
 
 
-async def test_fix_progress(make_app, service, shoot) -> None:
+async def test_fix_progress(make_app: MakeApp, service: IamService, shoot: Shoot) -> None:
     from functools import partial
 
     from iam_tui.screens.plan_progress import PlanProgressScreen
@@ -322,7 +326,7 @@ async def test_fix_progress(make_app, service, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_save_file(make_app, shoot) -> None:
+async def test_save_file(make_app: MakeApp, shoot: Shoot) -> None:
     from iam_tui.screens.save_file import SaveFileScreen
 
     app = make_app()
@@ -332,7 +336,7 @@ async def test_save_file(make_app, shoot) -> None:
         await shoot(pilot)
 
 
-async def test_key_rotation(make_app, admin, shoot) -> None:
+async def test_key_rotation(make_app: MakeApp, admin: IamClient, shoot: Shoot) -> None:
     from iam_tui.screens.key_rotation import KeyRotationScreen
 
     _alice(admin, key=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from iam_tui.screens.access_keys import KEY_COLUMNS
 from iam_tui.widgets.fitted_table import FitColumn, FittedTable
@@ -24,13 +25,13 @@ async def test_columns_fit_the_width_and_long_cells_wrap() -> None:
         table.set_rows([("a", ("fail", "short")), ("b", ("pass", "a recommendation far too long for one line"))])
         await pilot.pause()
         assert table.virtual_size.width <= table.scrollable_content_region.width  # no horizontal scrolling
-        assert table.rows["a"].height == 1 and table.rows["b"].height > 1  # wrapped, not cut
+        assert table.rows[RowKey("a")].height == 1 and table.rows[RowKey("b")].height > 1  # wrapped, not cut
         table.move_cursor(row=1)
         table.set_rows([("new", ("warn", "x")), ("a", ("fail", "short")), ("b", ("pass", "y"))])
         assert table.highlighted_key == "b"  # the same row, wherever it moved
         await pilot.resize_terminal(80, 12)
         await pilot.pause()
-        assert table.highlighted_key == "b" and table.columns["title"].width > 40
+        assert table.highlighted_key == "b" and table.columns[ColumnKey("title")].width > 40
 
 
 async def test_the_access_key_columns_all_show_their_heading_at_80_columns() -> None:

@@ -41,12 +41,12 @@ class TableApp(App[None]):
 
 
 async def test_draws_only_the_lines_on_screen_and_keeps_the_highlighted_row() -> None:
-    rows = {f"user{i:04d}": (f"user{i:04d}", str(i % 90), "PowerUsers") for i in range(5000)}
+    rows: dict[str, Sequence[str]] = {f"user{i:04d}": (f"user{i:04d}", str(i % 90), "PowerUsers") for i in range(5000)}
     app = TableApp(rows)
     async with app.run_test(size=(40, 12)) as pilot:
         table = app.query_one(LineTable)
         keys = sorted(rows)
-        table.show(keys, content_widths(COLUMNS, rows.values()))
+        table.show(keys, content_widths(COLUMNS, list(rows.values())))
         await pilot.pause()
         assert 0 < len(set(app.drawn)) <= 12  # one screen of rows, not 5,000
         assert table.virtual_size.width <= table.scrollable_content_region.width  # no horizontal scrolling
