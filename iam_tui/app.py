@@ -63,6 +63,7 @@ from .screens.messages import (
 from .screens.mfa_code import MfaCodeScreen
 from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
+from .screens.user_screen import UserScreen
 from .session import GuideSession
 from .settings import ConnectionSettings
 from .textual_fixes import (
@@ -321,8 +322,8 @@ class IamTuiApp(App[int]):
     @on(AwsChanged)
     def _aws_changed(self, message: AwsChanged | None = None) -> None:
         """Re-read what changed (the users it names directly: the credential report lags by up to four hours) and
-        rescan, so the recommendations, the users screen, the summary and the guide reflect it; a removed user
-        leaves the summary and, when it was the guide's, the guide's marks."""
+        rescan, so the recommendations, the users screen, the summary, the guide and the screens about one user
+        reflect it; a removed user leaves the summary and, when it was the guide's, the guide's marks."""
         changed = message.changed if message is not None else Changed()
         if self._service is not None:
             for user in changed.users:
@@ -340,6 +341,8 @@ class IamTuiApp(App[int]):
                     screen.action_refresh()
             elif isinstance(screen, FinishScreen):
                 screen.refresh_summary()
+            elif isinstance(screen, UserScreen):
+                screen.aws_changed(changed)
 
     @on(ServiceChanged)
     def _service_changed(self, message: ServiceChanged) -> None:

@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from ..aws.errors import AwsError
 from ..core.changes import Changed
+from ..core.fix_plan import FixProblem
 from ..widgets.data_text import data_text
 from ..widgets.demo_banner import DemoBanner
 from ..widgets.identity_bar import IdentityBar
@@ -96,9 +97,9 @@ class TypedScreen(Screen[ResultT]):
         """The one way a screen changes AWS: while ``call`` runs the change is in flight (leaving and quitting
         wait, see :meth:`GuideSession.mutating`); an ``AwsError`` goes to ``status`` as every screen shows it
         (``failed``, what did not happen, then :func:`failure_text`), then to ``on_error`` (for a code that needs
-        more); on success the app is told what ``changed`` (it re-reads those entities, the screens follow; a
-        function of the result when only the result names them).
-        Returns the call's result, or :data:`REFUSED` when AWS refused."""
+        more); a :class:`FixProblem` (it cannot be done as asked) is said there too. On success the app is told what
+        ``changed`` (it re-reads those entities, the screens follow; a function of the result when only the result
+        names them). Returns the call's result, or :data:`REFUSED` when AWS (or the service) refused."""
         async with self.session.mutating(doing):
             try:
                 result = await call
@@ -106,6 +107,9 @@ class TypedScreen(Screen[ResultT]):
                 say(status, failure_text(err, failed))
                 if on_error is not None:
                     on_error(err)
+                return REFUSED
+            except FixProblem as problem:  # the service found, before calling, that it cannot be done as asked
+                say(status, data_text(f"{failed} {problem}" if failed else str(problem), multiline=True))
                 return REFUSED
         if changed is not None:
             self.tell(AwsChanged(changed if isinstance(changed, Changed) else changed(result)))

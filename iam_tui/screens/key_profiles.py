@@ -8,7 +8,7 @@ from typing import Any
 from ..aws import cli_profile
 from ..aws.errors import AwsError
 from ..aws.key_profiles import HeldProfile, held_note, profiles_holding, remove_profiles
-from .base import AppScreen
+from .base import REFUSED, AppScreen, failure_text
 from .confirm import ConfirmScreen
 
 
@@ -21,7 +21,7 @@ async def profiles_of(screen: AppScreen[Any], key_ids: list[str]) -> tuple[list[
     try:
         held = await profiles_holding(service, key_ids)
     except AwsError as err:
-        return [], f"Could not look for AWS CLI profiles that hold the key: {err.text}"
+        return [], failure_text(err, "Could not look for AWS CLI profiles that hold the key.").plain
     return held, held_note(held, cli_profile.paths_for(service)) if held else None
 
 
@@ -35,8 +35,8 @@ async def offer_profile_removal(screen: AppScreen[Any], held: list[HeldProfile])
             f"{keys} is deleted. These AWS CLI profiles held it and no longer work: {names}. Remove their sections "
             "from the files? Every other line stays as it is.", yes="Remove the sections", no="Keep them")):
         return
-    try:
-        text = await remove_profiles(screen.iam.service, held)
-    except AwsError as err:
-        text = f"The profiles were not removed. {err.text}"
-    screen.notify(text, timeout=15, markup=False)
+    text = await screen.act("removing the AWS CLI profiles", remove_profiles(screen.iam.service, held), changed=None,
+                            status=lambda failure: screen.notify(failure.plain, timeout=15, markup=False),
+                            failed="The profiles were not removed.")
+    if text is not REFUSED:
+        screen.notify(text, timeout=15, markup=False)
