@@ -331,6 +331,8 @@ class IamTuiApp(App[int]):
         steps_changed = False
         for user in changed.removed_users:
             steps_changed |= self.session.user_removed(user)
+        for key_id in changed.removed_keys:
+            self.session.key_deleted(key_id)
         if steps_changed:
             self.guide_state = self.session.steps
         for screen in self.screen_stack:

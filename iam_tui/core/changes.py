@@ -54,6 +54,10 @@ class Changed:
     def removed_users(self) -> frozenset[str]:
         return frozenset(e.name for e in self.entities if e.kind is Kind.USER and e.removed)
 
+    @property
+    def removed_keys(self) -> frozenset[str]:
+        return frozenset(e.name for e in self.entities if e.kind is Kind.ACCESS_KEY and e.removed)
+
     @classmethod
     def user(cls, name: str, *, removed: bool = False) -> Changed:
         return cls((Entity(Kind.USER, name, name, removed),))

@@ -23,6 +23,7 @@ class UserScreen(AppScreen[ResultT]):
 
     PICK_QUESTION: ClassVar[str] = "Which IAM user?"
     TITLE_ID: ClassVar[str] = "user-title"
+    TITLE_CLASSES: ClassVar[str] = "section-title"
     NO_USER: ClassVar[str] = "No IAM user chosen: press u"
 
     def __init__(self, user_name: str | None = None) -> None:
@@ -38,7 +39,7 @@ class UserScreen(AppScreen[ResultT]):
         return f"IAM user {self.user_name}"
 
     def user_title(self) -> Static:
-        return Static(self._title(), id=self.TITLE_ID, classes="section-title", markup=False)
+        return Static(self._title(), id=self.TITLE_ID, classes=self.TITLE_CLASSES, markup=False)
 
     def _title(self) -> str:
         return self.title_text() if self.user_name else self.NO_USER

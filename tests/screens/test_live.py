@@ -3,10 +3,14 @@ detail), the users screen and the summary show the change without anyone pressin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual.widgets import DataTable, Input, Static
 
+from iam_tui.app import IamTuiApp
+from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.checks import Status
 from iam_tui.core.finish import Made
 from iam_tui.guide import StepKey, StepState
@@ -15,6 +19,7 @@ from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.finish import FinishScreen
 from iam_tui.screens.fixes import NameDialog
+from iam_tui.screens.key_rotation import KeyRotationScreen
 from iam_tui.screens.mfa import MfaScreen
 from iam_tui.screens.new_key import NewKeyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
@@ -26,9 +31,12 @@ from iam_tui.screens.users import UsersScreen
 from iam_tui.widgets.line_table import LineTable
 
 from .pilot import open_step, settle, visible_text
+from .test_key_rotation_screen import alice, paths
 from .test_mfa import create_device, open_mfa, two_codes, type_codes
 from .test_users import names
 from .waiting import until, until_screen, until_shown
+
+__all__ = ["alice", "paths"]  # the fixtures: alice with one access key, held by two AWS CLI profiles
 
 SCAN_TRIES = 2000  # a scan under a loaded CI machine: bounded, never timed
 
@@ -333,3 +341,55 @@ async def test_an_mfa_device_enabled_in_step_3_passes_1_9_everywhere(make_app, a
     assert seen.statuses["console-users-mfa"] is Status.PASS
     assert "1.9" not in user_row(seen, "alice")
     assert "MFA device: arn:aws:iam::123456789012:mfa/alice (virtual, assigned to alice)" in seen.summary
+
+
+
+# --- key rotation --------------------------------------------------------------------------------------------------
+
+
+def aws_keys(admin: Any, user: str) -> list[tuple[str, bool]]:
+    return [(k["AccessKeyId"], k["Status"] == "Active") for k in admin.list_access_keys(UserName=user)[
+        "AccessKeyMetadata"]]
+
+
+def scanned_keys(app: IamTuiApp, user: str) -> list[tuple[str, bool]]:
+    assert app.last_scan is not None and app.last_scan.inputs is not None
+    return [(k.access_key_id, k.active) for k in app.last_scan.inputs.live_users[user].keys]
+
+
+async def test_a_rotation_and_its_old_keys_deletion_show_everywhere(make_app: Callable[..., IamTuiApp], admin: Any,
+                                                                  paths: CliPaths, alice: tuple[str, str]) -> None:
+    old = alice[0]
+    app = make_app()
+    app.session.record(Made("access key", old, "of alice", user="alice"))  # as step 5 records it
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        app.push_screen(KeyRotationScreen("alice"))
+        await until_screen(pilot, KeyRotationScreen)
+        screen = app.screen
+        assert isinstance(screen, KeyRotationScreen)
+        await until(pilot, lambda: screen.plan is not None)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.journal is not None and not app.session.busy)
+        await rescanned(pilot, app, before)
+        after = app.last_scan
+        assert after is not None and after.api_calls < before.api_calls / 2  # alice read again, not the account
+        ((new, _),) = [k for k in aws_keys(admin, "alice") if k[0] != old]
+        assert scanned_keys(app, "alice") == aws_keys(admin, "alice") == [(old, False), (new, True)]
+        seen = await look(pilot, app)  # from the rotation screen, left open
+        assert "1/2 active" in user_row(seen, "alice")
+        assert f"access key: {new} (of alice, replacing {old})" in seen.summary
+
+        before = app.last_scan  # d deletes the old key
+        await pilot.press("d")
+        await until_shown(pilot, TypedConfirmScreen)
+        await pilot.press(*old, "enter")
+        await until(pilot, lambda: screen.journal is None and not app.session.busy)
+        await rescanned(pilot, app, before)
+        assert scanned_keys(app, "alice") == aws_keys(admin, "alice") == [(new, True)]
+        seen = await look(pilot, app)
+    assert "1/1 active" in user_row(seen, "alice")
+    made, removed = seen.summary.split("What the guide made")[1].split("What the checks say now")[0].split(
+        "What was removed")
+    assert f"access key: {new}" in made and f"access key: {old}" not in made
+    assert f"access key: {old} (of alice, deleted in this session)" in removed
