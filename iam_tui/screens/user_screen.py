@@ -32,6 +32,12 @@ class UserScreen(AppScreen[ResultT]):
         self._user_stale = False  # the app changed the user while another screen was on top
         self._user_removed = False
 
+    @property
+    def named_user(self) -> str:
+        """The user, on a screen that was opened for one (or once one is chosen)."""
+        assert self.user_name is not None, "opened without a user"
+        return self.user_name
+
     # --- the user and the title line --------------------------------------------------------------------------
 
     def title_text(self) -> str:
