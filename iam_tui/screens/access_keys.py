@@ -26,7 +26,7 @@ from ..widgets.fitted_table import FitColumn, FittedTable
 from .base import REFUSED, Dialog, failure_text
 from .confirm import ConfirmScreen, TypedConfirmScreen
 from .key_profiles import offer_profile_removal, profiles_of
-from .messages import Recorded, StepDone
+from .messages import AwsChanged, Recorded, StepDone
 from .user_screen import UserScreen
 
 CIS_NOTE = (
@@ -298,7 +298,9 @@ class AccessKeysScreen(UserScreen[None]):
                               on_error=refused.append)
         if made is REFUSED:
             err = refused[0] if refused else None
-            if isinstance(err, SecretNeverReceived):
+            if isinstance(err, SecretNeverReceived):  # AWS made the key all the same
+                for key_id in err.access_key_ids:
+                    self.tell(AwsChanged(Changed.key(user, key_id)))
                 await self._offer_to_delete_unseen(user, err.access_key_ids)
             elif err is not None and err.code == "LimitExceeded":  # keys were added elsewhere: show them
                 self.notice = failure_text(err).plain
