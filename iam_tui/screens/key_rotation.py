@@ -266,7 +266,7 @@ class KeyRotationScreen(UserScreen[None]):
     async def _ran(self, result: RotationResult, runs_on_old: bool, *, finished: bool) -> None:
         journal = result.journal
         self.user_name = journal.user_name  # a resumed rotation may be another user's
-        self.show_user()
+        self.show_title()
         if journal.new_key_id:
             self.tell(Recorded(Made("access key", journal.new_key_id, f"of {journal.user_name}, replacing "
                                     f"{journal.old_key_id}", user=journal.user_name)))

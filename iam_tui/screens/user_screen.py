@@ -50,7 +50,7 @@ class UserScreen(AppScreen[ResultT]):
     def _title(self) -> str:
         return self.title_text() if self.user_name else self.NO_USER
 
-    def show_user(self) -> None:
+    def show_title(self) -> None:
         for title in self.query(f"#{self.TITLE_ID}").results(Static):
             title.update(self._title())
 
@@ -58,7 +58,7 @@ class UserScreen(AppScreen[ResultT]):
         """For ``on_mount``: without a user given, the guide's; without either, the picker opens. True when there is
         a user."""
         self.user_name = self.user_name or self.session.guide_user
-        self.show_user()
+        self.show_title()
         if self.user_name:
             return True
         self.action_choose_user()
@@ -69,7 +69,7 @@ class UserScreen(AppScreen[ResultT]):
             if name:
                 self.user_name = name
                 self.tell(GuideUserChosen(name))
-                self.show_user()
+                self.show_title()
                 self.reread()
 
         self.app.push_screen(UserPickerScreen(self.PICK_QUESTION), chosen)
