@@ -112,7 +112,9 @@ def counts_line(results: Sequence[CheckResult]) -> str:
 def summary_text(made: Sequence[Made], results: Sequence[CheckResult] | None, steps_done: int,
                  steps_total: int) -> str:
     lines = [f"Guide steps done: {steps_done} of {steps_total}.", "", "What the guide made"]
-    lines += made_lines([m for m in made if m.kind != CLI_ACCESS and not m.gone]) or ["  nothing yet in this session"]
+    gone = {(m.kind, m.name) for m in made if m.gone}  # made, then removed: listed as removed only
+    lines += made_lines([m for m in made if m.kind != CLI_ACCESS and (m.kind, m.name) not in gone]) or [
+        "  nothing yet in this session"]
     protection = cli_access_lines(made)
     if protection:
         lines += ["", "How the admin's AWS CLI is protected", *protection]

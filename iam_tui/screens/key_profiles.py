@@ -8,8 +8,10 @@ from typing import Any
 from ..aws import cli_profile
 from ..aws.errors import AwsError
 from ..aws.key_profiles import HeldProfile, held_note, profiles_holding, remove_profiles
+from ..core.finish import Made
 from .base import REFUSED, AppScreen, failure_text
 from .confirm import ConfirmScreen
+from .messages import Recorded
 
 
 async def profiles_of(screen: AppScreen[Any], key_ids: list[str]) -> tuple[list[HeldProfile], str | None]:
@@ -38,5 +40,8 @@ async def offer_profile_removal(screen: AppScreen[Any], held: list[HeldProfile])
     text = await screen.act("removing the AWS CLI profiles", remove_profiles(screen.iam.service, held), changed=None,
                             status=lambda failure: screen.notify(failure.plain, timeout=15, markup=False),
                             failed="The profiles were not removed.")
-    if text is not REFUSED:
-        screen.notify(text, timeout=15, markup=False)
+    if text is REFUSED:
+        return
+    screen.notify(text, timeout=15, markup=False)
+    for profile in dict.fromkeys(p.name for p in held):
+        screen.tell(Recorded(Made("AWS CLI profile", profile, "its key deleted, the profile removed", gone=True)))
