@@ -103,7 +103,7 @@ class UserScreen(AppScreen[ResultT]):
             self._user_removed = False
             self.app.notify(f"IAM user {self.user_name} was removed: nothing is left to show here.",
                             severity="warning", markup=False)
-            self.call_later(self.dismiss)
+            self.dismiss()
         elif self._user_stale:
             self._user_stale = False
             self.reread()
