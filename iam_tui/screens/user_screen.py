@@ -13,7 +13,6 @@ from ..core.changes import Changed
 from ..widgets.data_text import Static
 from .base import AppScreen, ResultT
 from .messages import GuideUserChosen
-from .user_picker import UserPickerScreen
 
 
 class UserScreen(AppScreen[ResultT]):
@@ -65,6 +64,8 @@ class UserScreen(AppScreen[ResultT]):
         return False
 
     def action_choose_user(self) -> None:
+        from .user_picker import UserPickerScreen  # it reads users through botocore: not before the first frame
+
         def chosen(name: str | None) -> None:
             if name:
                 self.user_name = name
