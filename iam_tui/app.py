@@ -63,6 +63,7 @@ from .screens.messages import (
 from .screens.mfa_code import MfaCodeScreen
 from .screens.password_policy import PasswordPolicyScreen
 from .screens.startup import StartupErrorScreen
+from .screens.user_screen import UserScreen
 from .session import GuideSession
 from .settings import ConnectionSettings
 from .textual_fixes import (
@@ -323,8 +324,8 @@ class IamTuiApp(App[int]):
     @on(AwsChanged)
     def _aws_changed(self, message: AwsChanged | None = None) -> None:
         """Re-read what changed (the users it names directly: the credential report lags by up to four hours) and
-        rescan, so the recommendations, the users screen, the summary and the guide reflect it; a removed user
-        leaves the summary and, when it was the guide's, the guide's marks."""
+        rescan, so the recommendations, the users screen, the summary, the guide and the screens about one user
+        reflect it; a removed user leaves the summary and, when it was the guide's, the guide's marks."""
         changed = message.changed if message is not None else Changed()
         if changed.shown_nowhere:
             return
@@ -334,6 +335,8 @@ class IamTuiApp(App[int]):
         steps_changed = False
         for user in changed.removed_users:
             steps_changed |= self.session.user_removed(user)
+        for key_id in changed.removed_keys:
+            self.session.key_deleted(key_id)
         if steps_changed:
             self.guide_state = self.session.steps
         for screen in self.screen_stack:
@@ -344,6 +347,8 @@ class IamTuiApp(App[int]):
                     screen.action_refresh()
             elif isinstance(screen, FinishScreen):
                 screen.refresh_summary()
+            elif isinstance(screen, UserScreen):
+                screen.aws_changed(changed)
 
     @on(ServiceChanged)
     def _service_changed(self, message: ServiceChanged) -> None:

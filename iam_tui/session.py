@@ -8,7 +8,7 @@ import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from .core.finish import Made, without_user
+from .core.finish import Made, without_key, without_user
 from .guide import MAKING_STEPS, STEPS, StepKey, StepState
 
 ExitCleanup = Callable[[], Awaitable[str | None]]
@@ -73,6 +73,10 @@ class GuideSession:
         for key in (*MAKING_STEPS, StepKey.FINISH):
             self._steps.pop(key, None)
         return True
+
+    def key_deleted(self, key_id: str) -> None:
+        """An access key the guide made was deleted: the summary lists it as removed."""
+        self.made = without_key(self.made, key_id)
 
     def choose_guide_user(self, name: str, *, replace: bool = True) -> None:
         """The user the later steps are about; with ``replace=False`` only when none is chosen yet (opening MFA

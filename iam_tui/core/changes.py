@@ -64,6 +64,10 @@ class Changed:
         """These entities, and these users as removed."""
         return Changed(self.entities + tuple(Entity(Kind.USER, n, n, True) for n in names))
 
+    @property
+    def removed_keys(self) -> frozenset[str]:
+        return frozenset(e.name for e in self.entities if e.kind is Kind.ACCESS_KEY and e.removed)
+
     @classmethod
     def user(cls, name: str, *, removed: bool = False) -> Changed:
         return cls((Entity(Kind.USER, name, name, removed),))

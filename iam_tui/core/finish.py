@@ -61,6 +61,13 @@ def without_user(made: Iterable[Made], user: str) -> list[Made]:
     return [*kept, Made("IAM user", user, note, gone=True)]
 
 
+def without_key(made: Iterable[Made], key_id: str) -> list[Made]:
+    """What the guide made once its access key ``key_id`` is deleted: listed as removed (a key the guide did not
+    make is not its to list)."""
+    return [Made(m.kind, m.name, ", ".join(filter(None, (m.note, "deleted in this session"))), m.user, gone=True)
+            if m.kind == "access key" and m.name == key_id and not m.gone else m for m in made]
+
+
 def made_lines(made: Iterable[Made]) -> list[str]:
     """One line per thing made, the latest record of each kind and name (a profile written twice is listed once)."""
     latest: dict[tuple[str, str], Made] = {}
@@ -105,7 +112,9 @@ def counts_line(results: Sequence[CheckResult]) -> str:
 def summary_text(made: Sequence[Made], results: Sequence[CheckResult] | None, steps_done: int,
                  steps_total: int) -> str:
     lines = [f"Guide steps done: {steps_done} of {steps_total}.", "", "What the guide made"]
-    lines += made_lines([m for m in made if m.kind != CLI_ACCESS and not m.gone]) or ["  nothing yet in this session"]
+    gone = {(m.kind, m.name) for m in made if m.gone}  # made, then removed: listed as removed only
+    lines += made_lines([m for m in made if m.kind != CLI_ACCESS and (m.kind, m.name) not in gone]) or [
+        "  nothing yet in this session"]
     protection = cli_access_lines(made)
     if protection:
         lines += ["", "How the admin's AWS CLI is protected", *protection]

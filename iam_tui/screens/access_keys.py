@@ -23,11 +23,11 @@ from ..core.finish import Made
 from ..guide import StepKey
 from ..widgets.data_text import Static
 from ..widgets.fitted_table import FitColumn, FittedTable
-from .base import REFUSED, AppScreen, Dialog, failure_text
+from .base import REFUSED, Dialog, failure_text
 from .confirm import ConfirmScreen, TypedConfirmScreen
 from .key_profiles import offer_profile_removal, profiles_of
-from .messages import GuideUserChosen, Recorded, StepDone
-from .user_picker import UserPickerScreen
+from .messages import AwsChanged, Recorded, StepDone
+from .user_screen import UserScreen
 
 CIS_NOTE = (
     "A key created at setup for a user who also signs in to the console fails CIS 1.10 "
@@ -147,7 +147,7 @@ def _age(key: AccessKeyInfo) -> str:
     return "-" if days is None else f"{days} d"
 
 
-class AccessKeysScreen(AppScreen[None]):
+class AccessKeysScreen(UserScreen[None]):
     """Step 5: the user's access keys."""
 
     CSS_PATH = "../styles/keys.tcss"
@@ -172,12 +172,13 @@ class AccessKeysScreen(AppScreen[None]):
         Binding("r", "refresh", "Refresh"),
     ]
     WAIT_WHILE_BUSY = frozenset({"back", "new_key", "toggle_active", "delete_key", "choose_user"})
+    PICK_QUESTION = "Whose access keys?"
+    TITLE_ID = "keys-user"
 
     def __init__(self, user_name: str | None = None, *, delete_leftover: bool = False) -> None:
         """``delete_leftover``: once the keys are read, ask to delete the user's inactive key that is older than an
         active one (what a rotation leaves; the dashboard's x)."""
-        super().__init__()
-        self.user_name = user_name
+        super().__init__(user_name)
         self.delete_leftover = delete_leftover
         self.keys: list[AccessKeyInfo] = []
         self.running_key: str | None = None
@@ -185,29 +186,26 @@ class AccessKeysScreen(AppScreen[None]):
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="keys-body"):
-            yield Static("", id="keys-user", classes="section-title")
+            yield self.user_title()
             yield FittedTable(KEY_COLUMNS, id="keys")
             yield Static("", id="keys-status")
             yield Static(CIS_NOTE, id="keys-note", classes="note")
 
     def on_mount(self) -> None:
-        self.user_name = self.user_name or self.session.guide_user
-        if self.user_name:
-            self.action_refresh()
-        else:
-            self._show_user()
-            self.action_choose_user()
+        if self.take_guide_user():
+            self.load_keys()
 
     # --- loading ----------------------------------------------------------------------------------------------
 
-    def _show_user(self) -> None:
-        text = f"Access keys of {self.user_name}" if self.user_name else "No IAM user chosen: press u"
-        self.query_one("#keys-user", Static).update(text + ("  (u: another user)" if self.user_name else ""))
+    def title_text(self) -> str:
+        return f"Access keys of {self.user_name}  (u: another user)"
 
     def action_refresh(self) -> None:
-        self._show_user()
         if self.user_name:
             self.load_keys()
+
+    def reread(self) -> None:
+        self.action_refresh()
 
     @work(exclusive=True, group="keys")
     async def load_keys(self) -> None:
@@ -220,7 +218,7 @@ class AccessKeysScreen(AppScreen[None]):
             assert self.user_name is not None
             self.keys = await service.keys.list_keys(self.user_name)
         except AwsError as err:
-            status.update(err.text)
+            status.update(failure_text(err, "The access keys were not read."))
             return
         finally:
             if table.is_attached:
@@ -273,25 +271,10 @@ class AccessKeysScreen(AppScreen[None]):
             return None
         return self.keys[table.cursor_row]
 
-    def action_choose_user(self) -> None:
-        def chosen(name: str | None) -> None:
-            if name:
-                self.user_name = name
-                self.tell(GuideUserChosen(name))
-                self.action_refresh()
-
-        self.app.push_screen(UserPickerScreen("Whose access keys?"), chosen)
-
     # --- changes ----------------------------------------------------------------------------------------------
 
-    def _no_user(self) -> bool:
-        if not self.user_name:
-            self.app.notify("Choose a user first (u).", severity="warning")
-            return True
-        return False
-
     def action_new_key(self) -> None:
-        if self._no_user():
+        if not self.need_user():
             return
         if len(self.keys) >= MAX_KEYS:
             self.app.notify(f"{self.user_name} already has {MAX_KEYS} access keys, the AWS limit (inactive keys "
@@ -315,10 +298,12 @@ class AccessKeysScreen(AppScreen[None]):
                               on_error=refused.append)
         if made is REFUSED:
             err = refused[0] if refused else None
-            if isinstance(err, SecretNeverReceived):
+            if isinstance(err, SecretNeverReceived):  # AWS made the key all the same
+                for key_id in err.access_key_ids:
+                    self.tell(AwsChanged(Changed.key(user, key_id)))
                 await self._offer_to_delete_unseen(user, err.access_key_ids)
             elif err is not None and err.code == "LimitExceeded":  # keys were added elsewhere: show them
-                self.notice = err.text
+                self.notice = failure_text(err).plain
                 self.action_refresh()
             return
         new, problem = made
@@ -369,13 +354,13 @@ class AccessKeysScreen(AppScreen[None]):
 
     def action_toggle_active(self) -> None:
         key = self._highlighted()
-        if key is None or self._no_user():
+        if key is None or not self.need_user():
             return
         self.change_key(key, "deactivate" if key.active else "activate")
 
     def action_delete_key(self) -> None:
         key = self._highlighted()
-        if key is None or self._no_user():
+        if key is None or not self.need_user():
             return
         self.change_key(key, "delete")
 

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from ..aws.errors import AwsError
 from ..aws.outcome import outcome_unknown
 from ..core.changes import Changed
+from ..core.fix_plan import FixProblem
 from ..widgets.data_text import data_text
 from ..widgets.demo_banner import DemoBanner
 from ..widgets.identity_bar import IdentityBar
@@ -97,13 +98,14 @@ class TypedScreen(Screen[ResultT]):
         """The one way a screen changes AWS: while ``call`` runs the change is in flight (leaving and quitting
         wait, see :meth:`GuideSession.mutating`); an ``AwsError`` goes to ``status`` as every screen shows it
         (``failed``, what did not happen, then :func:`failure_text`), then to ``on_error`` (for a code that needs
-        more); on success the app is told what ``changed`` (it re-reads those entities, the screens follow; a
-        function of the result when only the result names them, or says that nothing changed: None).
+        more); a :class:`FixProblem` (it cannot be done as asked) is said there too. On success the app is told what
+        ``changed`` (it re-reads those entities, the screens follow; a function of the result when only the result
+        names them, or says that nothing changed: None).
 
         When the error leaves the outcome unknown (AWS's answer was lost: the change may have been made), the
         app is told what ``changed`` all the same, so that the screens show what AWS really holds, and ``status``
         says the change may have been made; so it is when the call ends any other way (cancelled, or a bug).
-        Returns the call's result, or :data:`REFUSED` when AWS refused (or its answer was lost)."""
+        Returns the call's result, or :data:`REFUSED` when AWS (or the service) refused, or AWS's answer was lost."""
         async with self.session.mutating(doing):
             try:
                 result = await call
@@ -119,6 +121,9 @@ class TypedScreen(Screen[ResultT]):
                     if changed is not None:
                         # Only the result would have named the entities: everything is read again.
                         self.tell(AwsChanged(changed if isinstance(changed, Changed) else Changed()))
+                return REFUSED
+            except FixProblem as problem:  # the service found, before calling, that it cannot be done as asked
+                say(status, data_text(f"{failed} {problem}" if failed else str(problem), multiline=True))
                 return REFUSED
             except BaseException:  # cancelled (the app closing) or a bug: the call may have changed AWS all the same
                 if changed is not None:

@@ -12,9 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from ..widgets.data_text import Static
-from .base import AppScreen
-from .messages import GuideUserChosen
-from .user_picker import UserPickerScreen
+from .user_screen import UserScreen
 
 WAYS = (
     ("login", "l", "1. aws login (recommended): no long-term key at all",
@@ -32,7 +30,7 @@ WAYS = (
 )
 
 
-class CliAccessScreen(AppScreen[None]):
+class CliAccessScreen(UserScreen[None]):
     """Step 5: choose the way; each opens its own screen."""
 
     AUTO_FOCUS = "#way-login"
@@ -58,14 +56,12 @@ class CliAccessScreen(AppScreen[None]):
     CliAccessScreen .way Button { min-width: 30; }
     CliAccessScreen .way-text { padding: 0 1; color: $text-muted; }
     """
-
-    def __init__(self, user_name: str | None = None) -> None:
-        super().__init__()
-        self.user_name = user_name
+    PICK_QUESTION = "Whose AWS CLI access?"
+    TITLE_ID = "ways-user"
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="ways-body"):
-            yield Static("", id="ways-user", classes="section-title", markup=False)
+            yield self.user_title()
             for key, letter, title, text in WAYS:
                 with Vertical(classes="way"):
                     yield Button(f"{title} ({letter})", id=f"way-{key}", compact=True,
@@ -73,32 +69,17 @@ class CliAccessScreen(AppScreen[None]):
                     yield Static(text, classes="way-text", markup=False)
 
     def on_mount(self) -> None:
-        self.user_name = self.user_name or self.session.guide_user
-        self._show_user()
-        if not self.user_name:
-            self.action_choose_user()
+        self.take_guide_user()
 
-    def _show_user(self) -> None:
-        text = (f"How will {self.user_name} use the AWS CLI? (u: another user)" if self.user_name
-                else "No IAM user chosen: press u")
-        self.query_one("#ways-user", Static).update(text)
-
-    def action_choose_user(self) -> None:
-        def chosen(name: str | None) -> None:
-            if name:
-                self.user_name = name
-                self.tell(GuideUserChosen(name))
-                self._show_user()
-
-        self.app.push_screen(UserPickerScreen("Whose AWS CLI access?"), chosen)
+    def title_text(self) -> str:
+        return f"How will {self.user_name} use the AWS CLI? (u: another user)"
 
     @on(Button.Pressed, ".way Button")
     def _pressed(self, event: Button.Pressed) -> None:
         self.action_way((event.button.id or "").removeprefix("way-"))
 
     def action_way(self, way: str) -> None:
-        if not self.user_name:
-            self.app.notify("Choose a user first (u).", severity="warning")
+        if not self.need_user() or self.user_name is None:
             return
         if way == "key":
             from .access_keys import AccessKeysScreen

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable
 from functools import partial
 
+from rich.text import Text
 from textual import on, work
 from textual.app import SuspendNotSupported
 from textual.binding import Binding
@@ -28,10 +29,11 @@ from ..core.plan_review import review_of_fix
 from ..core.signin_access import SIGNIN_POLICY, signin_plan
 from ..guide import StepKey
 from ..widgets.data_text import Static
-from .base import AppScreen
+from .base import failure_text
 from .confirm import ConfirmScreen
-from .messages import AwsChanged, Recorded, ServiceChanged, StepDone
+from .messages import Recorded, ServiceChanged, StepDone
 from .plan_progress import review_then_run
+from .user_screen import UserScreen
 
 
 def version_text(version: tuple[int, int, int]) -> str:
@@ -48,7 +50,7 @@ def demo_text(command: str) -> str:
             "sts:GetCallerIdentity and one ordinary call.")
 
 
-class CliLoginScreen(AppScreen[None]):
+class CliLoginScreen(UserScreen[None]):
     """Way 1 for one user. ``run_cli``: hand the terminal to the AWS CLI (default: unless this is the demo)."""
 
     AUTO_FOCUS = "#login-profile"
@@ -79,10 +81,10 @@ class CliLoginScreen(AppScreen[None]):
     CliLoginScreen #login-actions { height: auto; }
     CliLoginScreen .section-title { margin-top: 1; }
     """
+    TITLE_ID = "login-title"
 
     def __init__(self, user_name: str, *, run_cli: bool | None = None) -> None:
-        super().__init__()
-        self.user_name = user_name
+        super().__init__(user_name)
         self.run_cli = run_cli
         self.cli: CliFound | None = None
         self.written: str | None = None  # the profile written, once it is
@@ -90,7 +92,7 @@ class CliLoginScreen(AppScreen[None]):
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="login-body"):
-            yield Static(f"aws login for {self.user_name}: no long-term key", classes="section-title", markup=False)
+            yield self.user_title()
             yield Static("Looking for the AWS CLI…", id="login-cli", markup=False)
             with Grid(id="login-form"):
                 yield Static("Profile name", classes="label")
@@ -100,6 +102,9 @@ class CliLoginScreen(AppScreen[None]):
             with Horizontal(id="login-actions"):
                 yield Button("Write the profile and log in (enter)", id="login-run", variant="primary")
             yield Static("", id="login-status", markup=False)
+
+    def title_text(self) -> str:
+        return f"aws login for {self.user_name}: no long-term key"
 
     @property
     def _demo(self) -> bool:
@@ -124,7 +129,7 @@ class CliLoginScreen(AppScreen[None]):
                     "(v1 never has it). Install or update AWS CLI v2, or run the command on a machine that has it.")
         self.query_one("#login-cli", Static).update(text)
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str | Text) -> None:
         status = self.query_one("#login-status", Static)
         status.update(text)
         self.call_after_refresh(status.scroll_visible, animate=False)
@@ -160,7 +165,7 @@ class CliLoginScreen(AppScreen[None]):
         self.written = name
         self.query_one("#login-body").focus()  # v and o are keys now, not letters of the profile name
         self.tell(Recorded(Made("AWS CLI profile", name, f"for aws login, in {paths.config}")))
-        self.tell(Recorded(cli_access(self.user_name, "login-pending")))
+        self.tell(Recorded(cli_access(self.named_user, "login-pending")))
         if not await self._signin_allowed(service):
             return
         command = " ".join(cli_login.login_command(name))
@@ -195,11 +200,12 @@ class CliLoginScreen(AppScreen[None]):
 
     async def _signin_allowed(self, service: IamService) -> bool:
         """True when the user may use aws login; otherwise offers the reviewed plan that attaches the policy."""
+        user = self.named_user
         try:
-            access = await cli_login.signin_access(service, self.user_name)
+            access = await cli_login.signin_access(service, user)
         except AwsError as err:
-            self._say(f"Could not read {self.user_name}'s policies ({err.code}); if aws login says access denied, "
-                      f"attach {SIGNIN_POLICY} to the user's group.")
+            self._say(failure_text(err, f"Could not read {user}'s policies. If aws login says access denied, "
+                                   f"attach {SIGNIN_POLICY} to the user's group."))
             return True
         if access.allowed:
             return True
@@ -207,7 +213,7 @@ class CliLoginScreen(AppScreen[None]):
             self._say(f"{self.user_name} is in no group, and their policies lack the signin actions aws login needs "
                       f"({SIGNIN_POLICY}): add them to a group first (step 2).")
             return False
-        plan = signin_plan(self.user_name, access.groups[0], access.partition)
+        plan = signin_plan(user, access.groups[0], access.partition)
         if not await self.confirm(ConfirmScreen(
                 f"{self.user_name}'s policies do not allow signin:AuthorizeOAuth2Access and signin:CreateOAuth2Token, "
                 f"so aws login would be refused. Attach {SIGNIN_POLICY} to group {access.groups[0]}? (Reviewed "
@@ -215,10 +221,9 @@ class CliLoginScreen(AppScreen[None]):
             self._say(f"aws login needs {SIGNIN_POLICY} (or AdministratorAccess) for {self.user_name}.")
             return False
         fixes = service.fixes
+        # the plan's progress screen runs it through act's way and tells the app what its steps changed
         done = await review_then_run(self, review_of_fix(plan), fixes.start(plan), partial(fixes.run, plan),
                                      partial(fixes.rollback, plan))
-        if done:
-            self.tell(AwsChanged())
         return bool(done)
 
     # --- verifying --------------------------------------------------------------------------------------------
@@ -235,7 +240,7 @@ class CliLoginScreen(AppScreen[None]):
             verified = await cli_login.verify_login(service, paths, name)
         except AwsError as err:
             demo = " (Demo: no aws login can have happened here.)" if self._demo and not self._runs_cli() else ""
-            self._say(f"✗ Not verified: {err.text}{demo}")
+            self._say(failure_text(err, "✗ Not verified:").append(demo))
             return
         self.verified = verified
         until = (f"its current credentials last until {verified.expires:%Y-%m-%d %H:%M} UTC; botocore and the CLI "
@@ -245,7 +250,7 @@ class CliLoginScreen(AppScreen[None]):
                   f"{until}.\nTry it: aws sts get-caller-identity --profile {name}\no: iam-tui goes on as "
                   f"{self.user_name} on this profile.")
         self.tell(StepDone(StepKey.ACCESS_KEYS))
-        self.tell(Recorded(cli_access(self.user_name, "login")))
+        self.tell(Recorded(cli_access(self.named_user, "login")))
         self.query_one("#login-body").focus()
         self.refresh_bindings()
 

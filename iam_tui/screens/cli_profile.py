@@ -26,9 +26,10 @@ from ..core.finish import Made, cli_access
 from ..core.mfa_gate import POLICY_NAME
 from ..guide import StepKey
 from ..widgets.data_text import Static
-from .base import REFUSED, AppScreen
+from .base import REFUSED, failure_text
 from .confirm import ConfirmScreen, TypedConfirmScreen
 from .messages import AwsChanged, Recorded, ServiceChanged, StepDone
+from .user_screen import UserScreen
 
 RETIRE_TEXT = (
     "iam-tui is running on the root user's access key {key}. A root key can do anything in the account and cannot "
@@ -54,7 +55,7 @@ def paths_text(paths: CliPaths, demo: bool) -> str:
     return text + "\n(AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE are honoured; files are written 0600.)"
 
 
-class CliProfileScreen(AppScreen[bool]):
+class CliProfileScreen(UserScreen[bool]):
     """Write the profile (enter in a field, or the button) and verify it. Dismisses with True once written."""
 
     CSS_PATH = "../styles/keys.tcss"
@@ -76,14 +77,14 @@ class CliProfileScreen(AppScreen[bool]):
     )
     BINDINGS = [Binding("escape", "back", "Back")]
     WAIT_WHILE_BUSY = frozenset({"back"})
+    TITLE_ID = "profile-title"
 
     def __init__(self, new_key: NewAccessKey, on_written: Callable[[], None] | None = None) -> None:
         """``on_written`` runs once the profile holds the key's secret (the key is no longer at risk of loss)."""
-        super().__init__()
         assert new_key.user_name, "profiles are for IAM users"
+        super().__init__(new_key.user_name)
         self.new_key = new_key
         self.on_written = on_written
-        self.user_name: str = new_key.user_name
         self.paths: CliPaths | None = None
         self.written = False
         self.verified: IamService | None = None
@@ -92,11 +93,10 @@ class CliProfileScreen(AppScreen[bool]):
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="profile-body"):
-            yield Static(f"AWS CLI profile for {self.user_name} (key {self.new_key.access_key_id})",
-                         classes="section-title")
+            yield self.user_title()
             with Grid(id="profile-form"):
                 yield Static("Profile name", classes="label")
-                yield Input(self.user_name, id="profile-name", max_length=aws_config.PROFILE_NAME_MAX)
+                yield Input(self.named_user, id="profile-name", max_length=aws_config.PROFILE_NAME_MAX)
                 yield Static("Region", classes="label")
                 yield Input(self.session_region, id="region", max_length=30)
                 yield Static("Output", classes="label")
@@ -113,6 +113,9 @@ class CliProfileScreen(AppScreen[bool]):
                     yield Button("Delete the root access key", id="retire-key", variant="error")
                     yield Button("Keep it for now", id="keep-root")
 
+    def title_text(self) -> str:
+        return f"AWS CLI profile for {self.user_name} (key {self.new_key.access_key_id})"
+
     def on_mount(self) -> None:
         self.query_one("#mfa-note").display = False
         self.query_one("#retire").display = False
@@ -126,7 +129,7 @@ class CliProfileScreen(AppScreen[bool]):
         self.paths = cli_profile.paths_for(service)
         self.query_one("#paths", Static).update(paths_text(self.paths, service.is_demo))
         try:
-            serial = await service.keys.virtual_mfa_serial(self.user_name)
+            serial = await service.keys.virtual_mfa_serial(self.named_user)
         except AwsError:
             serial = None
         if serial:  # shown where a user with MFA might think it protects the key
@@ -214,12 +217,13 @@ class CliProfileScreen(AppScreen[bool]):
     async def verify(self, name: str, paths: CliPaths) -> None:
         service: IamService = self.iam.service
         try:
-            expected = (await service.signin.user(self.user_name)).arn
+            expected = (await service.signin.user(self.named_user)).arn
             self.verified = await cli_profile.verify(
                 lambda: cli_profile.service_for_profile(service, paths, name), expected,
                 progress=lambda _n, text: self._say(text), patience=service.patience)
         except AwsError as err:
-            self._say(f"✗ The profile was written but does not work yet. {err.text}\nenter tries again.")
+            self._say(failure_text(err, "✗ The profile was written but does not work yet.").append("\nenter tries "
+                                                                                                   "again."))
             return
         endpoint = service.settings.endpoint_url
         try_it = (f"The demo wrote it to its temporary folder ({paths.credentials.parent}), removed when iam-tui "
@@ -236,8 +240,8 @@ class CliProfileScreen(AppScreen[bool]):
         self.tell(StepDone(StepKey.ACCESS_KEYS))
         self.tell(Recorded(Made("AWS CLI profile", name, f"in {paths.credentials} and {paths.config}",
                                 user=self.user_name)))
-        self.tell(Recorded(cli_access(self.user_name, "key")))
-        self.tell(AwsChanged(Changed.key(self.user_name, self.new_key.access_key_id)))  # used: last use changed
+        self.tell(Recorded(cli_access(self.named_user, "key")))
+        self.tell(AwsChanged(Changed.key(self.named_user, self.new_key.access_key_id)))  # used: last use changed
         await self._offer_retirement(service, name)
 
     async def verified_is_gated(self) -> bool:
@@ -252,8 +256,8 @@ class CliProfileScreen(AppScreen[bool]):
             identity = await service.account.identity()
             running = await service.keys.running_access_key_id()
         except AwsError as err:
-            self.app.notify(f"Could not tell which key iam-tui runs on, so no root key is offered for deletion. "
-                            f"{err.text}", severity="warning")
+            self.app.notify(failure_text(err, "Could not tell which key iam-tui runs on, so no root key is offered "
+                                         "for deletion.").plain, severity="warning", markup=False)
             return
         if not identity.caller.is_root or not is_long_term_key(running):
             return
@@ -302,8 +306,8 @@ class CliProfileScreen(AppScreen[bool]):
         try:  # a key that an MFA-required policy gates goes on with an MFA session (the code asked here)
             new_service = await session_if_refused(new_service)
         except AwsError as err:  # the key is gone either way: go on with the verified profile regardless
-            self.app.notify(f"Going on as {profile}; reading its identity failed for now. {err.text}",
-                            severity="warning")
+            self.app.notify(failure_text(err, f"Going on as {profile}; reading its identity failed for now.").plain,
+                            severity="warning", markup=False)
         self.tell(ServiceChanged(new_service))
         self._say(f"✓ Root access key {key} deleted. iam-tui now runs as {self.user_name} (profile {profile}).")
         self.app.notify(f"Root access key {key} deleted; now running as {self.user_name}.", title="Root key retired")

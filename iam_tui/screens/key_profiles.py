@@ -8,8 +8,10 @@ from typing import Any
 from ..aws import cli_profile
 from ..aws.errors import AwsError
 from ..aws.key_profiles import HeldProfile, held_note, profiles_holding, remove_profiles
-from .base import AppScreen
+from ..core.finish import Made
+from .base import REFUSED, AppScreen, failure_text
 from .confirm import ConfirmScreen
+from .messages import Recorded
 
 
 async def profiles_of(screen: AppScreen[Any], key_ids: list[str]) -> tuple[list[HeldProfile], str | None]:
@@ -21,7 +23,7 @@ async def profiles_of(screen: AppScreen[Any], key_ids: list[str]) -> tuple[list[
     try:
         held = await profiles_holding(service, key_ids)
     except AwsError as err:
-        return [], f"Could not look for AWS CLI profiles that hold the key: {err.text}"
+        return [], failure_text(err, "Could not look for AWS CLI profiles that hold the key.").plain
     return held, held_note(held, cli_profile.paths_for(service)) if held else None
 
 
@@ -35,8 +37,11 @@ async def offer_profile_removal(screen: AppScreen[Any], held: list[HeldProfile])
             f"{keys} is deleted. These AWS CLI profiles held it and no longer work: {names}. Remove their sections "
             "from the files? Every other line stays as it is.", yes="Remove the sections", no="Keep them")):
         return
-    try:
-        text = await remove_profiles(screen.iam.service, held)
-    except AwsError as err:
-        text = f"The profiles were not removed. {err.text}"
+    text = await screen.act("removing the AWS CLI profiles", remove_profiles(screen.iam.service, held), changed=None,
+                            status=lambda failure: screen.notify(failure.plain, timeout=15, markup=False),
+                            failed="The profiles were not removed.")
+    if text is REFUSED:
+        return
     screen.notify(text, timeout=15, markup=False)
+    for profile in dict.fromkeys(p.name for p in held):
+        screen.tell(Recorded(Made("AWS CLI profile", profile, "its key deleted, the profile removed", gone=True)))

@@ -20,12 +20,15 @@ from textual.widgets import ContentSwitcher
 
 from ..aws.errors import AwsError
 from ..aws.key_rotation import KeyRotationService, RotationPlan, RotationResult, UnfinishedRotation
+from ..core.changes import Changed
+from ..core.finish import Made
 from ..core.fix_plan import FixProblem
 from ..core.key_rotation import Journal, Resume, Step
 from ..widgets.data_text import Static
-from .base import AppScreen
+from .base import REFUSED, failure_text
 from .confirm import TypedConfirmScreen
-from .messages import AwsChanged, ServiceChanged
+from .messages import AwsChanged, Recorded, ServiceChanged
+from .user_screen import UserScreen
 
 if TYPE_CHECKING:
     from ..aws.service import IamService
@@ -61,7 +64,7 @@ def finished_text(journal: Journal, deleted: bool) -> str:
             "type its ID), or later from the dashboard or the keys screen.")
 
 
-class KeyRotationScreen(AppScreen[None]):
+class KeyRotationScreen(UserScreen[None]):
     """``user_name`` and ``key_id``: the key to rotate (without ``key_id``, the user's oldest active key that a
     profile uses). Without a user the screen only looks for an unfinished rotation. An unfinished rotation always
     comes first."""
@@ -79,6 +82,9 @@ class KeyRotationScreen(AppScreen[None]):
         Binding("escape", "back", "Back"),
     ]
     WAIT_WHILE_BUSY = frozenset({"go", "delete_old", "reactivate_old", "back"})
+    TITLE_ID = "rotation-title"
+    TITLE_CLASSES = ""
+    NO_USER = "Access key rotation"
     DEFAULT_CSS = """
     KeyRotationScreen #rotation-title { padding: 0 1; height: auto; text-style: bold; }
     KeyRotationScreen #rotation-pages { height: 1fr; }
@@ -95,15 +101,13 @@ class KeyRotationScreen(AppScreen[None]):
     journal: var[Journal | None] = var(None)  # a rotation run up to the old key's deactivation: waits for d
 
     def __init__(self, user_name: str | None = None, key_id: str | None = None) -> None:
-        super().__init__()
-        self.user_name = user_name
+        super().__init__(user_name)
         self.key_id = key_id
         self.rotation: KeyRotationService | None = None
         self.progress_lines: list[str] = []
 
     def compose_body(self) -> Iterable[Widget]:
-        title = f"Rotate an access key of {self.user_name}" if self.user_name else "Access key rotation"
-        yield Static(title, id="rotation-title", markup=False)
+        yield self.user_title()
         with ContentSwitcher(id="rotation-pages", initial="review"):
             with VerticalScroll(id="review"):
                 yield Static("Looking for an unfinished rotation and reading the key's profiles…", id="review-text",
@@ -114,6 +118,9 @@ class KeyRotationScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.load)  # the pages' own children mount after this screen's Mount
+
+    def title_text(self) -> str:
+        return f"Rotate an access key of {self.user_name}"
 
     def watch_page(self, page: str) -> None:
         self.pages.current = page
@@ -159,7 +166,8 @@ class KeyRotationScreen(AppScreen[None]):
             self._review(str(problem), "esc returns.")
             return
         except AwsError as err:
-            self._review(f"Could not prepare the rotation. {err.text}", "esc returns; open it again to retry.")
+            self._review(failure_text(err, "Could not prepare the rotation.").plain,
+                         "esc returns; open it again to retry.")
             return
         self._review(plan_text(self.plan), "enter rotates the key · esc returns without changing anything")
 
@@ -215,21 +223,29 @@ class KeyRotationScreen(AppScreen[None]):
         self.plan = self.unfinished = None
         self.session.set_unfinished(UNFINISHED_KEY, f"the rotation of {user}'s access key {old_key} (the next "
                                     "start offers to resume it)")
-        try:
-            async with self.session.mutating(f"rotating access key {old_key}"):
-                runs_on_old = await rotation.service.keys.running_access_key_id() == old_key
-                if plan is not None:
-                    result = await rotation.rotate(plan, progress=self._progress)
-                else:
-                    assert unfinished is not None
-                    result = await rotation.resume(unfinished, progress=self._progress)
-        except (AwsError, FixProblem) as err:
-            reason = err.text if isinstance(err, AwsError) else str(err)
-            self.tell(AwsChanged())
-            await self._stopped(f"The rotation stopped. {reason}")
+
+        async def rotate() -> tuple[RotationResult, bool]:
+            runs_on_old = await rotation.service.keys.running_access_key_id() == old_key
+            if plan is not None:
+                return await rotation.rotate(plan, progress=self._progress), runs_on_old
+            assert unfinished is not None
+            return await rotation.resume(unfinished, progress=self._progress), runs_on_old
+
+        stopped: list[str] = []
+        ran = await self.act(f"rotating access key {old_key}", rotate(), status=lambda text: stopped.append(text.plain),
+                             failed="The rotation stopped.",
+                             changed=lambda ran: self._keys_changed(ran[0].journal))
+        if ran is REFUSED:
+            self.tell(AwsChanged(Changed.key(user, old_key)))  # a step may have been done before the one that failed
+            await self._stopped(stopped[0] if stopped else "The rotation stopped.")
             return
-        self.tell(AwsChanged())
+        result, runs_on_old = ran
         await self._ran(result, runs_on_old, finished=unfinished is not None and unfinished.point is Resume.FINISHED)
+
+    @staticmethod
+    def _keys_changed(journal: Journal, *, old_removed: bool = False) -> Changed:
+        changed = Changed.key(journal.user_name, journal.old_key_id, removed=old_removed)
+        return changed | Changed.key(journal.user_name, journal.new_key_id) if journal.new_key_id else changed
 
     async def _stopped(self, why: str) -> None:
         """After a failure: what the journal says now, so that enter resumes from there."""
@@ -237,7 +253,7 @@ class KeyRotationScreen(AppScreen[None]):
         try:
             unfinished = await self.rotation.unfinished()
         except (AwsError, FixProblem) as err:
-            reason = err.text if isinstance(err, AwsError) else str(err)
+            reason = failure_text(err).plain if isinstance(err, AwsError) else str(err)
             self._review(f"{why}\n\nCould not read where it stopped: {reason}", "esc returns; open it again to "
                          "resume.")
             return
@@ -249,6 +265,11 @@ class KeyRotationScreen(AppScreen[None]):
 
     async def _ran(self, result: RotationResult, runs_on_old: bool, *, finished: bool) -> None:
         journal = result.journal
+        self.user_name = journal.user_name  # a resumed rotation may be another user's
+        self.show_title()
+        if journal.new_key_id:
+            self.tell(Recorded(Made("access key", journal.new_key_id, f"of {journal.user_name}, replacing "
+                                    f"{journal.old_key_id}", user=journal.user_name)))
         if runs_on_old and result.new_service is not None:
             self.tell(ServiceChanged(result.new_service))  # the old key no longer signs: go on with the new one
         self.session.set_unfinished(UNFINISHED_KEY, None)  # at worst the old key is deactivated: nothing is broken
@@ -260,7 +281,7 @@ class KeyRotationScreen(AppScreen[None]):
         try:
             await self.rotation.keep_old(journal)  # the default: the rotation is complete, the old key inactive
         except (AwsError, FixProblem) as err:
-            self.status.update(err.text if isinstance(err, AwsError) else str(err))
+            self.status.update(failure_text(err) if isinstance(err, AwsError) else str(err))
         self.journal = journal
         self._review(finished_text(journal, deleted=False),
                      "d deletes the old key · a reactivates it · esc returns (it stays inactive)")
@@ -284,14 +305,10 @@ class KeyRotationScreen(AppScreen[None]):
     async def reactivate_old(self) -> None:
         journal, rotation = self.journal, self.rotation
         assert journal is not None and rotation is not None
-        try:
-            async with self.session.mutating(f"reactivating access key {journal.old_key_id}"):
-                await rotation.reactivate_old(journal)
-        except AwsError as err:
-            self.status.update(f"Could not reactivate {journal.old_key_id}. {err.text}")
+        if await self.act(f"reactivating access key {journal.old_key_id}", rotation.reactivate_old(journal),
+                          changed=Changed.key(journal.user_name, journal.old_key_id), status=self.status,
+                          failed=f"Could not reactivate {journal.old_key_id}.") is REFUSED:
             return
-        finally:
-            self.tell(AwsChanged())
         self.journal = None
         self._review(f"{journal.old_key_id} is active again: {journal.user_name} has two active keys (CIS 1.12 fails "
                      f"until one is deactivated). The profiles use {journal.new_key_id}. Once whatever needed the "
@@ -306,15 +323,11 @@ class KeyRotationScreen(AppScreen[None]):
         journal, rotation = self.journal, self.rotation
         assert journal is not None and rotation is not None
         self.status.update(f"Deleting {journal.old_key_id}…")
-        try:
-            async with self.session.mutating(f"deleting access key {journal.old_key_id}"):
-                await rotation.delete_old(journal)
-        except (AwsError, FixProblem) as err:
-            reason = err.text if isinstance(err, AwsError) else str(err)
-            self.status.update(f"Could not delete {journal.old_key_id}. {reason} d tries again.")
+        if await self.act(f"deleting access key {journal.old_key_id}", rotation.delete_old(journal),
+                          changed=self._keys_changed(journal, old_removed=True),
+                          status=lambda text: self.status.update(text.append(" d tries again.")),
+                          failed=f"Could not delete {journal.old_key_id}.") is REFUSED:
             return
-        finally:
-            self.tell(AwsChanged())
         self.journal = None
         self._review(finished_text(journal, deleted=True), "esc returns.")
 

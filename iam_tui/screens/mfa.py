@@ -40,11 +40,12 @@ from ..widgets.data_text import Label, Static
 from ..widgets.qr_code import QrCode
 from ..widgets.secret_field import SecretField
 from ..widgets.secret_input import SecretInput
-from .base import REFUSED, AppScreen, failure_text
+from .base import REFUSED, failure_text
 from .confirm import ConfirmScreen
 from .messages import AwsChanged, GuideUserChosen, Recorded, StepDone
 from .qr_view import QrViewScreen, fits_full_screen
 from .user_picker import UserPickerScreen
+from .user_screen import UserScreen
 
 if TYPE_CHECKING:
     from ..session import GuideSession
@@ -128,7 +129,7 @@ class ScanPhase(Vertical):
             yield Button("Cancel (esc)", id="cancel", variant="error")
 
 
-class MfaScreen(AppScreen[None]):
+class MfaScreen(UserScreen[None]):
     """Create a virtual device, show its QR code and key, check two codes, enable it."""
 
     CSS_PATH = "../styles/mfa.tcss"
@@ -173,8 +174,7 @@ class MfaScreen(AppScreen[None]):
 
     def __init__(self, user: str | None = None) -> None:
         """``user``: whose device (a fix for a finding names the user); by default the guide's user."""
-        super().__init__()
-        self.requested_user = user
+        super().__init__(user)
         self.user: str | None = None
         self.pending: PendingDevice | None = None
         self.proposing_name = False  # the device name field holds the name proposed for the user, devices unread
@@ -200,7 +200,7 @@ class MfaScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#qr-pane").display = False
         self.query_one("#root-mfa").display = False  # until the account summary says root has no MFA
-        user = self.requested_user or self.session.guide_user
+        user = self.user_name or self.session.guide_user
         if user:
             self.show_user(user)
         else:

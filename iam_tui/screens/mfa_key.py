@@ -24,17 +24,19 @@ from ..aws.mfa_gate import GateSetup, MfaSession
 from ..aws.service import IamService, session_if_refused
 from ..core import aws_config
 from ..core.access_keys import USE_CASES
+from ..core.changes import Changed
 from ..core.finish import Made, cli_access
 from ..core.fix_plan import FixProblem
 from ..core.mfa_gate import POLICY_NAME
 from ..core.plan_review import review_of_fix
 from ..guide import StepKey
 from ..widgets.data_text import Static
-from .base import AppScreen
+from .base import REFUSED, failure_text
 from .confirm import ConfirmScreen
 from .messages import AwsChanged, Recorded, ServiceChanged, StepDone
 from .mfa_code import MfaCodeScreen
 from .plan_progress import review_then_run
+from .user_screen import UserScreen
 
 CODE_TRIES = 3
 
@@ -47,7 +49,7 @@ def expiry_text(session: MfaSession) -> str:
     return f"until {session.expires:%Y-%m-%d %H:%M} UTC" if session.expires else "for 12 hours"
 
 
-class MfaKeyScreen(AppScreen[None]):
+class MfaKeyScreen(UserScreen[None]):
     """Way 2 for one user."""
 
     AUTO_FOCUS = "#gate-profile"
@@ -72,17 +74,17 @@ class MfaKeyScreen(AppScreen[None]):
     MfaKeyScreen #gate-actions { height: auto; }
     MfaKeyScreen .note, MfaKeyScreen .section-title { margin-top: 1; }
     """
+    TITLE_ID = "gate-title"
 
     def __init__(self, user_name: str) -> None:
-        super().__init__()
-        self.user_name = user_name
+        super().__init__(user_name)
         self.setup: GateSetup | None = None
         self.mfa_session: MfaSession | None = None
         self.lines: list[str] = []
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="gate-body"):
-            yield Static(f"Access key with MFA required, for {self.user_name}", classes="section-title", markup=False)
+            yield self.user_title()
             yield Static("Reading the user's MFA devices and groups…", id="gate-intro", markup=False)
             with Grid(id="gate-form"):
                 yield Static("Group", classes="label")
@@ -95,6 +97,9 @@ class MfaKeyScreen(AppScreen[None]):
                 yield Button("Review the plan (enter)", id="gate-run", variant="primary")
             yield Static("", id="gate-status", markup=False)
 
+    def title_text(self) -> str:
+        return f"Access key with MFA required, for {self.user_name}"
+
     def on_mount(self) -> None:
         self.load()
 
@@ -103,9 +108,9 @@ class MfaKeyScreen(AppScreen[None]):
         service = await self.iam.wait_for_service()
         intro = self.query_one("#gate-intro", Static)
         try:
-            self.setup = setup = await mfa_gate.prepare(service, self.user_name)
+            self.setup = setup = await mfa_gate.prepare(service, self.named_user)
         except AwsError as err:
-            intro.update(err.text)
+            intro.update(failure_text(err, f"Could not read {self.user_name}'s MFA devices and groups."))
             return
         if setup.serial is None:
             intro.update(f"{self.user_name} has no MFA device, and this way needs one: the key's daily session is "
@@ -162,7 +167,7 @@ class MfaKeyScreen(AppScreen[None]):
         self.lines = []
         service: IamService = self.iam.service
         try:
-            existing = await service.keys.list_keys(self.user_name)
+            existing = await service.keys.list_keys(self.named_user)
             if len(existing) >= 2:
                 self._say(f"{self.user_name} has two access keys, the most AWS allows: delete one first (k on step "
                           "5's first screen, then d).")
@@ -181,7 +186,7 @@ class MfaKeyScreen(AppScreen[None]):
                     f"its own calls are refused once the policy is attached, so it asks your MFA code right after "
                     f"and goes on with a session (in memory).")))
         except (AwsError, FixProblem) as err:
-            self._say(err.text if isinstance(err, AwsError) else str(err))
+            self._say(failure_text(err).plain if isinstance(err, AwsError) else str(err))
             return
         if not plan.empty:
             fixes = service.fixes
@@ -191,8 +196,8 @@ class MfaKeyScreen(AppScreen[None]):
                 self._say("The policy is not in place, so no key was created." if done is False else
                           "Nothing was sent. enter reviews the plan again.")
                 return
+            # (its progress screen told the app what the plan's steps changed)
             self.tell(Recorded(Made("policy", POLICY_NAME, f"attached to group {group}: its keys need MFA")))
-            self.tell(AwsChanged())
         self._say(f"✓ {POLICY_NAME} is attached to group {group}.")
         try:  # iam-tui's own key, a member's, is refused from now on: it goes on with an MFA session
             gated = await session_if_refused(service)
@@ -210,18 +215,22 @@ class MfaKeyScreen(AppScreen[None]):
             return
         assert setup.serial is not None
         if await self._write_profile(service, new, name, region, setup.serial):
-            await self._prove(service, name, setup.serial)
+            await self._prove(service, name, setup.serial, new.access_key_id)
 
     async def _create_key(self, service: IamService) -> NewAccessKey | None:
-        self._say(f"Creating an access key for {self.user_name}…")
-        try:
-            async with self.session.mutating("creating an access key"):
-                new = await service.keys.create(self.user_name)
-        except SecretNeverReceived as err:
-            self._say(f"{err.text} (step 5, k, then d deletes it.)", replace_last=True)
-            return None
-        except AwsError as err:
-            self._say(err.text, replace_last=True)
+        user = self.named_user
+        self._say(f"Creating an access key for {user}…")
+
+        def refused(err: AwsError) -> None:
+            if isinstance(err, SecretNeverReceived):  # AWS made it all the same, its secret lost
+                self._say(f"{failure_text(err).plain} (step 5, k, then d deletes it.)", replace_last=True)
+                for key_id in err.access_key_ids:
+                    self.tell(AwsChanged(Changed.key(user, key_id)))
+
+        new = await self.act("creating an access key", service.keys.create(user),
+                             changed=lambda new: Changed.key(user, new.access_key_id), on_error=refused,
+                             status=lambda text: self._say(text.plain, replace_last=True))
+        if new is REFUSED:
             return None
         self._say(f"✓ Access key {new.access_key_id} created.", replace_last=True)
         self.tell(Recorded(Made("access key", new.access_key_id, f"of {self.user_name}, gated by MFA")))
@@ -257,19 +266,21 @@ class MfaKeyScreen(AppScreen[None]):
                   f"then: aws sts get-caller-identity --profile {name}")
         return True
 
-    async def _prove(self, service: IamService, name: str, serial: str) -> None:
+    async def _prove(self, service: IamService, name: str, serial: str, key_id: str) -> None:
         key_profile = f"{name}-long-term"
         paths = cli_profile.paths_for(service)
         self._say("Proving it: the key alone…")
         try:
-            expected = (await service.signin.user(self.user_name)).arn
+            expected = (await service.signin.user(self.named_user)).arn
             key_service = await cli_profile.verify(
                 lambda: cli_profile.service_for_profile(service, paths, key_profile), expected,
                 progress=lambda _n, text: self._say(text, replace_last=True), patience=service.patience)
             refused = await mfa_gate.key_alone_refused(key_service)
         except AwsError as err:
-            self._say(f"✗ {err.text}", replace_last=True)
+            self._say(failure_text(err, "✗").plain, replace_last=True)
             return
+        finally:
+            self.tell(AwsChanged(Changed.key(self.named_user, key_id)))  # used: its last use changed
         if refused is None:
             self._say(f"✗ The key alone was allowed iam:{mfa_gate.ORDINARY_CALL[1]}: the policy does not gate it yet "
                       "(IAM can take a few seconds to apply a new attachment). enter runs the proof again.",
@@ -283,14 +294,14 @@ class MfaKeyScreen(AppScreen[None]):
         try:
             await mfa_gate.session_works(session, expected)
         except AwsError as err:
-            self._say(f"✗ The MFA session does not work: {err.text}")
+            self._say(failure_text(err, "✗ The MFA session does not work:").plain)
             return
         self.mfa_session = session
         self._say(f"✓ Verified: a session made with your code signs in as {expected} and works, "
                   f"{expiry_text(session)} (kept in memory, not written).\n"
                   f"o: iam-tui goes on as {self.user_name} on that session.")
         self.tell(StepDone(StepKey.ACCESS_KEYS))
-        self.tell(Recorded(cli_access(self.user_name, "mfa-key")))
+        self.tell(Recorded(cli_access(self.named_user, "mfa-key")))
         self.query_one("#gate-body").focus()  # o, not a letter typed into the profile name
         self.refresh_bindings()
 
@@ -308,7 +319,7 @@ class MfaKeyScreen(AppScreen[None]):
                 return await mfa_gate.mfa_session(key_service, serial, code)
             except AwsError as err:
                 why = ("AWS did not accept it (a typo, a code already used, or the device's clock is off)"
-                       if err.is_denied else err.text)
+                       if err.is_denied else failure_text(err).plain)
                 self._say(f"✗ GetSessionToken refused the code: {why}. Wait for the next code.")
         return None
 

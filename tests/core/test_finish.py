@@ -1,6 +1,6 @@
 from iam_tui.core.changes import Changed, changed_by_steps
 from iam_tui.core.checks import SPECS, CheckId, CheckResult, Status
-from iam_tui.core.finish import Made, counts_line, made_by_steps, made_lines, summary_text, without_user
+from iam_tui.core.finish import Made, counts_line, made_by_steps, made_lines, summary_text, without_key, without_user
 
 
 def _result(check_id: str, status: Status) -> CheckResult:
@@ -67,8 +67,20 @@ def test_a_removed_user_leaves_what_the_guide_made_with_one_line_saying_so() -> 
     assert "• IAM user: bob (removed in this session, with its MFA device, access key)" in removed
 
 
+def test_a_deleted_key_and_a_removed_profile_move_from_made_to_removed() -> None:
+    made = [Made("access key", "AKIA1", "of dan", user="dan"), Made("access key", "AKIA2", "of dan", user="dan"),
+            Made("AWS CLI profile", "dan", "in ~/.aws/credentials", user="dan")]
+    made = [*without_key(without_key(made, "AKIA1"), "AKIA9"),  # AKIA9: not the guide's, not listed
+            Made("AWS CLI profile", "dan", "its key deleted, the profile removed", gone=True)]
+    kept, removed = summary_text(made, None, 1, 5).split("What the guide made")[1].split("What was removed")
+    assert "AKIA1" not in kept and "AKIA2" in kept and "AWS CLI profile" not in kept and "AKIA9" not in removed
+    assert "• access key: AKIA1 (of dan, deleted in this session)" in removed
+    assert "• AWS CLI profile: dan (its key deleted, the profile removed)" in removed
+
+
 def test_what_a_write_changed_names_its_users_and_the_removed_ones() -> None:
     changed = Changed.key("alice", "AKIA1") | Changed.user("bob", removed=True) | Changed.setting("password policy")
     assert changed.users == {"alice", "bob"} and changed.removed_users == {"bob"}
+    assert (changed | Changed.key("alice", "AKIA2", removed=True)).removed_keys == {"AKIA2"}
     steps = changed_by_steps([{"UserName": "ann", "PolicyArn": "arn"}, {"GroupName": "g", "UserName": "ann"}])
     assert steps.users == {"ann"} and [e.name for e in steps.entities] == ["ann", "g"]

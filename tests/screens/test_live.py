@@ -3,22 +3,38 @@ detail), the users screen and the summary show the change without anyone pressin
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.models import ScanResult
+from iam_tui.aws.sandbox import Sandbox
+from iam_tui.core.authz import AuthorizationDetails
+from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.checks import CheckId, Status
 from iam_tui.core.finish import Made
+from iam_tui.core.mfa_gate import POLICY_NAME
+from iam_tui.core.totp import totp
 from iam_tui.guide import StepKey, StepState
 from iam_tui.screens.access_keys import AccessKeysScreen, CreateKeyScreen
+from iam_tui.screens.cli_access import CliAccessScreen
+from iam_tui.screens.cli_login import CliLoginScreen
+from iam_tui.screens.cli_profile import CliProfileScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.dialogs import NameDialog
 from iam_tui.screens.finish import FinishScreen
+from iam_tui.screens.key_rotation import KeyRotationScreen
 from iam_tui.screens.mfa import MfaScreen
+from iam_tui.screens.mfa_code import MfaCodeScreen
+from iam_tui.screens.mfa_key import MfaKeyScreen
 from iam_tui.screens.new_key import NewKeyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
@@ -30,9 +46,13 @@ from iam_tui.widgets.line_table import LineTable
 
 from ..helpers import IamClient, MakeApp
 from .pilot import current, latest_scan, open_step, settle, visible_text
+from .test_cli_access import _admin_with_mfa, aws_dir
+from .test_key_rotation_screen import alice, paths
 from .test_mfa import create_device, open_mfa, two_codes, type_codes
 from .test_users import names
 from .waiting import until, until_screen, until_shown
+
+__all__ = ["alice", "aws_dir", "paths"]  # fixtures: alice with one key held by two profiles; the demo's ~/.aws
 
 SCAN_TRIES = 2000  # a scan under a loaded CI machine: bounded, never timed
 
@@ -342,3 +362,221 @@ async def test_an_mfa_device_enabled_in_step_3_passes_1_9_everywhere(make_app: M
     assert seen.statuses["console-users-mfa"] is Status.PASS
     assert "1.9" not in user_row(seen, "alice")
     assert "MFA device: arn:aws:iam::123456789012:mfa/alice (virtual, assigned to alice)" in seen.summary
+
+
+
+# --- key rotation --------------------------------------------------------------------------------------------------
+
+
+def aws_keys(admin: Any, user: str) -> list[tuple[str, bool]]:
+    return [(k["AccessKeyId"], k["Status"] == "Active") for k in admin.list_access_keys(UserName=user)[
+        "AccessKeyMetadata"]]
+
+
+def scanned_keys(app: IamTuiApp, user: str) -> list[tuple[str, bool]]:
+    assert app.last_scan is not None and app.last_scan.inputs is not None
+    return [(k.access_key_id, k.active) for k in app.last_scan.inputs.live_users[user].keys]
+
+
+async def test_a_rotation_and_its_old_keys_deletion_show_everywhere(make_app: Callable[..., IamTuiApp], admin: Any,
+                                                                  paths: CliPaths, alice: tuple[str, str]) -> None:
+    old = alice[0]
+    app = make_app()
+    app.session.record(Made("access key", old, "of alice", user="alice"))  # as step 5 records it
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        app.push_screen(KeyRotationScreen("alice"))
+        await until_screen(pilot, KeyRotationScreen)
+        screen = app.screen
+        assert isinstance(screen, KeyRotationScreen)
+        await until(pilot, lambda: screen.plan is not None)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.journal is not None and not app.session.busy)
+        await rescanned(pilot, app, before)
+        after = app.last_scan
+        assert after is not None and after.api_calls < before.api_calls / 2  # alice read again, not the account
+        ((new, _),) = [k for k in aws_keys(admin, "alice") if k[0] != old]
+        assert scanned_keys(app, "alice") == aws_keys(admin, "alice") == [(old, False), (new, True)]
+        seen = await look(pilot, app)  # from the rotation screen, left open
+        assert "1/2 active" in user_row(seen, "alice")
+        assert f"access key: {new} (of alice, replacing {old})" in seen.summary
+
+        before = latest_scan(app)  # d deletes the old key
+        await pilot.press("d")
+        await until_shown(pilot, TypedConfirmScreen)
+        await pilot.press(*old, "enter")
+        await until(pilot, lambda: screen.journal is None and not app.session.busy)
+        await rescanned(pilot, app, before)
+        assert scanned_keys(app, "alice") == aws_keys(admin, "alice") == [(new, True)]
+        seen = await look(pilot, app)
+    assert "1/1 active" in user_row(seen, "alice")
+    made, removed = seen.summary.split("What the guide made")[1].split("What the checks say now")[0].split(
+        "What was removed")
+    assert f"access key: {new}" in made and f"access key: {old}" not in made
+    assert f"access key: {old} (of alice, deleted in this session)" in removed
+
+
+async def test_activating_a_second_key_fails_1_12_everywhere(make_app: Callable[..., IamTuiApp], admin: Any) -> None:
+    admin.create_user(UserName="alice")
+    admin.create_access_key(UserName="alice")
+    second = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+    admin.update_access_key(UserName="alice", AccessKeyId=second, Status="Inactive")
+    app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await _keys_screen(pilot, app)
+        before = await first_scan(pilot, app)
+        assert before.result(CheckId.ONE_ACTIVE_KEY).status is Status.PASS
+        table = screen.query_one("#keys", DataTable)
+        table.focus()
+        table.move_cursor(row=[k.access_key_id for k in screen.keys].index(second))
+        await pilot.press("a")  # activating asks nothing
+        await rescanned(pilot, app, before)
+        assert scanned_keys(app, "alice") == aws_keys(admin, "alice")
+        seen = await look(pilot, app, "one-active-key")
+    assert seen.statuses["one-active-key"] is Status.FAIL
+    assert "alice" in seen.detail["one-active-key"]
+    assert "2/2 active" in user_row(seen, "alice")
+    assert "✗ 1.12" in seen.summary
+
+
+# --- the key's AWS CLI profile (step 5, way 3) ----------------------------------------------------------------------
+
+
+async def test_a_verified_profile_then_its_keys_deletion_show_everywhere(make_app: Callable[..., IamTuiApp],
+                                                                        admin: Any, aws_dir: Path) -> None:
+    """Writing and verifying the profile uses the key (1.10 passes again); deleting the key and the profile's
+    sections takes both out of the summary's made part."""
+    admin.create_user(UserName="dan")
+    admin.create_login_profile(UserName="dan", Password="Correct-Horse-9-battery")
+    app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="dan")
+    async with app.run_test(size=(100, 32)) as pilot:
+        keys = await _keys_screen(pilot, app)
+        await first_scan(pilot, app)
+        await pilot.press("n")
+        await until_screen(pilot, CreateKeyScreen)
+        await pilot.press("enter")
+        await until_screen(pilot, NewKeyScreen)
+        key_id = current(app, NewKeyScreen).new_key.access_key_id
+        await pilot.press("p")
+        await until_screen(pilot, CliProfileScreen)
+        await settle(pilot)
+        before = app.last_scan
+        await pilot.press("enter")
+        await until(pilot, lambda: "Verified" in str(app.screen.query_one("#verify-status", Static).render()))
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app, "setup-keys-unused")
+        assert seen.statuses["setup-keys-unused"] is Status.PASS  # the key is used
+        assert "1.10" not in user_row(seen, "dan") and "today" in user_row(seen, "dan")
+        assert "AWS CLI profile: dan (in " in seen.summary and f"access key: {key_id} (of dan)" in seen.summary
+        assert "dan: a long-term access key that works without MFA" in seen.summary
+
+        await pilot.press("escape")  # the profile, then the new key (taken: the profile holds it)
+        await until_screen(pilot, NewKeyScreen)
+        await pilot.press("escape")
+        await until_screen(pilot, AccessKeysScreen)
+        await settle(pilot)
+        before = app.last_scan
+        keys.query_one("#keys", DataTable).focus()
+        await pilot.press("d")
+        await until_screen(pilot, TypedConfirmScreen)
+        await pilot.press(*key_id, "enter")
+        await until_shown(pilot, ConfirmScreen)  # remove the profile's sections?
+        await pilot.press("y")
+        await until_screen(pilot, AccessKeysScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+    assert scanned_keys(app, "dan") == aws_keys(admin, "dan") == []
+    assert "[dan]" not in (aws_dir / "credentials").read_text()
+    assert "0/0" in user_row(seen, "dan") or " -  " in user_row(seen, "dan")
+    made, removed = seen.summary.split("What the guide made")[1].split("What the checks say now")[0].split(
+        "What was removed")
+    assert key_id not in made and "AWS CLI profile: dan" not in made
+    assert f"access key: {key_id} (of dan, deleted in this session)" in removed
+    assert "AWS CLI profile: dan (" in removed
+
+
+# --- step 5's ways 1 and 2 --------------------------------------------------------------------------------------
+
+
+async def test_way_2_gates_alices_keys_everywhere(make_app: Callable[..., IamTuiApp], sandbox: Sandbox, admin: Any,
+                                                  aws_dir: Path) -> None:
+    seed = _admin_with_mfa(sandbox, admin)
+    assert seed is not None
+    plain = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]  # works without MFA
+    app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until_screen(pilot, CliAccessScreen)
+        before = await first_scan(pilot, app)
+        assert before.result(CheckId.ADMIN_KEYS_MFA).status is Status.FAIL
+        await pilot.press("m")
+        await until_screen(pilot, MfaKeyScreen)
+        gate = app.screen
+        await until(pilot, lambda: "MFA device" in str(gate.query_one("#gate-intro", Static).render()))
+        await pilot.press("enter")
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press("enter")
+        await until_screen(pilot, PlanProgressScreen)
+        progress = app.screen
+        assert isinstance(progress, PlanProgressScreen)
+        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+        # the policy's change is read (the flow waits on the progress screen: no settling), then the key is made
+        await until(pilot, lambda: app.last_scan is not before and not app.session.busy, tries=SCAN_TRIES)
+        before = latest_scan(app)
+        await pilot.press("enter")
+        await until_shown(pilot, MfaCodeScreen)
+        await pilot.press(*totp(seed, time.time()), "enter")
+        await until(pilot, lambda: "Verified" in str(gate.query_one("#gate-status", Static).render()))
+        await rescanned(pilot, app, before)
+        assert scanned_keys(app, "alice") == aws_keys(admin, "alice")
+        ((gated, _),) = [k for k in aws_keys(admin, "alice") if k[0] != plain]
+        assert admin.get_access_key_last_used(AccessKeyId=gated)["AccessKeyLastUsed"].get("LastUsedDate")
+        assert app.last_scan is not None and app.last_scan.inputs is not None
+        assert [k.last_used is not None for k in app.last_scan.inputs.live_users["alice"].keys] == [False, True]
+        seen = await look(pilot, app, "admin-keys-mfa")
+    assert seen.statuses["admin-keys-mfa"] is Status.PASS  # both keys gated by the policy now
+    assert seen.statuses["one-active-key"] is Status.FAIL  # the plain key is still active: the review said so
+    assert "2/2 active" in user_row(seen, "alice")
+    assert f"policy: {POLICY_NAME} (attached to group PowerUsers" in seen.summary
+    assert "alice: an access key that MFA gates" in seen.summary
+
+
+async def test_way_1_the_profile_and_the_signin_policy_show_everywhere(
+        make_app: Callable[..., IamTuiApp], admin: Any, aws_dir: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    admin.create_user(UserName="alice")
+    admin.create_group(GroupName="Readers")
+    admin.add_user_to_group(GroupName="Readers", UserName="alice")
+    admin.attach_group_policy(GroupName="Readers", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no AWS CLI: the screen shows the command
+    app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until_screen(pilot, CliAccessScreen)
+        before = await first_scan(pilot, app)
+        await pilot.press("l")
+        await until_screen(pilot, CliLoginScreen)
+        login = app.screen
+        assert isinstance(login, CliLoginScreen)
+        await until(pilot, lambda: login.cli is not None, tries=1000)
+        await pilot.press("enter")
+        await until_shown(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press("enter")
+        await until_screen(pilot, PlanProgressScreen)
+        progress = app.screen
+        assert isinstance(progress, PlanProgressScreen)
+        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+        await pilot.press("enter")
+        await until(pilot, lambda: "aws login --profile alice" in str(login.query_one("#login-status",
+                                                                                      Static).render()))
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+        scan = app.last_scan
+    assert scan is not None and scan.inputs is not None and isinstance(scan.inputs.authz, AuthorizationDetails)
+    readers = next(g for g in scan.inputs.authz.groups if g.name == "Readers")  # the group was read again
+    assert {ref.arn.rsplit("/", 1)[-1] for ref in readers.attached} == {
+        p["PolicyName"] for p in admin.list_attached_group_policies(GroupName="Readers")["AttachedPolicies"]} == {
+        "ReadOnlyAccess", "SignInLocalDevelopmentAccess"}
+    assert "Readers" in user_row(seen, "alice")
+    assert f"AWS CLI profile: alice (for aws login, in {aws_dir / 'config'})" in seen.summary
+    assert "alice: aws login" in seen.summary

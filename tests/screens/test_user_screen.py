@@ -1,0 +1,73 @@
+"""The screens about one IAM user follow the app's changes made elsewhere: back on top they show the user's state
+again, and when the user was removed meanwhile they leave instead of showing NoSuchEntity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from iam_tui.app import IamTuiApp
+from iam_tui.core.changes import Changed
+from iam_tui.screens.access_keys import AccessKeysScreen
+from iam_tui.screens.messages import AwsChanged
+from iam_tui.screens.plan_progress import PlanProgressScreen
+from iam_tui.screens.plan_review import PlanReviewScreen
+from iam_tui.screens.users import UsersScreen
+from iam_tui.widgets.line_table import LineTable
+
+from .pilot import settle, visible_text
+from .test_users import names
+from .waiting import until, until_screen
+
+
+async def _keys_of(pilot: Any, app: IamTuiApp, user: str) -> AccessKeysScreen:
+    await until(pilot, lambda: app.last_scan is not None, tries=2000)
+    app.push_screen(AccessKeysScreen(user))
+    await until_screen(pilot, AccessKeysScreen)
+    screen = app.screen
+    assert isinstance(screen, AccessKeysScreen)
+    await settle(pilot)
+    return screen
+
+
+async def test_back_on_top_the_screen_shows_what_changed_meanwhile(make_app: Callable[..., IamTuiApp],
+                                                                   admin: Any) -> None:
+    admin.create_user(UserName="alice")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await _keys_of(pilot, app, "alice")
+        assert screen.keys == []
+        app.push_screen(UsersScreen())
+        await until_screen(pilot, UsersScreen)
+        key_id = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+        app.post_message(AwsChanged(Changed.key("alice", key_id)))  # as a fix run from there tells it
+        await settle(pilot)
+        assert screen.keys == []  # not read while covered
+        app.pop_screen()
+        await until(pilot, lambda: [k.access_key_id for k in screen.keys] == [key_id])
+
+
+async def test_a_user_removed_meanwhile_makes_the_screen_leave(make_app: Callable[..., IamTuiApp],
+                                                               admin: Any) -> None:
+    admin.create_user(UserName="bob")
+    admin.create_access_key(UserName="bob")
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _keys_of(pilot, app, "bob")
+        app.push_screen(UsersScreen())
+        await until_screen(pilot, UsersScreen)
+        await until(pilot, lambda: "bob" in names(app))
+        app.screen.query_one("#users", LineTable).move_cursor(row=names(app).index("bob"))
+        await pilot.press("x")
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press(*"bob", "enter")
+        await until_screen(pilot, PlanProgressScreen)
+        progress = app.screen
+        assert isinstance(progress, PlanProgressScreen)
+        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=2000)
+        await pilot.press("escape")
+        await until_screen(pilot, UsersScreen)
+        app.pop_screen()  # back to bob's keys: bob is gone, so is the screen
+        await until(pilot, lambda: not any(isinstance(s, AccessKeysScreen) for s in app.screen_stack))
+        await settle(pilot)
+        assert "NoSuchEntity" not in visible_text(app)
