@@ -466,7 +466,7 @@ async def test_a_verified_profile_then_its_keys_deletion_show_everywhere(make_ap
         await rescanned(pilot, app, before)
         seen = await look(pilot, app, "setup-keys-unused")
         assert seen.statuses["setup-keys-unused"] is Status.PASS  # the key is used
-        assert "1.10" not in user_row(seen, "dan") and "today" in user_row(seen, "dan")
+        assert "1.10" not in user_row(seen, "dan") and "now" in user_row(seen, "dan")
         assert "AWS CLI profile: dan (in " in seen.summary and f"access key: {key_id} (of dan)" in seen.summary
         assert "dan: a long-term access key that works without MFA" in seen.summary
 
