@@ -28,9 +28,10 @@ from .waiting import until_screen, until_shown
 MakeApp = Callable[..., IamTuiApp]  # the conftest's factory
 
 
-async def _set_contact(pilot: Pilot[Any], app: IamTuiApp) -> None:
+async def _set_contact(pilot: Pilot[Any], app: IamTuiApp, before_saving: Callable[[], object] = lambda: None) -> None:
     await pilot.press("s")
     await until_screen(pilot, SecurityContactScreen)
+    before_saving()
     modal = app.screen
     for field, value in (("name", "Sec"), ("title", "CISO"), ("email", "security@example.com"),
                          ("phone", "+1 206 555 0100")):
@@ -41,18 +42,21 @@ async def _set_contact(pilot: Pilot[Any], app: IamTuiApp) -> None:
 
 async def test_a_lost_answer_still_rereads_what_the_write_names_and_says_it_may_have_been_made(
         make_app: MakeApp, service: IamService) -> None:
-    """AWS saved the contact, then its answer was lost (a 500 that is not retried): the app cannot know, so it says
-    the change may have been made and reads the contact again, and the dashboard shows it saved."""
+    """AWS saved the contact, then its answer was lost (a 500 that is not retried) and the read that would settle it
+    was refused: the app cannot know, so it says the change may have been made and reads the contact again, and the
+    dashboard shows it saved."""
     app = make_app()
     shown: list[Notification] = []
     async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
         before = await first_scan(pilot, app)
         assert before.result(CheckId.SECURITY_CONTACT).status is Status.FAIL
         lost = lose_answers(service, "PutAlternateContact", then="error", aws_service="account")
-        await _set_contact(pilot, app)
+        unread: list[list[int]] = []  # the read that would settle the write is refused once
+        await _set_contact(pilot, app, lambda: unread.append(
+            inject_error(service, "account", "GetAlternateContact", "AccessDeniedException", status=403, times=1)))
         await rescanned(pilot, app, before)
         seen = await look(pilot, app, "security-contact")
-    assert lost, "the answer was not lost: the test tests nothing"
+    assert lost and unread and unread[0], "the answer was not lost, or read back: the test tests nothing"
     said = " ".join(n.message for n in shown)
     assert "may have been made" in said and "ServiceFailure" in said
     assert seen.statuses["security-contact"] is Status.PASS
