@@ -126,6 +126,31 @@ async def _keys_screen(pilot: Pilot[int], app: IamTuiApp) -> AccessKeysScreen:
     return screen
 
 
+async def press_on_key(pilot: Pilot[int], screen: AccessKeysScreen, key_id: str, key: str) -> None:
+    """Put the keys table's cursor on ``key_id`` and press ``key``."""
+    table = screen.query_one("#keys", DataTable)
+    table.focus()
+    table.move_cursor(row=[k.access_key_id for k in screen.keys].index(key_id))
+    await pilot.press(key)
+
+
+async def remove_user(pilot: Pilot[int], app: IamTuiApp, name: str) -> None:
+    """Remove ``name`` from the users screen (x, the name typed, enter), wait for the plan, and come back to the
+    users screen."""
+    app.push_screen(UsersScreen())
+    await until_screen(pilot, UsersScreen)
+    await until(pilot, lambda: name in names(app))
+    app.screen.query_one("#users", LineTable).move_cursor(row=names(app).index(name))
+    await pilot.press("x")
+    await until_screen(pilot, PlanReviewScreen)
+    await pilot.press(*name, "enter")
+    await until_screen(pilot, PlanProgressScreen)
+    progress = current(app, PlanProgressScreen)
+    await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+    await pilot.press("escape")
+    await until_screen(pilot, UsersScreen)
+
+
 async def test_a_key_made_in_step_5_fails_1_10_on_the_dashboard_users_and_summary(
         make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="dan")
@@ -165,10 +190,7 @@ async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(
         screen = await _keys_screen(pilot, app)
         before = await first_scan(pilot, app)
         assert before.result(CheckId.ONE_ACTIVE_KEY).status is Status.FAIL
-        table = screen.query_one("#keys", DataTable)
-        table.focus()
-        table.move_cursor(row=[k.access_key_id for k in screen.keys].index(second))
-        await pilot.press("a")  # deactivate the second key
+        await press_on_key(pilot, screen, second, "a")  # deactivate the second key
         await until_screen(pilot, TypedConfirmScreen)
         await pilot.press(*second, "enter")
         await until_screen(pilot, AccessKeysScreen)
@@ -178,8 +200,7 @@ async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(
         assert "1.13" not in user_row(seen, "alice")
 
         before = latest_scan(app)  # then delete the first: alice has one key left, inactive
-        table.move_cursor(row=[k.access_key_id for k in screen.keys].index(first))
-        await pilot.press("d")
+        await press_on_key(pilot, screen, first, "d")
         await until_screen(pilot, TypedConfirmScreen)
         await pilot.press(*first, "enter")
         await until_screen(pilot, AccessKeysScreen)
@@ -212,18 +233,7 @@ async def test_a_removed_guide_user_leaves_the_summary_the_marks_and_step_3(
         app.session.mark(step, StepState.DONE)
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
-        app.push_screen(UsersScreen())
-        await until_screen(pilot, UsersScreen)
-        await until(pilot, lambda: "bob" in names(app))
-        app.screen.query_one("#users", LineTable).move_cursor(row=names(app).index("bob"))
-        await pilot.press("x")
-        await until_screen(pilot, PlanReviewScreen)
-        await pilot.press(*"bob", "enter")
-        await until_screen(pilot, PlanProgressScreen)
-        progress = current(app, PlanProgressScreen)
-        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
-        await pilot.press("escape")
-        await until_screen(pilot, UsersScreen)
+        await remove_user(pilot, app, "bob")
         await rescanned(pilot, app, before)
         app.pop_screen()
         seen = await look(pilot, app)
@@ -426,10 +436,7 @@ async def test_activating_a_second_key_fails_1_12_everywhere(make_app: Callable[
         screen = await _keys_screen(pilot, app)
         before = await first_scan(pilot, app)
         assert before.result(CheckId.ONE_ACTIVE_KEY).status is Status.PASS
-        table = screen.query_one("#keys", DataTable)
-        table.focus()
-        table.move_cursor(row=[k.access_key_id for k in screen.keys].index(second))
-        await pilot.press("a")  # activating asks nothing
+        await press_on_key(pilot, screen, second, "a")  # activating asks nothing
         await rescanned(pilot, app, before)
         assert scanned_keys(app, "alice") == aws_keys(admin, "alice")
         seen = await look(pilot, app, "one-active-key")

@@ -10,13 +10,10 @@ from iam_tui.app import IamTuiApp
 from iam_tui.core.changes import Changed
 from iam_tui.screens.access_keys import AccessKeysScreen
 from iam_tui.screens.messages import AwsChanged
-from iam_tui.screens.plan_progress import PlanProgressScreen
-from iam_tui.screens.plan_review import PlanReviewScreen
 from iam_tui.screens.users import UsersScreen
-from iam_tui.widgets.line_table import LineTable
 
 from .pilot import settle, visible_text
-from .test_users import names
+from .test_live import remove_user
 from .waiting import until, until_screen
 
 
@@ -54,19 +51,7 @@ async def test_a_user_removed_meanwhile_makes_the_screen_leave(make_app: Callabl
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await _keys_of(pilot, app, "bob")
-        app.push_screen(UsersScreen())
-        await until_screen(pilot, UsersScreen)
-        await until(pilot, lambda: "bob" in names(app))
-        app.screen.query_one("#users", LineTable).move_cursor(row=names(app).index("bob"))
-        await pilot.press("x")
-        await until_screen(pilot, PlanReviewScreen)
-        await pilot.press(*"bob", "enter")
-        await until_screen(pilot, PlanProgressScreen)
-        progress = app.screen
-        assert isinstance(progress, PlanProgressScreen)
-        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=2000)
-        await pilot.press("escape")
-        await until_screen(pilot, UsersScreen)
+        await remove_user(pilot, app, "bob")
         app.pop_screen()  # back to bob's keys: bob is gone, so is the screen
         await until(pilot, lambda: not any(isinstance(s, AccessKeysScreen) for s in app.screen_stack))
         await settle(pilot)
