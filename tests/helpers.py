@@ -14,6 +14,7 @@ from iam_tui.aws.plan_runner import PlanRun, StepProgress
 from iam_tui.aws.sandbox import Propagation, responses
 from iam_tui.aws.sandbox import faults as sandbox_faults
 from iam_tui.aws.service import IamService
+from iam_tui.core.mfa_gate import POLICY_NAME, policy_json
 
 # botocore ships no type information: a client (the ``admin`` fixture's plain one, or a sandbox session's) is Any.
 IamClient = Any
@@ -106,3 +107,15 @@ def lose_answers(service: IamService, operation: str, *, times: int = 1, then: s
     change, then lose the answer."""
     return sandbox_faults.lose_answers(service.ctx.client(aws_service).meta.events, aws_service, operation,
                                        times=times, then=then)
+
+
+def admin_in_group(admin: IamClient, user: str, group: str, *, gated: bool) -> None:
+    """``user`` made a member of ``group``, which has AdministratorAccess and, when ``gated``, the policy that
+    refuses everything without MFA (core/mfa_gate.py)."""
+    admin.create_user(UserName=user)
+    admin.create_group(GroupName=group)
+    admin.add_user_to_group(GroupName=group, UserName=user)
+    admin.attach_group_policy(GroupName=group, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    if gated:
+        arn = admin.create_policy(PolicyName=POLICY_NAME, PolicyDocument=policy_json())["Policy"]["Arn"]
+        admin.attach_group_policy(GroupName=group, PolicyArn=arn)

@@ -14,23 +14,19 @@ from iam_tui.aws.errors import AwsError
 from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService, session_if_refused
 from iam_tui.aws.session import AwsContext
-from iam_tui.core.mfa_gate import POLICY_NAME, REFUSED_KEY_PROMPT, policy_json
+from iam_tui.core.mfa_gate import REFUSED_KEY_PROMPT
 from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 from iam_tui.settings import ConnectionSettings
+
+from ..helpers import admin_in_group
 
 
 def alice_key(sandbox: Sandbox, *, gated: bool = True, mfa: bool = True) -> tuple[str, Secret, Secret | None, str]:
     """alice, an administrator through PowerUsers (with Force_MFA on the group when ``gated``), her access key and
     her virtual MFA device's seed and serial."""
     admin = sandbox.plain_client("iam")
-    admin.create_user(UserName="alice")
-    admin.create_group(GroupName="PowerUsers")
-    admin.add_user_to_group(GroupName="PowerUsers", UserName="alice")
-    admin.attach_group_policy(GroupName="PowerUsers", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
-    if gated:
-        arn = admin.create_policy(PolicyName=POLICY_NAME, PolicyDocument=policy_json())["Policy"]["Arn"]
-        admin.attach_group_policy(GroupName="PowerUsers", PolicyArn=arn)
+    admin_in_group(admin, "alice", "PowerUsers", gated=gated)
     seed, serial = None, ""
     if mfa:
         iam = sandbox.session().create_client("iam")

@@ -11,11 +11,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from iam_tui.aws.sandbox import Sandbox
-from iam_tui.core.mfa_gate import POLICY_NAME, policy_json
+from iam_tui.core.mfa_gate import policy_json
 from iam_tui.core.secret import Secret
 from iam_tui.core.totp import totp
 
-from ..helpers import IamClient
+from ..helpers import IamClient, admin_in_group
 
 
 def error_code(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
@@ -27,13 +27,7 @@ def gated_admin(sandbox: Sandbox, admin: IamClient, *,
     """alice in group Admins (AdministratorAccess and, when ``gated``, the MFA policy), with an enabled virtual
     device and an access key. Returns (seed, serial, alice's own sandbox session)."""
     root_iam = sandbox.session().create_client("iam")
-    admin.create_user(UserName="alice")
-    admin.create_group(GroupName="Admins")
-    admin.add_user_to_group(GroupName="Admins", UserName="alice")
-    admin.attach_group_policy(GroupName="Admins", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
-    if gated:
-        arn = admin.create_policy(PolicyName=POLICY_NAME, PolicyDocument=policy_json())["Policy"]["Arn"]
-        admin.attach_group_policy(GroupName="Admins", PolicyArn=arn)
+    admin_in_group(admin, "alice", "Admins", gated=gated)
     device = root_iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]
     seed = Secret(device["Base32StringSeed"].decode())
     now = time.time()
