@@ -134,6 +134,15 @@ async def press_on_key(pilot: Pilot[int], screen: AccessKeysScreen, key_id: str,
     await pilot.press(key)
 
 
+async def new_key(pilot: Pilot[int], app: IamTuiApp) -> str:
+    """From the keys screen: n, enter (the first use case); the new key's id, its hand-over screen on top."""
+    await pilot.press("n")
+    await until_screen(pilot, CreateKeyScreen)
+    await pilot.press("enter")
+    await until_screen(pilot, NewKeyScreen)
+    return current(app, NewKeyScreen).new_key.access_key_id
+
+
 async def remove_user(pilot: Pilot[int], app: IamTuiApp, name: str) -> None:
     """Remove ``name`` from the users screen (x, the name typed, enter), wait for the plan, and come back to the
     users screen."""
@@ -160,11 +169,7 @@ async def test_a_key_made_in_step_5_fails_1_10_on_the_dashboard_users_and_summar
         await _keys_screen(pilot, app)
         before = await first_scan(pilot, app)
         assert before.result(CheckId.SETUP_KEYS_UNUSED).status is Status.PASS
-        await pilot.press("n")
-        await until_screen(pilot, CreateKeyScreen)
-        await pilot.press("enter")
-        await until_screen(pilot, NewKeyScreen)
-        key_id = current(app, NewKeyScreen).new_key.access_key_id
+        key_id = await new_key(pilot, app)
         await pilot.press("escape")
         await until_screen(pilot, ConfirmScreen)
         await pilot.press("y")
@@ -459,11 +464,7 @@ async def test_a_verified_profile_then_its_keys_deletion_show_everywhere(make_ap
     async with app.run_test(size=(100, 32)) as pilot:
         keys = await _keys_screen(pilot, app)
         await first_scan(pilot, app)
-        await pilot.press("n")
-        await until_screen(pilot, CreateKeyScreen)
-        await pilot.press("enter")
-        await until_screen(pilot, NewKeyScreen)
-        key_id = current(app, NewKeyScreen).new_key.access_key_id
+        key_id = await new_key(pilot, app)
         await pilot.press("p")
         await until_screen(pilot, CliProfileScreen)
         await settle(pilot)
