@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from time import monotonic
 
 from textual.pilot import Pilot
 
@@ -17,11 +17,11 @@ UNTIL_TIMEOUT_S = 30.0
 async def until(pilot: Pilot[object], condition: Callable[[], object], *, tries: int = 200) -> None:
     """Let the app run until ``condition()`` is true. Bounded, so that it fails the test instead of hanging: after
     ``tries`` checks 20 ms apart and at least ``UNTIL_TIMEOUT_S`` s."""
-    deadline = time.monotonic() + UNTIL_TIMEOUT_S
+    deadline = monotonic() + UNTIL_TIMEOUT_S
     checks = 0
     while not condition():
         checks += 1
-        if checks > tries and time.monotonic() > deadline:
+        if checks > tries and monotonic() > deadline:
             raise AssertionError("the app never reached the expected state")
         await pilot.pause(0.02)
 
