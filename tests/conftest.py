@@ -131,3 +131,21 @@ def make_app(service: IamService) -> MakeApp:
         return app
 
     return factory
+
+
+# Slow tests first, the quick unit tests last: xdist hands out tests in collection order, and a run used to end with
+# the tests that start iam-tui in a process of their own (seconds of waiting each) running one by one on a single
+# worker while the others sat idle. The tests' order within a module is kept.
+PROCESS_MODULES = frozenset({"test_cli.py", "test_demo_sealed.py", "test_exit_status.py", "test_hangup.py",
+                             "test_signals.py"})
+PILOT_FOLDERS = frozenset({"screens", "snapshots"})
+
+
+def _slow_first(item: pytest.Item) -> int:
+    if item.path.name in PROCESS_MODULES:
+        return 0
+    return 1 if item.path.parent.name in PILOT_FOLDERS else 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_slow_first)

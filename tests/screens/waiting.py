@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 from typing import Any
 
 from textual.pilot import Pilot
@@ -10,14 +11,21 @@ from textual.screen import Screen
 
 from iam_tui.screens.base import Dialog
 
+# A bound on the clock as well as on the checks: on a loaded machine (CI, or many test runs sharing 2 CPUs) the app
+# runs many times slower, and 200 checks 20 ms apart (4 s) ran out before the app got there.
+UNTIL_TIMEOUT_S = 30.0
+
 
 async def until(pilot: Pilot[Any], condition: Callable[[], object], *, tries: int = 200) -> None:
-    """Let the app run until ``condition()`` is true (bounded: fails the test instead of hanging)."""
-    for _ in range(tries):
-        if condition():
-            return
+    """Let the app run until ``condition()`` is true. Bounded, so that it fails the test instead of hanging: after
+    ``tries`` checks 20 ms apart and at least ``UNTIL_TIMEOUT_S`` s."""
+    deadline = monotonic() + UNTIL_TIMEOUT_S
+    checks = 0
+    while not condition():
+        checks += 1
+        if checks > tries and monotonic() > deadline:
+            raise AssertionError("the app never reached the expected state")
         await pilot.pause(0.02)
-    raise AssertionError("the app never reached the expected state")
 
 
 async def until_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> None:

@@ -8,6 +8,8 @@ screens are the same every day. Secrets are masked in every screenshot. Review a
 from __future__ import annotations
 
 import asyncio
+import inspect
+import pickle
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
@@ -18,7 +20,13 @@ from typing import Any
 import pytest
 import time_machine
 from moto.moto_api._internal import mock_random
-from pytest_textual_snapshot import SVGImageExtension  # type: ignore[import-untyped]
+from pytest_textual_snapshot import (  # type: ignore[import-untyped]
+    PseudoApp,
+    PseudoConsole,
+    SVGImageExtension,
+    node_to_report_path,
+)
+from rich.console import ConsoleDimensions
 from syrupy.assertion import SnapshotAssertion
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -65,8 +73,23 @@ async def _refreshed(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+def _for_the_report(request: pytest.FixtureRequest, svg: SnapshotAssertion, name: str, passed: bool,
+                    actual: str, size: tuple[int, int]) -> None:
+    """pytest-textual-snapshot writes its HTML diff report (snapshot_report.html) from one file per comparison,
+    which only its own ``snap_compare`` writes: write the same for each of these screenshots, so that a mismatch
+    shows the stored and the new screen side by side."""
+    result = svg.executions.get(svg._execution_name_index.get(name, svg.num_executions - 1))
+    stored = result.recalled_data if result is not None else None
+    path, line, test = request.node.reportinfo()
+    app = PseudoApp(PseudoConsole(legacy_windows=False, size=ConsoleDimensions(*size)))
+    data = (passed, stored or "", actual, app, path, line, f"{test}[{name}]",
+            inspect.getdoc(request.node.function) or "", "", stored is not None)
+    report = node_to_report_path(request.node)
+    report.with_name(f"{report.name}_{name}").write_bytes(pickle.dumps(data))
+
+
 @pytest.fixture
-def shoot(snapshot: SnapshotAssertion) -> Shoot:
+def shoot(snapshot: SnapshotAssertion, request: pytest.FixtureRequest) -> Shoot:
     """Compare the current screen with its stored SVGs at both sizes and in both themes."""
     svg = snapshot.use_extension(SVGImageExtension)
 
@@ -83,7 +106,10 @@ def shoot(snapshot: SnapshotAssertion) -> Shoot:
                 name = f"{width}x{height}-{theme.removeprefix('textual-')}"
                 seen = visible_text(app)
                 assert not [secret for secret in SECRETS if secret in seen], name  # masked in every screenshot
-                if svg(name=name) != app.export_screenshot(title="iam-tui", simplify=True):
+                actual = app.export_screenshot(title="iam-tui", simplify=True)
+                passed = svg(name=name) == actual
+                _for_the_report(request, svg, name, passed, actual, (width, height))
+                if not passed:
                     mismatched.append(name)
         assert not mismatched, f"screenshots differ from the stored ones: {mismatched}"
 
