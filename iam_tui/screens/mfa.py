@@ -230,9 +230,6 @@ class MfaScreen(UserScreen[None]):
         if action in ("full_qr", "reveal_seed", "copy_seed"):
             # False: not shown, and the key goes on to the focused field (a v or c typed into the device name).
             return self.phase is Phase.SCAN and self.pending is not None
-        if action == "stay_in_code2":  # only in the empty second field, the first one filled
-            return (self.phase is Phase.SCAN and self.focused is self.code2 and not self.code2.value
-                    and len(self.code1.value) == DIGITS)
         if action == "other_user" and self.phase is Phase.SCAN:
             return None
         return super().check_action(action, parameters)
@@ -485,7 +482,11 @@ class MfaScreen(UserScreen[None]):
 
     def action_stay_in_code2(self) -> None:
         """tab right after the first code moved the focus here by itself: the second code goes here, not onto a
-        button (where it would go nowhere)."""
+        button (where it would go nowhere). Anywhere else tab moves the focus on, as on every screen: this binding
+        takes the key from the Screen's own (a check_action that said no left tab doing nothing at all)."""
+        if not (self.phase is Phase.SCAN and self.focused is self.code2 and not self.code2.value
+                and len(self.code1.value) == DIGITS):
+            self.focus_next()
 
     @on(Input.Submitted, "#code2")
     @on(Button.Pressed, "#enable")

@@ -595,3 +595,25 @@ async def test_tab_or_enter_after_the_first_code_leaves_the_focus_in_the_second_
         await pilot.press(*second)
         await settle(pilot)
         assert admin.list_mfa_devices(UserName="alice")["MFADevices"]
+
+
+async def test_tab_moves_the_focus_everywhere_else_on_the_screen(make_app: MakeApp, admin: IamClient) -> None:
+    """The screen's own tab binding (for the second code) took the key from the Screen's: anywhere else tab did
+    nothing, so a keyboard-only person who tabbed back to the form could never reach the code fields again."""
+    admin.create_user(UserName="alice")
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        await create_device(app, pilot, screen)
+        form, seed = screen.query_one("#mfa-form"), screen.query_one("#seed")
+        code1, code2 = screen.query_one("#code1", Input), screen.query_one("#code2", Input)
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused is form
+        await pilot.press("tab")
+        assert app.focused is seed
+        await pilot.press("tab")
+        assert app.focused is code1
+        await pilot.press("tab")  # the first field empty: on to the second, as everywhere
+        assert app.focused is code2
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#enable")
