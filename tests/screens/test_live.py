@@ -143,6 +143,15 @@ async def new_key(pilot: Pilot[int], app: IamTuiApp) -> str:
     return current(app, NewKeyScreen).new_key.access_key_id
 
 
+async def run_reviewed_plan(pilot: Pilot[int], app: IamTuiApp, *typed: str) -> None:
+    """At a plan's review: type ``typed`` (a name that confirms it), enter, and wait for the run to end."""
+    await until_screen(pilot, PlanReviewScreen)
+    await pilot.press(*typed, "enter")
+    await until_screen(pilot, PlanProgressScreen)
+    progress = current(app, PlanProgressScreen)
+    await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+
+
 async def remove_user(pilot: Pilot[int], app: IamTuiApp, name: str) -> None:
     """Remove ``name`` from the users screen (x, the name typed, enter), wait for the plan, and come back to the
     users screen."""
@@ -151,11 +160,7 @@ async def remove_user(pilot: Pilot[int], app: IamTuiApp, name: str) -> None:
     await until(pilot, lambda: name in names(app))
     app.screen.query_one("#users", LineTable).move_cursor(row=names(app).index(name))
     await pilot.press("x")
-    await until_screen(pilot, PlanReviewScreen)
-    await pilot.press(*name, "enter")
-    await until_screen(pilot, PlanProgressScreen)
-    progress = current(app, PlanProgressScreen)
-    await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+    await run_reviewed_plan(pilot, app, *name)
     await pilot.press("escape")
     await until_screen(pilot, UsersScreen)
 
@@ -521,12 +526,7 @@ async def test_way_2_gates_alices_keys_everywhere(make_app: Callable[..., IamTui
         gate = app.screen
         await until(pilot, lambda: "MFA device" in str(gate.query_one("#gate-intro", Static).render()))
         await pilot.press("enter")
-        await until_screen(pilot, PlanReviewScreen)
-        await pilot.press("enter")
-        await until_screen(pilot, PlanProgressScreen)
-        progress = app.screen
-        assert isinstance(progress, PlanProgressScreen)
-        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+        await run_reviewed_plan(pilot, app)
         # the policy's change is read (the flow waits on the progress screen: no settling), then the key is made
         await until(pilot, lambda: app.last_scan is not before and not app.session.busy, tries=SCAN_TRIES)
         before = latest_scan(app)
@@ -568,12 +568,7 @@ async def test_way_1_the_profile_and_the_signin_policy_show_everywhere(
         await pilot.press("enter")
         await until_shown(pilot, ConfirmScreen)
         await pilot.press("y")
-        await until_screen(pilot, PlanReviewScreen)
-        await pilot.press("enter")
-        await until_screen(pilot, PlanProgressScreen)
-        progress = app.screen
-        assert isinstance(progress, PlanProgressScreen)
-        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+        await run_reviewed_plan(pilot, app)
         await pilot.press("enter")
         await until(pilot, lambda: "aws login --profile alice" in str(login.query_one("#login-status",
                                                                                       Static).render()))
