@@ -119,9 +119,12 @@ class ScanPhase(Vertical):
         yield Button("Full-screen QR code (ctrl+f)", id="full-qr")
         yield Label("Two consecutive codes from the app", id="codes-label")
         with Horizontal(id="codes"):
-            for code, placeholder in (("code1", "first code"), ("code2", "next code")):
-                yield SecretInput(id=code, placeholder=placeholder, restrict=r"[0-9]*", max_length=DIGITS,
-                                  lets_through=SEED_KEYS)
+            # The first field takes both codes: digits typed or pasted in one burst arrive before the focus
+            # moves on, and what goes past six is carried into the second field (see _code1_changed).
+            yield SecretInput(id="code1", placeholder="first code", restrict=r"[0-9]*", max_length=2 * DIGITS,
+                              lets_through=SEED_KEYS)
+            yield SecretInput(id="code2", placeholder="next code", restrict=r"[0-9]*", max_length=DIGITS,
+                              lets_through=SEED_KEYS)
         yield Static("", id="countdown", markup=False)
         yield Static("", id="code-message", markup=False)
         with Horizontal(classes="buttons"):
@@ -462,7 +465,15 @@ class MfaScreen(UserScreen[None]):
 
     @on(Input.Changed, "#code1")
     def _code1_changed(self, event: Input.Changed) -> None:
-        if len(event.value) == DIGITS and self.focused is event.input:
+        if len(event.value) > DIGITS:  # typed on, or pasted, past the first code: the rest is the second one
+            first, rest = event.value[:DIGITS], event.value[DIGITS:]
+            self.code1.value = first
+            self.code2.value = (self.code2.value + rest)[:DIGITS]
+            self.code2.focus()
+            self.code2.cursor_position = len(self.code2.value)
+            if len(self.code2.value) == DIGITS:
+                self._enable_requested()
+        elif len(event.value) == DIGITS and self.focused is event.input:
             self.code2.focus()
 
     @on(Input.Changed, "#code2")

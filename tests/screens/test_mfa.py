@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import pytest
+from textual import events
 from textual.notifications import Notification
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
@@ -617,3 +618,19 @@ async def test_tab_moves_the_focus_everywhere_else_on_the_screen(make_app: MakeA
         assert app.focused is code2
         await pilot.press("tab")
         assert app.focused is screen.query_one("#enable")
+
+
+async def test_both_codes_pasted_or_typed_in_one_burst_into_the_first_field_are_split(
+        make_app: MakeApp, admin: IamClient) -> None:
+    """Twelve digits that reach the first field before the focus moves on (a paste, or keys typed faster than the
+    app handles them) were cut at six: the second code was lost. The rest now goes into the second field."""
+    admin.create_user(UserName="alice")
+    app = make_app(start_at=StepKey.MFA, guide_user="alice")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_mfa(app, pilot)
+        seed = await create_device(app, pilot, screen)
+        first, second = two_codes(seed)
+        code1 = screen.query_one("#code1", Input)
+        code1.post_message(events.Paste(first + second))
+        await settle(pilot)
+        assert admin.list_mfa_devices(UserName="alice")["MFADevices"], screen.code_message.render()
