@@ -39,6 +39,18 @@ def _write(paths: CliPaths, **kwargs: Any) -> None:
     write_profile(paths, "alice", "AKIANEWKEY", SECRET, region="us-east-1", **kwargs)
 
 
+def _config_replace_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The config file's replace fails (a full disk) after the credentials file's went through."""
+    real_replace = os.replace
+
+    def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst).name == "config":
+            raise OSError(28, "No space left on device", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)  # the os module iam_tui.files uses
+
+
 def test_paths_from_env_vars_and_home(tmp_path: Path) -> None:
     env = {"AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "c"), "AWS_CONFIG_FILE": str(tmp_path / "k")}
     assert cli_profile.default_paths(env, tmp_path) == CliPaths(tmp_path / "c", tmp_path / "k")
@@ -87,14 +99,7 @@ def test_an_existing_files_mode_is_kept(tmp_path: Path, monkeypatch: pytest.Monk
     _write(paths)
     assert "AKIANEWKEY" in paths.credentials.read_text()
     assert (file_mode(paths.credentials), file_mode(paths.config)) == (0o400, 0o640)
-    real_replace = os.replace
-
-    def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        if Path(dst).name == "config":
-            raise OSError(28, "No space left on device", str(dst))
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", failing_replace)  # the os module iam_tui.files uses
+    _config_replace_fails(monkeypatch)
     with pytest.raises(ProfileWriteError):
         _write(paths, output="table", replace=True)
     assert (file_mode(paths.credentials), file_mode(paths.config)) == (0o400, 0o640)
@@ -126,14 +131,7 @@ def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
     paths.credentials.write_text(EXISTING_CREDENTIALS)
     paths.config.write_text(EXISTING_CONFIG)
-    real_replace = os.replace
-
-    def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        if Path(dst).name == "config":
-            raise OSError(28, "No space left on device", str(dst))
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", failing_replace)  # the os module iam_tui.files uses
+    _config_replace_fails(monkeypatch)
     with pytest.raises(ProfileWriteError) as caught:
         _write(paths)
     assert "No space left" in str(caught.value) and SECRET.reveal() not in str(caught.value)
@@ -145,14 +143,7 @@ def test_a_failed_write_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_no_traceback_frame_holds_the_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = CliPaths(tmp_path / "credentials", tmp_path / "config")
-    real_replace = os.replace
-
-    def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        if Path(dst).name == "config":
-            raise OSError(28, "No space left on device", str(dst))
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", failing_replace)  # the os module iam_tui.files uses
+    _config_replace_fails(monkeypatch)
     with pytest.raises(ProfileWriteError) as caught:
         _write(paths)
     tb = caught.value.__traceback__

@@ -3,9 +3,11 @@ and a plan that deletes keys (user removal; the fixes go through the same review
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from iam_tui.aws.service import IamService
+from iam_tui.core.aws_config import CliPaths
 from iam_tui.guide import StepKey
 from iam_tui.screens.access_keys import AccessKeysScreen
 from iam_tui.screens.confirm import ConfirmScreen, TypedConfirmScreen
@@ -22,16 +24,26 @@ from .waiting import until, until_screen, until_shown
 REST_OF_CREDENTIALS = "# keys\n[other]\naws_access_key_id = AKIAOTHER0000000000\naws_secret_access_key = s2\n"
 
 
+def _alice_with_profiles(service: IamService, admin: IamClient) -> tuple[str, CliPaths]:
+    """alice's access key, held by the demo's profiles alice (credentials file) and ci (config file)."""
+    admin.create_user(UserName="alice")
+    key: str = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+    return key, demo_paths(service, key)
+
+
+async def _press_d_on_the_key(pilot: Pilot[int]) -> None:
+    """Step 5's keys screen, d on its one key: the typed confirmation is up."""
+    await open_step(pilot, StepKey.ACCESS_KEYS, AccessKeysScreen)
+    await pilot.press("d")
+    await until_screen(pilot, TypedConfirmScreen)
+
+
 async def test_d_names_the_profiles_and_removes_their_sections_on_request(
         make_app: MakeApp, service: IamService, admin: IamClient) -> None:
-    admin.create_user(UserName="alice")
-    key = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
-    paths = demo_paths(service, key)
+    key, paths = _alice_with_profiles(service, admin)
     app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_step(pilot, StepKey.ACCESS_KEYS, AccessKeysScreen)
-        await pilot.press("d")
-        await until_screen(pilot, TypedConfirmScreen)
+        await _press_d_on_the_key(pilot)
         question = visible_text(app)
         assert "alice (credentials file" in question and "ci (config file" in question
         assert app.focused is app.screen.query_one("#typed", Input)
@@ -48,14 +60,10 @@ async def test_d_names_the_profiles_and_removes_their_sections_on_request(
 
 
 async def test_keeping_them_changes_nothing(make_app: MakeApp, service: IamService, admin: IamClient) -> None:
-    admin.create_user(UserName="alice")
-    key = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
-    paths = demo_paths(service, key)
+    key, paths = _alice_with_profiles(service, admin)
     app = make_app(start_at=StepKey.ACCESS_KEYS, guide_user="alice")
     async with app.run_test(size=(100, 32)) as pilot:
-        await open_step(pilot, StepKey.ACCESS_KEYS, AccessKeysScreen)
-        await pilot.press("d")
-        await until_screen(pilot, TypedConfirmScreen)
+        await _press_d_on_the_key(pilot)
         await pilot.press(*key, "enter")
         await until_shown(pilot, ConfirmScreen)
         await pilot.press("n")
@@ -66,9 +74,7 @@ async def test_keeping_them_changes_nothing(make_app: MakeApp, service: IamServi
 
 async def test_user_removal_names_them_in_the_review_and_offers_removal(
         make_app: MakeApp, service: IamService, admin: IamClient) -> None:
-    admin.create_user(UserName="alice")
-    key = admin.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
-    paths = demo_paths(service, key)
+    key, paths = _alice_with_profiles(service, admin)
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await until(pilot, lambda: app.last_scan is not None)
