@@ -85,6 +85,15 @@ def interrupt_at(point: str) -> FaultHook:
     return fault
 
 
+async def interrupted(service: IamService, paths: CliPaths, alice: tuple[str, str], point: str) -> None:
+    """A rotation of alice's key stopped at ``point``, then its process ended (the kernel drops its lock)."""
+    first_run = rotation(service, paths, interrupt_at(point))
+    plan = await first_run.plan("alice", alice[0])
+    with pytest.raises(Interrupted):
+        await first_run.rotate(plan)
+    first_run.release()
+
+
 async def left_unfinished(run: KeyRotationService) -> UnfinishedRotation:
     """The rotation ``run`` finds unfinished (there must be one)."""
     unfinished = await run.unfinished()
@@ -161,11 +170,7 @@ POINTS = {
 @pytest.mark.parametrize("point", POINTS)
 async def test_interrupted_after_each_step_then_resumed(service: IamService, admin: IamClient, sandbox: Sandbox,
                                                         paths: CliPaths, alice: tuple[str, str], point: str) -> None:
-    first_run = rotation(service, paths, interrupt_at(point))
-    plan = await first_run.plan("alice", alice[0])
-    with pytest.raises(Interrupted):
-        await first_run.rotate(plan)
-    first_run.release()  # the process ended: the kernel drops its lock
+    await interrupted(service, paths, alice, point)
 
     next_run = rotation(service, paths)
     unfinished = await left_unfinished(next_run)
@@ -269,10 +274,7 @@ async def test_what_cannot_be_rotated_is_refused(service: IamService, admin: Iam
 
 async def test_a_journal_of_another_account_is_not_resumed(service: IamService, paths: CliPaths,
                                                            alice: tuple[str, str]) -> None:
-    first_run = rotation(service, paths, interrupt_at("recorded-verified"))
-    with pytest.raises(Interrupted):
-        await first_run.rotate(await first_run.plan("alice", alice[0]))
-    first_run.release()
+    await interrupted(service, paths, alice, "recorded-verified")
     journal = paths.credentials.parent / JOURNAL_NAME
     journal.write_text(journal.read_text().replace(service.sandbox.account_id, "999999999999"))
     unfinished = await left_unfinished(rotation(service, paths))
@@ -418,10 +420,7 @@ async def test_a_new_key_deleted_elsewhere_is_replaced_by_another(service: IamSe
                                                                   alice: tuple[str, str]) -> None:
     """The profiles hold the new key, then someone deletes it: they do not work; resuming makes another key and
     writes it where the old or the dead key is."""
-    first_run = rotation(service, paths, interrupt_at("recorded-written"))
-    with pytest.raises(Interrupted):
-        await first_run.rotate(await first_run.plan("alice", alice[0]))
-    first_run.release()
+    await interrupted(service, paths, alice, "recorded-written")
     dead = unknown_key(admin, alice)
     admin.delete_access_key(UserName="alice", AccessKeyId=dead)
     next_run = rotation(service, paths)

@@ -23,7 +23,7 @@ from iam_tui.core.key_rotation import JOURNAL_NAME, LOCK_NAME, Resume, RotationB
 from iam_tui.core.secret import Secret
 
 from ..helpers import IamClient
-from .test_key_rotation import Interrupted, alice, interrupt_at, left_unfinished, paths, rotation
+from .test_key_rotation import alice, interrupted, left_unfinished, paths, rotation
 
 __all__ = ["alice", "paths"]
 
@@ -106,10 +106,7 @@ async def test_a_key_a_profile_holds_is_never_deleted_as_an_orphan(service: IamS
                                                                    alice: tuple[str, str]) -> None:
     """The journal says the new key's secret was lost, but a profile holds it (another writer put it there): the
     resume reads the files again and refuses to delete it."""
-    first = rotation(service, paths, interrupt_at("recorded-created"))
-    with pytest.raises(Interrupted):
-        await first.rotate(await first.plan("alice", alice[0]))
-    first.release()
+    await interrupted(service, paths, alice, "recorded-created")
     journal = (paths.credentials.parent / JOURNAL_NAME).read_text()
     new = next(key for key in keys_of(admin) if key != alice[0])
     assert new in journal
@@ -141,10 +138,7 @@ async def test_the_old_key_goes_only_while_the_new_one_is_active(service: IamSer
 
 async def test_the_old_key_is_not_deactivated_while_a_profile_holds_it(
         service: IamService, admin: IamClient, paths: CliPaths, alice: tuple[str, str]) -> None:
-    first = rotation(service, paths, interrupt_at("recorded-verified"))
-    with pytest.raises(Interrupted):
-        await first.rotate(await first.plan("alice", alice[0]))
-    first.release()
+    await interrupted(service, paths, alice, "recorded-verified")
     with paths.credentials.open("a") as credentials:  # a profile that got the old key since the review
         credentials.write(f"\n[late]\naws_access_key_id = {alice[0]}\naws_secret_access_key = s\n")
     next_run = rotation(service, paths)
