@@ -178,7 +178,6 @@ class MfaScreen(UserScreen[None]):
     def __init__(self, user: str | None = None) -> None:
         """``user``: whose device (a fix for a finding names the user); by default the guide's user."""
         super().__init__(user)
-        self.user: str | None = None
         self.pending: PendingDevice | None = None
         self.proposing_name = False  # the device name field holds the name proposed for the user, devices unread
         self.root_mfa_missing = False  # read with the devices: the root line is shown only then
@@ -255,7 +254,7 @@ class MfaScreen(UserScreen[None]):
         self.show_user(name)
 
     def show_user(self, user: str) -> None:
-        self.user = user
+        self.user_name = user
         self.devices = None
         self.user_line.update(f"IAM user: {user}   (ctrl+o: another user)")
         self.listing.update("Reading MFA devices…")
@@ -265,19 +264,22 @@ class MfaScreen(UserScreen[None]):
         self.name_input.focus()
         self.load_devices()
 
+    def reread(self) -> None:
+        self.load_devices()
+
     @work(exclusive=True, group="mfa-load")
     async def load_devices(self) -> None:
-        user = self.user
+        user = self.user_name
         if user is None:
             return
         service: IamService = await self.iam.wait_for_service()
         try:
             mine, account = await asyncio.gather(service.mfa.user_devices(user), service.mfa.virtual_devices())
         except AwsError as err:
-            if user == self.user:
+            if user == self.user_name:
                 self.devices = Devices(user, problem=f"Could not read the MFA devices of {user}. {err.text}")
             return
-        if user != self.user:
+        if user != self.user_name:
             return
         self.devices = Devices(user, mine, account)
         await self._show_root_mfa(service)
@@ -317,16 +319,16 @@ class MfaScreen(UserScreen[None]):
         """Show what is wrong (or a note about a leftover); return the blocking problem, if any. Who gets the
         device comes first: without a user there is nothing to name."""
         name = self.name_input.value.strip()
-        devices = self.devices if self.devices is not None and self.devices.user == self.user else None
+        devices = self.devices if self.devices is not None and self.devices.user == self.user_name else None
         note = None
-        if self.user is None:
+        if self.user_name is None:
             problem: str | None = NO_USER
         else:
             problem = validate_mfa_device_name(name)
         if problem is None and devices is None:
             problem = "Reading the MFA devices first…"
         if problem is None and devices is not None and len(devices.mine) >= MAX_DEVICES_PER_USER:
-            problem = (f"{self.user} already has {MAX_DEVICES_PER_USER} MFA devices, the most IAM allows: remove "
+            problem = (f"{self.user_name} already has {MAX_DEVICES_PER_USER} MFA devices, the most IAM allows: remove "
                        "one in the console first.")
         if problem is None and devices is not None:
             same = [d for d in devices.account if d.name.lower() == name.lower()]
@@ -511,7 +513,7 @@ class MfaScreen(UserScreen[None]):
 
     @work(exclusive=True, group="mfa-change")
     async def enable_device(self) -> None:
-        pending, user = self.pending, self.user
+        pending, user = self.pending, self.user_name
         if pending is None or user is None:
             return
         first, second = self.code1.value, self.code2.value

@@ -389,7 +389,7 @@ async def test_mfa_for_the_named_user_fails_to_enable_leaving_deletes_the_device
         await press_fix(app, pilot, "console-users-mfa")
         await until_screen(pilot, MfaScreen)
         screen = current(app, MfaScreen)
-        await until(pilot, lambda: screen.user == "mia")
+        await until(pilot, lambda: screen.user_name == "mia")
         await settle(pilot)
         await type_codes(app, pilot, screen, *two_codes(await create_device(app, pilot, screen)))
 

@@ -232,14 +232,14 @@ async def test_mfa_opens_for_the_user_named_in_the_finding(make_app: MakeApp, ad
     async with app.run_test(size=(100, 32)) as pilot:
         await fix(app, pilot, "console-users-mfa")  # MfaScreen(mia): the finding's user, whoever the guide is about
         await until_screen(pilot, MfaScreen)
-        await until(pilot, lambda: current(app, MfaScreen).user == "mia")
+        await until(pilot, lambda: current(app, MfaScreen).user_name == "mia")
         assert app.session.guide_user is None
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, MfaScreen))
         app.session.choose_guide_user("someone-else")
         await fix(app, pilot, "console-users-mfa")  # another guide user: it stays, the screen shows mia
         await until_screen(pilot, MfaScreen)
-        await until(pilot, lambda: current(app, MfaScreen).user == "mia")
+        await until(pilot, lambda: current(app, MfaScreen).user_name == "mia")
     assert app.session.guide_user == "someone-else"
 
 

@@ -496,14 +496,14 @@ async def test_without_a_guide_user_the_picker_chooses_one(make_app: MakeApp, sa
         await pilot.press(*"bob", "enter")
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, MfaScreen) and screen.user == "bob" and app.session.guide_user == "bob"
+        assert isinstance(screen, MfaScreen) and screen.user_name == "bob" and app.session.guide_user == "bob"
         assert screen.query_one("#device-name", Input).value == "bob"
         assert not screen.query_one("#root-mfa").display  # root has MFA: nothing to say about it here
         await pilot.press("ctrl+o")
         await settle(pilot)
         await pilot.press(*"alice", "enter")
         await settle(pilot)
-        assert screen.user == "alice" and app.session.guide_user == "bob"  # the guide stays about its user
+        assert screen.user_name == "alice" and app.session.guide_user == "bob"  # the guide stays about its user
         seed = await create_device(app, pilot, screen)
         await pilot.press("ctrl+o")  # not while a device is pending
         await pilot.pause()
@@ -532,7 +532,7 @@ async def test_opened_while_still_connecting(service: IamService, admin: IamClie
         await until_screen(pilot, UserPickerScreen)
         await pilot.press(*"alice", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, MfaScreen) and app.screen.user == "alice"
+        assert isinstance(app.screen, MfaScreen) and app.screen.user_name == "alice"
 
 
 async def test_devices_that_cannot_be_listed_are_said_and_do_not_block(

@@ -8,12 +8,14 @@ from typing import Any
 
 from iam_tui.app import IamTuiApp
 from iam_tui.core.changes import Changed
+from iam_tui.guide import StepKey
 from iam_tui.screens.access_keys import AccessKeysScreen
 from iam_tui.screens.messages import AwsChanged
+from iam_tui.screens.mfa import MfaScreen
 from iam_tui.screens.users import UsersScreen
 
 from .pilot import settle, visible_text
-from .test_live import remove_user
+from .test_live import first_scan, remove_user
 from .waiting import until, until_screen
 
 
@@ -54,5 +56,21 @@ async def test_a_user_removed_meanwhile_makes_the_screen_leave(make_app: Callabl
         await remove_user(pilot, app, "bob")
         app.pop_screen()  # back to bob's keys: bob is gone, so is the screen
         await until(pilot, lambda: not any(isinstance(s, AccessKeysScreen) for s in app.screen_stack))
+        await settle(pilot)
+        assert "NoSuchEntity" not in visible_text(app)
+
+
+async def test_step_3_opened_for_the_guides_user_leaves_when_that_user_is_removed(
+        make_app: Callable[..., IamTuiApp], admin: Any) -> None:
+    """Step 3 takes the guide's user when opened without one: it follows that user's removal as the screens opened
+    for a named user do (it kept the user apart from the base's, and so never saw the removal)."""
+    admin.create_user(UserName="bob")
+    app = make_app(start_at=StepKey.MFA, guide_user="bob")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until_screen(pilot, MfaScreen)
+        await first_scan(pilot, app)  # an app started on a step has not scanned yet
+        await remove_user(pilot, app, "bob")
+        app.pop_screen()  # back to step 3: bob is gone, so is the screen
+        await until(pilot, lambda: not any(isinstance(s, MfaScreen) for s in app.screen_stack))
         await settle(pilot)
         assert "NoSuchEntity" not in visible_text(app)
