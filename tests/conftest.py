@@ -10,6 +10,9 @@ import moto.iam.models
 import pytest
 import textual._wait
 from hypothesis import settings
+from textual.css.model import RuleSet
+from textual.css.stylesheet import Stylesheet
+from textual.css.types import CSSLocation
 
 # Never let a test reach a real AWS account or the developer's own config.
 os.environ["AWS_ACCESS_KEY_ID"] = "testing"
@@ -52,6 +55,27 @@ scan.REPORT_FIRST_POLL_S = 0.001
 # what they need by condition (settle, waiting.until, until_screen), so idle is checked in 5 ms steps (same ratio).
 textual._wait.SLEEP_GRANULARITY = 0.005
 textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
+
+
+def _parse_once_per_process() -> None:
+    """Every test's app parsed the same CSS again (each ``Stylesheet`` keeps its own parse cache): 5 % of the pilot
+    tests' CPU. The parsed rules are only read once made, so apps share them, keyed as Textual keys its own cache
+    plus the variables the CSS was parsed with (a theme's colours)."""
+    parse = Stylesheet._parse_rules
+    parsed: dict[tuple[object, ...], list[RuleSet]] = {}
+
+    def parse_once(self: Stylesheet, css: str, read_from: CSSLocation, is_default_rules: bool = False,
+                   tie_breaker: int = 0, scope: str = "") -> list[RuleSet]:
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        rules = parsed.get(key)
+        if rules is None:
+            rules = parsed[key] = parse(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return rules
+
+    Stylesheet._parse_rules = parse_once  # type: ignore[method-assign]
+
+
+_parse_once_per_process()
 
 # Textual allocates a great many short-lived objects while it styles and lays out a screen, and with moto's and
 # botocore's large, long-lived data in the heap every full collection walks it all: pilot tests spent a third of
