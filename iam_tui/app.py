@@ -71,6 +71,7 @@ from .textual_fixes import (
     input_that_fails_is_a_hang_up,
     never_negative_timers,
     terminal_gets_only_printable_text,
+    widgets_gone_are_freed,
     writes_to_a_gone_terminal_never_block,
 )
 from .widgets.guide_navigator import GuideNavigator
@@ -106,6 +107,7 @@ terminal_gets_only_printable_text()
 handler_errors_go_to_the_app()
 writes_to_a_gone_terminal_never_block()
 input_that_fails_is_a_hang_up()
+widgets_gone_are_freed()
 
 # Signals that end the app the way quitting does: cleanups run, the terminal is restored.
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)

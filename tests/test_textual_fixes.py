@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
+import gc
 import io
 import threading
+import weakref
 
+from textual.app import App
 from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
+from textual.widgets import Static
 
 from iam_tui import app as _app  # noqa: F401  (installs the work-arounds)
 
@@ -51,3 +56,21 @@ def test_a_writer_that_stopped_drops_what_comes_after() -> None:
     done.start()
     done.join(timeout=BOUND_S)
     assert not done.is_alive()
+
+
+async def test_an_app_that_ended_is_freed_with_the_lines_it_drew() -> None:
+    """Textual's own ``get_inner_outer`` cache kept the styles cache (and the drawn lines) of its last 1,024 widgets
+    alive, and with it the widget, its screen and its app."""
+
+    async def draw() -> tuple[weakref.ref[App[None]], weakref.ref[object]]:
+        app: App[None] = App()
+        async with app.run_test(size=(40, 5)) as pilot:
+            shown = Static("drawn once")
+            await app.mount(shown)
+            await pilot.pause()
+            assert shown.region.height == 1  # laid out and drawn
+            return weakref.ref(app), weakref.ref(shown._styles_cache)
+
+    app, styles_cache = await asyncio.create_task(draw())  # its own context: Textual's active app is gone with it
+    gc.collect()
+    assert app() is None and styles_cache() is None
