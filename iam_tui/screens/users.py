@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from ..aws.models import ScanResult
+from ..core.authz import AuthorizationDetails
 from ..core.users_overview import UserAtAGlance, UserSort, UsersOverview
 from ..core.users_table import COLUMNS, UserRows, detail_text, summary_text
 from ..guide import StepKey
@@ -34,6 +35,7 @@ SORTS: tuple[UserSort, ...] = tuple(UserSort)
 # Sized from their cells; on a narrow terminal the widest give way first (a cut cell ends in "…"), but no column
 # below its title, and a name not below 8 (the detail panel shows it whole).
 USER_COLUMNS = tuple(LineColumn(title, least=8 if title == "User" else len(title)) for title in COLUMNS)
+FREEZE_FROM_USERS = 1_000  # users: below this a full collection walks the scan in well under 50 ms
 FAILING = 1  # the column that is red for a user failing a check
 
 
@@ -125,8 +127,12 @@ class UsersScreen(AppScreen[None]):
         The scan, the overview and the rows are millions of objects at 10,000 users that live as long as the scan:
         a full collection of the garbage collector walks them all (0.3-0.5 s, the UI frozen, at a key or while the
         rows are built). Frozen, it walks only newer objects. A frozen object is still freed when its last reference
-        goes (a newer scan replaces this one); only one in a reference cycle would stay, and these are plain data."""
-        gc.freeze()
+        goes (a newer scan replaces this one), but ``gc.freeze`` takes every object alive at that moment, garbage in
+        a reference cycle too (the widgets of a closed screen), and that garbage then stays for good: so only an
+        account large enough for the pause to be felt is frozen, not at every scan of every account."""
+        large = _large(scan)
+        if large:
+            gc.freeze()
 
         def build() -> tuple[UsersOverview, UserRows, list[int]]:
             overview = scan.users_overview()
@@ -136,7 +142,8 @@ class UsersScreen(AppScreen[None]):
             return overview, rows, content_widths(USER_COLUMNS, rows.cells)
 
         overview, self.rows, self.wanted = await asyncio.to_thread(build)
-        gc.freeze()
+        if large:
+            gc.freeze()
         self.overview = overview
 
     def watch_overview(self) -> None:
@@ -275,3 +282,8 @@ class UsersScreen(AppScreen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+
+
+def _large(scan: ScanResult) -> bool:
+    authz = scan.inputs.authz if scan.inputs is not None else None
+    return isinstance(authz, AuthorizationDetails) and len(authz.users) >= FREEZE_FROM_USERS

@@ -3,6 +3,9 @@ when there is no scan yet, and a step opened for the highlighted user."""
 
 from __future__ import annotations
 
+import gc
+
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -11,6 +14,7 @@ from iam_tui.aws.sandbox import Sandbox
 from iam_tui.aws.service import IamService
 from iam_tui.aws.session import AwsContext
 from iam_tui.core.secret import Secret
+from iam_tui.screens import users
 from iam_tui.screens.users import UsersScreen
 from iam_tui.settings import ConnectionSettings
 from iam_tui.widgets.line_table import LineTable
@@ -207,3 +211,17 @@ async def test_groups_are_not_cut_at_100_columns(make_app: MakeApp, admin: IamCl
         row = next(line for line in lines if line.startswith(" alice"))
         assert header.split()[-1] == "Groups" and row.split()[-1] == "PowerUsers"
         assert "1.9, 1.10, 1.12, 1.14" in row
+
+
+@pytest.mark.parametrize("threshold", [1, 1_000])
+async def test_only_a_large_account_is_frozen_from_the_garbage_collector(
+        make_app: MakeApp, admin: IamClient, monkeypatch: pytest.MonkeyPatch, threshold: int) -> None:
+    """``gc.freeze`` keeps for good the garbage alive when it runs: a small account's screen does not freeze."""
+    _arrange(admin)
+    frozen: list[None] = []
+    monkeypatch.setattr(users, "FREEZE_FROM_USERS", threshold)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(None))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _users_screen(pilot, app)
+        assert bool(frozen) is (threshold <= 3)  # the 3 users _arrange makes
