@@ -3,8 +3,11 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections.abc import Iterator
+import types
+import weakref
+from collections.abc import Callable, Iterator
 
+import botocore.hooks
 import moto.iam.aws_managed_policies
 import moto.iam.models
 import pytest
@@ -76,6 +79,29 @@ def _parse_once_per_process() -> None:
 
 
 _parse_once_per_process()
+
+
+def _handlers_inspected_once() -> None:
+    """botocore inspects every handler it registers (``inspect.getfullargspec``, to refuse one without **kwargs),
+    ~130 for each new session: with a sandbox and its sessions per test that was 9 % of tests/aws's CPU. A function's
+    signature does not change, so each is inspected once per process (a bound method as its function; any other
+    callable, a partial, each time)."""
+    inspect = botocore.hooks.accepts_kwargs
+    inspected: weakref.WeakKeyDictionary[Callable[..., object], bool] = weakref.WeakKeyDictionary()  # closures go
+
+    def accepts_kwargs(handler: Callable[..., object]) -> bool:
+        function = getattr(handler, "__func__", handler)
+        if not isinstance(function, types.FunctionType):
+            return bool(inspect(handler))
+        accepts = inspected.get(function)
+        if accepts is None:
+            accepts = inspected[function] = bool(inspect(handler))
+        return accepts
+
+    botocore.hooks.accepts_kwargs = accepts_kwargs
+
+
+_handlers_inspected_once()
 
 # Textual allocates a great many short-lived objects while it styles and lays out a screen, and with moto's and
 # botocore's large, long-lived data in the heap every full collection walks it all: pilot tests spent a third of

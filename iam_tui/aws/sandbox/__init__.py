@@ -6,6 +6,7 @@ Importing this package imports moto; only ``--demo`` and the tests do.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import cache, partial
 from typing import Any
@@ -52,6 +53,8 @@ class Sandbox:
         self.login_passwords: dict[str, Secret] = {}  # what AWS keeps server-side, for UpdateLoginProfile
         self.service_credentials: dict[str, list[dict[str, Any]]] = {}  # by user; moto has none
         self._plain: dict[str, Any] = {}
+        self._plain_session: botocore.session.Session | None = None  # one for every plain client: ~10 ms each
+        self._plain_lock = threading.RLock()  # the rules look things up from the service's worker threads
         self._mock = mock_aws(config={"iam": {"load_aws_managed_policies": True}})
         self._started = False
 
@@ -89,13 +92,16 @@ class Sandbox:
 
     def plain_client(self, service: str) -> Any:
         """A client with no fidelity rules, for the sandbox's own lookups and for tests that inspect state."""
-        client = self._plain.get(service)
-        if client is None:
-            client = _session("AKIASANDBOXADMIN0000", "sandbox").create_client(service, region_name=REGION)
-            if service == "iam":  # a test's own change invalidates what the MFA rule cached
-                client.meta.events.register("after-call.iam", rules_mfa_sessions.count_iam_write(self.state))
-            self._plain[service] = client
-        return client
+        with self._plain_lock:
+            client = self._plain.get(service)
+            if client is None:
+                if self._plain_session is None:
+                    self._plain_session = _session("AKIASANDBOXADMIN0000", "sandbox")
+                client = self._plain_session.create_client(service, region_name=REGION)
+                if service == "iam":  # a test's own change invalidates what the MFA rule cached
+                    client.meta.events.register("after-call.iam", rules_mfa_sessions.count_iam_write(self.state))
+                self._plain[service] = client
+            return client
 
 
 def _current_key(caller: Caller, credentials: Any, **_: Any) -> None:
