@@ -73,6 +73,19 @@ class TypedScreen(Screen[ResultT]):
     def iam(self) -> IamTuiApp:
         return cast("IamTuiApp", self.app)
 
+    def on_compose(self) -> None:
+        """Take the app's breakpoint classes (``-narrow``/``-wide``, ``-short``/``-tall``) before the widgets are
+        mounted, as the first resize will set them. Added by that resize, after the mount, they restyled the whole
+        new screen once more, each time a screen was opened."""
+        app, mine = self.app, (self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)  # a screen's own: as Textual
+        width, height = app.size
+        wide = (app.HORIZONTAL_BREAKPOINTS if mine[0] is None else mine[0]) or []
+        tall = (app.VERTICAL_BREAKPOINTS if mine[1] is None else mine[1]) or []
+        classes = {name: False for _, name in (*wide, *tall)}
+        for size, breakpoints in ((width, wide), (height, tall)):
+            classes.update(dict.fromkeys(self._get_breakpoint_classes(size, breakpoints), True))
+        self.update_classes(classes)
+
     @property
     def session(self) -> GuideSession:
         return self.iam.session
