@@ -50,6 +50,16 @@ def demo_text(command: str) -> str:
             "sts:GetCallerIdentity and one ordinary call.")
 
 
+class StatusShownWhole(Static):
+    """The status at the foot of the form, scrolled into view whole each time its text takes another size. Scrolled
+    only after the update, it was sometimes scrolled to where the new text's layout had not reached yet: two lines
+    of it stayed below the screen (80x24)."""
+
+    def on_resize(self) -> None:
+        if str(self.content):
+            self.scroll_visible(animate=False)
+
+
 class CliLoginScreen(UserScreen[None]):
     """Way 1 for one user. ``run_cli``: hand the terminal to the AWS CLI (default: unless this is the demo)."""
 
@@ -101,7 +111,7 @@ class CliLoginScreen(UserScreen[None]):
                 yield Input(self.session_region, id="login-region", max_length=30)
             with Horizontal(id="login-actions"):
                 yield Button("Write the profile and log in (enter)", id="login-run", variant="primary")
-            yield Static("", id="login-status", markup=False)
+            yield StatusShownWhole("", id="login-status", markup=False)
 
     def title_text(self) -> str:
         return f"aws login for {self.user_name}: no long-term key"
@@ -132,7 +142,7 @@ class CliLoginScreen(UserScreen[None]):
     def _say(self, text: str | Text) -> None:
         status = self.query_one("#login-status", Static)
         status.update(text)
-        self.call_after_refresh(status.scroll_visible, animate=False)
+        self.call_after_refresh(status.scroll_visible, animate=False)  # the same size: no resize comes
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#login-run")

@@ -378,8 +378,11 @@ async def test_cli_login(make_app: Callable[..., IamTuiApp], sandbox: Sandbox, a
         await _pushed(pilot, CliLoginScreen("alice"))
         await until(pilot, lambda: "2.32.7" in str(app.screen.query_one("#login-cli", Static).render()))
         await pilot.press("enter")
-        await until(pilot, lambda: "Demo" in str(app.screen.query_one("#login-status", Static).render()))
+        status = app.screen.query_one("#login-status", Static)
+        await until(pilot, lambda: "Demo" in str(status.render()))
         await settle(pilot)
+        body = app.screen.query_one("#login-body")
+        await until(pilot, lambda: status.region.bottom <= body.region.bottom)  # scrolled into view whole
         await shoot(pilot)
 
 
