@@ -283,7 +283,6 @@ class UsersScreen(AppScreen[None]):
         self.dismiss(None)
 
 
-
 def _large(scan: ScanResult) -> bool:
     authz = scan.inputs.authz if scan.inputs is not None else None
     return isinstance(authz, AuthorizationDetails) and len(authz.users) >= FREEZE_FROM_USERS
