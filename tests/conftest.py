@@ -103,6 +103,25 @@ def _handlers_inspected_once() -> None:
 
 _handlers_inspected_once()
 
+
+def _event_names_aliased_once() -> None:
+    """botocore rewrites the old names in every event name it registers or emits (``EventAliaser``), caching the
+    answer per emitter, and each client gets a fresh emitter: with 20 and more clients per test that was 14 % of
+    tests/aws's CPU. The answer depends only on the alias table; every emitter that has botocore's own shares one."""
+    aliaser = botocore.hooks.EventAliaser
+    init = aliaser.__init__
+    shared: dict[str, str] = {}
+
+    def shared_cache(self: botocore.hooks.EventAliaser, *args: object, **kwargs: object) -> None:
+        init(self, *args, **kwargs)
+        if self._event_aliases == botocore.hooks.EVENT_ALIASES:
+            self._alias_name_cache = shared
+
+    aliaser.__init__ = shared_cache
+
+
+_event_names_aliased_once()
+
 # Textual allocates a great many short-lived objects while it styles and lays out a screen, and with moto's and
 # botocore's large, long-lived data in the heap every full collection walks it all: pilot tests spent a third of
 # their CPU in the garbage collector. Freeze what the imports made and collect the young generation less often
