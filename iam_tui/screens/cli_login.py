@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Button, Input
 
@@ -51,9 +52,13 @@ def demo_text(command: str) -> str:
 
 
 class StatusShownWhole(Static):
-    """The status at the foot of the form, scrolled into view whole each time its text takes another size. Scrolled
-    only after the update, it was sometimes scrolled to where the new text's layout had not reached yet: two lines
-    of it stayed below the screen (80x24)."""
+    """The status at the foot of the form, scrolled into view whole at each update and again each time its text
+    takes another size. Scrolled only after the update, it was sometimes scrolled to where the new text's layout
+    had not reached yet: two lines of it stayed below the screen (80x24)."""
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        super().update(content, layout=layout)
+        self.call_after_refresh(self.scroll_visible, animate=False)  # the same size: no resize comes
 
     def on_resize(self) -> None:
         if str(self.content):
@@ -140,9 +145,7 @@ class CliLoginScreen(UserScreen[None]):
         self.query_one("#login-cli", Static).update(text)
 
     def _say(self, text: str | Text) -> None:
-        status = self.query_one("#login-status", Static)
-        status.update(text)
-        self.call_after_refresh(status.scroll_visible, animate=False)  # the same size: no resize comes
+        self.query_one("#login-status", StatusShownWhole).update(text)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#login-run")
