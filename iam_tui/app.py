@@ -346,7 +346,7 @@ class IamTuiApp(App[int]):
                 if changed.users_only:
                     screen.reread_users(changed.users)
                 else:
-                    screen.action_refresh()
+                    screen.rescan_after(changed)
             elif isinstance(screen, FinishScreen):
                 screen.refresh_summary()
             elif isinstance(screen, UserScreen):

@@ -23,8 +23,10 @@ from functools import partial
 from typing import Any, TypeVar
 
 from ..core.access_keys import is_long_term_key
+from ..core.account_settings import AnalyzerCoverage
 from ..core.authz import AuthorizationDetails, policy_document
 from ..core.authz_xml import AuthzPages, read_page
+from ..core.changes import Changed
 from ..core.checks import run_checks
 from ..core.credential_report import CredentialReport, parse_report
 from ..core.scan_inputs import LiveUser, ScanInputs
@@ -205,7 +207,17 @@ class ScanService:
             return await early.result(progress)
         return await self._scan(progress)
 
-    async def _scan(self, progress: Progress | None) -> ScanResult:
+    async def rescan(self, last: ScanResult | None, changed: Changed, progress: Progress | None = None) -> ScanResult:
+        """After the app's own write: every check read again but the Access Analyzers (one ListAnalyzers per enabled
+        region, 17 in a new account), which only a write that ``may_change_analyzers`` changes. They are read again
+        too when the last scan could not read them all."""
+        kept = last.inputs.analyzers if last is not None and last.inputs is not None else None
+        if changed.may_change_analyzers or not isinstance(kept, AnalyzerCoverage) or not kept.read_whole:
+            return await self.scan(progress)
+        return await self._scan(progress, known_analyzers=kept)
+
+    async def _scan(self, progress: Progress | None, *,
+                    known_analyzers: AnalyzerCoverage | None = None) -> ScanResult:
         calls = 0
         done = 0
 
@@ -255,7 +267,8 @@ class ScanService:
                     step("contact details", read_contact_information(self.aws)),
                     step("security contact", read_security_contact(self.aws)),
                     step("server certificates", read_server_certificates(self.aws)),
-                    step("access analyzer", read_analyzers(self.aws)),
+                    step("access analyzer", read_analyzers(self.aws) if known_analyzers is None
+                         else _known(known_analyzers)),
                 ),
             )
             identity = await identity_read  # raises when even GetCallerIdentity failed
@@ -322,6 +335,10 @@ class ScanService:
         names = sorted(self.touched)
         states = await asyncio.gather(*(self.live_user(n) for n in names))
         return dict(zip(names, states, strict=True))
+
+
+async def _known(value: T) -> T:
+    return value
 
 
 async def _or_unavailable(awaitable: Awaitable[T]) -> T | Unavailable:

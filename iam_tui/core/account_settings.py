@@ -55,5 +55,10 @@ class AnalyzerCoverage:
         return {name for names in self.active.values() for name in names}
 
     @property
+    def read_whole(self) -> bool:
+        """Every enabled region was listed and read."""
+        return not self.unreadable and self.regions_error is None
+
+    @property
     def regions_without(self) -> tuple[str, ...]:
         return tuple(region for region, names in self.active.items() if not names)

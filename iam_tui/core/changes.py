@@ -18,6 +18,9 @@ class Kind(StrEnum):
     ACCOUNT_SETTING = "account setting"  # password policy, contacts, analyzers, root credentials
 
 
+ANALYZERS = "access analyzer"  # the account setting that names the Access Analyzers (one per region)
+
+
 @dataclass(frozen=True)
 class Entity:
     """One thing a write changed. ``user``: the IAM user it belongs to (a key's, a device's, the user itself);
@@ -55,6 +58,12 @@ class Changed:
         """Only unassigned MFA devices changed (made for a user, not yet enabled, or deleted): no check, list or
         summary shows one (the scan reads the assigned devices), so there is nothing to read again."""
         return bool(self.entities) and all(e.kind is Kind.MFA_DEVICE and e.user is None for e in self.entities)
+
+    @property
+    def may_change_analyzers(self) -> bool:
+        """Unnamed (anything may have changed: the analyzers' own fix plan names no user or group) or naming the
+        analyzers. Every other write leaves them as they were, so the rescan after it need not read them again."""
+        return not self.entities or any(e.kind is Kind.ACCOUNT_SETTING and e.name == ANALYZERS for e in self.entities)
 
     @property
     def removed_users(self) -> frozenset[str]:

@@ -244,15 +244,24 @@ class DashboardScreen(AppScreen[None]):
     def action_refresh(self) -> None:
         self.run_scan()
 
+    def rescan_after(self, changed: Changed) -> None:
+        """The app changed more than some users' keys or devices: scan again, keeping from the last scan what the
+        change cannot have touched (the service decides what)."""
+        self.run_scan(changed)
+
     @work(exclusive=True, group="scan")
-    async def run_scan(self) -> None:
+    async def run_scan(self, changed: Changed | None = None) -> None:
+        """Scan; after the app's own write (``changed``), a rescan that may keep what the write cannot change."""
         status, table = self.status, self.table
         table.loading = True
         try:
             status.update(data_text(connecting_text(self.iam.settings), multiline=True))
             service = await self.iam.wait_for_service()
             status.update("Scanning: account summary, password policy, credential report, authorization details…")
-            result = await service.scan.scan(progress=self._progress)
+            if changed is None:
+                result = await service.scan.scan(progress=self._progress)
+            else:
+                result = await service.scan.rescan(self.scan, changed, progress=self._progress)
         except AwsError as err:
             status.update(failure_text(err, "Scan failed."))
             return

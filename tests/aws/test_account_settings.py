@@ -15,7 +15,9 @@ from iam_tui.aws.sandbox import Sandbox, responses
 from iam_tui.aws.sandbox.rules_account import REGIONS_ON
 from iam_tui.aws.service import IamService
 from iam_tui.core.account_settings import AlternateContact
+from iam_tui.core.changes import ANALYZERS, Changed
 from iam_tui.core.checks import CheckId, Status
+from iam_tui.core.unavailable import Unavailable
 
 from ..helpers import FakeTime, IamClient, error_of
 
@@ -192,3 +194,57 @@ async def test_a_caller_that_cannot_read_contacts_gets_unknown_naming_the_accoun
     assert contact.status is Status.UNKNOWN and "account:GetContactInformation" in contact.detail
     assert security.status is Status.UNKNOWN and "account:GetAlternateContact" in security.detail
     assert result.result(CheckId.ROOT_ACCESS_KEYS).status is not Status.UNKNOWN  # the others still run
+
+
+def analyzer_lists(service: IamService) -> list[str]:
+    """The region of every ListAnalyzers the service sends (call it before the first one: each region's client takes
+    the handlers it is made with)."""
+    asked: list[str] = []
+    everywhere(service, "before-call.accessanalyzer.ListAnalyzers",
+               lambda context, **_: asked.append(context["client_region"]))
+    return asked
+
+
+async def test_a_rescan_after_a_write_keeps_the_analyzers_unless_it_may_have_changed_them(
+        service: IamService, admin: IamClient) -> None:
+    """One ListAnalyzers per enabled region (17 in a new account) at each scan: a rescan after a write that names
+    what it changed, and names no analyzer, keeps them. The rest of the scan is read again."""
+    asked = analyzer_lists(service)
+    last = await service.scan.scan()
+    asked.clear()
+    admin.create_user(UserName="dan")
+    admin.attach_user_policy(UserName="dan", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    await service.aws.in_region("eu-west-1").call("accessanalyzer", "CreateAnalyzer", analyzerName="made-elsewhere",
+                                                  type="ACCOUNT")
+    kept = await service.scan.rescan(last, Changed.user("dan"))
+    assert asked == []
+    assert kept.inputs is not None and last.inputs is not None and kept.inputs.analyzers == last.inputs.analyzers
+    assert kept.result(CheckId.PERMISSIONS_VIA_GROUPS).resources == ("dan: ReadOnlyAccess",)  # the rest is read again
+
+    for change in (Changed(), Changed.setting(ANALYZERS)):
+        again = await service.scan.rescan(kept, change)
+        assert sorted(asked) == sorted(REGIONS_ON)
+        assert "region eu-west-1" not in again.result(CheckId.ACCESS_ANALYZER).resources
+        asked.clear()
+
+
+async def test_a_rescan_reads_the_analyzers_again_when_the_last_scan_could_not_read_them_all(
+        service: IamService) -> None:
+    fails = [1]
+
+    def first_fails(context: dict[str, Any], **_: Any) -> Any:
+        if context["client_region"] == "ap-south-1" and fails:
+            fails.clear()
+            return responses.error("AccessDeniedException", "not authorized", 403)
+        return None
+
+    everywhere(service, "before-call.accessanalyzer.ListAnalyzers", first_fails)
+    asked = analyzer_lists(service)
+    last = await service.scan.scan()
+    assert last.inputs is not None and not isinstance(last.inputs.analyzers, Unavailable)
+    assert "ap-south-1" in last.inputs.analyzers.unreadable
+    asked.clear()
+    again = await service.scan.rescan(last, Changed.user("dan"))
+    assert sorted(asked) == sorted(REGIONS_ON)
+    assert again.inputs is not None and not isinstance(again.inputs.analyzers, Unavailable)
+    assert again.inputs.analyzers.read_whole

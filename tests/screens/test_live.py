@@ -16,6 +16,8 @@ from textual.widgets import DataTable, Input, Static
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.models import ScanResult
 from iam_tui.aws.sandbox import Sandbox
+from iam_tui.aws.sandbox.rules_account import REGIONS_ON
+from iam_tui.aws.service import IamService
 from iam_tui.core.authz import AuthorizationDetails
 from iam_tui.core.aws_config import CliPaths
 from iam_tui.core.checks import CheckId, Status
@@ -267,11 +269,18 @@ async def test_a_removed_guide_user_leaves_the_summary_the_marks_and_step_3(
 # --- account settings -------------------------------------------------------------------------------------------
 
 
-async def test_setting_the_password_policy_passes_1_7_and_1_8_everywhere(make_app: MakeApp) -> None:
+async def test_setting_the_password_policy_passes_1_7_and_1_8_everywhere(make_app: MakeApp,
+                                                                       service: IamService) -> None:
+    """The rescan after it keeps the Access Analyzers (a ListAnalyzers per region), which the write cannot change;
+    r reads them again."""
+    asked: list[str] = []
+    service.ctx.session.get_component("event_emitter").register_first(  # before any region's client is made
+        "before-call.accessanalyzer.ListAnalyzers", lambda context, **_: asked.append(context["client_region"]))
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
         assert before.result(CheckId.PASSWORD_POLICY_LENGTH).status is Status.FAIL
+        regions = len(asked)
         await pilot.press("p")
         await settle(pilot)
         await pilot.press("c", "a")  # the CIS preset, apply (the screen opens where its keys work)
@@ -279,6 +288,13 @@ async def test_setting_the_password_policy_passes_1_7_and_1_8_everywhere(make_ap
         await pilot.press("y")
         await rescanned(pilot, app, before)
         seen = await look(pilot, app, "password-policy-length")
+        assert len(asked) == regions
+        after = latest_scan(app)
+        await pilot.press("escape")  # from the password policy screen to the dashboard, where r rescans
+        await until_screen(pilot, DashboardScreen)
+        await pilot.press("r")
+        await rescanned(pilot, app, after)
+    assert regions and len(asked) == regions + len(REGIONS_ON)
     assert seen.statuses["password-policy-length"] is Status.PASS
     assert seen.statuses["password-policy-reuse"] is Status.PASS
     assert "[pass]" in seen.detail["password-policy-length"]
