@@ -46,6 +46,7 @@ from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.screens.users import UsersScreen
 from iam_tui.widgets.line_table import LineTable
 
+from ..aws.test_account_settings import analyzer_lists
 from ..helpers import IamClient, MakeApp
 from .pilot import current, latest_scan, open_step, settle, visible_text
 from .test_cli_access import _admin_with_mfa, aws_dir
@@ -273,9 +274,7 @@ async def test_setting_the_password_policy_passes_1_7_and_1_8_everywhere(make_ap
                                                                        service: IamService) -> None:
     """The rescan after it keeps the Access Analyzers (a ListAnalyzers per region), which the write cannot change;
     r reads them again."""
-    asked: list[str] = []
-    service.ctx.session.get_component("event_emitter").register_first(  # before any region's client is made
-        "before-call.accessanalyzer.ListAnalyzers", lambda context, **_: asked.append(context["client_region"]))
+    asked = analyzer_lists(service)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
