@@ -12,7 +12,7 @@ from iam_tui.aws.account_settings import read_analyzers, read_server_certificate
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.plan_runner import PlanRunner
 from iam_tui.aws.sandbox import Sandbox, responses
-from iam_tui.aws.sandbox.rules_account import REGIONS_ON
+from iam_tui.aws.sandbox.state import REGIONS_ON
 from iam_tui.aws.service import IamService
 from iam_tui.core.account_settings import AlternateContact
 from iam_tui.core.changes import ANALYZERS, Changed

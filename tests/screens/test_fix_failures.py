@@ -263,8 +263,9 @@ async def test_the_access_analyzers_fail_half_way_are_rolled_back_then_made(
         make_app: MakeApp, service: IamService, sandbox: Sandbox) -> None:
     """CIS 1.19: the third region's CreateAnalyzer is refused: the progress names the call, b deletes the two
     analyzers made, r makes one in every region."""
-    from iam_tui.aws.sandbox.rules_account import REGIONS_ON
+    from iam_tui.aws.sandbox.state import REGIONS_ON
 
+    sandbox.state.regions = REGIONS_ON  # every region AWS enables (these tests' sandbox has fewer: conftest.py)
     seen: list[int] = []
 
     def third_refused(**_: Any) -> Any:

@@ -295,8 +295,9 @@ async def test_ticking_off_root_mfa_tells_the_app_and_the_dashboard_follows_with
 
 async def test_the_access_analyzers_are_reviewed_then_made_in_every_region_without_one(
         make_app: MakeApp, sandbox: Sandbox) -> None:
-    from iam_tui.aws.sandbox.rules_account import REGIONS_ON
+    from iam_tui.aws.sandbox.state import REGIONS_ON
 
+    sandbox.state.regions = REGIONS_ON  # every region AWS enables (these tests' sandbox has fewer: conftest.py)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await fix(app, pilot, "access-analyzer")

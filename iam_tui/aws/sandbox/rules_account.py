@@ -13,7 +13,7 @@ from moto.organizations.models import organizations_backends
 
 from . import responses
 from .fidelity import Caller, params_of
-from .state import ACCOUNT_ID, REGION
+from .state import ACCOUNT_ID, REGION, REGIONS_OPT_IN
 
 CONTACT_INFORMATION = {
     "FullName": "Demo Owner",
@@ -26,11 +26,6 @@ CONTACT_INFORMATION = {
     "CountryCode": "US",
 }
 ANALYZER_TYPES = frozenset({"ACCOUNT", "ORGANIZATION", "ACCOUNT_UNUSED_ACCESS", "ORGANIZATION_UNUSED_ACCESS"})
-# The regions AWS enables for every account, and some of those an account must opt in to (off in a new account).
-REGIONS_ON = ("ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
-              "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3", "sa-east-1",
-              "us-east-1", "us-east-2", "us-west-1", "us-west-2")
-REGIONS_OPT_IN = ("af-south-1", "ap-east-1", "ap-south-2", "eu-south-1", "il-central-1", "me-south-1")
 
 
 def _region(context: dict[str, Any]) -> str:
@@ -45,7 +40,7 @@ def register(events: Any, caller: Caller) -> None:
 
     def list_regions(context: dict[str, Any], **_: Any) -> Any:
         wanted = set(params_of(context).get("RegionOptStatusContains") or ())
-        regions = [{"RegionName": r, "RegionOptStatus": "ENABLED_BY_DEFAULT"} for r in REGIONS_ON]
+        regions = [{"RegionName": r, "RegionOptStatus": "ENABLED_BY_DEFAULT"} for r in state.regions]
         regions += [{"RegionName": r, "RegionOptStatus": "DISABLED"} for r in REGIONS_OPT_IN]
         return responses.ok({"Regions": [r for r in regions if not wanted or r["RegionOptStatus"] in wanted]})
 

@@ -17,6 +17,11 @@ ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT_ID}:root"
 ROOT_VIRTUAL_MFA_SERIAL = f"arn:aws:iam::{ACCOUNT_ID}:mfa/root-account-mfa-device"  # the console's name for it
+# The regions AWS enables for every account, and some of those an account must opt in to (off in a new account).
+REGIONS_ON = ("ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
+              "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3", "sa-east-1",
+              "us-east-1", "us-east-2", "us-west-1", "us-west-2")
+REGIONS_OPT_IN = ("af-south-1", "ap-east-1", "ap-south-2", "eu-south-1", "il-central-1", "me-south-1")
 
 
 def new_access_key_id() -> str:
@@ -66,6 +71,7 @@ class SandboxState:
     mfa_seeds: dict[str, Secret] = field(default_factory=dict)  # virtual MFA serial -> seed (rules_mfa)
     # IAM Access Analyzer, per region: region -> analyzer name -> analyzer (rules_account)
     analyzers: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    regions: tuple[str, ...] = REGIONS_ON  # enabled, in the order account:ListRegions lists them (rules_account)
     sessions: dict[str, StsSession] = field(default_factory=dict)  # by access key ID (rules_mfa_sessions)
     iam_writes: int = 0  # successful IAM changes so far, from any client: what the policy cache is checked against
     policy_cache: dict[str, tuple[int, list[dict[str, object]]]] = field(default_factory=dict)  # user -> documents
