@@ -7,7 +7,9 @@ import types
 import weakref
 from collections.abc import Callable, Iterator
 
+import botocore.client
 import botocore.hooks
+import botocore.model
 import moto.iam.aws_managed_policies
 import moto.iam.models
 import pytest
@@ -133,6 +135,28 @@ def _event_names_aliased_once() -> None:
 
 
 _event_names_aliased_once()
+
+
+def _client_classes_made_once() -> None:
+    """botocore makes a new class for every client (a method per operation, about 170 for IAM), and each test makes
+    its sandbox's clients anew: 8 % of tests/aws's CPU. A client class depends only on the service's model and on
+    the session's ``creating-client-class`` handlers, which are botocore's own in every session the tests make (boto3
+    adds some for S3 and DynamoDB, which no test calls): each service's class is made once per process."""
+    make = botocore.client.ClientCreator._create_client_class
+    made: dict[tuple[str, str], type] = {}
+
+    def create_client_class(self: botocore.client.ClientCreator, service_name: str,
+                            service_model: botocore.model.ServiceModel) -> type:
+        key = (service_name, service_model.api_version)
+        cls = made.get(key)
+        if cls is None:
+            cls = made[key] = make(self, service_name, service_model)
+        return cls
+
+    botocore.client.ClientCreator._create_client_class = create_client_class
+
+
+_client_classes_made_once()
 
 # Textual allocates a great many short-lived objects while it styles and lays out a screen, and with moto's and
 # botocore's large, long-lived data in the heap every full collection walks it all: pilot tests spent a third of
