@@ -217,7 +217,7 @@ class CreateUserScreen(AppScreen[None]):
             self.load_policies()
         if page is Page.REVIEW:
             self.review.show(self._review_lines())
-        self.set_class(page is Page.REVIEW, "-reviewing")
+        self.query_one("#summary-panel").set_class(page is Page.REVIEW, "-reviewing")  # the review says it all
         self._show_summary()
         focus = {Page.DETAILS: self.details.name_field, Page.PERMISSIONS: self.permissions.main_field,
                  Page.TAGS: self.tags_page.key_field, Page.REVIEW: self.review}[page]
