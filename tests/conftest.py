@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -10,6 +11,8 @@ from collections.abc import Callable, Iterator
 import botocore.client
 import botocore.hooks
 import botocore.model
+import moto.core.responses
+import moto.core.utils
 import moto.iam.aws_managed_policies
 import moto.iam.models
 import pytest
@@ -157,6 +160,11 @@ def _client_classes_made_once() -> None:
 
 
 _client_classes_made_once()
+
+# moto lists its response class's methods (inspect.getmembers) at every request to find the action's: 2 % of
+# tests/aws's CPU. A class's methods do not change; the list is only read.
+moto.core.responses.method_names_from_class = (  # type: ignore[attr-defined]  # a name moto imported
+    functools.cache(moto.core.utils.method_names_from_class))
 
 # Textual allocates a great many short-lived objects while it styles and lays out a screen, and with moto's and
 # botocore's large, long-lived data in the heap every full collection walks it all: pilot tests spent a third of
