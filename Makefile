@@ -36,8 +36,11 @@ run: $(RUN_STAMP)
 
 # The static checks (mypy --strict is ~10 s of CPU on a fresh clone) run beside pytest, in the idle moments of its
 # workers, rather than before it; their output follows pytest's, and either one failing fails the target.
+# iam-tui's own modules are byte-compiled first: each iam-tui process the tests start would otherwise compile
+# them again where PYTHONDONTWRITEBYTECODE is set (see scripts/venv).
 test: $(STAMP)
 	@$(BIN)/ruff check iam_tui tests benchmarks
+	@$(BIN)/python -m compileall -q iam_tui
 	@log=$$(mktemp); \
 	( $(BIN)/mypy && $(BIN)/lint-imports ) >"$$log" 2>&1 & checks=$$!; \
 	$(BIN)/python -m pytest -q; tests=$$?; \
