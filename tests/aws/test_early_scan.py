@@ -69,11 +69,14 @@ async def test_a_failed_connection_cancels_the_early_scan_and_a_scan_after_it_wo
     inject_error(service, "sts", "GetCallerIdentity", "InvalidClientTokenId", "The security token is invalid.",
                  status=403, times=1)
     service.scan.start_early()
+    assert service.scan._early is not None
+    early = service.scan._early.task
     with pytest.raises(AwsError) as failed:
         await service.account.identity()
     assert failed.value.code == "InvalidClientTokenId"
     service.scan.drop_early()
-    await asyncio.sleep(0.01)  # the cancelled scan unwinds
-    assert service.ctx.call_listeners == []  # nothing left listening
+    # Once the cancelled scan has unwound (waiting a fixed 10 ms for that failed once on a loaded machine):
+    await asyncio.wait({early}, timeout=30)
+    assert early.done() and service.ctx.call_listeners == []  # nothing left listening
     result = await service.scan.scan()  # asks who-am-I again, which now works
     assert result.identity.account_id
