@@ -62,6 +62,14 @@ def record_calls(service: IamService, aws_service: str, operation: str) -> list[
     return calls
 
 
+def operations(service: IamService) -> list[str]:
+    """The operation of every request the service sends from now on, to any AWS service, in order (each page of a
+    list call counts)."""
+    sent: list[str] = []
+    service.ctx.call_listeners.append(lambda _service, operation: sent.append(operation))
+    return sent
+
+
 def count_calls(service: IamService, aws_service: str) -> Counter[str]:
     """How many calls of each operation the service makes from now on (one per call; each page of a list counts)."""
     counts: Counter[str] = Counter()

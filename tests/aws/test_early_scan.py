@@ -13,13 +13,7 @@ from iam_tui.aws.scan import SCAN_INPUTS
 from iam_tui.aws.service import IamService
 from iam_tui.core.authz import AuthorizationDetails
 
-from ..helpers import inject_error
-
-
-def operations(service: IamService) -> list[str]:
-    seen: list[str] = []
-    service.ctx.call_listeners.append(lambda _service, operation: seen.append(operation))
-    return seen
+from ..helpers import inject_error, operations
 
 
 async def test_connecting_and_the_early_scan_ask_who_am_i_once_and_the_scan_is_handed_over(

@@ -25,15 +25,9 @@ from iam_tui.aws.timestamps import parse_timestamp
 from iam_tui.core.checks import CheckId, Status
 from iam_tui.core.identity import CallerIdentity
 from iam_tui.settings import ConnectionSettings
-from tests.helpers import FakeTime, inject_error
+from tests.helpers import FakeTime, inject_error, operations
 
 from ..helpers import IamClient
-
-
-def operations(service: IamService) -> list[str]:
-    seen: list[str] = []
-    service.ctx.call_listeners.append(lambda _service, operation: seen.append(operation))
-    return seen
 
 
 async def test_a_list_call_asks_for_the_largest_page_aws_allows() -> None:

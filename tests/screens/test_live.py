@@ -46,7 +46,7 @@ from iam_tui.screens.users import UsersScreen
 from iam_tui.widgets.line_table import LineTable
 
 from ..aws.test_account_settings import analyzer_lists
-from ..helpers import IamClient, MakeApp
+from ..helpers import IamClient, MakeApp, operations
 from .pilot import current, latest_scan, open_step, settle, visible_text
 from .test_cli_access import _admin_with_mfa, aws_dir
 from .test_key_rotation_screen import alice, paths
@@ -79,13 +79,6 @@ async def rescanned(pilot: Pilot[int], app: IamTuiApp, before: ScanResult | None
 
 
 ACCOUNT_READS = frozenset({"GetAccountSummary", "GetAccountAuthorizationDetails"})  # a whole scan's, never a user's
-
-
-def operations(service: IamService) -> list[str]:
-    """The operation of every request the service sends from now on, in order."""
-    sent: list[str] = []
-    service.ctx.call_listeners.append(lambda _service, operation: sent.append(operation))
-    return sent
 
 
 @dataclass
