@@ -67,6 +67,7 @@ from .screens.user_screen import UserScreen
 from .session import GuideSession
 from .settings import ConnectionSettings
 from .textual_fixes import (
+    editing_keys_keep_their_order,
     handler_errors_go_to_the_app,
     input_that_fails_is_a_hang_up,
     never_negative_timers,
@@ -108,6 +109,7 @@ handler_errors_go_to_the_app()
 writes_to_a_gone_terminal_never_block()
 input_that_fails_is_a_hang_up()
 widgets_gone_are_freed()
+editing_keys_keep_their_order()
 
 # Signals that end the app the way quitting does: cleanups run, the terminal is restored.
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)

@@ -14,6 +14,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.segment import Segment
+from textual import events
 from textual._context import active_app
 from textual._styles_cache import StylesCache
 from textual.color import Color
@@ -25,6 +26,7 @@ from textual.message_pump import MessagePump
 from textual.strip import Strip
 from textual.style import Style
 from textual.timer import Timer
+from textual.widgets import Input
 
 from .core.display_text import without_hidden
 
@@ -124,6 +126,35 @@ def handler_errors_go_to_the_app() -> None:
 
     dispatch._goes_to_the_app = True  # type: ignore[attr-defined]
     MessagePump._dispatch_message = dispatch  # type: ignore[method-assign]
+
+
+def editing_keys_keep_their_order() -> None:
+    """Run a text field's own editing keys (backspace, arrows, delete, enter...) when the field receives them.
+
+    Textual 8.2.8 (issue 6605, open): ``Input`` inserts a printable key as it receives it, but a key it binds only
+    runs once the event has bubbled up through every container to the app, which then checks the bindings. Keys
+    that arrive together (typed fast, pasted by a key macro, or sent while the app is busy) reach the field before
+    that: "abcdefghi", nine backspaces and "zed" gave "aze" about half the time in the create-user name field, a
+    name the person never typed. Only the field's own non-priority bindings run here, as the app would have run
+    them (``run_action`` asks ``check_action``; a key the field skips, such as ctrl+c with nothing selected, still
+    goes on up to the screen's and app's bindings)."""
+    original = Input._on_key
+    if getattr(original, "_in_order", False):
+        return
+
+    @functools.wraps(original)
+    async def on_key(self: Input, event: events.Key) -> None:
+        await original(self, event)
+        if event.is_printable:
+            return
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
+
+    on_key._in_order = True  # type: ignore[attr-defined]
+    Input._on_key = on_key  # type: ignore[method-assign]
 
 
 WRITE_WAIT = 0.25  # seconds between looks at the writer thread while its queue is full

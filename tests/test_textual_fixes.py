@@ -9,9 +9,13 @@ import io
 import threading
 import weakref
 
-from textual.app import App
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
 from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
-from textual.widgets import Static
+from textual.widgets import Input, Static
+from textual.widgets.input import Selection
 
 from iam_tui import app as _app  # noqa: F401  (installs the work-arounds)
 
@@ -74,3 +78,53 @@ async def test_an_app_that_ended_is_freed_with_the_lines_it_drew() -> None:
     app, styles_cache = await asyncio.create_task(draw())  # its own context: Textual's active app is gone with it
     gc.collect()
     assert app() is None and styles_cache() is None
+
+
+class NestedField(App[None]):
+    """A text field inside a few containers, as the app's forms are: a key it binds bubbles through each."""
+
+    BINDINGS = [Binding("ctrl+c", "pressed('ctrl+c')"), Binding("enter", "pressed('enter')")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(), Vertical(), Vertical():
+            yield Input("abcdefghi")
+
+    def action_pressed(self, key: str) -> None:
+        self.pressed.append(key)
+
+
+def send_at_once(app: App[None], *keys: str) -> None:
+    """Queue every key before any is handled (``pilot.press`` waits for each), as keys typed fast arrive."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_a_fields_editing_keys_are_applied_in_the_order_typed() -> None:
+    """Textual ran a field's bound keys (backspace) only after they had bubbled up to the app, behind the letters
+    typed after them: nine backspaces then "zed" left the field empty (the letters first, then nine deletions)."""
+    app = NestedField()
+    async with app.run_test() as pilot:
+        field = app.query_one(Input)
+        field.focus()
+        await pilot.pause()
+        send_at_once(app, *["backspace"] * 9, "z", "e", "d", "left", "left", "delete", "enter")
+        await pilot.pause()
+        assert field.value == "zd"
+        assert app.pressed == []  # the field's enter submitted it: the app's binding for enter did not run
+
+
+async def test_a_key_the_field_skips_still_reaches_the_apps_binding() -> None:
+    """ctrl+c copies a selection; with nothing selected the field skips it and the app's binding runs, as before."""
+    app = NestedField()
+    async with app.run_test() as pilot:
+        field = app.query_one(Input)
+        field.focus()
+        await pilot.pause()
+        field.selection = Selection.cursor(len(field.value))
+        send_at_once(app, "ctrl+c")
+        await pilot.pause()
+        assert app.pressed == ["ctrl+c"]

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioButton, Static
 
@@ -182,6 +183,21 @@ async def test_invalid_name_blocks_the_next_page_and_makes_no_call(make_app: Mak
         await settle(pilot)
         assert form.page == "details"
     assert admin.list_users()["Users"] == []
+
+
+async def test_keys_that_arrive_together_are_applied_in_the_order_typed(make_app: MakeApp) -> None:
+    """Typed fast (or sent while the app is busy), a correction reaches the field in one batch: the backspaces
+    must not land after the letters typed behind them ("bad name!" corrected to "zed" once gave "bed")."""
+    app = make_app(start_at=StepKey.CREATE_USER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        await type_name(pilot, "bad name!")
+        for key, character in [("backspace", None)] * 9 + [("z", "z"), ("e", "e"), ("d", "d")]:
+            app.post_message(events.Key(key, character))  # all queued before any is handled (pilot.press waits)
+        await pilot.pause(0.05)
+        await settle(pilot)
+        assert app.screen.query_one("#user-name", Input).value == "zed"
+        assert "zed is available" in text(app, "#user-name-msg")
 
 
 async def test_a_name_taken_in_another_case_is_refused(make_app: MakeApp, admin: IamClient) -> None:
