@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -243,32 +243,37 @@ class ScanService:
                 summary = await asyncio.shield(summary_read)
                 return summary.root_mfa_enabled and await self.root_virtual_mfa()
 
-            async def step(what: str, awaitable: Awaitable[T]) -> T | Unavailable:
+            async def step(what: str, read: Callable[[], Awaitable[T]]) -> T | Unavailable:
+                # ``read`` is called here rather than by the caller: a scan cancelled before its steps start (a
+                # newer scan, quitting) then leaves no coroutine that was never awaited, which Python reports on
+                # stderr when it is collected.
                 nonlocal done
-                value = await _or_unavailable(awaitable)
+                value = await _or_unavailable(read())
                 done += 1
                 if progress is not None:
                     progress(done, SCAN_INPUTS, what)
                 return value
 
+            def analyzers_read() -> Awaitable[AnalyzerCoverage]:
+                return read_analyzers(self.aws) if known_analyzers is None else _known(known_analyzers)
+
             # All at once, in two groups of at most six: asyncio.gather keeps each result's type up to six.
             ((summary, virtual, policy, report, authz, central),
              (live, contact, security, certificates, analyzers)) = await asyncio.gather(
                 asyncio.gather(
-                    step("account summary", summary_read),
-                    step("root MFA device", root_virtual_mfa()),
-                    step("password policy", self.account.password_policy()),
-                    step("credential report", self.credential_report()),
-                    step("authorization details", self.authorization_details()),
-                    step("organization", organization()),
+                    step("account summary", lambda: summary_read),
+                    step("root MFA device", root_virtual_mfa),
+                    step("password policy", self.account.password_policy),
+                    step("credential report", self.credential_report),
+                    step("authorization details", self.authorization_details),
+                    step("organization", organization),
                 ),
                 asyncio.gather(
-                    step("users changed here", self._live_users()),
-                    step("contact details", read_contact_information(self.aws)),
-                    step("security contact", read_security_contact(self.aws)),
-                    step("server certificates", read_server_certificates(self.aws)),
-                    step("access analyzer", read_analyzers(self.aws) if known_analyzers is None
-                         else _known(known_analyzers)),
+                    step("users changed here", self._live_users),
+                    step("contact details", lambda: read_contact_information(self.aws)),
+                    step("security contact", lambda: read_security_contact(self.aws)),
+                    step("server certificates", lambda: read_server_certificates(self.aws)),
+                    step("access analyzer", analyzers_read),
                 ),
             )
             identity = await identity_read  # raises when even GetCallerIdentity failed

@@ -4,14 +4,19 @@ while it still says how the account is."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
+import warnings
 
 import pytest
 
 from iam_tui.aws import early_scan
 from iam_tui.aws.errors import AwsError
+from iam_tui.aws.models import ScanResult
 from iam_tui.aws.scan import SCAN_INPUTS
 from iam_tui.aws.service import IamService
 from iam_tui.core.authz import AuthorizationDetails
+from iam_tui.core.scan_inputs import AccountSummary
 
 from ..helpers import inject_error, operations
 
@@ -74,3 +79,27 @@ async def test_a_failed_connection_cancels_the_early_scan_and_a_scan_after_it_wo
     assert early.done() and service.ctx.call_listeners == []  # nothing left listening
     result = await service.scan.scan()  # asks who-am-I again, which now works
     assert result.identity.account_id
+
+
+async def test_a_scan_cancelled_as_its_reads_start_leaves_no_coroutine_unawaited(
+        service: IamService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newer scan, or quitting, cancels a scan at any point. Cancelled as it handed its reads to asyncio.gather,
+    it left a coroutine per read that never ran: Python reports each on stderr ("coroutine ... was never awaited")
+    when it is collected, under the shell prompt of a person who had quit."""
+    await service.account.identity()
+    summary = service.account.summary
+    scans: list[asyncio.Future[ScanResult]] = []
+
+    async def summary_then_cancelled() -> AccountSummary:
+        scans[0].cancel()  # the summary's read starts just before the others: they are scheduled, none has run
+        return await summary()
+
+    monkeypatch.setattr(service.account, "summary", summary_then_cancelled)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scans.append(asyncio.ensure_future(service.scan.scan()))
+        with contextlib.suppress(asyncio.CancelledError):
+            await scans[0]
+        assert scans.pop().cancelled()
+        gc.collect()
+    assert [str(w.message) for w in caught if "never awaited" in str(w.message)] == []
