@@ -70,6 +70,7 @@ from .textual_fixes import (
     editing_keys_keep_their_order,
     handler_errors_go_to_the_app,
     input_that_fails_is_a_hang_up,
+    keys_are_handled_one_at_a_time,
     never_negative_timers,
     terminal_gets_only_printable_text,
     widgets_gone_are_freed,
@@ -110,6 +111,7 @@ writes_to_a_gone_terminal_never_block()
 input_that_fails_is_a_hang_up()
 widgets_gone_are_freed()
 editing_keys_keep_their_order()
+keys_are_handled_one_at_a_time()
 
 # Signals that end the app the way quitting does: cleanups run, the terminal is restored.
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)

@@ -4,12 +4,14 @@ it works around; drop it when Textual fixes the behaviour (Textual is pinned exa
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import errno
 import functools
 import os
 import queue
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 from rich.console import Console
@@ -17,6 +19,7 @@ from rich.segment import Segment
 from textual import events
 from textual._context import active_app
 from textual._styles_cache import StylesCache
+from textual.app import App
 from textual.color import Color
 from textual.drivers import linux_driver
 from textual.drivers._writer_thread import WriterThread
@@ -155,6 +158,120 @@ def editing_keys_keep_their_order() -> None:
 
     on_key._in_order = True  # type: ignore[attr-defined]
     Input._on_key = on_key  # type: ignore[method-assign]
+
+
+KEY_WAIT = 0.25  # seconds a key may take on its way before the next is handed out anyway (it may have been dropped)
+Typed = events.Key | events.Paste  # what a person types, in the order typed
+
+
+class _KeyLine:
+    """An app's keys (and pastes) in the order they came: the one on its way through the widgets, those held behind
+    it."""
+
+    __slots__ = ("current", "held", "moved_on", "timeout")
+
+    def __init__(self) -> None:
+        self.current: Typed | None = None
+        self.held: collections.deque[Typed] = collections.deque()
+        self.moved_on = False  # the current key was passed on up to the node's parent
+        self.timeout: asyncio.TimerHandle | None = None
+
+
+def _key_line(app: object) -> _KeyLine | None:
+    line = getattr(app, "_key_line", None)
+    return line if isinstance(line, _KeyLine) else None
+
+
+def _key_done(app: App[Any], line: _KeyLine, key: Typed) -> None:
+    """``key`` has been handled (or dropped): hand the next held key to the app."""
+    if line.current is not key:
+        return
+    if line.timeout is not None:
+        line.timeout.cancel()
+    line.current = line.timeout = None
+    if line.held:
+        following = line.held.popleft()
+        _key_out(app, line, following)
+        app.post_message(following)
+
+
+def _key_out(app: App[Any], line: _KeyLine, key: Typed | None) -> None:
+    line.current, line.moved_on = key, False
+    if key is not None:
+        line.timeout = asyncio.get_running_loop().call_later(KEY_WAIT, _key_done, app, line, key)
+
+
+def keys_are_handled_one_at_a_time() -> None:
+    """Hand the app a key only once the key before it has been handled: gone up through the focused widget and its
+    containers to the app's bindings, or stopped on the way.
+
+    Textual 8.2.8 passes each key to the focused widget as it takes it from its queue, and a key the field does not
+    take itself (tab, a screen's keys) reaches the app's bindings only after bubbling through every container. Keys
+    that arrive together (typed fast, over SSH in one packet, or while the app was busy) overtook it: "x", tab, "yz"
+    put "xyz" in the first field and left the second empty. A paste waits its turn the same way. A key that waited
+    keeps the time it was typed, so a dialog that the key before it opened still drops it (see screens/base.py's
+    Dialog). ``KEY_WAIT`` bounds the wait for a key that never arrives (its widget was removed on the way). Not
+    covered: what a handled key sets off later, such as a screen's handler of a field's Submitted message, can
+    still come after the next key."""
+    if getattr(App._dispatch_message, "_one_at_a_time", False):
+        return
+    original_on_message = MessagePump._on_message
+    original_bubble_to = Message._bubble_to
+
+    async def dispatch(self: App[Any], message: Message) -> None:
+        # Before the app's own on_event, which may drop a key (see screens/base.py's Dialog): dropped is handled too.
+        if not isinstance(message, Typed):
+            await MessagePump._dispatch_message(self, message)
+            return
+        line = _key_line(self)
+        if line is None:
+            line = self._key_line = _KeyLine()  # type: ignore[attr-defined]
+        if message.is_forwarded:  # back up at the app: the end of its way, whether the app's on_event drops it or not
+            try:
+                await MessagePump._dispatch_message(self, message)
+            finally:
+                _key_done(self, line, message)
+            return
+        if line.current is not None and line.current is not message:
+            line.held.append(message)
+            return
+        if line.current is None:
+            _key_out(self, line, message)
+        try:
+            await MessagePump._dispatch_message(self, message)
+        finally:
+            if not message.is_forwarded:  # dropped, or a priority binding took it
+                _key_done(self, line, message)
+
+    async def key_on_message(self: MessagePump, key: Typed, app: App[Any], line: _KeyLine) -> None:
+        line.moved_on = False
+        try:
+            await original_on_message(self, key)
+        finally:
+            if not line.moved_on:  # stopped here, or here is the app
+                _key_done(app, line, key)
+
+    @functools.wraps(original_on_message)
+    def on_message(self: MessagePump, message: Message) -> Awaitable[None]:
+        # Not a coroutine itself: every other message goes straight to Textual's, without one more frame.
+        if isinstance(message, Typed):
+            app = active_app.get(None)
+            line = _key_line(app)
+            if app is not None and line is not None and line.current is message:
+                return key_on_message(self, message, app, line)
+        return original_on_message(self, message)
+
+    @functools.wraps(original_bubble_to)
+    def bubble_to(self: Message, widget: MessagePump) -> None:
+        line = _key_line(active_app.get(None))
+        if line is not None and line.current is self:
+            line.moved_on = True
+        original_bubble_to(self, widget)
+
+    dispatch._one_at_a_time = True  # type: ignore[attr-defined]
+    App._dispatch_message = dispatch  # type: ignore[method-assign, assignment]
+    MessagePump._on_message = on_message  # type: ignore[method-assign, assignment]
+    Message._bubble_to = bubble_to  # type: ignore[method-assign]
 
 
 WRITE_WAIT = 0.25  # seconds between looks at the writer thread while its queue is full

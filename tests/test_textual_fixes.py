@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
 from iam_tui import app as _app  # noqa: F401  (installs the work-arounds)
+from iam_tui import textual_fixes
 
 BOUND_S = 10.0  # a write that blocks never returns: the helper thread is still alive after this
 
@@ -81,7 +82,7 @@ async def test_an_app_that_ended_is_freed_with_the_lines_it_drew() -> None:
 
 
 class NestedField(App[None]):
-    """A text field inside a few containers, as the app's forms are: a key it binds bubbles through each."""
+    """Text fields inside a few containers, as the app's forms are: a key they do not take bubbles through each."""
 
     BINDINGS = [Binding("ctrl+c", "pressed('ctrl+c')"), Binding("enter", "pressed('enter')")]
 
@@ -91,7 +92,8 @@ class NestedField(App[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(), Vertical(), Vertical():
-            yield Input("abcdefghi")
+            yield Input("abcdefghi", id="first")
+            yield Input(id="second")
 
     def action_pressed(self, key: str) -> None:
         self.pressed.append(key)
@@ -108,7 +110,7 @@ async def test_a_fields_editing_keys_are_applied_in_the_order_typed() -> None:
     typed after them: nine backspaces then "zed" left the field empty (the letters first, then nine deletions)."""
     app = NestedField()
     async with app.run_test() as pilot:
-        field = app.query_one(Input)
+        field = app.query_one("#first", Input)
         field.focus()
         await pilot.pause()
         send_at_once(app, *["backspace"] * 9, "z", "e", "d", "left", "left", "delete", "enter")
@@ -121,10 +123,75 @@ async def test_a_key_the_field_skips_still_reaches_the_apps_binding() -> None:
     """ctrl+c copies a selection; with nothing selected the field skips it and the app's binding runs, as before."""
     app = NestedField()
     async with app.run_test() as pilot:
-        field = app.query_one(Input)
+        field = app.query_one("#first", Input)
         field.focus()
         await pilot.pause()
         field.selection = Selection.cursor(len(field.value))
         send_at_once(app, "ctrl+c")
         await pilot.pause()
         assert app.pressed == ["ctrl+c"]
+
+
+async def test_keys_after_a_tab_go_to_the_field_it_moved_to() -> None:
+    """tab is the screen's key: it reached the app (which moves the focus) only after bubbling up from the field,
+    and the letters typed after it had been handed to the first field by then ("xyz" in the first, nothing in the
+    second)."""
+    app = NestedField()
+    async with app.run_test() as pilot:
+        first, second = app.query_one("#first", Input), app.query_one("#second", Input)
+        first.value = ""
+        first.focus()
+        await pilot.pause()
+        send_at_once(app, "x", "tab", "y")
+        app.post_message(events.Paste("z!"))  # a paste waits its turn too
+        send_at_once(app, "shift+tab", "w")
+        await pilot.pause()
+        assert (first.value, second.value) == ("w", "yz!")  # back in the first field, its text selected: w replaced it
+
+
+async def test_a_key_that_is_dropped_or_lost_does_not_hold_up_the_next() -> None:
+    """A key nothing takes ends its way there; one whose widget is removed before it gets there is waited for
+    ``KEY_WAIT`` at most."""
+    app = NestedField()
+    async with app.run_test() as pilot:
+        first, second = app.query_one("#first", Input), app.query_one("#second", Input)
+        first.value = ""
+        first.focus()
+        await pilot.pause()
+        send_at_once(app, "f13", "x")  # bound nowhere: it goes up to the app and no further
+        await pilot.pause()
+        assert first.value == "x"
+        lost = events.Key("y", "y")
+        # gone: it takes nothing more
+        first.post_message = lambda message: False  # type: ignore[method-assign]
+        app.post_message(lost)
+        await pilot.pause()
+        del first.post_message
+        second.focus()
+        send_at_once(app, "z")
+        await pilot.pause()
+        assert second.value == ""  # held behind the lost key
+        await asyncio.sleep(textual_fixes.KEY_WAIT + 0.1)
+        await pilot.pause()
+        assert (first.value, second.value) == ("x", "z")
+
+
+class DropsWhatComesBack(NestedField):
+    """Drops a key that comes back up to it, as the app does with one typed before a dialog was drawn."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.is_forwarded and event.key == "f13":
+            return
+        await super().on_event(event)
+
+
+async def test_a_key_the_app_drops_on_its_way_back_does_not_hold_up_the_next() -> None:
+    app = DropsWhatComesBack()
+    async with app.run_test() as pilot:
+        first = app.query_one("#first", Input)
+        first.value = ""
+        first.focus()
+        await pilot.pause()
+        send_at_once(app, "f13", "x")
+        await pilot.pause()  # returns once the app is idle: well before KEY_WAIT
+        assert first.value == "x"

@@ -152,3 +152,22 @@ async def test_an_expired_toast_remounted_under_a_dialog_arms_no_negative_timer(
         await pilot.press("n")  # the dialog still takes keys
         await pilot.pause()
         assert answers == [False]
+
+
+async def test_letters_typed_with_a_tab_go_to_the_field_the_tab_moved_to(make_app: MakeApp) -> None:
+    """tab moves the focus at the app, after bubbling up from the field: the letters typed with it went into the
+    first field ("AnnBossa@b.co" as the contact's name, in a terminal that delivered the keys at once)."""
+    from iam_tui.screens.security_contact import SecurityContactScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await until_screen(pilot, SecurityContactScreen)
+        modal = current(app, SecurityContactScreen)
+        for key in [*"Ann", "tab", *"Boss", "tab", *"a@b.co"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()  # (the dashboard's worker waits for this dialog: settle would wait for it too)
+        await pilot.pause()
+        values = [modal.query_one(f"#contact-{field}", Input).value for field in ("name", "title", "email")]
+        assert values == ["Ann", "Boss", "a@b.co"]
