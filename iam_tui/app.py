@@ -456,6 +456,7 @@ class IamTuiApp(App[int]):
         """Run the exit cleanups, then exit; what could not be cleaned up is printed after the app closes. A session
         that never connected exits 2 with the reason; one where a bug was shown exits 3 and says so (in one line
         each, before the problems)."""
+        self.session.leave()
         problems = self.session.exit_problems()
         if self.crashes:
             saved = f" The report is in {self._crash_report_saved}." if self._crash_report_saved else ""
@@ -479,6 +480,15 @@ class IamTuiApp(App[int]):
         # from AWS are) and cut each line at the terminal's width.
         self.exit_message = "\n".join(problems) if problems else None
         self.exit(code, return_code=code)
+
+    @property
+    def exit_text(self) -> str | None:
+        """What is printed once the terminal is back: the problems left behind, then each change that was about
+        to start when quitting began (it never did: the session refuses changes from then on)."""
+        lines = [self.exit_message] if self.exit_message else []
+        lines += [f"Not started, iam-tui was quitting: {what}. Nothing of it was sent to AWS."
+                  for what in self.session.not_started]
+        return "\n".join(lines) or None
 
     # --- bugs ----------------------------------------------------------------------------------------------------
 
@@ -609,7 +619,7 @@ def run_app(settings: ConnectionSettings, *, exit_when_ready: str | None = None)
     ``run()`` returns the app's *result*, None after a crash, which once made a crash exit 0."""
     app = IamTuiApp(settings, exit_when_ready=exit_when_ready, preferences_file=preferences_path())
     app.run(headless=exit_when_ready is not None)
-    if app.exit_message:
+    if app.exit_text:
         with contextlib.suppress(OSError):  # the terminal is gone (a hang-up): nobody to tell
-            print(app.exit_message, file=sys.stderr, flush=True)
+            print(app.exit_text, file=sys.stderr, flush=True)
     return app.return_code or 0

@@ -4,6 +4,7 @@ unit-tested on its own (tests/test_session.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -23,6 +24,8 @@ class GuideSession:
         self._exit_cleanups: dict[str, ExitCleanup] = {}
         self._unfinished: dict[str, str] = {}
         self._on_busy_changed = on_busy_changed
+        self._leaving = False
+        self.not_started: list[str] = []  # changes that were to start after quitting had begun (see mutating)
         self.made: list[Made] = []  # what the guide made, for the summary (names and IDs, never secrets)
 
     # --- the guide ----------------------------------------------------------------------------------------------
@@ -90,7 +93,14 @@ class GuideSession:
     async def mutating(self, what: str) -> AsyncIterator[None]:
         """Wrap a call that changes AWS (or a file). While it runs, :attr:`busy` names it, and the screens disable
         leaving and quitting: a cancelled worker would leave the call running in its thread, and a resource could be
-        made that the UI never learns about."""
+        made that the UI never learns about.
+
+        Once quitting has begun (:meth:`leave`) no change starts: a change asked for just before (enter, then q at
+        once) waits here until the app's exit cancels its worker, and ``not_started`` names it. Else it could start
+        after quitting had checked that nothing was in flight, and be cut off half-way without a word."""
+        if self._leaving:
+            self.not_started.append(what)
+            await asyncio.Event().wait()  # never set: ends when the worker is cancelled
         self._in_flight[what] += 1
         self._busy_changed()
         try:
@@ -111,6 +121,10 @@ class GuideSession:
             self._on_busy_changed()
 
     # --- leaving ----------------------------------------------------------------------------------------------
+
+    def leave(self) -> None:
+        """Quitting has begun: from now on no change starts (see :meth:`mutating`)."""
+        self._leaving = True
 
     def add_exit_cleanup(self, key: str, cleanup: ExitCleanup) -> None:
         """Run ``cleanup`` before the app exits (e.g. delete an unassigned MFA device). It returns a message to show

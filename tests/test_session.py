@@ -51,6 +51,29 @@ def test_a_failed_change_is_no_longer_in_flight() -> None:
     assert session.busy is None
 
 
+def test_once_quitting_has_begun_no_change_starts() -> None:
+    session = GuideSession()
+    started: list[str] = []
+
+    async def change() -> None:
+        async with session.mutating("creating the support role"):
+            started.append("creating the support role")
+
+    async def run() -> None:
+        session.leave()
+        asking = asyncio.ensure_future(change())
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not asking.done()  # waits until the app's exit cancels it
+        asking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asking
+
+    asyncio.run(run())
+    assert started == [] and session.busy is None
+    assert session.not_started == ["creating the support role"]
+
+
 def test_exit_problems_name_unfinished_work_and_the_change_in_flight() -> None:
     session = GuideSession()
     session.set_unfinished("create:alice", "user alice is half-created")

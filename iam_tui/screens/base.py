@@ -3,9 +3,12 @@ footer of key bindings (full screens), and the modal dialog (questions and small
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 from collections.abc import Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from enum import Enum
-from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, TypeVar, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, cast, runtime_checkable
 
 from rich.text import Text
 from textual import _time, events
@@ -32,6 +35,18 @@ if TYPE_CHECKING:
 
 ResultT = TypeVar("ResultT")
 T = TypeVar("T")
+
+
+async def _start(in_flight: contextlib.AsyncExitStack, change: AbstractAsyncContextManager[None],
+                 call: Awaitable[Any]) -> None:
+    """Enter ``change`` (see ``GuideSession.mutating``). A call whose change never starts (the app was quitting) is
+    closed, rather than left for Python to report on stderr when it is collected ("was never awaited")."""
+    try:
+        await in_flight.enter_async_context(change)
+    except BaseException:
+        if inspect.iscoroutine(call):
+            call.close()
+        raise
 
 
 class Refused(Enum):
@@ -119,7 +134,8 @@ class TypedScreen(Screen[ResultT]):
         app is told what ``changed`` all the same, so that the screens show what AWS really holds, and ``status``
         says the change may have been made; so it is when the call ends any other way (cancelled, or a bug).
         Returns the call's result, or :data:`REFUSED` when AWS (or the service) refused, or AWS's answer was lost."""
-        async with self.session.mutating(doing):
+        async with contextlib.AsyncExitStack() as in_flight:
+            await _start(in_flight, self.session.mutating(doing), call)
             try:
                 result = await call
             except AwsError as err:

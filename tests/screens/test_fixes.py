@@ -3,6 +3,9 @@ checked through a plain client."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import warnings
 from collections.abc import Callable
 
 import pytest
@@ -169,6 +172,39 @@ async def test_the_support_role_name_is_suggested_and_checked_as_typed(make_app:
         await run_to_done(app, pilot)
     attached = admin.list_attached_role_policies(RoleName="AWSSupportRole-ops")["AttachedPolicies"]
     assert [p["PolicyName"] for p in attached] == ["AWSSupportAccess"]
+
+
+async def test_a_fix_run_asked_for_once_quitting_has_begun_never_starts_and_the_exit_says_so(
+        make_app: MakeApp, admin: IamClient) -> None:
+    """Quitting checks that nothing is in flight, then runs the exit cleanups (an AWS call each) while the screen
+    still takes keys: a fix run from the review then (or typed together with q, before the run had begun) started
+    as the app closed, and was cut off half-way without a word."""
+    cleanup_may_end = asyncio.Event()
+
+    async def slow_cleanup() -> None:
+        await cleanup_may_end.wait()
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fix(app, pilot, "support-role")
+        await until_shown(pilot, NameDialog)
+        await pilot.press("enter")
+        await until_screen(pilot, PlanReviewScreen)
+        app.session.add_exit_cleanup("something slow", slow_cleanup)
+        app.run_worker(app.action_quit())  # quitting begins; its cleanup takes a while
+        await pilot.pause()
+        await pilot.press("enter")  # run the fix
+        await until(pilot, lambda: app.session.not_started)
+        await pilot.pause(0.1)
+        assert admin.list_roles()["Roles"] == []  # the plan's first step was never sent
+        cleanup_may_end.set()
+        await until(pilot, lambda: not app.is_running)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gc.collect()
+    assert [str(w.message) for w in caught if "never awaited" in str(w.message)] == []  # the run's call was closed
+    assert app.exit_text == ("Not started, iam-tui was quitting: Create the support role AWSSupportRole. Nothing of "
+                             "it was sent to AWS.")
 
 
 async def test_root_keys_are_deleted_after_the_typed_id_and_a_second_question(
