@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, cas
 from rich.text import Text
 from textual import _time, events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -27,6 +27,7 @@ from ..widgets.data_text import data_text
 from ..widgets.demo_banner import DemoBanner
 from ..widgets.identity_bar import IdentityBar
 from ..widgets.key_footer import KeyFooter
+from ..widgets.vim_keys import DIALOG_VIM_BINDINGS
 from .messages import AwsChanged
 
 if TYPE_CHECKING:
@@ -204,6 +205,8 @@ class Dialog(TypedScreen[ResultT], ModalScreen[ResultT]):
     queued while the app was busy) can open a dialog and then answer it before anyone saw it: "day" once pressed
     d (remove the password policy) and then y (yes). The app drops every key event created before the dialog's
     first refresh after it became the current screen (each key carries its creation time)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*DIALOG_VIM_BINDINGS]
 
     DEFAULT_CSS = """
     Dialog { align: center middle; }

@@ -17,6 +17,9 @@ VIM_BINDINGS = [
     Binding("j", "vim_move('down')", "Down", show=False),
     Binding("k", "vim_move('up')", "Up", show=False),
 ]
+# A modal dialog's binding chain ends at the dialog: the App's pair never reaches a list in one (j then enter in
+# "which key to deactivate?" chose the first key). Dialogs carry the same pair, bound to the App's action.
+DIALOG_VIM_BINDINGS = [Binding(b.key, f"app.{b.action}", b.description, show=False) for b in VIM_BINDINGS]
 
 
 def arrow_action(focused: Widget | None, arrow: str) -> tuple[DOMNode, str] | None:

@@ -105,3 +105,26 @@ async def test_f_on_a_check_without_a_fix_here_says_what_fixes_it(make_app: Make
         assert [n.message for n in shown] == ["CIS 1.2: s sets the security contact here."]
         assert "f" in screen.active_bindings and screen.active_bindings["f"].binding.show  # named in the footer
         assert "Fix" in visible_text(app)
+
+
+async def test_j_and_k_move_in_a_dialogs_list(make_app: MakeApp) -> None:
+    """A dialog is modal: the App's j/k never reached its list, so j then enter chose the first of alice's keys."""
+    from textual.widgets import OptionList
+
+    from iam_tui.screens.dialogs import ChoiceDialog
+
+    chosen: list[str | None] = []
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.last_scan is not None)
+        app.push_screen(ChoiceDialog("Which key?", [("AKIA1", "first"), ("AKIA2", "second"), ("AKIA3", "third")]),
+                        chosen.append)
+        await until_screen(pilot, ChoiceDialog)
+        await settle(pilot)
+        choices = app.screen.query_one("#choices", OptionList)
+        assert app.focused is choices and choices.highlighted == 0
+        await pilot.press("j", "j", "k")
+        assert choices.highlighted == 1
+        await pilot.press("enter")
+        await until(pilot, lambda: chosen)
+    assert chosen == ["AKIA2"]
