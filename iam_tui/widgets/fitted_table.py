@@ -54,6 +54,14 @@ class FittedTable(DataTable[Cell]):
     def highlighted_key(self) -> str | None:
         return self.row_keys[self.cursor_row] if 0 <= self.cursor_row < len(self.row_keys) else None
 
+    # Home and End go to the first and the last row, as in the app's other lists (DataTable's scroll sideways, and
+    # the columns here always fit: they did nothing).
+    def action_scroll_home(self) -> None:
+        self.action_scroll_top()
+
+    def action_scroll_end(self) -> None:
+        self.action_scroll_bottom()
+
     def on_resize(self) -> None:
         if self.size.width != self._built_for_width:
             row = self.cursor_row

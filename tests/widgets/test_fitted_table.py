@@ -44,3 +44,16 @@ async def test_the_access_key_columns_all_show_their_heading_at_80_columns() -> 
         widths = table.column_widths()
         assert all(width >= len(c.label) for c, width in zip(KEY_COLUMNS, widths, strict=True))
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_home_and_end_go_to_the_first_and_the_last_row() -> None:
+    """As in the app's other lists; DataTable's own Home and End scroll sideways, which a fitted table never needs."""
+    app = TableApp((FitColumn("Status", "status", 9), FitColumn("Recommendation", "title")))
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(FittedTable)
+        table.set_rows([(str(n), ("pass", f"row {n}")) for n in range(30)])
+        table.focus()
+        await pilot.press("end")
+        assert table.highlighted_key == "29"
+        await pilot.press("home")
+        assert table.highlighted_key == "0"
