@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import contextvars
 import errno
 import functools
 import os
@@ -165,16 +166,21 @@ Typed = events.Key | events.Paste  # what a person types, in the order typed
 
 
 class _KeyLine:
-    """An app's keys (and pastes) in the order they came: the one on its way through the widgets, those held behind
-    it."""
+    """An app's keys (and pastes) in the order they came: the one on its way through the widgets (or what it set
+    off: a field's Submitted, a list's Selected), those held behind it."""
 
     __slots__ = ("current", "held", "moved_on", "timeout")
 
     def __init__(self) -> None:
-        self.current: Typed | None = None
+        self.current: Message | None = None
         self.held: collections.deque[Typed] = collections.deque()
-        self.moved_on = False  # the current key was passed on up to the node's parent
+        self.moved_on = False  # the current message was passed on up to the node's parent
         self.timeout: asyncio.TimerHandle | None = None
+
+
+_TEXTUALS_OWN = "textual.messages"  # its internal messages (layout, refresh, idle): no widget's effect goes on in them
+# While a key (or what it set off) is handled: the widget messages posted meanwhile, which carry its effect on.
+_set_off: contextvars.ContextVar[list[Message] | None] = contextvars.ContextVar("_set_off", default=None)
 
 
 def _key_line(app: object) -> _KeyLine | None:
@@ -182,8 +188,8 @@ def _key_line(app: object) -> _KeyLine | None:
     return line if isinstance(line, _KeyLine) else None
 
 
-def _key_done(app: App[Any], line: _KeyLine, key: Typed) -> None:
-    """``key`` has been handled (or dropped): hand the next held key to the app."""
+def _key_done(app: App[Any], line: _KeyLine, key: Message) -> None:
+    """``key`` (or what it set off) has been handled, or dropped: hand the next held key to the app."""
     if line.current is not key:
         return
     if line.timeout is not None:
@@ -195,7 +201,14 @@ def _key_done(app: App[Any], line: _KeyLine, key: Typed) -> None:
         app.post_message(following)
 
 
-def _key_out(app: App[Any], line: _KeyLine, key: Typed | None) -> None:
+def _key_goes_on(app: App[Any], line: _KeyLine, message: Message) -> None:
+    """What the current key set off is its way on: the next key waits for ``message`` to be handled."""
+    if line.timeout is not None:
+        line.timeout.cancel()
+    _key_out(app, line, message)
+
+
+def _key_out(app: App[Any], line: _KeyLine, key: Message | None) -> None:
     line.current, line.moved_on = key, False
     if key is not None:
         line.timeout = asyncio.get_running_loop().call_later(KEY_WAIT, _key_done, app, line, key)
@@ -208,15 +221,17 @@ def keys_are_handled_one_at_a_time() -> None:
     Textual 8.2.8 passes each key to the focused widget as it takes it from its queue, and a key the field does not
     take itself (tab, a screen's keys) reaches the app's bindings only after bubbling through every container. Keys
     that arrive together (typed fast, over SSH in one packet, or while the app was busy) overtook it: "x", tab, "yz"
-    put "xyz" in the first field and left the second empty. A paste waits its turn the same way. A key that waited
-    keeps the time it was typed, so a dialog that the key before it opened still drops it (see screens/base.py's
-    Dialog). ``KEY_WAIT`` bounds the wait for a key that never arrives (its widget was removed on the way). Not
-    covered: what a handled key sets off later, such as a screen's handler of a field's Submitted message, can
-    still come after the next key."""
+    put "xyz" in the first field and left the second empty. A paste waits its turn the same way. A key whose
+    handling posts a widget message (enter: a field's Submitted, a list's OptionSelected) is handled once that
+    message has gone its way too, so the screen's handler of it (add the tag, move to the next field, close the
+    dialog) comes before the next key. A key that waited keeps the time it was typed, so a dialog that the key
+    before it opened still drops it (see screens/base.py's Dialog). ``KEY_WAIT`` bounds the wait for a key that
+    never arrives (its widget was removed on the way)."""
     if getattr(App._dispatch_message, "_one_at_a_time", False):
         return
     original_on_message = MessagePump._on_message
     original_bubble_to = Message._bubble_to
+    original_post_message = MessagePump.post_message
 
     async def dispatch(self: App[Any], message: Message) -> None:
         # Before the app's own on_event, which may drop a key (see screens/base.py's Dialog): dropped is handled too.
@@ -243,23 +258,38 @@ def keys_are_handled_one_at_a_time() -> None:
             if not message.is_forwarded:  # dropped, or a priority binding took it
                 _key_done(self, line, message)
 
-    async def key_on_message(self: MessagePump, key: Typed, app: App[Any], line: _KeyLine) -> None:
+    async def key_on_message(self: MessagePump, key: Message, app: App[Any], line: _KeyLine) -> None:
         line.moved_on = False
+        set_off: list[Message] = []
+        token = _set_off.set(set_off)
         try:
             await original_on_message(self, key)
         finally:
-            if not line.moved_on:  # stopped here, or here is the app
+            _set_off.reset(token)
+            if line.moved_on or line.current is not key:
+                pass
+            elif set_off:  # its effect goes on in the last message it posted (those before it go the same way)
+                _key_goes_on(app, line, set_off[-1])
+            else:  # stopped here, or here is the app
                 _key_done(app, line, key)
 
     @functools.wraps(original_on_message)
     def on_message(self: MessagePump, message: Message) -> Awaitable[None]:
         # Not a coroutine itself: every other message goes straight to Textual's, without one more frame.
-        if isinstance(message, Typed):
-            app = active_app.get(None)
-            line = _key_line(app)
-            if app is not None and line is not None and line.current is message:
-                return key_on_message(self, message, app, line)
+        app = active_app.get(None)
+        line = _key_line(app)
+        if app is not None and line is not None and line.current is message:
+            return key_on_message(self, message, app, line)
         return original_on_message(self, message)
+
+    @functools.wraps(original_post_message)
+    def post_message(self: MessagePump, message: Message) -> bool:
+        posted = original_post_message(self, message)
+        set_off = _set_off.get()
+        if (set_off is not None and posted and message.bubble and not message.no_dispatch
+                and not isinstance(message, events.Event) and type(message).__module__ != _TEXTUALS_OWN):
+            set_off.append(message)
+        return posted
 
     @functools.wraps(original_bubble_to)
     def bubble_to(self: Message, widget: MessagePump) -> None:
@@ -271,6 +301,7 @@ def keys_are_handled_one_at_a_time() -> None:
     dispatch._one_at_a_time = True  # type: ignore[attr-defined]
     App._dispatch_message = dispatch  # type: ignore[method-assign, assignment]
     MessagePump._on_message = on_message  # type: ignore[method-assign, assignment]
+    MessagePump.post_message = post_message  # type: ignore[method-assign]
     Message._bubble_to = bubble_to  # type: ignore[method-assign]
 
 

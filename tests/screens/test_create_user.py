@@ -200,6 +200,22 @@ async def test_keys_that_arrive_together_are_applied_in_the_order_typed(make_app
         assert "zed is available" in text(app, "#user-name-msg")
 
 
+async def test_tags_typed_in_one_go_each_get_their_key_and_value(make_app: MakeApp) -> None:
+    """enter adds the tag and puts the focus back on the key field, in the screen's handler of the field's
+    Submitted message: the next tag's key, typed with it, once went into the value field."""
+    app = make_app(start_at=StepKey.CREATE_USER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_permissions(app, pilot, "kim")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert form.page == "tags" and app.focused is form.query_one("#tag-key")
+        for key in [*"k1", "tab", *"val", "enter", *"k2", "tab", *"v2", "enter"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await pilot.pause()
+        assert form.tags_page.tags[-2:] == [("k1", "val"), ("k2", "v2")]
+
+
 async def test_a_name_taken_in_another_case_is_refused(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="Alice")
     app = make_app(start_at=StepKey.CREATE_USER)
