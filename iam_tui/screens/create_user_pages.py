@@ -298,6 +298,7 @@ class TagsPage(Vertical):
     def __init__(self) -> None:
         super().__init__(id=Page.TAGS)
         self.tags: list[tuple[str, str]] = list(DEFAULT_TAGS)
+        self._refused = False  # the message says why enter did not add the tag in the fields
 
     def compose(self) -> ComposeResult:
         yield Static("Tags on the user (at most 50; groups cannot be tagged). Select a tag and press ctrl+d to delete "
@@ -342,6 +343,7 @@ class TagsPage(Vertical):
         message = self.query_one("#tag-msg", Static)
         if problems:
             show_message(message, problems[0], True)
+            self._refused = True
             return
         # An existing key keeps its spelling and takes the new value.
         self.tags = [(k, value) if k.lower() == key.lower() else (k, v) for k, v in self.tags] if replaced \
@@ -352,6 +354,14 @@ class TagsPage(Vertical):
         show_message(message, f"Tag {key!r} {'updated' if replaced else 'added'}.", False)
         key_input.focus()
         self.post_message(FormEdited())
+
+    @on(Input.Changed, "#tag-key, #tag-value")
+    def _edited(self) -> None:
+        """Why the tag was refused is said until its key or value is edited, not while a valid one is typed."""
+        if self._refused:
+            self._refused = False
+            problems = self.problems()
+            show_message(self.query_one("#tag-msg", Static), "; ".join(problems), bool(problems))
 
     def action_delete_tag(self) -> None:
         row = self.query_one("#tag-table", DataTable).cursor_row

@@ -397,6 +397,8 @@ async def test_tag_and_group_name_errors_sit_next_to_their_fields(make_app: Make
         assert form.page == "tags" and app.focused is form.query_one("#tag-key")
         await pilot.press(*"aws:team", "enter", *"x", "enter")
         assert "reserved" in text(app, "#tag-msg") and len(form.tags_page.tags) == 1
+        await pilot.press("backspace")  # edited: why it was refused no longer stands
+        assert text(app, "#tag-msg") == ""
         form.query_one("#tag-key", Input).value = "USER-TYPE"
         form.query_one("#tag-value", Input).value = ""
         form.query_one("#tag-value", Input).focus()
