@@ -9,6 +9,7 @@ import io
 import threading
 import weakref
 
+import pytest
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -149,9 +150,10 @@ async def test_keys_after_a_tab_go_to_the_field_it_moved_to() -> None:
         assert (first.value, second.value) == ("w", "yz!")  # back in the first field, its text selected: w replaced it
 
 
-async def test_a_key_that_is_dropped_or_lost_does_not_hold_up_the_next() -> None:
+async def test_a_key_that_is_dropped_or_lost_does_not_hold_up_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
     """A key nothing takes ends its way there; one whose widget is removed before it gets there is waited for
     ``KEY_WAIT`` at most."""
+    monkeypatch.setattr(textual_fixes, "KEY_WAIT", 1.0)  # room for a slow machine between the checks below
     app = NestedField()
     async with app.run_test() as pilot:
         first, second = app.query_one("#first", Input), app.query_one("#second", Input)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import inspect
 from collections.abc import Awaitable, Callable, Iterable
-from contextlib import AbstractAsyncContextManager
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, cast, runtime_checkable
 
@@ -38,8 +37,8 @@ ResultT = TypeVar("ResultT")
 T = TypeVar("T")
 
 
-async def _start(in_flight: contextlib.AsyncExitStack, change: AbstractAsyncContextManager[None],
-                 call: Awaitable[Any]) -> None:
+async def _start_change(in_flight: contextlib.AsyncExitStack, change: contextlib.AbstractAsyncContextManager[None],
+                        call: Awaitable[Any]) -> None:
     """Enter ``change`` (see ``GuideSession.mutating``). A call whose change never starts (the app was quitting) is
     closed, rather than left for Python to report on stderr when it is collected ("was never awaited")."""
     try:
@@ -136,7 +135,7 @@ class TypedScreen(Screen[ResultT]):
         says the change may have been made; so it is when the call ends any other way (cancelled, or a bug).
         Returns the call's result, or :data:`REFUSED` when AWS (or the service) refused, or AWS's answer was lost."""
         async with contextlib.AsyncExitStack() as in_flight:
-            await _start(in_flight, self.session.mutating(doing), call)
+            await _start_change(in_flight, self.session.mutating(doing), call)
             try:
                 result = await call
             except AwsError as err:

@@ -1,4 +1,5 @@
-"""j and k move the way ↓ and ↑ do, in every list, table and scrollable part, with one pair of bindings on the App.
+"""j and k move the way ↓ and ↑ do, in every list, table and scrollable part, with one pair of bindings on the App
+(and the same pair on dialogs).
 
 Each widget binds the arrows to its own action (a table's cursor, a list's highlight, a radio set's next button, a
 scrollable part's scroll): j/k run whatever ↓/↑ would run for the focused widget, so they can never mean anything
