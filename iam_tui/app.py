@@ -46,7 +46,7 @@ from .core.exit_status import EXIT_CRASHED, EXIT_ERROR, crash_line
 from .core.secret import live_secrets
 from .guide import STEPS, StepKey, StepState
 from .preferences import Preferences, load_preferences, preferences_path, save_preferences
-from .screens.base import Dialog
+from .screens.base import TypedScreen
 from .screens.crash import CrashScreen
 from .screens.dashboard import DashboardScreen
 from .screens.finish import FinishScreen
@@ -213,11 +213,12 @@ class IamTuiApp(App[int]):
     # --- keys ------------------------------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        # A key created before the current dialog was drawn must not answer it (see Dialog): neither when it arrives,
-        # nor when it comes back up to the app's bindings from a widget of the screen below.
+        # A key created before the current dialog (or review) was drawn must not answer it (see TypedScreen's
+        # KEYS_ONCE_DRAWN): neither when it arrives, nor when it comes back up to the app's bindings from a widget of
+        # the screen below.
         if isinstance(event, events.Key) and self.screen_stack:
             screen = self.screen_stack[-1]
-            if isinstance(screen, Dialog) and screen.typed_before_shown(event):
+            if isinstance(screen, TypedScreen) and screen.typed_before_shown(event):
                 return
         await super().on_event(event)
 

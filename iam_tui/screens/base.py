@@ -82,7 +82,28 @@ def say(where: Say, text: Text) -> None:
 
 
 class TypedScreen(Screen[ResultT]):
-    """The typed way up to the App (``cast`` at call time: importing the app here would be a cycle)."""
+    """The typed way up to the App (``cast`` at call time: importing the app here would be a cycle).
+
+    ``KEYS_ONCE_DRAWN``: the screen takes a key only once it has been drawn (dialogs, the review that runs a plan).
+    Keys typed in a burst (the rest of a word typed while the focus was not where the person thought, or keys
+    queued while the app was busy) can open such a screen and then answer it before anyone saw it: "day" once
+    pressed d (remove the password policy) and then y (yes). The app drops every key event created before the
+    screen's first refresh after it became the current screen (each key carries its creation time)."""
+
+    KEYS_ONCE_DRAWN: ClassVar[bool] = False
+    shown_at: float | None = None  # when it was last drawn as the current screen (KEYS_ONCE_DRAWN screens)
+
+    def _on_screen_resume(self, _: events.ScreenResume) -> None:
+        if self.KEYS_ONCE_DRAWN:
+            self.shown_at = None  # covered by a dialog and back: again only keys typed after it is drawn count
+            self.call_after_refresh(self._drawn)
+
+    def _drawn(self) -> None:
+        self.shown_at = _time.get_time()  # the clock Textual stamps events with
+
+    def typed_before_shown(self, event: events.Key) -> bool:
+        """The app drops ``event`` (see ``KEYS_ONCE_DRAWN``)."""
+        return self.KEYS_ONCE_DRAWN and (self.shown_at is None or event.time < self.shown_at)
 
     @property
     def iam(self) -> IamTuiApp:
@@ -198,12 +219,7 @@ class AppScreen(TypedScreen[ResultT]):
 
 class Dialog(TypedScreen[ResultT], ModalScreen[ResultT]):
     """Base of the app's dialogs (one look: centred, bordered box; subclasses compose a ``Vertical``), and a key
-    only counts once the dialog has been drawn.
-
-    Keys typed in a burst (the rest of a word typed while the focus was not where the person thought, or keys
-    queued while the app was busy) can open a dialog and then answer it before anyone saw it: "day" once pressed
-    d (remove the password policy) and then y (yes). The app drops every key event created before the dialog's
-    first refresh after it became the current screen (each key carries its creation time)."""
+    only counts once the dialog has been drawn (see ``TypedScreen.KEYS_ONCE_DRAWN``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*DIALOG_VIM_BINDINGS]
 
@@ -222,16 +238,4 @@ class Dialog(TypedScreen[ResultT], ModalScreen[ResultT]):
     Dialog Button { margin-right: 2; }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.shown_at: float | None = None
-
-    def _on_screen_resume(self, _: events.ScreenResume) -> None:
-        self.shown_at = None  # covered by another dialog and back: again only keys typed after it is drawn count
-        self.call_after_refresh(self._drawn)
-
-    def _drawn(self) -> None:
-        self.shown_at = _time.get_time()  # the clock Textual stamps events with
-
-    def typed_before_shown(self, event: events.Key) -> bool:
-        return self.shown_at is None or event.time < self.shown_at
+    KEYS_ONCE_DRAWN = True

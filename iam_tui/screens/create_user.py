@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import getters, on, work
+from textual import _time, events, getters, on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -77,6 +77,7 @@ class CreateUserScreen(AppScreen[None]):
         self.policy_loaded = False
         self.went_past_details = False  # a later page was shown: its entries count as the person's
         self._name_timer: Timer | None = None
+        self.review_shown_at: float | None = None  # when the review page was last drawn
 
     # --- layout ------------------------------------------------------------------------------------------------
 
@@ -217,11 +218,21 @@ class CreateUserScreen(AppScreen[None]):
             self.load_policies()
         if page is Page.REVIEW:
             self.review.show(self._review_lines())
+            self.review_shown_at = None
+            self.call_after_refresh(self._review_drawn)
         self.query_one("#summary-panel").set_class(page is Page.REVIEW, "-reviewing")  # the review says it all
         self._show_summary()
         focus = {Page.DETAILS: self.details.name_field, Page.PERMISSIONS: self.permissions.main_field,
                  Page.TAGS: self.tags_page.key_field, Page.REVIEW: self.review}[page]
         focus.focus()
+
+    def _review_drawn(self) -> None:
+        self.review_shown_at = _time.get_time()
+
+    def typed_before_shown(self, event: events.Key) -> bool:
+        """On the review page, keys typed before it was drawn are dropped (see ``KEYS_ONCE_DRAWN``): ctrl+n and
+        ctrl+s typed together created the user without the review ever being seen."""
+        return self.page is Page.REVIEW and (self.review_shown_at is None or event.time < self.review_shown_at)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "create" and self.page is not Page.REVIEW:

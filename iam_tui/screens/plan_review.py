@@ -32,6 +32,7 @@ class PlanReviewScreen(AppScreen[bool]):
         Binding("escape", "cancel", "Back"),
     ]
     AUTO_FOCUS = "#review-body"
+    KEYS_ONCE_DRAWN = True  # enter typed with the key that opened it must not run the plan unseen
     DEFAULT_CSS = """
     PlanReviewScreen #review-title { padding: 0 2; height: auto; text-style: bold; }
     PlanReviewScreen #review-body { height: 1fr; padding: 0 2; }
@@ -97,6 +98,8 @@ class PlanReviewScreen(AppScreen[bool]):
         self.action_run()
 
     def action_run(self) -> None:
+        if not self.is_current:  # leaving already (esc, then an enter that was on its way)
+            return
         if self.confirm_rule is not None:
             field = self.query_one("#review-confirm", Input)
             problem = self.confirm_rule(field.value)

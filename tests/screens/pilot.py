@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from textual import events
 from textual.app import App
 from textual.message import Message
 from textual.notifications import Notification, Notify
@@ -19,7 +20,7 @@ from textual.worker import WorkerCancelled
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.models import AccountIdentity, ScanResult
 from iam_tui.guide import StepKey
-from iam_tui.screens.base import Dialog
+from iam_tui.screens.base import TypedScreen
 from iam_tui.screens.dashboard import DashboardScreen
 
 from .waiting import until
@@ -29,9 +30,9 @@ SETTLE_TIMEOUT_S = 30.0
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
-    """Wait for workers (and the workers they start) and for the screen to update, a dialog until it is drawn (it
-    drops keys typed before that). Bounded: a worker parked on a dialog nobody answers fails the test instead of
-    hanging the suite."""
+    """Wait for workers (and the workers they start) and for the screen to update, a dialog or a review until it is
+    drawn (it drops keys typed before that). Bounded: a worker parked on a dialog nobody answers fails the test
+    instead of hanging the suite."""
     for _ in range(rounds):
         waiting = asyncio.ensure_future(pilot.app.workers.wait_for_complete())
         if not (await asyncio.wait({waiting}, timeout=SETTLE_TIMEOUT_S))[0]:
@@ -43,8 +44,9 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
             waiting.result()
         await pilot.pause()
     screen = pilot.app.screen
-    if isinstance(screen, Dialog):
-        await until(pilot, lambda: pilot.app.screen is not screen or screen.shown_at is not None)
+    if isinstance(screen, TypedScreen):  # a key typed now would count (drawn: a dialog, a review, a review page)
+        await until(pilot, lambda: pilot.app.screen is not screen
+                    or not screen.typed_before_shown(events.Key("f24", None)))
 
 
 def visible_text(app: App[Any]) -> str:

@@ -32,7 +32,7 @@ from iam_tui.widgets.secret_field import SecretField
 
 from ..helpers import FakeTime, IamClient, MakeApp, error_of, failed_step, inject_error, lose_answers
 from .pilot import current, open_step, scan_of, settle, visible_text
-from .waiting import until_screen, until_shown
+from .waiting import until, until_screen, until_shown
 
 
 @pytest.fixture(autouse=True)
@@ -214,6 +214,24 @@ async def test_tags_typed_in_one_go_each_get_their_key_and_value(make_app: MakeA
         await pilot.pause()
         await pilot.pause()
         assert form.tags_page.tags[-2:] == [("k1", "val"), ("k2", "v2")]
+
+
+async def test_ctrl_s_typed_with_the_key_that_opens_the_review_does_not_create(make_app: MakeApp,
+                                                                                 admin: IamClient) -> None:
+    """ctrl+n ctrl+s typed at once on the tags page created the user with the review never drawn."""
+    app = make_app(start_at=StepKey.CREATE_USER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_permissions(app, pilot, "kim")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert form.page == "tags"
+        app.post_message(events.Key("ctrl+n", None))
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(pilot)
+        assert form.page == "review" and app.screen is form
+        assert admin.list_users()["Users"] == []
+        await pilot.press("ctrl+s")  # typed once the review is on screen: it counts
+        await until(pilot, lambda: admin.list_users()["Users"])
 
 
 async def test_a_name_taken_in_another_case_is_refused(make_app: MakeApp, admin: IamClient) -> None:

@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Callable
 
 import pytest
+from textual import events
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
@@ -172,6 +173,27 @@ async def test_the_support_role_name_is_suggested_and_checked_as_typed(make_app:
         await run_to_done(app, pilot)
     attached = admin.list_attached_role_policies(RoleName="AWSSupportRole-ops")["AttachedPolicies"]
     assert [p["PolicyName"] for p in attached] == ["AWSSupportAccess"]
+
+
+async def test_an_enter_typed_with_the_one_that_opens_the_review_does_not_run_the_plan(
+        make_app: MakeApp, admin: IamClient) -> None:
+    """enter enter typed at once in the name dialog: the first took the name, the second ran the fix on a review
+    nobody had seen (a review takes keys only once it is drawn, as a dialog does)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fix(app, pilot, "support-role")
+        await until_shown(pilot, NameDialog)
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Key("enter", "\r"))
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, PlanReviewScreen) and admin.list_roles()["Roles"] == []
+        review = app.screen
+        review.dismiss(False)
+        await settle(pilot)
+        review.action_run()  # an enter still on its way to the review that is gone: nothing (it once crashed)
+        await settle(pilot)
+        assert admin.list_roles()["Roles"] == []
 
 
 async def test_a_fix_run_asked_for_once_quitting_has_begun_never_starts_and_the_exit_says_so(

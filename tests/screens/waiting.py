@@ -9,7 +9,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from iam_tui.screens.base import Dialog
+from iam_tui.screens.base import TypedScreen
 
 # A bound on the clock as well as on the checks: on a loaded machine (CI, or many test runs sharing 2 CPUs) the app
 # runs many times slower, and 200 checks 20 ms apart (4 s) ran out before the app got there.
@@ -29,17 +29,19 @@ async def until(pilot: Pilot[Any], condition: Callable[[], object], *, tries: in
 
 
 async def until_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> None:
-    """Until ``screen_type`` is the current screen; a dialog also drawn, as keys typed before that are dropped."""
-    if issubclass(screen_type, Dialog):
+    """Until ``screen_type`` is the current screen; one that takes keys only once drawn (a dialog, a review) also
+    drawn, as keys typed before that are dropped."""
+    if issubclass(screen_type, TypedScreen) and screen_type.KEYS_ONCE_DRAWN:
         await until_shown(pilot, screen_type)
     else:
         await until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
 
 
-async def until_shown(pilot: Pilot[Any], dialog_type: type[Dialog[Any]]) -> None:
-    """Until a dialog is drawn: keys typed before that are dropped (see ``screens.base.Dialog``)."""
+async def until_shown(pilot: Pilot[Any], screen_type: type[TypedScreen[Any]]) -> None:
+    """Until a dialog (or a review) is drawn: keys typed before that are dropped (see
+    ``screens.base.TypedScreen.KEYS_ONCE_DRAWN``)."""
     def shown() -> bool:
         screen = pilot.app.screen
-        return isinstance(screen, dialog_type) and screen.shown_at is not None
+        return isinstance(screen, screen_type) and screen.shown_at is not None
 
     await until(pilot, shown)
