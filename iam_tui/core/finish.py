@@ -68,12 +68,17 @@ def without_key(made: Iterable[Made], key_id: str) -> list[Made]:
             if m.kind == "access key" and m.name == key_id and not m.gone else m for m in made]
 
 
+ONE_PER_ACCOUNT = frozenset({"account alias"})  # a new one replaces the one before: only the latest is there
+
+
 def made_lines(made: Iterable[Made]) -> list[str]:
-    """One line per thing made, the latest record of each kind and name (a profile written twice is listed once)."""
+    """One line per thing made, the latest record of each kind and name (a profile written twice is listed once),
+    and of each kind the account has only one of (an alias set twice is listed as the second)."""
     latest: dict[tuple[str, str], Made] = {}
     for item in made:
-        latest.pop((item.kind, item.name), None)
-        latest[item.kind, item.name] = item
+        key = (item.kind, "" if item.kind in ONE_PER_ACCOUNT else item.name)
+        latest.pop(key, None)
+        latest[key] = item
     return [f"  • {m.kind}: {m.name}" + (f" ({m.note})" if m.note else "") for m in latest.values()]
 
 

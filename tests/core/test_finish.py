@@ -13,6 +13,15 @@ def test_made_lines_keep_the_latest_record_of_each_thing_in_order() -> None:
     assert made_lines(made) == ["  • IAM user: alice", "  • access key: AKIA1", "  • AWS CLI profile: alice (verified)"]
 
 
+def test_an_alias_set_again_replaces_the_one_before_in_the_summary() -> None:
+    """An account has one alias: the summary listed the replaced one too, as if it were still there."""
+    made = [Made("account alias", "my-company", "https://my-company.signin.aws.amazon.com/console"),
+            Made("IAM user", "alice"),
+            Made("account alias", "corpx", "https://corpx.signin.aws.amazon.com/console")]
+    assert made_lines(made) == ["  • IAM user: alice",
+                                "  • account alias: corpx (https://corpx.signin.aws.amazon.com/console)"]
+
+
 def test_counts_name_only_the_statuses_present() -> None:
     results = [_result("root-mfa", Status.FAIL), _result("root-access-keys", Status.PASS),
                _result("caller-not-root", Status.WARN), _result("root-hardware-mfa", Status.FAIL)]
