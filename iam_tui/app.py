@@ -46,7 +46,7 @@ from .core.exit_status import EXIT_CRASHED, EXIT_ERROR, crash_line
 from .core.secret import live_secrets
 from .guide import STEPS, StepKey, StepState
 from .preferences import Preferences, load_preferences, preferences_path, save_preferences
-from .screens.base import TypedScreen
+from .screens.base import AppScreen, TypedScreen
 from .screens.crash import CrashScreen
 from .screens.dashboard import DashboardScreen
 from .screens.finish import FinishScreen
@@ -405,6 +405,8 @@ class IamTuiApp(App[int]):
         made. SIGTERM and the like still end the app (see :meth:`exit_on_signal`)."""
         if action in self.WAIT_WHILE_BUSY and self.session.busy:
             return None
+        if action != "quit" and self.screen_stack and isinstance(self.screen, AppScreen) and self.screen.preparing:
+            return None  # keys typed while a flow reads AWS were meant for what it shows (AppScreen.start_flow)
         if action == "vim_move":  # only where the arrow does something
             return arrow_action(self.focused, str(parameters[0])) is not None
         return True

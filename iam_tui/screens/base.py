@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, cast, runtime_checkable
 
@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
+from textual.worker import Worker
 
 from ..aws.errors import AwsError
 from ..aws.outcome import outcome_unknown
@@ -212,9 +213,30 @@ class AppScreen(TypedScreen[ResultT]):
         return ()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.WAIT_WHILE_BUSY and self.session.busy:
+        if self.preparing or (action in self.WAIT_WHILE_BUSY and self.session.busy):
             return None
         return True
+
+    # --- flows that read what they need before they show a dialog or a review ------------------------------------
+
+    _flows: frozenset[Worker[Any]] = frozenset()
+
+    def start_flow(self, flow: Coroutine[Any, Any, object], *, group: str) -> None:
+        """Run ``flow`` in a worker. Until it has shown what it reads AWS for (its first dialog or review), this
+        screen's keys and the app's (but quit) do nothing: keys typed meanwhile were meant for what it shows. x then
+        "carol" typed on the users screen once opened step 5 for carol with its a while the removal was read."""
+        self._flows = self._flows | {self.run_worker(flow, group=group, exclusive=True)}
+        self.refresh_bindings()
+
+    @property
+    def preparing(self) -> bool:
+        """A flow of this screen is running (while it shows its dialogs, this screen is not the current one)."""
+        return any(not worker.is_finished for worker in self._flows)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker in self._flows and event.worker.is_finished:
+            self._flows = self._flows - {event.worker}
+            self.refresh_bindings()
 
 
 class Dialog(TypedScreen[ResultT], ModalScreen[ResultT]):

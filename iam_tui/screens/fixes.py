@@ -96,7 +96,7 @@ def open_fix(screen: AppScreen[Any], result: CheckResult) -> None:
     fix = fix_for(result)
     if fix is None or screen.session.busy:
         return
-    screen.run_worker(_fix_flow(screen, fix, result), group="fix", exclusive=True)
+    screen.start_flow(_fix_flow(screen, fix, result), group="fix")
 
 
 async def _fix_flow(screen: AppScreen[Any], fix: Fix, result: CheckResult) -> None:

@@ -30,7 +30,7 @@ def open_user_removal(screen: AppScreen[Any], user_name: str, say: Say | None = 
     """The entry point: from ``screen`` (the users screen, a palette command), read the plan, review it, run it.
     The flow runs in a worker of ``screen``; the screens it opens go on top of it. ``say`` shows why nothing ran
     (the plan could not be read, or the user is the one iam-tui runs as); by default a notification."""
-    screen.run_worker(remove_user(screen, user_name, say), group="remove-user", exclusive=True)
+    screen.start_flow(remove_user(screen, user_name, say), group="remove-user")
 
 
 async def remove_user(screen: AppScreen[Any], user_name: str, say: Say | None = None) -> bool | None:

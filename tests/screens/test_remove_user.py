@@ -4,6 +4,7 @@ back through the UI (what can be undone is put back), then run again; and the us
 
 from __future__ import annotations
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -99,3 +100,25 @@ async def test_the_user_iam_tui_runs_as_is_not_removed(admin: IamClient, sandbox
         assert isinstance(app.screen, UsersScreen)
     assert [u["UserName"] for u in admin.list_users()["Users"]] == ["alice"]
     assert admin.list_access_keys(UserName="alice")["AccessKeyMetadata"]
+
+
+async def test_the_name_typed_with_x_does_not_run_the_users_screens_keys(make_app: MakeApp, admin: IamClient) -> None:
+    """x then "carol" and enter typed at once: while the removal was read, the a of carol opened step 5 for carol
+    (and made her the guide's user), and c and r went to the users screen too. Until the review shows, the screen's
+    keys now do nothing, and the review drops what was typed before it was drawn."""
+    for name in ("alice", "carol"):
+        admin.create_user(UserName=name)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.last_scan is not None)
+        app.push_screen(UsersScreen())
+        await until_screen(pilot, UsersScreen)
+        await until(pilot, lambda: "carol" in names(app))
+        app.screen.query_one("#users", LineTable).move_cursor(row=names(app).index("carol"))
+        for key in [*"xcarol", "enter"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else "\r"))
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack[-2:]] == ["UsersScreen", "PlanReviewScreen"]
+        assert app.session.guide_user is None and app.screen.query_one("#review-confirm", Input).value == ""
+    assert "carol" in [u["UserName"] for u in admin.list_users()["Users"]]
