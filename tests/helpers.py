@@ -7,6 +7,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from textual import events
+from textual.app import App
+
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.errors import AwsError
 from iam_tui.aws.patience import Patience
@@ -127,3 +130,13 @@ def admin_in_group(admin: IamClient, user: str, group: str, *, gated: bool) -> N
     if gated:
         arn = admin.create_policy(PolicyName=POLICY_NAME, PolicyDocument=policy_json())["Policy"]["Arn"]
         admin.attach_group_policy(GroupName=group, PolicyArn=arn)
+
+
+KEY_CHARACTERS = {"enter": "\r", "tab": "\t"}
+
+
+def send_at_once(app: App[Any], *keys: str) -> None:
+    """Keys as a terminal delivers keys typed fast (or while the app was busy): all of them queued before the app
+    handles the first (``pilot.press`` waits for each). A key is a character or a key name ("tab", "ctrl+s")."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else KEY_CHARACTERS.get(key)))

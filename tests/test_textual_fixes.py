@@ -15,11 +15,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
 from iam_tui import app as _app  # noqa: F401  (installs the work-arounds)
 from iam_tui import textual_fixes
+
+from .helpers import send_at_once
 
 BOUND_S = 10.0  # a write that blocks never returns: the helper thread is still alive after this
 
@@ -100,12 +103,6 @@ class NestedField(App[None]):
         self.pressed.append(key)
 
 
-def send_at_once(app: App[None], *keys: str) -> None:
-    """Queue every key before any is handled (``pilot.press`` waits for each), as keys typed fast arrive."""
-    for key in keys:
-        app.post_message(events.Key(key, key if len(key) == 1 else None))
-
-
 async def test_a_fields_editing_keys_are_applied_in_the_order_typed() -> None:
     """Textual ran a field's bound keys (backspace) only after they had bubbled up to the app, behind the letters
     typed after them: nine backspaces then "zed" left the field empty (the letters first, then nine deletions)."""
@@ -139,10 +136,7 @@ async def test_keys_after_a_tab_go_to_the_field_it_moved_to() -> None:
     second)."""
     app = NestedField()
     async with app.run_test() as pilot:
-        first, second = app.query_one("#first", Input), app.query_one("#second", Input)
-        first.value = ""
-        first.focus()
-        await pilot.pause()
+        first, second = await empty_first_field_focused(app, pilot)
         send_at_once(app, "x", "tab", "y")
         app.post_message(events.Paste("z!"))  # a paste waits its turn too
         send_at_once(app, "shift+tab", "w")
@@ -156,10 +150,7 @@ async def test_a_key_that_is_dropped_or_lost_does_not_hold_up_the_next(monkeypat
     monkeypatch.setattr(textual_fixes, "KEY_WAIT", 1.0)  # room for a slow machine between the checks below
     app = NestedField()
     async with app.run_test() as pilot:
-        first, second = app.query_one("#first", Input), app.query_one("#second", Input)
-        first.value = ""
-        first.focus()
-        await pilot.pause()
+        first, second = await empty_first_field_focused(app, pilot)
         send_at_once(app, "f13", "x")  # bound nowhere: it goes up to the app and no further
         await pilot.pause()
         assert first.value == "x"
@@ -178,6 +169,14 @@ async def test_a_key_that_is_dropped_or_lost_does_not_hold_up_the_next(monkeypat
         assert (first.value, second.value) == ("x", "z")
 
 
+async def empty_first_field_focused(app: NestedField, pilot: Pilot[None]) -> tuple[Input, Input]:
+    first, second = app.query_one("#first", Input), app.query_one("#second", Input)
+    first.value = ""
+    first.focus()
+    await pilot.pause()
+    return first, second
+
+
 class DropsWhatComesBack(NestedField):
     """Drops a key that comes back up to it, as the app does with one typed before a dialog was drawn."""
 
@@ -190,10 +189,7 @@ class DropsWhatComesBack(NestedField):
 async def test_a_key_the_app_drops_on_its_way_back_does_not_hold_up_the_next() -> None:
     app = DropsWhatComesBack()
     async with app.run_test() as pilot:
-        first = app.query_one("#first", Input)
-        first.value = ""
-        first.focus()
-        await pilot.pause()
+        first, _ = await empty_first_field_focused(app, pilot)
         send_at_once(app, "f13", "x")
         await pilot.pause()  # returns once the app is idle: well before KEY_WAIT
         assert first.value == "x"

@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 import pytest
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioButton, Static
 
@@ -30,7 +29,7 @@ from iam_tui.screens.save_file import SaveFileScreen
 from iam_tui.widgets.search_list import SearchList
 from iam_tui.widgets.secret_field import SecretField
 
-from ..helpers import FakeTime, IamClient, MakeApp, error_of, failed_step, inject_error, lose_answers
+from ..helpers import FakeTime, IamClient, MakeApp, error_of, failed_step, inject_error, lose_answers, send_at_once
 from .pilot import current, open_step, scan_of, settle, visible_text
 from .waiting import until, until_screen, until_shown
 
@@ -192,8 +191,7 @@ async def test_keys_that_arrive_together_are_applied_in_the_order_typed(make_app
     async with app.run_test(size=(100, 32)) as pilot:
         await open_form(app, pilot)
         await type_name(pilot, "bad name!")
-        for key, character in [("backspace", None)] * 9 + [("z", "z"), ("e", "e"), ("d", "d")]:
-            app.post_message(events.Key(key, character))  # all queued before any is handled (pilot.press waits)
+        send_at_once(app, *["backspace"] * 9, *"zed")
         await pilot.pause(0.05)
         await settle(pilot)
         assert app.screen.query_one("#user-name", Input).value == "zed"
@@ -209,8 +207,7 @@ async def test_tags_typed_in_one_go_each_get_their_key_and_value(make_app: MakeA
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert form.page == "tags" and app.focused is form.query_one("#tag-key")
-        for key in [*"k1", "tab", *"val", "enter", *"k2", "tab", *"v2", "enter"]:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        send_at_once(app, *"k1", "tab", *"val", "enter", *"k2", "tab", *"v2", "enter")
         await pilot.pause()
         await pilot.pause()
         assert form.tags_page.tags[-2:] == [("k1", "val"), ("k2", "v2")]
@@ -225,8 +222,7 @@ async def test_ctrl_s_typed_with_the_key_that_opens_the_review_does_not_create(m
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert form.page == "tags"
-        app.post_message(events.Key("ctrl+n", None))
-        app.post_message(events.Key("ctrl+s", None))
+        send_at_once(app, "ctrl+n", "ctrl+s")
         await settle(pilot)
         assert form.page == "review" and app.screen is form
         assert admin.list_users()["Users"] == []

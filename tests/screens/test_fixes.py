@@ -9,7 +9,6 @@ import warnings
 from collections.abc import Callable
 
 import pytest
-from textual import events
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
@@ -30,7 +29,7 @@ from iam_tui.screens.password_policy import PasswordPolicyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
 
-from ..helpers import IamClient, MakeApp, inject_error
+from ..helpers import IamClient, MakeApp, inject_error, send_at_once
 from .pilot import current, latest_scan, settle, visible_text
 from .waiting import until, until_screen, until_shown
 
@@ -183,8 +182,7 @@ async def test_an_enter_typed_with_the_one_that_opens_the_review_does_not_run_th
     async with app.run_test(size=(80, 24)) as pilot:
         await fix(app, pilot, "support-role")
         await until_shown(pilot, NameDialog)
-        app.post_message(events.Key("enter", "\r"))
-        app.post_message(events.Key("enter", "\r"))
+        send_at_once(app, "enter", "enter")
         await until_screen(pilot, PlanReviewScreen)
         await pilot.pause(0.1)
         assert isinstance(app.screen, PlanReviewScreen) and admin.list_roles()["Roles"] == []

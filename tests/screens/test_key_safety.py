@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 import textual.notifications
-from textual import events
 from textual._types import MessageTarget
 from textual.notifications import Notification
 from textual.pilot import Pilot
@@ -21,7 +20,7 @@ from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.password_policy import PasswordPolicyScreen
 from iam_tui.textual_fixes import MIN_TIMER_DELAY
 
-from ..helpers import IamClient, MakeApp, record_calls
+from ..helpers import IamClient, MakeApp, record_calls, send_at_once
 from .pilot import current, notifications_into, settle
 from .test_create_user import create, go_to_review, open_form, type_name
 from .waiting import until_screen, until_shown
@@ -41,12 +40,6 @@ def policy(admin: IamClient) -> dict[str, object] | None:
         return answer
     except admin.exceptions.NoSuchEntityException:
         return None
-
-
-def burst(app: IamTuiApp, keys: str) -> None:
-    """Keys as a terminal delivers a quickly typed word: all of them created before the app handles the first."""
-    for key in keys:
-        app.post_message(events.Key(key, key))
 
 
 async def test_a_word_typed_into_a_number_field_runs_no_action(make_app: MakeApp, admin: IamClient,
@@ -77,7 +70,7 @@ async def test_a_dialog_ignores_keys_typed_before_it_was_drawn(make_app: MakeApp
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
         screen.query_one("#require_symbols", Checkbox).focus()  # not a text field: d is "remove the policy"
-        burst(app, "dy")
+        send_at_once(app, *"dy")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)  # d opened the question; the y typed with it did not answer
         assert policy(admin) is not None
@@ -165,8 +158,7 @@ async def test_letters_typed_with_a_tab_go_to_the_field_the_tab_moved_to(make_ap
         await pilot.press("s")
         await until_screen(pilot, SecurityContactScreen)
         modal = current(app, SecurityContactScreen)
-        for key in [*"Ann", "tab", *"Boss", "tab", *"a@b.co"]:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        send_at_once(app, *"Ann", "tab", *"Boss", "tab", *"a@b.co")
         await pilot.pause()  # (the dashboard's worker waits for this dialog: settle would wait for it too)
         await pilot.pause()
         values = [modal.query_one(f"#contact-{field}", Input).value for field in ("name", "title", "email")]

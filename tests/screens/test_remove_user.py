@@ -4,7 +4,6 @@ back through the UI (what can be undone is put back), then run again; and the us
 
 from __future__ import annotations
 
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -18,7 +17,7 @@ from iam_tui.widgets.line_table import LineTable
 from tests.aws.test_user_removal import arrange_alice, assert_alice_gone, assert_alice_put_back
 from tests.helpers import inject_error
 
-from ..helpers import IamClient, MakeApp
+from ..helpers import IamClient, MakeApp, send_at_once
 from .pilot import current
 from .test_users import app_signed_in_as, names
 from .waiting import until, until_screen
@@ -28,12 +27,17 @@ def _text(app: IamTuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def _remove_from_users_screen(pilot: Pilot[int], app: IamTuiApp, user: str) -> None:
+async def _users_screen_on(pilot: Pilot[int], app: IamTuiApp, user: str) -> None:
+    """The users screen, ``user`` highlighted."""
     await until(pilot, lambda: app.last_scan is not None)
     app.push_screen(UsersScreen())
     await until_screen(pilot, UsersScreen)
     await until(pilot, lambda: user in names(app))
     app.screen.query_one("#users", LineTable).move_cursor(row=names(app).index(user))
+
+
+async def _remove_from_users_screen(pilot: Pilot[int], app: IamTuiApp, user: str) -> None:
+    await _users_screen_on(pilot, app, user)
     await pilot.press("x")
 
 
@@ -110,13 +114,8 @@ async def test_the_name_typed_with_x_does_not_run_the_users_screens_keys(make_ap
         admin.create_user(UserName=name)
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await until(pilot, lambda: app.last_scan is not None)
-        app.push_screen(UsersScreen())
-        await until_screen(pilot, UsersScreen)
-        await until(pilot, lambda: "carol" in names(app))
-        app.screen.query_one("#users", LineTable).move_cursor(row=names(app).index("carol"))
-        for key in [*"xcarol", "enter"]:
-            app.post_message(events.Key(key, key if len(key) == 1 else "\r"))
+        await _users_screen_on(pilot, app, "carol")
+        send_at_once(app, *"xcarol", "enter")
         await until_screen(pilot, PlanReviewScreen)
         await pilot.pause()
         assert [type(s).__name__ for s in app.screen_stack[-2:]] == ["UsersScreen", "PlanReviewScreen"]
