@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from textual import events, getters, on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
@@ -123,13 +124,22 @@ class ScanPhase(Vertical):
             # moves on, and what goes past six is carried into the second field (see _code1_changed).
             yield SecretInput(id="code1", placeholder="first code", restrict=r"[0-9]*", max_length=2 * DIGITS,
                               lets_through=SEED_KEYS)
-            yield SecretInput(id="code2", placeholder="next code", restrict=r"[0-9]*", max_length=DIGITS,
-                              lets_through=SEED_KEYS)
+            yield SecondCodeInput(id="code2", placeholder="next code", restrict=r"[0-9]*", max_length=DIGITS,
+                                  lets_through=SEED_KEYS)
         yield Static("", id="countdown", markup=False)
         yield Static("", id="code-message", markup=False)
         with Horizontal(classes="buttons"):
             yield Button("Enable MFA", id="enable", variant="success")
             yield Button("Cancel (esc)", id="cancel", variant="error")
+
+
+class SecondCodeInput(SecretInput):
+    """The second code's field: backspace with nothing in it goes on to the screen (back into the first code)."""
+
+    def action_delete_left(self) -> None:
+        if not self.value:
+            raise SkipAction()
+        super().action_delete_left()
 
 
 class MfaScreen(UserScreen[None]):
@@ -144,8 +154,8 @@ class MfaScreen(UserScreen[None]):
         "AWS and shows its QR code.\n"
         "2. Scan the QR code with the app, or type the secret key by hand (v reveals it, c copies it, also while "
         "you are in the code fields). When the QR code does not fit beside the form, ctrl+f shows it full-screen.\n"
-        "3. Enter the code the app shows, wait for the next one (codes change every 30 s) and enter it too. "
-        "iam-tui checks both codes against the key first (typo, same code twice, clock off), then asks AWS to "
+        "3. Enter the code the app shows, wait for the next one (codes change every 30 s) and enter it too (the "
+        "sixth digit moves on to the second field; backspace there goes back). iam-tui checks both codes against the key first (typo, same code twice, clock off), then asks AWS to "
         "enable the device.\n\n"
         "Leaving (esc) or quitting before the device is enabled deletes it in AWS, so nothing is left behind. "
         "ctrl+o picks another IAM user. The root user's MFA can only be assigned in the AWS console: the screen "
@@ -156,6 +166,7 @@ class MfaScreen(UserScreen[None]):
         Binding("ctrl+o", "other_user", "User"),
         Binding("ctrl+f", "full_qr", "Full QR"),
         Binding("tab", "stay_in_code2", "Next code", show=False),
+        Binding("backspace", "back_to_code1", "Back to the first code", show=False),
         # Only while the key is on screen (check_action). The code fields take digits only and let these letters
         # through (SEED_KEYS): as priority bindings they work from there, where the person is, as the key says.
         Binding(SEED_KEYS[0], "reveal_seed", "Reveal key", priority=True),
@@ -500,6 +511,14 @@ class MfaScreen(UserScreen[None]):
         if not (self.phase is Phase.SCAN and self.focused is self.code2 and not self.code2.value
                 and len(self.code1.value) == DIGITS):
             self.focus_next()
+
+    def action_back_to_code1(self) -> None:
+        """backspace in the empty second field (see SecondCodeInput): back into the first code, its last digit
+        deleted. Its sixth digit moved the focus on by itself, so a wrong one could not be taken back."""
+        code1 = self.code1
+        code1.value = code1.value[:-1]
+        code1.focus()
+        self.call_after_refresh(setattr, code1, "cursor_position", len(code1.value))  # focusing selected it all
 
     @on(Input.Submitted, "#code2")
     @on(Button.Pressed, "#enable")

@@ -576,7 +576,7 @@ async def test_a_spare_device_is_offered_a_free_name(make_app: MakeApp, service:
         assert text_of(screen, "#name-message") == ""
 
 
-async def test_tab_or_enter_after_the_first_code_leaves_the_focus_in_the_second_field(
+async def test_tab_enter_or_backspace_after_the_first_code_do_what_the_person_means(
         make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
@@ -585,8 +585,13 @@ async def test_tab_or_enter_after_the_first_code_leaves_the_focus_in_the_second_
         seed = await create_device(app, pilot, screen)
         first, second = two_codes(seed)
         code1, code2 = screen.query_one("#code1", Input), screen.query_one("#code2", Input)
-        await pilot.press(*first)
+        wrong_sixth = first[:5] + str((int(first[5]) + 1) % 10)
+        await pilot.press(*wrong_sixth)
         assert app.focused is code2  # moved on by itself
+        await pilot.press("backspace")  # the sixth digit was wrong: backspace takes it back from here
+        assert app.focused is code1 and code1.value == first[:5]
+        await pilot.press(first[5])
+        assert app.focused is code2 and code1.value == first  # moved on again
         await pilot.press("tab")  # out of habit: the second code still goes into the second field
         assert app.focused is code2
         await pilot.press("shift+tab")
