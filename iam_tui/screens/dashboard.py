@@ -348,9 +348,12 @@ class DashboardScreen(AppScreen[None]):
 
     # --- fixes --------------------------------------------------------------------------------------------------
 
-    @work(exclusive=True, group="security-contact")
-    async def action_security_contact(self) -> None:
-        """CIS 1.2: show the security contact in a form (filled in when one is set); save it, then rescan."""
+    def action_security_contact(self) -> None:
+        """CIS 1.2: show the security contact in a form (filled in when one is set); save it, then rescan. A flow:
+        keys typed while the contact is read do not run the dashboard's (see AppScreen.start_flow)."""
+        self.start_flow(self._security_contact(), group="security-contact")
+
+    async def _security_contact(self) -> None:
         service = await self.iam.wait_for_service()
         try:
             current = await service.account_settings.security_contact()
