@@ -230,8 +230,14 @@ class AppScreen(TypedScreen[ResultT]):
 
     @property
     def preparing(self) -> bool:
-        """A flow of this screen is running (while it shows its dialogs, this screen is not the current one)."""
+        """A flow of this screen is running and has not shown anything yet."""
         return any(not worker.is_finished for worker in self._flows)
+
+    def on_screen_suspend(self) -> None:
+        """Covered: the flows have shown their first dialog or review, and the keys are the person's again once
+        this screen is back. (Their workers may never end: a screen left another way than its own keys, e.g. "Guide
+        step 1" from the palette, never answers the flow that waits for it, and this screen's keys stayed greyed.)"""
+        self._flows = frozenset()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker in self._flows and event.worker.is_finished:

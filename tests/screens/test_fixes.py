@@ -194,6 +194,24 @@ async def test_an_enter_typed_with_the_one_that_opens_the_review_does_not_run_th
         assert admin.list_roles()["Roles"] == []
 
 
+async def test_a_fix_left_through_the_palette_leaves_the_dashboards_keys_working(make_app: MakeApp) -> None:
+    """"Guide step 1" from the palette goes back to the dashboard without answering the fix's screen, so the fix's
+    flow never ends: the dashboard's keys, greyed while the fix read AWS, stayed greyed for good."""
+    from iam_tui.screens.dashboard import DashboardScreen
+    from iam_tui.screens.users import UsersScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await fix(app, pilot, "root-mfa")
+        await until_screen(pilot, ConsoleChecklistScreen)
+        app.switch_to_dashboard()
+        await until_screen(pilot, DashboardScreen)
+        dashboard = current(app, DashboardScreen)
+        assert not dashboard.preparing
+        await pilot.press("u")
+        await until_screen(pilot, UsersScreen)
+
+
 async def test_a_fix_run_asked_for_once_quitting_has_begun_never_starts_and_the_exit_says_so(
         make_app: MakeApp, admin: IamClient) -> None:
     """Quitting checks that nothing is in flight, then runs the exit cleanups (an AWS call each) while the screen
