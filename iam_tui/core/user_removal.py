@@ -148,7 +148,8 @@ def removal_notes(d: UserDependents, caller: CallerIdentity | None = None) -> li
         ("service-specific credentials", d.service_credentials),
         ("MFA devices", d.mfa_devices or d.unassigned_devices)) if present]
     if lost:
-        notes.append(f"Cannot be undone: the {', '.join(lost)} are deleted for good. A roll back after a failure "
+        verb = "is" if lost == ["console password"] else "are"  # "the console password, access keys ... are"
+        notes.append(f"Cannot be undone: the {', '.join(lost)} {verb} deleted for good. A roll back after a failure "
                      "puts back only group memberships and policies.")
     if d.unassigned_devices:
         names = ", ".join(device.serial for device in d.unassigned_devices)

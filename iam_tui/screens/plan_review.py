@@ -93,6 +93,9 @@ class PlanReviewScreen(AppScreen[bool]):
     def action_cancel(self) -> None:
         self.dismiss(False)
 
+    def on_input_changed(self) -> None:
+        self.problem_line.update("")  # what was wrong with the name typed before: edited since
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_run()

@@ -70,6 +70,8 @@ def test_the_notes_name_what_cannot_be_undone_and_removing_yourself() -> None:
     assert "console password, access keys" in notes[1] and "MFA devices" in notes[1]
     assert not any("running as" in n for n in removal_notes(EVERYTHING, other))
     assert removal_notes(UserDependents("bob")) == []
+    assert removal_notes(UserDependents("bob", login_profile=True))[0].startswith(
+        "Cannot be undone: the console password is deleted for good.")  # it said "are"
 
 
 def test_the_review_line_of_a_step_keeps_arns_and_shortens_documents() -> None:

@@ -52,6 +52,8 @@ async def _review_and_confirm(pilot: Pilot[int], app: IamTuiApp, user: str) -> N
     assert app.focused is field
     await pilot.press(*user.upper(), "enter")  # the case differs: refused, nothing runs
     assert isinstance(app.screen, PlanReviewScreen) and "The case differs" in _text(app, "#review-problem")
+    await pilot.press("backspace")
+    assert _text(app, "#review-problem") == ""  # edited since: what was wrong with it no longer stands
     field.value = ""
     await pilot.press(*user, "enter")
     await until_screen(pilot, PlanProgressScreen)
