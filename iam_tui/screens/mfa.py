@@ -581,7 +581,7 @@ class MfaScreen(UserScreen[None]):
         self.query_one(f"#{Phase.DONE}", Static).update(
             f"✓ The virtual MFA device {pending.device.name} is assigned to {user}: the AWS console now asks {user} "
             "for a code from the authenticator app at sign-in. The secret key and QR code are cleared from the "
-            "screen. esc returns to the dashboard; ctrl+o sets up another user.")
+            "screen. esc goes back; ctrl+o sets up another user.")
         self.phase = Phase.DONE
         guide_user = self.session.guide_user
         if guide_user is None or guide_user == user:

@@ -103,6 +103,12 @@ class MfaKeyScreen(UserScreen[None]):
     def on_mount(self) -> None:
         self.load()
 
+    def on_screen_resume(self) -> None:
+        """Back from step 3 ("Assign MFA first"): the device may be there now (the screen went on saying there was
+        none, and enter opened step 3 again)."""
+        if self.setup is not None and self.setup.serial is None:
+            self.load()
+
     @work(exclusive=True, group="gate-load")
     async def load(self) -> None:
         service = await self.iam.wait_for_service()
@@ -118,6 +124,7 @@ class MfaKeyScreen(UserScreen[None]):
                          "back.")
             self.query_one("#gate-run", Button).label = "Assign MFA first (enter)"
             return
+        self.query_one("#gate-run", Button).label = "Review the plan (enter)"
         groups = setup.groups
         select = self.query_one("#gate-group", Select)
         select.set_options([(g, g) for g in groups])

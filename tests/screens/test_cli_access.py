@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
 from iam_tui.app import IamTuiApp
 from iam_tui.aws.sandbox import Sandbox
@@ -137,7 +137,14 @@ async def test_way_2_refused_without_mfa_device(make_app: MakeApp, sandbox: Sand
         from iam_tui.screens.mfa import MfaScreen
 
         await until_screen(pilot, MfaScreen)
-    assert admin.list_policies(Scope="Local")["Policies"] == []
+        assert admin.list_policies(Scope="Local")["Policies"] == []
+        serial = admin.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["SerialNumber"]
+        admin.enable_mfa_device(UserName="alice", SerialNumber=serial, AuthenticationCode1="123456",
+                                AuthenticationCode2="654321")
+        await pilot.press("escape")  # back from step 3 with a device: this way can go on (it said there was none)
+        await until_screen(pilot, MfaKeyScreen)
+        await until(pilot, lambda: f"MFA device {serial}" in _text(app, "#gate-intro"))
+        assert "Review the plan" in str(app.screen.query_one("#gate-run", Button).label)
 
 
 # --- way 1: aws login ----------------------------------------------------------------------------------------------
