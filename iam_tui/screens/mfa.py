@@ -245,6 +245,8 @@ class MfaScreen(UserScreen[None]):
             return self.phase is Phase.SCAN and self.pending is not None
         if action == "other_user" and self.phase is Phase.SCAN:
             return None
+        if action == "back_to_code1":  # from the empty second code only (backspace does nothing elsewhere here)
+            return self.focused is self.code2 and not self.code2.value
         return super().check_action(action, parameters)
 
     # --- the user and their devices -------------------------------------------------------------------------

@@ -590,6 +590,12 @@ async def test_tab_enter_or_backspace_after_the_first_code_do_what_the_person_me
         assert app.focused is code2  # moved on by itself
         await pilot.press("backspace")  # the sixth digit was wrong: backspace takes it back from here
         assert app.focused is code1 and code1.value == first[:5]
+        screen.query_one("#enable").focus()
+        await pilot.press("backspace")  # anywhere else it does nothing to the codes
+        assert code1.value == first[:5]
+        code1.focus()
+        await pilot.pause()
+        code1.cursor_position = len(code1.value)
         await pilot.press(first[5])
         assert app.focused is code2 and code1.value == first  # moved on again
         await pilot.press("tab")  # out of habit: the second code still goes into the second field
