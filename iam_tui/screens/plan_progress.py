@@ -165,6 +165,7 @@ class PlanRunScreen(AppScreen[bool]):
 
     def _stopped(self, text: str) -> None:
         self._status(text)
+        self._show_steps()  # the longer status takes room from the steps: the one it stopped at, into view again
         self.refresh_bindings()
 
     def _completed(self) -> None:

@@ -445,10 +445,18 @@ async def test_the_password_never_leaks_into_errors_or_the_screen(make_app: Make
         failed = error_of(failed_step(progress.run_state))
         assert password not in failed.text and password not in repr(failed)
         assert password.endswith("&'") and password not in visible_text(app)
-        # the failed step, scrolled into view at 80x24 (after a refresh: on a loaded machine that came after the
-        # settling above, once in a fresh-clone CI run), with its state (markup once swallowed "[failed]")
-        await until(pilot, lambda: "✗ 6. Add ivy to group PowerUsers  [failed]" in visible_text(app))
+        # the failed step, scrolled into view at 80x24, with its state (markup once swallowed "[failed]")
+        failed_line = "✗ 6. Add ivy to group PowerUsers  [failed]"
+        await until(pilot, lambda: failed_line in visible_text(app))
         assert "********" in plan_text(app)
+        # Stopping says so above the steps, taking room from them: the step is scrolled into view again then. (When
+        # that came after the first scroll, the failed step was left out of view: the likely cause of this test's
+        # failure in 2 of 4 fresh-clone CI runs, which never showed here.)
+        progress.query_one("#plan-steps").scroll_home(animate=False)
+        await pilot.pause()
+        assert failed_line not in visible_text(app)
+        progress._stopped(str(progress.query_one("#plan-status", Static).render()))
+        await until(pilot, lambda: failed_line in visible_text(app))
 
 
 async def test_quitting_with_a_half_made_user_asks_first(make_app: MakeApp, service: IamService) -> None:
