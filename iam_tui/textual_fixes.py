@@ -194,24 +194,17 @@ def _key_done(app: App[Any], line: _KeyLine, key: Message) -> None:
     """``key`` (or what it set off) has been handled, or dropped: hand the next held key to the app."""
     if line.current is not key:
         return
-    if line.timeout is not None:
-        line.timeout.cancel()
-    line.current = line.timeout = None
-    if line.held:
-        following = line.held.popleft()
-        _key_out(app, line, following)
+    following = line.held.popleft() if line.held else None
+    _key_out(app, line, following)
+    if following is not None:
         app.post_message(following)
 
 
-def _key_goes_on(app: App[Any], line: _KeyLine, message: Message) -> None:
-    """What the current key set off is its way on: the next key waits for ``message`` to be handled."""
+def _key_out(app: App[Any], line: _KeyLine, key: Message | None) -> None:
+    """``key`` is the one on its way now (None: none is), waited for ``KEY_WAIT`` at most."""
     if line.timeout is not None:
         line.timeout.cancel()
-    _key_out(app, line, message)
-
-
-def _key_out(app: App[Any], line: _KeyLine, key: Message | None) -> None:
-    line.current, line.moved_on = key, False
+    line.current, line.moved_on, line.timeout = key, False, None
     if key is not None:
         line.timeout = asyncio.get_running_loop().call_later(KEY_WAIT, _key_done, app, line, key)
 
@@ -227,8 +220,8 @@ def keys_are_handled_one_at_a_time() -> None:
     handling posts a widget message (enter: a field's Submitted, a list's OptionSelected) is handled once that
     message has gone its way too, so the screen's handler of it (add the tag, move to the next field, close the
     dialog) comes before the next key. A key that waited keeps the time it was typed, so a dialog that the key
-    before it opened still drops it (see screens/base.py's Dialog). ``KEY_WAIT`` bounds the wait for a key that
-    never arrives (its widget was removed on the way)."""
+    before it opened still drops it (see screens/base.py's ``TypedScreen.KEYS_ONCE_DRAWN``). ``KEY_WAIT`` bounds the
+    wait for a key that never arrives (its widget was removed on the way)."""
     if getattr(App._dispatch_message, "_one_at_a_time", False):
         return
     original_on_message = MessagePump._on_message
@@ -236,7 +229,8 @@ def keys_are_handled_one_at_a_time() -> None:
     original_post_message = MessagePump.post_message
 
     async def dispatch(self: App[Any], message: Message) -> None:
-        # Before the app's own on_event, which may drop a key (see screens/base.py's Dialog): dropped is handled too.
+        # Before the app's own on_event, which may drop a key (see ``TypedScreen.KEYS_ONCE_DRAWN``): dropped is
+        # handled too.
         if not isinstance(message, Typed):
             await MessagePump._dispatch_message(self, message)
             return
@@ -271,7 +265,7 @@ def keys_are_handled_one_at_a_time() -> None:
             if line.moved_on or line.current is not key:
                 pass
             elif set_off:  # its effect goes on in the last message it posted (those before it go the same way)
-                _key_goes_on(app, line, set_off[-1])
+                _key_out(app, line, set_off[-1])
             else:  # stopped here, or here is the app
                 _key_done(app, line, key)
 

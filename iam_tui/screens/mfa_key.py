@@ -39,6 +39,7 @@ from .plan_progress import review_then_run
 from .user_screen import UserScreen
 
 CODE_TRIES = 3
+RUN_LABEL = "Review the plan (enter)"  # the button, once the user has an MFA device
 
 
 def daily_command(profile: str) -> str:
@@ -94,7 +95,7 @@ class MfaKeyScreen(UserScreen[None]):
                 yield Static("Region", classes="label")
                 yield Input(self.session_region, id="gate-region", max_length=30)
             with Horizontal(id="gate-actions"):
-                yield Button("Review the plan (enter)", id="gate-run", variant="primary")
+                yield Button(RUN_LABEL, id="gate-run", variant="primary")
             yield Static("", id="gate-status", markup=False)
 
     def title_text(self) -> str:
@@ -124,7 +125,7 @@ class MfaKeyScreen(UserScreen[None]):
                          "back.")
             self.query_one("#gate-run", Button).label = "Assign MFA first (enter)"
             return
-        self.query_one("#gate-run", Button).label = "Review the plan (enter)"
+        self.query_one("#gate-run", Button).label = RUN_LABEL
         groups = setup.groups
         select = self.query_one("#gate-group", Select)
         select.set_options([(g, g) for g in groups])
