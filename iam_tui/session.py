@@ -26,7 +26,7 @@ class GuideSession:
         self._on_busy_changed = on_busy_changed
         self._leaving = False
         self.not_started: list[str] = []  # changes that were to start after quitting had begun (see mutating)
-        self.made: list[Made] = []  # what the guide made, for the summary (names and IDs, never secrets)
+        self.made: list[Made] = []  # what iam-tui made, for the summary (names and IDs, never secrets)
 
     # --- the guide ----------------------------------------------------------------------------------------------
 
@@ -67,7 +67,7 @@ class GuideSession:
         self.made.append(item)
 
     def user_removed(self, name: str) -> bool:
-        """``name`` no longer exists: what the guide made for it leaves the summary (one line says it was removed),
+        """``name`` no longer exists: what iam-tui made for it leaves the summary (one line says it was removed),
         and when it was the guide's user, the steps made for it are to do again. True when the steps changed."""
         self.made = without_user(self.made, name)
         if self.guide_user != name:
@@ -78,7 +78,7 @@ class GuideSession:
         return True
 
     def key_deleted(self, key_id: str) -> None:
-        """An access key the guide made was deleted: the summary lists it as removed."""
+        """An access key iam-tui made was deleted: the summary lists it as removed."""
         self.made = without_key(self.made, key_id)
 
     def choose_guide_user(self, name: str, *, replace: bool = True) -> None:

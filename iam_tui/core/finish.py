@@ -1,4 +1,4 @@
-"""The guide's finish line: what the guide made, what the checks say now, and what only the console can do.
+"""The guide's finish line: what iam-tui made, what the checks say now, and what only the console can do.
 
 Pure: the screen (``screens/finish.py``) renders :func:`summary_text` from what the session recorded and the last
 scan's results."""
@@ -14,7 +14,8 @@ from .plan import PlanStep
 
 @dataclass(frozen=True)
 class Made:
-    """Something the guide made in AWS or on disk, as the person would name it (no secrets: names and IDs)."""
+    """Something iam-tui made in AWS or on disk (a guide step or a fix), as the person would name it (no secrets: names
+    and IDs)."""
 
     kind: str  # "IAM user", "group", "MFA device", "account alias", "access key", "AWS CLI profile", "file", ...
     name: str
@@ -24,8 +25,11 @@ class Made:
 
 
 def made_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
-    """What a plan's done steps made, as the summary names it (the steps that only change something are left out)."""
+    """What a plan's done steps made, as the summary names it (the steps that only change or delete something are
+    left out: a removed user is said by :func:`without_user`). One analyzer name made in several regions is one
+    line."""
     made: list[Made] = []
+    analyzer_regions: dict[str, list[str]] = {}
     for step in steps:
         p = step.params
         if step.operation == "CreateUser":
@@ -36,15 +40,29 @@ def made_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
         elif step.operation == "CreateGroup":
             made.append(Made("group", p["GroupName"]))
         elif step.operation == "AttachGroupPolicy":
-            made.append(Made("group policy", f"{p['PolicyArn'].rsplit('/', 1)[-1]} on {p['GroupName']}"))
+            made.append(Made("group policy", f"{_policy_name(p['PolicyArn'])} on {p['GroupName']}"))
+        elif step.operation == "PutGroupPolicy":
+            made.append(Made("group inline policy", f"{p['PolicyName']} on {p['GroupName']}"))
         elif step.operation == "AttachUserPolicy":
-            made.append(Made("user policy", f"{p['PolicyArn'].rsplit('/', 1)[-1]} on {p['UserName']}",
+            made.append(Made("user policy", f"{_policy_name(p['PolicyArn'])} on {p['UserName']}",
                              user=p["UserName"]))
         elif step.operation == "AddUserToGroup":
             made.append(Made("group membership", f"{p['UserName']} in {p['GroupName']}", user=p["UserName"]))
         elif step.operation == "CreateRole":
             made.append(Made("role", p["RoleName"]))
+        elif step.operation == "AttachRolePolicy":
+            made.append(Made("role policy", f"{_policy_name(p['PolicyArn'])} on {p['RoleName']}"))
+        elif step.operation == "CreatePolicy":
+            made.append(Made("policy", p["PolicyName"], "customer managed"))
+        elif step.operation == "CreateAnalyzer":
+            analyzer_regions.setdefault(p["analyzerName"], []).append(step.region or "the default region")
+    for name, regions in analyzer_regions.items():
+        made.append(Made("Access Analyzer", name, f"in {len(regions)} region(s): {', '.join(regions)}"))
     return made
+
+
+def _policy_name(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
 
 
 # Checks whose fix has no API: the console steps are in the check's own fix text.
@@ -53,7 +71,7 @@ MARK = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.UNKNOWN
 
 
 def without_user(made: Iterable[Made], user: str) -> list[Made]:
-    """What the guide made once ``user`` is removed: what belonged to the user goes, and one line says the user was
+    """What iam-tui made once ``user`` is removed: what belonged to the user goes, and one line says the user was
     removed (with what went with it)."""
     kept = [m for m in made if m.user != user]
     went = sorted({m.kind for m in made if m.user == user and m.kind != "IAM user"})
@@ -62,8 +80,8 @@ def without_user(made: Iterable[Made], user: str) -> list[Made]:
 
 
 def without_key(made: Iterable[Made], key_id: str) -> list[Made]:
-    """What the guide made once its access key ``key_id`` is deleted: listed as removed (a key the guide did not
-    make is not its to list)."""
+    """What iam-tui made once its access key ``key_id`` is deleted: listed as removed (a key iam-tui did not make
+    is not its to list)."""
     return [Made(m.kind, m.name, ", ".join(filter(None, (m.note, "deleted in this session"))), m.user, gone=True)
             if m.kind == "access key" and m.name == key_id and not m.gone else m for m in made]
 
@@ -116,7 +134,7 @@ def counts_line(results: Sequence[CheckResult]) -> str:
 
 def summary_text(made: Sequence[Made], results: Sequence[CheckResult] | None, steps_done: int,
                  steps_total: int) -> str:
-    lines = [f"Guide steps done: {steps_done} of {steps_total}.", "", "What the guide made"]
+    lines = [f"Guide steps done: {steps_done} of {steps_total}.", "", "What iam-tui made"]
     gone = {(m.kind, m.name) for m in made if m.gone}  # made, then removed: listed as removed only
     lines += made_lines([m for m in made if m.kind != CLI_ACCESS and (m.kind, m.name) not in gone]) or [
         "  nothing yet in this session"]

@@ -13,10 +13,9 @@ from textual.widget import Widget
 
 from ..aws.plan_runner import PlanRun, StepProgress
 from ..core.create_plan import NewUserRequest, PlanState, build_plan
-from ..core.finish import made_by_steps
 from ..guide import StepKey
 from ..widgets.data_text import Static
-from .messages import GuideUserChosen, Recorded, StepDone
+from .messages import GuideUserChosen, StepDone
 from .plan_progress import (
     HELP_RUN,
     LOST_ANSWER,
@@ -93,8 +92,6 @@ class CreateProgressScreen(PlanRunScreen):
     def _completed(self) -> None:
         self._status(f"✓ {self.request.user_name} created.")
         self.tell(GuideUserChosen(self.request.user_name))
-        for item in made_by_steps(p.step for p in self.run_state.progress):
-            self.tell(Recorded(item))
         self.tell(StepDone(StepKey.CREATE_USER))
         if self.request.console_access and self.request.password is not None:
             from .password_handover import PasswordHandoverScreen

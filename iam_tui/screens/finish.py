@@ -1,4 +1,4 @@
-"""The guide's finish line (step 6): what the guide made, what the checks say now, and what only the console can
+"""The guide's finish line (step 6): what iam-tui made, what the checks say now, and what only the console can
 do (``core/finish.py`` builds the text)."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from .messages import AwsChanged
 
 class FinishScreen(AppScreen[None]):
     AUTO_FOCUS = "#finish-body"
-    HELP = ("The guide's summary: everything it made in this session (names and IDs, never secrets), the security "
-            "checks as last scanned, and what is left that only the AWS console can do. r rescans first.")
+    HELP = ("The guide's summary: everything iam-tui made in this session, by a guide step or a fix (names and IDs, "
+            "never secrets), the security checks as last scanned, and what is left that only the AWS console can do. "
+            "r rescans first.")
     BINDINGS = [Binding("escape", "back", "Back"), Binding("r", "rescan", "Rescan")]
     DEFAULT_CSS = """
     FinishScreen #finish-body { padding: 1 2; height: 1fr; }

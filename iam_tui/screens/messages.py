@@ -28,7 +28,8 @@ class StepDone(Message):
 
 @dataclass
 class Recorded(Message):
-    """The guide made something (a user, a device, a key, a profile, a file): listed in the summary."""
+    """iam-tui made something (a guide step or a fix: a user, a device, a key, a role, a profile, a file): listed in
+    the summary."""
 
     item: Made
 

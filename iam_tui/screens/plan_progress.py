@@ -20,12 +20,14 @@ from textual.widget import Widget
 
 from ..aws.plan_runner import OnChange, PlanRun, StepProgress
 from ..core.changes import Changed, changed_by_steps
+from ..core.finish import made_by_steps
 from ..core.plan import STATE_MARKS, PlanState
 from ..core.plan_review import PlanReview
 from ..widgets.core_rule import Rule
 from ..widgets.data_text import Static
 from .base import REFUSED, AppScreen
 from .confirm import ConfirmScreen
+from .messages import Recorded
 from .plan_review import PlanReviewScreen
 
 RunPlan = Callable[[PlanRun, OnChange], Awaitable[bool]]
@@ -96,7 +98,10 @@ class PlanRunScreen(AppScreen[bool]):
     """Runs ``run_state`` at once, one step at a time; on a failure it stops. r retries, b rolls back, esc leaves
     (asking first while changes are left in AWS), and quitting the app asks while the plan is half-done. Subclasses
     lay out the steps (:meth:`compose_steps`, :meth:`_show_steps`, ids ``#{ID_PREFIX}-status``, ``-steps``, ``-error``),
-    say each outcome (``TEXTS``) and act once every step is done (:meth:`_completed`)."""
+    say each outcome (``TEXTS``) and act once every step is done (:meth:`_completed`).
+
+    What the done steps made goes to the summary once: when every step is done, or else when the screen goes (left
+    half-done, or popped from the palette: its steps then stay as they are)."""
 
     ID_PREFIX: ClassVar[str]
     TEXTS: ClassVar[RunTexts]
@@ -116,6 +121,7 @@ class PlanRunScreen(AppScreen[bool]):
         self.doing = doing
         self.undoing = undoing
         self.unfinished_key = unfinished_key
+        self._made_recorded = False
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static(self.plan_title, id=f"{self.ID_PREFIX}-status", markup=False)
@@ -179,6 +185,16 @@ class PlanRunScreen(AppScreen[bool]):
                    if p.step.operation == "DeleteUser" and p.state is PlanState.DONE]
         return changed_by_steps(p.step.params for p in progress).with_removed_users(removed)
 
+    def _record_made(self) -> None:
+        if self._made_recorded:
+            return
+        self._made_recorded = True
+        for item in made_by_steps(p.step for p in self.run_state.progress if p.state is PlanState.DONE):
+            self.tell(Recorded(item))
+
+    def on_unmount(self) -> None:
+        self._record_made()
+
     def _undoable_left(self) -> bool:
         return any(p.step.undoable for p in self.run_state.leftovers)
 
@@ -192,6 +208,7 @@ class PlanRunScreen(AppScreen[bool]):
         if complete is REFUSED:  # the runner keeps each step's error in its progress: not expected here
             return
         if complete:
+            self._record_made()
             self._completed()
             return
         run = self.run_state

@@ -66,12 +66,24 @@ def test_a_create_plan_records_what_it_made() -> None:
     assert not any("Zq9-never-listed" in m.name + m.note for m in made_by_steps(build_plan(request)))
 
 
-def test_a_removed_user_leaves_what_the_guide_made_with_one_line_saying_so() -> None:
+def test_what_the_fixes_plans_make_is_named_and_an_analyzer_is_one_line() -> None:
+    from iam_tui.core.analyzer_fix import analyzers_plan
+    from iam_tui.core.support_role import support_role_plan
+
+    plan = support_role_plan("123456789012", "aws", "AWSSupportRole", [])
+    role = {(m.kind, m.name) for m in made_by_steps(plan.steps)}
+    assert role == {("role", "AWSSupportRole"), ("role policy", "AWSSupportAccess on AWSSupportRole")}
+    [analyzer] = made_by_steps(analyzers_plan(["us-east-1", "eu-west-1"], "iam-tui").steps)
+    assert (analyzer.kind, analyzer.name) == ("Access Analyzer", "iam-tui")
+    assert analyzer.note == "in 2 region(s): us-east-1, eu-west-1"
+
+
+def test_a_removed_user_leaves_what_iam_tui_made_with_one_line_saying_so() -> None:
     made = [Made("IAM user", "bob", user="bob"), Made("group", "Admins"),
             Made("MFA device", "arn:aws:iam::1:mfa/bob", "virtual, assigned to bob", user="bob"),
             Made("access key", "AKIA1", "of bob", user="bob"), Made("file", "/tmp/bob_accessKeys.csv")]
     text = summary_text(without_user(made, "bob"), None, 1, 5)
-    kept, removed = text.split("What the guide made")[1].split("What was removed")
+    kept, removed = text.split("What iam-tui made")[1].split("What was removed")
     assert "bob" not in kept.replace("/tmp/bob_accessKeys.csv", "") and "Admins" in kept
     assert "• IAM user: bob (removed in this session, with its MFA device, access key)" in removed
 
@@ -81,7 +93,7 @@ def test_a_deleted_key_and_a_removed_profile_move_from_made_to_removed() -> None
             Made("AWS CLI profile", "dan", "in ~/.aws/credentials", user="dan")]
     made = [*without_key(without_key(made, "AKIA1"), "AKIA9"),  # AKIA9: not the guide's, not listed
             Made("AWS CLI profile", "dan", "its key deleted, the profile removed", gone=True)]
-    kept, removed = summary_text(made, None, 1, 5).split("What the guide made")[1].split("What was removed")
+    kept, removed = summary_text(made, None, 1, 5).split("What iam-tui made")[1].split("What was removed")
     assert "AKIA1" not in kept and "AKIA2" in kept and "AWS CLI profile" not in kept and "AKIA9" not in removed
     assert "• access key: AKIA1 (of dan, deleted in this session)" in removed
     assert "• AWS CLI profile: dan (its key deleted, the profile removed)" in removed

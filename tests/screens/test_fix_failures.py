@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from moto.iam.models import iam_backends
 from textual.pilot import Pilot
 
@@ -18,6 +19,7 @@ from iam_tui.app import IamTuiApp
 from iam_tui.aws.sandbox import Sandbox, responses
 from iam_tui.aws.service import IamService
 from iam_tui.core.checks import CheckId
+from iam_tui.core.finish import made_lines
 from iam_tui.screens.confirm import ConfirmScreen
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.dialogs import ChoiceDialog, NameDialog, NoticeDialog
@@ -293,6 +295,42 @@ async def test_the_access_analyzers_fail_half_way_are_rolled_back_then_made(
         await pilot.press("r")
         await until(pilot, lambda: "Done" in text(app, "#progress-status"))
     assert made() == len(REGIONS_ON)
+
+
+@pytest.mark.parametrize("roll_back", [False, True])
+async def test_what_a_plan_left_half_done_made_is_in_the_summary(make_app: MakeApp, service: IamService,
+                                                                 sandbox: Sandbox, roll_back: bool) -> None:
+    """The second region's analyzer is refused (the regions go in order); leaving then (y to "Leave anyway?") keeps
+    the first in AWS, and the summary says so. Rolled back first, nothing of it is listed."""
+    sandbox.state.regions = ("us-east-1", "us-west-2", "eu-west-1")
+    seen: list[int] = []
+
+    def second_refused(**_: Any) -> Any:
+        seen.append(1)
+        return responses.error("AccessDeniedException", "not authorized", 403) if len(seen) == 2 else None
+
+    service.ctx.session.get_component("event_emitter").register_first(
+        "before-call.accessanalyzer.CreateAnalyzer", second_refused)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_fix(app, pilot, "access-analyzer")
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press("enter")
+        await run_to_done(app, pilot)
+        assert stopped(app)
+        if roll_back:
+            await pilot.press("b")
+            await until(pilot, lambda: "Rolled back" in text(app, "#progress-status"))
+        await pilot.press("escape")
+        if not roll_back:
+            await until_shown(pilot, ConfirmScreen)  # Leave anyway?
+            await pilot.press("y")
+        await until_screen(pilot, DashboardScreen)
+    listed = made_lines(app.session.made)
+    if roll_back:
+        assert listed == []
+    else:
+        assert listed == ["  • Access Analyzer: iam-tui-external-access (in 1 region(s): eu-west-1)"]
 
 
 async def test_the_cis_password_policy_is_refused_the_old_one_stays_then_it_is_applied(

@@ -94,6 +94,12 @@ def _rows(app: IamTuiApp) -> dict[str, Status]:
     return {c.id: c.status for c in dashboard(app).checks}
 
 
+def made_section(seen: Seen) -> str:
+    """The summary's "What iam-tui made" (before the CLI's protection, what was removed and the checks)."""
+    made = seen.summary.split("What iam-tui made")[1]
+    return made.split("\n\n")[0]
+
+
 async def look(pilot: Pilot[int], app: IamTuiApp, *detail_of: str) -> Seen:
     """What the dashboard, the users screen and the summary show now."""
     board = dashboard(app)
@@ -254,7 +260,7 @@ async def test_a_removed_guide_user_leaves_the_summary_the_marks_and_step_3(
         app.pop_screen()
         seen = await look(pilot, app)
         assert "bob" not in seen.user_names
-        made, removed = seen.summary.split("What the guide made")[1].split("What the checks say now")[0].split(
+        made, removed = seen.summary.split("What iam-tui made")[1].split("What the checks say now")[0].split(
             "What was removed")
         assert "bob" not in made and serial not in made and key_id not in made
         assert "IAM user: bob (removed in this session, with its AWS CLI profile, MFA device, access key)" in removed
@@ -348,6 +354,34 @@ async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_ap
         seen = await look(pilot, app)
     assert seen.statuses["permissions-via-groups"] is Status.PASS
     assert "1.14" not in user_row(seen, "ann") and "ann-pe" in user_row(seen, "ann")  # its new group
+    made = made_section(seen)
+    assert "• group: ann-permissions" in made and "• group policy: ReadOnlyAccess on ann-permissions" in made
+    assert "• group membership: ann in ann-permissions" in made
+
+
+async def test_the_support_role_a_fix_made_is_in_the_summary(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        board = dashboard(app)
+        board.table.move_cursor(row=[c.id for c in board.checks].index(CheckId.SUPPORT_ROLE))
+        await pilot.pause()
+        await pilot.press("f")
+        await until_shown(pilot, NameDialog)
+        await pilot.press("enter")  # the suggested name, AWSSupportRole
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press("enter")
+        await until_screen(pilot, PlanProgressScreen)
+        progress = current(app, PlanProgressScreen)
+        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+        await pilot.press("escape")
+        await until_screen(pilot, DashboardScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+    assert seen.statuses["support-role"] is Status.PASS
+    made = made_section(seen)
+    assert "• role: AWSSupportRole" in made and "• role policy: AWSSupportAccess on AWSSupportRole" in made
+    assert "nothing yet" not in made
 
 
 async def test_the_security_contact_set_from_the_dashboard_passes_1_2_everywhere(make_app: MakeApp) -> None:
@@ -450,7 +484,7 @@ async def test_a_rotation_and_its_old_keys_deletion_show_everywhere(make_app: Ca
         assert scanned_keys(app, "alice") == aws_keys(admin, "alice") == [(new, True)]
         seen = await look(pilot, app)
     assert "1/1 active" in user_row(seen, "alice")
-    made, removed = seen.summary.split("What the guide made")[1].split("What the checks say now")[0].split(
+    made, removed = seen.summary.split("What iam-tui made")[1].split("What the checks say now")[0].split(
         "What was removed")
     assert f"access key: {new}" in made and f"access key: {old}" not in made
     assert f"access key: {old} (of alice, deleted in this session)" in removed
@@ -521,7 +555,7 @@ async def test_a_verified_profile_then_its_keys_deletion_show_everywhere(make_ap
     assert scanned_keys(app, "dan") == aws_keys(admin, "dan") == []
     assert "[dan]" not in (aws_dir / "credentials").read_text()
     assert "0/0" in user_row(seen, "dan") or " -  " in user_row(seen, "dan")
-    made, removed = seen.summary.split("What the guide made")[1].split("What the checks say now")[0].split(
+    made, removed = seen.summary.split("What iam-tui made")[1].split("What the checks say now")[0].split(
         "What was removed")
     assert key_id not in made and "AWS CLI profile: dan" not in made
     assert f"access key: {key_id} (of dan, deleted in this session)" in removed
