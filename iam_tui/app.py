@@ -389,8 +389,20 @@ class IamTuiApp(App[int]):
             self.open_step(chosen.key)
 
     def switch_to_dashboard(self) -> None:
+        """Back to the dashboard (the palette's "Guide step 1"). A screen above it that would drop something (a
+        secret not taken yet, a half-done plan, a form's entries: what its esc asks about) stays, and the person is
+        told to leave it with esc. Otherwise the screens are popped (not answered: an answer's callback may dismiss
+        another screen) and the dashboard's flows that waited for them end."""
+        above = [s for s in self.screen_stack[2:] if isinstance(s, AppScreen)]
+        drops = [drop for screen in reversed(above) if (drop := screen.leaving_drops())]
+        if drops:
+            self.notify(f"Still open here: {drops[0]}. esc leaves this screen (it asks first), then the guide's "
+                        "step 1.", title="Not left", severity="warning", timeout=8)
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
+        if isinstance(self.screen, AppScreen):
+            self.screen.end_flows()
 
     def on_guide_navigator_step_chosen(self, message: GuideNavigator.StepChosen) -> None:
         self.open_step(message.key)

@@ -212,6 +212,11 @@ class AppScreen(TypedScreen[ResultT]):
     def compose_body(self) -> Iterable[Widget]:
         return ()
 
+    def leaving_drops(self) -> str | None:
+        """What leaving this screen now would drop or leave behind (what its esc asks about first), as a phrase; None
+        when it can be left at once. The palette's way back to the dashboard goes only past screens that say None."""
+        return None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.preparing or (action in self.WAIT_WHILE_BUSY and self.session.busy):
             return None
@@ -226,6 +231,17 @@ class AppScreen(TypedScreen[ResultT]):
         screen's keys and the app's (but quit) do nothing: keys typed meanwhile were meant for what it shows. x then
         "carol" typed on the users screen once opened step 5 for carol with its a while the removal was read."""
         self._flows = self._flows | {self.run_worker(flow, group=group, exclusive=True)}
+        self._flow_groups = self._flow_groups | {group}
+        self.refresh_bindings()
+
+    _flow_groups: frozenset[str] = frozenset()
+
+    def end_flows(self) -> None:
+        """The screens above this one were popped without an answer (the palette's "Guide step 1"): a flow waiting
+        for one of them would wait for good, so each is cancelled."""
+        for group in self._flow_groups:
+            self.app.workers.cancel_group(self, group)
+        self._flows = frozenset()
         self.refresh_bindings()
 
     @property
@@ -235,8 +251,7 @@ class AppScreen(TypedScreen[ResultT]):
 
     def on_screen_suspend(self) -> None:
         """Covered: the flows have shown their first dialog or review, and the keys are the person's again once
-        this screen is back. (Their workers may never end: a screen left another way than its own keys, e.g. "Guide
-        step 1" from the palette, never answers the flow that waits for it, and this screen's keys stayed greyed.)"""
+        this screen is back (also when the flow waits on: see :meth:`end_flows`)."""
         self._flows = frozenset()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -261,6 +261,13 @@ class CreateUserScreen(AppScreen[None]):
         return bool(details.user_name.strip() or self.query_one("#custom-password", Input).value
                     or self.went_past_details)
 
+    def leaving_drops(self) -> str | None:
+        from .create_progress import CreateProgressScreen
+
+        if any(isinstance(screen, CreateProgressScreen) for screen in self.app.screen_stack):
+            return None  # the entries went into an attempt to create: its screens say what leaving would drop
+        return "what you entered in the create-user form (nothing was sent to AWS)" if self.has_entries else None
+
     @work(exclusive=True, group="leave")
     async def _leave(self) -> None:
         """esc on the first page leaves the form; with entries, only once the person says so."""

@@ -612,6 +612,10 @@ class MfaScreen(UserScreen[None]):
     def _cancel_pressed(self) -> None:
         self.action_back()
 
+    def leaving_drops(self) -> str | None:
+        pending = self.pending
+        return None if pending is None else f"the MFA device {pending.device.name}, made but not enabled yet"
+
     def action_back(self) -> None:
         if self.pending is None:
             self.iam.pop_screen()

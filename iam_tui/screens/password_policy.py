@@ -327,6 +327,9 @@ class PasswordPolicyScreen(AppScreen[None]):
         self._show_loaded(current, fill_form=True)
         self._status(f"{done} The form shows the policy now in AWS.")
 
+    def leaving_drops(self) -> str | None:
+        return "your password policy edits, not applied" if self.dirty and self.loaded else None
+
     def action_back(self) -> None:
         if not self.dirty or not self.loaded:
             self.dismiss(None)

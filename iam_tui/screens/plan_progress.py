@@ -248,6 +248,10 @@ class PlanRunScreen(AppScreen[bool]):
             left = ", ".join(p.step.title for p in self.run_state.leftovers)
             self._stopped(self.TEXTS.rollback_incomplete.format(left=left))
 
+    def leaving_drops(self) -> str | None:
+        run = self.run_state
+        return None if run.complete or not run.leftovers else self._unfinished_text()
+
     def action_leave(self) -> None:
         run = self.run_state
         if run.complete or not run.leftovers:

@@ -34,6 +34,9 @@ class SecretHandoverScreen(AppScreen[None]):
     def action_done(self) -> None:
         raise NotImplementedError
 
+    def leaving_drops(self) -> str | None:
+        return None if self.taken else self.untaken_text
+
     def on_mount(self) -> None:
         # Quitting (q, ctrl+q) asks first, as leaving does, until the secret is taken.
         self.session.set_unfinished(self.untaken_key, self.untaken_text)

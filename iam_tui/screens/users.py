@@ -156,8 +156,10 @@ class UsersScreen(AppScreen[None]):
         self._fill()
 
     def _fill(self) -> None:
-        if not self.ready:
-            return  # the watchers run once before the screen is mounted
+        if not self.ready or not self.query("#users"):
+            # The watchers run once before the screen is mounted; and the overview built in a thread can land as
+            # the screen is taken down, its widgets already gone (it crashed with NoMatches).
+            return
         overview, rows = self.overview, self.rows
         if overview is None or rows is None or rows.overview is not overview:
             self.shown = []

@@ -210,6 +210,7 @@ async def test_a_fix_left_through_the_palette_leaves_the_dashboards_keys_working
         assert not dashboard.preparing
         await pilot.press("u")
         await until_screen(pilot, UsersScreen)
+        await settle(pilot)  # the users screen's overview is built (it once landed as the test's app closed)
 
 
 async def test_a_fix_run_asked_for_once_quitting_has_begun_never_starts_and_the_exit_says_so(

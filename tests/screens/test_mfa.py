@@ -219,7 +219,10 @@ async def test_leaving_any_other_way_deletes_the_device(make_app: MakeApp, admin
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
         await create_device(app, pilot, screen)
-        app.switch_to_dashboard()  # e.g. from the command palette: no confirmation, the screen just goes
+        app.switch_to_dashboard()  # the palette's "Guide step 1": not past a device made and not enabled
+        await settle(pilot)
+        assert app.screen is screen and len(admin.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
+        app.pop_screen()  # gone without its esc (no such way is left in the app; its unmount still deletes it)
         await settle(pilot)
         assert admin.list_virtual_mfa_devices()["VirtualMFADevices"] == []
         assert not app.session.exit_cleanups

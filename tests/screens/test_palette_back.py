@@ -1,0 +1,97 @@
+"""The palette's "Guide step 1" goes back to the dashboard from any screen. It once popped every screen above the
+dashboard at once: the new user's one-time password went unseen (AWS never shows it again), a form's entries were
+dropped without the question its esc asks, and a flow waiting for a popped screen never ended."""
+
+from __future__ import annotations
+
+from textual.command import CommandList
+from textual.notifications import Notification
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from iam_tui.app import IamTuiApp
+from iam_tui.screens.confirm import ConfirmScreen
+from iam_tui.screens.create_user import CreateUserScreen
+from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.dialogs import NameDialog
+from iam_tui.screens.password_handover import PasswordHandoverScreen
+
+from ..helpers import MakeApp
+from .pilot import current, notifications_into
+from .test_create_user import create, go_to_review, open_form, type_name
+from .test_fixes import fix
+from .test_key_safety import open_policy
+from .waiting import until, until_screen, until_shown
+
+
+async def step_1_from_the_palette(app: IamTuiApp, pilot: Pilot[int]) -> None:
+    """ctrl+p, "step 1", enter: as a person picks it (not ``settle``: a flow may be waiting for a screen)."""
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: bool(app.screen.query(CommandList)))
+    await pilot.press(*"step 1")
+    await until(pilot, lambda: any("Guide step 1" in str(option.prompt)
+                                   for option in app.screen.query_one(CommandList).options))
+    await pilot.press("enter")
+    await until(pilot, lambda: not app.screen.query(CommandList))
+    await pilot.pause()
+
+
+async def test_the_one_time_password_stays_until_it_is_taken(make_app: MakeApp) -> None:
+    app = make_app()
+    shown: list[Notification] = []
+    async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
+        await open_form(app, pilot)
+        await type_name(pilot, "hana")
+        await go_to_review(pilot)
+        handover = await create(pilot)
+        await step_1_from_the_palette(app, pilot)
+        assert app.screen is handover
+        assert any("console password of hana was never revealed" in str(n.message) and "esc leaves" in
+                   str(n.message) for n in shown)
+        await pilot.press("v")  # revealed: the person has seen it
+        await step_1_from_the_palette(app, pilot)
+        await until_screen(pilot, DashboardScreen)
+        assert not app.session.unfinished
+        assert not any(isinstance(s, PasswordHandoverScreen) for s in app.screen_stack)
+
+
+async def test_a_form_with_entries_stays_and_an_empty_one_goes(make_app: MakeApp) -> None:
+    app = make_app()
+    shown: list[Notification] = []
+    async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
+        form = await open_form(app, pilot)
+        await type_name(pilot, "hana")
+        await step_1_from_the_palette(app, pilot)
+        assert app.screen is form and form.details.user_name == "hana"
+        assert any("create-user form" in str(n.message) for n in shown)
+        for _ in "hana":
+            await pilot.press("backspace")
+        await step_1_from_the_palette(app, pilot)
+        await until_screen(pilot, DashboardScreen)
+        assert not any(isinstance(s, CreateUserScreen) for s in app.screen_stack)
+
+
+async def test_a_fix_waiting_for_its_dialog_ends_when_the_palette_leaves_it(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await fix(app, pilot, "support-role")
+        await until_shown(pilot, NameDialog)
+        await step_1_from_the_palette(app, pilot)
+        await until_screen(pilot, DashboardScreen)
+        dashboard = current(app, DashboardScreen)
+        await until(pilot, lambda: not [w for w in dashboard.workers if w.group == "fix" and w.is_running])
+
+
+async def test_unapplied_password_policy_edits_stay(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        policy = await open_policy(app, pilot)
+        length = policy.query_one("#minimum_length", Input)
+        length.focus()
+        await pilot.press("backspace", "backspace", "1", "6")
+        await step_1_from_the_palette(app, pilot)
+        assert app.screen is policy and length.value == "16"
+        await pilot.press("escape")  # the screen's own question
+        await until_shown(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await until_screen(pilot, DashboardScreen)
