@@ -436,14 +436,25 @@ class IamTuiApp(App[int]):
     async def action_quit(self) -> None:
         if self.session.busy:
             return  # disabled while a change is in flight (check_action)
-        if self.session.unfinished:
+        left = self._left_behind()
+        if left:
             from .screens.confirm import ConfirmScreen
 
-            left = "\n".join(f"• {text}" for text in self.session.unfinished)
-            self.push_screen(ConfirmScreen(f"Unfinished changes are still in AWS:\n{left}\nQuit anyway?",
+            lines = "\n".join(f"• {text}" for text in left)
+            self.push_screen(ConfirmScreen(f"Quitting now drops or leaves behind:\n{lines}\nQuit anyway?",
                                            yes="Quit", no="Stay"), self._quit_if)
             return
         await self._quit()
+
+    def _left_behind(self) -> list[str]:
+        """What is unfinished in AWS (a half-done plan, a secret not taken) and what the open screens would drop (a
+        form's entries, policy edits not applied), once each."""
+        left = list(self.session.unfinished)
+        for screen in reversed(self.screen_stack):
+            drop = screen.quitting_drops() if isinstance(screen, AppScreen) else None
+            if drop and drop not in left:
+                left.append(drop)
+        return left
 
     def _quit_if(self, quit_anyway: bool | None) -> None:
         if quit_anyway:

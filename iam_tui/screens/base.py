@@ -217,6 +217,10 @@ class AppScreen(TypedScreen[ResultT]):
         when it can be left at once. The palette's way back to the dashboard goes only past screens that say None."""
         return None
 
+    def quitting_drops(self) -> str | None:
+        """What quitting the app now would drop here: quitting asks first (by default what leaving would drop)."""
+        return self.leaving_drops()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.preparing or (action in self.WAIT_WHILE_BUSY and self.session.busy):
             return None

@@ -616,6 +616,9 @@ class MfaScreen(UserScreen[None]):
         pending = self.pending
         return None if pending is None else f"the MFA device {pending.device.name}, made but not enabled yet"
 
+    def quitting_drops(self) -> str | None:
+        return None  # quitting deletes the device (its exit cleanup), and the exit says if it could not
+
     def action_back(self) -> None:
         if self.pending is None:
             self.iam.pop_screen()

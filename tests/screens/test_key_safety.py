@@ -101,6 +101,28 @@ async def test_quitting_the_password_handover_asks_until_the_password_is_taken(
     assert not app.is_running
 
 
+async def test_quitting_with_policy_edits_not_applied_asks(make_app: MakeApp) -> None:
+    """esc asked before dropping them; q (on a checkbox: not a text field) quit at once."""
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_policy(app, pilot)
+        length = screen.query_one("#minimum_length", Input)
+        length.focus()
+        await pilot.press("backspace", "backspace", "1", "6")
+        screen.query_one("#require_symbols", Checkbox).focus()
+        await pilot.press("q")
+        await until_shown(pilot, ConfirmScreen)
+        assert "your password policy edits, not applied" in str(app.screen.query_one("#question").render())
+        await pilot.press("n")
+        await until_screen(pilot, PasswordPolicyScreen)
+        assert app.is_running and length.value == "16"
+        await pilot.press("q")
+        await until_shown(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+    assert not app.is_running
+
+
 async def test_an_expired_toast_remounted_under_a_dialog_arms_no_negative_timer(
         make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
     """Textual 8.2.8 re-mounts the notifications on every pushed screen; ``ToastRack.show`` skips expired ones,
