@@ -101,7 +101,7 @@ class PlanRunScreen(AppScreen[bool]):
     say each outcome (``TEXTS``) and act once every step is done (:meth:`_completed`).
 
     What the done steps made goes to the summary once: when every step is done, or else when the screen goes (left
-    half-done, or popped from the palette: its steps then stay as they are)."""
+    half-done or rolled back)."""
 
     ID_PREFIX: ClassVar[str]
     TEXTS: ClassVar[RunTexts]
