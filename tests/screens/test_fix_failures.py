@@ -261,6 +261,27 @@ async def test_accepting_and_clearing_the_guides_admin_group_fail_then_work(
         assert not latest_scan(app).result(CheckId.NO_FULL_ADMIN_POLICY).accepted
 
 
+def refuse_analyzer(service: IamService, number: int) -> None:
+    """The ``number``-th CreateAnalyzer from now on is refused (AccessDeniedException). Registered on the session,
+    before the app makes a client for any region."""
+    seen: list[int] = []
+
+    def refused(**_: Any) -> Any:
+        seen.append(1)
+        return responses.error("AccessDeniedException", "not authorized", 403) if len(seen) == number else None
+
+    service.ctx.session.get_component("event_emitter").register_first(
+        "before-call.accessanalyzer.CreateAnalyzer", refused)
+
+
+async def run_analyzers_fix(app: IamTuiApp, pilot: Pilot[int]) -> None:
+    """f on CIS 1.19, enter on the review, and wait until the run stops or is done."""
+    await press_fix(app, pilot, "access-analyzer")
+    await until_screen(pilot, PlanReviewScreen)
+    await pilot.press("enter")
+    await run_to_done(app, pilot)
+
+
 async def test_the_access_analyzers_fail_half_way_are_rolled_back_then_made(
         make_app: MakeApp, service: IamService, sandbox: Sandbox) -> None:
     """CIS 1.19: the third region's CreateAnalyzer is refused: the progress names the call, b deletes the two
@@ -268,25 +289,14 @@ async def test_the_access_analyzers_fail_half_way_are_rolled_back_then_made(
     from iam_tui.aws.sandbox.state import REGIONS_ON
 
     sandbox.state.regions = REGIONS_ON  # every region AWS enables (these tests' sandbox has fewer: conftest.py)
-    seen: list[int] = []
-
-    def third_refused(**_: Any) -> Any:
-        seen.append(1)
-        return responses.error("AccessDeniedException", "not authorized", 403) if len(seen) == 3 else None
-
-    # on the session, before the app makes a client for any region
-    service.ctx.session.get_component("event_emitter").register_first(
-        "before-call.accessanalyzer.CreateAnalyzer", third_refused)
+    refuse_analyzer(service, 3)
 
     def made() -> int:
         return sum("iam-tui-external-access" in analyzers for analyzers in sandbox.state.analyzers.values())
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await press_fix(app, pilot, "access-analyzer")
-        await until_screen(pilot, PlanReviewScreen)
-        await pilot.press("enter")
-        await run_to_done(app, pilot)
+        await run_analyzers_fix(app, pilot)
         assert stopped(app) and "access-analyzer:CreateAnalyzer" in text(app, "#progress-error")
         assert made() == 2
         await pilot.press("b")
@@ -303,20 +313,10 @@ async def test_what_a_plan_left_half_done_made_is_in_the_summary(make_app: MakeA
     """The second region's analyzer is refused (the regions go in order); leaving then (y to "Leave anyway?") keeps
     the first in AWS, and the summary says so. Rolled back first, nothing of it is listed."""
     sandbox.state.regions = ("us-east-1", "us-west-2", "eu-west-1")
-    seen: list[int] = []
-
-    def second_refused(**_: Any) -> Any:
-        seen.append(1)
-        return responses.error("AccessDeniedException", "not authorized", 403) if len(seen) == 2 else None
-
-    service.ctx.session.get_component("event_emitter").register_first(
-        "before-call.accessanalyzer.CreateAnalyzer", second_refused)
+    refuse_analyzer(service, 2)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await press_fix(app, pilot, "access-analyzer")
-        await until_screen(pilot, PlanReviewScreen)
-        await pilot.press("enter")
-        await run_to_done(app, pilot)
+        await run_analyzers_fix(app, pilot)
         assert stopped(app)
         if roll_back:
             await pilot.press("b")

@@ -34,6 +34,14 @@ async def open_policy(app: IamTuiApp, pilot: Pilot[int]) -> PasswordPolicyScreen
     return app.screen
 
 
+async def edit_the_length(pilot: Pilot[int], screen: PasswordPolicyScreen) -> Input:
+    """The minimum length made 16 (typed, not applied): the field."""
+    length = screen.query_one("#minimum_length", Input)
+    length.focus()
+    await pilot.press("backspace", "backspace", "1", "6")
+    return length
+
+
 def policy(admin: IamClient) -> dict[str, object] | None:
     try:
         answer: dict[str, object] | None = admin.get_account_password_policy()["PasswordPolicy"]
@@ -106,9 +114,7 @@ async def test_quitting_with_policy_edits_not_applied_asks(make_app: MakeApp) ->
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_policy(app, pilot)
-        length = screen.query_one("#minimum_length", Input)
-        length.focus()
-        await pilot.press("backspace", "backspace", "1", "6")
+        length = await edit_the_length(pilot, screen)
         screen.query_one("#require_symbols", Checkbox).focus()
         await pilot.press("q")
         await until_shown(pilot, ConfirmScreen)

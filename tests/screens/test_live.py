@@ -330,6 +330,24 @@ async def test_accepting_1_15_shows_on_the_row_and_detail_at_once(make_app: Make
     assert "the guide's admins" in seen.detail["no-full-admin-policy"]
 
 
+async def fix_with_the_suggested_name(pilot: Pilot[int], app: IamTuiApp, check: CheckId) -> None:
+    """f on the check, enter on the name dialog (the name it suggests), enter on the review; once every step is
+    done, esc back to the dashboard."""
+    board = dashboard(app)
+    board.table.move_cursor(row=[c.id for c in board.checks].index(check))
+    await pilot.pause()
+    await pilot.press("f")
+    await until_shown(pilot, NameDialog)
+    await pilot.press("enter")
+    await until_screen(pilot, PlanReviewScreen)
+    await pilot.press("enter")
+    await until_screen(pilot, PlanProgressScreen)
+    progress = current(app, PlanProgressScreen)
+    await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
+    await pilot.press("escape")
+    await until_screen(pilot, DashboardScreen)
+
+
 async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="ann")
     admin.attach_user_policy(UserName="ann", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
@@ -337,19 +355,7 @@ async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_ap
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
         assert "1.14" in user_row(await look(pilot, app), "ann")
-        board = dashboard(app)
-        board.table.move_cursor(row=[c.id for c in board.checks].index(CheckId.PERMISSIONS_VIA_GROUPS))
-        await pilot.pause()
-        await pilot.press("f")
-        await until_shown(pilot, NameDialog)
-        await pilot.press("enter")  # the suggested group, ann-permissions
-        await until_screen(pilot, PlanReviewScreen)
-        await pilot.press("enter")
-        await until_screen(pilot, PlanProgressScreen)
-        progress = current(app, PlanProgressScreen)
-        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
-        await pilot.press("escape")
-        await until_screen(pilot, DashboardScreen)
+        await fix_with_the_suggested_name(pilot, app, CheckId.PERMISSIONS_VIA_GROUPS)  # ann-permissions
         await rescanned(pilot, app, before)
         seen = await look(pilot, app)
     assert seen.statuses["permissions-via-groups"] is Status.PASS
@@ -363,19 +369,7 @@ async def test_the_support_role_a_fix_made_is_in_the_summary(make_app: MakeApp) 
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
-        board = dashboard(app)
-        board.table.move_cursor(row=[c.id for c in board.checks].index(CheckId.SUPPORT_ROLE))
-        await pilot.pause()
-        await pilot.press("f")
-        await until_shown(pilot, NameDialog)
-        await pilot.press("enter")  # the suggested name, AWSSupportRole
-        await until_screen(pilot, PlanReviewScreen)
-        await pilot.press("enter")
-        await until_screen(pilot, PlanProgressScreen)
-        progress = current(app, PlanProgressScreen)
-        await until(pilot, lambda: progress.run_state.complete and not app.session.busy, tries=SCAN_TRIES)
-        await pilot.press("escape")
-        await until_screen(pilot, DashboardScreen)
+        await fix_with_the_suggested_name(pilot, app, CheckId.SUPPORT_ROLE)  # AWSSupportRole
         await rescanned(pilot, app, before)
         seen = await look(pilot, app)
     assert seen.statuses["support-role"] is Status.PASS

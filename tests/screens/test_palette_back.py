@@ -7,7 +7,6 @@ from __future__ import annotations
 from textual.command import CommandList
 from textual.notifications import Notification
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from iam_tui.app import IamTuiApp
 from iam_tui.screens.confirm import ConfirmScreen
@@ -20,7 +19,7 @@ from ..helpers import MakeApp
 from .pilot import current, notifications_into
 from .test_create_user import create, go_to_review, open_form, type_name
 from .test_fixes import fix
-from .test_key_safety import open_policy
+from .test_key_safety import edit_the_length, open_policy
 from .waiting import until, until_screen, until_shown
 
 
@@ -86,9 +85,7 @@ async def test_unapplied_password_policy_edits_stay(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         policy = await open_policy(app, pilot)
-        length = policy.query_one("#minimum_length", Input)
-        length.focus()
-        await pilot.press("backspace", "backspace", "1", "6")
+        length = await edit_the_length(pilot, policy)
         await step_1_from_the_palette(app, pilot)
         assert app.screen is policy and length.value == "16"
         await pilot.press("escape")  # the screen's own question
