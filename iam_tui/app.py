@@ -342,8 +342,9 @@ class IamTuiApp(App[int]):
         steps_changed = False
         for user in changed.removed_users:
             steps_changed |= self.session.user_removed(user)
-        for key_id in changed.removed_keys:
-            self.session.key_deleted(key_id)
+        for key_id, owner in changed.removed_keys.items():
+            if owner not in changed.removed_users:  # a removed user's line says its keys went with it
+                self.session.key_deleted(key_id, owner)
         if steps_changed:
             self.guide_state = self.session.steps
         for screen in self.screen_stack:

@@ -77,9 +77,9 @@ class GuideSession:
             self._steps.pop(key, None)
         return True
 
-    def key_deleted(self, key_id: str) -> None:
-        """An access key iam-tui made was deleted: the summary lists it as removed."""
-        self.made = without_key(self.made, key_id)
+    def key_deleted(self, key_id: str, user: str | None) -> None:
+        """iam-tui deleted the access key ``key_id`` of ``user`` (None: root): the summary lists it as removed."""
+        self.made = without_key(self.made, key_id, user)
 
     def choose_guide_user(self, name: str, *, replace: bool = True) -> None:
         """The user the later steps are about; with ``replace=False`` only when none is chosen yet (opening MFA

@@ -74,8 +74,13 @@ class Changed:
         return Changed(self.entities + tuple(Entity(Kind.USER, n, n, True) for n in names))
 
     @property
-    def removed_keys(self) -> frozenset[str]:
-        return frozenset(e.name for e in self.entities if e.kind is Kind.ACCESS_KEY and e.removed)
+    def removed_keys(self) -> dict[str, str | None]:
+        """Each deleted access key, with its user (None: the root user's)."""
+        return {e.name: e.user for e in self.entities if e.kind is Kind.ACCESS_KEY and e.removed}
+
+    def with_removed_keys(self, keys: Iterable[tuple[str | None, str]]) -> Changed:
+        """These entities, and these (user, key ID) access keys as deleted."""
+        return Changed(self.entities + tuple(Entity(Kind.ACCESS_KEY, key, user, True) for user, key in keys))
 
     @classmethod
     def user(cls, name: str, *, removed: bool = False) -> Changed:

@@ -79,11 +79,19 @@ def without_user(made: Iterable[Made], user: str) -> list[Made]:
     return [*kept, Made("IAM user", user, note, gone=True)]
 
 
-def without_key(made: Iterable[Made], key_id: str) -> list[Made]:
-    """What iam-tui made once its access key ``key_id`` is deleted: listed as removed (a key iam-tui did not make
-    is not its to list)."""
-    return [Made(m.kind, m.name, ", ".join(filter(None, (m.note, "deleted in this session"))), m.user, gone=True)
-            if m.kind == "access key" and m.name == key_id and not m.gone else m for m in made]
+def without_key(made: Iterable[Made], key_id: str, user: str | None) -> list[Made]:
+    """What iam-tui made once the access key ``key_id`` of ``user`` (None: root) was deleted in this session: listed
+    as removed, the key iam-tui made as well as one it found (every deletion is said: none can be undone)."""
+    made = list(made)
+    kinds = ("access key", "root access key")
+    if any(m.kind in kinds and m.name == key_id and m.gone for m in made):
+        return made  # already said (e.g. step 5's retired root key, in its words)
+    if any(m.kind in kinds and m.name == key_id for m in made):
+        return [Made(m.kind, m.name, ", ".join(filter(None, (m.note, "deleted in this session"))), m.user, gone=True)
+                if m.kind in kinds and m.name == key_id else m for m in made]
+    if user is None:
+        return [*made, Made("root access key", key_id, "deleted in this session", gone=True)]
+    return [*made, Made("access key", key_id, f"of {user}, deleted in this session", user=user, gone=True)]
 
 
 ONE_PER_ACCOUNT = frozenset({"account alias"})  # a new one replaces the one before: only the latest is there

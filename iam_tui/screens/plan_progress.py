@@ -179,11 +179,12 @@ class PlanRunScreen(AppScreen[bool]):
         raise NotImplementedError
 
     def _changed(self) -> Changed:
-        """The users and groups the plan's steps name, and the users its done steps removed."""
+        """The users and groups the plan's steps name, and the users and access keys its done steps deleted."""
         progress = self.run_state.progress
-        removed = [p.step.params["UserName"] for p in progress
-                   if p.step.operation == "DeleteUser" and p.state is PlanState.DONE]
-        return changed_by_steps(p.step.params for p in progress).with_removed_users(removed)
+        done = [p.step for p in progress if p.state is PlanState.DONE]
+        removed = [s.params["UserName"] for s in done if s.operation == "DeleteUser"]
+        keys = [(s.params.get("UserName"), s.params["AccessKeyId"]) for s in done if s.operation == "DeleteAccessKey"]
+        return changed_by_steps(p.step.params for p in progress).with_removed_users(removed).with_removed_keys(keys)
 
     def _record_made(self) -> None:
         if self._made_recorded:

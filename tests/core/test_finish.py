@@ -91,17 +91,27 @@ def test_a_removed_user_leaves_what_iam_tui_made_with_one_line_saying_so() -> No
 def test_a_deleted_key_and_a_removed_profile_move_from_made_to_removed() -> None:
     made = [Made("access key", "AKIA1", "of dan", user="dan"), Made("access key", "AKIA2", "of dan", user="dan"),
             Made("AWS CLI profile", "dan", "in ~/.aws/credentials", user="dan")]
-    made = [*without_key(without_key(made, "AKIA1"), "AKIA9"),  # AKIA9: not the guide's, not listed
+    made = [*without_key(without_key(made, "AKIA1", "dan"), "AKIA1", "dan"),  # said once, however often it comes
             Made("AWS CLI profile", "dan", "its key deleted, the profile removed", gone=True)]
     kept, removed = summary_text(made, None, 1, 5).split("What iam-tui made")[1].split("What was removed")
-    assert "AKIA1" not in kept and "AKIA2" in kept and "AWS CLI profile" not in kept and "AKIA9" not in removed
-    assert "• access key: AKIA1 (of dan, deleted in this session)" in removed
+    assert "AKIA1" not in kept and "AKIA2" in kept and "AWS CLI profile" not in kept
+    assert removed.count("AKIA1") == 1 and "• access key: AKIA1 (of dan, deleted in this session)" in removed
     assert "• AWS CLI profile: dan (its key deleted, the profile removed)" in removed
+
+
+def test_every_key_iam_tui_deleted_is_said_also_one_it_did_not_make() -> None:
+    made = without_key(without_key([Made("group", "Admins")], "AKIA9", "lee"), "AKIAROOT", None)
+    kept, removed = summary_text(made, None, 1, 5).split("What iam-tui made")[1].split("What was removed")
+    assert "AKIA9" not in kept and "• access key: AKIA9 (of lee, deleted in this session)" in removed
+    assert "• root access key: AKIAROOT (deleted in this session)" in removed
+    retired = [Made("root access key", "AKIAROOT", "deleted; iam-tui went on with profile alice", gone=True)]
+    assert without_key(retired, "AKIAROOT", None) == retired  # step 5 said it in its words
 
 
 def test_what_a_write_changed_names_its_users_and_the_removed_ones() -> None:
     changed = Changed.key("alice", "AKIA1") | Changed.user("bob", removed=True) | Changed.setting("password policy")
     assert changed.users == {"alice", "bob"} and changed.removed_users == {"bob"}
-    assert (changed | Changed.key("alice", "AKIA2", removed=True)).removed_keys == {"AKIA2"}
+    assert (changed | Changed.key("alice", "AKIA2", removed=True)).removed_keys == {"AKIA2": "alice"}
+    assert Changed().with_removed_keys([(None, "AKIAROOT")]).removed_keys == {"AKIAROOT": None}
     steps = changed_by_steps([{"UserName": "ann", "PolicyArn": "arn"}, {"GroupName": "g", "UserName": "ann"}])
     assert steps.users == {"ann"} and [e.name for e in steps.entities] == ["ann", "g"]

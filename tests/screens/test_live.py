@@ -94,6 +94,13 @@ def _rows(app: IamTuiApp) -> dict[str, Status]:
     return {c.id: c.status for c in dashboard(app).checks}
 
 
+def removed_section(seen: Seen) -> str:
+    """The summary's "What was removed" ("" when nothing was)."""
+    if "What was removed" not in seen.summary:
+        return ""
+    return seen.summary.split("What was removed")[1].split("What the checks say now")[0]
+
+
 def made_section(seen: Seen) -> str:
     """The summary's "What iam-tui made" (before the CLI's protection, what was removed and the checks)."""
     made = seen.summary.split("What iam-tui made")[1]
@@ -202,6 +209,37 @@ async def test_a_key_made_in_step_5_fails_1_10_on_the_dashboard_users_and_summar
     assert "✗ 1.10" in seen.summary
 
 
+async def test_a_key_the_guide_made_then_a_fix_deleted_moves_to_removed_in_the_summary(
+        make_app: MakeApp, admin: IamClient) -> None:
+    """The fix's plan deletes it (DeleteAccessKey): the summary listed it as made and existing until r."""
+    from .test_fixes import fix, run_to_done
+
+    admin.create_user(UserName="lee")
+    admin.create_login_profile(UserName="lee", Password="Correct-Horse-9-battery")
+    key = admin.create_access_key(UserName="lee")["AccessKey"]["AccessKeyId"]
+    app = make_app()
+    app.session.record(Made("access key", key, "of lee", user="lee"))  # as step 5 records it
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = await first_scan(pilot, app)
+        await fix(app, pilot, "setup-keys-unused")  # deactivate it, then delete it: two plans
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press("enter")
+        await run_to_done(app, pilot)
+        await pilot.press("enter")
+        await until_shown(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await until_screen(pilot, PlanReviewScreen)
+        await pilot.press(*key, "enter")
+        await run_to_done(app, pilot)
+        await pilot.press("enter")
+        await until_screen(pilot, DashboardScreen)
+        await rescanned(pilot, app, before)
+        seen = await look(pilot, app)
+    assert admin.list_access_keys(UserName="lee")["AccessKeyMetadata"] == []
+    assert key not in made_section(seen)
+    assert f"access key: {key} (of lee, deleted in this session)" in removed_section(seen)
+
+
 async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(
         make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="alice")
@@ -233,6 +271,7 @@ async def test_deactivating_or_deleting_a_second_key_passes_1_13_everywhere(
     keys = inputs.live_users["alice"].keys
     assert [k.access_key_id for k in keys] == [second]
     assert seen.statuses["one-active-key"] is Status.PASS
+    assert f"access key: {first} (of alice, deleted in this session)" in removed_section(seen)  # not made here
 
 
 # --- removing the guide's user ----------------------------------------------------------------------------------
