@@ -35,8 +35,8 @@ def made_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
         if step.operation == "CreateUser":
             made.append(Made("IAM user", p["UserName"], user=p["UserName"]))
         elif step.operation == "CreateLoginProfile":
-            change = " (to be changed at first sign-in)" if p.get("PasswordResetRequired") else ""
-            made.append(Made("console password", p["UserName"] + change, user=p["UserName"]))
+            change = "to be changed at first sign-in" if p.get("PasswordResetRequired") else ""
+            made.append(Made("console password", p["UserName"], change, user=p["UserName"]))
         elif step.operation == "CreateGroup":
             made.append(Made("group", p["GroupName"]))
         elif step.operation == "AttachGroupPolicy":
@@ -59,6 +59,17 @@ def made_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
     for name, regions in analyzer_regions.items():
         made.append(Made("Access Analyzer", name, f"in {len(regions)} region(s): {', '.join(regions)}"))
     return made
+
+
+def removed_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
+    """The console passwords a plan's done steps deleted (a fix of unused credentials), for "What was removed". A
+    user the plan deleted is said by :func:`without_user`; deleted access keys come as a change (``Changed``), from
+    every way iam-tui deletes one."""
+    steps = list(steps)
+    users_deleted = {step.params["UserName"] for step in steps if step.operation == "DeleteUser"}
+    deleted = [step.params["UserName"] for step in steps if step.operation == "DeleteLoginProfile"]
+    return [Made("console password", user, "deleted in this session", user=user, gone=True)
+            for user in deleted if user not in users_deleted]
 
 
 def _policy_name(arn: str) -> str:

@@ -20,7 +20,7 @@ from textual.widget import Widget
 
 from ..aws.plan_runner import OnChange, PlanRun, StepProgress
 from ..core.changes import Changed, changed_by_steps
-from ..core.finish import made_by_steps
+from ..core.finish import made_by_steps, removed_by_steps
 from ..core.plan import STATE_MARKS, PlanState
 from ..core.plan_review import PlanReview
 from ..widgets.core_rule import Rule
@@ -100,8 +100,8 @@ class PlanRunScreen(AppScreen[bool]):
     lay out the steps (:meth:`compose_steps`, :meth:`_show_steps`, ids ``#{ID_PREFIX}-status``, ``-steps``, ``-error``),
     say each outcome (``TEXTS``) and act once every step is done (:meth:`_completed`).
 
-    What the done steps made goes to the summary once: when every step is done, or else when the screen goes (left
-    half-done or rolled back)."""
+    What the done steps made (and the console passwords they deleted) goes to the summary once: when every step is
+    done, or else when the screen goes (left half-done or rolled back)."""
 
     ID_PREFIX: ClassVar[str]
     TEXTS: ClassVar[RunTexts]
@@ -190,7 +190,8 @@ class PlanRunScreen(AppScreen[bool]):
         if self._made_recorded:
             return
         self._made_recorded = True
-        for item in made_by_steps(p.step for p in self.run_state.progress if p.state is PlanState.DONE):
+        done = [p.step for p in self.run_state.progress if p.state is PlanState.DONE]
+        for item in (*made_by_steps(done), *removed_by_steps(done)):
             self.tell(Recorded(item))
 
     def on_unmount(self) -> None:

@@ -1,6 +1,16 @@
 from iam_tui.core.changes import Changed, changed_by_steps
 from iam_tui.core.checks import SPECS, CheckId, CheckResult, Status
-from iam_tui.core.finish import Made, counts_line, made_by_steps, made_lines, summary_text, without_key, without_user
+from iam_tui.core.finish import (
+    Made,
+    counts_line,
+    made_by_steps,
+    made_lines,
+    removed_by_steps,
+    summary_text,
+    without_key,
+    without_user,
+)
+from iam_tui.core.plan import PlanStep
 
 
 def _result(check_id: str, status: Status) -> CheckResult:
@@ -62,7 +72,9 @@ def test_a_create_plan_records_what_it_made() -> None:
     assert ("IAM user", "alice") in kinds and ("group", "PowerUsers") in kinds
     assert ("group policy", "AdministratorAccess on PowerUsers") in kinds
     assert ("group membership", "alice in PowerUsers") in kinds
-    assert ("console password", "alice (to be changed at first sign-in)") in kinds
+    assert ("console password", "alice") in kinds
+    lines = made_lines(made_by_steps(build_plan(request)))
+    assert "  • console password: alice (to be changed at first sign-in)" in lines
     assert not any("Zq9-never-listed" in m.name + m.note for m in made_by_steps(build_plan(request)))
 
 
@@ -115,3 +127,13 @@ def test_what_a_write_changed_names_its_users_and_the_removed_ones() -> None:
     assert Changed().with_removed_keys([(None, "AKIAROOT")]).removed_keys == {"AKIAROOT": None}
     steps = changed_by_steps([{"UserName": "ann", "PolicyArn": "arn"}, {"GroupName": "g", "UserName": "ann"}])
     assert steps.users == {"ann"} and [e.name for e in steps.entities] == ["ann", "g"]
+
+
+def test_a_console_password_a_fix_deleted_moves_to_removed_and_a_removed_users_is_in_its_line() -> None:
+    made = [Made("console password", "ann", "to be changed at first sign-in", user="ann")]
+    fix = [PlanStep("Remove ann's console password", "DeleteLoginProfile", {"UserName": "ann"}, None, no_undo="x")]
+    kept, removed = summary_text([*made, *removed_by_steps(fix)], None, 1, 5).split("What iam-tui made")[1].split(
+        "What was removed")
+    assert "ann" not in kept and "• console password: ann (deleted in this session)" in removed
+    removal = [*fix, PlanStep("Delete user ann", "DeleteUser", {"UserName": "ann"}, None, no_undo="x")]
+    assert removed_by_steps(removal) == []

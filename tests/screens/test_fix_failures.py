@@ -115,6 +115,8 @@ async def test_unused_keys_deactivation_fails_half_way_rolls_back_then_the_delet
         await until(pilot, lambda: text(app, "#progress-status").startswith("✓ Done"))
         assert len(deletions) == 3  # the first, the failed second, the second again
     assert key_status(admin, "lee") == {}
+    assert made_lines(app.session.made) == [f"  • access key: {first} (of lee, deleted in this session)",
+                                            f"  • access key: {second} (of lee, deleted in this session)"]
     assert admin.get_login_profile(UserName="lee")  # set just now: not unused, kept
 
 
@@ -157,6 +159,7 @@ async def test_unused_password_removal_fails_the_key_is_reactivated_by_the_roll_
         await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
     assert key_status(admin, "bob") == {key: "Inactive"}
     assert not has_password(admin, "bob")
+    assert made_lines(app.session.made) == ["  • console password: bob (deleted in this session)"]  # the summary
 
 
 async def test_the_extra_key_deactivation_fails_nothing_changes_and_trying_again_works(
