@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, cas
 from rich.text import Text
 from textual import _time, events
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
@@ -95,6 +96,10 @@ class TypedScreen(Screen[ResultT]):
     shown_at: float | None = None  # when it was last drawn as the current screen (KEYS_ONCE_DRAWN screens)
 
     def _on_screen_resume(self, _: events.ScreenResume) -> None:
+        if self._dismiss_when_shown is not None:
+            (result,), self._dismiss_when_shown = self._dismiss_when_shown, None
+            self.call_later(self._dismiss_now, result)
+            return
         if self.KEYS_ONCE_DRAWN:
             self.shown_at = None  # covered by a dialog and back: again only keys typed after it is drawn count
             self.call_after_refresh(self._drawn)
@@ -109,6 +114,23 @@ class TypedScreen(Screen[ResultT]):
     @property
     def iam(self) -> IamTuiApp:
         return cast("IamTuiApp", self.app)
+
+    _dismiss_when_shown: tuple[ResultT | None] | None = None
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        """Textual's ``dismiss`` pops whatever screen is on top. A screen that ended from a worker while the person
+        had opened the palette or help over it popped that one instead (its own worker then crashed) and stayed,
+        already answered: a plan's review offered to run a change already made, and leaving it crashed. Covered, it
+        goes once it is shown again; a screen no longer in the stack is not dismissed again."""
+        if self not in self.app.screen_stack:
+            return AwaitComplete()
+        if self.app.screen is not self:
+            self._dismiss_when_shown = (result,)
+            return AwaitComplete()
+        return super().dismiss(result)
+
+    def _dismiss_now(self, result: ResultT | None) -> None:
+        self.dismiss(result)  # not returned: a callback's awaitable is awaited, and Textual forbids awaiting it here
 
     def on_compose(self) -> None:
         """Take the app's breakpoint classes (``-narrow``/``-wide``, ``-short``/``-tall``) before the widgets are

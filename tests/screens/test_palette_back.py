@@ -14,8 +14,10 @@ from iam_tui.screens.create_user import CreateUserScreen
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.dialogs import NameDialog
 from iam_tui.screens.password_handover import PasswordHandoverScreen
+from iam_tui.screens.plan_progress import PlanProgressScreen
+from iam_tui.screens.plan_review import PlanReviewScreen
 
-from ..helpers import MakeApp
+from ..helpers import IamClient, MakeApp
 from .pilot import current, notifications_into
 from .test_create_user import create, go_to_review, open_form, type_name
 from .test_fixes import fix
@@ -92,3 +94,27 @@ async def test_unapplied_password_policy_edits_stay(make_app: MakeApp) -> None:
         await until_shown(pilot, ConfirmScreen)
         await pilot.press("y")
         await until_screen(pilot, DashboardScreen)
+
+
+async def test_a_review_run_as_the_palette_opens_over_it_goes_and_the_run_starts(make_app: MakeApp,
+                                                                                 admin: IamClient) -> None:
+    """enter and ctrl+p typed together: the review ended under the palette, Textual's dismiss popped the palette
+    instead, and the review stayed, already answered. The palette's own worker crashed (NoMatches), and the review
+    offered to run the fix again; enter or esc on it crashed (InvalidStateError). Now it goes once it is shown."""
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await fix(app, pilot, "support-role")
+        await until_shown(pilot, NameDialog)
+        await pilot.press("enter")
+        await until_shown(pilot, PlanReviewScreen)
+        review = current(app, PlanReviewScreen)
+        review.action_run()  # the enter: its worker dismisses the review...
+        app.action_command_palette()  # ...once the palette is open over it
+        await until(pilot, lambda: bool(app.screen.query(CommandList)))
+        await pilot.pause(0.2)  # not settle: the fix's flow waits for the review
+        assert admin.list_roles()["Roles"] == [] and review in app.screen_stack  # nothing runs under the palette
+        await pilot.press("escape")  # the palette closes: the review goes, the fix runs
+        await until_screen(pilot, PlanProgressScreen)
+        await until(pilot, lambda: current(app, PlanProgressScreen).run_state.complete)
+        assert review not in app.screen_stack and not app.crashes
+        assert [r["RoleName"] for r in admin.list_roles()["Roles"]] == ["AWSSupportRole"]
