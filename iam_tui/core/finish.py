@@ -62,14 +62,30 @@ def made_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
 
 
 def removed_by_steps(steps: Iterable[PlanStep]) -> list[Made]:
-    """The console passwords a plan's done steps deleted (a fix of unused credentials), for "What was removed". A
-    user the plan deleted is said by :func:`without_user`; deleted access keys come as a change (``Changed``), from
-    every way iam-tui deletes one."""
+    """What a plan's done steps took from users, for "What was removed": console passwords (a fix of unused
+    credentials), and the policies and memberships a user's permissions were moved off. A user the plan deleted is
+    said by :func:`without_user`; deleted access keys come as a change (``Changed``), from every way iam-tui deletes
+    one."""
     steps = list(steps)
     users_deleted = {step.params["UserName"] for step in steps if step.operation == "DeleteUser"}
-    deleted = [step.params["UserName"] for step in steps if step.operation == "DeleteLoginProfile"]
-    return [Made("console password", user, "deleted in this session", user=user, gone=True)
-            for user in deleted if user not in users_deleted]
+    removed: list[Made] = []
+    for step in steps:
+        p = step.params
+        user = p.get("UserName")
+        if user is None or user in users_deleted:
+            continue
+        if step.operation == "DeleteLoginProfile":
+            removed.append(Made("console password", user, "deleted in this session", user=user, gone=True))
+        elif step.operation == "DetachUserPolicy":
+            removed.append(Made("user policy", f"{_policy_name(p['PolicyArn'])} on {user}", "detached in this session",
+                                user=user, gone=True))
+        elif step.operation == "DeleteUserPolicy":
+            removed.append(Made("user inline policy", f"{p['PolicyName']} on {user}", "deleted in this session",
+                                user=user, gone=True))
+        elif step.operation == "RemoveUserFromGroup":
+            removed.append(Made("group membership", f"{user} in {p['GroupName']}", "ended in this session", user=user,
+                                gone=True))
+    return removed
 
 
 def _policy_name(arn: str) -> str:
@@ -84,8 +100,9 @@ MARK = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.UNKNOWN
 def without_user(made: Iterable[Made], user: str) -> list[Made]:
     """What iam-tui made once ``user`` is removed: what belonged to the user goes, and one line says the user was
     removed (with what went with it)."""
+    gone = {(m.kind, m.name) for m in made if m.gone}  # removed before: not among what went with the user
     kept = [m for m in made if m.user != user]
-    went = sorted({m.kind for m in made if m.user == user and m.kind != "IAM user"})
+    went = sorted({m.kind for m in made if m.user == user and m.kind != "IAM user" and (m.kind, m.name) not in gone})
     note = "removed in this session" + (f", with its {', '.join(went)}" if went else "")
     return [*kept, Made("IAM user", user, note, gone=True)]
 

@@ -100,8 +100,8 @@ class PlanRunScreen(AppScreen[bool]):
     lay out the steps (:meth:`compose_steps`, :meth:`_show_steps`, ids ``#{ID_PREFIX}-status``, ``-steps``, ``-error``),
     say each outcome (``TEXTS``) and act once every step is done (:meth:`_completed`).
 
-    What the done steps made (and the console passwords they deleted) goes to the summary once: when every step is
-    done, or else when the screen goes (left half-done or rolled back)."""
+    What the done steps made and what they took from users goes to the summary once: when every step is done, or
+    else when the screen goes (left half-done or rolled back)."""
 
     ID_PREFIX: ClassVar[str]
     TEXTS: ClassVar[RunTexts]

@@ -137,3 +137,24 @@ def test_a_console_password_a_fix_deleted_moves_to_removed_and_a_removed_users_i
     assert "ann" not in kept and "• console password: ann (deleted in this session)" in removed
     removal = [*fix, PlanStep("Delete user ann", "DeleteUser", {"UserName": "ann"}, None, no_undo="x")]
     assert removed_by_steps(removal) == []
+
+
+def test_a_policy_moved_off_a_user_leaves_made_and_is_said_as_removed_once() -> None:
+    """The guide attached IAMUserChangePassword to alice; the 1.14 fix moved it to a group: the summary listed it on
+    alice for good, and alice's removal line later named it among what went with her."""
+    arn = "arn:aws:iam::aws:policy/IAMUserChangePassword"
+    made = [Made("IAM user", "alice", user="alice"),
+            Made("user policy", "IAMUserChangePassword on alice", user="alice")]
+    move = [PlanStep("Create group g", "CreateGroup", {"GroupName": "g"}, "DeleteGroup", {"GroupName": "g"}),
+            PlanStep("Attach", "AttachGroupPolicy", {"GroupName": "g", "PolicyArn": arn}, "DetachGroupPolicy",
+                     {"GroupName": "g", "PolicyArn": arn}),
+            PlanStep("Add", "AddUserToGroup", {"GroupName": "g", "UserName": "alice"}, "RemoveUserFromGroup",
+                     {"GroupName": "g", "UserName": "alice"}),
+            PlanStep("Detach", "DetachUserPolicy", {"UserName": "alice", "PolicyArn": arn}, "AttachUserPolicy",
+                     {"UserName": "alice", "PolicyArn": arn})]
+    made += [*made_by_steps(move), *removed_by_steps(move)]
+    kept, removed = summary_text(made, None, 1, 5).split("What iam-tui made")[1].split("What was removed")
+    assert "user policy" not in kept and "• group policy: IAMUserChangePassword on g" in kept
+    assert "• user policy: IAMUserChangePassword on alice (detached in this session)" in removed
+    gone = summary_text(without_user(made, "alice"), None, 1, 5).split("What was removed")[1]
+    assert "• IAM user: alice (removed in this session, with its group membership)" in gone

@@ -402,6 +402,7 @@ async def test_moving_a_users_policies_to_a_group_passes_1_14_everywhere(make_ap
     made = made_section(seen)
     assert "• group: ann-permissions" in made and "• group policy: ReadOnlyAccess on ann-permissions" in made
     assert "• group membership: ann in ann-permissions" in made
+    assert "• user policy: ReadOnlyAccess on ann (detached in this session)" in removed_section(seen)
 
 
 async def test_the_support_role_a_fix_made_is_in_the_summary(make_app: MakeApp) -> None:
