@@ -82,6 +82,7 @@ class NameDialog(Dialog[str | None]):
         self.keys = keys
         self.max_length = max_length
         self.placeholder = suggested if placeholder is None else placeholder
+        self._edited = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -94,6 +95,9 @@ class NameDialog(Dialog[str | None]):
             yield Static(self.keys, classes="muted", markup=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if self.problem and event.value == self.suggested and not self._edited:
+            return  # the field's first Changed (its value set on mount): the problem it opened with stays
+        self._edited = True
         result = event.validation_result
         self.query_one("#name-problem", Static).update(
             "" if result is None or result.is_valid else "; ".join(result.failure_descriptions))

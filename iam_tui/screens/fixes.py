@@ -29,7 +29,7 @@ from ..core.fixes import Fix, FixId, fix_for
 from ..core.group_move import GroupTarget
 from ..core.plan_review import review_of_fix
 from ..core.scan_inputs import LiveKey
-from ..core.validation import validate_group_name
+from ..core.validation import name_taken, validate_group_name
 from ..widgets.data_text import Static
 from .base import REFUSED, AppScreen, Say, failure_text
 from .confirm import ConfirmScreen
@@ -206,21 +206,21 @@ async def _move_to_group(screen: AppScreen[Any], result: CheckResult) -> None:
         return
     groups = [g.name for g in authz.groups]
 
-    def rule(name: str) -> str | None:
-        return None if name in groups else validate_group_name(name)
+    def rule(name: str) -> str | None:  # an existing group's name uses it; the same name in other case is taken
+        return None if name in groups else validate_group_name(name) or name_taken(name, groups)
 
-    problem = ""
+    problem, typed = "", fixes.suggested_group(authz, user)
     while True:
         name = await screen.app.push_screen_wait(NameDialog(
-            f"Move {user}'s policies to which group?", fixes.suggested_group(authz, user), rule, problem=problem,
+            f"Move {user}'s policies to which group?", typed, rule, problem=problem,
             hint="A new name creates the group; an existing group's name uses it"
                  + (f" ({', '.join(groups)})." if groups else ".")))
         if name is None:
             return
         try:
             plan = await fixes.permissions_via_group(user, GroupTarget(name, create=name not in groups), authz)
-        except FixProblem as err:
-            problem = str(err)
+        except FixProblem as err:  # asked again, with the name as typed and why it cannot be used
+            problem, typed = str(err), name
             continue
         await _run_fix(screen, plan)
         return

@@ -135,6 +135,35 @@ async def test_moving_policies_to_a_group_fails_then_rolls_back_through_the_ui(
     assert [p["PolicyArn"] for p in attached] == [arn]
 
 
+async def test_a_group_name_taken_in_other_case_or_a_full_group_is_said_next_to_the_name_as_typed(
+        make_app: MakeApp, admin: IamClient) -> None:
+    """"ADMINS" (Admins exists) closed the dialog and opened it again with the suggested name, without a word."""
+    admin.create_user(UserName="ann")
+    admin.attach_user_policy(UserName="ann", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    admin.create_group(GroupName="Admins")
+    others = [p["Arn"] for p in admin.list_policies(Scope="AWS", MaxItems=40)["Policies"]
+              if p["PolicyName"] != "ReadOnlyAccess"][:10]
+    for arn in others:
+        admin.attach_group_policy(GroupName="Admins", PolicyArn=arn)
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await fix(app, pilot, "permissions-via-groups")
+        await until_shown(pilot, NameDialog)
+        dialog = app.screen
+        await pilot.press(*"ADMINS", "enter")  # the suggestion is selected: typing replaces it
+        await pilot.pause()
+        assert app.screen is dialog and app.screen.query_one("#name", Input).value == "ADMINS"
+        assert "(as 'Admins': IAM names ignore case)" in text(app, "#name-problem")
+        for _ in "ADMINS":
+            await pilot.press("backspace")
+        await pilot.press(*"Admins", "enter")  # the group exists: used, but it is full (10 managed policies)
+        await until_shown(pilot, NameDialog)
+        assert app.screen is not dialog and app.screen.query_one("#name", Input).value == "Admins"
+        assert "Group Admins would have 11 managed policies" in text(app, "#name-problem")
+        await pilot.press("escape")
+    assert admin.list_groups_for_user(UserName="ann")["Groups"] == []
+
+
 async def test_change_password_policy_is_just_detached_when_the_password_policy_allows_it(
         make_app: MakeApp, admin: IamClient) -> None:
     """IAMUserChangePassword grants nothing the password policy does not already: no one-member group for it."""
