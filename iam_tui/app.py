@@ -72,6 +72,7 @@ from .textual_fixes import (
     input_that_fails_is_a_hang_up,
     keys_are_handled_one_at_a_time,
     never_negative_timers,
+    scroll_keys_add_up,
     terminal_gets_only_printable_text,
     widgets_gone_are_freed,
     writes_to_a_gone_terminal_never_block,
@@ -112,6 +113,7 @@ input_that_fails_is_a_hang_up()
 widgets_gone_are_freed()
 editing_keys_keep_their_order()
 keys_are_handled_one_at_a_time()
+scroll_keys_add_up()
 
 # Signals that end the app the way quitting does: cleanups run, the terminal is restored.
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -397,8 +399,8 @@ class IamTuiApp(App[int]):
         above = [s for s in self.screen_stack[2:] if isinstance(s, AppScreen)]
         drops = [drop for screen in reversed(above) if (drop := screen.leaving_drops())]
         if drops:
-            self.notify(f"Still open here: {drops[0]}. esc leaves this screen (it asks first), then the guide's "
-                        "step 1.", title="Not left", severity="warning", timeout=8)
+            self.notify(f"Still open: {drops[0]}. Go back with esc, screen by screen: a screen asks before it "
+                        "drops anything.", title="Not left", severity="warning", timeout=8)
             return
         while len(self.screen_stack) > 2:
             self.pop_screen()

@@ -20,6 +20,7 @@ from rich.segment import Segment
 from textual import events
 from textual._context import active_app
 from textual._styles_cache import StylesCache
+from textual.actions import SkipAction
 from textual.app import App
 from textual.color import Color
 from textual.drivers import linux_driver
@@ -30,6 +31,7 @@ from textual.message_pump import MessagePump
 from textual.strip import Strip
 from textual.style import Style
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input
 
 from .core.display_text import without_hidden
@@ -159,6 +161,30 @@ def editing_keys_keep_their_order() -> None:
 
     on_key._in_order = True  # type: ignore[attr-defined]
     Input._on_key = on_key  # type: ignore[method-assign]
+
+
+def scroll_keys_add_up() -> None:
+    """↓/↑ (and j/k) on scrolled text move one line each, also when they come together.
+
+    Textual 8.2.8: ``scroll_down`` aims at ``scroll_target_y + 1`` but moves (and sets that target) only after the
+    next screen refresh, so every key handled before it aims at the same line: twenty ↓ sent at once moved the
+    summary about four lines. Keys scroll at once here; the target then counts each of them."""
+    if getattr(Widget.action_scroll_down, "_adds_up", False):
+        return
+
+    def action_scroll_down(self: Widget) -> None:
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        self.scroll_down(immediate=True)
+
+    def action_scroll_up(self: Widget) -> None:
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        self.scroll_up(immediate=True)
+
+    action_scroll_down._adds_up = True  # type: ignore[attr-defined]
+    Widget.action_scroll_down = action_scroll_down  # type: ignore[method-assign]
+    Widget.action_scroll_up = action_scroll_up  # type: ignore[method-assign]
 
 
 # Seconds a key may take on its way before the next is handed out anyway: a key whose widget was removed never

@@ -12,7 +12,7 @@ import weakref
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -191,3 +191,25 @@ async def test_a_key_the_app_drops_on_its_way_back_does_not_hold_up_the_next() -
         send_at_once(app, "f13", "x")
         await pilot.pause()  # returns once the app is idle: well before KEY_WAIT
         assert first.value == "x"
+
+
+class LongText(App[None]):
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="text"):
+            yield Static("\n".join(f"line {n}" for n in range(200)))
+
+
+async def test_arrow_keys_sent_together_each_scroll_a_line() -> None:
+    """Textual moved (and set its target) only after the next refresh, so twenty ↓ handled before it aimed at the
+    same line: the summary moved about four lines."""
+    app = LongText()
+    async with app.run_test(size=(40, 10)) as pilot:
+        box = app.query_one("#text", VerticalScroll)
+        box.focus()
+        await pilot.pause()
+        send_at_once(app, *["down"] * 20)
+        await pilot.pause(0.5)  # the animation
+        assert box.scroll_y == 20
+        send_at_once(app, *["up"] * 5)
+        await pilot.pause(0.5)
+        assert box.scroll_y == 15

@@ -47,7 +47,7 @@ async def test_the_one_time_password_stays_until_it_is_taken(make_app: MakeApp) 
         handover = await create(pilot)
         await step_1_from_the_palette(app, pilot)
         assert app.screen is handover
-        assert any("console password of hana was never revealed" in str(n.message) and "esc leaves" in
+        assert any("console password of hana was never revealed" in str(n.message) and "Go back with esc" in
                    str(n.message) for n in shown)
         await pilot.press("v")  # revealed: the person has seen it
         await step_1_from_the_palette(app, pilot)
