@@ -122,7 +122,9 @@ def without_key(made: Iterable[Made], key_id: str, user: str | None) -> list[Mad
     return [*made, Made("access key", key_id, f"of {user}, deleted in this session", user=user, gone=True)]
 
 
-ONE_PER_ACCOUNT = frozenset({"account alias"})  # a new one replaces the one before: only the latest is there
+PASSWORD_POLICY, SECURITY_CONTACT = "password policy", "security contact"
+SETTINGS = (PASSWORD_POLICY, SECURITY_CONTACT)  # set, not made: said apart, the latest of each
+ONE_PER_ACCOUNT = frozenset({"account alias", *SETTINGS})  # a new one replaces the one before: only the latest
 
 
 def made_lines(made: Iterable[Made]) -> list[str]:
@@ -172,8 +174,11 @@ def summary_text(made: Sequence[Made], results: Sequence[CheckResult] | None, st
                  steps_total: int) -> str:
     lines = [f"Guide steps done: {steps_done} of {steps_total}.", "", "What iam-tui made"]
     gone = {(m.kind, m.name) for m in made if m.gone}  # made, then removed: listed as removed only
-    lines += made_lines([m for m in made if m.kind != CLI_ACCESS and (m.kind, m.name) not in gone]) or [
-        "  nothing yet in this session"]
+    lines += made_lines([m for m in made if m.kind != CLI_ACCESS and m.kind not in SETTINGS
+                         and (m.kind, m.name) not in gone]) or ["  nothing yet in this session"]
+    settings = made_lines([m for m in made if m.kind in SETTINGS])
+    if settings:
+        lines += ["", "Account settings iam-tui set", *settings]
     protection = cli_access_lines(made)
     if protection:
         lines += ["", "How the admin's AWS CLI is protected", *protection]

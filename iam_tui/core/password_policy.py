@@ -48,3 +48,20 @@ DEFAULT_POLICY_TEXT = (
     "AWS default (no policy set): 8-128 characters, at least three of: uppercase, lowercase, digits, symbols; "
     "users may not change their own password unless an IAM policy allows it"
 )
+
+
+def policy_text(policy: PasswordPolicy) -> str:
+    """The policy in a line, as the summary says what was set: "14+ characters, symbols, numbers, ..."."""
+    parts = [f"{policy.minimum_length}+ characters"]
+    required = [what for what, on in (("symbols", policy.require_symbols), ("numbers", policy.require_numbers),
+                                      ("uppercase", policy.require_uppercase), ("lowercase", policy.require_lowercase))
+                if on]
+    if required:
+        parts.append("with " + ", ".join(required))
+    if policy.reuse_prevention:
+        parts.append(f"none of the last {policy.reuse_prevention} again")
+    if policy.max_age_days:
+        parts.append(f"expires after {policy.max_age_days} days" + (" (then only an admin resets it)"
+                                                                    if policy.hard_expiry else ""))
+    parts.append("users may change their own" if policy.allow_users_to_change else "users may not change their own")
+    return "; ".join(parts)

@@ -20,6 +20,7 @@ from ..core.changes import Changed
 from ..core.checks import CheckId, CheckResult, Status
 from ..core.credential_report import CredentialReport, report_age
 from ..core.display_text import visible
+from ..core.finish import SECURITY_CONTACT, Made
 from ..core.fixes import fix_for
 from ..core.leftover_keys import LeftoverKey, leftover_keys, leftover_text
 from ..guide import StepKey
@@ -28,7 +29,7 @@ from ..widgets.fitted_table import FitColumn, FittedTable
 from ..widgets.guide_navigator import GuideNavigator
 from ..widgets.looks import readable
 from .base import REFUSED, AppScreen, failure_text
-from .messages import ScanFinished
+from .messages import Recorded, ScanFinished
 from .security_contact import SecurityContactScreen
 from .startup import connecting_text
 
@@ -374,6 +375,7 @@ class DashboardScreen(AppScreen[None]):
                           failed="The security contact was not saved.") is REFUSED:
             return
         self.notify(f"Security contact set: {contact.name} <{contact.email}>.")
+        self.tell(Recorded(Made(SECURITY_CONTACT, f"{contact.name} <{contact.email}>")))
 
     def action_focus_guide(self) -> None:
         self.query_one(GuideNavigator).focus()

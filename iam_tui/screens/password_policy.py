@@ -22,7 +22,8 @@ from textual.widgets import Checkbox, Input
 from ..aws.errors import AwsError
 from ..aws.outcome import outcome_unknown
 from ..core.changes import Changed
-from ..core.password_policy import DEFAULT_POLICY_TEXT, PasswordPolicy
+from ..core.finish import PASSWORD_POLICY, Made
+from ..core.password_policy import DEFAULT_POLICY_TEXT, PasswordPolicy, policy_text
 from ..core.policy_edit import (
     ALLOW_CHANGE,
     CIS_EXPIRY_NOTE,
@@ -47,6 +48,7 @@ from ..core.policy_edit import (
 from ..widgets.data_text import Label, Static
 from .base import REFUSED, AppScreen, failure_text
 from .confirm import ConfirmScreen
+from .messages import Recorded
 
 FormValues = tuple[dict[str, str], dict[str, bool]]
 PLACEHOLDERS = {MAX_AGE.key: "never", REUSE.key: "none"}
@@ -286,7 +288,7 @@ class PasswordPolicyScreen(AppScreen[None]):
     async def apply_policy(self, policy: PasswordPolicy) -> None:
         await self._change("updating the password policy", "UpdateAccountPasswordPolicy",
                            lambda: self.iam.service.password_policy.update(policy),
-                           "Password policy updated.")
+                           "Password policy updated.", Made(PASSWORD_POLICY, policy_text(policy)))
 
     def action_remove_policy(self) -> None:
         question = ("Remove the account password policy?\n\n" + DEFAULT_POLICY_TEXT + "; no reuse prevention; "
@@ -303,9 +305,11 @@ class PasswordPolicyScreen(AppScreen[None]):
     async def remove_policy(self) -> None:
         await self._change("removing the password policy", "DeleteAccountPasswordPolicy",
                            lambda: self.iam.service.password_policy.delete(),
-                           "Password policy removed: AWS's default applies.")
+                           "Password policy removed: AWS's default applies.",
+                           Made(PASSWORD_POLICY, "removed", "AWS's default applies"))
 
-    async def _change(self, what: str, operation: str, call: Callable[[], Awaitable[object]], done: str) -> None:
+    async def _change(self, what: str, operation: str, call: Callable[[], Awaitable[object]], done: str,
+                      record: Made) -> None:
         """Run one change against AWS (quitting and leaving are refused meanwhile), then re-read the policy and
         rescan the dashboard."""
         self._status(f"{what.capitalize()} ({operation})…")
@@ -319,6 +323,7 @@ class PasswordPolicyScreen(AppScreen[None]):
                 self._status(f"{said} The form shows the policy now in AWS.", error=True)
             return
         self.app.notify(done)
+        self.tell(Recorded(record))
         try:
             current = await self.iam.service.password_policy.current()
         except AwsError as err:

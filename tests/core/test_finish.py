@@ -158,3 +158,19 @@ def test_a_policy_moved_off_a_user_leaves_made_and_is_said_as_removed_once() -> 
     assert "• user policy: IAMUserChangePassword on alice (detached in this session)" in removed
     gone = summary_text(without_user(made, "alice"), None, 1, 5).split("What was removed")[1]
     assert "• IAM user: alice (removed in this session, with its group membership)" in gone
+
+
+def test_account_settings_are_said_apart_the_latest_of_each() -> None:
+    from iam_tui.core.password_policy import PasswordPolicy, policy_text
+
+    cis = PasswordPolicy(minimum_length=14, require_symbols=True, require_numbers=True, reuse_prevention=24,
+                         allow_users_to_change=True)
+    assert policy_text(cis) == ("14+ characters; with symbols, numbers; none of the last 24 again; "
+                                "users may change their own")
+    made = [Made("password policy", policy_text(PasswordPolicy())), Made("security contact", "Sec <s@example.com>"),
+            Made("password policy", policy_text(cis))]
+    text = summary_text(made, None, 1, 5)
+    assert "What iam-tui made\n  nothing yet in this session" in text
+    settings = text.split("Account settings iam-tui set")[1].split("What the checks say now")[0]
+    assert [line.strip() for line in settings.strip().splitlines()] == ["• security contact: Sec <s@example.com>",
+                                             f"• password policy: {policy_text(cis)}"]

@@ -343,6 +343,7 @@ async def test_setting_the_password_policy_passes_1_7_and_1_8_everywhere(make_ap
         await rescanned(pilot, app, after)
     assert regions and len(asked) == regions + len(set(asked))  # r reads each enabled region once
     assert seen.statuses["password-policy-length"] is Status.PASS
+    assert "Account settings iam-tui set\n  • password policy: 14+ characters" in seen.summary
     assert seen.statuses["password-policy-reuse"] is Status.PASS
     assert "[pass]" in seen.detail["password-policy-length"]
     assert "1.7" not in seen.summary and "1.8" not in seen.summary
@@ -435,6 +436,7 @@ async def test_the_security_contact_set_from_the_dashboard_passes_1_2_everywhere
     assert seen.statuses["security-contact"] is Status.PASS
     assert "[pass]" in seen.detail["security-contact"]
     assert "1.2 " not in seen.summary
+    assert "• security contact: Sec <security@example.com>" in seen.summary
 
 
 async def test_an_alias_set_in_step_4_is_in_the_header_the_dashboard_and_the_summary(make_app: MakeApp) -> None:

@@ -101,6 +101,7 @@ async def test_removing_the_password_policy_fails_its_checks_everywhere(make_app
     assert seen.statuses["password-policy-reuse"] is Status.FAIL
     assert "[fail]" in seen.detail["password-policy-length"]
     assert "✗ 1.7 " in seen.summary and "✗ 1.8 " in seen.summary
+    assert "• password policy: removed (AWS's default applies)" in seen.summary
 
 
 async def test_a_policy_whose_answer_was_lost_and_could_not_be_read_back_is_shown_as_aws_holds_it(
