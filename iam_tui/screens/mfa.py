@@ -221,8 +221,16 @@ class MfaScreen(UserScreen[None]):
             self._validate_name()
             self.action_other_user()
 
+    def _say_user(self) -> None:
+        """The user, and ctrl+o while it works (not once a device is made for this user)."""
+        if self.user_name is None:
+            return
+        other = "" if self.phase is Phase.SCAN else "   (ctrl+o: another user)"
+        self.user_line.update(f"IAM user: {self.user_name}{other}")
+
     def watch_phase(self, phase: Phase) -> None:
         self.switcher.current = phase
+        self._say_user()
         self.query_one("#root-mfa").display = self.root_mfa_missing and phase is not Phase.SCAN
         if phase is Phase.CREATE:
             self.name_input.focus()
@@ -269,7 +277,7 @@ class MfaScreen(UserScreen[None]):
     def show_user(self, user: str) -> None:
         self.user_name = user
         self.devices = None
-        self.user_line.update(f"IAM user: {user}   (ctrl+o: another user)")
+        self._say_user()
         self.listing.update("Reading MFA devices…")
         self.name_input.value = user
         self.proposing_name = True  # a free name replaces it once the account's devices are read

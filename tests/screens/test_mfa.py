@@ -218,7 +218,9 @@ async def test_leaving_any_other_way_deletes_the_device(make_app: MakeApp, admin
     app = make_app(start_at=StepKey.MFA, guide_user="alice")
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_mfa(app, pilot)
+        assert "ctrl+o: another user" in str(screen.user_line.render())
         await create_device(app, pilot, screen)
+        assert "ctrl+o" not in str(screen.user_line.render())  # it does nothing now: not offered
         app.switch_to_dashboard()  # the palette's "Guide step 1": not past a device made and not enabled
         await settle(pilot)
         assert app.screen is screen and len(admin.list_virtual_mfa_devices()["VirtualMFADevices"]) == 1
