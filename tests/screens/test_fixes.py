@@ -52,6 +52,21 @@ async def run_to_done(app: IamTuiApp, pilot: Pilot[int]) -> None:
     await until(pilot, lambda: "Done" in text(app, "#progress-status") or "Stopped" in text(app, "#progress-status"))
 
 
+async def unused_key_fix_to_its_deletion(app: IamTuiApp, pilot: Pilot[int]) -> str:
+    """CIS 1.10's fix: its review, enter (the key is deactivated), enter on the result, y to the deletion it offers:
+    the deletion's review is shown. Returns the first review's text."""
+    await fix(app, pilot, "setup-keys-unused")
+    await until_screen(pilot, PlanReviewScreen)
+    first_review = text(app, "#review-text")
+    await pilot.press("enter")
+    await run_to_done(app, pilot)
+    await pilot.press("enter")
+    await until_shown(pilot, ConfirmScreen)
+    await pilot.press("y")
+    await until_screen(pilot, PlanReviewScreen)
+    return first_review
+
+
 async def test_unused_keys_of_the_user_named_in_the_finding_are_deactivated(
         make_app: MakeApp, admin: IamClient) -> None:
     admin.create_user(UserName="lee")

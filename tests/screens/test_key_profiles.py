@@ -101,7 +101,7 @@ async def test_the_unused_key_fix_names_the_profile_when_it_deletes_the_key(
         make_app: MakeApp, service: IamService, admin: IamClient) -> None:
     """CIS 1.10: the fix deactivates the never-used key, then offers its deletion as a plan of its own: that
     review names the profile, and once the key is gone its removal is offered."""
-    from .test_fixes import fix, run_to_done, text
+    from .test_fixes import run_to_done, text, unused_key_fix_to_its_deletion
 
     admin.create_user(UserName="lee")
     admin.create_login_profile(UserName="lee", Password="Correct-Horse-9-battery")
@@ -109,15 +109,8 @@ async def test_the_unused_key_fix_names_the_profile_when_it_deletes_the_key(
     paths = demo_paths(service, key)
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        await fix(app, pilot, "setup-keys-unused")
-        await until_screen(pilot, PlanReviewScreen)
-        assert "AWS CLI profiles that hold" not in text(app, "#review-text")  # deactivating deletes nothing
-        await pilot.press("enter")
-        await run_to_done(app, pilot)
-        await pilot.press("enter")
-        await until_shown(pilot, ConfirmScreen)
-        await pilot.press("y")
-        await until_screen(pilot, PlanReviewScreen)
+        deactivation = await unused_key_fix_to_its_deletion(app, pilot)
+        assert "AWS CLI profiles that hold" not in deactivation  # deactivating deletes nothing
         assert f"hold a key this deletes: alice (credentials file, {key})" in text(app, "#review-text")
         await pilot.press(*key, "enter")
         await run_to_done(app, pilot)

@@ -212,7 +212,7 @@ async def test_a_key_made_in_step_5_fails_1_10_on_the_dashboard_users_and_summar
 async def test_a_key_the_guide_made_then_a_fix_deleted_moves_to_removed_in_the_summary(
         make_app: MakeApp, admin: IamClient) -> None:
     """The fix's plan deletes it (DeleteAccessKey): the summary listed it as made and existing until r."""
-    from .test_fixes import fix, run_to_done
+    from .test_fixes import run_to_done, unused_key_fix_to_its_deletion
 
     admin.create_user(UserName="lee")
     admin.create_login_profile(UserName="lee", Password="Correct-Horse-9-battery")
@@ -221,14 +221,7 @@ async def test_a_key_the_guide_made_then_a_fix_deleted_moves_to_removed_in_the_s
     app.session.record(Made("access key", key, "of lee", user="lee"))  # as step 5 records it
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
-        await fix(app, pilot, "setup-keys-unused")  # deactivate it, then delete it: two plans
-        await until_screen(pilot, PlanReviewScreen)
-        await pilot.press("enter")
-        await run_to_done(app, pilot)
-        await pilot.press("enter")
-        await until_shown(pilot, ConfirmScreen)
-        await pilot.press("y")
-        await until_screen(pilot, PlanReviewScreen)
+        await unused_key_fix_to_its_deletion(app, pilot)  # deactivate it, then delete it: two plans
         await pilot.press(*key, "enter")
         await run_to_done(app, pilot)
         await pilot.press("enter")
