@@ -93,7 +93,7 @@ class CreateKeyScreen(Dialog[KeyRequest | None]):
                 for index, case in enumerate(USE_CASES):
                     yield RadioButton(case.label, value=index == 0, id=f"use-{case.key}")
             yield Static(USE_CASES[0].alternative, id="alternative")
-            yield Input(placeholder="Description (optional, stored as a user tag named after the key ID)",
+            yield Input(placeholder="Description (optional, kept as a tag on the user)",
                         id="description", max_length=300)
             yield Static("", id="description-error", classes="field-error")
             yield Button("I understand; create the access key", id="create", variant="warning")
