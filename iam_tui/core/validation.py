@@ -23,6 +23,11 @@ def _article(kind: str) -> str:
     return "an" if kind[0] in "aeio" or kind.split()[0] in {"MFA", "IAM"} else "a"
 
 
+def _chars(bad: Iterable[str]) -> str:
+    """The characters refused, each quoted; a space named (a quoted space wrapped in two at a line's end)."""
+    return " ".join("a space" if c == " " else repr(c) for c in bad)
+
+
 def _name(kind: str, value: str, maximum: int) -> str | None:
     article = _article(kind)
     if not value:
@@ -31,7 +36,7 @@ def _name(kind: str, value: str, maximum: int) -> str | None:
         return f"{article.capitalize()} {kind} has at most {maximum} characters ({len(value)} now)."
     if not _NAME.fullmatch(value):
         bad = sorted({c for c in value if not _NAME.fullmatch(c)})
-        return f"{article.capitalize()} {kind} may only contain {NAME_CHARS}; not: {' '.join(repr(c) for c in bad)}."
+        return f"{article.capitalize()} {kind} may only contain {NAME_CHARS}; not: {_chars(bad)}."
     return None
 
 
@@ -120,7 +125,7 @@ def validate_account_alias(alias: str) -> str | None:
     if bad:
         capitals = " (no capitals)" if any(c.isupper() for c in bad) else ""
         return (f"An account alias may only contain lowercase letters, digits and hyphens{capitals}; not: "
-                f"{' '.join(repr(c) for c in bad)}.")
+                f"{_chars(bad)}.")
     if not _ALIAS.fullmatch(alias):
         return ("An account alias has single hyphens (never two in a row), and starts and ends with a letter or "
                 "digit.")

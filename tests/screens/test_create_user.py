@@ -177,7 +177,7 @@ async def test_invalid_name_blocks_the_next_page_and_makes_no_call(make_app: Mak
     async with app.run_test(size=(100, 32)) as pilot:
         form = await open_form(app, pilot)
         await type_name(pilot, "bad name!")
-        assert "not: ' ' '!'" in text(app, "#user-name-msg")
+        assert "not: a space '!'" in text(app, "#user-name-msg")
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert form.page == "details"
@@ -402,7 +402,7 @@ async def test_tag_and_group_name_errors_sit_next_to_their_fields(make_app: Make
         assert "exists already" in text(app, "#group-name-msg")
         form.query_one("#group-name", Input).value = "bad group"
         await pilot.pause()
-        assert "not: ' '" in text(app, "#group-name-msg")
+        assert "not: a space" in text(app, "#group-name-msg")
         await pilot.press("ctrl+n")
         assert form.page == "permissions"
         form.query_one("#group-name", Input).value = "Builders"
