@@ -27,6 +27,7 @@ from textual import events, on, work
 from textual._context import active_message_pump
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
@@ -378,8 +379,10 @@ class IamTuiApp(App[int]):
     def open_step(self, key: StepKey) -> None:
         from .screens.registry import screen_for_step
 
-        if self.session.busy:
-            return  # leaving would cancel the screen's workers while their AWS call goes on (see check_action)
+        if self.session.busy:  # leaving would cancel the screen's workers while their AWS call goes on
+            self.notify(f"Not opened: {self.session.busy} is still running. Try again once it is done.",
+                        title="Busy", severity="warning")
+            return
         screen = screen_for_step(key)
         if screen is None:
             self.switch_to_dashboard()
@@ -390,6 +393,16 @@ class IamTuiApp(App[int]):
         chosen = next((s for s in STEPS if s.number == number), None)
         if chosen is not None and self._service is not None:
             self.open_step(chosen.key)
+
+    def push_screen(self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False, *,
+                    mode: str | None = None) -> Any:
+        """A screen pushed while the command palette is open closes the palette first. Work that ends with a screen
+        (a password hand-over, a plan's progress) put it over the palette: esc then answered that screen, and the
+        palette came back later over another one; ctrl+p there crashed (DuplicateIds: a palette was still open)."""
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if isinstance(top, CommandPalette) and not isinstance(screen, CommandPalette):
+            top._action_escape()  # Textual's own way out: its search stops, then it is dismissed
+        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
 
     def switch_to_dashboard(self) -> None:
         """Back to the dashboard (the palette's "Guide step 1"). A screen above it that would drop something (a

@@ -4,7 +4,7 @@ dropped without the question its esc asks, and a flow waiting for a popped scree
 
 from __future__ import annotations
 
-from textual.command import CommandList
+from textual.command import CommandList, CommandPalette
 from textual.notifications import Notification
 from textual.pilot import Pilot
 
@@ -17,7 +17,7 @@ from iam_tui.screens.password_handover import PasswordHandoverScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
 
-from ..helpers import IamClient, MakeApp
+from ..helpers import IamClient, MakeApp, send_at_once
 from .pilot import current, notifications_into
 from .test_create_user import create, go_to_review, open_form, type_name
 from .test_fixes import fix
@@ -118,3 +118,48 @@ async def test_a_review_run_as_the_palette_opens_over_it_goes_and_the_run_starts
         await until(pilot, lambda: current(app, PlanProgressScreen).run_state.complete)
         assert review not in app.screen_stack and not app.crashes
         assert [r["RoleName"] for r in admin.list_roles()["Roles"]] == ["AWSSupportRole"]
+
+
+async def test_a_screen_that_work_ends_with_closes_the_palette_first(make_app: MakeApp) -> None:
+    """ctrl+s and ctrl+p typed together on the create-user review: the password hand-over was pushed over the
+    palette (esc then answered the hand-over, and the palette came back later over the dashboard), and ctrl+p on
+    the hand-over crashed: DuplicateIds, a palette was still open under it."""
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        await type_name(pilot, "ann")
+        await go_to_review(pilot)
+        send_at_once(app, "ctrl+s", "ctrl+p")  # the palette opens while the user is created
+        await until_screen(pilot, PasswordHandoverScreen)
+        assert not any(isinstance(s, CommandPalette) for s in app.screen_stack)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: bool(app.screen.query(CommandList)))
+        await pilot.press("escape")
+        await until_screen(pilot, PasswordHandoverScreen)
+        assert not app.crashes
+
+
+async def test_a_step_asked_for_while_a_change_runs_says_why_it_does_not_open(make_app: MakeApp) -> None:
+    """It did nothing, without a word (leaving would cancel the change's worker while its call goes on)."""
+    import asyncio
+
+    from iam_tui.guide import StepKey
+
+    app = make_app()
+    shown: list[Notification] = []
+    async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
+        await until_screen(pilot, DashboardScreen)
+        done = asyncio.Event()
+
+        async def change() -> None:
+            async with app.session.mutating("rotating alice's access key"):
+                await done.wait()
+
+        task = asyncio.create_task(change())
+        await pilot.pause()
+        app.open_step(StepKey.MFA)
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert any("Not opened: rotating alice's access key is still running" in str(n.message) for n in shown)
+        done.set()
+        await task
