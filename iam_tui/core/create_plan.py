@@ -46,8 +46,11 @@ class NewUserRequest:
     @property
     def attach_change_password(self) -> bool:
         """As the console does: a user who must change the password at first sign-in, in an account whose
-        policy does not let users change their own password, gets IAMUserChangePassword attached directly."""
-        return self.console_access and self.password_reset_required and not self.policy.allow_users_to_change
+        policy does not let users change their own password, gets IAMUserChangePassword attached directly; not when
+        the existing group the user joins has it already (the 1.14 fix moves it there)."""
+        in_group = not self.group.create and "IAMUserChangePassword" in self.group.existing_policies
+        return (self.console_access and self.password_reset_required and not self.policy.allow_users_to_change
+                and not in_group)
 
     @property
     def group_policy_arn(self) -> str | None:

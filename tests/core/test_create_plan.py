@@ -77,6 +77,16 @@ def test_no_password_policy_means_users_may_not_change_their_password() -> None:
     assert "no account password policy is set" in notes and "first sign-in" in notes
 
 
+def test_a_group_that_has_iam_user_change_password_already_gives_it() -> None:
+    """After the 1.14 fix moved it to PowerUsers, the next user created in PowerUsers got it attached directly again
+    (and the review said 1.14 would fail)."""
+    group = GroupChoice("PowerUsers", False, existing_policies=("AdministratorAccess", "IAMUserChangePassword"))
+    assert "AttachUserPolicy" not in ops(build_plan(request(group=group)))
+    assert not any("1.14" in note for note in review_notes(request(group=group)))
+    other = GroupChoice("Ops", False, existing_policies=("AdministratorAccess",))
+    assert "AttachUserPolicy" in ops(build_plan(request(group=other)))
+
+
 @pytest.mark.parametrize("partition", ["aws", "aws-cn", "aws-us-gov"])
 def test_aws_managed_policy_arns_are_built_in_the_callers_partition(partition: str) -> None:
     plan = build_plan(request(partition=partition))
