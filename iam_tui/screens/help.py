@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -33,6 +35,20 @@ def bindings_text(screen: Screen[object]) -> str:
     return "\n".join(f"  {('' if d in compact else '/').join(keys):<10} {d}" for d, keys in rows.items())
 
 
+ACRONYMS = {"Cli": "CLI", "Mfa": "MFA", "Qr": "QR"}
+
+
+def screen_name(screen: Screen[object]) -> str:
+    """What the help calls ``screen``: its own title, else its class in words ("PlanProgressScreen": "Plan
+    progress"; the class name itself read as code)."""
+    title = getattr(screen, "title_text", None)
+    if isinstance(title, str) and title:
+        return title
+    words = re.findall(r"[A-Z][a-z]*", type(screen).__name__.removesuffix("Screen")) or [type(screen).__name__]
+    named = [ACRONYMS.get(word, word if n == 0 else word.lower()) for n, word in enumerate(words)]
+    return " ".join(named)
+
+
 class HelpScreen(Dialog[None]):
     """What the screen below is for, and the keys its footer shows (esc, q or ? close it)."""
 
@@ -51,7 +67,7 @@ class HelpScreen(Dialog[None]):
 
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__()
-        self.title_text = type(screen).__name__.removesuffix("Screen")
+        self.title_text = screen_name(screen)
         self.help_text = getattr(screen, "HELP", "") or ""
         self.keys = bindings_text(screen)
 

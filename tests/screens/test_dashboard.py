@@ -418,3 +418,21 @@ async def test_no_leftover_line_without_one(make_app: MakeApp) -> None:
         await settle(pilot)
         assert not app.screen.query_one("#leftover-keys").display
         assert not app.screen.check_action("delete_leftover", ())
+
+
+def test_the_help_names_a_screen_in_words() -> None:
+    """It said "Help: PlanProgress", a class name."""
+    from iam_tui.screens.help import screen_name
+
+    class PlanProgressScreen(Screen[None]):
+        pass
+
+    class CliProfileScreen(Screen[None]):
+        title_text = "AWS CLI profile for alice"
+
+    class MfaKeyScreen(Screen[None]):
+        pass
+
+    assert screen_name(PlanProgressScreen()) == "Plan progress"
+    assert screen_name(CliProfileScreen()) == "AWS CLI profile for alice"
+    assert screen_name(MfaKeyScreen()) == "MFA key"
