@@ -424,13 +424,13 @@ def test_the_help_names_a_screen_in_words() -> None:
     """It said "Help: PlanProgress", a class name."""
     from iam_tui.screens.help import screen_name
 
-    class PlanProgressScreen(Screen[None]):
+    class PlanProgressScreen(Screen[object]):
         pass
 
-    class CliProfileScreen(Screen[None]):
+    class CliProfileScreen(Screen[object]):
         title_text = "AWS CLI profile for alice"
 
-    class MfaKeyScreen(Screen[None]):
+    class MfaKeyScreen(Screen[object]):
         pass
 
     assert screen_name(PlanProgressScreen()) == "Plan progress"
