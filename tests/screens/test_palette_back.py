@@ -1,6 +1,7 @@
-"""The palette's "Guide step 1" goes back to the dashboard from any screen. It once popped every screen above the
-dashboard at once: the new user's one-time password went unseen (AWS never shows it again), a form's entries were
-dropped without the question its esc asks, and a flow waiting for a popped screen never ended."""
+"""The command palette and the screens under it. "Guide step 1" goes back to the dashboard from any screen: it once
+popped every screen above the dashboard at once (the new user's one-time password went unseen, and AWS never shows it
+again; a form's entries were dropped without the question its esc asks; a flow waiting for a popped screen never
+ended). And a screen that work opens or closes while the palette is open lands where it should."""
 
 from __future__ import annotations
 
