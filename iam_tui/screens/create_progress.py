@@ -86,8 +86,11 @@ class CreateProgressScreen(PlanRunScreen):
 
     def _unfinished_text(self) -> str:
         """While some steps are done and others are not, quitting the app asks first."""
-        return (f"user {self.request.user_name} is half-created ({self.run_state.done_count} of "
-                f"{len(self.run_state.progress)} steps done)")
+        run, user = self.run_state, self.request.user_name
+        if any(p.step.operation == "CreateUser" for p in run.leftovers):
+            return f"user {user} is half-created ({run.done_count} of {len(run.progress)} steps done)"
+        left = "; ".join(p.step.title for p in run.leftovers)  # the user was never made (e.g. its name was taken)
+        return f"creating {user} stopped before the user was made; still in AWS: {left}"
 
     def _completed(self) -> None:
         self._status(f"✓ {self.request.user_name} created.")

@@ -459,6 +459,22 @@ async def test_the_password_never_leaks_into_errors_or_the_screen(make_app: Make
         await until(pilot, lambda: failed_line in visible_text(app))
 
 
+async def test_quitting_when_the_user_was_never_made_names_what_is_left(make_app: MakeApp,
+                                                                        service: IamService) -> None:
+    """Its name taken meanwhile, the user is not made after its group was: the question said "user jo is
+    half-created" of a user that does not exist."""
+    inject_error(service, "iam", "CreateUser", "EntityAlreadyExists", "User with name jo already exists.", 409)
+    app = make_app(start_at=StepKey.CREATE_USER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await run_plan(app, pilot, "jo")
+        await app.action_quit()
+        await until_screen(pilot, ConfirmScreen)
+        question = str(app.screen.query_one("#question").render())
+        assert "creating jo stopped before the user was made; still in AWS: Create group PowerUsers" in question
+        assert "half-created" not in question
+        await pilot.press("n")
+
+
 async def test_quitting_with_a_half_made_user_asks_first(make_app: MakeApp, service: IamService) -> None:
     inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
     app = make_app(start_at=StepKey.CREATE_USER)
