@@ -78,6 +78,7 @@ class CreateUserScreen(AppScreen[None]):
         self.went_past_details = False  # a later page was shown: its entries count as the person's
         self._name_timer: Timer | None = None
         self.review_shown_at: float | None = None  # when the review page was last drawn
+        self.attempted = False  # an attempt to create was made: the entries were sent
 
     # --- layout ------------------------------------------------------------------------------------------------
 
@@ -266,13 +267,18 @@ class CreateUserScreen(AppScreen[None]):
 
         if any(isinstance(screen, CreateProgressScreen) for screen in self.app.screen_stack):
             return None  # the entries went into an attempt to create: its screens say what leaving would drop
-        return "what you entered in the create-user form (nothing was sent to AWS)" if self.has_entries else None
+        return f"what you entered in the create-user form{self._not_sent}" if self.has_entries else None
+
+    @property
+    def _not_sent(self) -> str:
+        """Said of the entries until an attempt to create sent them (its roll back or its leftovers are its own)."""
+        return "" if self.attempted else " (nothing was sent to AWS)"
 
     @work(exclusive=True, group="leave")
     async def _leave(self) -> None:
         """esc on the first page leaves the form; with entries, only once the person says so."""
         if self.has_entries and not await self.confirm(ConfirmScreen(
-                "Leave the form? What you entered on its pages is dropped (nothing was sent to AWS).",
+                f"Leave the form? What you entered on its pages is dropped{self._not_sent}.",
                 yes="Leave", no="Stay")):
             return
         self.dismiss()
@@ -324,6 +330,7 @@ class CreateUserScreen(AppScreen[None]):
         from .create_progress import CreateProgressScreen
 
         request = self.build_request(self._password())
+        self.attempted = True
         self.iam.push_screen(CreateProgressScreen(request), self._after_create)
 
     def _after_create(self, created: bool | None) -> None:

@@ -492,6 +492,21 @@ async def test_quitting_with_a_half_made_user_asks_first(make_app: MakeApp, serv
         assert not app.is_running
 
 
+async def test_after_a_rolled_back_attempt_the_form_no_longer_says_nothing_was_sent(make_app: MakeApp,
+                                                                                  service: IamService) -> None:
+    inject_error(service, "iam", "AddUserToGroup", "AccessDenied", "not authorized", 403)
+    app = make_app(start_at=StepKey.CREATE_USER)
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(app, pilot)
+        assert form.leaving_drops() is None  # nothing typed yet
+        await run_plan(app, pilot, "jo")
+        await pilot.press("b")
+        await settle(pilot, rounds=4)
+        await pilot.press("escape")  # rolled back: back to the form
+        await until_screen(pilot, CreateUserScreen)
+        assert form.leaving_drops() == "what you entered in the create-user form"
+
+
 async def test_fixing_the_password_policy_from_the_form_drops_iam_user_change_password(
         make_app: MakeApp, admin: IamClient) -> None:
     from iam_tui.screens.password_policy import PasswordPolicyScreen
