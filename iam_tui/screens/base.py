@@ -116,21 +116,27 @@ class TypedScreen(Screen[ResultT]):
         return cast("IamTuiApp", self.app)
 
     _dismiss_when_shown: tuple[ResultT | None] | None = None
+    _answered = False
 
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         """Textual's ``dismiss`` pops whatever screen is on top. A screen that ended from a worker while the person
         had opened the palette or help over it popped that one instead (its own worker then crashed) and stayed,
         already answered: a plan's review offered to run a change already made, and leaving it crashed. Covered, it
-        goes once it is shown again; a screen no longer in the stack is not dismissed again."""
-        if self not in self.app.screen_stack:
+        goes once it is shown again. A screen answers once: a second dismiss (an enter that came before it went, a
+        screen no longer in the stack) does nothing."""
+        if self._answered or self not in self.app.screen_stack:
             return AwaitComplete()
+        self._answered = True
         if self.app.screen is not self:
             self._dismiss_when_shown = (result,)
             return AwaitComplete()
         return super().dismiss(result)
 
     def _dismiss_now(self, result: ResultT | None) -> None:
-        self.dismiss(result)  # not returned: a callback's awaitable is awaited, and Textual forbids awaiting it here
+        if self.app.screen is self:
+            super().dismiss(result)  # not returned: Textual forbids awaiting it from the screen's own handler
+        elif self in self.app.screen_stack:
+            self._dismiss_when_shown = (result,)  # covered again meanwhile
 
     def on_compose(self) -> None:
         """Take the app's breakpoint classes (``-narrow``/``-wide``, ``-short``/``-tall``) before the widgets are

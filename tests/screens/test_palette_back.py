@@ -164,3 +164,22 @@ async def test_a_step_asked_for_while_a_change_runs_says_why_it_does_not_open(ma
         assert any("Not opened: rotating alice's access key is still running" in str(n.message) for n in shown)
         done.set()
         await task
+
+
+async def test_a_screen_answers_once(make_app: MakeApp) -> None:
+    """Answered under the palette, then again (an enter that came after): the second answer replaced the first."""
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until_screen(pilot, DashboardScreen)
+        answers: list[bool | None] = []
+        question = ConfirmScreen("Go on?")
+        app.push_screen(question, answers.append)
+        await until_shown(pilot, ConfirmScreen)
+        app.action_command_palette()
+        await until(pilot, lambda: bool(app.screen.query(CommandList)))
+        question.dismiss(True)
+        question.dismiss(False)
+        await pilot.press("escape")  # the palette closes: the question goes, with its first answer
+        await until_screen(pilot, DashboardScreen)
+        await pilot.pause()
+        assert answers == [True] and isinstance(app.screen, DashboardScreen)
