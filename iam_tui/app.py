@@ -396,12 +396,15 @@ class IamTuiApp(App[int]):
 
     def push_screen(self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False, *,
                     mode: str | None = None) -> Any:
-        """A screen pushed while the command palette is open closes the palette first. Work that ends with a screen
+        """A screen pushed while the command palette or help is open closes it first. Work that ends with a screen
         (a password hand-over, a plan's progress) put it over the palette: esc then answered that screen, and the
-        palette came back later over another one; ctrl+p there crashed (DuplicateIds: a palette was still open)."""
+        palette came back later over another one; ctrl+p there crashed (DuplicateIds: a palette was still open).
+        Over help, the help of the screen before came back once the new one was left, and took the keys."""
         top = self.screen_stack[-1] if self.screen_stack else None
         if isinstance(top, CommandPalette) and not isinstance(screen, CommandPalette):
             top._action_escape()  # Textual's own way out: its search stops, then it is dismissed
+        elif isinstance(top, HelpScreen) and not isinstance(screen, CommandPalette | HelpScreen):
+            top.dismiss()
         return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
 
     def switch_to_dashboard(self) -> None:
@@ -411,6 +414,8 @@ class IamTuiApp(App[int]):
         another screen) and the dashboard's flows that waited for them end."""
         above = [s for s in self.screen_stack[2:] if isinstance(s, AppScreen)]
         drops = [drop for screen in reversed(above) if (drop := screen.leaving_drops())]
+        drops += ["an answer given while the palette was open (it goes on once its screen is shown)"
+                  for screen in self.screen_stack[2:] if isinstance(screen, TypedScreen) and screen.answer_pending]
         if drops:
             self.notify(f"Still open: {drops[0]}. Go back with esc, screen by screen: a screen asks before it "
                         "drops anything.", title="Not left", severity="warning", timeout=8)

@@ -97,8 +97,7 @@ class TypedScreen(Screen[ResultT]):
 
     def _on_screen_resume(self, _: events.ScreenResume) -> None:
         if self._dismiss_when_shown is not None:
-            (result,), self._dismiss_when_shown = self._dismiss_when_shown, None
-            self.call_later(self._dismiss_now, result)
+            self.call_later(self._dismiss_now)
             return
         if self.KEYS_ONCE_DRAWN:
             self.shown_at = None  # covered by a dialog and back: again only keys typed after it is drawn count
@@ -132,11 +131,17 @@ class TypedScreen(Screen[ResultT]):
             return AwaitComplete()
         return super().dismiss(result)
 
-    def _dismiss_now(self, result: ResultT | None) -> None:
-        if self.app.screen is self:
-            super().dismiss(result)  # not returned: Textual forbids awaiting it from the screen's own handler
-        elif self in self.app.screen_stack:
-            self._dismiss_when_shown = (result,)  # covered again meanwhile
+    @property
+    def answer_pending(self) -> bool:
+        """Answered while covered (see :meth:`dismiss`): it goes, with that answer, once it is shown again."""
+        return self._dismiss_when_shown is not None
+
+    def _dismiss_now(self) -> None:
+        """Shown again: it goes with its answer (still pending until then: the palette's way back waits for it)."""
+        pending = self._dismiss_when_shown
+        if pending is not None and self.app.screen is self:  # else covered again meanwhile: when shown next
+            self._dismiss_when_shown = None
+            super().dismiss(pending[0])  # not returned: Textual forbids awaiting it from the screen's own handler
 
     def on_compose(self) -> None:
         """Take the app's breakpoint classes (``-narrow``/``-wide``, ``-short``/``-tall``) before the widgets are

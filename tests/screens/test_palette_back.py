@@ -183,3 +183,43 @@ async def test_a_screen_answers_once(make_app: MakeApp) -> None:
         await until_screen(pilot, DashboardScreen)
         await pilot.pause()
         assert answers == [True] and isinstance(app.screen, DashboardScreen)
+
+
+async def test_a_screen_that_work_ends_with_closes_help_first(make_app: MakeApp) -> None:
+    """Help open when the user was created: the hand-over went over it, and once left the old help came back and
+    took the keys."""
+    from iam_tui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_form(app, pilot)
+        await type_name(pilot, "ann")
+        await go_to_review(pilot)
+        send_at_once(app, "ctrl+s", "question_mark")  # help opens while the user is created
+        await until_screen(pilot, PasswordHandoverScreen)
+        assert not any(isinstance(s, HelpScreen) for s in app.screen_stack)
+
+
+async def test_the_way_back_waits_for_an_answer_given_under_the_palette(make_app: MakeApp, admin: IamClient) -> None:
+    """enter on a fix's review, ctrl+p, then "Guide step 1": the review (answered, going once shown) was popped with
+    the rest and its fix never ran, without a word; another step opened and the fix ran over it."""
+    app = make_app()
+    shown: list[Notification] = []
+    async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
+        await fix(app, pilot, "support-role")
+        await until_shown(pilot, NameDialog)
+        await pilot.press("enter")
+        await until_shown(pilot, PlanReviewScreen)
+        review = current(app, PlanReviewScreen)
+        review.action_run()
+        app.action_command_palette()
+        await until(pilot, lambda: bool(app.screen.query(CommandList)))
+        await pilot.pause(0.1)
+        app.switch_to_dashboard()  # what "Guide step 1" does, once the palette is closed
+        await pilot.pause()
+        assert review in app.screen_stack
+        assert any("an answer given while the palette was open" in str(n.message) for n in shown)
+        await pilot.press("escape")
+        await until_screen(pilot, PlanProgressScreen)
+        await until(pilot, lambda: current(app, PlanProgressScreen).run_state.complete)
+    assert [r["RoleName"] for r in admin.list_roles()["Roles"]] == ["AWSSupportRole"]
