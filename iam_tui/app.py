@@ -409,8 +409,9 @@ class IamTuiApp(App[int]):
 
     def switch_to_dashboard(self) -> None:
         """Back to the dashboard (the palette's "Guide step 1"). A screen above it that would drop something (a
-        secret not taken yet, a half-done plan, a form's entries: what its esc asks about) stays, and the person is
-        told to leave it with esc. Otherwise the screens are popped (not answered: an answer's callback may dismiss
+        secret not taken yet, a half-done plan, a form's entries: what its esc asks about), or that was answered
+        while the palette was open (a review run with enter: it goes on once shown), stays, and the person is told
+        to leave it with esc. Otherwise the screens are popped (not answered: an answer's callback may dismiss
         another screen) and the dashboard's flows that waited for them end."""
         above = [s for s in self.screen_stack[2:] if isinstance(s, AppScreen)]
         drops = [drop for screen in reversed(above) if (drop := screen.leaving_drops())]
