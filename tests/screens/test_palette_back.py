@@ -97,6 +97,20 @@ async def test_unapplied_password_policy_edits_stay(make_app: MakeApp) -> None:
         await until_screen(pilot, DashboardScreen)
 
 
+async def review_answered_under_the_palette(app: IamTuiApp, pilot: Pilot[int]) -> PlanReviewScreen:
+    """The support role's review, run (enter) as the palette opens over it: enter and ctrl+p typed together."""
+    await fix(app, pilot, "support-role")
+    await until_shown(pilot, NameDialog)
+    await pilot.press("enter")
+    await until_shown(pilot, PlanReviewScreen)
+    review = current(app, PlanReviewScreen)
+    review.action_run()  # the enter: its worker dismisses the review...
+    app.action_command_palette()  # ...once the palette is open over it
+    await until(pilot, lambda: bool(app.screen.query(CommandList)))
+    await pilot.pause(0.2)  # not settle: the fix's flow waits for the review
+    return review
+
+
 async def test_a_review_run_as_the_palette_opens_over_it_goes_and_the_run_starts(make_app: MakeApp,
                                                                                  admin: IamClient) -> None:
     """enter and ctrl+p typed together: the review ended under the palette, Textual's dismiss popped the palette
@@ -104,15 +118,7 @@ async def test_a_review_run_as_the_palette_opens_over_it_goes_and_the_run_starts
     offered to run the fix again; enter or esc on it crashed (InvalidStateError). Now it goes once it is shown."""
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await fix(app, pilot, "support-role")
-        await until_shown(pilot, NameDialog)
-        await pilot.press("enter")
-        await until_shown(pilot, PlanReviewScreen)
-        review = current(app, PlanReviewScreen)
-        review.action_run()  # the enter: its worker dismisses the review...
-        app.action_command_palette()  # ...once the palette is open over it
-        await until(pilot, lambda: bool(app.screen.query(CommandList)))
-        await pilot.pause(0.2)  # not settle: the fix's flow waits for the review
+        review = await review_answered_under_the_palette(app, pilot)
         assert admin.list_roles()["Roles"] == [] and review in app.screen_stack  # nothing runs under the palette
         await pilot.press("escape")  # the palette closes: the review goes, the fix runs
         await until_screen(pilot, PlanProgressScreen)
@@ -206,15 +212,7 @@ async def test_the_way_back_waits_for_an_answer_given_under_the_palette(make_app
     app = make_app()
     shown: list[Notification] = []
     async with app.run_test(size=(100, 32), message_hook=notifications_into(shown)) as pilot:
-        await fix(app, pilot, "support-role")
-        await until_shown(pilot, NameDialog)
-        await pilot.press("enter")
-        await until_shown(pilot, PlanReviewScreen)
-        review = current(app, PlanReviewScreen)
-        review.action_run()
-        app.action_command_palette()
-        await until(pilot, lambda: bool(app.screen.query(CommandList)))
-        await pilot.pause(0.1)
+        review = await review_answered_under_the_palette(app, pilot)
         app.switch_to_dashboard()  # what "Guide step 1" does, once the palette is closed
         await pilot.pause()
         assert review in app.screen_stack
