@@ -54,8 +54,12 @@ class PlanRun:
         return all(p.state is PlanState.DONE for p in self.progress)
 
     @property
+    def done_steps(self) -> list[PlanStep]:
+        return [p.step for p in self.progress if p.state is PlanState.DONE]
+
+    @property
     def done_count(self) -> int:
-        return sum(p.state is PlanState.DONE for p in self.progress)
+        return len(self.done_steps)
 
     @property
     def next_index(self) -> int:

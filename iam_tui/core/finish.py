@@ -97,10 +97,16 @@ CONSOLE_ONLY = frozenset({CheckId.ROOT_MFA, CheckId.ROOT_HARDWARE_MFA})
 MARK = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.UNKNOWN: "?", Status.NOT_APPLICABLE: "-"}
 
 
+def _gone(made: Iterable[Made]) -> set[tuple[str, str]]:
+    """The kinds and names recorded as removed: what was made of them before is no longer there."""
+    return {(m.kind, m.name) for m in made if m.gone}
+
+
 def without_user(made: Iterable[Made], user: str) -> list[Made]:
     """What iam-tui made once ``user`` is removed: what belonged to the user goes, and one line says the user was
     removed (with what went with it)."""
-    gone = {(m.kind, m.name) for m in made if m.gone}  # removed before: not among what went with the user
+    made = list(made)
+    gone = _gone(made)  # removed before: not among what went with the user
     kept = [m for m in made if m.user != user]
     went = sorted({m.kind for m in made if m.user == user and m.kind != "IAM user" and (m.kind, m.name) not in gone})
     note = "removed in this session" + (f", with its {', '.join(went)}" if went else "")
@@ -173,7 +179,7 @@ def counts_line(results: Sequence[CheckResult]) -> str:
 def summary_text(made: Sequence[Made], results: Sequence[CheckResult] | None, steps_done: int,
                  steps_total: int) -> str:
     lines = [f"Guide steps done: {steps_done} of {steps_total}.", "", "What iam-tui made"]
-    gone = {(m.kind, m.name) for m in made if m.gone}  # made, then removed: listed as removed only
+    gone = _gone(made)  # made, then removed: listed as removed only
     lines += made_lines([m for m in made if m.kind != CLI_ACCESS and m.kind not in SETTINGS
                          and (m.kind, m.name) not in gone]) or ["  nothing yet in this session"]
     settings = made_lines([m for m in made if m.kind in SETTINGS])

@@ -336,7 +336,7 @@ class PasswordPolicyScreen(AppScreen[None]):
         return "your password policy edits, not applied" if self.dirty and self.loaded else None
 
     def action_back(self) -> None:
-        if not self.dirty or not self.loaded:
+        if self.leaving_drops() is None:
             self.dismiss(None)
             return
 

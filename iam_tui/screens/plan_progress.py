@@ -139,8 +139,7 @@ class PlanRunScreen(AppScreen[bool]):
     def _show(self) -> None:
         """After every change of ``run_state``."""
         run = self.run_state
-        self.session.set_unfinished(self.unfinished_key,
-                                    self._unfinished_text() if not run.complete and run.leftovers else None)
+        self.session.set_unfinished(self.unfinished_key, self.leaving_drops())
         self._show_steps()
         failed = next((p for p in run.progress if p.error is not None), None)
         error = self.query_one(f"#{self.ID_PREFIX}-error", Static)
@@ -180,8 +179,7 @@ class PlanRunScreen(AppScreen[bool]):
 
     def _changed(self) -> Changed:
         """The users and groups the plan's steps name, and the users and access keys its done steps deleted."""
-        progress = self.run_state.progress
-        done = [p.step for p in progress if p.state is PlanState.DONE]
+        progress, done = self.run_state.progress, self.run_state.done_steps
         removed = [s.params["UserName"] for s in done if s.operation == "DeleteUser"]
         keys = [(s.params.get("UserName"), s.params["AccessKeyId"]) for s in done if s.operation == "DeleteAccessKey"]
         return changed_by_steps(p.step.params for p in progress).with_removed_users(removed).with_removed_keys(keys)
@@ -190,7 +188,7 @@ class PlanRunScreen(AppScreen[bool]):
         if self._made_recorded:
             return
         self._made_recorded = True
-        done = [p.step for p in self.run_state.progress if p.state is PlanState.DONE]
+        done = self.run_state.done_steps
         for item in (*made_by_steps(done), *removed_by_steps(done)):
             self.tell(Recorded(item))
 
@@ -251,12 +249,13 @@ class PlanRunScreen(AppScreen[bool]):
             self._stopped(self.TEXTS.rollback_incomplete.format(left=left))
 
     def leaving_drops(self) -> str | None:
+        """Half-done (what quitting the app would leave, too: the session's unfinished business)."""
         run = self.run_state
         return None if run.complete or not run.leftovers else self._unfinished_text()
 
     def action_leave(self) -> None:
         run = self.run_state
-        if run.complete or not run.leftovers:
+        if self.leaving_drops() is None:
             self.dismiss(run.complete)
             return
         left = "; ".join(p.step.title for p in run.leftovers)
