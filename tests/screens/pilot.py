@@ -22,8 +22,9 @@ from iam_tui.aws.models import AccountIdentity, ScanResult
 from iam_tui.guide import StepKey
 from iam_tui.screens.base import TypedScreen
 from iam_tui.screens.dashboard import DashboardScreen
+from iam_tui.screens.security_contact import SecurityContactScreen
 
-from .waiting import until
+from .waiting import until, until_shown
 
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 SETTLE_TIMEOUT_S = 30.0
@@ -114,3 +115,10 @@ async def open_step(pilot: Pilot[Any], step: StepKey, screen_type: type[ScreenT]
             await settle(pilot)
     # the topmost one: the step may have opened a dialog over itself (MFA without a user asks whom)
     return next(s for s in reversed(app.screen_stack) if isinstance(s, screen_type))
+
+
+async def open_security_contact(app: IamTuiApp, pilot: Pilot[int]) -> SecurityContactScreen:
+    """``s`` on the dashboard: the security contact form, once drawn (a dialog drops keys typed before)."""
+    await pilot.press("s")
+    await until_shown(pilot, SecurityContactScreen)
+    return current(app, SecurityContactScreen)

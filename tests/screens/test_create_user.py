@@ -459,6 +459,13 @@ async def test_the_password_never_leaks_into_errors_or_the_screen(make_app: Make
         await until(pilot, lambda: failed_line in visible_text(app))
 
 
+async def quit_question(app: IamTuiApp, pilot: Pilot[int]) -> str:
+    """Quit, as q does: the question it asks first."""
+    await app.action_quit()
+    await until_screen(pilot, ConfirmScreen)
+    return str(app.screen.query_one("#question").render())
+
+
 async def test_quitting_when_the_user_was_never_made_names_what_is_left(make_app: MakeApp,
                                                                         service: IamService) -> None:
     """Its name taken meanwhile, the user is not made after its group was: the question said "user jo is
@@ -467,9 +474,7 @@ async def test_quitting_when_the_user_was_never_made_names_what_is_left(make_app
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "jo")
-        await app.action_quit()
-        await until_screen(pilot, ConfirmScreen)
-        question = str(app.screen.query_one("#question").render())
+        question = await quit_question(app, pilot)
         assert "creating jo stopped before the user was made; still in AWS: Create group PowerUsers" in question
         assert "half-created" not in question
         await pilot.press("n")
@@ -480,9 +485,7 @@ async def test_quitting_with_a_half_made_user_asks_first(make_app: MakeApp, serv
     app = make_app(start_at=StepKey.CREATE_USER)
     async with app.run_test(size=(100, 32)) as pilot:
         await run_plan(app, pilot, "jo")
-        await app.action_quit()
-        await until_screen(pilot, ConfirmScreen)
-        assert "jo is half-created (5 of 6 steps done)" in str(app.screen.query_one("#question").render())
+        assert "jo is half-created (5 of 6 steps done)" in await quit_question(app, pilot)
         await pilot.press("n")
         assert isinstance(app.screen, CreateProgressScreen) and app.is_running
         await pilot.press("b")

@@ -23,7 +23,7 @@ from iam_tui.widgets.guide_navigator import GuideNavigator
 from iam_tui.widgets.identity_bar import IdentityBar
 
 from ..helpers import IamClient, MakeApp, inject_error
-from .pilot import current, scan_of, settle, visible_text
+from .pilot import current, open_security_contact, scan_of, settle, visible_text
 from .waiting import until, until_screen
 
 
@@ -238,9 +238,7 @@ async def test_the_security_contact_is_set_from_the_dashboard_after_checks_next_
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         assert app.screen.query_one("#checks", DataTable).get_row("security-contact")[0].plain == "✗ fail"
-        await pilot.press("s")
-        await until_screen(pilot, SecurityContactScreen)
-        modal = current(app, SecurityContactScreen)
+        modal = await open_security_contact(app, pilot)
         assert app.focused is modal.query_one("#contact-name")
         for text in ("Sec", "CISO", "bad", "x"):  # the email and the phone are ones AWS refuses
             await pilot.press(*text, "enter")

@@ -27,7 +27,7 @@ from iam_tui.screens.plan_review import PlanReviewScreen
 
 from ..aws.test_fix_plans import has_password, key_status
 from ..helpers import IamClient, MakeApp, inject_error
-from .pilot import current, latest_scan, scan_of, settle
+from .pilot import current, latest_scan, open_security_contact, scan_of, settle
 from .test_fixes import run_to_done, text
 from .waiting import until, until_screen, until_shown
 
@@ -381,8 +381,6 @@ async def test_the_security_contact_is_refused_then_saved_without_typing_it_agai
     from textual.notifications import Notification
     from textual.widgets import Input
 
-    from iam_tui.screens.security_contact import SecurityContactScreen
-
     from .pilot import notifications_into
 
     account = sandbox.plain_client("account")
@@ -399,9 +397,7 @@ async def test_the_security_contact_is_refused_then_saved_without_typing_it_agai
     app = make_app()
     async with app.run_test(size=(80, 24), message_hook=notifications_into(shown)) as pilot:
         await settle(pilot)
-        await pilot.press("s")
-        await until_shown(pilot, SecurityContactScreen)
-        form = app.screen  # typing into it key by key: test_dashboard.py
+        form = await open_security_contact(app, pilot)  # typing into it key by key: test_dashboard.py
         for field, typed in zip(("name", "title", "email", "phone"), ("Sec", "CISO", "security@example.com",
                                                                        "+1 206 555 0100"), strict=True):
             form.query_one(f"#contact-{field}", Input).value = typed
@@ -413,8 +409,7 @@ async def test_the_security_contact_is_refused_then_saved_without_typing_it_agai
         assert note.message.endswith("s opens the form again as you typed it.")
         await until_screen(pilot, DashboardScreen)
         assert saved() is None
-        await pilot.press("s")
-        await until_shown(pilot, SecurityContactScreen)
+        await open_security_contact(app, pilot)
         assert app.screen.query_one("#contact-email", Input).value == "security@example.com"  # not typed again
         await pilot.press("ctrl+s")
         await until_screen(pilot, DashboardScreen)

@@ -21,7 +21,7 @@ from iam_tui.screens.password_policy import PasswordPolicyScreen
 from iam_tui.textual_fixes import MIN_TIMER_DELAY
 
 from ..helpers import IamClient, MakeApp, record_calls, send_at_once
-from .pilot import current, notifications_into, settle
+from .pilot import current, notifications_into, open_security_contact, settle
 from .test_create_user import create, go_to_review, open_form, type_name
 from .waiting import until_screen, until_shown
 
@@ -178,14 +178,11 @@ async def test_an_expired_toast_remounted_under_a_dialog_arms_no_negative_timer(
 async def test_letters_typed_with_a_tab_go_to_the_field_the_tab_moved_to(make_app: MakeApp) -> None:
     """tab moves the focus at the app, after bubbling up from the field: the letters typed with it went into the
     first field ("AnnBossa@b.co" as the contact's name, in a terminal that delivered the keys at once)."""
-    from iam_tui.screens.security_contact import SecurityContactScreen
 
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("s")
-        await until_screen(pilot, SecurityContactScreen)
-        modal = current(app, SecurityContactScreen)
+        modal = await open_security_contact(app, pilot)
         send_at_once(app, *"Ann", "tab", *"Boss", "tab", *"a@b.co")
         await pilot.pause()  # (the dashboard's worker waits for this dialog: settle would wait for it too)
         await pilot.pause()

@@ -39,7 +39,6 @@ from iam_tui.screens.mfa_key import MfaKeyScreen
 from iam_tui.screens.new_key import NewKeyScreen
 from iam_tui.screens.plan_progress import PlanProgressScreen
 from iam_tui.screens.plan_review import PlanReviewScreen
-from iam_tui.screens.security_contact import SecurityContactScreen
 from iam_tui.screens.signin import SigninScreen
 from iam_tui.screens.user_picker import UserPickerScreen
 from iam_tui.screens.users import UsersScreen
@@ -47,7 +46,7 @@ from iam_tui.widgets.line_table import LineTable
 
 from ..aws.test_account_settings import analyzer_lists
 from ..helpers import IamClient, MakeApp, operations
-from .pilot import current, latest_scan, open_step, settle, visible_text
+from .pilot import current, latest_scan, open_security_contact, open_step, settle, visible_text
 from .test_cli_access import _admin_with_mfa, aws_dir
 from .test_key_rotation_screen import alice, paths
 from .test_mfa import create_device, open_mfa, two_codes, type_codes
@@ -416,9 +415,7 @@ async def test_the_security_contact_set_from_the_dashboard_passes_1_2_everywhere
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         before = await first_scan(pilot, app)
-        await pilot.press("s")
-        await until_screen(pilot, SecurityContactScreen)
-        modal = current(app, SecurityContactScreen)
+        modal = await open_security_contact(app, pilot)
         for field, value in (("name", "Sec"), ("title", "CISO"), ("email", "security@example.com"),
                              ("phone", "+1 206 555 0100")):
             modal.query_one(f"#contact-{field}", Input).value = value

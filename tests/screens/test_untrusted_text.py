@@ -18,13 +18,12 @@ from iam_tui.aws.sandbox import Sandbox, rules_account
 from iam_tui.aws.service import IamService
 from iam_tui.screens.dashboard import DashboardScreen
 from iam_tui.screens.help import HelpScreen
-from iam_tui.screens.security_contact import SecurityContactScreen
 from iam_tui.screens.users import UsersScreen
 from iam_tui.widgets.line_table import LineTable
 
 from ..helpers import IamClient, MakeApp, inject_error
 from ..payloads import OSC52, RAW, RTL, SHOWN, planted
-from .pilot import current, notifications_into, settle
+from .pilot import notifications_into, open_security_contact, settle
 from .waiting import until, until_screen
 
 # What a terminal acts on: none of it may come from data. Textual's own output uses CSI (ESC [) for drawing, never
@@ -96,8 +95,7 @@ async def test_planted_payloads_never_reach_the_terminal(make_app: MakeApp, serv
         for label in ("FullName", "CompanyName", "Name", "AwsMessage"):
             assert f"{label} {SHOWN[0]}{SHOWN[1]}{SHOWN[2]}{SHOWN[3]}[/] [@click=app.quit]" in seen, label
 
-        await pilot.press("s")  # the prefilled contact form, its cursor blinking over the payload
-        await until_screen(pilot, SecurityContactScreen)
+        await open_security_contact(app, pilot)  # the prefilled contact form, its cursor blinking over the payload
         await pilot.pause(0.6)
         assert app.screen.query_one("#contact-title", Input).value.startswith(f"Title {SHOWN[0]}")
         await pilot.press("ctrl+s")  # unedited: saved as AWS holds it, then a toast names it
@@ -107,8 +105,7 @@ async def test_planted_payloads_never_reach_the_terminal(make_app: MakeApp, serv
         await until(pilot, lambda: f"Security contact set: Name {SHOWN[0]}" in widgets_text(app))
 
         inject_error(service, "account", "PutAlternateContact", "ValidationException", planted("Refusal"))
-        await pilot.press("s")
-        await until_screen(pilot, SecurityContactScreen)
+        await open_security_contact(app, pilot)
         await pilot.press("ctrl+s")
         await until_screen(pilot, DashboardScreen)
         await settle(pilot)
@@ -129,9 +126,7 @@ async def test_an_unedited_contact_is_written_back_as_aws_holds_it(make_app: Mak
     app = make_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        await pilot.press("s")
-        await until_screen(pilot, SecurityContactScreen)
-        form = current(app, SecurityContactScreen)
+        form = await open_security_contact(app, pilot)
         assert form.query_one("#contact-name", Input).value == planted("Name").replace(OSC52, SHOWN[0]).replace(
             "\x1b]0;pwn\x07", SHOWN[1]).replace("\x1b[2J", SHOWN[2]).replace(RTL, SHOWN[3])
         form.query_one("#contact-title", Input).value = "CISO"  # edited: checked and saved as typed
@@ -150,9 +145,7 @@ async def test_markup_in_a_contact_name_is_shown_as_typed(make_app: MakeApp, san
     app = make_app()
     async with app.run_test(size=(100, 32), notifications=True, message_hook=notifications_into(toasts)) as pilot:
         await settle(pilot)
-        await pilot.press("s")
-        await until_screen(pilot, SecurityContactScreen)
-        form = current(app, SecurityContactScreen)
+        form = await open_security_contact(app, pilot)
         form.query_one("#contact-name", Input).value = name
         form.query_one("#contact-title", Input).value = "CISO"
         form.query_one("#contact-email", Input).value = "security@example.com"
